@@ -1,0 +1,278 @@
+"""Inline stage: one line of raw text → inline model nodes.
+
+An ordered list of small rules, each tried at the cursor (after markdown-it-py's
+inline parser). Whatever no rule claims is plain text, so no character is lost;
+markup that opens and never closes is kept as text and reported.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tei_tools.convert.model import (
+    Addition,
+    Deletion,
+    Emphasis,
+    Gap,
+    Hyphenation,
+    Inline,
+    LineBreak,
+    Link,
+    Metamark,
+    Text,
+)
+from tei_tools.convert.reader import Line
+from tei_tools.diagnostics import Diagnostic
+
+# Positions where some rule may apply; everything between them is plain text.
+_TRIGGER = re.compile(
+    r"\n|~~|<|\*|\[REDACTED\]|(?<![A-Za-z])x{3,}(?![A-Za-z])|/|(?<=[A-Za-z])- (?=[a-z])"
+)
+_X_RUN = re.compile(r"x{3,}")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*\s*/?>")
+_AUTOLINK = re.compile(r"<(https?://[^\s<>]+)>")
+
+
+@dataclass(frozen=True)
+class Locator:
+    """Maps offsets in a block's text (lines joined by "\\n") to raw line and column."""
+
+    starts: tuple[int, ...]  # offset where each line begins in the joined text
+    lines: tuple[Line, ...]
+
+    @classmethod
+    def for_lines(cls, lines: tuple[Line, ...] | list[Line]) -> Locator:
+        starts, pos = [], 0
+        for line in lines:
+            starts.append(pos)
+            pos += len(line.text) + 1
+        return cls(tuple(starts), tuple(lines))
+
+    def line_at(self, offset: int) -> tuple[Line, int]:
+        i = max(bisect.bisect_right(self.starts, offset) - 1, 0)
+        return self.lines[i], self.starts[i]
+
+    def at(self, offset: int) -> tuple[int, int]:
+        line, start = self.line_at(offset)
+        return line.number, line.indent + offset - start + 1
+
+
+@dataclass
+class InlineParser:
+    """Parses a block's text; ``base`` is the offset of ``text[0]`` in the block."""
+
+    file: str
+    locator: Locator
+    diagnostics: list[Diagnostic]
+    base: int = 0
+    in_deletion: bool = False
+    nodes: list[Inline] = field(default_factory=list)
+
+    def at(self, offset: int) -> tuple[int, int]:
+        return self.locator.at(self.base + offset)
+
+    def warn(self, code: str, message: str, offset: int, hint: str = "") -> None:
+        line, col = self.at(offset)
+        self.diagnostics.append(Diagnostic(code, message, self.file, line, col, hint))
+
+    def add_text(self, text: str, offset: int) -> None:
+        if not text:
+            return
+        last = self.nodes[-1] if self.nodes else None
+        # A Text node never runs past a line end, so its columns stay exact.
+        if isinstance(last, Text) and not last.text.endswith("\n") and text != "\n":
+            last.text += text
+        else:
+            self.nodes.append(Text(*self.at(offset), text))
+
+    def nested(self, text: str, offset: int, *, in_deletion: bool = False) -> list[Inline]:
+        sub = InlineParser(self.file, self.locator, self.diagnostics, self.base + offset,
+                           in_deletion or self.in_deletion)
+        return sub.parse(text)
+
+    def parse(self, text: str) -> list[Inline]:
+        pos = 0
+        while pos < len(text):
+            match = _TRIGGER.search(text, pos)
+            if match is None:
+                self.add_text(text[pos:], pos)
+                break
+            self.add_text(text[pos : match.start()], pos)
+            pos = match.start()
+            for rule in _RULES:
+                end = rule(self, text, pos)
+                if end is not None:
+                    pos = end
+                    break
+            else:
+                self.add_text(text[pos], pos)
+                pos += 1
+        return self.nodes
+
+
+Rule = Callable[[InlineParser, str, int], "int | None"]
+
+
+def _empty_markup(p: InlineParser, text: str, pos: int, end: int, what: str) -> int:
+    p.warn("C106", f"empty {what} {text[pos:end]!r} is kept as text", pos,
+           hint="write the struck or added words between the markers")
+    p.add_text(text[pos:end], pos)
+    return end
+
+
+def rule_newline(p: InlineParser, text: str, pos: int) -> int | None:
+    if text[pos] != "\n":
+        return None
+    line, _ = p.locator.line_at(p.base + pos)
+    if line.hard_break:
+        p.nodes.append(LineBreak(*p.at(pos)))
+    p.add_text("\n", pos)
+    return pos + 1
+
+
+def rule_deletion(p: InlineParser, text: str, pos: int) -> int | None:
+    if not text.startswith("~~", pos):
+        return None
+    close = text.find("~~", pos + 2)
+    if close < 0:
+        p.warn("C101", "'~~' opens a deletion that is not closed in this block", pos,
+               hint="expected a closing '~~' before the blank line that ends the block")
+        p.add_text("~~", pos)
+        return pos + 2
+    inner = text[pos + 2 : close]
+    end = close + 2
+    if not inner.strip():
+        return _empty_markup(p, text, pos, end, "deletion")
+    if _X_RUN.fullmatch(inner) or inner == "x":
+        gap = Gap(*p.at(pos + 2), "illegible", len(inner))
+        p.nodes.append(Deletion(*p.at(pos), [gap], rend="overtyped"))
+    else:
+        p.nodes.append(Deletion(*p.at(pos), p.nested(inner, pos + 2, in_deletion=True)))
+    return end
+
+
+def rule_angle(p: InlineParser, text: str, pos: int) -> int | None:
+    if text[pos] != "<":
+        return None
+    if text.startswith("<sup>", pos):
+        close = text.find("</sup>", pos + 5)
+        if close < 0:
+            p.warn("C102", "'<sup>' opens an addition that is not closed in this block", pos,
+                   hint="expected '</sup>' before the blank line that ends the block")
+            p.add_text("<sup>", pos)
+            return pos + 5
+        inner = text[pos + 5 : close]
+        if not inner.strip():
+            return _empty_markup(p, text, pos, close + 6, "addition")
+        p.nodes.append(Addition(*p.at(pos), p.nested(inner, pos + 5)))
+        return close + 6
+    link = _AUTOLINK.match(text, pos)
+    if link:
+        url = link.group(1)
+        p.nodes.append(Link(*p.at(pos), [Text(*p.at(pos + 1), url)], target=url))
+        return link.end()
+    tag = _TAG.match(text, pos)
+    if tag:
+        if tag.group().startswith("</"):
+            p.warn("C104", f"closing tag {tag.group()!r} has no opening tag; kept as text", pos,
+                   hint="expected '<sup>…</sup>' around an addition")
+        else:
+            p.warn("C103", f"unknown tag {tag.group()!r} kept as text", pos,
+                   hint="the raw format knows <sup>…</sup> and <https://…> links")
+        p.add_text(tag.group(), pos)
+        return tag.end()
+    return None
+
+
+def rule_emphasis(p: InlineParser, text: str, pos: int) -> int | None:
+    if text[pos] != "*":
+        return None
+    marker = "**" if text.startswith("**", pos) else "*"
+    start = pos + len(marker)
+    if start >= len(text) or text[start].isspace():
+        return None
+    close = text.find(marker, start)
+    while close > 0 and marker == "*" and text.startswith("**", close):
+        close = text.find(marker, close + 2)
+    if close < 0 or text[close - 1].isspace():
+        p.warn("C105", f"{marker!r} opens emphasis that is not closed in this block", pos,
+               hint=f"expected a closing {marker!r}")
+        p.add_text(marker, pos)
+        return start
+    rend = "bold" if marker == "**" else "underline"
+    p.nodes.append(Emphasis(*p.at(pos), p.nested(text[start:close], start), rend=rend))
+    return close + len(marker)
+
+
+def rule_redaction(p: InlineParser, text: str, pos: int) -> int | None:
+    if not text.startswith("[REDACTED]", pos):
+        return None
+    p.nodes.append(Gap(*p.at(pos), "redacted"))
+    return pos + len("[REDACTED]")
+
+
+def rule_bare_xout(p: InlineParser, text: str, pos: int) -> int | None:
+    run = _X_RUN.match(text, pos)
+    if run is None or p.in_deletion:
+        return None
+    gap = Gap(*p.at(pos), "illegible", len(run.group()))
+    p.nodes.append(Deletion(*p.at(pos), [gap], rend="overtyped"))
+    return run.end()
+
+
+def rule_slash(p: InlineParser, text: str, pos: int) -> int | None:
+    if text[pos] != "/":
+        return None
+    after_alteration = pos > 0 and bool(p.nodes) and isinstance(p.nodes[-1], Deletion | Addition) and (
+        text[pos - 1] in "~>"
+    )
+    before_alteration = text.startswith(("~~", "<sup>"), pos + 1)
+    if after_alteration or before_alteration:
+        p.nodes.append(Metamark(*p.at(pos)))
+        return pos + 1
+    spaced = (pos > 0 and text[pos - 1] == " ") or text[pos + 1 : pos + 2] == " "
+    if spaced:
+        p.warn("C107", "a slash that may mark an insertion point is kept as text", pos,
+               hint="write the slash against the '~~' or '<sup>' it marks to encode a metamark")
+    p.add_text("/", pos)
+    return pos + 1
+
+
+def rule_hyphenation(p: InlineParser, text: str, pos: int) -> int | None:
+    if not text.startswith("- ", pos) or pos == 0 or not text[pos - 1].isalpha():
+        return None
+    if pos + 2 >= len(text) or not text[pos + 2].islower():
+        return None
+    p.nodes.append(Hyphenation(*p.at(pos)))
+    return pos + 2
+
+
+_RULES: tuple[Rule, ...] = (
+    rule_newline,
+    rule_deletion,
+    rule_angle,
+    rule_emphasis,
+    rule_redaction,
+    rule_bare_xout,
+    rule_slash,
+    rule_hyphenation,
+)
+
+
+def parse_inline(
+    text: str, file: str, line: int, col0: int, diagnostics: list[Diagnostic]
+) -> list[Inline]:
+    """Inline nodes for one piece of a single raw line starting at column ``col0``."""
+    locator = Locator.for_lines([Line(line, text, False, col0 - 1)])
+    return InlineParser(file, locator, diagnostics).parse(text)
+
+
+def parse_lines(
+    lines: tuple[Line, ...] | list[Line], file: str, diagnostics: list[Diagnostic]
+) -> list[Inline]:
+    """Inline nodes for consecutive lines of a block; markup may span lines."""
+    text = "\n".join(line.text for line in lines)
+    return InlineParser(file, Locator.for_lines(lines), diagnostics).parse(text)

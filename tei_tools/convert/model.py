@@ -1,0 +1,237 @@
+"""The document model: nodes named for what the typescript means, not how it looks.
+
+Every node records the raw line and column it came from (1-based), so later stages
+can report ``file:line:col``. ``pretty()`` prints a stable dump for parser tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Node:
+    line: int
+    col: int
+
+
+@dataclass
+class Text(Node):
+    text: str
+
+
+@dataclass
+class Container(Node):
+    children: list[Inline] = field(default_factory=list)
+
+
+@dataclass
+class Deletion(Container):
+    rend: str = "strikethrough"
+
+
+@dataclass
+class Addition(Container):
+    place: str = "above"
+
+
+@dataclass
+class Substitution(Node):
+    """A deletion and an addition standing side by side, kept in source order."""
+
+    parts: list[Deletion | Addition] = field(default_factory=list)
+
+
+@dataclass
+class Gap(Node):
+    reason: str
+    quantity: int | None = None
+
+
+@dataclass
+class Emphasis(Container):
+    rend: str = "bold"
+
+
+@dataclass
+class Link(Container):
+    target: str = ""
+
+
+@dataclass
+class PersonRef(Container):
+    ref: str | None = None
+
+
+@dataclass
+class DateRef(Container):
+    when: str = ""
+
+
+@dataclass
+class Segment(Container):
+    """A stated fact inside front matter (document type, time, place, side…)."""
+
+    kind: str = ""
+
+
+@dataclass
+class LineBreak(Node):
+    pass
+
+
+@dataclass
+class Hyphenation(Node):
+    """A word broken at the line end ("over- flights"): the hyphen is kept."""
+
+
+@dataclass
+class Metamark(Node):
+    """A slash or caret that marks where an alteration belongs."""
+
+    mark: str = "/"
+
+
+@dataclass
+class FormWork(Node):
+    """Page furniture: a classification mark or a printed page number."""
+
+    kind: str
+    children: list[Inline] = field(default_factory=list)
+
+
+@dataclass
+class PageBreak(Node):
+    n: str
+
+
+Inline = (
+    Text
+    | Deletion
+    | Addition
+    | Substitution
+    | Gap
+    | Emphasis
+    | Link
+    | PersonRef
+    | DateRef
+    | Segment
+    | LineBreak
+    | Hyphenation
+    | Metamark
+    | FormWork
+    | PageBreak
+)
+
+
+@dataclass
+class Paragraph(Container):
+    """A paragraph; ``speaker`` is set when it reports someone's speech."""
+
+    speaker: str | None = None
+    reports_speech: bool = False
+
+
+@dataclass
+class ListItem(Container):
+    n: str | None = None
+
+
+@dataclass
+class ListBlock(Node):
+    items: list[ListItem] = field(default_factory=list)
+
+
+@dataclass
+class SourceNote(Container):
+    pass
+
+
+@dataclass
+class FrontBlock(Container):
+    """A block of front matter: ``kind`` says what it states (date, subject, …)."""
+
+    kind: str = "front"
+
+
+@dataclass
+class Stamp(Container):
+    """A declassification review stamp or checkbox block."""
+
+
+Block = Paragraph | ListBlock | SourceNote | FrontBlock | Stamp | FormWork | PageBreak
+
+
+@dataclass
+class Person:
+    id: str
+    name: str
+    side: str | None = None
+    role: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    participant: bool = False
+
+
+@dataclass
+class Facts:
+    """What the front matter states, for the header."""
+
+    title: str | None = None
+    doc_type: str | None = None
+    doc_number: str | None = None
+    date_when: str | None = None
+    date_text: str | None = None
+    copy: str | None = None
+    draft: bool = False
+    time: str | None = None
+    place: str | None = None
+    subject: str | None = None
+    drafter: str | None = None
+    recorder: str | None = None
+    diarist: str | None = None
+    translator: str | None = None
+    citation: str | None = None
+    url: str | None = None
+    summary: str | None = None
+    original_language: str | None = None
+    translation_language: str | None = None
+    stamps: list[str] = field(default_factory=list)
+    classifications: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Document:
+    front: list[Block] = field(default_factory=list)
+    body: list[Block] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    facts: Facts = field(default_factory=Facts)
+    source_name: str = "<input>"
+    source_sha256: str = ""
+
+
+def pretty(node: object, indent: int = 0) -> str:
+    """A stable, human-readable dump of a model subtree."""
+    pad = "  " * indent
+    if isinstance(node, list):
+        return "\n".join(pretty(n, indent) for n in node)
+    if isinstance(node, Text):
+        return f"{pad}Text {node.text!r}"
+    name = type(node).__name__
+    attrs = []
+    for key in ("rend", "place", "reason", "quantity", "target", "ref", "when", "kind", "n"):
+        value = getattr(node, key, None)
+        if value is not None and value != "":
+            attrs.append(f"{key}={value!r}")
+    if isinstance(node, Paragraph) and node.reports_speech:
+        attrs.append(f"speaker={node.speaker!r}")
+    head = f"{pad}{name}" + (" " + " ".join(attrs) if attrs else "")
+    kids: list[object] = []
+    if isinstance(node, Container | FormWork):
+        kids = list(node.children)
+    elif isinstance(node, Substitution):
+        kids = list(node.parts)
+    elif isinstance(node, ListBlock):
+        kids = list(node.items)
+    if not kids:
+        return head
+    return head + "\n" + "\n".join(pretty(k, indent + 1) for k in kids)

@@ -1,0 +1,243 @@
+"""People: the collection file, name resolution, and ``persName`` linking.
+
+A person is declared once (``people.toml`` beside the raw files, or the document's
+own participants) and found in the text by surname, aliases or a close misspelling.
+A titled name that matches nobody stays a bare ``persName`` and is reported; no
+person is ever invented from the text alone.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tei_tools.convert.model import Container, Inline, Person, PersonRef, Substitution, Text
+from tei_tools.diagnostics import Diagnostic
+
+TITLES = (
+    "Defense Secretary",
+    "Prime Minister",
+    "Ambassador",
+    "Secretary",
+    "President",
+    "Comrade",
+    "General",
+    "Messrs.",
+    "Amb.",
+    "Mrs.",
+    "Mr.",
+    "Am.",
+)
+_TITLE = "|".join(re.escape(t) for t in TITLES)
+_INITIALS = r"(?:[A-Z]\.\s?){1,3}"
+# A capitalised word that may be a surname (hyphenated names included).
+_WORD = r"(?:Mc|Mac)?[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?"
+# Title-led mentions of someone the registry may not know.
+_TITLED = re.compile(rf"\b(?:{_TITLE})\s+(?:{_INITIALS})?({_WORD})\b")
+_CAPWORD = re.compile(rf"\b{_WORD}\b")
+# Words after a title that are not names ("Secretary General", "President's").
+_NOT_NAMES = frozenset(
+    "General Government Council Delegation Bloc Union States Nations Secretariat".split()
+)
+
+
+def fold(name: str) -> str:
+    """Compare names without case, accents or hyphens (Men-delevich = Mendelevich)."""
+    text = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in text if c.isalnum()).lower()
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein (optimal string alignment), cut off above ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        if min(cur) > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def allowed_distance(word: str) -> int:
+    n = len(word)
+    return 0 if n < 6 else 1 if n < 9 else 2
+
+
+@dataclass
+class Registry:
+    """The people a document may refer to, keyed by folded surface forms."""
+
+    people: dict[str, Person] = field(default_factory=dict)
+    forms: dict[str, str] = field(default_factory=dict)  # folded form → person id
+    used: set[str] = field(default_factory=set)
+    _pattern: re.Pattern[str] | None = None
+    _cache: dict[str, tuple[str | None, bool]] = field(default_factory=dict)
+
+    def add(self, person: Person) -> None:
+        self.people[person.id] = person
+        for form in [person.name.split()[-1], *person.aliases]:
+            self.forms.setdefault(fold(form), person.id)
+        self._pattern = None
+        self._cache.clear()
+
+    def copy(self) -> Registry:
+        clone = Registry()
+        for person in self.people.values():
+            clone.add(
+                Person(person.id, person.name, person.side, person.role, list(person.aliases))
+            )
+        return clone
+
+    def surface_forms(self) -> list[str]:
+        forms = {p.name.split()[-1] for p in self.people.values()}
+        for p in self.people.values():
+            forms.update(p.aliases)
+        return sorted(forms, key=len, reverse=True)
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        if self._pattern is None:
+            names = "|".join(re.escape(f) for f in self.surface_forms()) or "(?!)"
+            # A given name is taken only after a title ("Prime Minister Fidel Castro").
+            self._pattern = re.compile(
+                rf"(?:\b(?:{_TITLE})\s+(?:[A-Z][a-z]+\s+(?=(?:{names})\b))?)?"
+                rf"(?:\b{_INITIALS}\s?)?\b(?:{names})(?![a-z0-9-])"
+            )
+        return self._pattern
+
+    def resolve(self, surname: str) -> tuple[str | None, bool]:
+        """Return (person id, exact?) for a surname, allowing a close misspelling."""
+        key = fold(surname)
+        if key not in self._cache:
+            self._cache[key] = self._resolve(key)
+        return self._cache[key]
+
+    def _resolve(self, key: str) -> tuple[str | None, bool]:
+        if key in self.forms:
+            return self.forms[key], True
+        limit = allowed_distance(key)
+        if limit == 0:
+            return None, False
+        best: tuple[int, str] | None = None
+        for form, pid in self.forms.items():
+            d = edit_distance(key, form, limit)
+            if d <= limit and (best is None or d < best[0]):
+                best = (d, pid)
+        return (best[1], False) if best else (None, False)
+
+
+def load_people(path: Path) -> tuple[list[Person], list[Diagnostic]]:
+    """Read a collection file of ``[[person]]`` tables (id, name, side, role, aliases)."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return [], [Diagnostic("C304", f"cannot read people file: {exc}", str(path), 1, 1)]
+    people: list[Person] = []
+    diags: list[Diagnostic] = []
+    for n, entry in enumerate(data.get("person", []), start=1):
+        if not isinstance(entry, dict) or not {"id", "name"} <= entry.keys():
+            diags.append(
+                Diagnostic("C304", f"[[person]] number {n} lacks 'id' or 'name'", str(path), 1, 1,
+                           hint="each [[person]] needs id = \"…\" and name = \"…\"")
+            )
+            continue
+        people.append(
+            Person(
+                id=str(entry["id"]),
+                name=str(entry["name"]),
+                side=entry.get("side"),
+                role=entry.get("role"),
+                aliases=[str(a) for a in entry.get("aliases", [])],
+            )
+        )
+    return people, diags
+
+
+def iter_texts(nodes: list[Inline]) -> Iterator[tuple[list[Inline], int, Text]]:
+    """Every Text node with its parent list and index, depth first."""
+    for i, node in enumerate(nodes):
+        if isinstance(node, Text):
+            yield nodes, i, node
+        elif isinstance(node, Container):
+            yield from iter_texts(node.children)
+        elif isinstance(node, Substitution):
+            for part in node.parts:
+                yield from iter_texts(part.children)
+
+
+@dataclass
+class Linker:
+    """Wraps names found in Text nodes in PersonRef nodes."""
+
+    registry: Registry
+    file: str
+    diagnostics: list[Diagnostic]
+
+    def find(self, text: str) -> Iterator[tuple[int, int, str | None, bool]]:
+        """Yield (start, end, person id, exact) for each name in ``text``."""
+        taken: list[tuple[int, int]] = []
+        for m in self.registry.pattern.finditer(text):
+            surname = _CAPWORD.findall(m.group())[-1] if _CAPWORD.findall(m.group()) else ""
+            pid, _ = self.registry.resolve(surname or m.group())
+            taken.append((m.start(), m.end()))
+            yield m.start(), m.end(), pid, True
+        for m in _TITLED.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            word = m.group(1)
+            if word in _NOT_NAMES:
+                continue
+            pid, exact = self.registry.resolve(word)
+            taken.append((m.start(), m.end()))
+            yield m.start(), m.end(), pid, exact
+        for m in _CAPWORD.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            pid, exact = self.registry.resolve(m.group())
+            if pid is not None and not exact and len(m.group()) >= 6:
+                yield m.start(), m.end(), pid, False
+
+    def link(self, nodes: list[Inline]) -> None:
+        for parent, index, node in reversed(list(iter_texts(nodes))):
+            parent[index : index + 1] = list(self._split(node))
+
+    def _split(self, node: Text) -> Iterable[Inline]:
+        text, pos = node.text, 0
+        for start, end, pid, exact in sorted(self.find(text)):
+            if start < pos:
+                continue
+            if start > pos:
+                yield Text(node.line, node.col + pos, text[pos:start])
+            name = text[start:end]
+            col = node.col + start
+            if pid is None:
+                self.diagnostics.append(
+                    Diagnostic("C301", f"name {name!r} resolves to no declared person",
+                               self.file, node.line, col,
+                               hint="declare the person in people.toml, or add an alias")
+                )
+            else:
+                self.registry.used.add(pid)
+                if not exact:
+                    self.diagnostics.append(
+                        Diagnostic("C302", f"name {name!r} read as a variant of "
+                                   f"{self.registry.people[pid].name!r}",
+                                   self.file, node.line, col,
+                                   hint="add the spelling to the person's aliases to confirm it")
+                    )
+            yield PersonRef(node.line, col, [Text(node.line, col, name)], ref=pid)
+            pos = end
+        if pos < len(text):
+            yield Text(node.line, node.col + pos, text[pos:])

@@ -1,0 +1,152 @@
+"""The conversion pipeline: read → blocks → inline → transforms → TEI.
+
+``convert_bytes`` never raises on bad input: it returns the diagnostics, and a
+tree only when no error was found.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from tei_tools.convert import people as people_mod
+from tei_tools.convert.front import FrontReader
+from tei_tools.convert.header import write_header
+from tei_tools.convert.model import Document, FormWork, Paragraph, Person
+from tei_tools.convert.reader import decode, split_blocks
+from tei_tools.convert.serialize import serialize
+from tei_tools.convert.speakers import assign_speakers
+from tei_tools.convert.structure import read_body
+from tei_tools.convert.tei_writer import TEI_NS, XML_NS, sub, tei, write_block
+from tei_tools.convert.transforms import (
+    block_inlines,
+    pair_substitutions,
+    plain_text,
+    present_participants,
+    recorder,
+    report_run_together,
+)
+from tei_tools.diagnostics import Diagnostic, Severity
+
+
+@dataclass
+class Conversion:
+    """The result of converting one raw file."""
+
+    source: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    document: Document | None = None
+    tree: etree._ElementTree | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.tree is not None
+
+    def xml(self) -> bytes:
+        if self.tree is None:
+            raise ValueError(f"{self.source}: conversion failed; see the diagnostics")
+        return serialize(self.tree)
+
+
+def convert_text(
+    text: str, source: str = "<input>", collection: list[Person] | None = None
+) -> Conversion:
+    return convert_bytes(text.encode("utf-8"), source, collection)
+
+
+def convert_bytes(
+    data: bytes, source: str = "<input>", collection: list[Person] | None = None
+) -> Conversion:
+    result = Conversion(source)
+    text, result.diagnostics = decode(data, source)
+    if text is None or any(d.level is Severity.ERROR for d in result.diagnostics):
+        return result
+    diags = result.diagnostics
+    doc = Document(source_name=source, source_sha256=hashlib.sha256(data).hexdigest())
+
+    blocks = split_blocks(text)
+    front = FrontReader(source, diags)
+    start = front.read(blocks)
+    body_blocks = ([front.leftover] if front.leftover else []) + blocks[start:]
+    doc.front = list(front.blocks)
+    doc.body = read_body(body_blocks, source, diags)
+    doc.facts = front.facts
+
+    participants = list(front.participants)
+    body_text = "\n".join(b.text for b in body_blocks)
+    participants += present_participants(body_text)
+    doc.facts.recorder = recorder(body_text)
+    if doc.facts.recorder:
+        participants.append((doc.facts.recorder, None))
+
+    registry = build_registry(collection or [], participants)
+    linker = people_mod.Linker(registry, source, diags)
+    for block in doc.front + doc.body:
+        for nodes in block_inlines(block):
+            nodes[:] = pair_substitutions(nodes)
+            linker.link(nodes)
+    report_run_together(doc.front + doc.body, source, diags)
+    doc.facts.classifications = list(dict.fromkeys(
+        " ".join(plain_text(b.children).split())
+        for b in doc.body if isinstance(b, FormWork) and b.kind == "classification"
+    ))
+    for block in doc.body:
+        if isinstance(block, Paragraph):
+            doc.facts.classifications.extend(
+                " ".join(plain_text(n.children).split())
+                for n in block.children
+                if isinstance(n, FormWork) and n.kind == "classification"
+            )
+    doc.facts.classifications = list(dict.fromkeys(doc.facts.classifications))
+
+    speakers = {p.id for p in registry.people.values() if p.participant}
+    assign_speakers(doc.body, speakers, source, diags)
+    used = registry.used | {b.speaker for b in doc.body if isinstance(b, Paragraph) and b.speaker}
+    doc.people = [p for p in registry.people.values() if p.id in used or p.participant]
+    result.document = doc
+    result.tree = write_tei(doc)
+    return result
+
+
+def build_registry(
+    collection: list[Person], participants: list[tuple[str, str | None]]
+) -> people_mod.Registry:
+    """The collection's people plus the document's stated participants."""
+    registry = people_mod.Registry()
+    for person in collection:
+        registry.add(Person(person.id, person.name, person.side, person.role,
+                            list(person.aliases)))
+    for name, side in participants:
+        words = re.findall(r"(?:Mc|Mac)?[A-Z][a-z]+(?:-[a-z]+)?", name)
+        if not words:
+            continue
+        pid, _ = registry.resolve(words[-1])
+        if pid is None:
+            pid = people_mod.fold(words[-1])
+            stated = re.sub(rf"^(?:{people_mod._TITLE})\s+", "", name).strip()
+            registry.add(Person(pid, stated, side))
+        person = registry.people[pid]
+        person.participant = True
+        if side and not person.side:
+            person.side = side
+    return registry
+
+
+def write_tei(doc: Document) -> etree._ElementTree:
+    root = etree.Element(tei("TEI"), nsmap={None: TEI_NS})
+    root.set(f"{{{XML_NS}}}lang", "en")
+    write_header(root, doc, doc.source_name.rsplit("/", 1)[-1])
+    text = sub(root, "text")
+    if doc.front:
+        front = sub(text, "front")
+        for block in doc.front:
+            write_block(front, block)
+    body = sub(text, "body")
+    for block in doc.body:
+        write_block(body, block)
+    if not len(body):
+        sub(body, "p")
+    return etree.ElementTree(root)

@@ -1,0 +1,108 @@
+"""Read stage: bytes → text → lines → blocks (runs of non-blank lines).
+
+Decoding problems are reported, never guessed away: text that is not UTF-8 is
+refused with the line and column of the first bad byte.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tei_tools.diagnostics import Diagnostic
+
+# Characters XML 1.0 cannot carry (C0 controls except TAB/LF/CR, surrogates, U+FFFE/F).
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int
+    text: str  # without the trailing spaces that mark a hard break
+    hard_break: bool
+    indent: int  # leading spaces removed from ``text``
+
+
+@dataclass(frozen=True)
+class RawBlock:
+    lines: tuple[Line, ...]
+
+    @property
+    def first(self) -> Line:
+        return self.lines[0]
+
+    @property
+    def text(self) -> str:
+        return " ".join(line.text for line in self.lines)
+
+
+def decode(data: bytes, file: str) -> tuple[str | None, list[Diagnostic]]:
+    """Return the text of ``data`` or ``None`` with an error diagnostic."""
+    diags: list[Diagnostic] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+        diags.append(Diagnostic("C003", "a UTF-8 byte-order mark was removed", file, 1, 1))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        diags.append(
+            Diagnostic(
+                "C001",
+                f"byte 0x{data[exc.start]:02x} is not valid UTF-8 ({exc.reason})",
+                file,
+                line,
+                col,
+                hint="save the file as UTF-8 (for example: iconv -f cp1252 -t utf-8)",
+            )
+        )
+        return None, diags
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        diags.append(Diagnostic("C004", "CRLF or CR line endings were read as LF", file, 1, 1))
+    if not text.strip():
+        diags.append(
+            Diagnostic(
+                "C002",
+                "the input is empty" if not text else "the input holds only white space",
+                file,
+                1,
+                1,
+                hint="expected a transcription in the raw format (docs/raw-format.md)",
+            )
+        )
+        return None, diags
+    for lineno, line in enumerate(text.split("\n"), start=1):
+        for match in _XML_ILLEGAL.finditer(line):
+            diags.append(
+                Diagnostic(
+                    "C005",
+                    f"character U+{ord(match.group()):04X} cannot be stored in XML",
+                    file,
+                    lineno,
+                    match.start() + 1,
+                    hint="remove the control character or replace it with the intended text",
+                )
+            )
+    return text, diags
+
+
+def split_blocks(text: str) -> list[RawBlock]:
+    """Group lines into blocks separated by blank lines."""
+    blocks: list[RawBlock] = []
+    current: list[Line] = []
+    for number, raw in enumerate(text.split("\n"), start=1):
+        if not raw.strip():
+            if current:
+                blocks.append(RawBlock(tuple(current)))
+                current = []
+            continue
+        stripped = raw.lstrip(" \t")
+        indent = len(raw) - len(stripped)
+        body = stripped.rstrip(" \t")
+        hard = raw.endswith("  ")
+        current.append(Line(number, body, hard, indent))
+    if current:
+        blocks.append(RawBlock(tuple(current)))
+    return blocks

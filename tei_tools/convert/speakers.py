@@ -1,0 +1,115 @@
+"""Speakers: which paragraphs report speech, and whose.
+
+Memoranda report speech in the third person. A paragraph's speaker is the first
+participant named next to a speech verb ("Mr. Kuznetsov said", "said V.V.
+Kuznetsov"); "He"/"She" with a speech verb continues the previous speaker, and a
+paragraph with no cue continues the speech of the one before it unless it reads
+as narration ("The meeting took place…"). Deleted words are not read: "~~Mr.
+Gromyko~~ <sup>if</sup> continued" names nobody.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tei_tools.convert.model import (
+    Addition,
+    Block,
+    Container,
+    Deletion,
+    Emphasis,
+    Inline,
+    Paragraph,
+    PersonRef,
+    Substitution,
+    Text,
+)
+from tei_tools.diagnostics import Diagnostic
+
+SPEECH_VERBS = (
+    "acknowledged added admitted agreed answered appealed appreciated asked asserted assured "
+    "commented concluded congratulated continued conveyed declared emphasized explained "
+    "expressed indicated informed inquired insisted interjected mentioned noted objected "
+    "observed opened pointed promised proposed quoted recalled regretted reiterated remarked "
+    "reminded repeated replied reported responded returned reverted said stated stressed "
+    "suggested thanked thought told turned urged went wished wondered"
+).split()
+_VERB = "|".join(SPEECH_VERBS)
+_FILLER = r"(?:(?:then|also|again|further|finally|once|now|later|immediately|has|had|have|was)\s+){0,3}"
+_NAME_VERB = re.compile(rf"\x01(\d+)\x02(?:,[^,]{{0,60}},)?\s+{_FILLER}(?:{_VERB})\b")
+_VERB_NAME = re.compile(rf"\b(?:said|continued|added|asked|stressed)\s+\x01(\d+)\x02")
+_PRONOUN_VERB = re.compile(rf"\b(?:[Hh]e|[Ss]he)\s+{_FILLER}(?:{_VERB})\b")
+_NARRATION = re.compile(
+    r"\s*(?:At the (?:conclusion|beginning|end) of the (?:meeting|conversation)\b(?!,)"
+    r"|The (?:meeting|conversation) (?:took place|was recorded))"
+)
+CUE_WINDOW = 300  # speaker cues are looked for near the start of a paragraph
+
+
+def reading_text(nodes: list[Inline], refs: list[str | None]) -> str:
+    """The paragraph as read (deletions dropped); names become \\x01k\\x02 markers."""
+    out: list[str] = []
+    for node in nodes:
+        if isinstance(node, Text):
+            out.append(node.text)
+        elif isinstance(node, PersonRef):
+            refs.append(node.ref)
+            out.append(f"\x01{len(refs) - 1}\x02")
+        elif isinstance(node, Substitution):
+            for part in node.parts:
+                if isinstance(part, Addition):
+                    out.append(reading_text(part.children, refs))
+        elif isinstance(node, Deletion):
+            continue
+        elif isinstance(node, Addition | Emphasis) or isinstance(node, Container):
+            out.append(reading_text(node.children, refs))
+    return "".join(out)
+
+
+class _Unresolved:
+    """A cue naming someone who resolves to no declared person."""
+
+
+UNRESOLVED = _Unresolved()
+
+
+def find_cue(text: str, refs: list[str | None], participants: set[str]) -> str | _Unresolved | None:
+    """The speaker named by the earliest cue; "" means a pronoun (previous speaker)."""
+    window = text[:CUE_WINDOW]
+    cues: list[tuple[int, str | _Unresolved]] = []
+    for pattern in (_NAME_VERB, _VERB_NAME):
+        for m in pattern.finditer(window):
+            ref = refs[int(m.group(1))]
+            if ref is None:
+                cues.append((m.start(), UNRESOLVED))
+            elif ref in participants:
+                cues.append((m.start(), ref))
+    pronoun = _PRONOUN_VERB.search(window)
+    if pronoun:
+        cues.append((pronoun.start(), ""))
+    return min(cues, key=lambda c: c[0])[1] if cues else None
+
+
+def assign_speakers(
+    body: list[Block], participants: set[str], file: str, diagnostics: list[Diagnostic]
+) -> None:
+    previous: Paragraph | None = None
+    for block in body:
+        if not isinstance(block, Paragraph):
+            continue
+        refs: list[str | None] = []
+        text = reading_text(block.children, refs)
+        cue = find_cue(text, refs, participants)
+        if isinstance(cue, _Unresolved):
+            block.reports_speech, block.speaker = True, None
+            diagnostics.append(
+                Diagnostic("C303", "reported speech by a speaker who resolves to no declared "
+                           "person", file, block.line, block.col,
+                           hint="declare the speaker in people.toml or correct the name")
+            )
+        elif cue == "" or (cue is None and not _NARRATION.match(text)):
+            if previous is not None and previous.reports_speech:
+                block.reports_speech, block.speaker = True, previous.speaker
+        elif cue is not None:
+            block.reports_speech, block.speaker = True, cue
+        previous = block

@@ -1,0 +1,111 @@
+"""Block stage for the body: raw blocks → paragraphs, lists, notes and page furniture.
+
+A paragraph that ends without sentence-final punctuation (or on an abbreviation
+such as "Mr.") continues in the next paragraph block, and the page furniture found
+between the two parts moves inside it, where it stands on the page.
+"""
+
+from __future__ import annotations
+
+import re
+
+from tei_tools.convert.inline import parse_inline, parse_lines
+from tei_tools.convert.model import (
+    Block,
+    FormWork,
+    ListBlock,
+    ListItem,
+    PageBreak,
+    Paragraph,
+    SourceNote,
+    Text,
+)
+from tei_tools.convert.reader import RawBlock
+from tei_tools.diagnostics import Diagnostic
+
+PAGE_NUMBER = re.compile(r"-\s*(\d+)\s*-")
+_MARK = r"(?:TOP SECRET|SECRET|CONFIDENTIAL|EYES ONLY|UNCLASSIFIED|LIMITED OFFICIAL USE|NODIS|EXDIS)"
+CLASSIFICATION = re.compile(rf"(?:[A-Z]\s+)?{_MARK}(?:\s*-\s*{_MARK})*")
+_LIST_ITEM = re.compile(r"- (?:(\d+)\)\s)?")
+_SOURCE_NOTE = re.compile(r"\[(Source:.*)\]")
+_ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Amb|Am|Dr|Messrs|Gen|No|St)|\b[A-Z])\.$")
+_CLOSED = tuple(".?!:;)\"'”’")
+
+
+def plain(text: str) -> str:
+    """The block's characters without inline markup markers, for layout decisions."""
+    return re.sub(r"~~|\*\*|</?sup>", "", text).strip()
+
+
+def is_classification(text: str) -> bool:
+    return CLASSIFICATION.fullmatch(plain(text)) is not None
+
+
+def ends_open(text: str) -> bool:
+    """True when a block stops mid-sentence, so the next block continues it."""
+    tail = plain(text)
+    return bool(tail) and (not tail.endswith(_CLOSED) or bool(_ABBREVIATION.search(tail)))
+
+
+def read_block(block: RawBlock, file: str, diags: list[Diagnostic]) -> list[Block]:
+    first = block.first
+    col = first.indent + 1
+    if len(block.lines) == 1:
+        page = PAGE_NUMBER.fullmatch(first.text)
+        if page:
+            label = parse_inline(first.text, file, first.number, col, diags)
+            return [
+                PageBreak(first.number, col, page.group(1)),
+                FormWork(first.number, col, "pageNum", label),
+            ]
+        if is_classification(first.text):
+            content = parse_inline(first.text, file, first.number, col, diags)
+            return [FormWork(first.number, col, "classification", content)]
+        note = _SOURCE_NOTE.fullmatch(first.text)
+        if note:
+            content = parse_inline(note.group(1), file, first.number, col + 1, diags)
+            return [SourceNote(first.number, col, content)]
+    if all(_LIST_ITEM.match(line.text) for line in block.lines):
+        items = []
+        for line in block.lines:
+            marker = _LIST_ITEM.match(line.text)
+            assert marker is not None
+            skip = 2  # the "- " bullet is markup; the "1)" label stays as text
+            content = parse_inline(line.text[skip:], file, line.number,
+                                   line.indent + skip + 1, diags)
+            items.append(ListItem(line.number, line.indent + 1, content, n=marker.group(1)))
+        return [ListBlock(first.number, col, items)]
+    return [Paragraph(first.number, col, parse_lines(block.lines, file, diags))]
+
+
+def read_body(blocks: list[RawBlock], file: str, diags: list[Diagnostic]) -> list[Block]:
+    out: list[Block] = []
+    last: Paragraph | None = None  # the paragraph the next block may continue
+    last_text = ""
+    pending: list[FormWork | PageBreak] = []  # furniture seen since ``last``
+    for block in blocks:
+        for node in read_block(block, file, diags):
+            if isinstance(node, FormWork | PageBreak) and last is not None:
+                pending.append(node)
+                continue
+            if isinstance(node, Paragraph) and last is not None and continues(last_text, block):
+                for furniture in pending:
+                    last.children.extend([Text(furniture.line, 1, "\n"), furniture])
+                last.children.append(Text(node.line, 1, "\n"))
+                last.children.extend(node.children)
+                pending = []
+                last_text = block.text
+                continue
+            out.extend(pending)
+            pending = []
+            out.append(node)
+            last = node if isinstance(node, Paragraph) else None
+            last_text = block.text
+    out.extend(pending)
+    return out
+
+
+def continues(previous: str, block: RawBlock) -> bool:
+    """The previous paragraph stops mid-sentence, or this one starts in lower case."""
+    start = plain(block.text)
+    return ends_open(previous) or (bool(start) and start[0].islower())

@@ -1,0 +1,139 @@
+"""TEI mapping: the one place where model nodes become TEI elements.
+
+``write_inline`` and ``write_block`` are exhaustive matches over the model, so a
+change to how (say) a deletion is encoded is a one-line change here.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from tei_tools.convert.model import (
+    Addition,
+    Block,
+    DateRef,
+    Deletion,
+    Emphasis,
+    FormWork,
+    FrontBlock,
+    Gap,
+    Hyphenation,
+    Inline,
+    LineBreak,
+    Link,
+    ListBlock,
+    Metamark,
+    PageBreak,
+    Paragraph,
+    PersonRef,
+    Segment,
+    SourceNote,
+    Stamp,
+    Substitution,
+    Text,
+)
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+_SEGMENT_TAGS = {"time": "time", "place": "placeName", "docNumber": "idno"}
+
+
+def tei(tag: str) -> str:
+    return f"{{{TEI_NS}}}{tag}"
+
+
+def sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+    el = etree.SubElement(parent, tei(tag), {_attr_name(k): v for k, v in attrs.items()})
+    if text is not None:
+        el.text = text
+    return el
+
+
+def _attr_name(key: str) -> str:
+    """Python-safe keyword → XML name: ``xml_id`` → xml:id, ``break_`` → break."""
+    if key.startswith("xml_"):
+        return f"{{{XML_NS}}}{key[4:]}"
+    return key.rstrip("_")
+
+
+def append_text(parent: etree._Element, text: str) -> None:
+    """Append character data after the last child (or as the element's text)."""
+    if len(parent):
+        last = parent[-1]
+        last.tail = (last.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+
+
+def write_inlines(parent: etree._Element, nodes: list[Inline]) -> None:
+    for node in nodes:
+        write_inline(parent, node)
+
+
+def write_inline(parent: etree._Element, node: Inline) -> None:
+    match node:
+        case Text(text=text):
+            append_text(parent, text)
+        case Deletion(rend=rend, children=children):
+            write_inlines(sub(parent, "del", rend=rend), children)
+        case Addition(place=place, children=children):
+            write_inlines(sub(parent, "add", place=place), children)
+        case Substitution(parts=parts):
+            subst = sub(parent, "subst")
+            for part in parts:
+                write_inline(subst, part)
+        case Gap(reason=reason, quantity=quantity):
+            if quantity is None:
+                sub(parent, "gap", reason=reason)
+            else:
+                sub(parent, "gap", reason=reason, quantity=str(quantity), unit="chars")
+        case Emphasis(rend=rend, children=children):
+            write_inlines(sub(parent, "hi", rend=rend), children)
+        case Link(target=target, children=children):
+            write_inlines(sub(parent, "ref", target=target), children)
+        case PersonRef(ref=ref, children=children):
+            attrs = {"ref": f"#{ref}"} if ref else {}
+            write_inlines(sub(parent, "persName", **attrs), children)
+        case DateRef(when=when, children=children):
+            write_inlines(sub(parent, "date", when=when), children)
+        case Segment(kind=kind, children=children):
+            tag = _SEGMENT_TAGS.get(kind)
+            el = sub(parent, tag) if tag else sub(parent, "seg", type=kind)
+            if kind == "docNumber":
+                el.set("type", "docNumber")
+            write_inlines(el, children)
+        case LineBreak():
+            sub(parent, "lb")
+        case Hyphenation():
+            sub(parent, "pc", "-", force="weak")
+            sub(parent, "lb", break_="no")
+        case Metamark(mark=mark):
+            sub(parent, "metamark", mark, function="insert")
+        case FormWork(kind=kind, children=children):
+            write_inlines(sub(parent, "fw", type=kind), children)
+        case PageBreak(n=n):
+            sub(parent, "pb", n=n)
+
+
+def write_block(parent: etree._Element, block: Block) -> None:
+    match block:
+        case Paragraph(children=children, reports_speech=True, speaker=speaker):
+            p = sub(parent, "p")
+            attrs = {"who": f"#{speaker}"} if speaker else {}
+            write_inlines(sub(p, "said", direct="false", **attrs), children)
+        case Paragraph(children=children):
+            write_inlines(sub(parent, "p"), children)
+        case ListBlock(items=items):
+            lst = sub(parent, "list")
+            for item in items:
+                attrs = {"n": item.n} if item.n else {}
+                write_inlines(sub(lst, "item", **attrs), item.children)
+        case SourceNote(children=children):
+            write_inlines(sub(parent, "note", type="source"), children)
+        case Stamp(children=children):
+            ab = sub(parent, "ab", type="stamp")
+            write_inlines(sub(ab, "stamp", type="declassification"), children)
+        case FrontBlock(kind=kind, children=children):
+            write_inlines(sub(parent, "ab", type=kind), children)
+        case FormWork() | PageBreak():
+            write_inline(parent, block)

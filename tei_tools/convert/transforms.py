@@ -1,0 +1,121 @@
+"""Transforms over the model: substitutions, run-together text, participants."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from tei_tools.convert.model import (
+    Addition,
+    Block,
+    Container,
+    Deletion,
+    FormWork,
+    Inline,
+    ListBlock,
+    Substitution,
+    Text,
+)
+from tei_tools.diagnostics import Diagnostic
+
+_RUN_TOGETHER = re.compile(r"[A-Za-z]*[a-z]{3,}(?:[A-Z]{2,}|[A-Z][a-z]{2,})|[A-Z]{4,}[A-Z][a-z]{2,}")
+# The list runs to the full stop that ends the line: initials ("V.A.") have stops too.
+_PRESENT = re.compile(r"Present were:\s*(?P<list>.+?)\.\s*$", re.M)
+_SIDE_WORDS = {"soviet": "USSR", "ussr": "USSR", "american": "US", "us": "US", "un": "UN"}
+
+
+def pair_substitutions(nodes: list[Inline]) -> list[Inline]:
+    """Pair each deletion with an addition standing next to it (either order).
+
+    Only white space may separate the two; it moves after the ``subst`` because
+    ``subst`` holds elements only. Chains pair left to right, two at a time.
+    """
+    out: list[Inline] = []
+    i = 0
+    while i < len(nodes):
+        node = nodes[i]
+        if isinstance(node, Container):
+            node.children = pair_substitutions(node.children)
+        j = i + 1
+        space = ""
+        if j < len(nodes) and isinstance(nodes[j], Text) and not nodes[j].text.strip():  # type: ignore[union-attr]
+            space = nodes[j].text  # type: ignore[union-attr]
+            j += 1
+        partner = nodes[j] if j < len(nodes) else None
+        if _pairable(node, partner):
+            assert isinstance(node, Deletion | Addition) and isinstance(partner, Deletion | Addition)
+            partner.children = pair_substitutions(partner.children)
+            out.append(Substitution(node.line, node.col, [node, partner]))
+            after = nodes[j + 1] if j + 1 < len(nodes) else None
+            if space and not (isinstance(after, Text) and after.text[:1].isspace()):
+                out.append(Text(node.line, node.col, space))
+            i = j + 1
+            continue
+        out.append(node)
+        i += 1
+    return out
+
+
+def _pairable(a: Inline, b: Inline | None) -> bool:
+    if isinstance(a, Deletion) and a.rend == "strikethrough":
+        return isinstance(b, Addition)
+    if isinstance(a, Addition):
+        return isinstance(b, Deletion) and b.rend == "strikethrough"
+    return False
+
+
+def block_inlines(block: Block) -> Iterator[list[Inline]]:
+    if isinstance(block, ListBlock):
+        for item in block.items:
+            yield item.children
+    elif isinstance(block, Container | FormWork):
+        yield block.children
+
+
+def texts(nodes: list[Inline]) -> Iterator[Text]:
+    for node in nodes:
+        if isinstance(node, Text):
+            yield node
+        elif isinstance(node, Container | FormWork):
+            yield from texts(node.children)
+        elif isinstance(node, Substitution):
+            for part in node.parts:
+                yield from texts(part.children)
+
+
+def report_run_together(blocks: list[Block], file: str, diags: list[Diagnostic]) -> None:
+    for block in blocks:
+        for nodes in block_inlines(block):
+            for text in texts(nodes):
+                for m in _RUN_TOGETHER.finditer(text.text):
+                    diags.append(
+                        Diagnostic("C201", f"text run together: {m.group()!r} (kept as is)",
+                                   file, text.line, text.col + m.start(),
+                                   hint="check the transcription; a space or line break may be "
+                                   "missing")
+                    )
+
+
+def plain_text(nodes: list[Inline]) -> str:
+    return "".join(t.text for t in texts(nodes))
+
+
+def present_participants(text: str) -> list[tuple[str, str | None]]:
+    """Names from a "Present were: on the Soviet side, A, B; from the UN, C." sentence."""
+    found = _PRESENT.search(text)
+    if found is None:
+        return []
+    people: list[tuple[str, str | None]] = []
+    for group in found.group("list").split(";"):
+        items = [s.strip() for s in re.split(r",\s*(?:and\s+)?|\s+and\s+", group) if s.strip()]
+        side = None
+        if items and re.match(r"(?:on|from) the ", items[0]):
+            words = re.findall(r"\w+", items.pop(0).lower())
+            side = next((_SIDE_WORDS[w] for w in words if w in _SIDE_WORDS), None)
+        people.extend((name, side) for name in items)
+    return people
+
+
+def recorder(text: str) -> str | None:
+    found = re.search(r"\brecorded by ((?:[A-Z]\.\s?)*[A-Z][a-z]+)", text)
+    return found.group(1) if found else None

@@ -1,0 +1,88 @@
+"""One diagnostic type for every stage, and the closed catalogue of codes.
+
+The library only collects diagnostics; the command line decides how to print them.
+Each code has a stable name, a default severity and a one-line rationale.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import asdict, dataclass
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that ``severity >= Severity.WARNING`` reads naturally."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Code:
+    name: str
+    severity: Severity
+    rationale: str
+
+
+def _catalogue(*codes: Code) -> dict[str, Code]:
+    return {code.name: code for code in codes}
+
+
+CODES: dict[str, Code] = _catalogue(
+    # Input decoding (C0xx)
+    Code("C001", Severity.ERROR, "the input is not UTF-8 text"),
+    Code("C002", Severity.ERROR, "the input is empty or holds only white space"),
+    Code("C003", Severity.INFO, "a byte-order mark was removed"),
+    Code("C004", Severity.INFO, "CRLF or CR line endings were read as LF"),
+    Code("C005", Severity.ERROR, "a character that XML 1.0 cannot hold"),
+    # Inline markup (C1xx)
+    Code("C101", Severity.WARNING, "'~~' opens a deletion that is not closed on the same line"),
+    Code("C102", Severity.WARNING, "'<sup>' opens an addition that is not closed on the same line"),
+    Code("C103", Severity.WARNING, "a tag the raw format does not define is kept as text"),
+    Code("C104", Severity.WARNING, "a closing tag with no opening tag is kept as text"),
+    Code("C105", Severity.WARNING, "'**' or '*' opens emphasis that is not closed on the line"),
+    Code("C106", Severity.WARNING, "an empty deletion or addition is kept as text"),
+    Code("C107", Severity.INFO, "a slash that may be an insertion mark is kept as text"),
+    # Structure and front matter (C2xx)
+    Code("C201", Severity.WARNING, "text run together by the source's extraction"),
+    Code("C202", Severity.WARNING, "a date the converter could not read as a calendar date"),
+    # People and speakers (C3xx)
+    Code("C301", Severity.WARNING, "a name that resolves to no declared person"),
+    Code("C302", Severity.INFO, "a name resolved to a person through a spelling variant"),
+    Code("C303", Severity.WARNING, "reported speech whose speaker resolves to no declared person"),
+    Code("C304", Severity.ERROR, "the people file is not valid"),
+)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A finding tied to a place in a file: ``file:line:col``."""
+
+    code: str
+    message: str
+    file: str = "<input>"
+    line: int = 0
+    column: int = 0
+    hint: str = ""
+    severity: Severity | None = None
+
+    @property
+    def level(self) -> Severity:
+        return self.severity if self.severity is not None else CODES[self.code].severity
+
+    def format(self) -> str:
+        text = f"{self.file}:{self.line}:{self.column}: {self.level} {self.code} {self.message}"
+        return f"{text}\n    hint: {self.hint}" if self.hint else text
+
+    def to_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["severity"] = str(self.level)
+        return data
+
+
+def worst(diagnostics: list[Diagnostic]) -> Severity | None:
+    return max((d.level for d in diagnostics), default=None)
