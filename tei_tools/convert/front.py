@@ -101,11 +101,26 @@ class FrontReader:
     def read(self, blocks: list[RawBlock]) -> int:
         """Consume leading front-matter blocks; return the index of the first body block."""
         for index, block in enumerate(blocks):
-            if not any(rule(self, block) for rule in _RULES):
+            if not self.read_block(block):
                 return index
             if self.leftover is not None:
                 return index + 1
         return len(blocks)
+
+    def read_block(self, block: RawBlock) -> bool:
+        """Try the rules on the whole block, else on its first line and then the rest
+        (a date line directly above a bold title forms one block in some sources)."""
+        if any(rule(self, block) for rule in _RULES):
+            return True
+        if len(block.lines) == 1:
+            return False
+        head, rest = RawBlock(block.lines[:1]), RawBlock(block.lines[1:])
+        if not any(rule(self, head) for rule in _RULES):
+            return False
+        if self.read_block(rest):
+            return True
+        self.leftover = rest
+        return True
 
 
 def _plain(text: str) -> str:
@@ -168,7 +183,10 @@ def wrap_dates(nodes: list[Inline], r: FrontReader) -> list[Inline]:
                     out.append(Text(node.line, node.col + pos, node.text[pos : m.start()]))
                 col = node.col + m.start()
                 out.append(DateRef(node.line, col, [Text(node.line, col, m.group())], when=when))
-                if r.facts.date_when is None:
+                # The first date dates the document; a spelled-out form names it best.
+                if r.facts.date_when is None or (
+                    r.facts.date_when == when and not m.group("y3")
+                ):
                     r.facts.date_when, r.facts.date_text = when, m.group()
                 pos = m.end()
             if pos < len(node.text):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from tei_tools import __version__
 from tei_tools.convert.model import Document, Facts, Person
+from tei_tools.convert.people import fold
 from tei_tools.convert.tei_writer import sub
 
 LANGUAGE_CODES = {"english": "en", "russian": "ru", "french": "fr", "spanish": "es",
@@ -23,10 +26,30 @@ EDITORIAL_NOTES = (
 )
 
 
+_SMALL_WORDS = frozenset("a an and at by for in of on or the to with".split())
+
+
+def title_case(text: str) -> str:
+    words = text.lower().split()
+    return " ".join(w if i and w in _SMALL_WORDS else w.capitalize() for i, w in enumerate(words))
+
+
+def person_id(name: str, people: list[Person]) -> str | None:
+    """The declared person a stated name ("A. Akalovsky") refers to, if any."""
+    words = re.findall(r"[A-Z][\w-]+", name)
+    if not words:
+        return None
+    key = fold(words[-1])
+    for person in people:
+        if key in {fold(person.name.split()[-1]), *(fold(a) for a in person.aliases)}:
+            return person.id
+    return None
+
+
 def title_text(facts: Facts, source_name: str) -> str:
     if facts.title:
         return facts.title
-    parts = [facts.doc_type or "Document"]
+    parts = [title_case(facts.doc_type or "Document")]
     if facts.draft:
         parts.append("(draft)")
     text = " ".join(parts)
@@ -52,13 +75,13 @@ def write_header(root: etree._Element, doc: Document, raw_name: str) -> None:
     file_desc = sub(header, "fileDesc")
     title_stmt = sub(file_desc, "titleStmt")
     sub(title_stmt, "title", title_text(facts, raw_name))
-    by_id = {p.id: p for p in doc.people}
     for resp, name in (("drafted by", facts.drafter), ("recorded by", facts.recorder),
                        ("diary of", facts.diarist), ("translated by", facts.translator)):
         if name:
             stmt = sub(title_stmt, "respStmt")
             sub(stmt, "resp", resp)
-            sub(stmt, "name", name)
+            pid = person_id(name, doc.people)
+            sub(stmt, "persName", name, **({"ref": f"#{pid}"} if pid else {}))
     pub = sub(file_desc, "publicationStmt")
     sub(pub, "p", f"Unpublished TEI encoding made by tei-tools {__version__} from the raw "
                   f"transcription {raw_name}.")
@@ -66,7 +89,7 @@ def write_header(root: etree._Element, doc: Document, raw_name: str) -> None:
     bibl = sub(source, "bibl")
     sub(bibl, "title", title_text(facts, raw_name))
     if facts.doc_type:
-        sub(bibl, "title", facts.doc_type, type="docType")
+        sub(bibl, "title", title_case(facts.doc_type), type="docType")
     if facts.doc_number:
         sub(bibl, "idno", facts.doc_number, type="docNumber")
     if facts.date_when:
@@ -111,7 +134,7 @@ def write_header(root: etree._Element, doc: Document, raw_name: str) -> None:
     if facts.subject:
         keywords = sub(sub(profile, "textClass"), "keywords")
         sub(keywords, "term", facts.subject)
-    write_partic_desc(profile, list(by_id.values()))
+    write_partic_desc(profile, doc.people)
 
     revision = sub(header, "revisionDesc")
     sub(revision, "change", f"Converted from {raw_name} (SHA-256 {doc.source_sha256}) by "
