@@ -27,7 +27,7 @@ from tei_tools.convert.model import (
 from tei_tools.diagnostics import Diagnostic
 
 SPEECH_VERBS = (
-    "acknowledged added admitted agreed answered appealed appreciated asked asserted assured "
+    "acknowledged added admitted agreed answered appealed appreciated asked asserted assured believe "
     "commented concluded congratulated continued conveyed declared emphasized explained "
     "expressed indicated informed inquired insisted interjected mentioned noted objected "
     "observed opened pointed promised proposed quoted recalled regretted reiterated remarked "
@@ -35,7 +35,10 @@ SPEECH_VERBS = (
     "suggested thanked thought told turned urged went wished wondered"
 ).split()
 _VERB = "|".join(SPEECH_VERBS)
-_FILLER = r"(?:(?:then|also|again|further|finally|once|now|later|immediately|has|had|have|was)\s+){0,3}"
+_FILLER = (
+    r"(?:(?:then|also|again|further|finally|once|now|later|immediately|has|had|have|was|did|not)"
+    r"\s+){0,3}"
+)
 _NAME_VERB = re.compile(rf"\x01(\d+)\x02(?:,[^,]{{0,60}},)?\s+{_FILLER}(?:{_VERB})\b")
 _VERB_NAME = re.compile(rf"\b(?:said|continued|added|asked|stressed)\s+\x01(\d+)\x02")
 _PRONOUN_VERB = re.compile(rf"\b(?:[Hh]e|[Ss]he)\s+{_FILLER}(?:{_VERB})\b")

@@ -1,0 +1,74 @@
+"""Shared helpers: paths, the tei_all oracle, and the text projection used by
+the conservation tests."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from functools import cache
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "raw"
+ENCODED = ROOT / "encoded"
+TEI_ALL = ROOT.parent / "shared" / "tei-p5" / "tei_all.rng"
+NS = {"t": "http://www.tei-c.org/ns/1.0"}
+SEEDS = sorted(RAW.glob("*.txt"))
+
+
+def tei_all_errors(paths: list[Path]) -> str:
+    """Validate files against the official tei_all schema; return the error text."""
+    if not TEI_ALL.is_file():
+        pytest.skip(f"official TEI schema not found at {TEI_ALL} (outside this workspace)")
+    jing = shutil.which("jing")
+    if jing:
+        run = subprocess.run([jing, str(TEI_ALL), *map(str, paths)], capture_output=True,
+                             text=True, check=False)
+        errors = [line for line in run.stdout.splitlines() if "error" in line]
+        return "\n".join(errors) if run.returncode else ""
+    schema = _lxml_tei_all()
+    problems = []
+    for path in paths:
+        if not schema.validate(etree.parse(str(path))):
+            problems.append(f"{path}: {schema.error_log}")
+    return "\n".join(problems)
+
+
+@cache
+def _lxml_tei_all() -> etree.RelaxNG:
+    return etree.RelaxNG(etree.parse(str(TEI_ALL)))
+
+
+def projection(root: etree._Element) -> str:
+    """The characters of <text> as the raw file had them: gaps become their raw forms."""
+    text = root.find("t:text", NS)
+    assert text is not None
+    out: list[str] = []
+
+    def walk(el: etree._Element) -> None:
+        if el.tag == f"{{{NS['t']}}}gap":
+            if el.get("reason") == "redacted":
+                out.append("[REDACTED]")
+            else:
+                out.append("x" * int(el.get("quantity", "0")))
+        else:
+            out.append(el.text or "")
+            for child in el:
+                walk(child)
+        if el is not text:
+            out.append(el.tail or "")
+
+    walk(text)
+    return "".join(out)
+
+
+def non_space(text: str) -> str:
+    return "".join(text.split())
+
+
+def is_subsequence(needle: str, haystack: str) -> bool:
+    it = iter(haystack)
+    return all(c in it for c in needle)

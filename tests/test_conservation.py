@@ -1,0 +1,75 @@
+"""Conservation: every non-markup character of the raw input appears, in order, in
+<text>, and nothing appears there that the input did not have."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from tei_tools.convert import convert_text
+
+from .conftest import SEEDS, is_subsequence, non_space, projection
+
+# Markup of the raw format, removed independently of the converter's own parser.
+_MARKUP = re.compile(r"~~|</?sup>|\*\*|\*|^- (?=\d+\) )|<(?=https?:)|(?<=\S)>(?=\s|$)", re.M)
+_SOURCE_NOTE = re.compile(r"^\[(Source:.*)\]$", re.M)
+MARKUP_CHARS = set("~*<>[]-") | set("sup/")
+
+
+def strip_markup(raw: str) -> str:
+    return _MARKUP.sub("", _SOURCE_NOTE.sub(r"\1", raw))
+
+
+@pytest.mark.parametrize("raw", SEEDS, ids=lambda p: p.stem)
+def test_seed_text_is_conserved_exactly(raw):
+    text = raw.read_text(encoding="utf-8")
+    result = convert_text(text, raw.name)
+    assert result.ok
+    assert non_space(projection(result.tree.getroot())) == non_space(strip_markup(text))
+
+
+_TOKENS = st.sampled_from([
+    "word", "Mr. Kuznetsov said", "He observed that", "~~", "~~that~~", "<sup>at</sup>",
+    "<sup>", "</sup>", "**", "*had*", "*", "[REDACTED]", "xxx", "~~x~~", "/", "- ", "-",
+    "over- flights", "<foo>", "<https://example.org/a>", "SECRET", "~~SECRET~~", "- 2 -",
+    "[Source: x]", "( ) RELEASE", "PARTICIPANTS: US - Mr. Yost", "Ambassador Zed", "é",
+    "\u00a0", "&", "<", ">", "\"", "'", "]]>", "\t", "1962/11/06", "October 6, 1962",
+])
+_LINES = st.lists(st.one_of(_TOKENS, st.text(min_size=1, max_size=8)), max_size=12).map(" ".join)
+_DOCS = st.lists(st.tuples(_LINES, st.sampled_from(["\n", "\n\n", "  \n"])), min_size=1,
+                 max_size=10).map(lambda parts: "".join(a + b for a, b in parts))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_DOCS)
+def test_conversion_never_raises_and_conserves_text(raw):
+    result = convert_text(raw, "generated.txt")  # must not raise, whatever the input
+    if not result.ok:
+        assert any(d.level.name == "ERROR" for d in result.diagnostics)
+        return
+    root = etree.fromstring(result.xml())  # well-formed
+    actual = non_space(projection(root))
+    source = non_space(raw)
+    # nothing invented: every character of <text> comes from the input, in order
+    assert is_subsequence(actual, source)
+    # nothing lost: whatever the converter did not keep is markup
+    dropped = _dropped(source, actual)
+    assert set(dropped) <= MARKUP_CHARS, dropped
+    # and no letter or digit is lost: only the tag names of <sup> are markup
+    letters = [c for c in re.sub(r"</?sup>", "", raw) if c.isalnum()]
+    assert is_subsequence("".join(letters), "".join(c for c in actual if c.isalnum()))
+
+
+def _dropped(source: str, actual: str) -> list[str]:
+    """Characters of ``source`` left over after greedily matching ``actual`` in order."""
+    out, i = [], 0
+    for c in source:
+        if i < len(actual) and actual[i] == c:
+            i += 1
+        else:
+            out.append(c)
+    return out
