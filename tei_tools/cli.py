@@ -45,9 +45,12 @@ def output_path(source: str, output: str | None, out_dir: str | None) -> str:
     return "-" if source == "-" else str(Path(source).with_suffix(".xml"))
 
 
-def collection_for(source: str, people: str | None, no_people: bool,
-                   cache: dict[str, tuple[list[Person], list[Diagnostic]]]) -> tuple[
-                       list[Person], list[Diagnostic]]:
+def collection_for(
+    source: str,
+    people: str | None,
+    no_people: bool,
+    cache: dict[str, tuple[list[Person], list[Diagnostic]]],
+) -> tuple[list[Person], list[Diagnostic]]:
     """The people file given with --people, else ``people.toml`` beside the input."""
     if no_people:
         return [], []
@@ -66,19 +69,40 @@ def collection_for(source: str, people: str | None, no_people: bool,
 
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(allow_dash=True))
-@click.option("-o", "--output", type=click.Path(allow_dash=True),
-              help="Output file ('-' for stdout); only with a single input.")
-@click.option("--out-dir", type=click.Path(file_okay=False),
-              help="Write INPUT.xml for each input into this folder.")
-@click.option("--check", is_flag=True,
-              help="Write nothing; exit 1 when an output on disk differs from the conversion.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(allow_dash=True),
+    help="Output file ('-' for stdout); only with a single input.",
+)
+@click.option(
+    "--out-dir",
+    type=click.Path(file_okay=False),
+    help="Write INPUT.xml for each input into this folder.",
+)
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 when an output on disk differs from the conversion.",
+)
 @click.option("--strict", is_flag=True, help="Treat warnings as failures (exit 1).")
-@click.option("--people", type=click.Path(dir_okay=False),
-              help=f"People file (default: {PEOPLE_FILE} beside each input, if present).")
+@click.option(
+    "--people",
+    type=click.Path(dir_okay=False),
+    help=f"People file (default: {PEOPLE_FILE} beside each input, if present).",
+)
 @click.option("--no-people", is_flag=True, help="Use no people file.")
 @click.option("-q", "--quiet", is_flag=True, help="Print warnings and errors only.")
-def convert(inputs: tuple[str, ...], output: str | None, out_dir: str | None, check: bool,
-            strict: bool, people: str | None, no_people: bool, quiet: bool) -> None:
+def convert(
+    inputs: tuple[str, ...],
+    output: str | None,
+    out_dir: str | None,
+    check: bool,
+    strict: bool,
+    people: str | None,
+    no_people: bool,
+    quiet: bool,
+) -> None:
     """Convert raw transcriptions (INPUT..., '-' for stdin) to TEI P5 XML.
 
     Without -o or --out-dir, INPUT.txt is written to INPUT.xml beside it.
@@ -113,8 +137,11 @@ def convert(inputs: tuple[str, ...], output: str | None, out_dir: str | None, ch
         if check:
             current = Path(target).read_bytes() if Path(target).is_file() else None
             if current != xml:
-                click.echo(f"{target}: out of date with {source} "
-                           f"(run: tei-tools convert {source} -o {target})", err=True)
+                click.echo(
+                    f"{target}: out of date with {source} "
+                    f"(run: tei-tools convert {source} -o {target})",
+                    err=True,
+                )
                 status = max(status, EXIT_FINDINGS)
         elif target == "-":
             sys.stdout.buffer.write(xml)

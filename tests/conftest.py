@@ -25,8 +25,9 @@ def tei_all_errors(paths: list[Path]) -> str:
         pytest.skip(f"official TEI schema not found at {TEI_ALL} (outside this workspace)")
     jing = shutil.which("jing")
     if jing:
-        run = subprocess.run([jing, str(TEI_ALL), *map(str, paths)], capture_output=True,
-                             text=True, check=False)
+        run = subprocess.run(
+            [jing, str(TEI_ALL), *map(str, paths)], capture_output=True, text=True, check=False
+        )
         errors = [line for line in run.stdout.splitlines() if "error" in line]
         return "\n".join(errors) if run.returncode else ""
     schema = _lxml_tei_all()

@@ -32,16 +32,52 @@ def test_seed_text_is_conserved_exactly(raw):
     assert non_space(projection(result.tree.getroot())) == non_space(strip_markup(text))
 
 
-_TOKENS = st.sampled_from([
-    "word", "Mr. Kuznetsov said", "He observed that", "~~", "~~that~~", "<sup>at</sup>",
-    "<sup>", "</sup>", "**", "*had*", "*", "[REDACTED]", "xxx", "~~x~~", "/", "- ", "-",
-    "over- flights", "<foo>", "<https://example.org/a>", "SECRET", "~~SECRET~~", "- 2 -",
-    "[Source: x]", "( ) RELEASE", "PARTICIPANTS: US - Mr. Yost", "Ambassador Zed", "é",
-    "\u00a0", "&", "<", ">", "\"", "'", "]]>", "\t", "1962/11/06", "October 6, 1962",
-])
+_TOKENS = st.sampled_from(
+    [
+        "word",
+        "Mr. Kuznetsov said",
+        "He observed that",
+        "~~",
+        "~~that~~",
+        "<sup>at</sup>",
+        "<sup>",
+        "</sup>",
+        "**",
+        "*had*",
+        "*",
+        "[REDACTED]",
+        "xxx",
+        "~~x~~",
+        "/",
+        "- ",
+        "-",
+        "over- flights",
+        "<foo>",
+        "<https://example.org/a>",
+        "SECRET",
+        "~~SECRET~~",
+        "- 2 -",
+        "[Source: x]",
+        "( ) RELEASE",
+        "PARTICIPANTS: US - Mr. Yost",
+        "Ambassador Zed",
+        "é",
+        "\u00a0",
+        "&",
+        "<",
+        ">",
+        '"',
+        "'",
+        "]]>",
+        "\t",
+        "1962/11/06",
+        "October 6, 1962",
+    ]
+)
 _LINES = st.lists(st.one_of(_TOKENS, st.text(min_size=1, max_size=8)), max_size=12).map(" ".join)
-_DOCS = st.lists(st.tuples(_LINES, st.sampled_from(["\n", "\n\n", "  \n"])), min_size=1,
-                 max_size=10).map(lambda parts: "".join(a + b for a, b in parts))
+_DOCS = st.lists(
+    st.tuples(_LINES, st.sampled_from(["\n", "\n\n", "  \n"])), min_size=1, max_size=10
+).map(lambda parts: "".join(a + b for a, b in parts))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

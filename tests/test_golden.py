@@ -27,12 +27,20 @@ def test_encoded_matches_conversion(raw):
     if actual != expected:
         ACTUAL.mkdir(exist_ok=True)
         (ACTUAL / golden.name).write_bytes(actual)
-        diff = "".join(difflib.unified_diff(
-            expected.decode().splitlines(True), actual.decode().splitlines(True),
-            str(golden), "conversion", n=2))
-        pytest.fail(f"{golden.name} differs from the conversion of {raw.name}:\n{diff[:6000]}\n"
-                    f"Accept the new output with:\n  tei-tools convert raw/{raw.name} "
-                    f"-o encoded/{golden.name}")
+        diff = "".join(
+            difflib.unified_diff(
+                expected.decode().splitlines(True),
+                actual.decode().splitlines(True),
+                str(golden),
+                "conversion",
+                n=2,
+            )
+        )
+        pytest.fail(
+            f"{golden.name} differs from the conversion of {raw.name}:\n{diff[:6000]}\n"
+            f"Accept the new output with:\n  tei-tools convert raw/{raw.name} "
+            f"-o encoded/{golden.name}"
+        )
 
 
 def test_encoded_is_valid_against_tei_all():

@@ -27,7 +27,13 @@ def test_page_numbers_become_pb_and_fw():
     assert count("//t:text//t:pb") == 6
     assert count("//t:text//t:fw[@type='pageNum']") == 6
     assert [pb.get("n") for pb in tree().iterfind(".//t:pb", NS)] == [
-        "2", "10", "19", "35", "36", "38"]
+        "2",
+        "10",
+        "19",
+        "35",
+        "36",
+        "38",
+    ]
 
 
 def test_classification_lines():
@@ -40,8 +46,9 @@ def test_redaction():
 
 def test_struck_x_runs_are_overtyped_gaps():
     assert count("//t:del[@rend='overtyped'][t:gap[@reason='illegible']]") == 10
-    quantities = sorted(int(g.get("quantity")) for g in tree().iterfind(
-        ".//t:del[@rend='overtyped']/t:gap", NS))
+    quantities = sorted(
+        int(g.get("quantity")) for g in tree().iterfind(".//t:del[@rend='overtyped']/t:gap", NS)
+    )
     raw_runs = sorted(len(m) for m in re.findall(r"~~(x+)~~", raw_text()))
     assert quantities == raw_runs
 
@@ -56,5 +63,6 @@ def test_every_struck_run_and_sup_is_a_del_or_add():
     assert adds == sups
     # substitutions pair exactly one del with one add
     assert count("//t:subst[count(t:del)=1 and count(t:add)=1 and count(*)=2]") == count(
-        "//t:subst")
+        "//t:subst"
+    )
     assert count("//t:subst") > 20

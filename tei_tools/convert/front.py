@@ -27,9 +27,20 @@ from tei_tools.convert.model import (
 from tei_tools.convert.reader import Line, RawBlock
 from tei_tools.diagnostics import Diagnostic
 
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _MONTH = "|".join(MONTHS)
 _DATE_CORE = (
     rf"(?:(?P<m1>{_MONTH}) (?P<d1>\d{{1,2}}), (?P<y1>\d{{4}})"
@@ -46,12 +57,12 @@ _DOC_TYPES = (
     "TELEGRAM",
     "LETTER",
 )
-_HEADING = re.compile(
-    rf"^(?P<type>{'|'.join(_DOC_TYPES)})(?P<draft>DRAFT)?(?P<date>{_DATE_CORE})?"
-)
+_HEADING = re.compile(rf"^(?P<type>{'|'.join(_DOC_TYPES)})(?P<draft>DRAFT)?(?P<date>{_DATE_CORE})?")
 _STAMP_WORDS = re.compile(r"\( \)|REVIEW|Reviewed by|Exemptions|Cases Only|^Date: \d")
 _STAMP_RUN_ON = re.compile(r"^(?P<stamp>.*?Exemptions)(?=[A-Z][a-z])")
-_SIDE = re.compile(r"(?<![A-Za-z])(?P<side>USSR|US|UN|UK)\s*-\s*|(?<=[a-z])(?P<glued>USSR|US|UN|UK)-\s*")
+_SIDE = re.compile(
+    r"(?<![A-Za-z])(?P<side>USSR|US|UN|UK)\s*-\s*|(?<=[a-z])(?P<glued>USSR|US|UN|UK)-\s*"
+)
 _TIME = re.compile(r"\d.*\b[AP]\.M\.")
 
 
@@ -93,9 +104,14 @@ class FrontReader:
 
     def run_together(self, line: Line, offset: int, what: str) -> None:
         self.diagnostics.append(
-            Diagnostic("C201", f"text run together: {what}", self.file, line.number,
-                       line.indent + offset + 1,
-                       hint="check the transcription; a line break or space is probably missing")
+            Diagnostic(
+                "C201",
+                f"text run together: {what}",
+                self.file,
+                line.number,
+                line.indent + offset + 1,
+                hint="check the transcription; a line break or space is probably missing",
+            )
         )
 
     def read(self, blocks: list[RawBlock]) -> int:
@@ -162,8 +178,12 @@ def rule_doc_number(r: FrontReader, block: RawBlock) -> bool:
         return False
     r.facts.doc_number = match.group(1)
     line = block.first
-    number = Segment(line.number, line.indent + 3, [Text(line.number, line.indent + 3,
-                                                         match.group(1))], kind="docNumber")
+    number = Segment(
+        line.number,
+        line.indent + 3,
+        [Text(line.number, line.indent + 3, match.group(1))],
+        kind="docNumber",
+    )
     return r.emit("docNumber", block, [Emphasis(line.number, line.indent + 1, [number])])
 
 
@@ -176,17 +196,22 @@ def wrap_dates(nodes: list[Inline], r: FrontReader) -> list[Inline]:
             for m in DATE_RE.finditer(node.text):
                 when = iso_date(m)
                 if when is None:
-                    r.diagnostics.append(Diagnostic("C202", f"{m.group()!r} is not a calendar date",
-                                                    r.file, node.line, node.col + m.start()))
+                    r.diagnostics.append(
+                        Diagnostic(
+                            "C202",
+                            f"{m.group()!r} is not a calendar date",
+                            r.file,
+                            node.line,
+                            node.col + m.start(),
+                        )
+                    )
                     continue
                 if m.start() > pos:
                     out.append(Text(node.line, node.col + pos, node.text[pos : m.start()]))
                 col = node.col + m.start()
                 out.append(DateRef(node.line, col, [Text(node.line, col, m.group())], when=when))
                 # The first date dates the document; a spelled-out form names it best.
-                if r.facts.date_when is None or (
-                    r.facts.date_when == when and not m.group("y3")
-                ):
+                if r.facts.date_when is None or (r.facts.date_when == when and not m.group("y3")):
                     r.facts.date_when, r.facts.date_text = when, m.group()
                 pos = m.end()
             if pos < len(node.text):
@@ -264,8 +289,11 @@ def rule_participants(r: FrontReader, block: RawBlock) -> bool:
             if name:
                 r.participants.append((name, side))
             if m.group("glued"):
-                r.run_together(line, offset + m.start(), f"a name and the side label "
-                               f"{m.group('glued')!r}; split before the label")
+                r.run_together(
+                    line,
+                    offset + m.start(),
+                    f"a name and the side label {m.group('glued')!r}; split before the label",
+                )
             side = m.group("side") or m.group("glued")
             pos = m.end()
         name = text[pos:].strip()
@@ -278,7 +306,9 @@ def rule_heading(r: FrontReader, block: RawBlock) -> bool:
     first = block.first
     match = _HEADING.match(first.text)
     letters = [c for c in first.text if c.isalpha()]
-    if match is None and not (len(letters) > 8 and sum(c.isupper() for c in letters) > 0.8 * len(letters)):
+    if match is None and not (
+        len(letters) > 8 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+    ):
         return False
     nodes: list[Inline] = []
     col = first.indent + 1
@@ -289,17 +319,27 @@ def rule_heading(r: FrontReader, block: RawBlock) -> bool:
             r.facts.draft = True
             ends.append((match.end("draft"), "status"))
         if match.group("draft") or match.group("date"):
-            r.run_together(first, match.end("type"), "document type, status and date; split "
-                           "as " + " | ".join(p for p in match.group(0).partition("DRAFT") if p))
+            r.run_together(
+                first,
+                match.end("type"),
+                "document type, status and date; split "
+                "as " + " | ".join(p for p in match.group(0).partition("DRAFT") if p),
+            )
         start = 0
-        for end, kind in ends:
+        for end, seg_kind in ends:
             piece = first.text[start:end]
-            nodes.append(Segment(first.number, col + start,
-                                 parse_inline(piece, r.file, first.number, col + start,
-                                              r.diagnostics), kind=kind))
+            nodes.append(
+                Segment(
+                    first.number,
+                    col + start,
+                    parse_inline(piece, r.file, first.number, col + start, r.diagnostics),
+                    kind=seg_kind,
+                )
+            )
             start = end
-        nodes.extend(parse_inline(first.text[start:], r.file, first.number, col + start,
-                                  r.diagnostics))
+        nodes.extend(
+            parse_inline(first.text[start:], r.file, first.number, col + start, r.diagnostics)
+        )
         rest = list(block.lines[1:])
     else:
         if r.facts.doc_type is None:
@@ -314,7 +354,7 @@ def rule_heading(r: FrontReader, block: RawBlock) -> bool:
                 nodes.append(LineBreak(prev.number, prev.indent + len(prev.text) + 1))
             nodes.append(Text(line.number, 1, "\n"))
         content = parse_inline(line.text, r.file, line.number, line.indent + 1, r.diagnostics)
-        kind = None
+        kind: str | None = None
         if match is not None and _TIME.match(line.text):
             kind, r.facts.time = "time", line.text
         elif prev_kind == "time" and r.facts.place is None:
@@ -336,14 +376,19 @@ def rule_stamp(r: FrontReader, block: RawBlock) -> bool:
     run_on = _STAMP_RUN_ON.match(last.text)
     if run_on is not None:
         cut = run_on.end("stamp")
-        r.run_together(last, cut, f"the stamp line {run_on.group('stamp')!r} and the text "
-                       "after it; the text after it starts the body")
+        r.run_together(
+            last,
+            cut,
+            f"the stamp line {run_on.group('stamp')!r} and the text "
+            "after it; the text after it starts the body",
+        )
         lines[-1] = replace(last, text=last.text[:cut], hard_break=False)
         r.leftover = RawBlock((replace(last, text=last.text[cut:], indent=last.indent + cut),))
     r.facts.stamps.append(" / ".join(_plain(line.text) for line in lines))
     first = lines[0]
-    r.blocks.append(Stamp(first.number, first.indent + 1,
-                          parse_lines(lines, r.file, r.diagnostics)))
+    r.blocks.append(
+        Stamp(first.number, first.indent + 1, parse_lines(lines, r.file, r.diagnostics))
+    )
     return True
 
 

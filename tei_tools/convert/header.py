@@ -11,8 +11,7 @@ from tei_tools.convert.model import Document, Facts, Person
 from tei_tools.convert.people import fold
 from tei_tools.convert.tei_writer import sub
 
-LANGUAGE_CODES = {"english": "en", "russian": "ru", "french": "fr", "spanish": "es",
-                  "german": "de"}
+LANGUAGE_CODES = {"english": "en", "russian": "ru", "french": "fr", "spanish": "es", "german": "de"}
 EDITORIAL_NOTES = (
     "Struck-through typing is encoded as del rend='strikethrough'; interlinear typing as "
     "add place='above'; a deletion and an addition side by side as subst, in source order.",
@@ -26,7 +25,9 @@ EDITORIAL_NOTES = (
 )
 
 
-_SMALL_WORDS = frozenset("a an and at by for in of on or the to with".split())
+_SMALL_WORDS = frozenset(
+    ["a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"]
+)
 
 
 def title_case(text: str) -> str:
@@ -75,16 +76,24 @@ def write_header(root: etree._Element, doc: Document, raw_name: str) -> None:
     file_desc = sub(header, "fileDesc")
     title_stmt = sub(file_desc, "titleStmt")
     sub(title_stmt, "title", title_text(facts, raw_name))
-    for resp, name in (("drafted by", facts.drafter), ("recorded by", facts.recorder),
-                       ("diary of", facts.diarist), ("translated by", facts.translator)):
+    for resp, name in (
+        ("drafted by", facts.drafter),
+        ("recorded by", facts.recorder),
+        ("diary of", facts.diarist),
+        ("translated by", facts.translator),
+    ):
         if name:
             stmt = sub(title_stmt, "respStmt")
             sub(stmt, "resp", resp)
             pid = person_id(name, doc.people)
             sub(stmt, "persName", name, **({"ref": f"#{pid}"} if pid else {}))
     pub = sub(file_desc, "publicationStmt")
-    sub(pub, "p", f"Unpublished TEI encoding made by tei-tools {__version__} from the raw "
-                  f"transcription {raw_name}.")
+    sub(
+        pub,
+        "p",
+        f"Unpublished TEI encoding made by tei-tools {__version__} from the raw "
+        f"transcription {raw_name}.",
+    )
     source = sub(file_desc, "sourceDesc")
     bibl = sub(source, "bibl")
     sub(bibl, "title", title_text(facts, raw_name))
@@ -117,8 +126,12 @@ def write_header(root: etree._Element, doc: Document, raw_name: str) -> None:
     for note in EDITORIAL_NOTES:
         sub(editorial, "p", note)
     hyphenation = sub(editorial, "hyphenation", eol="some")
-    sub(hyphenation, "p", "A word broken at a line end in the typescript ('over- flights') "
-                          "keeps its hyphen as pc force='weak' followed by lb break='no'.")
+    sub(
+        hyphenation,
+        "p",
+        "A word broken at a line end in the typescript ('over- flights') "
+        "keeps its hyphen as pc force='weak' followed by lb break='no'.",
+    )
 
     profile = sub(header, "profileDesc")
     if facts.summary:
@@ -137,8 +150,11 @@ def write_header(root: etree._Element, doc: Document, raw_name: str) -> None:
     write_partic_desc(profile, doc.people)
 
     revision = sub(header, "revisionDesc")
-    sub(revision, "change", f"Converted from {raw_name} (SHA-256 {doc.source_sha256}) by "
-                            f"tei-tools {__version__}.")
+    sub(
+        revision,
+        "change",
+        f"Converted from {raw_name} (SHA-256 {doc.source_sha256}) by tei-tools {__version__}.",
+    )
 
 
 def write_partic_desc(profile: etree._Element, people: list[Person]) -> None:

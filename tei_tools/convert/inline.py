@@ -89,8 +89,13 @@ class InlineParser:
             self.nodes.append(Text(*self.at(offset), text))
 
     def nested(self, text: str, offset: int, *, in_deletion: bool = False) -> list[Inline]:
-        sub = InlineParser(self.file, self.locator, self.diagnostics, self.base + offset,
-                           in_deletion or self.in_deletion)
+        sub = InlineParser(
+            self.file,
+            self.locator,
+            self.diagnostics,
+            self.base + offset,
+            in_deletion or self.in_deletion,
+        )
         return sub.parse(text)
 
     def parse(self, text: str) -> list[Inline]:
@@ -117,8 +122,12 @@ Rule = Callable[[InlineParser, str, int], "int | None"]
 
 
 def _empty_markup(p: InlineParser, text: str, pos: int, end: int, what: str) -> int:
-    p.warn("C106", f"empty {what} {text[pos:end]!r} is kept as text", pos,
-           hint="write the struck or added words between the markers")
+    p.warn(
+        "C106",
+        f"empty {what} {text[pos:end]!r} is kept as text",
+        pos,
+        hint="write the struck or added words between the markers",
+    )
     p.add_text(text[pos:end], pos)
     return end
 
@@ -138,8 +147,12 @@ def rule_deletion(p: InlineParser, text: str, pos: int) -> int | None:
         return None
     close = text.find("~~", pos + 2)
     if close < 0:
-        p.warn("C101", "'~~' opens a deletion that is not closed in this block", pos,
-               hint="expected a closing '~~' before the blank line that ends the block")
+        p.warn(
+            "C101",
+            "'~~' opens a deletion that is not closed in this block",
+            pos,
+            hint="expected a closing '~~' before the blank line that ends the block",
+        )
         p.add_text("~~", pos)
         return pos + 2
     inner = text[pos + 2 : close]
@@ -160,8 +173,12 @@ def rule_angle(p: InlineParser, text: str, pos: int) -> int | None:
     if text.startswith("<sup>", pos):
         close = text.find("</sup>", pos + 5)
         if close < 0:
-            p.warn("C102", "'<sup>' opens an addition that is not closed in this block", pos,
-                   hint="expected '</sup>' before the blank line that ends the block")
+            p.warn(
+                "C102",
+                "'<sup>' opens an addition that is not closed in this block",
+                pos,
+                hint="expected '</sup>' before the blank line that ends the block",
+            )
             p.add_text("<sup>", pos)
             return pos + 5
         inner = text[pos + 5 : close]
@@ -177,11 +194,19 @@ def rule_angle(p: InlineParser, text: str, pos: int) -> int | None:
     tag = _TAG.match(text, pos)
     if tag:
         if tag.group().startswith("</"):
-            p.warn("C104", f"closing tag {tag.group()!r} has no opening tag; kept as text", pos,
-                   hint="expected '<sup>…</sup>' around an addition")
+            p.warn(
+                "C104",
+                f"closing tag {tag.group()!r} has no opening tag; kept as text",
+                pos,
+                hint="expected '<sup>…</sup>' around an addition",
+            )
         else:
-            p.warn("C103", f"unknown tag {tag.group()!r} kept as text", pos,
-                   hint="the raw format knows <sup>…</sup> and <https://…> links")
+            p.warn(
+                "C103",
+                f"unknown tag {tag.group()!r} kept as text",
+                pos,
+                hint="the raw format knows <sup>…</sup> and <https://…> links",
+            )
         p.add_text(tag.group(), pos)
         return tag.end()
     return None
@@ -198,8 +223,12 @@ def rule_emphasis(p: InlineParser, text: str, pos: int) -> int | None:
     while close > 0 and marker == "*" and text.startswith("**", close):
         close = text.find(marker, close + 2)
     if close < 0 or text[close - 1].isspace():
-        p.warn("C105", f"{marker!r} opens emphasis that is not closed in this block", pos,
-               hint=f"expected a closing {marker!r}")
+        p.warn(
+            "C105",
+            f"{marker!r} opens emphasis that is not closed in this block",
+            pos,
+            hint=f"expected a closing {marker!r}",
+        )
         p.add_text(marker, pos)
         return start
     rend = "bold" if marker == "**" else "underline"
@@ -226,8 +255,11 @@ def rule_bare_xout(p: InlineParser, text: str, pos: int) -> int | None:
 def rule_slash(p: InlineParser, text: str, pos: int) -> int | None:
     if text[pos] != "/":
         return None
-    after_alteration = pos > 0 and bool(p.nodes) and isinstance(p.nodes[-1], Deletion | Addition) and (
-        text[pos - 1] in "~>"
+    after_alteration = (
+        pos > 0
+        and bool(p.nodes)
+        and isinstance(p.nodes[-1], Deletion | Addition)
+        and (text[pos - 1] in "~>")
     )
     before_alteration = text.startswith(("~~", "<sup>"), pos + 1)
     if after_alteration or before_alteration:
@@ -235,8 +267,12 @@ def rule_slash(p: InlineParser, text: str, pos: int) -> int | None:
         return pos + 1
     spaced = (pos > 0 and text[pos - 1] == " ") or text[pos + 1 : pos + 2] == " "
     if spaced:
-        p.warn("C107", "a slash that may mark an insertion point is kept as text", pos,
-               hint="write the slash against the '~~' or '<sup>' it marks to encode a metamark")
+        p.warn(
+            "C107",
+            "a slash that may mark an insertion point is kept as text",
+            pos,
+            hint="write the slash against the '~~' or '<sup>' it marks to encode a metamark",
+        )
     p.add_text("/", pos)
     return pos + 1
 

@@ -41,7 +41,17 @@ _TITLED = re.compile(rf"\b(?:{_TITLE})\s+(?:{_INITIALS})?({_WORD})\b")
 _CAPWORD = re.compile(rf"\b{_WORD}\b")
 # Words after a title that are not names ("Secretary General", "President's").
 _NOT_NAMES = frozenset(
-    "General Government Council Delegation Bloc Union States Nations Secretariat".split()
+    [
+        "General",
+        "Government",
+        "Council",
+        "Delegation",
+        "Bloc",
+        "Union",
+        "States",
+        "Nations",
+        "Secretariat",
+    ]
 )
 
 
@@ -119,10 +129,10 @@ class Registry:
 
     def resolve(self, surname: str) -> tuple[str | None, bool]:
         """Return (person id, exact?) for a surname, allowing a close misspelling."""
-        key = fold(surname)
-        if key not in self._cache:
-            self._cache[key] = self._resolve(key)
-        return self._cache[key]
+        cached = self._cache.get(surname)
+        if cached is None:
+            cached = self._cache[surname] = self._resolve(fold(surname))
+        return cached
 
     def _resolve(self, key: str) -> tuple[str | None, bool]:
         if key in self.forms:
@@ -149,8 +159,14 @@ def load_people(path: Path) -> tuple[list[Person], list[Diagnostic]]:
     for n, entry in enumerate(data.get("person", []), start=1):
         if not isinstance(entry, dict) or not {"id", "name"} <= entry.keys():
             diags.append(
-                Diagnostic("C304", f"[[person]] number {n} lacks 'id' or 'name'", str(path), 1, 1,
-                           hint="each [[person]] needs id = \"…\" and name = \"…\"")
+                Diagnostic(
+                    "C304",
+                    f"[[person]] number {n} lacks 'id' or 'name'",
+                    str(path),
+                    1,
+                    1,
+                    hint='each [[person]] needs id = "…" and name = "…"',
+                )
             )
             continue
         people.append(
@@ -224,18 +240,28 @@ class Linker:
             col = node.col + start
             if pid is None:
                 self.diagnostics.append(
-                    Diagnostic("C301", f"name {name!r} resolves to no declared person",
-                               self.file, node.line, col,
-                               hint="declare the person in people.toml, or add an alias")
+                    Diagnostic(
+                        "C301",
+                        f"name {name!r} resolves to no declared person",
+                        self.file,
+                        node.line,
+                        col,
+                        hint="declare the person in people.toml, or add an alias",
+                    )
                 )
             else:
                 self.registry.used.add(pid)
                 if not exact:
                     self.diagnostics.append(
-                        Diagnostic("C302", f"name {name!r} read as a variant of "
-                                   f"{self.registry.people[pid].name!r}",
-                                   self.file, node.line, col,
-                                   hint="add the spelling to the person's aliases to confirm it")
+                        Diagnostic(
+                            "C302",
+                            f"name {name!r} read as a variant of "
+                            f"{self.registry.people[pid].name!r}",
+                            self.file,
+                            node.line,
+                            col,
+                            hint="add the spelling to the person's aliases to confirm it",
+                        )
                     )
             yield PersonRef(node.line, col, [Text(node.line, col, name)], ref=pid)
             pos = end

@@ -89,10 +89,13 @@ def convert_bytes(
             nodes[:] = pair_substitutions(nodes)
             linker.link(nodes)
     report_run_together(doc.front + doc.body, source, diags)
-    doc.facts.classifications = list(dict.fromkeys(
-        " ".join(plain_text(b.children).split())
-        for b in doc.body if isinstance(b, FormWork) and b.kind == "classification"
-    ))
+    doc.facts.classifications = list(
+        dict.fromkeys(
+            " ".join(plain_text(b.children).split())
+            for b in doc.body
+            if isinstance(b, FormWork) and b.kind == "classification"
+        )
+    )
     for block in doc.body:
         if isinstance(block, Paragraph):
             doc.facts.classifications.extend(
@@ -117,8 +120,7 @@ def build_registry(
     """The collection's people plus the document's stated participants."""
     registry = people_mod.Registry()
     for person in collection:
-        registry.add(Person(person.id, person.name, person.side, person.role,
-                            list(person.aliases)))
+        registry.add(Person(person.id, person.name, person.side, person.role, list(person.aliases)))
     for name, side in participants:
         words = re.findall(r"(?:Mc|Mac)?[A-Z][a-z]+(?:-[a-z]+)?", name)
         if not words:
@@ -136,7 +138,7 @@ def build_registry(
 
 
 def write_tei(doc: Document) -> etree._ElementTree:
-    root = etree.Element(tei("TEI"), nsmap={None: TEI_NS})
+    root = etree.Element(tei("TEI"), nsmap={None: TEI_NS})  # type: ignore[dict-item]
     root.set(f"{{{XML_NS}}}lang", "en")
     write_header(root, doc, doc.source_name.rsplit("/", 1)[-1])
     text = sub(root, "text")

@@ -73,8 +73,8 @@ def decode(data: bytes, file: str) -> tuple[str | None, list[Diagnostic]]:
             )
         )
         return None, diags
-    for lineno, line in enumerate(text.split("\n"), start=1):
-        for match in _XML_ILLEGAL.finditer(line):
+    for lineno, content in enumerate(text.split("\n"), start=1):
+        for match in _XML_ILLEGAL.finditer(content):
             diags.append(
                 Diagnostic(
                     "C005",

@@ -13,12 +13,37 @@ TEI = "{http://www.tei-c.org/ns/1.0}"
 # Elements that hold only elements here; everything else may be mixed content.
 BLOCK_CONTAINERS = frozenset(
     TEI + name
-    for name in (
-        "TEI teiHeader fileDesc titleStmt respStmt publicationStmt sourceDesc bibl "
-        "encodingDesc appInfo application editorialDecl hyphenation profileDesc abstract "
-        "creation langUsage textClass keywords particDesc listPerson person revisionDesc "
-        "text front body back div list"
-    ).split()
+    for name in [
+        "TEI",
+        "teiHeader",
+        "fileDesc",
+        "titleStmt",
+        "respStmt",
+        "publicationStmt",
+        "sourceDesc",
+        "bibl",
+        "encodingDesc",
+        "appInfo",
+        "application",
+        "editorialDecl",
+        "hyphenation",
+        "profileDesc",
+        "abstract",
+        "creation",
+        "langUsage",
+        "textClass",
+        "keywords",
+        "particDesc",
+        "listPerson",
+        "person",
+        "revisionDesc",
+        "text",
+        "front",
+        "body",
+        "back",
+        "div",
+        "list",
+    ]
 )
 
 

@@ -17,7 +17,6 @@ from tei_tools.convert.model import (
     Block,
     Container,
     Deletion,
-    Emphasis,
     Inline,
     Paragraph,
     PersonRef,
@@ -26,21 +25,72 @@ from tei_tools.convert.model import (
 )
 from tei_tools.diagnostics import Diagnostic
 
-SPEECH_VERBS = (
-    "acknowledged added admitted agreed answered appealed appreciated asked asserted assured believe "
-    "commented concluded congratulated continued conveyed declared emphasized explained "
-    "expressed indicated informed inquired insisted interjected mentioned noted objected "
-    "observed opened pointed promised proposed quoted recalled regretted reiterated remarked "
-    "reminded repeated replied reported responded returned reverted said stated stressed "
-    "suggested thanked thought told turned urged went wished wondered"
-).split()
+SPEECH_VERBS = [
+    "acknowledged",
+    "added",
+    "admitted",
+    "agreed",
+    "answered",
+    "appealed",
+    "appreciated",
+    "asked",
+    "asserted",
+    "assured",
+    "believe",
+    "commented",
+    "concluded",
+    "congratulated",
+    "continued",
+    "conveyed",
+    "declared",
+    "emphasized",
+    "explained",
+    "expressed",
+    "indicated",
+    "informed",
+    "inquired",
+    "insisted",
+    "interjected",
+    "mentioned",
+    "noted",
+    "objected",
+    "observed",
+    "opened",
+    "pointed",
+    "promised",
+    "proposed",
+    "quoted",
+    "recalled",
+    "regretted",
+    "reiterated",
+    "remarked",
+    "reminded",
+    "repeated",
+    "replied",
+    "reported",
+    "responded",
+    "returned",
+    "reverted",
+    "said",
+    "stated",
+    "stressed",
+    "suggested",
+    "thanked",
+    "thought",
+    "told",
+    "turned",
+    "urged",
+    "went",
+    "wished",
+    "wondered",
+]
 _VERB = "|".join(SPEECH_VERBS)
 _FILLER = (
     r"(?:(?:then|also|again|further|finally|once|now|later|immediately|has|had|have|was|did|not)"
     r"\s+){0,3}"
 )
 _NAME_VERB = re.compile(rf"\x01(\d+)\x02(?:,[^,]{{0,60}},)?\s+{_FILLER}(?:{_VERB})\b")
-_VERB_NAME = re.compile(rf"\b(?:said|continued|added|asked|stressed)\s+\x01(\d+)\x02")
+_VERB_NAME = re.compile(r"\b(?:said|continued|added|asked|stressed)\s+\x01(\d+)\x02")
 _PRONOUN_VERB = re.compile(rf"\b(?:[Hh]e|[Ss]he)\s+{_FILLER}(?:{_VERB})\b")
 _NARRATION = re.compile(
     r"\s*(?:At the (?:conclusion|beginning|end) of the (?:meeting|conversation)\b(?!,)"
@@ -64,7 +114,7 @@ def reading_text(nodes: list[Inline], refs: list[str | None]) -> str:
                     out.append(reading_text(part.children, refs))
         elif isinstance(node, Deletion):
             continue
-        elif isinstance(node, Addition | Emphasis) or isinstance(node, Container):
+        elif isinstance(node, Container):
             out.append(reading_text(node.children, refs))
     return "".join(out)
 
@@ -106,9 +156,14 @@ def assign_speakers(
         if isinstance(cue, _Unresolved):
             block.reports_speech, block.speaker = True, None
             diagnostics.append(
-                Diagnostic("C303", "reported speech by a speaker who resolves to no declared "
-                           "person", file, block.line, block.col,
-                           hint="declare the speaker in people.toml or correct the name")
+                Diagnostic(
+                    "C303",
+                    "reported speech by a speaker who resolves to no declared person",
+                    file,
+                    block.line,
+                    block.col,
+                    hint="declare the speaker in people.toml or correct the name",
+                )
             )
         elif cue == "" or (cue is None and not _NARRATION.match(text)):
             if previous is not None and previous.reports_speech:

@@ -24,12 +24,14 @@ from tei_tools.convert.reader import RawBlock
 from tei_tools.diagnostics import Diagnostic
 
 PAGE_NUMBER = re.compile(r"-\s*(\d+)\s*-")
-_MARK = r"(?:TOP SECRET|SECRET|CONFIDENTIAL|EYES ONLY|UNCLASSIFIED|LIMITED OFFICIAL USE|NODIS|EXDIS)"
+_MARK = (
+    r"(?:TOP SECRET|SECRET|CONFIDENTIAL|EYES ONLY|UNCLASSIFIED|LIMITED OFFICIAL USE|NODIS|EXDIS)"
+)
 CLASSIFICATION = re.compile(rf"(?:[A-Z]\s+)?{_MARK}(?:\s*-\s*{_MARK})*")
 _LIST_ITEM = re.compile(r"- (?:(\d+)\)\s)?")
 _SOURCE_NOTE = re.compile(r"\[(Source:.*)\]")
 _ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Amb|Am|Dr|Messrs|Gen|No|St)|\b[A-Z])\.$")
-_CLOSED = tuple(".?!:;)\"'”’")
+_CLOSED = tuple(".?!:;)\"'\u201d\u2019")
 
 
 def plain(text: str) -> str:
@@ -71,8 +73,9 @@ def read_block(block: RawBlock, file: str, diags: list[Diagnostic]) -> list[Bloc
             marker = _LIST_ITEM.match(line.text)
             assert marker is not None
             skip = 2  # the "- " bullet is markup; the "1)" label stays as text
-            content = parse_inline(line.text[skip:], file, line.number,
-                                   line.indent + skip + 1, diags)
+            content = parse_inline(
+                line.text[skip:], file, line.number, line.indent + skip + 1, diags
+            )
             items.append(ListItem(line.number, line.indent + 1, content, n=marker.group(1)))
         return [ListBlock(first.number, col, items)]
     return [Paragraph(first.number, col, parse_lines(block.lines, file, diags))]

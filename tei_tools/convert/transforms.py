@@ -18,7 +18,9 @@ from tei_tools.convert.model import (
 )
 from tei_tools.diagnostics import Diagnostic
 
-_RUN_TOGETHER = re.compile(r"[A-Za-z]*[a-z]{3,}(?:[A-Z]{2,}|[A-Z][a-z]{2,})|[A-Z]{4,}[A-Z][a-z]{2,}")
+# Fixed-width probes keep the scan linear; the report widens the hit to the whole word.
+_RUN_TOGETHER = re.compile(r"[a-z]{3}(?:[A-Z]{2}|[A-Z][a-z]{2})|[A-Z]{5}[a-z]{2}")
+_WORD_CHARS = re.compile(r"[A-Za-z]*")
 # The list runs to the full stop that ends the line: initials ("V.A.") have stops too.
 _PRESENT = re.compile(r"Present were:\s*(?P<list>.+?)\.\s*$", re.M)
 _SIDE_WORDS = {"soviet": "USSR", "ussr": "USSR", "american": "US", "us": "US", "un": "UN"}
@@ -43,7 +45,9 @@ def pair_substitutions(nodes: list[Inline]) -> list[Inline]:
             j += 1
         partner = nodes[j] if j < len(nodes) else None
         if _pairable(node, partner):
-            assert isinstance(node, Deletion | Addition) and isinstance(partner, Deletion | Addition)
+            assert isinstance(node, Deletion | Addition) and isinstance(
+                partner, Deletion | Addition
+            )
             partner.children = pair_substitutions(partner.children)
             out.append(Substitution(node.line, node.col, [node, partner]))
             after = nodes[j + 1] if j + 1 < len(nodes) else None
@@ -88,11 +92,20 @@ def report_run_together(blocks: list[Block], file: str, diags: list[Diagnostic])
         for nodes in block_inlines(block):
             for text in texts(nodes):
                 for m in _RUN_TOGETHER.finditer(text.text):
+                    start = m.start()
+                    while start and text.text[start - 1].isalpha():
+                        start -= 1
+                    word = _WORD_CHARS.match(text.text, start)
+                    assert word is not None
                     diags.append(
-                        Diagnostic("C201", f"text run together: {m.group()!r} (kept as is)",
-                                   file, text.line, text.col + m.start(),
-                                   hint="check the transcription; a space or line break may be "
-                                   "missing")
+                        Diagnostic(
+                            "C201",
+                            f"text run together: {word.group()!r} (kept as is)",
+                            file,
+                            text.line,
+                            text.col + start,
+                            hint="check the transcription; a space or line break may be missing",
+                        )
                     )
 
 

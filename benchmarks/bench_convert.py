@@ -1,0 +1,65 @@
+"""Conversion throughput on the seeds and on a 5 MB document made by repeating them.
+
+Run: python benchmarks/bench_convert.py [--size-mb 5] [--repeat 3]
+
+Machines here are shared and noisy, so each figure is also given as a ratio to a
+baseline measured in the same run: lxml parsing the TEI that the conversion writes
+(a floor for any tool that reads or writes that much XML).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from lxml import etree
+
+from tei_tools.convert import convert_bytes
+from tei_tools.convert.people import load_people
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def best_of(repeat: int, func: Callable[[], object]) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size-mb", type=float, default=5.0)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    people, _ = load_people(ROOT / "raw" / "people.toml")
+    seeds = [p.read_bytes() for p in sorted((ROOT / "raw").glob("*.txt"))]
+    joined = b"\n\n".join(seeds)
+    big = b"\n\n".join([joined] * max(1, int(args.size_mb * 1e6 / len(joined)) + 1))
+
+    rows = []
+    for label, data in (("seeds", joined), (f"{len(big) / 1e6:.1f} MB", big)):
+        xml = convert_bytes(data, "bench.txt", people).xml()
+        seconds = best_of(args.repeat, lambda d=data: convert_bytes(d, "bench.txt", people))
+        base = best_of(args.repeat, lambda x=xml: etree.fromstring(x))
+        rows.append((label, len(data), seconds, base))
+    print(f"{'input':>10} {'bytes':>10} {'seconds':>9} {'MB/s':>7} {'÷ lxml parse':>13}")
+    for label, size, seconds, base in rows:
+        print(
+            f"{label:>10} {size:>10} {seconds:>9.3f} {size / seconds / 1e6:>7.2f} "
+            f"{seconds / base:>13.1f}"
+        )
+    seed_rate = rows[0][1] / rows[0][2]
+    big_rate = rows[1][1] / rows[1][2]
+    print(
+        f"throughput ratio seeds / large document: {seed_rate / big_rate:.2f} "
+        "(1.0 = linear; the target is below 2)"
+    )
+
+
+if __name__ == "__main__":
+    main()

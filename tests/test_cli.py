@@ -1,0 +1,94 @@
+"""The command line: outputs, --check, --strict, stdin/stdout and exit codes."""
+
+from __future__ import annotations
+
+import shutil
+
+from click.testing import CliRunner
+
+from tei_tools.cli import cli
+
+from .conftest import ENCODED, RAW, ROOT
+
+MEMCON = "1962-11-06_stevenson-kuznetsov_memcon"
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+def test_convert_to_output_file_matches_golden(tmp_path):
+    out = tmp_path / "out.xml"
+    result = run("convert", str(RAW / f"{MEMCON}.txt"), "-o", str(out), "-q")
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == (ENCODED / f"{MEMCON}.xml").read_bytes()
+
+
+def test_out_dir_and_check(tmp_path):
+    raws = [str(p) for p in sorted(RAW.glob("*.txt"))]
+    assert run("convert", *raws, "--out-dir", str(tmp_path), "-q").exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        p.name for p in ENCODED.glob("*.xml")
+    )
+    assert run("convert", *raws, "--out-dir", str(tmp_path), "--check").exit_code == 0
+    stale = tmp_path / f"{MEMCON}.xml"
+    stale.write_bytes(stale.read_bytes().replace(b"Cuba", b"Kuba", 1))
+    before = stale.read_bytes()
+    result = run("convert", *raws, "--out-dir", str(tmp_path), "--check", "-q")
+    assert result.exit_code == 1
+    assert "out of date" in result.stderr and "tei-tools convert" in result.stderr
+    assert stale.read_bytes() == before  # --check writes nothing
+
+
+def test_stdin_to_stdout():
+    result = run("convert", "-", "--no-people", input="Mr. Yost said ~~no~~ <sup>yes</sup>.\n")
+    assert result.exit_code == 0
+    assert result.stdout.startswith('<?xml version="1.0" encoding="UTF-8"?>')
+    assert "<subst><del" in result.stdout
+
+
+def test_strict_fails_on_warnings_and_keeps_the_old_output(tmp_path):
+    src = tmp_path / "doc.txt"
+    src.write_text("He ~~never asserted it.\n", encoding="utf-8")
+    out = tmp_path / "doc.xml"
+    out.write_bytes(b"good old output")
+    result = run("convert", str(src), "-o", str(out), "--strict")
+    assert result.exit_code == 1
+    assert f"{src}:1:4: warning C101" in result.stderr
+    assert out.read_bytes() == b"good old output"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["doc.txt", "doc.xml"]
+
+
+def test_error_input_writes_nothing(tmp_path):
+    src = tmp_path / "bad.txt"
+    src.write_bytes(b"caf\xe9\n")
+    result = run("convert", str(src))
+    assert result.exit_code == 1
+    assert "bad.txt:1:4: error C001" in result.stderr
+    assert not (tmp_path / "bad.xml").exists()
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run("convert", str(tmp_path / "missing.txt")).exit_code == 2
+    raws = [str(p) for p in sorted(RAW.glob("*.txt"))]
+    assert run("convert", *raws, "-o", str(tmp_path / "x.xml")).exit_code == 2
+
+
+def test_people_file_beside_input_is_used(tmp_path):
+    shutil.copy(RAW / f"{MEMCON}.txt", tmp_path)
+    result = run("convert", str(tmp_path / f"{MEMCON}.txt"), "-q")
+    assert result.exit_code == 0
+    assert 'who="#gilpatrick"' in (tmp_path / f"{MEMCON}.xml").read_text()
+    (tmp_path / "people.toml").write_text("[[person]]\nid = 1\n", encoding="utf-8")
+    result = run("convert", str(tmp_path / f"{MEMCON}.txt"))
+    assert result.exit_code == 2 and "C304" in result.stderr
+
+
+def test_every_command_is_documented_in_readme():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, command in cli.commands.items():
+        assert f"tei-tools {name}" in readme
+        for param in command.params:
+            for opt in param.opts:
+                if opt.startswith("--"):
+                    assert opt in readme, f"{name} {opt} is not in the README"

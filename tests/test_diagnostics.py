@@ -1,0 +1,76 @@
+"""Bad input: a diagnostic with the raw line and column, and no text lost."""
+
+from __future__ import annotations
+
+import pytest
+
+from tei_tools.convert import convert_bytes, convert_text
+from tei_tools.diagnostics import CODES, Severity
+
+from .conftest import non_space, projection
+
+
+def diag(text, code):
+    result = convert_text(text, "in.txt")
+    found = [d for d in result.diagnostics if d.code == code]
+    assert found, [d.format() for d in result.diagnostics]
+    return result, found[0]
+
+
+@pytest.mark.parametrize(
+    ("raw", "code", "line", "column", "kept"),
+    [
+        ("Intro.\n\nHe ~~never asserted it.", "C101", 3, 4, "~~never"),
+        ("Intro.\n\nThe <sup>USSR had", "C102", 3, 5, "<sup>USSR"),
+        ("Some <u>odd</u> tag.", "C103", 1, 6, "<u>odd"),
+        ("A stray </sup> here.", "C104", 1, 9, "</sup>"),
+        ("A **bold start only.", "C105", 1, 3, "**bold"),
+        ("Empty ~~~~ here.", "C106", 1, 7, "~~~~"),
+        ("but of course / the USSR", "C107", 1, 15, "/"),
+        ("MEMO\n\nMr. Gusev replied that it was so.", "C301", 3, 1, "Gusev"),
+        ("Text\n\nMr. AkalovskyUSSR- Mr. Kuznetsov met.", "C201", 3, 5, "AkalovskyUSSR"),
+    ],
+)
+def test_markup_problems_are_reported_and_text_kept(raw, code, line, column, kept):
+    result, found = diag(raw, code)
+    assert (found.line, found.column) == (line, column), found.format()
+    assert found.file == "in.txt"
+    assert found.hint
+    assert result.ok
+    assert non_space(kept) in non_space(projection(result.tree.getroot()))
+
+
+def test_not_utf8_is_refused_with_position():
+    result = convert_bytes("Line one\nCaf\u00e9".encode("cp1252"), "bad.txt")
+    assert not result.ok
+    [d] = [d for d in result.diagnostics if d.code == "C001"]
+    assert (d.line, d.column) == (2, 4)
+    assert "UTF-8" in d.message and "iconv" in d.hint
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\n  \t\n"])
+def test_empty_input_is_an_error_not_a_crash(data):
+    result = convert_bytes(data, "empty.txt")
+    assert not result.ok
+    assert [d.code for d in result.diagnostics] == ["C002"]
+
+
+def test_bom_and_crlf_are_handled_and_reported():
+    result = convert_bytes(b"\xef\xbb\xbfFirst line.\r\n\r\nSecond.\r\n", "win.txt")
+    assert result.ok
+    codes = {d.code for d in result.diagnostics}
+    assert {"C003", "C004"} <= codes
+    assert b"\r" not in result.xml()
+    assert "\ufeff" not in result.xml().decode()
+
+
+def test_control_character_is_an_error_with_position():
+    result = convert_text("ok line\nbad \x07 bell", "ctl.txt")
+    assert not result.ok
+    [d] = [d for d in result.diagnostics if d.code == "C005"]
+    assert (d.line, d.column) == (2, 5)
+
+
+def test_every_code_has_a_severity_and_rationale():
+    for code in CODES.values():
+        assert isinstance(code.severity, Severity) and code.rationale

@@ -1,0 +1,62 @@
+"""Speakers: reported-speech paragraphs carry the right @who (gold files in
+tests/data/speakers, reviewed by hand), and every pointer resolves."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+from lxml import etree
+
+from .conftest import ENCODED, NS, ROOT
+
+GOLD = sorted((ROOT / "tests" / "data" / "speakers").glob("*.tsv"))
+
+
+def predicted(xml_name):
+    tree = etree.parse(str(ENCODED / xml_name))
+    out = []
+    for p in tree.iterfind(".//t:body/t:p", NS):
+        said = p.find("t:said", NS)
+        out.append("-" if said is None else (said.get("who") or "?").lstrip("#"))
+    return out
+
+
+def gold_rows(path):
+    with path.open(encoding="utf-8") as handle:
+        rows = [r for r in csv.reader(handle, delimiter="\t") if r and not r[0].startswith("#")]
+    return [(int(r[0]), r[1]) for r in rows]
+
+
+def test_speaker_accuracy_is_at_least_95_percent():
+    right = total = 0
+    for path in GOLD:
+        got = predicted(f"{path.stem}.xml")
+        gold = gold_rows(path)
+        assert len(got) == len(gold), f"{path.name}: paragraph count changed"
+        for index, expected in gold:
+            if expected == "-":
+                continue
+            total += 1
+            right += got[index] == expected
+    assert total > 120
+    assert right / total >= 0.95, f"{right}/{total}"
+
+
+@pytest.mark.parametrize("xml", sorted(ENCODED.glob("*.xml")), ids=lambda p: p.stem)
+def test_every_who_and_ref_points_at_a_declared_person(xml):
+    tree = etree.parse(str(xml))
+    people = {
+        p.get("{http://www.w3.org/XML/1998/namespace}id")
+        for p in tree.iterfind(".//t:particDesc//t:person", NS)
+    }
+    pointers = tree.xpath("//@who | //@ref", namespaces=NS)
+    assert pointers
+    for pointer in pointers:
+        assert pointer.startswith("#") and pointer[1:] in people, pointer
+
+
+def test_narration_is_not_speech():
+    got = predicted("1962-10-29_kuznetsov-u-thant_record.xml")
+    assert got[0] == "-"  # "The meeting took place…"
+    assert got[-1] == "-"  # "The conversation was recorded by…"
