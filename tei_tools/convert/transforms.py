@@ -51,7 +51,11 @@ def pair_substitutions(nodes: list[Inline]) -> list[Inline]:
             partner.children = pair_substitutions(partner.children)
             out.append(Substitution(node.line, node.col, [node, partner]))
             after = nodes[j + 1] if j + 1 < len(nodes) else None
-            if space and not (isinstance(after, Text) and after.text[:1].isspace()):
+            if (
+                space
+                and after is not None
+                and not (isinstance(after, Text) and after.text[:1].isspace())
+            ):
                 out.append(Text(node.line, node.col, space))
             i = j + 1
             continue
