@@ -12,7 +12,7 @@ from lxml import etree
 
 from tei_tools.convert import convert_text
 
-from .conftest import SEEDS, is_subsequence, non_space, projection
+from .conftest import SEEDS, is_subsequence, non_space, projection, tei_all_errors
 
 # Markup of the raw format, removed independently of the converter's own parser.
 _MARKUP = re.compile(r"~~|</?sup>|\*\*|\*|^- (?=\d+\) )|<(?=https?:)|(?<=\S)>(?=\s|$)", re.M)
@@ -72,9 +72,11 @@ _TOKENS = st.sampled_from(
         "\t",
         "1962/11/06",
         "October 6, 1962",
+        "\x0b",
     ]
 )
-_LINES = st.lists(st.one_of(_TOKENS, st.text(min_size=1, max_size=8)), max_size=12).map(" ".join)
+_TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs")), min_size=1, max_size=8)
+_LINES = st.lists(st.one_of(_TOKENS, _TEXT), max_size=12).map(" ".join)
 _DOCS = st.lists(
     st.tuples(_LINES, st.sampled_from(["\n", "\n\n", "  \n"])), min_size=1, max_size=10
 ).map(lambda parts: "".join(a + b for a, b in parts))
@@ -109,3 +111,21 @@ def _dropped(source: str, actual: str) -> list[str]:
         else:
             out.append(c)
     return out
+
+
+def test_generated_outputs_are_valid_against_tei_all(tmp_path):
+    """The converter's property-test outputs are valid TEI (one oracle run for all)."""
+    written = []
+
+    @settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(_DOCS)
+    def convert_one(raw):
+        result = convert_text(raw, "generated.txt")
+        if result.ok:
+            path = tmp_path / f"g{len(written):04d}.xml"
+            path.write_bytes(result.xml())
+            written.append(path)
+
+    convert_one()
+    assert len(written) > 50
+    assert tei_all_errors(written) == ""

@@ -137,6 +137,9 @@ def build_registry(
     return registry
 
 
+_GLOBAL_ONLY = frozenset(tei(name) for name in ("fw", "pb", "note", "lb", "gap"))
+
+
 def write_tei(doc: Document) -> etree._ElementTree:
     root = etree.Element(tei("TEI"), nsmap={None: TEI_NS})  # type: ignore[dict-item]
     root.set(f"{{{XML_NS}}}lang", "en")
@@ -149,6 +152,7 @@ def write_tei(doc: Document) -> etree._ElementTree:
     body = sub(text, "body")
     for block in doc.body:
         write_block(body, block)
-    if not len(body):
+    # TEI's body needs one paragraph-like element; furniture and notes alone do not count.
+    if all(child.tag in _GLOBAL_ONLY for child in body):
         sub(body, "p")
     return etree.ElementTree(root)
