@@ -39,6 +39,9 @@ _WORD = r"(?:Mc|Mac)?[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?"
 # Title-led mentions of someone the registry may not know.
 _TITLED = re.compile(rf"\b(?:{_TITLE})\s+(?:{_INITIALS})?({_WORD})\b")
 _CAPWORD = re.compile(rf"\b{_WORD}\b")
+# What may stand before a surname: a title (and a given name after it), or initials.
+_PREFIX = re.compile(rf"(?:\b(?:{_TITLE})\s+(?:[A-Z][a-z]+\s+)?)?(?:\b{_INITIALS}\s?)?$")
+_PREFIX_WINDOW = 40
 # Words after a title that are not names ("Secretary General", "President's").
 _NOT_NAMES = frozenset(
     [
@@ -102,14 +105,6 @@ class Registry:
         self._pattern = None
         self._cache.clear()
 
-    def copy(self) -> Registry:
-        clone = Registry()
-        for person in self.people.values():
-            clone.add(
-                Person(person.id, person.name, person.side, person.role, list(person.aliases))
-            )
-        return clone
-
     def surface_forms(self) -> list[str]:
         forms = {p.name.split()[-1] for p in self.people.values()}
         for p in self.people.values():
@@ -120,11 +115,7 @@ class Registry:
     def pattern(self) -> re.Pattern[str]:
         if self._pattern is None:
             names = "|".join(re.escape(f) for f in self.surface_forms()) or "(?!)"
-            # A given name is taken only after a title ("Prime Minister Fidel Castro").
-            self._pattern = re.compile(
-                rf"(?:\b(?:{_TITLE})\s+(?:[A-Z][a-z]+\s+(?=(?:{names})\b))?)?"
-                rf"(?:\b{_INITIALS}\s?)?\b(?:{names})(?![a-z0-9-])"
-            )
+            self._pattern = re.compile(rf"\b(?:{names})(?![a-z0-9-])")
         return self._pattern
 
     def resolve(self, surname: str) -> tuple[str | None, bool]:
@@ -205,10 +196,12 @@ class Linker:
         """Yield (start, end, person id, exact) for each name in ``text``."""
         taken: list[tuple[int, int]] = []
         for m in self.registry.pattern.finditer(text):
-            surname = _CAPWORD.findall(m.group())[-1] if _CAPWORD.findall(m.group()) else ""
-            pid, _ = self.registry.resolve(surname or m.group())
-            taken.append((m.start(), m.end()))
-            yield m.start(), m.end(), pid, True
+            # Widen a known surname to the title, given name or initials before it.
+            prefix = _PREFIX.search(text, max(0, m.start() - _PREFIX_WINDOW), m.start())
+            start = prefix.start() if prefix else m.start()
+            pid, _ = self.registry.resolve(m.group())
+            taken.append((start, m.end()))
+            yield start, m.end(), pid, True
         for m in _TITLED.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue
@@ -219,10 +212,10 @@ class Linker:
             taken.append((m.start(), m.end()))
             yield m.start(), m.end(), pid, exact
         for m in _CAPWORD.finditer(text):
-            if any(s < m.end() and m.start() < e for s, e in taken):
-                continue
             pid, exact = self.registry.resolve(m.group())
-            if pid is not None and not exact and len(m.group()) >= 6:
+            if pid is None or exact or len(m.group()) < 6:
+                continue
+            if not any(s < m.end() and m.start() < e for s, e in taken):
                 yield m.start(), m.end(), pid, False
 
     def link(self, nodes: list[Inline]) -> None:
