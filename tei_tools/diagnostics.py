@@ -55,6 +55,16 @@ CODES: dict[str, Code] = _catalogue(
     Code("C302", Severity.INFO, "a name resolved to a person through a spelling variant"),
     Code("C303", Severity.WARNING, "reported speech whose speaker resolves to no declared person"),
     Code("C304", Severity.ERROR, "the people file is not valid"),
+    # Reading TEI (V0xx)
+    Code("V001", Severity.ERROR, "the file is not well-formed XML"),
+    Code("V002", Severity.ERROR, "a DOCTYPE (and so entities) is not accepted"),
+    Code("V003", Severity.ERROR, "the root element is not TEI in the TEI namespace"),
+    Code("V004", Severity.ERROR, "the file is larger than the size limit"),
+    Code("V005", Severity.ERROR, "the file holds binary data, not XML text"),
+    Code("V006", Severity.ERROR, "the path cannot be read"),
+    # Schemas (S0xx)
+    Code("S001", Severity.ERROR, "the document does not conform to the schema"),
+    Code("S002", Severity.ERROR, "a Schematron assertion failed"),
 )
 
 

@@ -1,0 +1,1 @@
+"""One module per command; tei_tools.cli assembles them."""

@@ -1,0 +1,136 @@
+"""``tei-tools validate``: schema and rule checks over files, folders, globs or stdin."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from tei_tools.diagnostics import Severity
+from tei_tools.io import atomic_write
+from tei_tools.validate import SchemaError, Validator
+from tei_tools.validate.reports import FORMATS, all_codes, summary
+from tei_tools.validate.runner import FileResult, expand, run
+
+LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
+
+
+def _codes(values: tuple[str, ...]) -> list[str]:
+    """Codes or code prefixes, given repeatedly or comma separated."""
+    out = [c.strip().upper() for v in values for c in v.split(",") if c.strip()]
+    known = all_codes()
+    for code in out:
+        if not any(k.startswith(code) for k in known):
+            raise click.BadParameter(f"unknown code {code!r}; see --list-codes")
+    return out
+
+
+def _show_progress(files: list[str], output_format: str) -> bool:
+    return (
+        len(files) > 1
+        and sys.stderr.isatty()
+        and not os.environ.get("CI")
+        and output_format == "text"
+    )
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(allow_dash=True))
+@click.option(
+    "--schema",
+    "schema_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Validate against this XSD, RELAX NG (.rng) or Schematron (.sch) "
+    "instead of the project schema.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(list(FORMATS)),
+    default="text",
+    show_default=True,
+    help="Report format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default="-",
+    help="Write the report here (default: stdout).",
+)
+@click.option(
+    "--fail-level",
+    type=click.Choice(list(LEVELS)),
+    default="error",
+    show_default=True,
+    help="Exit 1 when a finding at or above this level is found.",
+)
+@click.option("--select", multiple=True, help="Only these codes or prefixes (R001,S,V…).")
+@click.option("--ignore", multiple=True, help="Never these codes or prefixes.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="all cores",
+    help="Files validated in parallel.",
+)
+@click.option(
+    "--max-size",
+    type=click.FloatRange(min=0.001),
+    default=64.0,
+    show_default=True,
+    help="Largest file read, in MB.",
+)
+@click.option("--list-codes", is_flag=True, help="List every code with its severity and exit.")
+def validate(
+    paths: tuple[str, ...],
+    schema_path: str | None,
+    output_format: str,
+    output: str,
+    fail_level: str,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    jobs: int,
+    max_size: float,
+    list_codes: bool,
+) -> None:
+    """Validate TEI files (PATH: file, folder searched for *.xml, glob, or '-')."""
+    if list_codes:
+        for code, (severity, rationale) in all_codes().items():
+            click.echo(f"{code}  {severity!s:<7}  {rationale}")
+        sys.exit(EXIT_OK)
+    if not paths:
+        raise click.UsageError("give at least one PATH (a file, a folder, a glob or '-')")
+    try:
+        validator = Validator(
+            Path(schema_path) if schema_path else None,
+            select=_codes(select) if select else None,
+            ignore=_codes(ignore),
+            max_bytes=int(max_size * 1024 * 1024),
+        )
+    except SchemaError as exc:
+        click.echo(f"tei-tools validate: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    files, missing = expand(paths)
+    results: list[FileResult] = list(missing)
+    if _show_progress(files, output_format):
+        with click.progressbar(length=len(files), label="validating", file=sys.stderr) as bar:
+            results += run(validator, files, jobs, on_result=lambda _: bar.update(1))
+    else:
+        results += run(validator, files, jobs)
+    text = FORMATS[output_format](results)
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        atomic_write(Path(output), text.encode("utf-8"))
+        if output_format != "text":
+            click.echo(summary(results), err=True)
+    threshold = LEVELS[fail_level]
+    if any(d.code == "V006" for r in results for d in r.diagnostics) or not results:
+        sys.exit(EXIT_USAGE)
+    findings = any(d.level >= threshold for r in results for d in r.diagnostics)
+    sys.exit(EXIT_FINDINGS if findings else EXIT_OK)

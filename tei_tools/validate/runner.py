@@ -1,0 +1,105 @@
+"""Running the validator over many files: path expansion and parallel workers.
+
+The schema is compiled once, in the parent; worker processes are forked from it
+and inherit the compiled schema, so ``--jobs`` adds no compile cost.
+"""
+
+from __future__ import annotations
+
+import glob
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tei_tools.diagnostics import Diagnostic, Severity
+from tei_tools.validate import Validator
+
+STDIN = "-"
+
+
+@dataclass
+class FileResult:
+    name: str
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def worst(self) -> Severity | None:
+        return max((d.level for d in self.diagnostics), default=None)
+
+
+def expand(paths: Iterable[str]) -> tuple[list[str], list[FileResult]]:
+    """Files to check (directories recursively for *.xml, globs) and missing paths."""
+    files: list[str] = []
+    missing: list[FileResult] = []
+    for raw in paths:
+        if raw == STDIN:
+            files.append(STDIN)
+        elif Path(raw).is_dir():
+            files.extend(sorted(str(p) for p in Path(raw).rglob("*.xml") if p.is_file()))
+        elif Path(raw).exists():
+            files.append(raw)
+        elif glob.has_magic(raw):
+            matches = sorted(glob.glob(raw, recursive=True))
+            if not matches:
+                missing.append(_unreadable(raw, "no file matches this pattern"))
+            files.extend(m for m in matches if Path(m).is_file())
+        else:
+            missing.append(_unreadable(raw, "no such file or directory"))
+    return list(dict.fromkeys(files)), missing
+
+
+def _unreadable(name: str, why: str) -> FileResult:
+    return FileResult(
+        name,
+        [
+            Diagnostic(
+                "V006", f"cannot read: {why}", name, 0, 0, hint="check the path and its permissions"
+            )
+        ],
+    )
+
+
+_VALIDATOR: Validator | None = None  # set in the parent before workers fork
+
+
+def check_file(name: str) -> FileResult:
+    assert _VALIDATOR is not None
+    start = time.perf_counter()
+    try:
+        data = sys.stdin.buffer.read() if name == STDIN else Path(name).read_bytes()
+    except OSError as exc:
+        return _unreadable(name, exc.strerror or str(exc))
+    shown = "<stdin>" if name == STDIN else name
+    found = list(_VALIDATOR.iter_errors(shown, data))
+    return FileResult(shown, found, time.perf_counter() - start)
+
+
+def run(
+    validator: Validator,
+    files: list[str],
+    jobs: int,
+    on_result: Callable[[FileResult], None] | None = None,
+) -> list[FileResult]:
+    global _VALIDATOR
+    _VALIDATOR = validator
+    results: list[FileResult] = []
+    for result in _iter_results(files, jobs):
+        results.append(result)
+        if on_result is not None:
+            on_result(result)
+    return results
+
+
+def _iter_results(files: list[str], jobs: int) -> Iterator[FileResult]:
+    parallel = jobs > 1 and len(files) > 1 and STDIN not in files and os.name == "posix"
+    if not parallel:
+        yield from map(check_file, files)
+        return
+    context = multiprocessing.get_context("fork")
+    chunk = max(1, min(32, len(files) // (jobs * 4)))
+    with context.Pool(jobs) as pool:
+        yield from pool.imap(check_file, files, chunksize=chunk)

@@ -1,0 +1,170 @@
+"""Schemas a document can be checked against: XSD, RELAX NG, Schematron.
+
+A schema is compiled once and then checks many documents. For XSD the verdict comes
+from libxml2 (fast); only an invalid document pays for xmlschema's detailed report,
+which names the expected elements or values.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import Protocol
+
+import xmlschema
+from lxml import etree, isoschematron
+
+from tei_tools.diagnostics import Diagnostic
+from tei_tools.validate.loader import Located
+
+SCHEMA_PACKAGE = "tei_tools.schema_data"
+PROJECT_XSD = "tei_tools.xsd"
+
+
+class SchemaError(Exception):
+    """The schema itself cannot be read or compiled (a usage error)."""
+
+
+class Schema(Protocol):
+    name: str
+
+    def check(self, doc: Located) -> list[Diagnostic]: ...
+
+
+def project_schema_path() -> Path:
+    return Path(str(resources.files(SCHEMA_PACKAGE).joinpath(PROJECT_XSD)))
+
+
+def _parse_schema_file(path: Path) -> etree._ElementTree:
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        return etree.parse(str(path), parser)
+    except (OSError, etree.XMLSyntaxError) as exc:
+        raise SchemaError(f"{path}: cannot read schema: {exc}") from exc
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+class XsdSchema:
+    def __init__(self, path: Path) -> None:
+        self.name = path.name
+        self.path = path
+        try:
+            self.fast = etree.XMLSchema(_parse_schema_file(path))
+        except etree.XMLSchemaParseError as exc:
+            raise SchemaError(f"{path}: invalid XML Schema: {exc}") from exc
+        self._detail: xmlschema.XMLSchema | None = None
+
+    @property
+    def detail(self) -> xmlschema.XMLSchema:
+        if self._detail is None:
+            # Loaded on first need: valid documents never pay for it.
+            self._detail = xmlschema.XMLSchema(str(self.path), allow="local")
+        return self._detail
+
+    def check(self, doc: Located) -> list[Diagnostic]:
+        if self.fast.validate(doc.tree):
+            return []
+        found = [self._diagnostic(doc, error) for error in self.detail.iter_errors(doc.tree)]
+        if found:
+            return found
+        return [  # the two engines disagree: fall back on libxml2's own words
+            Diagnostic("S001", entry.message, doc.name, entry.line, max(entry.column, 1))
+            for entry in self.fast.error_log
+        ]
+
+    def _diagnostic(self, doc: Located, error: xmlschema.XMLSchemaValidationError) -> Diagnostic:
+        element = getattr(error, "invalid_child", None)
+        if element is None:
+            element = error.elem
+        line = getattr(element, "sourceline", None) or error.sourceline or 1
+        column = doc.column(element) if isinstance(element, etree._Element) else 1
+        hint = ""
+        if isinstance(error, xmlschema.XMLSchemaChildrenValidationError):
+            names = sorted({_local(e.name) for e in error.validator.iter_elements() if e.name})
+            hint = "expected one of: " + ", ".join(names) if names else ""
+            if error.invalid_tag is None:
+                hint = ("content ends too early; " + hint) if hint else ""
+        elif "must be one of" in (error.reason or ""):
+            hint = "expected " + (error.reason or "").split(": ", 1)[-1]
+        message = error.reason or error.message
+        if error.path:
+            message = f"{message} (at {error.path})"
+        return Diagnostic("S001", message, doc.name, line, column, hint=hint)
+
+
+class RelaxNGSchema:
+    def __init__(self, path: Path) -> None:
+        self.name = path.name
+        try:
+            self.schema = etree.RelaxNG(_parse_schema_file(path))
+        except etree.RelaxNGParseError as exc:
+            raise SchemaError(f"{path}: invalid RELAX NG schema: {exc}") from exc
+
+    def check(self, doc: Located) -> list[Diagnostic]:
+        if self.schema.validate(doc.tree):
+            return []
+        return [
+            Diagnostic(
+                "S001",
+                entry.message,
+                doc.name,
+                entry.line,
+                max(entry.column, 1),
+                hint=f"at {entry.path}" if entry.path else "",
+            )
+            for entry in self.schema.error_log
+        ]
+
+
+class SchematronSchema:
+    def __init__(self, path: Path) -> None:
+        self.name = path.name
+        try:
+            self.schema = isoschematron.Schematron(_parse_schema_file(path), store_report=True)
+        except (etree.SchematronParseError, etree.XSLTParseError) as exc:
+            raise SchemaError(f"{path}: invalid Schematron schema: {exc}") from exc
+
+    def check(self, doc: Located) -> list[Diagnostic]:
+        if self.schema.validate(doc.tree):
+            return []
+        svrl = "{http://purl.oclc.org/dsdl/svrl}"
+        report = self.schema.validation_report
+        found = []
+        for failed in report.iter(f"{svrl}failed-assert", f"{svrl}successful-report"):
+            location = failed.get("location", "")
+            line, column = 1, 1
+            try:
+                hits = doc.tree.xpath(location)
+            except etree.XPathError:
+                hits = []
+            if hits and isinstance(hits[0], etree._Element):
+                line, column = hits[0].sourceline or 1, doc.column(hits[0])
+            text = " ".join("".join(failed.itertext()).split())
+            found.append(
+                Diagnostic(
+                    "S002",
+                    text,
+                    doc.name,
+                    line,
+                    column,
+                    hint=f"rule test: {failed.get('test', '')}",
+                )
+            )
+        return found
+
+
+def load_schema(path: Path | None) -> Schema:
+    """The project schema, or the XSD / RELAX NG / Schematron file at ``path``."""
+    if path is None:
+        return XsdSchema(project_schema_path())
+    suffix = path.suffix.lower()
+    if suffix == ".xsd":
+        return XsdSchema(path)
+    if suffix == ".rng":
+        return RelaxNGSchema(path)
+    if suffix in (".sch", ".schematron"):
+        return SchematronSchema(path)
+    raise SchemaError(f"{path}: unknown schema type (expected .xsd, .rng or .sch)")
