@@ -42,8 +42,10 @@ class Validator:
             return True
         return code in self.select or any(code.startswith(p) for p in self.select if len(p) < 4)
 
-    def iter_errors(self, name: str, data: bytes) -> Iterator[Diagnostic]:
-        doc, problems = load(name, data, self.max_bytes)
+    def iter_errors(self, name: str, data: bytes, size: int | None = None) -> Iterator[Diagnostic]:
+        """Findings for one document; ``size`` stands in for ``len(data)`` when the
+        caller did not read a file because it is too large."""
+        doc, problems = load(name, data, self.max_bytes, size)
         yield from (d for d in problems if self.wanted(d.code))
         if doc is None:
             return

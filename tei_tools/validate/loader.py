@@ -29,8 +29,14 @@ def _parser() -> etree.XMLParser:
         no_network=True,
         dtd_validation=False,
         huge_tree=False,
-        remove_comments=False,
+        collect_ids=False,  # duplicate xml:ids are a rule finding (R002), not a parse error
     )
+
+
+def line_of(element: etree._Element) -> int:
+    """The element's source line (1 when lxml does not know it)."""
+    line = getattr(element, "sourceline", None)
+    return line if isinstance(line, int) and line > 0 else 1
 
 
 @dataclass
@@ -52,8 +58,8 @@ class Located:
         lines = self.data.split(b"\n")
         by_line: dict[int, list[etree._Element]] = {}
         for el in self.tree.getroot().iter():
-            if isinstance(el.tag, str) and el.sourceline:
-                by_line.setdefault(el.sourceline, []).append(el)
+            if isinstance(el.tag, str):
+                by_line.setdefault(line_of(el), []).append(el)
         for number, elements in by_line.items():
             if number > len(lines):
                 continue
@@ -66,19 +72,20 @@ class Located:
 
 
 def load(
-    name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES
+    name: str, data: bytes, max_bytes: int = DEFAULT_MAX_BYTES, size: int | None = None
 ) -> tuple[Located | None, list[Diagnostic]]:
     """Parse ``data`` as TEI, or explain why it cannot be read."""
-    if len(data) > max_bytes:
+    size = len(data) if size is None else size
+    if size > max_bytes:
         return None, [
             Diagnostic(
                 "V004",
-                f"file is {len(data) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB "
-                "limit; not read",
+                f"file is {size / 2**20:.1f} MiB, over the {max_bytes / 2**20:g} MiB limit; "
+                "not read",
                 name,
                 1,
                 1,
-                hint="raise the limit with --max-size MB",
+                hint="raise the limit with --max-size (MiB)",
             )
         ]
     if b"\x00" in data[:8192]:
@@ -126,7 +133,7 @@ def load(
                 "V003",
                 f"root element is {found}, not TEI in the TEI namespace",
                 name,
-                root.sourceline or 1,
+                line_of(root),
                 1,
                 hint=f'expected <TEI xmlns="{TEI_NS}">',
             )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic, Severity
-from tei_tools.validate.loader import TEI_NS, Located
+from tei_tools.validate.loader import TEI_NS, Located, line_of
 
 XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 POINTER_ATTRIBUTES = ("who", "ref", "target", "corresp", "hand")
@@ -72,7 +72,7 @@ def duplicate_ids(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
         if value in seen:
             yield (
                 el,
-                f'xml:id "{value}" is used again (first on line {seen[value].sourceline})',
+                f'xml:id "{value}" is used again (first on line {line_of(seen[value])})',
                 "give each element its own xml:id",
             )
         else:
@@ -130,7 +130,7 @@ def page_number_matches(doc: Located) -> Iterator[tuple[etree._Element, str, str
             continue
         if following.get("type") != "pageNum":
             continue
-        printed = re.findall(r"\d+", "".join(following.itertext()))
+        printed = re.findall(r"\d+", "".join(str(t) for t in following.itertext()))
         if printed and printed[0] != pb.get("n"):
             yield (
                 following,
@@ -172,7 +172,7 @@ def unattributed_speech(doc: Located) -> Iterator[tuple[etree._Element, str, str
 def unlinked_names(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
     for name in doc.tree.iterfind(".//t:text//t:persName", NS):
         if not name.get("ref"):
-            text = " ".join("".join(name.itertext()).split())
+            text = " ".join("".join(str(t) for t in name.itertext()).split())
             yield name, f'name "{text}" is linked to no person', 'add ref="#id" if known'
 
 
@@ -226,7 +226,7 @@ def run_rules(doc: Located, codes: set[str]) -> list[Diagnostic]:
                     code,
                     message,
                     doc.name,
-                    el.sourceline or 1,
+                    line_of(el),
                     doc.column(el),
                     hint=hint,
                     severity=rule.severity,

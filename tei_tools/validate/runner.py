@@ -70,6 +70,11 @@ def check_file(name: str) -> FileResult:
     assert _VALIDATOR is not None
     start = time.perf_counter()
     try:
+        size = None if name == STDIN else Path(name).stat().st_size
+        if size is not None and size > _VALIDATOR.max_bytes:
+            # Too large to read: the loader reports it from the size alone.
+            found = list(_VALIDATOR.iter_errors(name, b"", size=size))
+            return FileResult(name, found, time.perf_counter() - start)
         data = sys.stdin.buffer.read() if name == STDIN else Path(name).read_bytes()
     except OSError as exc:
         return _unreadable(name, exc.strerror or str(exc))

@@ -7,15 +7,20 @@ which names the expected elements or values.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, cast
 
 import xmlschema
-from lxml import etree, isoschematron
+from lxml import (
+    etree,
+    isoschematron,  # type: ignore[attr-defined]
+)
 
 from tei_tools.diagnostics import Diagnostic
-from tei_tools.validate.loader import Located
+from tei_tools.validate.loader import Located, line_of
 
 SCHEMA_PACKAGE = "tei_tools.schema_data"
 PROJECT_XSD = "tei_tools.xsd"
@@ -35,12 +40,38 @@ def project_schema_path() -> Path:
     return Path(str(resources.files(SCHEMA_PACKAGE).joinpath(PROJECT_XSD)))
 
 
+_REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
+_XS = "{http://www.w3.org/2001/XMLSchema}"
+_RNG = "{http://relaxng.org/ns/structure/1.0}"
+_SCH = "{http://purl.oclc.org/dsdl/schematron}"
+# Elements by which a schema pulls in another resource.
+_REFERENCES = (
+    f"{_XS}import",
+    f"{_XS}include",
+    f"{_XS}redefine",
+    f"{_XS}override",
+    f"{_RNG}include",
+    f"{_RNG}externalRef",
+    f"{_SCH}include",
+)
+
+
 def _parse_schema_file(path: Path) -> etree._ElementTree:
+    """Parse a schema, refusing any reference to a remote resource (never fetched)."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
-        return etree.parse(str(path), parser)
+        tree = etree.parse(str(path), parser)
     except (OSError, etree.XMLSyntaxError) as exc:
         raise SchemaError(f"{path}: cannot read schema: {exc}") from exc
+    for el in tree.iter(*_REFERENCES):
+        for attr in ("schemaLocation", "href"):
+            target = el.get(attr) or ""
+            if _REMOTE.match(target) and not target.lower().startswith("file:"):
+                raise SchemaError(
+                    f"{path}:{el.sourceline}: the schema refers to {target}; validation never "
+                    "uses the network: store that file locally and refer to it by path"
+                )
+    return tree
 
 
 def _local(tag: str) -> str:
@@ -72,23 +103,28 @@ class XsdSchema:
             return found
         return [  # the two engines disagree: fall back on libxml2's own words
             Diagnostic("S001", entry.message, doc.name, entry.line, max(entry.column, 1))
-            for entry in self.fast.error_log
+            for entry in cast(Iterable[Any], self.fast.error_log)
         ]
 
     def _diagnostic(self, doc: Located, error: xmlschema.XMLSchemaValidationError) -> Diagnostic:
         element = getattr(error, "invalid_child", None)
         if element is None:
             element = error.elem
-        line = getattr(element, "sourceline", None) or error.sourceline or 1
+        line = line_of(element) if isinstance(element, etree._Element) else 1
         column = doc.column(element) if isinstance(element, etree._Element) else 1
         hint = ""
         if isinstance(error, xmlschema.XMLSchemaChildrenValidationError):
-            names = sorted({_local(e.name) for e in error.validator.iter_elements() if e.name})
+            elements = getattr(error.validator, "iter_elements", lambda: ())()
+            names = sorted({_local(e.name) for e in elements if e.name})
             hint = "expected one of: " + ", ".join(names) if names else ""
             if error.invalid_tag is None:
                 hint = ("content ends too early; " + hint) if hint else ""
         elif "must be one of" in (error.reason or ""):
             hint = "expected " + (error.reason or "").split(": ", 1)[-1]
+        elif type_name := getattr(error.validator, "prefixed_name", None):
+            hint = f"expected a value of type {type_name}"
+        elif "pattern" in (error.reason or ""):
+            hint = "expected a value matching " + (error.reason or "").rsplit("of ", 1)[-1]
         message = error.reason or error.message
         if error.path:
             message = f"{message} (at {error.path})"
@@ -106,17 +142,24 @@ class RelaxNGSchema:
     def check(self, doc: Located) -> list[Diagnostic]:
         if self.schema.validate(doc.tree):
             return []
-        return [
-            Diagnostic(
-                "S001",
-                entry.message,
-                doc.name,
-                entry.line,
-                max(entry.column, 1),
-                hint=f"at {entry.path}" if entry.path else "",
-            )
-            for entry in self.schema.error_log
-        ]
+        found = []
+        for entry in cast(Iterable[Any], self.schema.error_log):
+            element = _element_at(doc, entry.path)
+            column = doc.column(element) if element is not None else max(entry.column, 1)
+            found.append(Diagnostic("S001", entry.message, doc.name, entry.line, column))
+        return found
+
+
+def _element_at(doc: Located, path: str | None) -> etree._Element | None:
+    """The element libxml2 names by an XPath such as ``/*/*[2]/*``, if any."""
+    if not path:
+        return None
+    try:
+        hits = doc.tree.xpath(path)
+    except etree.XPathError:
+        return None
+    first = hits[0] if isinstance(hits, list) and hits else None
+    return first if isinstance(first, etree._Element) else None
 
 
 class SchematronSchema:
@@ -134,15 +177,11 @@ class SchematronSchema:
         report = self.schema.validation_report
         found = []
         for failed in report.iter(f"{svrl}failed-assert", f"{svrl}successful-report"):
-            location = failed.get("location", "")
+            element = _element_at(doc, failed.get("location"))
             line, column = 1, 1
-            try:
-                hits = doc.tree.xpath(location)
-            except etree.XPathError:
-                hits = []
-            if hits and isinstance(hits[0], etree._Element):
-                line, column = hits[0].sourceline or 1, doc.column(hits[0])
-            text = " ".join("".join(failed.itertext()).split())
+            if element is not None:
+                line, column = line_of(element), doc.column(element)
+            text = " ".join("".join(str(t) for t in failed.itertext()).split())
             found.append(
                 Diagnostic(
                     "S002",
