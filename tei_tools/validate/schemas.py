@@ -13,11 +13,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol, cast
 
+import lxml.isoschematron as isoschematron
 import xmlschema
-from lxml import (
-    etree,
-    isoschematron,  # type: ignore[attr-defined]
-)
+from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.validate.loader import Located, line_of
