@@ -202,3 +202,19 @@ def test_tei_all_verdicts_agree_with_jing():
     ours = {f["file"]: f["valid"] for f in json.loads(result.stdout)["files"]}
     for path in fixtures:
         assert ours[str(path)] == jing_verdict(path), path.name
+
+
+def test_schematron_schema(tmp_path):
+    sch = ROOT / "tests" / "fixtures" / "schemas" / "said-has-who.sch"
+    doc = tmp_path / "doc.xml"
+    doc.write_text((FIXTURES / "valid" / "alterations.xml").read_text().replace(
+        ' who="#kuznetsov"', ""))
+    result = validate(doc, "--schema", sch, "--select", "S,V")
+    assert result.exit_code == 1
+    assert f"{doc}:27:10: error S002 Reported speech must name its speaker" in result.stdout
+    assert validate(FIXTURES / "valid", "--schema", sch).exit_code == 0
+
+
+def test_xsd_schema_option_uses_another_xsd():
+    result = validate(FIXTURES / "valid", "--schema", ROOT / "schema" / "tei_tools.xsd")
+    assert result.exit_code == 0
