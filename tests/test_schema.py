@@ -52,8 +52,9 @@ def test_odd_value_lists_match_xsd_enumerations():
     odd_lists = {}
     for spec in odd().iterfind(".//t:elementSpec", NS):
         for att in spec.iterfind(".//t:attDef", NS):
-            values = {v.get("ident") for v in att.iterfind("t:valList[@type='closed']/t:valItem",
-                                                            NS)}
+            values = {
+                v.get("ident") for v in att.iterfind("t:valList[@type='closed']/t:valItem", NS)
+            }
             if values:
                 odd_lists[(spec.get("ident"), att.get("ident"))] = values
     assert odd_lists

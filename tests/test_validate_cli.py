@@ -207,8 +207,9 @@ def test_tei_all_verdicts_agree_with_jing():
 def test_schematron_schema(tmp_path):
     sch = ROOT / "tests" / "fixtures" / "schemas" / "said-has-who.sch"
     doc = tmp_path / "doc.xml"
-    doc.write_text((FIXTURES / "valid" / "alterations.xml").read_text().replace(
-        ' who="#kuznetsov"', ""))
+    doc.write_text(
+        (FIXTURES / "valid" / "alterations.xml").read_text().replace(' who="#kuznetsov"', "")
+    )
     result = validate(doc, "--schema", sch, "--select", "S,V")
     assert result.exit_code == 1
     assert f"{doc}:27:10: error S002 Reported speech must name its speaker" in result.stdout

@@ -8,13 +8,30 @@ since lxml keeps only the line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any, cast
 
 from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+# The attributes rule checks read; collected in one XPath pass per document.
+INDEXED = (
+    "id",
+    "who",
+    "ref",
+    "target",
+    "corresp",
+    "hand",
+    "when",
+    "notBefore",
+    "notAfter",
+    "from",
+    "to",
+)
+_INDEXED_ATTRIBUTES = "|".join(f"//@{n}" for n in INDEXED if n != "id") + "|//@xml:id"
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _START_TAG = re.compile(rb"<(?![/!?])")
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
@@ -46,29 +63,63 @@ class Located:
     name: str
     data: bytes
     tree: etree._ElementTree
-    _columns: dict[etree._Element, int] = field(default_factory=dict)
+    _attributes: dict[str, list[tuple[etree._Element, str]]] | None = None
+    _ids: dict[str, etree._Element] | None = None
+
+    def attributes(self, *names: str) -> list[tuple[etree._Element, str, str]]:
+        """(element, name, value) for attributes with these local names, grouped by
+        name; one XPath pass per document serves every rule (reports sort by line)."""
+        if self._attributes is None:
+            self._attributes = {}
+            for a in cast(list[Any], self.tree.xpath(_INDEXED_ATTRIBUTES)):
+                key = a.attrname.rsplit("}", 1)[-1]
+                self._attributes.setdefault(key, []).append((a.getparent(), str(a)))
+        assert set(names) <= set(INDEXED), names
+        return [(el, n, v) for n in names for el, v in self._attributes.get(n, [])]
+
+    @property
+    def ids(self) -> dict[str, etree._Element]:
+        """xml:id → element (the first one, when an id is used twice)."""
+        if self._ids is None:
+            self._ids = {}
+            for el, _, value in self.attributes("id"):
+                if el.get(XML_ID) == value:
+                    self._ids.setdefault(value, el)
+        return self._ids
 
     def column(self, element: etree._Element) -> int:
         """1-based column of ``element``'s start tag (1 when it cannot be found)."""
-        if not self._columns:
-            self._index()
-        return self._columns.get(element, 1)
+        number = line_of(element)
+        lines = self.data.split(b"\n", number)
+        if number > len(lines):
+            return 1
+        line = lines[number - 1]
+        starts = [m.start() for m in _START_TAG.finditer(line)]
+        index = _starts_before(element, number)
+        if index >= len(starts):
+            return 1
+        return len(line[: starts[index]].decode("utf-8", "replace")) + 1
 
-    def _index(self) -> None:
-        lines = self.data.split(b"\n")
-        by_line: dict[int, list[etree._Element]] = {}
-        for el in self.tree.getroot().iter():
-            if isinstance(el.tag, str):
-                by_line.setdefault(line_of(el), []).append(el)
-        for number, elements in by_line.items():
-            if number > len(lines):
-                continue
-            line = lines[number - 1]
-            # Elements that start on a line, in document order, match the start tags
-            # on that line in textual order (comments and PIs are neither).
-            starts = [m.start() for m in _START_TAG.finditer(line)]
-            for el, start in zip(elements, starts, strict=False):
-                self._columns[el] = len(line[:start].decode("utf-8", "replace")) + 1
+
+def _starts_before(element: etree._Element, number: int) -> int:
+    """How many elements start on line ``number`` before ``element`` (document order).
+
+    Only neighbours on the same line are visited: an earlier sibling that starts on
+    an earlier line ends before ``element`` starts, and so do its own siblings."""
+    count, node = 0, element
+    while True:
+        previous = node.getprevious()
+        if previous is not None:
+            count += sum(1 for d in previous.iter(etree.Element) if line_of(d) == number)
+            if line_of(previous) < number:
+                return count
+            node = previous
+            continue
+        parent = node.getparent()
+        if parent is None or line_of(parent) < number:
+            return count
+        count += 1
+        node = parent
 
 
 def load(

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic, Severity
-from tei_tools.validate.loader import TEI_NS, Located, line_of
+from tei_tools.validate.loader import TEI_NS, XML_ID, Located, line_of
 
-XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 POINTER_ATTRIBUTES = ("who", "ref", "target", "corresp", "hand")
 NS = {"t": TEI_NS}
 
@@ -29,8 +28,9 @@ class Rule:
     check: Callable[[Located], Iterator[tuple[etree._Element, str, str]]]
 
 
-def _ids(doc: Located) -> dict[str, etree._Element]:
-    return {el.get(XML_ID): el for el in doc.tree.iter() if el.get(XML_ID)}  # type: ignore[misc]
+def _attributes(doc: Located, *names: str) -> Iterator[tuple[etree._Element, str, str]]:
+    """(element, attribute name, value) for the named attributes, in document order."""
+    yield from ((el, n, v) for el, n, v in doc.attributes(*names) if el.get(n) == v)
 
 
 def _tag(el: etree._Element) -> str:
@@ -38,36 +38,33 @@ def _tag(el: etree._Element) -> str:
 
 
 def dangling_pointers(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
-    ids = _ids(doc)
-    for el in doc.tree.iter(etree.Element):
-        for attr in POINTER_ATTRIBUTES:
-            for token in (el.get(attr) or "").split():
-                if token.startswith("#") and token[1:] not in ids:
-                    yield (
-                        el,
-                        f'@{attr}="{token}" points at no xml:id in the document',
-                        "declare the target with xml:id, or correct the pointer",
-                    )
+    ids = doc.ids
+    for el, attr, value in _attributes(doc, *POINTER_ATTRIBUTES):
+        for token in value.split():
+            if token.startswith("#") and token[1:] not in ids:
+                yield (
+                    el,
+                    f'@{attr}="{token}" points at no xml:id in the document',
+                    "declare the target with xml:id, or correct the pointer",
+                )
 
 
 def bare_pointers(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
-    ids = _ids(doc)
-    for el in doc.tree.iter(etree.Element):
-        for attr in ("who", "ref"):
-            for token in (el.get(attr) or "").split():
-                if not token.startswith("#") and ":" not in token and token in ids:
-                    yield (
-                        el,
-                        f"@{attr}=\"{token}\" names an xml:id without '#'",
-                        f'expected @{attr}="#{token}"',
-                    )
+    ids = doc.ids
+    for el, attr, value in _attributes(doc, "who", "ref"):
+        for token in value.split():
+            if not token.startswith("#") and ":" not in token and token in ids:
+                yield (
+                    el,
+                    f"@{attr}=\"{token}\" names an xml:id without '#'",
+                    f'expected @{attr}="#{token}"',
+                )
 
 
 def duplicate_ids(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
     seen: dict[str, etree._Element] = {}
-    for el in doc.tree.iter(etree.Element):
-        value = el.get(XML_ID)
-        if value is None:
+    for el, _, value in doc.attributes("id"):
+        if el.get(XML_ID) != value:
             continue
         if value in seen:
             yield (
@@ -81,7 +78,7 @@ def duplicate_ids(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
 
 def speaker_is_person(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
     people = {p.get(XML_ID) for p in doc.tree.iterfind(".//t:particDesc//t:person", NS)}
-    ids = _ids(doc)
+    ids = doc.ids
     for said in doc.tree.iterfind(".//t:said[@who]", NS):
         for token in (said.get("who") or "").split():
             target = token[1:] if token.startswith("#") else token
@@ -143,24 +140,20 @@ _ISO_DATE = re.compile(r"(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
 def real_dates(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
-    for el in doc.tree.iter(etree.Element):
-        for attr in ("when", "notBefore", "notAfter", "from", "to"):
-            value = el.get(attr)
-            if value is None:
-                continue
-            match = _ISO_DATE.fullmatch(value.split("T", 1)[0])
-            if match is None:
-                yield el, f'@{attr}="{value}" is not an ISO date', "expected YYYY-MM-DD"
-                continue
-            year, month, day = match.groups()
-            try:
-                datetime.date(int(year), int(month or 1), int(day or 1))
-            except ValueError:
-                yield (
-                    el,
-                    f'@{attr}="{value}" is not a calendar date',
-                    "expected a real day, e.g. 1962-11-06",
-                )
+    for el, attr, value in _attributes(doc, "when", "notBefore", "notAfter", "from", "to"):
+        match = _ISO_DATE.fullmatch(value.split("T", 1)[0])
+        if match is None:
+            yield el, f'@{attr}="{value}" is not an ISO date', "expected YYYY-MM-DD"
+            continue
+        year, month, day = match.groups()
+        try:
+            datetime.date(int(year), int(month or 1), int(day or 1))
+        except ValueError:
+            yield (
+                el,
+                f'@{attr}="{value}" is not a calendar date',
+                "expected a real day, e.g. 1962-11-06",
+            )
 
 
 def unattributed_speech(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
