@@ -35,7 +35,12 @@ class Schema(Protocol):
 
 
 def project_schema_path() -> Path:
-    return Path(str(resources.files(SCHEMA_PACKAGE).joinpath(PROJECT_XSD)))
+    """The installed copy of schema/tei_tools.xsd, or the one in a source checkout
+    (where the package is imported from the work tree, without package data)."""
+    try:
+        return Path(str(resources.files(SCHEMA_PACKAGE).joinpath(PROJECT_XSD)))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parents[2] / "schema" / PROJECT_XSD
 
 
 _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
