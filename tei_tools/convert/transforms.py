@@ -29,8 +29,10 @@ _SIDE_WORDS = {"soviet": "USSR", "ussr": "USSR", "american": "US", "us": "US", "
 def pair_substitutions(nodes: list[Inline]) -> list[Inline]:
     """Pair each deletion with an addition standing next to it (either order).
 
-    Only white space may separate the two; it moves after the ``subst`` because
-    ``subst`` holds elements only. Chains pair left to right, two at a time.
+    Only white space may separate the two, and it is dropped: it parts the two
+    readings rather than belonging to either (``subst`` holds elements only, and
+    moving the space would put it before a following comma). Chains pair left to
+    right, two at a time.
     """
     out: list[Inline] = []
     i = 0
@@ -39,24 +41,15 @@ def pair_substitutions(nodes: list[Inline]) -> list[Inline]:
         if isinstance(node, Container):
             node.children = pair_substitutions(node.children)
         j = i + 1
-        space = ""
-        if j < len(nodes) and isinstance(nodes[j], Text) and not nodes[j].text.strip():  # type: ignore[union-attr]
-            space = nodes[j].text  # type: ignore[union-attr]
+        between = nodes[j] if j < len(nodes) else None
+        if isinstance(between, Text) and not between.text.strip():
             j += 1
         partner = nodes[j] if j < len(nodes) else None
         if _pairable(node, partner):
-            assert isinstance(node, Deletion | Addition) and isinstance(
-                partner, Deletion | Addition
-            )
+            assert isinstance(node, Deletion | Addition)
+            assert isinstance(partner, Deletion | Addition)
             partner.children = pair_substitutions(partner.children)
             out.append(Substitution(node.line, node.col, [node, partner]))
-            after = nodes[j + 1] if j + 1 < len(nodes) else None
-            if (
-                space
-                and after is not None
-                and not (isinstance(after, Text) and after.text[:1].isspace())
-            ):
-                out.append(Text(node.line, node.col, space))
             i = j + 1
             continue
         out.append(node)

@@ -1,0 +1,156 @@
+"""TEI → the raw transcription dialect (docs/raw-format.md), for the next round of
+editing. ``raw → TEI → raw`` gives back the raw file up to the normalisation that
+docs/raw-format.md defines; ``normalize_raw`` is that definition in code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from tei_tools.export.visitor import T, TeiVisitor, local
+
+HARD_BREAK = "  \n"
+
+
+@dataclass
+class RawExporter(TeiVisitor):
+    blocks: list[list[str]] = field(default_factory=list)
+    _current: list[str] | None = None
+
+    def text(self, text: str) -> None:
+        if self._current is None:
+            if not text.strip():
+                return
+            self._current = []
+            self.blocks.append(self._current)
+        self._current.append(text)
+
+    def emit(self, piece: str) -> None:
+        if self._current is None:
+            self._current = []
+            self.blocks.append(self._current)
+        self._current.append(piece)
+
+    def block(self, el: etree._Element, prefix: str = "", suffix: str = "") -> None:
+        self._current = None
+        if prefix:
+            self.emit(prefix)
+        self.visit_children(el)
+        if suffix:
+            self.emit(suffix)
+        self._current = None
+
+    def render(self, root: etree._Element) -> str:
+        text = root.find(f"{T}text")
+        self.visit(text if text is not None else root)
+        out = []
+        for pieces in self.blocks:
+            lines = "".join(pieces).split("\n")
+            # Soft line ends inside a block keep their words; indentation is dropped.
+            block = "\n".join(
+                line.strip(" ") if not line.endswith("  ") else line.lstrip(" ") for line in lines
+            ).strip("\n")
+            if block.strip():
+                out.append(block)
+        return "\n\n".join(out) + "\n" if out else ""
+
+    # --- structure ----------------------------------------------------------------------
+
+    def visit_teiHeader(self, el: etree._Element) -> None:
+        """The header is derived from the text; it has no raw form of its own."""
+
+    def container(self, el: etree._Element) -> None:
+        self._current = None
+        self.visit_children(el)
+        self._current = None
+
+    visit_TEI = visit_text = visit_front = visit_body = visit_back = visit_div = container
+    visit_list = visit_said_block = container
+
+    def visit_p(self, el: etree._Element) -> None:
+        self.block(el)
+
+    visit_ab = visit_head = visit_p
+
+    def visit_item(self, el: etree._Element) -> None:
+        self.block(el, "- ")
+
+    def visit_note(self, el: etree._Element) -> None:
+        if el.get("type") == "source":
+            self.block(el, "[", "]")
+        else:
+            self.visit_children(el)
+
+    def visit_fw(self, el: etree._Element) -> None:
+        self.block(el)
+
+    def visit_pb(self, el: etree._Element) -> None:
+        following = el.getnext()
+        if following is None or local(following) != "fw":
+            self.block(el, f"- {el.get('n', '')} -")
+
+    def visit_lb(self, el: etree._Element) -> None:
+        if el.get("break") == "no":
+            self.emit(" ")
+        elif el.tail and el.tail.startswith("\n"):
+            self.emit("  ")  # the line end that follows becomes a hard break
+        else:
+            self.emit(HARD_BREAK)
+
+    # --- alterations --------------------------------------------------------------------
+
+    def visit_del(self, el: etree._Element) -> None:
+        self.emit("~~")
+        self.visit_children(el)
+        self.emit("~~")
+
+    def visit_add(self, el: etree._Element) -> None:
+        self.emit("<sup>")
+        self.visit_children(el)
+        self.emit("</sup>")
+
+    def visit_subst(self, el: etree._Element) -> None:
+        for child in el:
+            self.visit(child)
+
+    def visit_gap(self, el: etree._Element) -> None:
+        if el.get("reason") == "redacted":
+            self.emit("[REDACTED]")
+        else:
+            self.emit("x" * int(el.get("quantity", "3") or 3))
+
+    def visit_hi(self, el: etree._Element) -> None:
+        marker = "**" if el.get("rend") == "bold" else "*"
+        self.emit(marker)
+        self.visit_children(el)
+        self.emit(marker)
+
+    def visit_ref(self, el: etree._Element) -> None:
+        target = el.get("target", "")
+        if target and "".join(el.itertext()) == target:
+            self.emit(f"<{target}>")
+        else:
+            self.visit_children(el)
+
+    def inline(self, el: etree._Element) -> None:
+        self.visit_children(el)
+
+    visit_said = visit_persName = visit_placeName = visit_date = visit_time = inline
+    visit_seg = visit_idno = visit_stamp = visit_pc = visit_metamark = visit_name = inline
+
+
+def export_raw(root: etree._Element, source: str = "<input>") -> tuple[str, list]:
+    exporter = RawExporter(source=source)
+    return exporter.render(root), exporter.diagnostics
+
+
+_BARE_XOUT = re.compile(r"(?<![~A-Za-z])(x{3,})(?![~A-Za-z])")
+
+
+def normalize_raw(text: str) -> str:
+    """The raw text as the round trip keeps it (docs/raw-format.md, Normalisation):
+    every character but white space, in order, with bare x-outs written struck."""
+    return "".join(_BARE_XOUT.sub(r"~~\1~~", text).split())

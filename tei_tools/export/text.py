@@ -1,0 +1,272 @@
+"""TEI → plain text, in a reading view and a diplomatic view.
+
+Reading: what the text says. Deletions dropped, additions in place, the new reading
+of a substitution, page furniture dropped (``[p. 2]`` markers on request), broken
+words rejoined, gaps as ``[redacted]``/``[illegible]``.
+
+Diplomatic: what the page shows, in this plain-text convention:
+``[-deleted-]``, ``{+added+}``, substitutions as ``[-old-]{+new+}`` in source order,
+x-outs as ``[-xxx-]``, gaps as ``[redacted]``/``[illegible: N chars]``, classification
+marks and printed page numbers on lines of their own where they stand, line breaks
+kept, a broken word as ``over-`` at a line end.
+
+Paragraphs are separated by a blank line. White space inside a paragraph is
+collapsed, as XML readers see it, so no space is doubled or lost at an element
+boundary.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from tei_tools.export.visitor import T, TeiVisitor, collapse, local, text_of
+
+BREAK = "\n"  # a hard line break inside a block (kept through white-space collapsing)
+
+
+@dataclass
+class TextExporter(TeiVisitor):
+    view: str = "reading"
+    page_markers: bool = False
+    width: int | None = None
+    blocks: list[list[str]] = field(default_factory=list)
+    _current: list[str] | None = None
+
+    @property
+    def diplomatic(self) -> bool:
+        return self.view == "diplomatic"
+
+    # --- output -------------------------------------------------------------------------
+
+    def text(self, text: str) -> None:
+        if self._current is None:
+            if not text.strip():
+                return  # white space between blocks
+            self._current = []
+            self.blocks.append(self._current)
+        self._current.append(collapse(text))
+
+    def emit(self, piece: str) -> None:
+        """Markup of the view itself (markers, breaks), never collapsed."""
+        if self._current is None:
+            self._current = []
+            self.blocks.append(self._current)
+        self._current.append(piece)
+
+    def block(self, el: etree._Element, prefix: str = "") -> None:
+        self._current = None
+        if prefix:
+            self.emit(prefix)
+        self.visit_children(el)
+        self._current = None
+
+    def render(self, root: etree._Element) -> str:
+        text = root.find(f"{T}text")
+        self.visit(text if text is not None else root)
+        paragraphs = []
+        for pieces in self.blocks:
+            joined = "".join(pieces)
+            lines = [" ".join(line.split()) for line in joined.split(BREAK)]
+            paragraph = "\n".join(lines).strip("\n ")
+            if not paragraph:
+                continue
+            if self.width:
+                paragraph = "\n".join(
+                    textwrap.fill(line, self.width, break_on_hyphens=False) or line
+                    for line in paragraph.split("\n")
+                )
+            paragraphs.append(paragraph)
+        return "\n\n".join(paragraphs) + "\n" if paragraphs else ""
+
+    # --- structure ----------------------------------------------------------------------
+
+    def visit_teiHeader(self, el: etree._Element) -> None:
+        """Metadata is not running text; the HTML export shows it."""
+
+    def container(self, el: etree._Element) -> None:
+        self._current = None
+        self.visit_children(el)
+        self._current = None
+
+    visit_TEI = visit_text = visit_front = visit_body = visit_back = visit_div = container
+    visit_group = visit_lg = visit_sp = visit_titlePage = visit_listBibl = container
+    visit_div1 = visit_div2 = visit_div3 = visit_div4 = container
+
+    def visit_p(self, el: etree._Element) -> None:
+        self.block(el)
+
+    visit_ab = visit_head = visit_l = visit_opener = visit_closer = visit_p
+    visit_salute = visit_signed = visit_dateline = visit_byline = visit_docTitle = visit_p
+    visit_titlePart = visit_docDate = visit_docImprint = visit_docAuthor = visit_p
+    visit_speaker = visit_trailer = visit_bibl = visit_argument = visit_epigraph = visit_p
+
+    def visit_list(self, el: etree._Element) -> None:
+        self.container(el)
+
+    def visit_item(self, el: etree._Element) -> None:
+        self.block(el, "- ")
+
+    def visit_table(self, el: etree._Element) -> None:
+        self.container(el)
+
+    def visit_row(self, el: etree._Element) -> None:
+        self._current = None
+        for n, cell in enumerate(c for c in el if isinstance(c.tag, str)):
+            if n:
+                self.emit(" | ")
+            self.visit(cell)
+        self._current = None
+
+    def visit_cell(self, el: etree._Element) -> None:
+        self.visit_children(el)
+
+    def visit_figure(self, el: etree._Element) -> None:
+        self._current = None
+        self.emit("[Figure: ")
+        self.visit_children(el)
+        self.emit("]")
+        self._current = None
+
+    def visit_figDesc(self, el: etree._Element) -> None:
+        self.visit_children(el)
+
+    def visit_graphic(self, el: etree._Element) -> None:
+        """An image reference has no text of its own."""
+
+    def visit_note(self, el: etree._Element) -> None:
+        parent = el.getparent()
+        if el.get("type") == "source" or (
+            parent is not None and local(parent) in ("body", "div", "back", "front")
+        ):
+            self.block(el)
+        else:
+            self.emit(" [Note: ")
+            self.visit_children(el)
+            self.emit("]")
+
+    # --- page furniture -----------------------------------------------------------------
+
+    def visit_fw(self, el: etree._Element) -> None:
+        if self.diplomatic:
+            self.block(el)
+
+    def visit_pb(self, el: etree._Element) -> None:
+        number = el.get("n", "")
+        following = el.getnext()
+        printed = (
+            following is not None
+            and following.tag == f"{T}fw"
+            and (following.get("type") == "pageNum")
+        )
+        if self.diplomatic and not printed:
+            self._current = None
+            self.emit(f"[page {number}]".replace(" ]", "]"))
+            self._current = None
+        elif not self.diplomatic and self.page_markers:
+            self.emit(f" [p. {number}] ")
+
+    def visit_lb(self, el: etree._Element) -> None:
+        if el.get("break") == "no":
+            if self.diplomatic:
+                self.emit(BREAK)
+        else:
+            self.emit(BREAK)
+
+    def visit_pc(self, el: etree._Element) -> None:
+        nxt = el.getnext()
+        if self.diplomatic or not (
+            nxt is not None and local(nxt) == "lb" and nxt.get("break") == "no"
+        ):
+            self.visit_children(el)
+
+    # --- alterations --------------------------------------------------------------------
+
+    def visit_del(self, el: etree._Element) -> None:
+        if self.diplomatic:
+            self.emit("[-")
+            self.visit_children(el)
+            self.emit("-]")
+
+    def visit_add(self, el: etree._Element) -> None:
+        if self.diplomatic:
+            self.emit("{+")
+            self.visit_children(el)
+            self.emit("+}")
+        else:
+            self.visit_children(el)
+
+    def visit_subst(self, el: etree._Element) -> None:
+        for child in el:
+            self.visit(child)  # white space between del and add is not text
+
+    def visit_gap(self, el: etree._Element) -> None:
+        reason = el.get("reason", "")
+        parent = el.getparent()
+        if self.diplomatic and parent is not None and parent.get("rend") == "overtyped":
+            self.emit("x" * int(el.get("quantity", "1") or 1))
+        elif self.diplomatic and el.get("quantity"):
+            self.emit(
+                f"[{reason or 'gap'}: {el.get('quantity')} {el.get('unit', '')}]".replace(" ]", "]")
+            )
+        else:
+            self.emit(f"[{reason or 'gap'}]")
+
+    def visit_metamark(self, el: etree._Element) -> None:
+        if self.diplomatic:
+            self.visit_children(el)
+
+    def visit_choice(self, el: etree._Element) -> None:
+        shown = ("sic", "abbr", "orig") if self.diplomatic else ("corr", "expan", "reg")
+        chosen = [c for c in el if local(c) in shown] or [c for c in el if isinstance(c.tag, str)][
+            :1
+        ]
+        for child in chosen:
+            self.visit_children(child)
+
+    def visit_app(self, el: etree._Element) -> None:
+        readings = [c for c in el if local(c) in ("lem", "rdg")]
+        lemma = next((c for c in readings if local(c) == "lem"), readings[0] if readings else None)
+        if lemma is not None:
+            self.visit_children(lemma)
+        if self.diplomatic:
+            for rdg in readings:
+                if rdg is not lemma:
+                    self.emit(f" [var. {rdg.get('wit', '')}: ".replace(" :", ":"))
+                    self.visit_children(rdg)
+                    self.emit("]")
+
+    def visit_supplied(self, el: etree._Element) -> None:
+        self.emit("[")
+        self.visit_children(el)
+        self.emit("]")
+
+    # --- phrase-level elements whose text is simply read --------------------------------
+
+    def inline(self, el: etree._Element) -> None:
+        self.visit_children(el)
+
+    visit_said = visit_q = visit_quote = visit_hi = visit_emph = visit_persName = inline
+    visit_placeName = visit_orgName = visit_name = visit_date = visit_time = inline
+    visit_ref = visit_seg = visit_idno = visit_stamp = visit_title = visit_term = inline
+    visit_label = visit_unclear = visit_foreign = visit_mentioned = visit_soCalled = inline
+    visit_num = visit_measure = visit_roleName = visit_forename = visit_surname = inline
+    visit_w = visit_c = visit_s = visit_span = visit_rs = visit_lem = visit_rdg = inline
+    visit_sic = visit_corr = visit_abbr = visit_expan = visit_orig = visit_reg = inline
+
+
+def export_text(
+    root: etree._Element,
+    view: str = "reading",
+    *,
+    page_markers: bool = False,
+    width: int | None = None,
+    source: str = "<input>",
+) -> tuple[str, list]:
+    exporter = TextExporter(source=source, view=view, page_markers=page_markers, width=width)
+    return exporter.render(root), exporter.diagnostics
+
+
+__all__ = ["TextExporter", "export_text", "text_of"]

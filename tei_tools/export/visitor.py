@@ -1,0 +1,79 @@
+"""One visitor over TEI for every exporter (after docutils' NodeVisitor).
+
+``visit`` dispatches on the element's local name to ``visit_<name>``. An element
+an exporter has no method for keeps its text (its children are visited) and is
+reported once per element name, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from tei_tools.diagnostics import Diagnostic
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+T = f"{{{TEI_NS}}}"
+_SPACE = re.compile(r"\s+")
+
+
+def local(el: etree._Element) -> str:
+    tag = el.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def collapse(text: str) -> str:
+    """XML white space, as a reader sees it: every run is one space."""
+    return _SPACE.sub(" ", text)
+
+
+def text_of(el: etree._Element | None) -> str:
+    return "" if el is None else " ".join("".join(str(t) for t in el.itertext()).split())
+
+
+@dataclass
+class TeiVisitor:
+    source: str = "<input>"
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    _reported: set[str] = field(default_factory=set)
+
+    def visit(self, el: etree._Element) -> None:
+        if not isinstance(el.tag, str):  # comments and processing instructions
+            return
+        handler: Callable[[etree._Element], None] | None = getattr(self, f"visit_{local(el)}", None)
+        if handler is None:
+            self.unknown(el)
+        else:
+            handler(el)
+
+    def visit_children(self, el: etree._Element) -> None:
+        if el.text:
+            self.text(el.text)
+        for child in el:
+            self.visit(child)
+            if child.tail:
+                self.text(child.tail)
+
+    def unknown(self, el: etree._Element) -> None:
+        name = local(el)
+        if name not in self._reported:
+            self._reported.add(name)
+            line = el.sourceline if isinstance(el.sourceline, int) else 0
+            self.diagnostics.append(
+                Diagnostic(
+                    "E001",
+                    f"<{name}> is not known to this exporter; its text is kept",
+                    self.source,
+                    line,
+                    1,
+                    hint="the element's content is shown as plain text",
+                )
+            )
+        self.visit_children(el)
+
+    def text(self, text: str) -> None:
+        raise NotImplementedError
