@@ -14,6 +14,7 @@ import click
 from tei_tools import __version__
 from tei_tools.commands.common import EXIT_INTERNAL
 from tei_tools.commands.convert import PEOPLE_FILE, convert
+from tei_tools.commands.export import export_command
 from tei_tools.commands.validate import validate
 
 __all__ = ["PEOPLE_FILE", "cli", "main"]
@@ -27,6 +28,7 @@ def cli() -> None:
 
 cli.add_command(convert)
 cli.add_command(validate)
+cli.add_command(export_command)
 
 
 def main() -> None:

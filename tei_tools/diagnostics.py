@@ -62,6 +62,9 @@ CODES: dict[str, Code] = _catalogue(
     Code("V004", Severity.ERROR, "the file is larger than the size limit"),
     Code("V005", Severity.ERROR, "the file holds binary data, not XML text"),
     Code("V006", Severity.ERROR, "the path cannot be read"),
+    # Exporters (E0xx)
+    Code("E001", Severity.WARNING, "an element the exporter does not know; its text is kept"),
+    Code("E002", Severity.ERROR, "the input is not TEI the exporter can read"),
     # Schemas (S0xx)
     Code("S001", Severity.ERROR, "the document does not conform to the schema"),
     Code("S002", Severity.ERROR, "a Schematron assertion failed"),

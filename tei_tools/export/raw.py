@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from tei_tools.export.visitor import T, TeiVisitor, local
+from tei_tools.diagnostics import Diagnostic
+from tei_tools.export.visitor import T, TeiVisitor, local, text_of
 
 HARD_BREAK = "  \n"
 
@@ -68,7 +69,7 @@ class RawExporter(TeiVisitor):
         self._current = None
 
     visit_TEI = visit_text = visit_front = visit_body = visit_back = visit_div = container
-    visit_list = visit_said_block = container
+    visit_list = container
 
     def visit_p(self, el: etree._Element) -> None:
         self.block(el)
@@ -130,7 +131,7 @@ class RawExporter(TeiVisitor):
 
     def visit_ref(self, el: etree._Element) -> None:
         target = el.get("target", "")
-        if target and "".join(el.itertext()) == target:
+        if target and text_of(el) == target:
             self.emit(f"<{target}>")
         else:
             self.visit_children(el)
@@ -142,7 +143,7 @@ class RawExporter(TeiVisitor):
     visit_seg = visit_idno = visit_stamp = visit_pc = visit_metamark = visit_name = inline
 
 
-def export_raw(root: etree._Element, source: str = "<input>") -> tuple[str, list]:
+def export_raw(root: etree._Element, source: str = "<input>") -> tuple[str, list[Diagnostic]]:
     exporter = RawExporter(source=source)
     return exporter.render(root), exporter.diagnostics
 

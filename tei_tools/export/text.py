@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from tei_tools.export.visitor import T, TeiVisitor, collapse, local, text_of
+from tei_tools.diagnostics import Diagnostic
+from tei_tools.export.visitor import T, TeiVisitor, collapse, is_block_note, local, text_of
 
 BREAK = "\n"  # a hard line break inside a block (kept through white-space collapsing)
 
@@ -137,10 +138,7 @@ class TextExporter(TeiVisitor):
         """An image reference has no text of its own."""
 
     def visit_note(self, el: etree._Element) -> None:
-        parent = el.getparent()
-        if el.get("type") == "source" or (
-            parent is not None and local(parent) in ("body", "div", "back", "front")
-        ):
+        if is_block_note(el):
             self.block(el)
         else:
             self.emit(" [Note: ")
@@ -264,7 +262,7 @@ def export_text(
     page_markers: bool = False,
     width: int | None = None,
     source: str = "<input>",
-) -> tuple[str, list]:
+) -> tuple[str, list[Diagnostic]]:
     exporter = TextExporter(source=source, view=view, page_markers=page_markers, width=width)
     return exporter.render(root), exporter.diagnostics
 

@@ -35,6 +35,14 @@ def text_of(el: etree._Element | None) -> str:
     return "" if el is None else " ".join("".join(str(t) for t in el.itertext()).split())
 
 
+def is_block_note(el: etree._Element) -> bool:
+    """A note that stands between paragraphs (or a source note) rather than in a line."""
+    parent = el.getparent()
+    return el.get("type") == "source" or (
+        parent is not None and local(parent) in ("body", "div", "back", "front")
+    )
+
+
 @dataclass
 class TeiVisitor:
     source: str = "<input>"
@@ -59,6 +67,11 @@ class TeiVisitor:
                 self.text(child.tail)
 
     def unknown(self, el: etree._Element) -> None:
+        self.unknown_report(el)
+        self.visit_children(el)
+
+    def unknown_report(self, el: etree._Element) -> None:
+        """Report an element with no handler, once per element name."""
         name = local(el)
         if name not in self._reported:
             self._reported.add(name)

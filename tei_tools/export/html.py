@@ -1,0 +1,452 @@
+"""TEI → one self-contained HTML5 file: inline CSS, no request to any other host, no
+script needed. Both views are in the page; two radio buttons switch between them in
+place with CSS alone, and ``view`` chooses the one shown first.
+
+Text from the TEI is only ever set as element text or attribute values, so markup in
+the text can never become markup in the page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from importlib import resources
+
+from lxml import etree
+
+from tei_tools import __version__
+from tei_tools.diagnostics import Diagnostic
+from tei_tools.export.visitor import XML_NS, T, TeiVisitor, local, text_of
+
+CSS = resources.files("tei_tools.export").joinpath("style.css").read_text(encoding="utf-8")
+_SAFE_URL = re.compile(r"^(https?:|mailto:|#)", re.I)
+GAP_LABELS = {"redacted": "redacted", "illegible": "illegible"}
+
+
+def _person_names(header: etree._Element | None) -> dict[str, str]:
+    if header is None:
+        return {}
+    return {
+        p.get(f"{{{XML_NS}}}id", ""): text_of(p.find(f"{T}persName"))
+        for p in header.iter(f"{T}person")
+    }
+
+
+@dataclass
+class HtmlExporter(TeiVisitor):
+    view: str = "reading"
+    people: dict[str, str] = field(default_factory=dict)
+    _parent: etree._Element | None = None
+    _headings: int = 2
+
+    # --- building -----------------------------------------------------------------------
+
+    def text(self, text: str) -> None:
+        assert self._parent is not None
+        parent = self._parent
+        if len(parent):
+            parent[-1].tail = (parent[-1].tail or "") + text
+        else:
+            parent.text = (parent.text or "") + text
+
+    def add(self, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
+        assert self._parent is not None
+        el = etree.SubElement(self._parent, tag, {k.rstrip("_"): v for k, v in attrs.items()})
+        if text is not None:
+            el.text = text
+        return el
+
+    @contextmanager
+    def into(self, tag: str, **attrs: str) -> Iterator[etree._Element]:
+        el = self.add(tag, **attrs)
+        outer, self._parent = self._parent, el
+        try:
+            yield el
+        finally:
+            self._parent = outer
+
+    def wrap(self, el: etree._Element, tag: str, **attrs: str) -> None:
+        with self.into(tag, **attrs):
+            self.visit_children(el)
+
+    # --- the page -----------------------------------------------------------------------
+
+    def render(self, root: etree._Element) -> str:
+        header = root.find(f"{T}teiHeader")
+        self.people = _person_names(header)
+        lang = root.get(f"{{{XML_NS}}}lang", "en")
+        title = text_of(header.find(f".//{T}titleStmt/{T}title")) if header is not None else ""
+        html = etree.Element("html", lang=lang)
+        head = etree.SubElement(html, "head")
+        etree.SubElement(head, "meta", charset="utf-8")
+        etree.SubElement(
+            head, "meta", name="viewport", content="width=device-width, initial-scale=1"
+        )
+        etree.SubElement(head, "meta", name="generator", content=f"tei-tools {__version__}")
+        etree.SubElement(head, "title").text = title or "TEI document"
+        etree.SubElement(head, "style").text = CSS
+        body = etree.SubElement(html, "body")
+        self._parent = body
+        self.add("a", "Skip to the text", href="#text", class_="skip")
+        for view, label in (("reading", "Reading view"), ("diplomatic", "Diplomatic view")):
+            toggle = self.add(
+                "input",
+                type="radio",
+                name="view",
+                id=f"view-{view}",
+                class_="view-toggle",
+                value=view,
+            )
+            toggle.set("aria-label", label)
+            if view == self.view:
+                toggle.set("checked", "checked")
+        self.page_header(header, title)
+        self.participants(header)
+        with self.into("main", id="text"):
+            self.add("h2", "Text", class_="visually-hidden")
+            text = root.find(f"{T}text")
+            if text is not None:
+                self.visit(text)
+        with self.into("footer"):
+            self.text(f"Edition made with tei-tools {__version__} from the TEI encoding.")
+        return "<!DOCTYPE html>\n" + etree.tostring(html, method="html", encoding="unicode") + "\n"
+
+    def page_header(self, header: etree._Element | None, title: str) -> None:
+        with self.into("header", class_="doc"):
+            self.add("h1", title or "Untitled document")
+            bibl = header.find(f".//{T}sourceDesc/{T}bibl") if header is not None else None
+            rows: list[tuple[str, etree._Element | str]] = []
+            if bibl is not None:
+                date = bibl.find(f"{T}date")
+                if date is not None:
+                    rows.append(("Date", date))
+                for kind, label in (("time", "Time"), ("place", "Place")):
+                    note = bibl.find(f"{T}note[@type='{kind}']")
+                    if note is not None:
+                        rows.append((label, text_of(note)))
+                source = [text_of(bibl.find(f"{T}title[@type='docType']"))]
+                for part in (
+                    bibl.find(f"{T}idno"),
+                    *bibl.findall(f"{T}note[@type='copy']"),
+                    *bibl.findall(f"{T}note[@type='status']"),
+                ):
+                    if part is not None:
+                        source.append(text_of(part))
+                if any(source):
+                    rows.append(("Source", "; ".join(s for s in source if s)))
+                marks = [text_of(n) for n in bibl.findall(f"{T}note[@type='classification']")]
+                if marks:
+                    rows.append(("Classification", "; ".join(marks)))
+                citation = bibl.find(f"{T}note[@type='citation']")
+                if citation is not None:
+                    rows.append(("Citation", text_of(citation)))
+                ref = bibl.find(f"{T}ref")
+                if ref is not None:
+                    rows.append(("Online", ref))
+            if rows:
+                with self.into("dl", class_="meta"):
+                    for label, value in rows:
+                        self.add("dt", label)
+                        with self.into("dd"):
+                            self.meta_value(value)
+            with self.into("div", class_="views"):
+                self.add("span", "View: ", id="views-label")
+                for view, label in (("reading", "Reading"), ("diplomatic", "Diplomatic")):
+                    self.add("label", label, for_=f"view-{view}")
+
+    def meta_value(self, value: etree._Element | str) -> None:
+        if isinstance(value, str):
+            self.text(value)
+        elif local(value) == "date":
+            attrs = {"datetime": value.get("when", "")} if value.get("when") else {}
+            self.add("time", text_of(value), **attrs)
+        else:
+            target = value.get("target", "")
+            if _SAFE_URL.match(target):
+                self.add("a", text_of(value) or target, href=target)
+            else:
+                self.text(text_of(value))
+
+    def participants(self, header: etree._Element | None) -> None:
+        partic = header.find(f".//{T}particDesc") if header is not None else None
+        if partic is None:
+            return
+        with self.into("aside", class_="participants", id="participants"):
+            self.add("h2", "Participants")
+            for group in partic.findall(f"{T}listPerson"):
+                kind = group.get("type", "")
+                heading = "Also named in the text" if kind == "mentioned" else None
+                direct = group.findall(f"{T}person")
+                if heading:
+                    self.add("h3", heading)
+                if direct:
+                    self.person_list(direct)
+                for side in group.findall(f"{T}listPerson"):
+                    self.add("h3", side.get("n") or side.get("type") or "Group")
+                    self.person_list(side.findall(f"{T}person"))
+
+    def person_list(self, people: list[etree._Element]) -> None:
+        with self.into("ul"):
+            for person in people:
+                pid = person.get(f"{{{XML_NS}}}id", "")
+                with self.into("li", id=f"person-{pid}"):
+                    self.text(text_of(person.find(f"{T}persName")))
+                    role = text_of(person.find(f"{T}occupation"))
+                    if role:
+                        self.add("span", f" — {role}", class_="role")
+
+    # --- structure ----------------------------------------------------------------------
+
+    def visit_teiHeader(self, el: etree._Element) -> None:
+        """Shown in the page header and the participants panel."""
+
+    def visit_text(self, el: etree._Element) -> None:
+        self.visit_children_blocks(el)
+
+    def visit_children_blocks(self, el: etree._Element) -> None:
+        for child in el:  # white space between blocks is layout, not text
+            self.visit(child)
+            if child.tail and child.tail.strip():
+                self.text(child.tail)
+
+    def visit_front(self, el: etree._Element) -> None:
+        with self.into("section", class_="front", **{"aria-label": "Front matter"}):
+            self.visit_children_blocks(el)
+
+    def visit_body(self, el: etree._Element) -> None:
+        with self.into("section", class_="body"):
+            self.visit_children_blocks(el)
+
+    def visit_back(self, el: etree._Element) -> None:
+        with self.into("section", class_="back"):
+            self.visit_children_blocks(el)
+
+    def visit_div(self, el: etree._Element) -> None:
+        self._headings += 1
+        try:
+            with self.into("section", class_=f"div {el.get('type', '')}".strip()):
+                self.visit_children_blocks(el)
+        finally:
+            self._headings -= 1
+
+    visit_div1 = visit_div2 = visit_div3 = visit_div
+
+    def visit_head(self, el: etree._Element) -> None:
+        self.wrap(el, f"h{min(self._headings + 1, 6)}")
+
+    def visit_p(self, el: etree._Element) -> None:
+        said = el.find(f"{T}said")
+        only_said = (
+            said is not None
+            and len(el) == 1
+            and not (el.text or "").strip()
+            and not (said.tail or "").strip()
+        )
+        if not only_said:
+            self.wrap(el, "p")
+            return
+        assert said is not None
+        with self.into("p", class_="said"):
+            who = (said.get("who") or "").split()
+            if who:
+                pid = who[0].lstrip("#")
+                with self.into("span", class_="speaker"):
+                    self.add("span", "Speaker: ", class_="visually-hidden")
+                    self.add("a", self.people.get(pid, pid), href=f"#person-{pid}")
+            self.visit_children(said)
+
+    def visit_ab(self, el: etree._Element) -> None:
+        self.wrap(el, "p", class_=f"ab ab-{el.get('type', 'block')}")
+
+    visit_opener = visit_closer = visit_dateline = visit_byline = visit_signed = visit_ab
+    visit_salute = visit_docTitle = visit_titlePart = visit_docDate = visit_l = visit_ab
+
+    def visit_lg(self, el: etree._Element) -> None:
+        self.wrap(el, "div", class_="lg")
+
+    def visit_list(self, el: etree._Element) -> None:
+        with self.into("ul"):
+            self.visit_children_blocks(el)
+
+    def visit_item(self, el: etree._Element) -> None:
+        self.wrap(el, "li")
+
+    def visit_note(self, el: etree._Element) -> None:
+        if is_block_note(el):
+            self.wrap(el, "p", class_="note note-block")
+        else:
+            with self.into("span", class_="note", role="note"):
+                self.text(" [Note: ")
+                self.visit_children(el)
+                self.text("]")
+
+    def visit_table(self, el: etree._Element) -> None:
+        with self.into("table"):
+            self.visit_children_blocks(el)
+
+    def visit_row(self, el: etree._Element) -> None:
+        with self.into("tr"):
+            self.visit_children_blocks(el)
+
+    def visit_cell(self, el: etree._Element) -> None:
+        self.wrap(el, "th" if el.get("role") == "label" else "td")
+
+    def visit_figure(self, el: etree._Element) -> None:
+        with self.into("figure"), self.into("figcaption"):
+            self.visit_children(el)
+
+    def visit_figDesc(self, el: etree._Element) -> None:
+        self.visit_children(el)
+
+    def visit_graphic(self, el: etree._Element) -> None:
+        """Not loaded: the page makes no request to another host."""
+
+    # --- page furniture -----------------------------------------------------------------
+
+    def visit_fw(self, el: etree._Element) -> None:
+        self.wrap(
+            el,
+            "span",
+            class_=f"fw fw-{el.get('type', 'other')}",
+            **{"aria-label": f"{el.get('type', 'running head')}"},
+        )
+
+    def visit_pb(self, el: etree._Element) -> None:
+        following = el.getnext()
+        printed = (
+            following is not None
+            and local(following) == "fw"
+            and (following.get("type") == "pageNum")
+        )
+        number = el.get("n", "")
+        with self.into(
+            "span",
+            class_="pb pb-printed" if printed else "pb",
+            role="separator",
+            **{"aria-label": f"Page {number}".strip()},
+        ):
+            self.add("span", f"p. {number}" if number else "page", class_="pb-label")
+
+    def visit_lb(self, el: etree._Element) -> None:
+        self.add("br", class_="lb-nobreak" if el.get("break") == "no" else "lb")
+
+    def visit_pc(self, el: etree._Element) -> None:
+        nxt = el.getnext()
+        weak = nxt is not None and local(nxt) == "lb" and nxt.get("break") == "no"
+        self.wrap(el, "span", class_="pc-weak" if weak else "pc")
+
+    # --- alterations --------------------------------------------------------------------
+
+    def visit_del(self, el: etree._Element) -> None:
+        rend = el.get("rend", "")
+        title = "typed over with x's" if rend == "overtyped" else "deleted"
+        self.wrap(el, "del", class_=rend or "del", title=title)
+
+    def visit_add(self, el: etree._Element) -> None:
+        self.wrap(el, "ins", class_=el.get("place", "add"), title="added")
+
+    def visit_subst(self, el: etree._Element) -> None:
+        with self.into("span", class_="subst", title="correction"):
+            for child in el:
+                self.visit(child)
+
+    def visit_gap(self, el: etree._Element) -> None:
+        reason = el.get("reason", "")
+        quantity = el.get("quantity", "")
+        parent = el.getparent()
+        if parent is not None and parent.get("rend") == "overtyped":
+            count = int(quantity or "1")
+            self.add(
+                "span",
+                "x" * count,
+                class_="gap gap-overtyped",
+                title=f"{count} characters typed over with x's",
+            )
+            return
+        label = f"[{GAP_LABELS.get(reason, reason or 'gap')}]"
+        description = f"text missing: {reason or 'reason not given'}"
+        if quantity:
+            description += f", {quantity} {el.get('unit', '')}".rstrip()
+        gap = self.add(
+            "span", label, class_=f"gap gap-{reason or 'unknown'}", title=description, role="note"
+        )
+        gap.set("aria-label", description)
+
+    def visit_metamark(self, el: etree._Element) -> None:
+        self.wrap(el, "span", class_="metamark", title="insertion mark")
+
+    def visit_choice(self, el: etree._Element) -> None:
+        with self.into("span", class_="choice"):
+            for child in el:
+                name = local(child)
+                if name in ("sic", "abbr", "orig"):
+                    self.wrap(child, "span", class_=f"{name} dipl-only")
+                elif name in ("corr", "expan", "reg"):
+                    self.wrap(child, "span", class_=f"{name} read-only")
+                else:
+                    self.visit(child)
+
+    def visit_app(self, el: etree._Element) -> None:
+        with self.into("span", class_="app"):
+            for child in el:
+                if local(child) == "lem":
+                    self.wrap(child, "span", class_="lem")
+                elif local(child) == "rdg":
+                    with self.into("span", class_="rdg dipl-only"):
+                        self.text(f" [var. {child.get('wit', '')}: ".replace(" :", ":"))
+                        self.visit_children(child)
+                        self.text("]")
+                else:
+                    self.visit(child)
+
+    # --- phrase level -------------------------------------------------------------------
+
+    def visit_hi(self, el: etree._Element) -> None:
+        tag = {"bold": "strong", "underline": "u", "italic": "i"}.get(el.get("rend", ""), "span")
+        self.wrap(el, tag, class_=f"hi {el.get('rend', '')}".strip())
+
+    def visit_persName(self, el: etree._Element) -> None:
+        ref = (el.get("ref") or "").split()
+        pid = ref[0].lstrip("#") if ref else ""
+        if pid in self.people:
+            self.wrap(el, "a", class_="person", href=f"#person-{pid}")
+        else:
+            self.wrap(el, "span", class_="person")
+
+    def visit_date(self, el: etree._Element) -> None:
+        attrs = {"datetime": el.get("when", "")} if el.get("when") else {}
+        self.wrap(el, "time", **attrs)
+
+    def visit_ref(self, el: etree._Element) -> None:
+        target = el.get("target", "")
+        if _SAFE_URL.match(target):
+            self.wrap(el, "a", href=target)
+        else:
+            self.wrap(el, "span", class_="ref")
+
+    def visit_stamp(self, el: etree._Element) -> None:
+        self.wrap(el, "span", class_="stamp")
+
+    def visit_said(self, el: etree._Element) -> None:
+        self.wrap(el, "span", class_="said")
+
+    def inline(self, el: etree._Element) -> None:
+        self.wrap(el, "span", class_=local(el))
+
+    visit_seg = visit_idno = visit_time = visit_placeName = visit_orgName = visit_name = inline
+    visit_title = visit_term = visit_label = visit_q = visit_quote = visit_emph = inline
+    visit_unclear = visit_foreign = visit_num = visit_rs = visit_supplied = visit_lem = inline
+    visit_rdg = visit_sic = visit_corr = visit_abbr = visit_expan = visit_orig = visit_reg = inline
+
+    def unknown(self, el: etree._Element) -> None:
+        super().unknown_report(el)
+        self.wrap(el, "span", class_=f"tei-{local(el)}")
+
+
+def export_html(
+    root: etree._Element, view: str = "reading", source: str = "<input>"
+) -> tuple[str, list[Diagnostic]]:
+    exporter = HtmlExporter(source=source, view=view)
+    return exporter.render(root), exporter.diagnostics
