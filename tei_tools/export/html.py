@@ -18,7 +18,7 @@ from lxml import etree
 
 from tei_tools import __version__
 from tei_tools.diagnostics import Diagnostic
-from tei_tools.export.visitor import XML_NS, T, TeiVisitor, local, text_of
+from tei_tools.export.visitor import XML_NS, T, TeiVisitor, is_block_note, local, text_of
 
 CSS = resources.files("tei_tools.export").joinpath("style.css").read_text(encoding="utf-8")
 _SAFE_URL = re.compile(r"^(https?:|mailto:|#)", re.I)
