@@ -152,6 +152,8 @@ def assign_speakers(
             continue
         refs: list[str | None] = []
         text = reading_text(block.children, refs)
+        if not text.strip():
+            continue  # a withheld paragraph ([REDACTED]) neither speaks nor breaks a speech
         cue = find_cue(text, refs, participants)
         if isinstance(cue, _Unresolved):
             block.reports_speech, block.speaker = True, None

@@ -31,7 +31,8 @@ CLASSIFICATION = re.compile(rf"(?:[A-Z]\s+)?{_MARK}(?:\s*-\s*{_MARK})*")
 _LIST_ITEM = re.compile(r"- (?:(\d+)\)\s)?")
 _SOURCE_NOTE = re.compile(r"\[(Source:.*)\]")
 _ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Amb|Am|Dr|Messrs|Gen|No|St)|\b[A-Z])\.$")
-_CLOSED = tuple(".?!:;)\"'\u201d\u2019")
+# "]" closes a block such as a lone [REDACTED]: a withheld paragraph stands alone.
+_CLOSED = tuple(".?!:;)]\"'\u201d\u2019")
 
 
 def plain(text: str) -> str:

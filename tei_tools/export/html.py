@@ -234,7 +234,7 @@ class HtmlExporter(TeiVisitor):
     visit_div1 = visit_div2 = visit_div3 = visit_div
 
     def visit_head(self, el: etree._Element) -> None:
-        self.wrap(el, f"h{min(self._headings + 1, 6)}")
+        self.wrap(el, f"h{min(self._headings, 6)}")
 
     def visit_p(self, el: etree._Element) -> None:
         said = el.find(f"{T}said")
@@ -261,10 +261,16 @@ class HtmlExporter(TeiVisitor):
         self.wrap(el, "p", class_=f"ab ab-{el.get('type', 'block')}")
 
     visit_opener = visit_closer = visit_dateline = visit_byline = visit_signed = visit_ab
-    visit_salute = visit_docTitle = visit_titlePart = visit_docDate = visit_l = visit_ab
+    visit_salute = visit_titlePart = visit_docDate = visit_l = visit_ab
 
     def visit_lg(self, el: etree._Element) -> None:
         self.wrap(el, "div", class_="lg")
+
+    def visit_titlePage(self, el: etree._Element) -> None:
+        self.wrap(el, "div", class_="titlePage")
+
+    def visit_docTitle(self, el: etree._Element) -> None:
+        self.wrap(el, "div", class_="docTitle")
 
     def visit_list(self, el: etree._Element) -> None:
         with self.into("ul"):
@@ -295,7 +301,10 @@ class HtmlExporter(TeiVisitor):
 
     def visit_figure(self, el: etree._Element) -> None:
         with self.into("figure"), self.into("figcaption"):
-            self.visit_children(el)
+            for n, part in enumerate(c for c in el if local(c) in ("head", "figDesc", "p")):
+                if n:
+                    self.text(". ")
+                self.visit_children(part)
 
     def visit_figDesc(self, el: etree._Element) -> None:
         self.visit_children(el)

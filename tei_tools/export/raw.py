@@ -114,7 +114,10 @@ class RawExporter(TeiVisitor):
         self.emit("</sup>")
 
     def visit_subst(self, el: etree._Element) -> None:
-        for child in el:
+        # The readings are written a space apart, as transcribers mostly type them.
+        for n, child in enumerate(c for c in el if isinstance(c.tag, str)):
+            if n:
+                self.emit(" ")
             self.visit(child)
 
     def visit_gap(self, el: etree._Element) -> None:

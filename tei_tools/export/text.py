@@ -125,9 +125,14 @@ class TextExporter(TeiVisitor):
         self.visit_children(el)
 
     def visit_figure(self, el: etree._Element) -> None:
+        """One line: [Figure: heading. description]; an image has no text."""
         self._current = None
         self.emit("[Figure: ")
-        self.visit_children(el)
+        parts = [c for c in el if local(c) in ("head", "figDesc", "p", "label")]
+        for n, part in enumerate(parts):
+            if n:
+                self.emit(". ")
+            self.visit_children(part)
         self.emit("]")
         self._current = None
 

@@ -86,7 +86,6 @@ class TeiVisitor:
                     hint="the element's content is shown as plain text",
                 )
             )
-        self.visit_children(el)
 
     def text(self, text: str) -> None:
         raise NotImplementedError
