@@ -1,0 +1,63 @@
+"""Export time for text and HTML: the seeds, and a 5 MB TEI document.
+
+Run: python benchmarks/bench_export.py [--size-mb 5] [--repeat 3]
+
+The large TEI document is the conversion of the seeds repeated to the size asked
+for (5 MB of raw text). Each figure is also given per MB of TEI, and the ratio of the
+large document's cost per MB to the seeds' (1.0 = linear growth), all from one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from lxml import etree
+
+from tei_tools.convert import convert_bytes
+from tei_tools.convert.people import load_people
+from tei_tools.export import export
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def best_of(repeat: int, func: Callable[[], object]) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size-mb", type=float, default=5.0)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    people, _ = load_people(ROOT / "raw" / "people.toml")
+    seeds = [etree.parse(str(p)).getroot() for p in sorted((ROOT / "encoded").glob("*.xml"))]
+    seed_bytes = sum(len(etree.tostring(s)) for s in seeds)
+    raw = b"\n\n".join(p.read_bytes() for p in sorted((ROOT / "raw").glob("*.txt")))
+    big_raw = b"\n\n".join([raw] * (int(args.size_mb * 1e6 / len(raw)) + 1))
+    big = convert_bytes(big_raw, "big.txt", people).tree
+    assert big is not None
+    big_root = big.getroot()
+    big_bytes = len(etree.tostring(big_root))
+
+    print(f"{'format':>16} {'seeds s':>9} {'s/MB':>7} {'large s':>9} {'s/MB':>7} {'growth':>7}")
+    for fmt, view in (("text", "reading"), ("text", "diplomatic"), ("html", "reading")):
+        small = best_of(args.repeat, lambda f=fmt, v=view: [export(s, f, view=v) for s in seeds])
+        large = best_of(args.repeat, lambda f=fmt, v=view: export(big_root, f, view=v))
+        per_small, per_large = small / (seed_bytes / 1e6), large / (big_bytes / 1e6)
+        print(
+            f"{fmt + ' ' + view:>16} {small:>9.3f} {per_small:>7.3f} {large:>9.3f} "
+            f"{per_large:>7.3f} {per_large / per_small:>7.2f}"
+        )
+    print(f"seeds: {seed_bytes / 1e6:.2f} MB of TEI; large: {big_bytes / 1e6:.1f} MB of TEI")
+
+
+if __name__ == "__main__":
+    main()

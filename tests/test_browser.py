@@ -1,0 +1,133 @@
+"""The HTML edition in a real browser: headless Chromium (Debian packages chromium and
+chromium-driver) opens each seed's page from disk with networking off, and the test
+reads the live page. Screenshots go to tests/_screenshots/ (ignored by git)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from tei_tools.export import export
+
+from .conftest import ENCODED, ROOT, skip_unless
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed")
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+SHOTS = ROOT / "tests" / "_screenshots"
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    skip_unless(
+        bool(CHROMIUM and DRIVER),
+        "headless Chromium not installed (apt-get install chromium chromium-driver)",
+    )
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+        "--host-resolver-rules=MAP * ~NOTFOUND",
+        "--window-size=1200,1600",
+        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+    ):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd(
+        "Network.emulateNetworkConditions",
+        {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0},
+    )
+    yield driver
+    driver.quit()
+
+
+def requested_urls(driver) -> list[str]:
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def style(driver, element, prop: str) -> str:
+    return driver.execute_script(f"return getComputedStyle(arguments[0]).{prop}", element)
+
+
+@pytest.mark.parametrize("xml", sorted(ENCODED.glob("*.xml")), ids=lambda p: p.stem)
+def test_html_edition_in_a_real_browser(browser, xml, tmp_path):
+    root = etree.parse(str(xml)).getroot()
+    ns = {"t": "http://www.tei-c.org/ns/1.0"}
+    expected_dels = int(root.xpath("count(//t:text//t:del)", namespaces=ns))
+    expected_gaps = int(root.xpath("count(//t:text//t:gap[@reason='redacted'])", namespaces=ns))
+    page, _ = export(root, "html", view="diplomatic")
+    path = tmp_path / f"{xml.stem}.html"
+    path.write_text(page, encoding="utf-8")
+    browser.get_log("performance")  # drop what earlier pages logged
+    browser.get(path.as_uri())
+    SHOTS.mkdir(exist_ok=True)
+
+    assert browser.find_element(By.TAG_NAME, "h1").text
+    deletions = browser.find_elements(By.CSS_SELECTOR, "main del")
+    assert len(deletions) == expected_dels
+    # diplomatic view: struck text is shown, with line-through as its computed style
+    for deletion in deletions[:25]:
+        assert deletion.is_displayed()
+        assert "line-through" in style(browser, deletion, "textDecorationLine")
+    gaps = browser.find_elements(By.CSS_SELECTOR, "main .gap-redacted")
+    assert len(gaps) == expected_gaps
+    for gap in gaps:  # a redaction is a visible marker that says why text is missing
+        assert gap.is_displayed() and gap.text == "[redacted]"
+        assert "redacted" in gap.get_attribute("title")
+    speakers = browser.find_elements(By.CSS_SELECTOR, "main p.said .speaker a")
+    assert speakers and all(
+        s.get_attribute("href").split("#")[1].startswith("person-") for s in speakers
+    )
+    browser.save_screenshot(str(SHOTS / f"{xml.stem}.diplomatic.png"))
+
+    # the view switch hides deletions in the reading view, in place
+    browser.find_element(By.CSS_SELECTOR, "label[for=view-reading]").click()
+    assert all(not d.is_displayed() for d in deletions[:25])
+    for gap in gaps:
+        assert gap.is_displayed()
+    for addition in browser.find_elements(By.CSS_SELECTOR, "main ins")[:25]:
+        assert addition.is_displayed()
+        assert style(browser, addition, "verticalAlign") == "baseline"
+    browser.save_screenshot(str(SHOTS / f"{xml.stem}.reading.png"))
+    # and back
+    browser.find_element(By.CSS_SELECTOR, "label[for=view-diplomatic]").click()
+    assert all(d.is_displayed() for d in deletions[:25])
+
+    urls = requested_urls(browser)
+    assert urls and all(u.startswith(("file:", "data:", "about:")) for u in urls), urls
+
+
+def test_seed_with_redaction_shows_it(browser, tmp_path):
+    xml = ENCODED / "1962-11-06_stevenson-kuznetsov_memcon.xml"
+    page, _ = export(etree.parse(str(xml)).getroot(), "html", view="reading")
+    path = Path(tmp_path) / "memcon.html"
+    path.write_text(page, encoding="utf-8")
+    browser.get(path.as_uri())
+    gaps = browser.find_elements(By.CSS_SELECTOR, "main .gap-redacted")
+    assert len(gaps) == 1 and gaps[0].is_displayed()
+    # reading view first: no deletion is visible, page markers stand in the margin
+    assert all(not d.is_displayed() for d in browser.find_elements(By.CSS_SELECTOR, "main del"))
+    markers = browser.find_elements(By.CSS_SELECTOR, "main .pb .pb-label")
+    assert [m.text for m in markers] == ["p. 2", "p. 10", "p. 19", "p. 35", "p. 36", "p. 38"]
