@@ -197,8 +197,6 @@ def test_tei_all_verdicts_agree_with_jing():
     skip_unless(TEI_ALL.is_file(), f"official TEI schema not found at {TEI_ALL}")
     fixtures = sorted(FIXTURES.rglob("*.xml")) + sorted(ENCODED.glob("*.xml"))
     result = validate("--schema", TEI_ALL, "--select", "S,V", "--format", "json", *fixtures)
-    import json
-
     ours = {f["file"]: f["valid"] for f in json.loads(result.stdout)["files"]}
     for path in fixtures:
         assert ours[str(path)] == jing_verdict(path), path.name
