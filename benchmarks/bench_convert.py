@@ -10,25 +10,15 @@ baseline measured in the same run: lxml parsing the TEI that the conversion writ
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
+from timing import best_of
 
 from tei_tools.convert import convert_bytes
 from tei_tools.convert.people import load_people
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def best_of(repeat: int, func: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

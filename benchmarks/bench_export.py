@@ -10,26 +10,16 @@ large document's cost per MB to the seeds' (1.0 = linear growth), all from one r
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
+from timing import best_of
 
 from tei_tools.convert import convert_bytes
 from tei_tools.convert.people import load_people
 from tei_tools.export import export
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def best_of(repeat: int, func: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

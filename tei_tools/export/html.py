@@ -18,7 +18,15 @@ from lxml import etree
 
 from tei_tools import __version__
 from tei_tools.diagnostics import Diagnostic
-from tei_tools.export.visitor import XML_NS, T, TeiVisitor, is_block_note, local, text_of
+from tei_tools.export.visitor import (
+    XML_NS,
+    T,
+    TeiVisitor,
+    is_block_note,
+    local,
+    printed_number_follows,
+    text_of,
+)
 
 CSS = resources.files("tei_tools.export").joinpath("style.css").read_text(encoding="utf-8")
 _SAFE_URL = re.compile(r"^(https?:|mailto:|#)", re.I)
@@ -323,12 +331,7 @@ class HtmlExporter(TeiVisitor):
         )
 
     def visit_pb(self, el: etree._Element) -> None:
-        following = el.getnext()
-        printed = (
-            following is not None
-            and local(following) == "fw"
-            and (following.get("type") == "pageNum")
-        )
+        printed = printed_number_follows(el)
         number = el.get("n", "")
         with self.into(
             "span",

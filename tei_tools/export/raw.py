@@ -6,68 +6,31 @@ docs/raw-format.md defines; ``normalize_raw`` is that definition in code.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic
-from tei_tools.export.visitor import T, TeiVisitor, local, text_of
+from tei_tools.export.visitor import BlockWriter, printed_number_follows, text_of
 
 HARD_BREAK = "  \n"
 
 
 @dataclass
-class RawExporter(TeiVisitor):
-    blocks: list[list[str]] = field(default_factory=list)
-    _current: list[str] | None = None
-
-    def text(self, text: str) -> None:
-        if self._current is None:
-            if not text.strip():
-                return
-            self._current = []
-            self.blocks.append(self._current)
-        self._current.append(text)
-
-    def emit(self, piece: str) -> None:
-        if self._current is None:
-            self._current = []
-            self.blocks.append(self._current)
-        self._current.append(piece)
-
-    def block(self, el: etree._Element, prefix: str = "", suffix: str = "") -> None:
-        self._current = None
-        if prefix:
-            self.emit(prefix)
-        self.visit_children(el)
-        if suffix:
-            self.emit(suffix)
-        self._current = None
-
+class RawExporter(BlockWriter):
     def render(self, root: etree._Element) -> str:
-        text = root.find(f"{T}text")
-        self.visit(text if text is not None else root)
         out = []
-        for pieces in self.blocks:
-            lines = "".join(pieces).split("\n")
+        for joined in self.render_blocks(root):
             # Soft line ends inside a block keep their words; indentation is dropped.
             block = "\n".join(
-                line.strip(" ") if not line.endswith("  ") else line.lstrip(" ") for line in lines
+                line.strip(" ") if not line.endswith("  ") else line.lstrip(" ")
+                for line in joined.split("\n")
             ).strip("\n")
             if block.strip():
                 out.append(block)
         return "\n\n".join(out) + "\n" if out else ""
 
-    # --- structure ----------------------------------------------------------------------
-
-    def visit_teiHeader(self, el: etree._Element) -> None:
-        """The header is derived from the text; it has no raw form of its own."""
-
-    def container(self, el: etree._Element) -> None:
-        self._current = None
-        self.visit_children(el)
-        self._current = None
-
+    container = BlockWriter.container
     visit_TEI = visit_text = visit_front = visit_body = visit_back = visit_div = container
     visit_list = container
 
@@ -89,8 +52,7 @@ class RawExporter(TeiVisitor):
         self.block(el)
 
     def visit_pb(self, el: etree._Element) -> None:
-        following = el.getnext()
-        if following is None or local(following) != "fw":
+        if not printed_number_follows(el):
             self.block(el, f"- {el.get('n', '')} -")
 
     def visit_lb(self, el: etree._Element) -> None:

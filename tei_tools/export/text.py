@@ -18,58 +18,39 @@ boundary.
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic
-from tei_tools.export.visitor import T, TeiVisitor, collapse, is_block_note, local, text_of
+from tei_tools.export.visitor import (
+    BlockWriter,
+    collapse,
+    is_block_note,
+    local,
+    printed_number_follows,
+    text_of,
+)
 
 BREAK = "\n"  # a hard line break inside a block (kept through white-space collapsing)
 
 
 @dataclass
-class TextExporter(TeiVisitor):
+class TextExporter(BlockWriter):
     view: str = "reading"
     page_markers: bool = False
     width: int | None = None
-    blocks: list[list[str]] = field(default_factory=list)
-    _current: list[str] | None = None
 
     @property
     def diplomatic(self) -> bool:
         return self.view == "diplomatic"
 
-    # --- output -------------------------------------------------------------------------
-
-    def text(self, text: str) -> None:
-        if self._current is None:
-            if not text.strip():
-                return  # white space between blocks
-            self._current = []
-            self.blocks.append(self._current)
-        self._current.append(collapse(text))
-
-    def emit(self, piece: str) -> None:
-        """Markup of the view itself (markers, breaks), never collapsed."""
-        if self._current is None:
-            self._current = []
-            self.blocks.append(self._current)
-        self._current.append(piece)
-
-    def block(self, el: etree._Element, prefix: str = "") -> None:
-        self._current = None
-        if prefix:
-            self.emit(prefix)
-        self.visit_children(el)
-        self._current = None
+    def clean(self, text: str) -> str:
+        return collapse(text)
 
     def render(self, root: etree._Element) -> str:
-        text = root.find(f"{T}text")
-        self.visit(text if text is not None else root)
         paragraphs = []
-        for pieces in self.blocks:
-            joined = "".join(pieces)
+        for joined in self.render_blocks(root):
             lines = [" ".join(line.split()) for line in joined.split(BREAK)]
             paragraph = "\n".join(lines).strip("\n ")
             if not paragraph:
@@ -84,14 +65,7 @@ class TextExporter(TeiVisitor):
 
     # --- structure ----------------------------------------------------------------------
 
-    def visit_teiHeader(self, el: etree._Element) -> None:
-        """Metadata is not running text; the HTML export shows it."""
-
-    def container(self, el: etree._Element) -> None:
-        self._current = None
-        self.visit_children(el)
-        self._current = None
-
+    container = BlockWriter.container
     visit_TEI = visit_text = visit_front = visit_body = visit_back = visit_div = container
     visit_group = visit_lg = visit_sp = visit_titlePage = visit_listBibl = container
     visit_div1 = visit_div2 = visit_div3 = visit_div4 = container
@@ -158,12 +132,7 @@ class TextExporter(TeiVisitor):
 
     def visit_pb(self, el: etree._Element) -> None:
         number = el.get("n", "")
-        following = el.getnext()
-        printed = (
-            following is not None
-            and following.tag == f"{T}fw"
-            and (following.get("type") == "pageNum")
-        )
+        printed = printed_number_follows(el)
         if self.diplomatic and not printed:
             self._current = None
             self.emit(f"[page {number}]".replace(" ]", "]"))

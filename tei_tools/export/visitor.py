@@ -43,6 +43,14 @@ def is_block_note(el: etree._Element) -> bool:
     )
 
 
+def printed_number_follows(pb: etree._Element) -> bool:
+    """A page break followed by the page number printed on the page (fw type=pageNum)."""
+    following = pb.getnext()
+    return (
+        following is not None and local(following) == "fw" and (following.get("type") == "pageNum")
+    )
+
+
 @dataclass
 class TeiVisitor:
     source: str = "<input>"
@@ -89,3 +97,53 @@ class TeiVisitor:
 
     def text(self, text: str) -> None:
         raise NotImplementedError
+
+
+@dataclass
+class BlockWriter(TeiVisitor):
+    """An exporter that writes blocks (paragraphs) of text pieces.
+
+    ``text`` takes character data from the TEI (through ``clean``); ``emit`` takes the
+    exporter's own markup. Leaving a block (``block``, ``container``) closes it, so
+    the next piece of text opens a new one.
+    """
+
+    blocks: list[list[str]] = field(default_factory=list)
+    _current: list[str] | None = None
+
+    def clean(self, text: str) -> str:
+        return text
+
+    def text(self, text: str) -> None:
+        if self._current is None and not text.strip():
+            return  # white space between blocks
+        self.emit(self.clean(text))
+
+    def emit(self, piece: str) -> None:
+        if self._current is None:
+            self._current = []
+            self.blocks.append(self._current)
+        self._current.append(piece)
+
+    def block(self, el: etree._Element, prefix: str = "", suffix: str = "") -> None:
+        self._current = None
+        if prefix:
+            self.emit(prefix)
+        self.visit_children(el)
+        if suffix:
+            self.emit(suffix)
+        self._current = None
+
+    def container(self, el: etree._Element) -> None:
+        self._current = None
+        self.visit_children(el)
+        self._current = None
+
+    def render_blocks(self, root: etree._Element) -> list[str]:
+        """Visit ``root``'s text (the header is metadata) and return the joined blocks."""
+        text = root.find(f"{T}text")
+        self.visit(text if text is not None else root)
+        return ["".join(pieces) for pieces in self.blocks]
+
+    def visit_teiHeader(self, el: etree._Element) -> None:
+        """Metadata, not running text: the HTML export shows it."""
