@@ -38,7 +38,10 @@ _INITIALS = r"(?:[A-Z]\.\s?){1,3}"
 _WORD = r"(?:Mc|Mac)?[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?"
 # Title-led mentions of someone the registry may not know.
 _TITLED = re.compile(rf"\b(?:{_TITLE})\s+(?:{_INITIALS})?({_WORD})\b")
-_CAPWORD = re.compile(rf"\b{_WORD}\b")
+# Only words of six letters or more are read as misspelt names (see allowed_distance).
+_LONG_CAPWORD = re.compile(
+    r"\b(?:Mc|Mac)?[A-Z][a-z]{5,}(?:-[A-Z]?[a-z]+)?\b|\b[A-Z][a-z]*-[A-Z]?[a-z]+\b"
+)
 # What may stand before a surname: a title (and a given name after it), or initials.
 _PREFIX = re.compile(rf"(?:\b(?:{_TITLE})\s+(?:[A-Z][a-z]+\s+)?)?(?:\b{_INITIALS}\s?)?$")
 _PREFIX_WINDOW = 40
@@ -211,9 +214,9 @@ class Linker:
             pid, exact = self.registry.resolve(word)
             taken.append((m.start(), m.end()))
             yield m.start(), m.end(), pid, exact
-        for m in _CAPWORD.finditer(text):
+        for m in _LONG_CAPWORD.finditer(text):
             pid, exact = self.registry.resolve(m.group())
-            if pid is None or exact or len(m.group()) < 6:
+            if pid is None or exact:
                 continue
             if not any(s < m.end() and m.start() < e for s, e in taken):
                 yield m.start(), m.end(), pid, False

@@ -35,6 +35,9 @@ _ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Amb|Am|Dr|Messrs|Gen|No|St)|\b[A-Z])
 _CLOSED = tuple(".?!:;)]\"'\u201d\u2019")
 
 
+_WINDOW = 64  # characters at a block's edge that decide whether it continues
+
+
 def plain(text: str) -> str:
     """The block's characters without inline markup markers, for layout decisions."""
     return re.sub(r"~~|\*\*|</?sup>", "", text).strip()
@@ -46,7 +49,7 @@ def is_classification(text: str) -> bool:
 
 def ends_open(text: str) -> bool:
     """True when a block stops mid-sentence, so the next block continues it."""
-    tail = plain(text)
+    tail = plain(text[-_WINDOW:])  # only the last characters decide
     return bool(tail) and (not tail.endswith(_CLOSED) or bool(_ABBREVIATION.search(tail)))
 
 
@@ -111,5 +114,5 @@ def read_body(blocks: list[RawBlock], file: str, diags: list[Diagnostic]) -> lis
 
 def continues(previous: str, block: RawBlock) -> bool:
     """The previous paragraph stops mid-sentence, or this one starts in lower case."""
-    start = plain(block.text)
+    start = plain(block.text[:_WINDOW])
     return ends_open(previous) or (bool(start) and start[0].islower())
