@@ -384,7 +384,6 @@ def rule_stamp(r: FrontReader, block: RawBlock) -> bool:
         )
         lines[-1] = replace(last, text=last.text[:cut], hard_break=False)
         r.leftover = RawBlock((replace(last, text=last.text[cut:], indent=last.indent + cut),))
-    r.facts.stamps.append(" / ".join(_plain(line.text) for line in lines))
     first = lines[0]
     r.blocks.append(
         Stamp(first.number, first.indent + 1, parse_lines(lines, r.file, r.diagnostics))

@@ -47,7 +47,7 @@ def person_id(name: str, people: list[Person]) -> str | None:
     return None
 
 
-def title_text(facts: Facts, source_name: str) -> str:
+def title_text(facts: Facts) -> str:
     if facts.title:
         return facts.title
     parts = [title_case(facts.doc_type or "Document")]
@@ -75,7 +75,7 @@ def write_header(root: etree._Element, doc: Document, raw_name: str) -> None:
     header = sub(root, "teiHeader")
     file_desc = sub(header, "fileDesc")
     title_stmt = sub(file_desc, "titleStmt")
-    sub(title_stmt, "title", title_text(facts, raw_name))
+    sub(title_stmt, "title", title_text(facts))
     for resp, name in (
         ("drafted by", facts.drafter),
         ("recorded by", facts.recorder),
@@ -96,7 +96,7 @@ def write_header(root: etree._Element, doc: Document, raw_name: str) -> None:
     )
     source = sub(file_desc, "sourceDesc")
     bibl = sub(source, "bibl")
-    sub(bibl, "title", title_text(facts, raw_name))
+    sub(bibl, "title", title_text(facts))
     if facts.doc_type:
         sub(bibl, "title", title_case(facts.doc_type), type="docType")
     if facts.doc_number:

@@ -195,7 +195,6 @@ class Facts:
     summary: str | None = None
     original_language: str | None = None
     translation_language: str | None = None
-    stamps: list[str] = field(default_factory=list)
     classifications: list[str] = field(default_factory=list)
 
 

@@ -15,7 +15,7 @@ from lxml import etree
 from tei_tools.convert import people as people_mod
 from tei_tools.convert.front import FrontReader
 from tei_tools.convert.header import write_header
-from tei_tools.convert.model import Document, FormWork, Paragraph, Person
+from tei_tools.convert.model import Document, Paragraph, Person
 from tei_tools.convert.reader import decode, split_blocks
 from tei_tools.convert.serialize import serialize
 from tei_tools.convert.speakers import assign_speakers
@@ -23,8 +23,8 @@ from tei_tools.convert.structure import read_body
 from tei_tools.convert.tei_writer import TEI_NS, XML_NS, sub, tei, write_block
 from tei_tools.convert.transforms import (
     block_inlines,
+    classification_marks,
     pair_substitutions,
-    plain_text,
     present_participants,
     recorder,
     report_run_together,
@@ -89,21 +89,7 @@ def convert_bytes(
             nodes[:] = pair_substitutions(nodes)
             linker.link(nodes)
     report_run_together(doc.front + doc.body, source, diags)
-    doc.facts.classifications = list(
-        dict.fromkeys(
-            " ".join(plain_text(b.children).split())
-            for b in doc.body
-            if isinstance(b, FormWork) and b.kind == "classification"
-        )
-    )
-    for block in doc.body:
-        if isinstance(block, Paragraph):
-            doc.facts.classifications.extend(
-                " ".join(plain_text(n.children).split())
-                for n in block.children
-                if isinstance(n, FormWork) and n.kind == "classification"
-            )
-    doc.facts.classifications = list(dict.fromkeys(doc.facts.classifications))
+    doc.facts.classifications = classification_marks(doc.body)
 
     speakers = {p.id for p in registry.people.values() if p.participant}
     assign_speakers(doc.body, speakers, source, diags)

@@ -13,6 +13,7 @@ from tei_tools.convert.model import (
     FormWork,
     Inline,
     ListBlock,
+    Paragraph,
     Substitution,
     Text,
 )
@@ -108,6 +109,17 @@ def report_run_together(blocks: list[Block], file: str, diags: list[Diagnostic])
 
 def plain_text(nodes: list[Inline]) -> str:
     return "".join(t.text for t in texts(nodes))
+
+
+def classification_marks(body: list[Block]) -> list[str]:
+    """The classification marks on the pages, each once, in document order."""
+    marks: dict[str, None] = {}
+    for block in body:
+        candidates = block.children if isinstance(block, Paragraph) else [block]
+        for node in candidates:
+            if isinstance(node, FormWork) and node.kind == "classification":
+                marks[" ".join(plain_text(node.children).split())] = None
+    return list(marks)
 
 
 def present_participants(text: str) -> list[tuple[str, str | None]]:
