@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 
 from click.testing import CliRunner
 
@@ -92,3 +94,19 @@ def test_every_command_is_documented_in_readme():
             for opt in param.opts:
                 if opt.startswith("--"):
                     assert opt in readme, f"{name} {opt} is not in the README"
+
+
+def test_folder_input_and_module_entry_point(tmp_path):
+    result = run("convert", str(RAW), "--out-dir", str(tmp_path), "-q")
+    assert result.exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        p.name for p in ENCODED.glob("*.xml")
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "tei_tools", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0 and "tei-tools" in done.stdout

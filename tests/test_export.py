@@ -252,3 +252,31 @@ def test_export_stdin_to_stdout_and_errors(tmp_path):
     result = run(bad, "--to", "text")
     assert result.exit_code == 1 and "E002" in result.stderr
     assert run(tmp_path / "missing.xml", "--to", "text").exit_code == 2
+    assert run(ENCODED, "--to", "text").exit_code == 2  # several inputs, one stdout
+
+
+def _long_hex(colour: str) -> str:
+    return "#" + "".join(ch * 2 for ch in colour[1:]) if len(colour) == 4 else colour
+
+
+def _luminance(hex_color: str) -> float:
+    hex_color = _long_hex(hex_color)
+    channels = [int(hex_color[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_html_colours_meet_wcag_aa_contrast():
+    css = (ROOT / "tei_tools" / "export" / "style.css").read_text()
+    colours = dict(re.findall(r"--(\w+):\s*(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3})\b", css))
+    paper = colours["paper"]
+    for name in ("ink", "muted", "del", "add"):
+        assert contrast(colours[name], paper) >= 4.5, name
+    gap = re.search(r"\.gap \{[^}]*background: (#[0-9a-f]{3,6}); color: (#[0-9a-f]{3,6})", css)
+    assert gap is not None
+    assert contrast(gap.group(1), gap.group(2)) >= 4.5

@@ -48,6 +48,23 @@ def collection_for(
     return cache[key]
 
 
+def expand_inputs(inputs: tuple[str, ...]) -> list[str]:
+    """Files as given; a folder stands for the transcriptions in it (*.txt, *.md)."""
+    files: list[str] = []
+    for item in inputs:
+        if item != "-" and Path(item).is_dir():
+            files.extend(
+                sorted(
+                    str(p)
+                    for p in Path(item).iterdir()
+                    if p.suffix in (".txt", ".md") and p.is_file()
+                )
+            )
+        else:
+            files.append(item)
+    return files
+
+
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option(
@@ -84,15 +101,15 @@ def convert(
     no_people: bool,
     quiet: bool,
 ) -> None:
-    """Convert raw transcriptions (INPUT..., '-' for stdin) to TEI P5 XML.
+    """Convert raw transcriptions (INPUT: file, folder of *.txt/*.md, or '-') to TEI P5.
 
     Without -o or --out-dir, INPUT.txt is written to INPUT.xml beside it.
     """
-    if output is not None and (len(inputs) > 1 or out_dir is not None):
+    if output is not None and (len(expand_inputs(inputs)) > 1 or out_dir is not None):
         raise click.UsageError("-o/--output takes a single input and excludes --out-dir")
     status = EXIT_OK
     cache: dict[str, tuple[list[Person], list[Diagnostic]]] = {}
-    for source in inputs:
+    for source in expand_inputs(inputs):
         try:
             data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
         except OSError as exc:

@@ -58,6 +58,8 @@ def export_command(
     files, missing = expand(paths)
     if output is not None and (len(files) != 1 or out_dir is not None):
         raise click.UsageError("-o/--output takes a single input and excludes --out-dir")
+    if len(files) > 1 and out_dir is None:
+        raise click.UsageError("several inputs need --out-dir (one output file each)")
     status = EXIT_OK
     for result in missing:
         report(result.diagnostics, quiet)
