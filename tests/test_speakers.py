@@ -60,3 +60,35 @@ def test_narration_is_not_speech():
     got = predicted("1962-10-29_kuznetsov-u-thant_record.xml")
     assert got[0] == "-"  # "The meeting took place…"
     assert got[-1] == "-"  # "The conversation was recorded by…"
+
+
+def _speakers(raw):
+    from tei_tools.convert import convert_text
+
+    result = convert_text(raw, "s.txt")
+    ns = {"t": "http://www.tei-c.org/ns/1.0"}
+    paras = result.tree.getroot().findall(".//t:body/t:p", ns)
+    found = []
+    for p in paras:
+        said = p.find("t:said", ns)
+        found.append("-" if said is None else said.get("who", "?"))
+    return found, result.diagnostics
+
+
+def test_speaker_rules_on_small_cases():
+    raw = (
+        "PARTICIPANTS: US - Mr. Yost  \nUSSR- Mr. Zorin\n\n"
+        "The meeting took place at noon.\n\n"
+        "Mr. Yost said that the ship was ready.\n\n"
+        "He added that it could sail today.\n\n"
+        "The crew was prepared.\n\n"
+        "Mr. Zorin replied that it was too early.\n\n"
+        "Mr. Nobody continued that this was a new point.\n\n"
+        "Mr. Somebody observed that it was late.\n\n"
+        "[REDACTED]\n\n"
+        "At the end of the meeting it was agreed to meet again.\n"
+    )
+    found, diagnostics = _speakers(raw)
+    assert found == ["-", "#yost", "#yost", "#yost", "#zorin", "#zorin", "?", "-", "-"]
+    messages = [d.message for d in diagnostics if d.code == "C303"]
+    assert len(messages) == 2 and "previous speaker, #zorin" in messages[0]

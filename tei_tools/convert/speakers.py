@@ -11,6 +11,7 @@ Gromyko~~ <sup>if</sup> continued" names nobody.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from tei_tools.convert.model import (
     Addition,
@@ -89,8 +90,10 @@ _FILLER = (
     r"(?:(?:then|also|again|further|finally|once|now|later|immediately|has|had|have|was|did|not)"
     r"\s+){0,3}"
 )
-_NAME_VERB = re.compile(rf"\x01(\d+)\x02(?:,[^,]{{0,60}},)?\s+{_FILLER}(?:{_VERB})\b")
-_VERB_NAME = re.compile(r"\b(?:said|continued|added|asked|stressed)\s+\x01(\d+)\x02")
+_NAME_VERB = re.compile(rf"\x01(?P<ref>\d+)\x02(?:,[^,]{{0,60}},)?\s+{_FILLER}(?P<verb>{_VERB})\b")
+_VERB_NAME = re.compile(r"\b(?P<verb>said|continued|added|asked|stressed)\s+\x01(?P<ref>\d+)\x02")
+# "X continued" / "X went on" say that X was the one speaking before.
+CONTINUING_VERBS = frozenset({"continued", "went"})
 _PRONOUN_VERB = re.compile(rf"\b(?:[Hh]e|[Ss]he)\s+{_FILLER}(?:{_VERB})\b")
 _NARRATION = re.compile(
     r"\s*(?:At the (?:conclusion|beginning|end) of the (?:meeting|conversation)\b(?!,)"
@@ -119,11 +122,11 @@ def reading_text(nodes: list[Inline], refs: list[str | None]) -> str:
     return "".join(out)
 
 
+@dataclass(frozen=True)
 class _Unresolved:
     """A cue naming someone who resolves to no declared person."""
 
-
-UNRESOLVED = _Unresolved()
+    continuing: bool  # the verb says the previous speaker goes on ("continued")
 
 
 def find_cue(text: str, refs: list[str | None], participants: set[str]) -> str | _Unresolved | None:
@@ -132,9 +135,9 @@ def find_cue(text: str, refs: list[str | None], participants: set[str]) -> str |
     cues: list[tuple[int, str | _Unresolved]] = []
     for pattern in (_NAME_VERB, _VERB_NAME):
         for m in pattern.finditer(window):
-            ref = refs[int(m.group(1))]
+            ref = refs[int(m.group("ref"))]
             if ref is None:
-                cues.append((m.start(), UNRESOLVED))
+                cues.append((m.start(), _Unresolved(m.group("verb") in CONTINUING_VERBS)))
             elif ref in participants:
                 cues.append((m.start(), ref))
     pronoun = _PRONOUN_VERB.search(window)
@@ -156,11 +159,15 @@ def assign_speakers(
             continue  # a withheld paragraph ([REDACTED]) neither speaks nor breaks a speech
         cue = find_cue(text, refs, participants)
         if isinstance(cue, _Unresolved):
-            block.reports_speech, block.speaker = True, None
+            carried = previous.speaker if cue.continuing and previous is not None else None
+            block.reports_speech, block.speaker = True, carried
+            message = "reported speech by a speaker who resolves to no declared person"
+            if carried:
+                message += f"; 'continued' gives it to the previous speaker, #{carried}"
             diagnostics.append(
                 Diagnostic(
                     "C303",
-                    "reported speech by a speaker who resolves to no declared person",
+                    message,
                     file,
                     block.line,
                     block.col,
