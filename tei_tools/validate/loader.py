@@ -65,10 +65,12 @@ class Located:
     tree: etree._ElementTree
     _attributes: dict[str, list[tuple[etree._Element, str]]] | None = None
     _ids: dict[str, etree._Element] | None = None
+    _lines: list[bytes] | None = None
 
     def attributes(self, *names: str) -> list[tuple[etree._Element, str, str]]:
-        """(element, name, value) for attributes with these local names, grouped by
-        name; one XPath pass per document serves every rule (reports sort by line)."""
+        """(element, name, value) for attributes with these names (``id`` is xml:id;
+        the others have no namespace), grouped by name; one XPath pass per document
+        serves every rule (reports sort by line)."""
         if self._attributes is None:
             self._attributes = {}
             for a in cast(list[Any], self.tree.xpath(_INDEXED_ATTRIBUTES)):
@@ -83,14 +85,15 @@ class Located:
         if self._ids is None:
             self._ids = {}
             for el, _, value in self.attributes("id"):
-                if el.get(XML_ID) == value:
-                    self._ids.setdefault(value, el)
+                self._ids.setdefault(value, el)
         return self._ids
 
     def column(self, element: etree._Element) -> int:
         """1-based column of ``element``'s start tag (1 when it cannot be found)."""
         number = line_of(element)
-        lines = self.data.split(b"\n", number)
+        if self._lines is None:
+            self._lines = self.data.split(b"\n")
+        lines = self._lines
         if number > len(lines):
             return 1
         line = lines[number - 1]

@@ -28,18 +28,13 @@ class Rule:
     check: Callable[[Located], Iterator[tuple[etree._Element, str, str]]]
 
 
-def _attributes(doc: Located, *names: str) -> Iterator[tuple[etree._Element, str, str]]:
-    """(element, attribute name, value) for the named attributes, in document order."""
-    yield from ((el, n, v) for el, n, v in doc.attributes(*names) if el.get(n) == v)
-
-
 def _tag(el: etree._Element) -> str:
     return etree.QName(el).localname
 
 
 def dangling_pointers(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
     ids = doc.ids
-    for el, attr, value in _attributes(doc, *POINTER_ATTRIBUTES):
+    for el, attr, value in doc.attributes(*POINTER_ATTRIBUTES):
         for token in value.split():
             if token.startswith("#") and token[1:] not in ids:
                 yield (
@@ -51,7 +46,7 @@ def dangling_pointers(doc: Located) -> Iterator[tuple[etree._Element, str, str]]
 
 def bare_pointers(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
     ids = doc.ids
-    for el, attr, value in _attributes(doc, "who", "ref"):
+    for el, attr, value in doc.attributes("who", "ref"):
         for token in value.split():
             if not token.startswith("#") and ":" not in token and token in ids:
                 yield (
@@ -64,8 +59,6 @@ def bare_pointers(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
 def duplicate_ids(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
     seen: dict[str, etree._Element] = {}
     for el, _, value in doc.attributes("id"):
-        if el.get(XML_ID) != value:
-            continue
         if value in seen:
             yield (
                 el,
@@ -140,7 +133,7 @@ _ISO_DATE = re.compile(r"(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
 def real_dates(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
-    for el, attr, value in _attributes(doc, "when", "notBefore", "notAfter", "from", "to"):
+    for el, attr, value in doc.attributes("when", "notBefore", "notAfter", "from", "to"):
         match = _ISO_DATE.fullmatch(value.split("T", 1)[0])
         if match is None:
             yield el, f'@{attr}="{value}" is not an ISO date', "expected YYYY-MM-DD"
