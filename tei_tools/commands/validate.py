@@ -28,13 +28,10 @@ def _codes(values: tuple[str, ...]) -> list[str]:
     return out
 
 
-def _show_progress(files: list[str], output_format: str) -> bool:
-    return (
-        len(files) > 1
-        and sys.stderr.isatty()
-        and not os.environ.get("CI")
-        and output_format == "text"
-    )
+def _show_progress(files: list[str], output: str) -> bool:
+    """On a terminal only: not in CI, not when the report goes down a pipe."""
+    to_terminal = sys.stdout.isatty() if output == "-" else True
+    return len(files) > 1 and sys.stderr.isatty() and to_terminal and not os.environ.get("CI")
 
 
 @click.command()
@@ -117,7 +114,7 @@ def validate(
         sys.exit(EXIT_USAGE)
     files, missing = expand(paths)
     results: list[FileResult] = list(missing)
-    if _show_progress(files, output_format):
+    if _show_progress(files, output):
         with click.progressbar(length=len(files), label="validating", file=sys.stderr) as bar:
             results += run(validator, files, jobs, on_result=lambda _: bar.update(1))
     else:
