@@ -124,8 +124,7 @@ def validate(
         click.echo(text, nl=False)
     else:
         atomic_write(Path(output), text.encode("utf-8"))
-        if output_format != "text":
-            click.echo(summary(results), err=True)
+        click.echo(summary(results), err=True)
     threshold = LEVELS[fail_level]
     if any(d.code == "V006" for r in results for d in r.diagnostics) or not results:
         sys.exit(EXIT_USAGE)
