@@ -302,51 +302,44 @@ def rule_participants(r: FrontReader, block: RawBlock) -> bool:
     return r.emit("participants", block)
 
 
+def _split_heading(r: FrontReader, first: Line, match: re.Match[str]) -> list[Inline]:
+    """``MEMORANDUM OF CONVERSATIONDRAFTNovember 6, 1962`` → docType | status | date."""
+    r.facts.doc_type = match.group("type").capitalize()
+    ends = [(match.end("type"), "docType")]
+    if match.group("draft"):
+        r.facts.draft = True
+        ends.append((match.end("draft"), "status"))
+    if match.group("draft") or match.group("date"):
+        pieces = " | ".join(p for p in match.group(0).partition("DRAFT") if p)
+        r.run_together(
+            first, match.end("type"), f"document type, status and date; split as {pieces}"
+        )
+    col, start = first.indent + 1, 0
+    nodes: list[Inline] = []
+    for end, kind in ends:
+        content = parse_inline(
+            first.text[start:end], r.file, first.number, col + start, r.diagnostics
+        )
+        nodes.append(Segment(first.number, col + start, content, kind=kind))
+        start = end
+    nodes.extend(parse_inline(first.text[start:], r.file, first.number, col + start, r.diagnostics))
+    return nodes
+
+
 def rule_heading(r: FrontReader, block: RawBlock) -> bool:
+    """A document-type heading (with time and place lines after it), or any block whose
+    first line is in capitals."""
     first = block.first
     match = _HEADING.match(first.text)
     letters = [c for c in first.text if c.isalpha()]
-    if match is None and not (
-        len(letters) > 8 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
-    ):
+    capitals = len(letters) > 8 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+    if match is None and not capitals:
         return False
-    nodes: list[Inline] = []
-    col = first.indent + 1
     if match is not None:
-        r.facts.doc_type = match.group("type").capitalize()
-        ends = [(match.end("type"), "docType")]
-        if match.group("draft"):
-            r.facts.draft = True
-            ends.append((match.end("draft"), "status"))
-        if match.group("draft") or match.group("date"):
-            r.run_together(
-                first,
-                match.end("type"),
-                "document type, status and date; split "
-                "as " + " | ".join(p for p in match.group(0).partition("DRAFT") if p),
-            )
-        start = 0
-        for end, seg_kind in ends:
-            piece = first.text[start:end]
-            nodes.append(
-                Segment(
-                    first.number,
-                    col + start,
-                    parse_inline(piece, r.file, first.number, col + start, r.diagnostics),
-                    kind=seg_kind,
-                )
-            )
-            start = end
-        nodes.extend(
-            parse_inline(first.text[start:], r.file, first.number, col + start, r.diagnostics)
-        )
-        rest = list(block.lines[1:])
+        nodes, rest, prev = _split_heading(r, first, match), list(block.lines[1:]), first
     else:
-        if r.facts.doc_type is None:
-            r.facts.doc_type = " ".join(first.text.split()).capitalize()
-        rest = list(block.lines)
-        nodes = []
-    prev = first if match is not None else None
+        r.facts.doc_type = r.facts.doc_type or " ".join(first.text.split()).capitalize()
+        nodes, rest, prev = [], list(block.lines), None
     prev_kind: str | None = None
     for line in rest:
         if prev is not None:
@@ -359,12 +352,11 @@ def rule_heading(r: FrontReader, block: RawBlock) -> bool:
             kind, r.facts.time = "time", line.text
         elif prev_kind == "time" and r.facts.place is None:
             kind, r.facts.place = "place", line.text
-        prev_kind = kind
         if kind:
             nodes.append(Segment(line.number, line.indent + 1, content, kind=kind))
         else:
             nodes.extend(content)
-        prev = line
+        prev, prev_kind = line, kind
     return r.emit("heading", block, wrap_dates(nodes, r))
 
 
