@@ -3,12 +3,14 @@ boundaries, TEI from elsewhere, the raw round trip, the collection index."""
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree, html
 
 from tei_tools.cli import cli
@@ -17,7 +19,7 @@ from tei_tools.convert.people import load_people
 from tei_tools.export import export
 from tei_tools.export.raw import normalize_raw
 
-from .conftest import ENCODED, RAW, ROOT, SEEDS
+from .conftest import ENCODED, RAW, ROOT, SEEDS, is_subsequence, non_space
 from .test_conservation import _DOCS
 
 GOLDEN = ROOT / "tests" / "golden" / "export"
@@ -280,3 +282,87 @@ def test_html_colours_meet_wcag_aa_contrast():
     gap = re.search(r"\.gap \{[^}]*background: (#[0-9a-f]{3,6}); color: (#[0-9a-f]{3,6})", css)
     assert gap is not None
     assert contrast(gap.group(1), gap.group(2)) >= 4.5
+
+
+# --- any TEI: generated trees of known and unknown elements ------------------------------
+
+_NAMES = [
+    "p",
+    "ab",
+    "div",
+    "head",
+    "hi",
+    "del",
+    "add",
+    "subst",
+    "choice",
+    "sic",
+    "corr",
+    "app",
+    "lem",
+    "rdg",
+    "note",
+    "list",
+    "item",
+    "table",
+    "row",
+    "cell",
+    "figure",
+    "figDesc",
+    "lg",
+    "l",
+    "said",
+    "persName",
+    "fw",
+    "seg",
+    "q",
+    "mystery",
+    "foo",
+]
+_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=1, max_size=6)
+
+
+@st.composite
+def _trees(draw, depth=0):
+    el = etree.Element(f"{{{TEI}}}{draw(st.sampled_from(_NAMES))}")
+    el.text = draw(st.one_of(st.just(""), _WORD.map(lambda w: w + " ")))
+    if depth < 3:
+        for child in draw(st.lists(_trees(depth=depth + 1), max_size=3)):
+            child.tail = draw(st.one_of(st.just(""), _WORD.map(lambda w: " " + w)))
+            el.append(child)
+    return el
+
+
+def _diplomatic_source(body: etree._Element) -> str:
+    """The body's characters as the diplomatic view shows them: of a choice's paired
+    alternatives, the source's form (sic, abbr, orig) when there is one."""
+    shown = copy.deepcopy(body)
+    for choice in shown.iter(f"{{{TEI}}}choice"):
+        names = {etree.QName(c).localname for c in choice}
+        if names & {"sic", "abbr", "orig"}:
+            for child in choice:
+                if etree.QName(child).localname in ("corr", "expan", "reg"):
+                    tail, child.tail = child.tail, None
+                    child.clear()
+                    child.tail = tail
+    return non_space("".join(shown.itertext()))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(_trees(), min_size=1, max_size=4))
+def test_any_tei_exports_without_crash_or_loss(blocks):
+    """Every character of the text survives, in order: in the diplomatic text view,
+    in the page (which holds both views) and in the raw dialect."""
+    root = etree.fromstring(f'<TEI xmlns="{TEI}"><teiHeader/><text><body/></text></TEI>')
+    body = root.find(f".//{{{TEI}}}body")
+    for block in blocks:
+        body.append(block)
+    everything = non_space("".join(body.itertext()))
+    diplomatic, _ = export(root, "text", view="diplomatic")
+    export(root, "text", view="reading")  # must not raise
+    page, _ = export(root, "html")
+    raw, _ = export(root, "raw")
+    assert is_subsequence(_diplomatic_source(body), non_space(diplomatic))
+    main = html.fromstring(page).find(".//main")
+    assert is_subsequence(everything, non_space("".join(main.itertext())))
+    assert is_subsequence(everything, non_space(raw))

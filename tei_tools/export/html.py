@@ -19,12 +19,16 @@ from lxml import etree
 from tei_tools import __version__
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.export.visitor import (
+    EDITED_FORMS,
+    SOURCE_FORMS,
     XML_NS,
     T,
     TeiVisitor,
     is_block_note,
+    lemma_of,
     local,
     printed_number_follows,
+    shown_alternatives,
     text_of,
 )
 
@@ -211,31 +215,25 @@ class HtmlExporter(TeiVisitor):
         """Shown in the page header and the participants panel."""
 
     def visit_text(self, el: etree._Element) -> None:
-        self.visit_children_blocks(el)
-
-    def visit_children_blocks(self, el: etree._Element) -> None:
-        for child in el:  # white space between blocks is layout, not text
-            self.visit(child)
-            if child.tail and child.tail.strip():
-                self.text(child.tail)
+        self.visit_elements(el)
 
     def visit_front(self, el: etree._Element) -> None:
         with self.into("section", class_="front", **{"aria-label": "Front matter"}):
-            self.visit_children_blocks(el)
+            self.visit_elements(el)
 
     def visit_body(self, el: etree._Element) -> None:
         with self.into("section", class_="body"):
-            self.visit_children_blocks(el)
+            self.visit_elements(el)
 
     def visit_back(self, el: etree._Element) -> None:
         with self.into("section", class_="back"):
-            self.visit_children_blocks(el)
+            self.visit_elements(el)
 
     def visit_div(self, el: etree._Element) -> None:
         self._headings += 1
         try:
             with self.into("section", class_=f"div {el.get('type', '')}".strip()):
-                self.visit_children_blocks(el)
+                self.visit_elements(el)
         finally:
             self._headings -= 1
 
@@ -282,7 +280,7 @@ class HtmlExporter(TeiVisitor):
 
     def visit_list(self, el: etree._Element) -> None:
         with self.into("ul"):
-            self.visit_children_blocks(el)
+            self.visit_elements(el)
 
     def visit_item(self, el: etree._Element) -> None:
         self.wrap(el, "li")
@@ -298,21 +296,30 @@ class HtmlExporter(TeiVisitor):
 
     def visit_table(self, el: etree._Element) -> None:
         with self.into("table"):
-            self.visit_children_blocks(el)
+            self.visit_elements(el)
 
     def visit_row(self, el: etree._Element) -> None:
         with self.into("tr"):
-            self.visit_children_blocks(el)
+            self.visit_elements(el)
 
     def visit_cell(self, el: etree._Element) -> None:
         self.wrap(el, "th" if el.get("role") == "label" else "td")
 
     def visit_figure(self, el: etree._Element) -> None:
-        with self.into("figure"), self.into("figcaption"):
-            for n, part in enumerate(c for c in el if local(c) in ("head", "figDesc", "p")):
-                if n:
+        parts = 0
+
+        def part(child: etree._Element) -> None:
+            nonlocal parts
+            if local(child) in ("head", "figDesc", "p"):
+                if parts:
                     self.text(". ")
-                self.visit_children(part)
+                parts += 1
+                self.visit_children(child)
+            else:
+                self.visit(child)
+
+        with self.into("figure"), self.into("figcaption"):
+            self.visit_elements(el, part)
 
     def visit_figDesc(self, el: etree._Element) -> None:
         self.visit_children(el)
@@ -361,8 +368,7 @@ class HtmlExporter(TeiVisitor):
 
     def visit_subst(self, el: etree._Element) -> None:
         with self.into("span", class_="subst", title="correction"):
-            for child in el:
-                self.visit(child)
+            self.visit_elements(el)
 
     def visit_gap(self, el: etree._Element) -> None:
         reason = el.get("reason", "")
@@ -390,28 +396,39 @@ class HtmlExporter(TeiVisitor):
         self.wrap(el, "span", class_="metamark", title="insertion mark")
 
     def visit_choice(self, el: etree._Element) -> None:
+        in_diplomatic = shown_alternatives(el, diplomatic=True)
+        in_reading = shown_alternatives(el, diplomatic=False)
+
+        def alternative(child: etree._Element) -> None:
+            name = local(child)
+            if name not in SOURCE_FORMS + EDITED_FORMS:
+                self.visit(child)
+            elif name in in_diplomatic and name in in_reading:
+                self.wrap(child, "span", class_=name)
+            elif name in in_diplomatic:
+                self.wrap(child, "span", class_=f"{name} dipl-only")
+            elif name in in_reading:
+                self.wrap(child, "span", class_=f"{name} read-only")
+
         with self.into("span", class_="choice"):
-            for child in el:
-                name = local(child)
-                if name in ("sic", "abbr", "orig"):
-                    self.wrap(child, "span", class_=f"{name} dipl-only")
-                elif name in ("corr", "expan", "reg"):
-                    self.wrap(child, "span", class_=f"{name} read-only")
-                else:
-                    self.visit(child)
+            self.visit_elements(el, alternative)
 
     def visit_app(self, el: etree._Element) -> None:
+        lemma = lemma_of(el)
+
+        def reading(child: etree._Element) -> None:
+            if child is lemma:
+                self.wrap(child, "span", class_="lem")
+            elif local(child) == "rdg":
+                with self.into("span", class_="rdg dipl-only"):
+                    self.text(f" [var. {child.get('wit', '')}: ".replace(" :", ":"))
+                    self.visit_children(child)
+                    self.text("]")
+            else:
+                self.visit(child)
+
         with self.into("span", class_="app"):
-            for child in el:
-                if local(child) == "lem":
-                    self.wrap(child, "span", class_="lem")
-                elif local(child) == "rdg":
-                    with self.into("span", class_="rdg dipl-only"):
-                        self.text(f" [var. {child.get('wit', '')}: ".replace(" :", ":"))
-                        self.visit_children(child)
-                        self.text("]")
-                else:
-                    self.visit(child)
+            self.visit_elements(el, reading)
 
     # --- phrase level -------------------------------------------------------------------
 

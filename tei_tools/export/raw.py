@@ -77,10 +77,16 @@ class RawExporter(BlockWriter):
 
     def visit_subst(self, el: etree._Element) -> None:
         # The readings are written a space apart, as transcribers mostly type them.
-        for n, child in enumerate(c for c in el if isinstance(c.tag, str)):
-            if n:
+        readings = 0
+
+        def reading(child: etree._Element) -> None:
+            nonlocal readings
+            if readings and isinstance(child.tag, str):
                 self.emit(" ")
+            readings += isinstance(child.tag, str)
             self.visit(child)
+
+        self.visit_elements(el, reading)
 
     def visit_gap(self, el: etree._Element) -> None:
         if el.get("reason") == "redacted":

@@ -24,11 +24,15 @@ from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.export.visitor import (
+    EDITED_FORMS,
+    SOURCE_FORMS,
     BlockWriter,
     collapse,
     is_block_note,
+    lemma_of,
     local,
     printed_number_follows,
+    shown_alternatives,
     text_of,
 )
 
@@ -89,10 +93,16 @@ class TextExporter(BlockWriter):
 
     def visit_row(self, el: etree._Element) -> None:
         self._current = None
-        for n, cell in enumerate(c for c in el if isinstance(c.tag, str)):
-            if n:
+        cells = 0
+
+        def cell(child: etree._Element) -> None:
+            nonlocal cells
+            if local(child) == "cell" and cells:
                 self.emit(" | ")
-            self.visit(cell)
+            cells += local(child) == "cell"
+            self.visit(child)
+
+        self.visit_elements(el, cell)
         self._current = None
 
     def visit_cell(self, el: etree._Element) -> None:
@@ -102,11 +112,19 @@ class TextExporter(BlockWriter):
         """One line: [Figure: heading. description]; an image has no text."""
         self._current = None
         self.emit("[Figure: ")
-        parts = [c for c in el if local(c) in ("head", "figDesc", "p", "label")]
-        for n, part in enumerate(parts):
-            if n:
-                self.emit(". ")
-            self.visit_children(part)
+        parts = 0
+
+        def part(child: etree._Element) -> None:
+            nonlocal parts
+            if local(child) in ("head", "figDesc", "p", "label"):
+                if parts:
+                    self.emit(". ")
+                parts += 1
+                self.visit_children(child)
+            else:
+                self.visit(child)
+
+        self.visit_elements(el, part)
         self.emit("]")
         self._current = None
 
@@ -171,8 +189,7 @@ class TextExporter(BlockWriter):
             self.visit_children(el)
 
     def visit_subst(self, el: etree._Element) -> None:
-        for child in el:
-            self.visit(child)  # white space between del and add is not text
+        self.visit_elements(el)  # white space between del and add is not text
 
     def visit_gap(self, el: etree._Element) -> None:
         reason = el.get("reason", "")
@@ -191,24 +208,32 @@ class TextExporter(BlockWriter):
             self.visit_children(el)
 
     def visit_choice(self, el: etree._Element) -> None:
-        shown = ("sic", "abbr", "orig") if self.diplomatic else ("corr", "expan", "reg")
-        chosen = [c for c in el if local(c) in shown] or [c for c in el if isinstance(c.tag, str)][
-            :1
-        ]
-        for child in chosen:
-            self.visit_children(child)
+        shown = shown_alternatives(el, self.diplomatic)
+
+        def alternative(child: etree._Element) -> None:
+            if local(child) in SOURCE_FORMS + EDITED_FORMS:
+                if local(child) in shown:
+                    self.visit_children(child)
+            else:
+                self.visit(child)
+
+        self.visit_elements(el, alternative)
 
     def visit_app(self, el: etree._Element) -> None:
-        readings = [c for c in el if local(c) in ("lem", "rdg")]
-        lemma = next((c for c in readings if local(c) == "lem"), readings[0] if readings else None)
-        if lemma is not None:
-            self.visit_children(lemma)
-        if self.diplomatic:
-            for rdg in readings:
-                if rdg is not lemma:
-                    self.emit(f" [var. {rdg.get('wit', '')}: ".replace(" :", ":"))
-                    self.visit_children(rdg)
+        lemma = lemma_of(el)
+
+        def reading(child: etree._Element) -> None:
+            if child is lemma:
+                self.visit_children(child)
+            elif local(child) == "rdg":
+                if self.diplomatic:
+                    self.emit(f" [var. {child.get('wit', '')}: ".replace(" :", ":"))
+                    self.visit_children(child)
                     self.emit("]")
+            else:
+                self.visit(child)
+
+        self.visit_elements(el, reading)
 
     def visit_supplied(self, el: etree._Element) -> None:
         self.emit("[")

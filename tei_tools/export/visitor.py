@@ -16,6 +16,9 @@ from lxml import etree
 from tei_tools.diagnostics import Diagnostic
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
+# Paired alternatives of choice: the first of each pair is what the source shows.
+SOURCE_FORMS = ("sic", "abbr", "orig")
+EDITED_FORMS = ("corr", "expan", "reg")
 XML_NS = "http://www.w3.org/XML/1998/namespace"
 T = f"{{{TEI_NS}}}"
 _SPACE = re.compile(r"\s+")
@@ -51,6 +54,19 @@ def printed_number_follows(pb: etree._Element) -> bool:
     )
 
 
+def shown_alternatives(choice: etree._Element, diplomatic: bool) -> set[str]:
+    """Which children of a choice a view shows: the source's forms (diplomatic) or
+    the edited ones (reading); if the choice has none of those, the other kind."""
+    present = {local(c) for c in choice}
+    wanted = set(SOURCE_FORMS if diplomatic else EDITED_FORMS)
+    return (present & wanted) or (present & set(SOURCE_FORMS + EDITED_FORMS))
+
+
+def lemma_of(app: etree._Element) -> etree._Element | None:
+    readings = [c for c in app if local(c) in ("lem", "rdg")]
+    return next((c for c in readings if local(c) == "lem"), readings[0] if readings else None)
+
+
 @dataclass
 class TeiVisitor:
     source: str = "<input>"
@@ -72,6 +88,19 @@ class TeiVisitor:
         for child in el:
             self.visit(child)
             if child.tail:
+                self.text(child.tail)
+
+    def visit_elements(
+        self, el: etree._Element, handle: Callable[[etree._Element], None] | None = None
+    ) -> None:
+        """Visit the children of an element-only container (subst, choice, row…) with
+        ``handle`` (default ``visit``); text that stands there all the same is kept,
+        white space between the children is not."""
+        if el.text and el.text.strip():
+            self.text(el.text)
+        for child in el:
+            (handle or self.visit)(child)
+            if child.tail and child.tail.strip():
                 self.text(child.tail)
 
     def unknown(self, el: etree._Element) -> None:
