@@ -8,7 +8,7 @@ from __future__ import annotations
 from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic
-from tei_tools.export.html import export_html
+from tei_tools.export.page import export_html
 from tei_tools.export.raw import export_raw
 from tei_tools.export.text import export_text
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from tei_tools import __version__
-from tei_tools.export.html import CSS
+from tei_tools.export.page import CSS
 from tei_tools.export.visitor import T, text_of
 
 

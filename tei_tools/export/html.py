@@ -1,9 +1,8 @@
-"""TEI → one self-contained HTML5 file: inline CSS, no request to any other host, no
-script needed. Both views are in the page; two radio buttons switch between them in
-place with CSS alone, and ``view`` chooses the one shown first.
+"""TEI text → HTML elements: the visitor behind the HTML edition (page.py frames it).
 
-Text from the TEI is only ever set as element text or attribute values, so markup in
-the text can never become markup in the page.
+Both views are rendered at once; CSS classes (``dipl-only``, ``read-only``, ``del``…)
+let the page show one or the other. Text from the TEI is only ever set as element text
+or attribute values, so markup in the text can never become markup in the page.
 """
 
 from __future__ import annotations
@@ -12,16 +11,12 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib import resources
 
 from lxml import etree
 
-from tei_tools import __version__
-from tei_tools.diagnostics import Diagnostic
 from tei_tools.export.visitor import (
     EDITED_FORMS,
     SOURCE_FORMS,
-    XML_NS,
     T,
     TeiVisitor,
     is_block_note,
@@ -29,21 +24,10 @@ from tei_tools.export.visitor import (
     local,
     printed_number_follows,
     shown_alternatives,
-    text_of,
 )
 
-CSS = resources.files("tei_tools.export").joinpath("style.css").read_text(encoding="utf-8")
-_SAFE_URL = re.compile(r"^(https?:|mailto:|#)", re.I)
+SAFE_URL = re.compile(r"^(https?:|mailto:|#)", re.I)
 GAP_LABELS = {"redacted": "redacted", "illegible": "illegible"}
-
-
-def _person_names(header: etree._Element | None) -> dict[str, str]:
-    if header is None:
-        return {}
-    return {
-        p.get(f"{{{XML_NS}}}id", ""): text_of(p.find(f"{T}persName"))
-        for p in header.iter(f"{T}person")
-    }
 
 
 @dataclass
@@ -82,134 +66,6 @@ class HtmlExporter(TeiVisitor):
     def wrap(self, el: etree._Element, tag: str, **attrs: str) -> None:
         with self.into(tag, **attrs):
             self.visit_children(el)
-
-    # --- the page -----------------------------------------------------------------------
-
-    def render(self, root: etree._Element) -> str:
-        header = root.find(f"{T}teiHeader")
-        self.people = _person_names(header)
-        lang = root.get(f"{{{XML_NS}}}lang", "en")
-        title = text_of(header.find(f".//{T}titleStmt/{T}title")) if header is not None else ""
-        html = etree.Element("html", lang=lang)
-        head = etree.SubElement(html, "head")
-        etree.SubElement(head, "meta", charset="utf-8")
-        etree.SubElement(
-            head, "meta", name="viewport", content="width=device-width, initial-scale=1"
-        )
-        etree.SubElement(head, "meta", name="generator", content=f"tei-tools {__version__}")
-        etree.SubElement(head, "title").text = title or "TEI document"
-        etree.SubElement(head, "style").text = CSS
-        body = etree.SubElement(html, "body")
-        self._parent = body
-        self.add("a", "Skip to the text", href="#text", class_="skip")
-        for view, label in (("reading", "Reading view"), ("diplomatic", "Diplomatic view")):
-            toggle = self.add(
-                "input",
-                type="radio",
-                name="view",
-                id=f"view-{view}",
-                class_="view-toggle",
-                value=view,
-            )
-            toggle.set("aria-label", label)
-            if view == self.view:
-                toggle.set("checked", "checked")
-        self.page_header(header, title)
-        self.participants(header)
-        with self.into("main", id="text"):
-            self.add("h2", "Text", class_="visually-hidden")
-            text = root.find(f"{T}text")
-            if text is not None:
-                self.visit(text)
-        with self.into("footer"):
-            self.text(f"Edition made with tei-tools {__version__} from the TEI encoding.")
-        return "<!DOCTYPE html>\n" + etree.tostring(html, method="html", encoding="unicode") + "\n"
-
-    def page_header(self, header: etree._Element | None, title: str) -> None:
-        with self.into("header", class_="doc"):
-            self.add("h1", title or "Untitled document")
-            bibl = header.find(f".//{T}sourceDesc/{T}bibl") if header is not None else None
-            rows: list[tuple[str, etree._Element | str]] = []
-            if bibl is not None:
-                date = bibl.find(f"{T}date")
-                if date is not None:
-                    rows.append(("Date", date))
-                for kind, label in (("time", "Time"), ("place", "Place")):
-                    note = bibl.find(f"{T}note[@type='{kind}']")
-                    if note is not None:
-                        rows.append((label, text_of(note)))
-                source = [text_of(bibl.find(f"{T}title[@type='docType']"))]
-                for part in (
-                    bibl.find(f"{T}idno"),
-                    *bibl.findall(f"{T}note[@type='copy']"),
-                    *bibl.findall(f"{T}note[@type='status']"),
-                ):
-                    if part is not None:
-                        source.append(text_of(part))
-                if any(source):
-                    rows.append(("Source", "; ".join(s for s in source if s)))
-                marks = [text_of(n) for n in bibl.findall(f"{T}note[@type='classification']")]
-                if marks:
-                    rows.append(("Classification", "; ".join(marks)))
-                citation = bibl.find(f"{T}note[@type='citation']")
-                if citation is not None:
-                    rows.append(("Citation", text_of(citation)))
-                ref = bibl.find(f"{T}ref")
-                if ref is not None:
-                    rows.append(("Online", ref))
-            if rows:
-                with self.into("dl", class_="meta"):
-                    for label, value in rows:
-                        self.add("dt", label)
-                        with self.into("dd"):
-                            self.meta_value(value)
-            with self.into("div", class_="views"):
-                self.add("span", "View: ", id="views-label")
-                for view, label in (("reading", "Reading"), ("diplomatic", "Diplomatic")):
-                    self.add("label", label, for_=f"view-{view}")
-
-    def meta_value(self, value: etree._Element | str) -> None:
-        if isinstance(value, str):
-            self.text(value)
-        elif local(value) == "date":
-            attrs = {"datetime": value.get("when", "")} if value.get("when") else {}
-            self.add("time", text_of(value), **attrs)
-        else:
-            target = value.get("target", "")
-            if _SAFE_URL.match(target):
-                self.add("a", text_of(value) or target, href=target)
-            else:
-                self.text(text_of(value))
-
-    def participants(self, header: etree._Element | None) -> None:
-        partic = header.find(f".//{T}particDesc") if header is not None else None
-        if partic is None:
-            return
-        with self.into("aside", class_="participants", id="participants"):
-            self.add("h2", "Participants")
-            for group in partic.findall(f"{T}listPerson"):
-                kind = group.get("type", "")
-                heading = "Also named in the text" if kind == "mentioned" else None
-                direct = group.findall(f"{T}person")
-                if heading:
-                    self.add("h3", heading)
-                if direct:
-                    self.person_list(direct)
-                for side in group.findall(f"{T}listPerson"):
-                    self.add("h3", side.get("n") or side.get("type") or "Group")
-                    self.person_list(side.findall(f"{T}person"))
-
-    def person_list(self, people: list[etree._Element]) -> None:
-        with self.into("ul"):
-            for person in people:
-                pid = person.get(f"{{{XML_NS}}}id", "")
-                with self.into("li", id=f"person-{pid}"):
-                    self.text(text_of(person.find(f"{T}persName")))
-                    role = text_of(person.find(f"{T}occupation"))
-                    if role:
-                        self.add("span", f" — {role}", class_="role")
-
-    # --- structure ----------------------------------------------------------------------
 
     def visit_teiHeader(self, el: etree._Element) -> None:
         """Shown in the page header and the participants panel."""
@@ -450,7 +306,7 @@ class HtmlExporter(TeiVisitor):
 
     def visit_ref(self, el: etree._Element) -> None:
         target = el.get("target", "")
-        if _SAFE_URL.match(target):
+        if SAFE_URL.match(target):
             self.wrap(el, "a", href=target)
         else:
             self.wrap(el, "span", class_="ref")
@@ -472,10 +328,3 @@ class HtmlExporter(TeiVisitor):
     def unknown(self, el: etree._Element) -> None:
         super().unknown_report(el)
         self.wrap(el, "span", class_=f"tei-{local(el)}")
-
-
-def export_html(
-    root: etree._Element, view: str = "reading", source: str = "<input>"
-) -> tuple[str, list[Diagnostic]]:
-    exporter = HtmlExporter(source=source, view=view)
-    return exporter.render(root), exporter.diagnostics
