@@ -74,3 +74,21 @@ def test_control_character_is_an_error_with_position():
 def test_every_code_has_a_severity_and_rationale():
     for code in CODES.values():
         assert isinstance(code.severity, Severity) and code.rationale
+
+
+def test_misspelling_filter_never_rejects_a_close_name():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from tei_tools.convert.people import edit_distance, may_be_within
+
+    @given(
+        st.text("abcdefgh", min_size=6, max_size=12),
+        st.text("abcdefgh", min_size=6, max_size=12),
+        st.sampled_from([1, 2]),
+    )
+    def check(word, form, limit):
+        if edit_distance(word, form, limit) <= limit:
+            assert may_be_within(word, form, limit)
+
+    check()

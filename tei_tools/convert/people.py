@@ -86,6 +86,21 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return prev[-1]
 
 
+def may_be_within(word: str, form: str, limit: int) -> bool:
+    """A cheap necessary condition for ``edit_distance(word, form) <= limit``.
+
+    Cut ``form`` into 2*limit+1 pieces: each edit (a transposition included) touches
+    at most two of them, so at least one piece stands unchanged in ``word``.
+    """
+    if abs(len(word) - len(form)) > limit:
+        return False
+    pieces = 2 * limit + 1
+    size = len(form) // pieces
+    if size == 0:
+        return True
+    return any(form[i * size : (i + 1) * size] in word for i in range(pieces))
+
+
 def allowed_distance(word: str) -> int:
     n = len(word)
     return 0 if n < 6 else 1 if n < 9 else 2
@@ -136,6 +151,8 @@ class Registry:
             return None, False
         best: tuple[int, str] | None = None
         for form, pid in self.forms.items():
+            if not may_be_within(key, form, limit):
+                continue
             d = edit_distance(key, form, limit)
             if d <= limit and (best is None or d < best[0]):
                 best = (d, pid)

@@ -88,7 +88,7 @@ def convert_bytes(
         for nodes in block_inlines(block):
             nodes[:] = pair_substitutions(nodes)
             linker.link(nodes)
-    report_run_together(doc.front + doc.body, source, diags)
+    report_run_together(text, source, diags)
     doc.facts.classifications = classification_marks(doc.body)
 
     speakers = {p.id for p in registry.people.values() if p.participant}

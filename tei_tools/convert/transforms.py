@@ -85,26 +85,29 @@ def texts(nodes: list[Inline]) -> Iterator[Text]:
                 yield from texts(part.children)
 
 
-def report_run_together(blocks: list[Block], file: str, diags: list[Diagnostic]) -> None:
-    for block in blocks:
-        for nodes in block_inlines(block):
-            for text in texts(nodes):
-                for m in _RUN_TOGETHER.finditer(text.text):
-                    start = m.start()
-                    while start and text.text[start - 1].isalpha():
-                        start -= 1
-                    word = _WORD_CHARS.match(text.text, start)
-                    assert word is not None
-                    diags.append(
-                        Diagnostic(
-                            "C201",
-                            f"text run together: {word.group()!r} (kept as is)",
-                            file,
-                            text.line,
-                            text.col + start,
-                            hint="check the transcription; a space or line break may be missing",
-                        )
-                    )
+def report_run_together(text: str, file: str, diags: list[Diagnostic]) -> None:
+    """Report words run together by the source's extraction ("CitationsTS"), kept as
+    they are. Lines where a stage already split such text (and said so) are skipped."""
+    reported = {d.line for d in diags if d.code == "C201"}
+    for number, line in enumerate(text.split("\n"), start=1):
+        if number in reported:
+            continue
+        for m in _RUN_TOGETHER.finditer(line):
+            start = m.start()
+            while start and line[start - 1].isalpha():
+                start -= 1
+            word = _WORD_CHARS.match(line, start)
+            assert word is not None
+            diags.append(
+                Diagnostic(
+                    "C201",
+                    f"text run together: {word.group()!r} (kept as is)",
+                    file,
+                    number,
+                    start + 1,
+                    hint="check the transcription; a space or line break may be missing",
+                )
+            )
 
 
 def plain_text(nodes: list[Inline]) -> str:
