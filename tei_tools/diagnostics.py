@@ -55,6 +55,7 @@ CODES: dict[str, Code] = _catalogue(
     Code("C302", Severity.INFO, "a name resolved to a person through a spelling variant"),
     Code("C303", Severity.WARNING, "reported speech whose speaker resolves to no declared person"),
     Code("C304", Severity.ERROR, "the people file is not valid"),
+    Code("C900", Severity.ERROR, "the converter wrote TEI its own schema rejects (a bug)"),
     # Reading TEI (V0xx)
     Code("V001", Severity.ERROR, "the file is not well-formed XML"),
     Code("V002", Severity.ERROR, "a DOCTYPE (and so entities) is not accepted"),

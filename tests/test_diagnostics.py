@@ -92,3 +92,20 @@ def test_misspelling_filter_never_rejects_a_close_name():
             assert may_be_within(word, form, limit)
 
     check()
+
+
+def test_output_the_project_schema_rejects_is_never_written(monkeypatch):
+    from tei_tools.convert import pipeline
+    from tei_tools.convert.tei_writer import sub
+
+    original = pipeline.write_tei
+
+    def broken(doc):
+        tree = original(doc)
+        sub(tree.getroot().find(".//{http://www.tei-c.org/ns/1.0}body"), "bogus")
+        return tree
+
+    monkeypatch.setattr(pipeline, "write_tei", broken)
+    result = convert_text("A paragraph.", "x.txt")
+    assert not result.ok
+    assert [d.code for d in result.diagnostics if d.code == "C900"] == ["C900"]

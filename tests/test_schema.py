@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from lxml import etree
 
 from tei_tools.convert import convert_text
+from tei_tools.schema_files import project_schema_path
 from tei_tools.validate import Validator
-from tei_tools.validate.schemas import project_schema_path
 
 from .conftest import ENCODED, NS, ROOT, tei_all_errors
 from .test_conservation import _DOCS

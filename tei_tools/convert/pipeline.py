@@ -6,6 +6,7 @@ tree only when no error was found.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from tei_tools.convert.transforms import (
     report_run_together,
 )
 from tei_tools.diagnostics import Diagnostic, Severity
+from tei_tools.schema_files import project_schema_path
 
 
 @dataclass
@@ -96,8 +98,35 @@ def convert_bytes(
     used = registry.used | {b.speaker for b in doc.body if isinstance(b, Paragraph) and b.speaker}
     doc.people = [p for p in registry.people.values() if p.id in used or p.participant]
     result.document = doc
-    result.tree = write_tei(doc)
+    tree = write_tei(doc)
+    problems = schema_problems(tree)
+    if problems:  # a converter bug: refuse to write TEI the project cannot accept
+        diags.append(
+            Diagnostic(
+                "C900",
+                f"the TEI written does not conform to the project schema: {problems}",
+                source,
+                1,
+                1,
+                hint="please report this with the raw file",
+            )
+        )
+        return result
+    result.tree = tree
     return result
+
+
+@functools.cache
+def _project_schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(project_schema_path())))
+
+
+def schema_problems(tree: etree._ElementTree) -> str:
+    """libxml2's first complaint about ``tree`` against the project XSD, or ''."""
+    schema = _project_schema()
+    if schema.validate(tree):
+        return ""
+    return str(schema.error_log).splitlines()[0]
 
 
 def build_registry(

@@ -9,19 +9,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import lxml.isoschematron as isoschematron
-import xmlschema
 from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic
+from tei_tools.schema_files import project_schema_path
 from tei_tools.validate.loader import Located, line_of
 
-SCHEMA_PACKAGE = "tei_tools.schema_data"
-PROJECT_XSD = "tei_tools.xsd"
+if TYPE_CHECKING:  # xmlschema is imported when a detailed report is first needed
+    import xmlschema
 
 
 class SchemaError(Exception):
@@ -32,15 +31,6 @@ class Schema(Protocol):
     name: str
 
     def check(self, doc: Located) -> list[Diagnostic]: ...
-
-
-def project_schema_path() -> Path:
-    """The installed copy of schema/tei_tools.xsd, or the one in a source checkout
-    (where the package is imported from the work tree, without package data)."""
-    try:
-        return Path(str(resources.files(SCHEMA_PACKAGE).joinpath(PROJECT_XSD)))
-    except ModuleNotFoundError:
-        return Path(__file__).resolve().parents[2] / "schema" / PROJECT_XSD
 
 
 _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
@@ -95,6 +85,8 @@ class XsdSchema:
     def detail(self) -> xmlschema.XMLSchema:
         if self._detail is None:
             # Loaded on first need: valid documents never pay for it.
+            import xmlschema
+
             self._detail = xmlschema.XMLSchema(str(self.path), allow="local")
         return self._detail
 
@@ -116,7 +108,9 @@ class XsdSchema:
         line = line_of(element) if isinstance(element, etree._Element) else 1
         column = doc.column(element) if isinstance(element, etree._Element) else 1
         hint = ""
-        if isinstance(error, xmlschema.XMLSchemaChildrenValidationError):
+        from xmlschema import XMLSchemaChildrenValidationError
+
+        if isinstance(error, XMLSchemaChildrenValidationError):
             elements = getattr(error.validator, "iter_elements", lambda: ())()
             names = sorted({_local(e.name) for e in elements if e.name})
             hint = "expected one of: " + ", ".join(names) if names else ""
