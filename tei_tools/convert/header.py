@@ -139,11 +139,14 @@ def write_header(root: etree._Element, doc: Document, raw_name: str) -> None:
     if facts.date_when:
         sub(sub(profile, "creation"), "date", facts.date_text, when=facts.date_when)
     lang_usage = sub(profile, "langUsage")
-    sub(lang_usage, "language", "English", ident="en")
+    # The transcription's own language: the stated translation language, else English.
+    text_language = (facts.translation_language or "English").strip()
+    text_code = LANGUAGE_CODES.get(text_language.lower(), "en")
+    sub(lang_usage, "language", text_language, ident=text_code)
     original = (facts.original_language or "").strip()
     code = LANGUAGE_CODES.get(original.lower())
-    if code and code != "en":
-        sub(lang_usage, "language", original, ident=code)
+    if code and code != text_code:
+        sub(lang_usage, "language", f"{original} (original language)", ident=code)
     if facts.subject:
         keywords = sub(sub(profile, "textClass"), "keywords")
         sub(keywords, "term", facts.subject)
