@@ -10,15 +10,11 @@ baseline measured in the same run: lxml parsing the TEI that the conversion writ
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
+from bench_common import best_of, repeated, seed_people, seed_raw
 from lxml import etree
-from timing import best_of
 
 from tei_tools.convert import convert_bytes
-from tei_tools.convert.people import load_people
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
@@ -26,10 +22,9 @@ def main() -> None:
     parser.add_argument("--size-mb", type=float, default=5.0)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    people, _ = load_people(ROOT / "raw" / "people.toml")
-    seeds = [p.read_bytes() for p in sorted((ROOT / "raw").glob("*.txt"))]
-    joined = b"\n\n".join(seeds)
-    big = b"\n\n".join([joined] * max(1, int(args.size_mb * 1e6 / len(joined)) + 1))
+    people = seed_people()
+    joined = seed_raw()
+    big = repeated(joined, args.size_mb)
 
     rows = []
     for label, data in (("seeds", joined), (f"{len(big) / 1e6:.1f} MB", big)):

@@ -10,16 +10,12 @@ large document's cost per MB to the seeds' (1.0 = linear growth), all from one r
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
+from bench_common import ROOT, best_of, repeated, seed_people, seed_raw
 from lxml import etree
-from timing import best_of
 
 from tei_tools.convert import convert_bytes
-from tei_tools.convert.people import load_people
 from tei_tools.export import export
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> None:
@@ -27,11 +23,10 @@ def main() -> None:
     parser.add_argument("--size-mb", type=float, default=5.0)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    people, _ = load_people(ROOT / "raw" / "people.toml")
+    people = seed_people()
     seeds = [etree.parse(str(p)).getroot() for p in sorted((ROOT / "encoded").glob("*.xml"))]
     seed_bytes = sum(len(etree.tostring(s)) for s in seeds)
-    raw = b"\n\n".join(p.read_bytes() for p in sorted((ROOT / "raw").glob("*.txt")))
-    big_raw = b"\n\n".join([raw] * (int(args.size_mb * 1e6 / len(raw)) + 1))
+    big_raw = repeated(seed_raw(), args.size_mb)
     big = convert_bytes(big_raw, "big.txt", people).tree
     assert big is not None
     big_root = big.getroot()

@@ -71,7 +71,10 @@ def test_error_input_writes_nothing(tmp_path):
 
 
 def test_usage_errors_exit_2(tmp_path):
-    assert run("convert", str(tmp_path / "missing.txt")).exit_code == 2
+    missing = run("convert", str(tmp_path / "missing.txt"))
+    assert missing.exit_code == 2 and "missing.txt:0:0: error C006 cannot read input" in (
+        missing.stderr
+    )
     raws = [str(p) for p in sorted(RAW.glob("*.txt"))]
     assert run("convert", *raws, "-o", str(tmp_path / "x.xml")).exit_code == 2
 

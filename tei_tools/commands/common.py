@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import click
 
 from tei_tools.diagnostics import Diagnostic, Severity
@@ -14,3 +17,13 @@ def report(diagnostics: list[Diagnostic], quiet: bool) -> None:
         if quiet and diag.level < Severity.WARNING:
             continue
         click.echo(diag.format(), err=True)
+
+
+def read_input(name: str, code: str) -> bytes | None:
+    """The bytes of a path, or of standard input for '-'; None after printing a
+    ``code`` diagnostic when it cannot be read."""
+    try:
+        return sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+    except OSError as exc:
+        click.echo(f"{name}:0:0: error {code} cannot read input: {exc.strerror or exc}", err=True)
+        return None

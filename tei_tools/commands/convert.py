@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, report
+from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, read_input, report
 from tei_tools.convert import convert_bytes
 from tei_tools.convert.model import Person
 from tei_tools.convert.people import load_people
@@ -105,15 +105,14 @@ def convert(
 
     Without -o or --out-dir, INPUT.txt is written to INPUT.xml beside it.
     """
-    if output is not None and (len(expand_inputs(inputs)) > 1 or out_dir is not None):
+    sources = expand_inputs(inputs)
+    if output is not None and (len(sources) > 1 or out_dir is not None):
         raise click.UsageError("-o/--output takes a single input and excludes --out-dir")
     status = EXIT_OK
     cache: dict[str, tuple[list[Person], list[Diagnostic]]] = {}
-    for source in expand_inputs(inputs):
-        try:
-            data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
-        except OSError as exc:
-            click.echo(f"{source}:0:0: error C000 cannot read input: {exc.strerror}", err=True)
+    for source in sources:
+        data = read_input(source, "C006")
+        if data is None:
             status = max(status, EXIT_USAGE)
             continue
         collection, people_diags = collection_for(source, people, no_people, cache)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, report
+from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, read_input, report
 from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.export import export
 from tei_tools.export.collection import Entry, entry_for, index_page
@@ -66,10 +66,8 @@ def export_command(
         status = EXIT_USAGE
     entries: list[Entry] = []
     for name in files:
-        try:
-            data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-        except OSError as exc:
-            click.echo(f"{name}:0:0: error V006 cannot read: {exc.strerror}", err=True)
+        data = read_input(name, "V006")
+        if data is None:
             status = EXIT_USAGE
             continue
         shown = "<stdin>" if name == "-" else name
