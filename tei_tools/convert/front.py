@@ -24,6 +24,7 @@ from tei_tools.convert.model import (
     Stamp,
     Text,
 )
+from tei_tools.convert.participants import Entry, parse_block
 from tei_tools.convert.reader import Line, RawBlock
 from tei_tools.diagnostics import Diagnostic
 
@@ -58,12 +59,26 @@ _DOC_TYPES = (
     "LETTER",
 )
 _HEADING = re.compile(rf"^(?P<type>{'|'.join(_DOC_TYPES)})(?P<draft>DRAFT)?(?P<date>{_DATE_CORE})?")
-_STAMP_WORDS = re.compile(r"\( \)|REVIEW|Reviewed by|Exemptions|Cases Only|^Date: \d")
-_STAMP_RUN_ON = re.compile(r"^(?P<stamp>.*?Exemptions)(?=[A-Z][a-z])")
-_SIDE = re.compile(
-    r"(?<![A-Za-z])(?P<side>USSR|US|UN|UK)\s*-\s*|(?<=[a-z])(?P<glued>USSR|US|UN|UK)-\s*"
+_STAMP_WORDS = re.compile(
+    r"\( \)|REVIEW|Reviewed by|Exemptions|Cases Only|^Date: \d|^DECLASSIFIED\b|^Authority\b"
+    r"|\bNARA\b|^By \w+ NARA"
 )
-_TIME = re.compile(r"\d.*\b[AP]\.M\.")
+_AMPM = r"(?:[ap]\.\s?m\.|[AP]\.\s?M\.|[ap]m\b|noon|midnight|hours)"
+_CLOCK = r"\d{1,2}(?::\d{2})?"
+# "10:30–11:10 a.m.", "12–12:50 p.m.", "4 to 9:30 P.M.", "3 p.m.", "11:45 a.m."
+TIME_RE = re.compile(
+    rf"(?:{_CLOCK}\s*{_AMPM}?\s*(?:–|—|-|to|until)\s*)?{_CLOCK}\s*{_AMPM}|noon|midnight"
+)
+# A place line: a few capitalised words ("Washington", "US Mission, N.Y.", "Camp David").
+PLACE_RE = re.compile(
+    r"(?:[A-Z][\w.'’-]*|of|on|upon|the|de|am|an|sur)(?:,? (?:[A-Z][\w.'’-]*|of|on|upon|the|de|am|an|sur)){0,5}"
+)
+_PLACE_DATE = re.compile(rf"(?P<place>[A-Z][^,\d]{{1,40}}), (?P<rest>{_DATE_CORE}.*)")
+_LABEL = re.compile(r"(?P<label>[A-Z][A-Za-z]*(?: [A-Za-z]+){0,3}):(?=\s|$)")
+_PARTICIPANTS_LABEL = re.compile(r"(?i:participants|present(?: were)?|persons present|attendees)")
+# Labels whose value is a stated fact with a place in the header.
+_FACT_LABELS = {"subject": "subject", "place": "place", "time": "time", "date": "date"}
+_STAMP_RUN_ON = re.compile(r"^(?P<stamp>.*?Exemptions)(?=[A-Z][a-z])")
 
 
 def iso_date(match: re.Match[str]) -> str | None:
@@ -88,10 +103,11 @@ class FrontReader:
     file: str
     diagnostics: list[Diagnostic]
     facts: Facts = field(default_factory=Facts)
-    participants: list[tuple[str, str | None]] = field(default_factory=list)
+    participants: list[Entry] = field(default_factory=list)
     blocks: list[FrontBlock | Stamp] = field(default_factory=list)
     pending_label: str | None = None
     leftover: RawBlock | None = None
+    dated: bool = False  # a date or time line was read: a place line may follow
 
     def inlines(self, block: RawBlock) -> list[Inline]:
         return parse_lines(block.lines, self.file, self.diagnostics)
@@ -115,13 +131,36 @@ class FrontReader:
         )
 
     def read(self, blocks: list[RawBlock]) -> int:
-        """Consume leading front-matter blocks; return the index of the first body block."""
+        """Consume the front matter; return the index of the first body block.
+
+        Front matter is read as fields, in any order: a block no rule knows stays in
+        the front when a known field follows it before the narrative starts, and
+        otherwise starts the body. The narrative (a block that reads as prose) always
+        starts the body, unless a label is waiting for its value.
+        """
+        waiting: list[RawBlock] = []  # unknown blocks: front or body, decided later
+        index = 0
         for index, block in enumerate(blocks):
+            if self.pending_label is None and is_narrative(block):
+                break
+            mark = len(self.blocks)
             if not self.read_block(block):
-                return index
+                waiting.append(block)
+                continue
+            if waiting:  # a known field after them: the unknown blocks are front matter
+                self.blocks[mark:mark] = [self.unknown_block(b) for b in waiting]
+                waiting = []
             if self.leftover is not None:
                 return index + 1
-        return len(blocks)
+        else:
+            index = len(blocks)
+        return index - len(waiting)
+
+    def unknown_block(self, block: RawBlock) -> FrontBlock:
+        kind = "heading" if is_capitals(block.first.text) else "front"
+        first = block.first
+        nodes = wrap_dates(self.inlines(block), self)
+        return FrontBlock(first.number, first.indent + 1, nodes, kind=kind)
 
     def read_block(self, block: RawBlock) -> bool:
         """Try the rules on the whole block, else on its first line and then the rest
@@ -143,11 +182,141 @@ def _plain(text: str) -> str:
     return re.sub(r"\*\*|~~|</?sup>", "", text).strip()
 
 
+def is_capitals(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) > 8 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+
+
+def is_narrative(block: RawBlock) -> bool:
+    """The block reads as prose: a sentence with lower-case words, eight words or more
+    or ending with a full stop; not a labelled field, a heading or a stamp line."""
+    first = _plain(block.first.text)
+    words = first.split()
+    if len(words) < 6 or not re.match(r"[\"“‘'(\[]?[A-Z]", first):
+        return False
+    if _LABEL.match(first) or _STAMP_WORDS.search(first) or _HEADING.match(first):
+        return False
+    sentence = len(words) >= 8 or re.search(r"[.?!][\"”’)\]]?$", _plain(block.text)) is not None
+    return sentence and sum(w[:1].islower() for w in words) >= 3
+
+
+# ----------------------------------------------------------------- date, time, place
+
+Part = tuple[str, int, int]  # (kind, start, end) of a stated fact inside a line
+
+
+def dateline_parts(text: str, place_allowed: bool) -> list[Part] | None:
+    """The time and place parts of a date, time or place line; None for any other line.
+
+    Forms: "November 15, 1956", "June 3, 1961, 3 p.m.", "10:30–11:10 a.m.",
+    "Washington, May 18, 1955", and a place alone ("Washington", "US Mission, N.Y.")
+    where ``place_allowed``.
+    """
+    plain = _plain(text)
+    if plain != text.strip():
+        return [] if DATE_RE.fullmatch(plain) else None
+    parts: list[Part] = []
+    offset = 0
+    located = _PLACE_DATE.fullmatch(text)
+    if located:
+        parts.append(("place", 0, located.end("place")))
+        offset = located.start("rest")
+    date = DATE_RE.match(text, offset)
+    if date:
+        rest = text[date.end() :]
+        if not rest.strip():
+            return parts
+        time = TIME_RE.fullmatch(rest.lstrip(", "))
+        if time is None or not rest.startswith(","):
+            return None
+        start = len(text) - len(rest.lstrip(", "))
+        return [*parts, ("time", start, len(text))]
+    if located:
+        return None
+    if TIME_RE.fullmatch(text):
+        return [("time", 0, len(text))]
+    if place_allowed and PLACE_RE.fullmatch(text) and not _LABEL.match(text):
+        return [("place", 0, len(text))]
+    return None
+
+
+def line_nodes(r: FrontReader, line: Line, parts: list[Part], start: int = 0) -> list[Inline]:
+    """A line's inline nodes from ``start``, with its stated parts as Segments."""
+    nodes: list[Inline] = []
+    col = line.indent + 1
+    pos = start
+    for kind, begin, end in parts:
+        if begin > pos:
+            nodes.extend(
+                parse_inline(line.text[pos:begin], r.file, line.number, col + pos, r.diagnostics)
+            )
+        piece = line.text[begin:end]
+        content = parse_inline(piece, r.file, line.number, col + begin, r.diagnostics)
+        nodes.append(Segment(line.number, col + begin, content, kind=kind))
+        if kind == "time" and r.facts.time is None:
+            r.facts.time = piece
+        elif kind == "place" and r.facts.place is None:
+            r.facts.place = piece
+        pos = end
+    if pos < len(line.text):
+        nodes.extend(parse_inline(line.text[pos:], r.file, line.number, col + pos, r.diagnostics))
+    return nodes
+
+
+def joined(lines: list[tuple[Line, list[Inline]]]) -> list[Inline]:
+    """Lines' nodes joined as the block holds them: a line end, and <lb/> for a hard one."""
+    nodes: list[Inline] = []
+    prev: Line | None = None
+    for line, content in lines:
+        if prev is not None:
+            if prev.hard_break:
+                nodes.append(LineBreak(prev.number, prev.indent + len(prev.text) + 1))
+            nodes.append(Text(line.number, 1, "\n"))
+        nodes.extend(content)
+        prev = line
+    return nodes
+
+
+def rule_dateline(r: FrontReader, block: RawBlock) -> bool:
+    """Date, time and place lines, in any order and combination."""
+    place_allowed = r.dated or any(
+        DATE_RE.search(x.text) or TIME_RE.fullmatch(x.text) for x in block.lines
+    )
+    if (
+        len(block.lines) == 1
+        and not (r.dated and r.facts.place is None)
+        and not DATE_RE.search(block.text)
+        and not TIME_RE.fullmatch(block.text)
+    ):
+        place_allowed = False
+    found = [dateline_parts(line.text, place_allowed) for line in block.lines]
+    if any(parts is None for parts in found):
+        return False
+    r.dated = True
+    nodes = joined(
+        [
+            (line, line_nodes(r, line, parts or []))
+            for line, parts in zip(block.lines, found, strict=True)
+        ]
+    )
+    only_date = len(block.lines) == 1 and not found[0]
+    return r.emit("date" if only_date else "dateline", block, wrap_dates(nodes, r))
+
+
+# ----------------------------------------------------------------- labelled fields
+
+
+def _label_kind(label: str) -> str:
+    return re.sub(r"[^a-z]+", "-", label.lower()).strip("-")
+
+
 def rule_label_value(r: FrontReader, block: RawBlock) -> bool:
     if r.pending_label is None:
         return False
     label, r.pending_label = r.pending_label, None
     value = _plain(block.text)
+    if _PARTICIPANTS_LABEL.fullmatch(label):
+        return read_participants(r, block, [line.text for line in block.lines], "participants")
     if label == "citation":
         r.facts.citation = value
         found = re.search(r"translation by ([A-Z][\w.]*(?: [A-Z][\w.]*)+)", value)
@@ -161,15 +330,80 @@ def rule_label_value(r: FrontReader, block: RawBlock) -> bool:
         found = re.match(r"Translation\s*-\s*(\w+)", value)
         if found:
             r.facts.translation_language = found.group(1)
+    elif label in _FACT_LABELS:
+        return record_fact(r, block, label, 0)
     return r.emit(label, block)
 
 
 def rule_label(r: FrontReader, block: RawBlock) -> bool:
+    """A label alone ("Citation:", "COPIES TO:", "PARTICIPANTS:"): its value follows."""
     match = re.fullmatch(r"([A-Z][A-Za-z ]{2,30}):", block.text)
     if len(block.lines) != 1 or match is None:
         return False
-    r.pending_label = match.group(1).lower().replace(" ", "-")
+    label = match.group(1)
+    r.pending_label = label if _PARTICIPANTS_LABEL.fullmatch(label) else _label_kind(label)
     return r.emit("label", block)
+
+
+def rule_labelled(r: FrontReader, block: RawBlock) -> bool:
+    """``LABEL: value`` on the block's first line, the value going on over its other
+    lines: SUBJECT, PARTICIPANTS / Present, Place, Time, Date, COPIES TO, …"""
+    match = _LABEL.match(block.first.text)
+    if match is None:
+        return False
+    label = match.group("label")
+    value_start = (
+        match.end()
+        + len(block.first.text[match.end() :])
+        - len(block.first.text[match.end() :].lstrip())
+    )
+    if _PARTICIPANTS_LABEL.fullmatch(label):
+        texts = [block.first.text[value_start:]] + [line.text for line in block.lines[1:]]
+        return read_participants(r, block, texts, "participants", value_start)
+    kind = _label_kind(label)
+    if kind == "subject":
+        value = _plain(block.text[value_start:])
+        r.facts.subject = " ".join(value.split())
+        return r.emit("subject", block)
+    if kind in _FACT_LABELS:
+        return record_fact(r, block, kind, value_start)
+    return r.emit(kind, block)
+
+
+def record_fact(r: FrontReader, block: RawBlock, kind: str, start: int) -> bool:
+    """``Place: Washington``, ``Time: 3 p.m.``, ``Date: May 3, 1961`` as stated facts."""
+    first = block.first
+    value = first.text[start:]
+    if kind == "date" and not DATE_RE.search(value):
+        return False  # "Date: 4/4/92" belongs to a review stamp
+    parts: list[Part] = []
+    if kind in ("place", "time") and value.strip():
+        parts = [(kind, start, len(first.text))]
+    nodes = joined(
+        [(first, line_nodes(r, first, parts))]
+        + [
+            (line, parse_inline(line.text, r.file, line.number, line.indent + 1, r.diagnostics))
+            for line in block.lines[1:]
+        ]
+    )
+    r.dated = r.dated or kind in ("date", "time")
+    return r.emit(kind, block, wrap_dates(nodes, r))
+
+
+def read_participants(
+    r: FrontReader, block: RawBlock, texts: list[str], kind: str, first_offset: int = 0
+) -> bool:
+    """A participants field: each entry becomes a participant (see participants.py)."""
+    for n, (line, parsed) in enumerate(zip(block.lines, parse_block(texts), strict=True)):
+        offset = first_offset if n == 0 else 0
+        for entry in parsed.entries:
+            entry.offset += offset
+            r.participants.append(entry)
+        for at, label in parsed.glued_sides:
+            r.run_together(
+                line, offset + at, f"a name and the side label {label!r}; split before the label"
+            )
+    return r.emit(kind, block)
 
 
 def rule_doc_number(r: FrontReader, block: RawBlock) -> bool:
@@ -224,12 +458,6 @@ def wrap_dates(nodes: list[Inline], r: FrontReader) -> list[Inline]:
     return out
 
 
-def rule_date(r: FrontReader, block: RawBlock) -> bool:
-    if len(block.lines) != 1 or not DATE_RE.fullmatch(_plain(block.text)):
-        return False
-    return r.emit("date", block, wrap_dates(r.inlines(block), r))
-
-
 def rule_copy(r: FrontReader, block: RawBlock) -> bool:
     match = re.fullmatch(r"Copy (\d+) of (\d+)(?: copies)?", block.text)
     if match is None:
@@ -241,6 +469,8 @@ def rule_copy(r: FrontReader, block: RawBlock) -> bool:
 def rule_title(r: FrontReader, block: RawBlock) -> bool:
     text = block.text
     if not (text.startswith("**") and text.endswith("**")) or r.facts.title is not None:
+        return False
+    if DATE_RE.fullmatch(_plain(text)):
         return False
     r.facts.title = " ".join(_plain(text).split())
     return r.emit("title", block)
@@ -255,51 +485,15 @@ def rule_url(r: FrontReader, block: RawBlock) -> bool:
 
 
 def rule_stated_person(r: FrontReader, block: RawBlock) -> bool:
-    match = re.fullmatch(r"(From the diary of|Drafted by) (.+)", block.text)
+    match = re.fullmatch(r"(From the diary of|Drafted by|Prepared by) (.+)", block.text)
     if match is None or len(block.lines) != 1:
         return False
     name = match.group(2).strip()
-    if match.group(1) == "Drafted by":
-        r.facts.drafter = name
-        r.participants.append((name, None))
-        return r.emit("drafter", block)
-    r.facts.diarist = name
-    r.participants.append((name, None))
-    return r.emit("diarist", block)
-
-
-def rule_subject(r: FrontReader, block: RawBlock) -> bool:
-    match = re.fullmatch(r"SUBJECT:\s*(.+)", block.text)
-    if match is None:
-        return False
-    r.facts.subject = match.group(1).strip()
-    return r.emit("subject", block)
-
-
-def rule_participants(r: FrontReader, block: RawBlock) -> bool:
-    if not block.first.text.startswith("PARTICIPANTS:"):
-        return False
-    side: str | None = None
-    for n, line in enumerate(block.lines):
-        text = line.text[len("PARTICIPANTS:") :] if n == 0 else line.text
-        offset = len(line.text) - len(text)
-        pos = 0
-        for m in _SIDE.finditer(text):
-            name = text[pos : m.start()].strip()
-            if name:
-                r.participants.append((name, side))
-            if m.group("glued"):
-                r.run_together(
-                    line,
-                    offset + m.start(),
-                    f"a name and the side label {m.group('glued')!r}; split before the label",
-                )
-            side = m.group("side") or m.group("glued")
-            pos = m.end()
-        name = text[pos:].strip()
-        if name:
-            r.participants.append((name, side))
-    return r.emit("participants", block)
+    if match.group(1) == "From the diary of":
+        r.facts.diarist = name
+        return r.emit("diarist", block)
+    r.facts.drafter = name
+    return r.emit("drafter", block)
 
 
 def _split_heading(r: FrontReader, first: Line, match: re.Match[str]) -> list[Inline]:
@@ -322,42 +516,31 @@ def _split_heading(r: FrontReader, first: Line, match: re.Match[str]) -> list[In
         )
         nodes.append(Segment(first.number, col + start, content, kind=kind))
         start = end
-    nodes.extend(parse_inline(first.text[start:], r.file, first.number, col + start, r.diagnostics))
+    rest = first.text[start:]
+    parts = dateline_parts(rest, place_allowed=False) if rest.strip() else None
+    shifted = [(kind, begin + start, end + start) for kind, begin, end in parts or []]
+    nodes.extend(line_nodes(r, first, shifted, start))
     return nodes
 
 
 def rule_heading(r: FrontReader, block: RawBlock) -> bool:
-    """A document-type heading (with time and place lines after it), or any block whose
-    first line is in capitals."""
+    """A document-type heading, with date, time and place lines after it."""
     first = block.first
     match = _HEADING.match(first.text)
-    letters = [c for c in first.text if c.isalpha()]
-    capitals = len(letters) > 8 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
-    if match is None and not capitals:
+    if match is None:
         return False
-    if match is not None:
-        nodes, rest, prev = _split_heading(r, first, match), list(block.lines[1:]), first
-    else:
-        r.facts.doc_type = r.facts.doc_type or " ".join(first.text.split()).capitalize()
-        nodes, rest, prev = [], list(block.lines), None
-    prev_kind: str | None = None
-    for line in rest:
-        if prev is not None:
-            if prev.hard_break:
-                nodes.append(LineBreak(prev.number, prev.indent + len(prev.text) + 1))
-            nodes.append(Text(line.number, 1, "\n"))
-        content = parse_inline(line.text, r.file, line.number, line.indent + 1, r.diagnostics)
-        kind: str | None = None
-        if match is not None and _TIME.match(line.text):
-            kind, r.facts.time = "time", line.text
-        elif prev_kind == "time" and r.facts.place is None:
-            kind, r.facts.place = "place", line.text
-        if kind:
-            nodes.append(Segment(line.number, line.indent + 1, content, kind=kind))
+    lines = [(first, _split_heading(r, first, match))]
+    dated = bool(match.group("date"))
+    for line in block.lines[1:]:
+        parts = dateline_parts(line.text, place_allowed=dated)
+        if parts is None:
+            nodes = parse_inline(line.text, r.file, line.number, line.indent + 1, r.diagnostics)
         else:
-            nodes.extend(content)
-        prev, prev_kind = line, kind
-    return r.emit("heading", block, wrap_dates(nodes, r))
+            dated = True
+            nodes = line_nodes(r, line, parts)
+        lines.append((line, nodes))
+    r.dated = r.dated or dated
+    return r.emit("heading", block, wrap_dates(joined(lines), r))
 
 
 def rule_stamp(r: FrontReader, block: RawBlock) -> bool:
@@ -389,13 +572,12 @@ _RULES: tuple[Rule, ...] = (
     rule_label_value,
     rule_label,
     rule_doc_number,
-    rule_date,
+    rule_heading,
+    rule_dateline,
     rule_copy,
     rule_title,
     rule_url,
     rule_stated_person,
-    rule_subject,
-    rule_participants,
     rule_stamp,
-    rule_heading,
+    rule_labelled,
 )

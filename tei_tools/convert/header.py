@@ -66,8 +66,12 @@ def person_element(parent: etree._Element, person: Person) -> None:
     sub(el, "persName", person.name)
     if person.role:
         sub(el, "occupation", person.role)
-    if person.side:
+    for body in person.affiliation:
+        sub(el, "affiliation", body)
+    if person.side and person.side not in person.affiliation:
         sub(el, "affiliation", person.side)
+    if person.note:
+        sub(el, "note", person.note, type="qualifier")
 
 
 def write_header(root: etree._Element, doc: Document, raw_name: str) -> None:

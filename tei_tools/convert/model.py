@@ -164,12 +164,34 @@ Block = Paragraph | ListBlock | SourceNote | FrontBlock | Stamp | FormWork | Pag
 
 @dataclass
 class Person:
+    """Someone a document refers to: declared in a people file or stated by the document.
+
+    ``surname`` is "" for someone named by office alone ("The Secretary") and None
+    where only the full ``name`` is known (a people file: its last word is the surname);
+    ``designations`` are the offices by which the text may name them ("Secretary",
+    "Prime Minister"); ``forms`` are further surface forms ("Sir Harold").
+    """
+
     id: str
     name: str
     side: str | None = None
     role: str | None = None
     aliases: list[str] = field(default_factory=list)
     participant: bool = False
+    surname: str | None = None
+    given: list[str] = field(default_factory=list)
+    affiliation: list[str] = field(default_factory=list)
+    note: str | None = None
+    designations: list[str] = field(default_factory=list)
+    forms: list[str] = field(default_factory=list)
+
+    @property
+    def key_surname(self) -> str | None:
+        """The word the text names this person by: the surname's last word (None for
+        someone named by office alone)."""
+        if self.surname == "":
+            return None
+        return (self.surname or self.name).replace(",", " ").split()[-1]
 
 
 @dataclass

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tei_tools.convert.model import Container, Inline, Person, PersonRef, Substitution, Text
+from tei_tools.convert.participants import is_initial, is_particle, is_title
 from tei_tools.diagnostics import Diagnostic
 
 TITLES = (
@@ -42,9 +43,7 @@ _TITLED = re.compile(rf"\b(?:{_TITLE})\s+(?:{_INITIALS})?({_WORD})\b")
 _LONG_CAPWORD = re.compile(
     r"\b(?:Mc|Mac)?[A-Z][a-z]{5,}(?:-[A-Z]?[a-z]+)?\b|\b[A-Z][a-z]*-[A-Z]?[a-z]+\b"
 )
-# What may stand before a surname: a title (and a given name after it), or initials.
-_PREFIX = re.compile(rf"(?:\b(?:{_TITLE})\s+(?:[A-Z][a-z]+\s+)?)?(?:\b{_INITIALS}\s?)?$")
-_PREFIX_WINDOW = 40
+_BEFORE = re.compile(r"(\S+)[ \n]$")  # the word before a position, one space away
 # Words after a title that are not names ("Secretary General", "President's").
 _NOT_NAMES = frozenset(
     [
@@ -59,6 +58,30 @@ _NOT_NAMES = frozenset(
         "Secretariat",
     ]
 )
+
+
+def widen_left(text: str, start: int, person: Person | None) -> int:
+    """Widen a surname found at ``start`` over what belongs to the name before it:
+    titles ("Foreign Minister", "Secretary of State"), initials, particles, and the
+    person's own given names ("Sir Harold Caccia", "Couve de Murville")."""
+    names = set()
+    if person is not None:
+        names = {fold(w) for w in [*person.given, *person.name.split()] if w[:1].isupper()}
+    pos = start
+    for _ in range(6):
+        found = _BEFORE.search(text, max(0, pos - 40), pos)
+        if found is None:
+            break
+        word = found.group(1)
+        if not (is_title(word) or is_initial(word) or is_particle(word) or (
+            re.fullmatch(r"[A-Z][\w'’-]*", word) and fold(word) in names
+        )):
+            of = word == "of" and _BEFORE.search(text, max(0, found.start() - 40), found.start())
+            if not (of and is_title(of.group(1))):
+                break
+            found = of
+        pos = found.start()
+    return pos
 
 
 def fold(name: str) -> str:
@@ -116,25 +139,48 @@ class Registry:
     _pattern: re.Pattern[str] | None = None
     _cache: dict[str, tuple[str | None, bool]] = field(default_factory=dict)
 
+    designations: dict[str, set[str]] = field(default_factory=dict)  # folded office → ids
+    _designation_pattern: re.Pattern[str] | None = None
+
     def add(self, person: Person) -> None:
         self.people[person.id] = person
-        for form in [person.name.split()[-1], *person.aliases]:
+        for form in person_forms(person):
             self.forms.setdefault(fold(form), person.id)
-        self._pattern = None
+        for office in person.designations:
+            self.designations.setdefault(fold(office), set()).add(person.id)
+        self._pattern = self._designation_pattern = None
         self._cache.clear()
 
     def surface_forms(self) -> list[str]:
-        forms = {p.name.split()[-1] for p in self.people.values()}
+        forms: set[str] = set()
         for p in self.people.values():
-            forms.update(p.aliases)
+            forms.update(person_forms(p))
         return sorted(forms, key=len, reverse=True)
 
     @property
     def pattern(self) -> re.Pattern[str]:
         if self._pattern is None:
-            names = "|".join(re.escape(f) for f in self.surface_forms()) or "(?!)"
+            names = "|".join(_flexible(f) for f in self.surface_forms()) or "(?!)"
             self._pattern = re.compile(rf"\b(?:{names})(?![a-z0-9-])")
         return self._pattern
+
+    @property
+    def designation_pattern(self) -> re.Pattern[str]:
+        """"The Secretary", "the Prime Minister": an office named with the article."""
+        if self._designation_pattern is None:
+            offices = {p for person in self.people.values() for p in person.designations}
+            alternatives = "|".join(
+                _flexible(o) for o in sorted(offices, key=len, reverse=True)
+            ) or "(?!)"
+            self._designation_pattern = re.compile(
+                rf"\b[Tt]he (?:{alternatives})(?![\w-])(?! (?:Mc|Mac)?[A-Z][a-z])"
+            )
+        return self._designation_pattern
+
+    def designated(self, office: str) -> str | None:
+        """The one participant holding ``office``; None when nobody or several do."""
+        ids = self.designations.get(fold(office), set())
+        return next(iter(ids)) if len(ids) == 1 else None
 
     def resolve(self, surname: str) -> tuple[str | None, bool]:
         """Return (person id, exact?) for a surname, allowing a close misspelling."""
@@ -157,6 +203,20 @@ class Registry:
             if d <= limit and (best is None or d < best[0]):
                 best = (d, pid)
         return (best[1], False) if best else (None, False)
+
+
+def person_forms(person: Person) -> list[str]:
+    """The surface forms that name ``person`` in a text."""
+    key = person.key_surname
+    forms = [key] if key else []
+    if person.surname and " " in person.surname.strip():
+        forms.append(person.surname)  # "Couve de Murville", "Hoyer Millar"
+    return [*forms, *person.aliases, *person.forms]
+
+
+def _flexible(form: str) -> str:
+    """A regex for ``form`` in which a space also matches a hyphen or a line end."""
+    return r"[\s-]+".join(re.escape(w) for w in form.split())
 
 
 def load_people(path: Path) -> tuple[list[Person], list[Diagnostic]]:
@@ -216,12 +276,18 @@ class Linker:
         """Yield (start, end, person id, exact) for each name in ``text``."""
         taken: list[tuple[int, int]] = []
         for m in self.registry.pattern.finditer(text):
-            # Widen a known surname to the title, given name or initials before it.
-            prefix = _PREFIX.search(text, max(0, m.start() - _PREFIX_WINDOW), m.start())
-            start = prefix.start() if prefix else m.start()
             pid, _ = self.registry.resolve(m.group())
+            person = self.registry.people.get(pid) if pid else None
+            start = widen_left(text, m.start(), person)
             taken.append((start, m.end()))
             yield start, m.end(), pid, True
+        for m in self.registry.designation_pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            pid = self.registry.designated(m.group()[4:])
+            if pid is not None:  # an office several people hold names nobody for sure
+                taken.append((m.start(), m.end()))
+                yield m.start(), m.end(), pid, True
         for m in _TITLED.finditer(text):
             if any(s < m.end() and m.start() < e for s, e in taken):
                 continue

@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from dataclasses import dataclass, field
+import unicodedata
+from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
@@ -17,6 +18,13 @@ from tei_tools.convert import people as people_mod
 from tei_tools.convert.front import FrontReader
 from tei_tools.convert.header import write_header
 from tei_tools.convert.model import Document, Paragraph, Person
+from tei_tools.convert.participants import (
+    Entry,
+    is_honorific,
+    is_initial,
+    is_title,
+    parse_entry,
+)
 from tei_tools.convert.reader import decode, split_blocks
 from tei_tools.convert.serialize import serialize
 from tei_tools.convert.speakers import assign_speakers
@@ -79,10 +87,12 @@ def convert_bytes(
 
     participants = list(front.participants)
     body_text = "\n".join(b.text for b in body_blocks)
-    participants += present_participants(body_text)
+    stated = [*present_participants(body_text)]
     doc.facts.recorder = recorder(body_text)
-    if doc.facts.recorder:
-        participants.append((doc.facts.recorder, None))
+    for name in (doc.facts.diarist, doc.facts.recorder):
+        if name:
+            stated.append((name, None))
+    participants += [e for n, side in stated if (e := parse_entry(n, 0, side, bare=True)) is not None]
 
     registry = build_registry(collection or [], participants)
     linker = people_mod.Linker(registry, source, diags)
@@ -129,27 +139,101 @@ def schema_problems(tree: etree._ElementTree) -> str:
     return str(schema.error_log).splitlines()[0]
 
 
-def build_registry(
-    collection: list[Person], participants: list[tuple[str, str | None]]
-) -> people_mod.Registry:
-    """The collection's people plus the document's stated participants."""
+def build_registry(collection: list[Person], participants: list[Entry]) -> people_mod.Registry:
+    """The collection's people plus the document's stated participants.
+
+    A participant whose surname a people-file person bears (or an alias of theirs) is
+    that person: the file's name and id stand, and what the document states fills
+    what the file leaves open. Anyone else becomes a person with an id made from the
+    surname (or from the office, for "The Secretary").
+    """
     registry = people_mod.Registry()
     for person in collection:
-        registry.add(Person(person.id, person.name, person.side, person.role, list(person.aliases)))
-    for name, side in participants:
-        words = re.findall(r"(?:Mc|Mac)?[A-Z][a-z]+(?:-[a-z]+)?", name)
+        registry.add(replace(person, aliases=list(person.aliases)))
+    taken: set[str] = set()  # ids already given to a participant of this document
+    for entry in participants:
+        pid = None
+        if entry.surname:
+            found, exact = registry.resolve(entry.surname.split()[-1])
+            if found is not None and exact:
+                person = registry.people[found]
+                pid = found if found not in taken or same_person(entry, person) else None
+        if pid is None:
+            pid = unique_id(entry, registry.people)
+            registry.add(Person(pid, entry.text, surname=entry.surname))
+        person = registry.people[pid]
+        taken.add(pid)
+        person.participant = True
+        person.side = person.side or entry.side
+        person.role = person.role or entry.role
+        person.given = person.given or list(entry.given)
+        person.affiliation = person.affiliation or list(entry.affiliation)
+        person.note = person.note or entry.qualifier
+        person.designations = [*person.designations, *designations(entry)]
+        if entry.given and entry.titles and is_honorific(entry.titles[-1].split()[-1]):
+            if entry.titles[-1].split()[-1] == "Sir":
+                person.forms = [*person.forms, f"Sir {entry.given[0]}"]
+        registry.add(person)
+    return registry
+
+
+def same_person(entry: Entry, person: Person) -> bool:
+    """A second statement of someone already declared ("Present were: V.N. Zherebtsov"
+    after "Mr. Zherebtsov"), not a namesake ("Major Eisenhower" after "President
+    Eisenhower"): no given name or office of the two disagrees."""
+    given = [g[0] for g in entry.given]
+    known = [g[0] for g in person.given] or [w[0] for w in person.name.split()[:-1] if is_initial(w)]
+    if given and known and given[0] != known[0]:
+        return False
+    offices = set(designations(entry))
+    return not (offices and person.designations and not offices & set(person.designations))
+
+
+def slug(text: str) -> str:
+    letters = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", letters.lower()).strip("-")
+
+
+def unique_id(entry: Entry, people: dict[str, Person]) -> str:
+    """An xml:id from the surname ("karamanlis", "couve-de-murville"), else the office
+    ("the-secretary"); a second person of the same surname adds a title or given name."""
+    base = slug(entry.surname or entry.text) or "person"
+    if not base[0].isalpha():
+        base = f"p-{base}"
+    candidates = [base]
+    for extra in [*entry.given, *entry.titles]:
+        candidates.append(f"{base}-{slug(extra)}")
+    candidates += [f"{base}-{n}" for n in range(2, 100)]
+    return next(c for c in candidates if c not in people and c.rstrip("-") == c)
+
+
+def designations(entry: Entry) -> list[str]:
+    """Offices by which the text may name this participant ("The Prime Minister").
+
+    From the office a participant is listed by ("The Secretary of State"), the title
+    before the name ("Prime Minister Macmillan", "German Ambassador Grewe") and a role
+    that starts with a title ("Prime Minister of Greece"); "X of Y" also gives "X", and
+    a modifier before a title also gives the title alone ("Ambassador").
+    """
+    phrases = [t for t in entry.titles if not is_honorific(t.split()[-1])]
+    if entry.role_only:
+        phrases = [" ".join(entry.text.split()[1:])]
+    if (entry.role and is_title(entry.role.split()[0])) or (entry.role and len(entry.role.split()) > 1 and is_title(entry.role.split()[1])):
+        phrases.append(entry.role)
+    out: list[str] = []
+    for phrase in phrases:
+        words = phrase.split()
+        while words and (is_honorific(words[0]) or words[0] in ("The", "the")):
+            words = words[1:]
         if not words:
             continue
-        pid, _ = registry.resolve(words[-1])
-        if pid is None:
-            pid = people_mod.fold(words[-1])
-            stated = re.sub(rf"^(?:{people_mod._TITLE})\s+", "", name).strip()
-            registry.add(Person(pid, stated, side))
-        person = registry.people[pid]
-        person.participant = True
-        if side and not person.side:
-            person.side = side
-    return registry
+        full = " ".join(words)
+        out.append(full)
+        head = full.split(" of ")[0]
+        out.append(head)
+        if len(head.split()) > 1 and not is_title(head.split()[0]):
+            out.append(" ".join(head.split()[1:]))
+    return list(dict.fromkeys(out))
 
 
 _GLOBAL_ONLY = frozenset(tei(name) for name in ("fw", "pb", "note", "lb", "gap"))

@@ -1,0 +1,337 @@
+"""Participants: one entry of a PARTICIPANTS block → a name, its parts and what the
+source says about the person (title, role, office, group or side, qualifier).
+
+The rules read forms, not names: titles and particles come from ``nameparser``'s
+general lexicon; a line of a participants block is cut into entries at side labels
+(``US -``, ``USSR-`` glued to the name before it), at commas or "and" before a titled
+name, and before a title phrase that ends a line's role ("… Land Berlin Ambassador
+Matthews"). What stands after a comma or a dash is a role when it reads as words, an
+office when it is a code (``EUR``, ``GER/GPA``); parentheses hold a qualifier.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from nameparser.config import CONSTANTS
+
+# nameparser's lexicon, plus forms it lacks that typescripts use.
+TITLE_WORDS = frozenset(CONSTANTS.titles) | {
+    "under", "chairman", "major", "m", "amb", "am", "comrade", "messrs", "mm", "he", "sem",
+    "acting", "counsellor", "art", "minister-counselor", "vice-president", "premier", "defense",
+    "defence",
+}  # fmt: skip
+HONORIFICS = frozenset({"mr", "mrs", "miss", "ms", "dr", "m", "mm", "sir", "messrs", "he", "sem"})
+PARTICLES = frozenset(CONSTANTS.prefixes) - {"st", "ste", "bar", "bat", "san", "santa"}
+SUFFIXES = frozenset(CONSTANTS.suffix_acronyms | CONSTANTS.suffix_not_acronyms)
+# Nouns that head an office: a name ending in one is an office ("First Secretary").
+OFFICES = frozenset(
+    ["secretary", "minister", "director", "ambassador", "counselor", "counsellor", "chairman", "president", "chief", "officer", "adviser", "advisor", "assistant", "deputy", "consul", "general", "interpreter"]
+)
+CONNECTORS = frozenset({"of", "for", "the", "on", "to"})
+# Head nouns of organisations: a line made of one of these is a group, not a person.
+ORG_WORDS = frozenset(
+    ["staff", "office", "embassy", "department", "ministry", "delegation", "group", "council", "committee", "agency", "bureau", "division", "mission", "republic", "government", "kingdom", "states", "union", "nations", "commission", "secretariat", "administration", "treasury", "navy", "army", "force", "forces", "service", "services", "section", "branch", "desk", "unit", "board", "corps", "team", "party", "advisors", "advisers", "officials", "representatives", "members", "others"]
+)
+SIDE_LABEL = re.compile(
+    r"(?<![A-Za-z])(?P<side>USSR|U\.S\.S\.R\.|US|U\.S\.|UN|UK)\s*[-–—:]\s+"
+    r"|(?<=[a-z.])(?P<glued>USSR|US|UN|UK)\s*-\s*"
+)
+_DASH = re.compile(r"\s*[—–]\s*|\s+-\s+")
+_QUALIFIER = re.compile(r"\s*\(([^()]*)\)")
+_CODE = re.compile(r"[A-Z][A-Z/&.–-]*[A-Z.]|[A-Z]")
+_WORD = re.compile(r"[^\s,]+")
+
+
+def word_key(word: str) -> str:
+    """A word as the lexicons spell it: lower case, no dots, accents or apostrophes."""
+    text = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in text if c.isalnum() or c == "-").lower().strip("-")
+
+
+def is_title(word: str) -> bool:
+    """A capitalised title word ("Ambassador", "Mr.", "Ministers", "H.E.")."""
+    if not word[:1].isupper():
+        return False
+    key = word_key(word)
+    return key in TITLE_WORDS or (key.endswith("s") and key[:-1] in TITLE_WORDS)
+
+
+def is_honorific(word: str) -> bool:
+    return word[:1].isupper() and word_key(word) in HONORIFICS
+
+
+def is_initial(word: str) -> bool:
+    return re.fullmatch(r"(?:[A-Z]\.){1,3}|[A-Z]\.?", word) is not None
+
+
+def is_particle(word: str) -> bool:
+    return word.isalpha() and word_key(word) in PARTICLES
+
+
+def is_code(text: str) -> bool:
+    """An office code: capitals, slashes, dashes (``EUR``, ``S/S–RO``, ``GER/GPA``, ``G``)."""
+    return bool(text) and all(_CODE.fullmatch(w) for w in text.split()) and len(text) <= 16
+
+
+@dataclass
+class Entry:
+    """One participant as the block states them."""
+
+    text: str  # the entry as printed (name with title; without role, office, qualifier)
+    offset: int  # where ``text`` starts in its line
+    titles: list[str] = field(default_factory=list)  # title phrases, as printed
+    given: list[str] = field(default_factory=list)
+    surname: str = ""  # "" for someone named by office alone ("The Secretary")
+    role: str | None = None
+    affiliation: list[str] = field(default_factory=list)
+    qualifier: str | None = None
+    side: str | None = None
+
+    @property
+    def role_only(self) -> bool:
+        return not self.surname
+
+
+def split_name(words: list[str]) -> tuple[list[str], list[str], str]:
+    """(title phrases, given names, surname) of a name's words; the surname is "" when
+    the words name an office alone ("The Secretary of State")."""
+    titles: list[str] = []
+    current: list[str] = []
+    i = 0
+    if (
+        words
+        and words[0] == "The"
+        and all(is_title(w) or word_key(w) in CONNECTORS or w[:1].isupper() for w in words[1:])
+        and not any(is_initial(w) for w in words)
+    ):
+        if all(is_title(w) or word_key(w) in CONNECTORS for w in words[1:2]):
+            return [" ".join(words)], [], ""
+    while i < len(words) - 1:
+        word, nxt = words[i], words[i + 1]
+        if is_title(word):
+            current.append(word)
+        elif current and word_key(word) in CONNECTORS and nxt[:1].isupper() and i + 2 < len(words):
+            current += [word, nxt]  # "Secretary of Defense John Irwin"
+            i += 2
+            continue
+        elif (
+            word[:1].isupper()
+            and not is_initial(word)
+            and is_title(nxt)
+            and not is_honorific(nxt)
+            and i + 2 < len(words)
+        ):
+            current.append(word)  # a modifier before a title: "German Ambassador"
+        else:
+            break
+        if is_honorific(word) and current:
+            titles.append(" ".join(current))
+            current = []
+        i += 1
+    if current:
+        titles.append(" ".join(current))
+    rest = words[i:]
+    while len(rest) > 1 and word_key(rest[-1]) in SUFFIXES:
+        rest = rest[:-1]
+    if not rest:
+        return titles, [], ""
+    start = len(rest) - 1
+    while start > 0 and is_particle(rest[start - 1]):
+        start -= 1  # "de Zulueta", "von Hase", "Von Brentano", "De Gaulle"
+    return titles, rest[:start], " ".join(rest[start:])
+
+
+def name_words(text: str) -> list[str]:
+    return _WORD.findall(text)
+
+
+def names_someone(text: str, bare: bool = False) -> bool:
+    """The words name a person: title words, then name words (capitalised, initials or
+    particles), or "The" and an office; with ``bare``, a surname alone will do."""
+    words = name_words(text.strip())
+    if not words or not words[0][:1].isupper():
+        return False
+    titles, given, surname = split_name(words)
+    if not surname:
+        return len(words) > 1 and words[0] == "The" and is_title(words[1])
+    if any(word_key(w) in ORG_WORDS for w in words):
+        return False
+    named = [*given, *surname.split()]
+    if word_key(named[-1]) in OFFICES and not (titles and is_honorific(titles[-1].split()[-1])):
+        return False  # "First Secretary", "Deputy Director": an office, not a name
+    return all(not w.islower() or is_particle(w) for w in named) and (
+        bool(titles) or len(named) >= 2 or bare
+    )
+
+
+def _split_off(text: str, pattern: re.Pattern[str]) -> tuple[str, str | None]:
+    found = pattern.search(text)
+    if found and not text[found.end() :].strip(" ,"):
+        return text[: found.start()], found.group(1).strip()
+    return text, None
+
+
+def parse_entry(text: str, offset: int, side: str | None, bare: bool = False) -> Entry | None:
+    """One entry's text (name, then role or office) → Entry, or None when it names
+    nobody (a group label such as "Italy" or "Federal Republic of Germany")."""
+    body, qualifier = _split_off(text, _QUALIFIER)
+    head, _, tail = body.strip(" ,;").partition(",")
+    role: str | None = None
+    affiliation: list[str] = []
+    pieces = _DASH.split(head)
+    name = next((p for p in pieces if names_someone(p, bare)), None)
+    if name is None:
+        return None
+    for extra in (p for p in pieces if p is not name):  # "EUR—Mr. Kohler", "Mr. X—EUR"
+        if is_code(extra):
+            affiliation.append(extra)
+        else:
+            role = extra
+    for part in (p.strip() for p in tail.split(",")):
+        if not part:
+            continue
+        if word_key(part) in SUFFIXES:
+            name = f"{name}, {part}"
+        elif is_code(part) or role is not None:
+            affiliation.append(part)
+        else:
+            role = part
+    words = name_words(name)
+    of_at = next((i for i, w in enumerate(words) if w == "of" and i > 1), None)
+    if of_at is not None and not is_title(words[of_at - 1]):
+        affiliation.append(" ".join(words[of_at + 1 :]))  # "Senator X of Washington"
+        words = words[:of_at]
+        name = " ".join(words)
+    titles, given, surname = split_name(words)
+    start = offset + max(0, text.find(name))
+    return Entry(name, start, titles, given, surname, role, affiliation, qualifier, side)
+
+
+def _cut_run_on(piece: str) -> int | None:
+    """Where a role runs on into the next entry ("… Land Berlin Ambassador Matthews",
+    "German Ambassador The Secretary"): the start of the second entry, or None."""
+    if "," not in piece:
+        return None
+    role_start = piece.index(",")
+    words = list(re.finditer(r"\S+", piece))
+    for k, m in enumerate(words):
+        if m.start() <= role_start or k == 0:
+            continue
+        rest = piece[m.start() :]
+        if m.group() == "The" and names_someone(rest):
+            return m.start()
+        tail = [w.group() for w in words[k:]]
+        if (
+            is_title(tail[0])
+            and len(tail) == 2
+            and "," not in tail[0]
+            and word_key(words[k - 1].group()) not in CONNECTORS
+            and tail[1][:1].isupper()
+            and not is_title(tail[1])
+            and not is_title(words[k - 1].group())
+        ):
+            return m.start()
+    return None
+
+
+def split_line(text: str) -> list[tuple[str, int]]:
+    """Cut one line (side labels already removed) into entry texts with their offsets."""
+    pieces: list[tuple[str, int]] = []
+    pos = 0
+    # Several people on one line: a comma or "and" before a titled name.
+    for m in re.finditer(r",\s+(?:and\s+)?|\s+and\s+", text):
+        following = text[m.end() :].split(",")[0].split("(")[0]
+        words = following.split()
+        if words and is_title(words[0]) and names_someone(following):
+            pieces.append((text[pos : m.start()], pos))
+            pos = m.end()
+    pieces.append((text[pos:], pos))
+    out: list[tuple[str, int]] = []
+    for piece, start in pieces:
+        cut = _cut_run_on(piece)
+        if cut is not None:
+            out.append((piece[:cut], start))
+            out.append((piece[cut:], start + cut))
+        else:
+            out.append((piece, start))
+    return [(p.strip(), s + len(p) - len(p.lstrip())) for p, s in out if p.strip()]
+
+
+@dataclass
+class ParticipantLine:
+    """What one line of a participants block states."""
+
+    entries: list[Entry]
+    glued_sides: list[tuple[int, str]]  # (offset, label) of side labels glued to a name
+
+
+def parse_block(lines: list[str]) -> list[ParticipantLine]:
+    """Every line of a PARTICIPANTS block (label removed from the first) → entries.
+
+    A line that names nobody names the group of those after it (``Italy``, ``Treasury:``,
+    ``Federal Republic of Germany``), or, when it reads as the rest of the entry before
+    (a title alone, an organisation after a role), continues that entry.
+    """
+    side: str | None = None
+    group: str | None = None
+    previous: Entry | None = None
+    out: list[ParticipantLine] = []
+    for text in lines:
+        line = ParticipantLine([], [])
+        segments: list[tuple[str, int, str | None]] = []
+        pos = 0
+        for m in SIDE_LABEL.finditer(text):
+            segments.append((text[pos : m.start()], pos, side))
+            side = (m.group("side") or m.group("glued")).replace(".", "")
+            group = None
+            if m.group("glued"):
+                line.glued_sides.append((m.start(), m.group("glued")))
+            pos = m.end()
+        segments.append((text[pos:], pos, side))
+        for segment, seg_start, seg_side in segments:
+            for piece, start in split_line(segment):
+                entry = parse_entry(piece, seg_start + start, seg_side)
+                if entry is not None and (entry.surname or entry.text.startswith("The ")):
+                    if group:
+                        entry.affiliation.insert(0, group)
+                    line.entries.append(entry)
+                    previous = entry
+                elif piece.split()[0].lower() in CONNECTORS | {"and"}:
+                    continue  # "And other advisors": said of the group, names nobody
+                elif previous is not None and continues_entry(previous, piece):
+                    label = piece.strip()
+                    if previous.role and not label[:1].islower() and not _open_role(previous):
+                        previous.affiliation.append(label)
+                    else:
+                        previous.role = f"{previous.role or ''} {label}".strip()
+                else:
+                    group = piece.rstrip(":").strip()
+        out.append(line)
+    return out
+
+
+def _open_role(entry: Entry) -> bool:
+    """The role stops mid-phrase: "Chancellor of the German", "Secretary"."""
+    words = (entry.role or "").split()
+    return bool(words) and (
+        is_title(words[-1]) or (len(words) > 2 and word_key(words[-2]) in CONNECTORS)
+    )
+
+
+def continues_entry(previous: Entry, piece: str) -> bool:
+    """A line that names nobody and reads as the rest of the entry before it: lower
+    case, the rest of a broken role, or an organisation after a role ("NATO" /
+    "International Staff")."""
+    if piece.endswith(":"):
+        return False
+    words = piece.replace(",", " ").split()
+    if piece[:1].islower():
+        return True
+    if _open_role(previous):
+        return is_title(words[0]) or not is_title((previous.role or "").split()[-1])
+    return bool(previous.role or previous.affiliation) and (
+        word_key(words[-1]) in ORG_WORDS and "of" not in words
+    )
