@@ -226,7 +226,7 @@ def dateline_parts(text: str, place_allowed: bool) -> list[Part] | None:
         rest = text[date.end() :]
         if not rest.strip():
             return parts
-        time = TIME_RE.fullmatch(rest.lstrip(", "))
+        time = TIME_RE.fullmatch(rest.lstrip(", ")) or re.fullmatch(_CLOCK, rest.lstrip(", "))
         if time is None or not rest.startswith(","):
             return None
         start = len(text) - len(rest.lstrip(", "))
@@ -235,7 +235,7 @@ def dateline_parts(text: str, place_allowed: bool) -> list[Part] | None:
         return None
     if TIME_RE.fullmatch(text):
         return [("time", 0, len(text))]
-    if place_allowed and PLACE_RE.fullmatch(text) and not _LABEL.match(text):
+    if place_allowed and PLACE_RE.fullmatch(text) and not _LABEL.match(text) and not is_capitals(text):
         return [("place", 0, len(text))]
     return None
 

@@ -28,17 +28,28 @@ TITLES = (
     "Comrade",
     "General",
     "Messrs.",
+    "Chancellor",
+    "Minister",
+    "Colonel",
+    "Senator",
     "Amb.",
     "Mrs.",
     "Mr.",
+    "Dr.",
     "Am.",
+    "M.",
 )
 _TITLE = "|".join(re.escape(t) for t in TITLES)
 _INITIALS = r"(?:[A-Z]\.\s?){1,3}"
 # A capitalised word that may be a surname (hyphenated names included).
 _WORD = r"(?:Mc|Mac)?[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?"
 # Title-led mentions of someone the registry may not know.
-_TITLED = re.compile(rf"\b(?:{_TITLE})\s+(?:{_INITIALS})?({_WORD})\b")
+_TITLED = re.compile(rf"\b(?:{_TITLE})\s+(?:{_INITIALS})?([A-Z][A-Za-z'’]+(?:-[A-Z]?[a-z]+)?)\b")
+# A capitalised word right before a speech verb: a speaker's name, perhaps misspelt.
+_BEFORE_VERB = re.compile(
+    r"\b([A-Z][A-Za-z'’]{4,})(?=,?\s+(?:then\s+|also\s+)?(?:said|asked|replied|noted|stated|"
+    r"observed|inquired|added|agreed|remarked|commented|continued|explained|pointed)\b)"
+)
 # Only words of six letters or more are read as misspelt names (see allowed_distance).
 _LONG_CAPWORD = re.compile(
     r"\b(?:Mc|Mac)?[A-Z][a-z]{5,}(?:-[A-Z]?[a-z]+)?\b|\b[A-Z][a-z]*-[A-Z]?[a-z]+\b"
@@ -124,8 +135,12 @@ def may_be_within(word: str, form: str, limit: int) -> bool:
     return any(form[i * size : (i + 1) * size] in word for i in range(pieces))
 
 
-def allowed_distance(word: str) -> int:
+def allowed_distance(word: str, named: bool = False) -> int:
+    """Edits allowed in a misspelt name: more in longer words, and one in a word of
+    five letters where the context says it is a name (after a title, before "said")."""
     n = len(word)
+    if named and n == 5:
+        return 1
     return 0 if n < 6 else 1 if n < 9 else 2
 
 
@@ -137,7 +152,7 @@ class Registry:
     forms: dict[str, str] = field(default_factory=dict)  # folded form → person id
     used: set[str] = field(default_factory=set)
     _pattern: re.Pattern[str] | None = None
-    _cache: dict[str, tuple[str | None, bool]] = field(default_factory=dict)
+    _cache: dict[tuple[str, bool], tuple[str | None, bool]] = field(default_factory=dict)
 
     designations: dict[str, set[str]] = field(default_factory=dict)  # folded office → ids
     _designation_pattern: re.Pattern[str] | None = None
@@ -182,17 +197,18 @@ class Registry:
         ids = self.designations.get(fold(office), set())
         return next(iter(ids)) if len(ids) == 1 else None
 
-    def resolve(self, surname: str) -> tuple[str | None, bool]:
-        """Return (person id, exact?) for a surname, allowing a close misspelling."""
-        cached = self._cache.get(surname)
+    def resolve(self, surname: str, named: bool = False) -> tuple[str | None, bool]:
+        """Return (person id, exact?) for a surname, allowing a close misspelling;
+        ``named`` when the context says the word is a name (see allowed_distance)."""
+        cached = self._cache.get((surname, named))
         if cached is None:
-            cached = self._cache[surname] = self._resolve(fold(surname))
+            cached = self._cache[(surname, named)] = self._resolve(fold(surname), named)
         return cached
 
-    def _resolve(self, key: str) -> tuple[str | None, bool]:
+    def _resolve(self, key: str, named: bool) -> tuple[str | None, bool]:
         if key in self.forms:
             return self.forms[key], True
-        limit = allowed_distance(key)
+        limit = allowed_distance(key, named)
         if limit == 0:
             return None, False
         best: tuple[int, str] | None = None
@@ -294,9 +310,15 @@ class Linker:
             word = m.group(1)
             if word in _NOT_NAMES:
                 continue
-            pid, exact = self.registry.resolve(word)
+            pid, exact = self.registry.resolve(word, named=True)
             taken.append((m.start(), m.end()))
             yield m.start(), m.end(), pid, exact
+        for m in _BEFORE_VERB.finditer(text):
+            pid, exact = self.registry.resolve(m.group(1), named=True)
+            if pid is None or exact or any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            yield m.start(), m.end(), pid, False
         for m in _LONG_CAPWORD.finditer(text):
             pid, exact = self.registry.resolve(m.group())
             if pid is None or exact:

@@ -90,7 +90,11 @@ _FILLER = (
     r"(?:(?:then|also|again|further|finally|once|now|later|immediately|has|had|have|was|did|not)"
     r"\s+){0,3}"
 )
-_NAME_VERB = re.compile(rf"\x01(?P<ref>\d+)\x02(?:,[^,]{{0,60}},)?\s+{_FILLER}(?P<verb>{_VERB})\b")
+# "X said", "X, the Ambassador, said", "X and Y replied" (the first named speaks first).
+_NAME_VERB = re.compile(
+    rf"\x01(?P<ref>\d+)\x02(?:\s+and\s+\x01\d+\x02)?(?:,[^,]{{0,60}},)?\s+{_FILLER}"
+    rf"(?P<verb>{_VERB})\b"
+)
 _VERB_NAME = re.compile(r"\b(?P<verb>said|continued|added|asked|stressed)\s+\x01(?P<ref>\d+)\x02")
 # "X continued" / "X went on" say that X was the one speaking before.
 CONTINUING_VERBS = frozenset({"continued", "went"})

@@ -32,7 +32,11 @@ _LIST_ITEM = re.compile(r"- (?:(\d+)\)\s)?")
 _SOURCE_NOTE = re.compile(r"\[(Source:.*)\]")
 _ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Amb|Am|Dr|Messrs|Gen|No|St)|\b[A-Z])\.$")
 # "]" closes a block such as a lone [REDACTED]: a withheld paragraph stands alone.
-_CLOSED = tuple(".?!:;)]\"'\u201d\u2019")
+_CLOSED = tuple(".?!:;)]\"'\u201d\u2019\u2026")
+# Initials of three letters or more ("U.S.S.R.") end a sentence; two ("N.S.") may not.
+_LONG_INITIALS = re.compile(r"\b(?:[A-Z]\.){3,}$")
+# "a) …", "(2) …": an enumerated block starts a paragraph of its own.
+_ENUMERATED = re.compile(r"\(?(?:[a-z]|\d{1,2}|[ivx]{1,4})\)\s")
 
 
 _WINDOW = 64  # characters at a block's edge that decide whether it continues
@@ -50,7 +54,23 @@ def is_classification(text: str) -> bool:
 def ends_open(text: str) -> bool:
     """True when a block stops mid-sentence, so the next block continues it."""
     tail = plain(text[-_WINDOW:])  # only the last characters decide
-    return bool(tail) and (not tail.endswith(_CLOSED) or bool(_ABBREVIATION.search(tail)))
+    if not tail or _LONG_INITIALS.search(tail):
+        return False
+    return not tail.endswith(_CLOSED) or bool(_ABBREVIATION.search(tail))
+
+
+def is_caption(text: str) -> bool:
+    """A line that stands alone: a reference code ("US/MC/1"), a heading in capitals
+    or in title case ("Summit Tactics", "1. East-West Relations"), a dateline
+    ("August–September 1959"). It neither continues a paragraph nor is continued."""
+    line = plain(text)
+    words = line.split()
+    if not words or len(words) > 14 or "\n" in text or line.endswith((",", ";")):
+        return False
+    if len(words) == 1 and "/" in line:
+        return True
+    long_words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) >= 4]
+    return bool(long_words) and all(w[0].isupper() for w in long_words)
 
 
 def read_block(block: RawBlock, file: str, diags: list[Diagnostic]) -> list[Block]:
@@ -113,6 +133,9 @@ def read_body(blocks: list[RawBlock], file: str, diags: list[Diagnostic]) -> lis
 
 
 def continues(previous: str, block: RawBlock) -> bool:
-    """The previous paragraph stops mid-sentence, or this one starts in lower case."""
+    """The previous paragraph stops mid-sentence, or this one starts in lower case;
+    never across a caption or before an enumerated block."""
     start = plain(block.text[:_WINDOW])
+    if is_caption(previous) or is_caption(block.text) or _ENUMERATED.match(start):
+        return False
     return ends_open(previous) or (bool(start) and start[0].islower())
