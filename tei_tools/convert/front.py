@@ -70,9 +70,8 @@ TIME_RE = re.compile(
     rf"(?:{_CLOCK}\s*{_AMPM}?\s*(?:–|—|-|to|until)\s*)?{_CLOCK}\s*{_AMPM}|noon|midnight"
 )
 # A place line: a few capitalised words ("Washington", "US Mission, N.Y.", "Camp David").
-PLACE_RE = re.compile(
-    r"(?:[A-Z][\w.'’-]*|of|on|upon|the|de|am|an|sur)(?:,? (?:[A-Z][\w.'’-]*|of|on|upon|the|de|am|an|sur)){0,5}"
-)
+_PLACE_WORD = r"(?:[A-Z][\w.'’-]*|of|on|upon|the|de|am|an|sur)"
+PLACE_RE = re.compile(rf"{_PLACE_WORD}(?:,? {_PLACE_WORD}){{0,5}}")
 _PLACE_DATE = re.compile(rf"(?P<place>[A-Z][^,\d]{{1,40}}), (?P<rest>{_DATE_CORE}.*)")
 _LABEL = re.compile(r"(?P<label>[A-Z][A-Za-z]*(?: [A-Za-z]+){0,3}):(?=\s|$)")
 _PARTICIPANTS_LABEL = re.compile(r"(?i:participants|present(?: were)?|persons present|attendees)")
@@ -235,7 +234,12 @@ def dateline_parts(text: str, place_allowed: bool) -> list[Part] | None:
         return None
     if TIME_RE.fullmatch(text):
         return [("time", 0, len(text))]
-    if place_allowed and PLACE_RE.fullmatch(text) and not _LABEL.match(text) and not is_capitals(text):
+    if (
+        place_allowed
+        and PLACE_RE.fullmatch(text)
+        and not _LABEL.match(text)
+        and not is_capitals(text)
+    ):
         return [("place", 0, len(text))]
     return None
 
@@ -279,16 +283,9 @@ def joined(lines: list[tuple[Line, list[Inline]]]) -> list[Inline]:
 
 def rule_dateline(r: FrontReader, block: RawBlock) -> bool:
     """Date, time and place lines, in any order and combination."""
-    place_allowed = r.dated or any(
-        DATE_RE.search(x.text) or TIME_RE.fullmatch(x.text) for x in block.lines
-    )
-    if (
-        len(block.lines) == 1
-        and not (r.dated and r.facts.place is None)
-        and not DATE_RE.search(block.text)
-        and not TIME_RE.fullmatch(block.text)
-    ):
-        place_allowed = False
+    dated = any(DATE_RE.search(x.text) or TIME_RE.fullmatch(x.text) for x in block.lines)
+    # A place stands in a block with a date or time, or alone right after one.
+    place_allowed = dated or (len(block.lines) == 1 and r.dated and r.facts.place is None)
     found = [dateline_parts(line.text, place_allowed) for line in block.lines]
     if any(parts is None for parts in found):
         return False
@@ -573,11 +570,11 @@ _RULES: tuple[Rule, ...] = (
     rule_label,
     rule_doc_number,
     rule_heading,
+    rule_stamp,
     rule_dateline,
     rule_copy,
     rule_title,
     rule_url,
     rule_stated_person,
-    rule_stamp,
     rule_labelled,
 )

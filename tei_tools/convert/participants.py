@@ -28,12 +28,74 @@ PARTICLES = frozenset(CONSTANTS.prefixes) - {"st", "ste", "bar", "bat", "san", "
 SUFFIXES = frozenset(CONSTANTS.suffix_acronyms | CONSTANTS.suffix_not_acronyms)
 # Nouns that head an office: a name ending in one is an office ("First Secretary").
 OFFICES = frozenset(
-    ["secretary", "minister", "director", "ambassador", "counselor", "counsellor", "chairman", "president", "chief", "officer", "adviser", "advisor", "assistant", "deputy", "consul", "general", "interpreter"]
+    [
+        "secretary",
+        "minister",
+        "director",
+        "ambassador",
+        "counselor",
+        "counsellor",
+        "chairman",
+        "president",
+        "chief",
+        "officer",
+        "adviser",
+        "advisor",
+        "assistant",
+        "deputy",
+        "consul",
+        "general",
+        "interpreter",
+    ]
 )
 CONNECTORS = frozenset({"of", "for", "the", "on", "to"})
 # Head nouns of organisations: a line made of one of these is a group, not a person.
 ORG_WORDS = frozenset(
-    ["staff", "office", "embassy", "department", "ministry", "delegation", "group", "council", "committee", "agency", "bureau", "division", "mission", "republic", "government", "kingdom", "states", "union", "nations", "commission", "secretariat", "administration", "treasury", "navy", "army", "force", "forces", "service", "services", "section", "branch", "desk", "unit", "board", "corps", "team", "party", "advisors", "advisers", "officials", "representatives", "members", "others"]
+    [
+        "staff",
+        "office",
+        "embassy",
+        "department",
+        "ministry",
+        "delegation",
+        "group",
+        "council",
+        "committee",
+        "agency",
+        "bureau",
+        "division",
+        "mission",
+        "republic",
+        "government",
+        "kingdom",
+        "states",
+        "union",
+        "nations",
+        "commission",
+        "secretariat",
+        "administration",
+        "treasury",
+        "navy",
+        "army",
+        "force",
+        "forces",
+        "service",
+        "services",
+        "section",
+        "branch",
+        "desk",
+        "unit",
+        "board",
+        "corps",
+        "team",
+        "party",
+        "advisors",
+        "advisers",
+        "officials",
+        "representatives",
+        "members",
+        "others",
+    ]
 )
 SIDE_LABEL = re.compile(
     r"(?<![A-Za-z])(?P<side>USSR|U\.S\.S\.R\.|US|U\.S\.|UN|UK)\s*[-–—:]\s+"
@@ -101,14 +163,15 @@ def split_name(words: list[str]) -> tuple[list[str], list[str], str]:
     titles: list[str] = []
     current: list[str] = []
     i = 0
+    # "The Secretary of State": an office alone (not "The Rt. Hon. Selwyn Lloyd").
     if (
         words
         and words[0] == "The"
         and all(is_title(w) or word_key(w) in CONNECTORS or w[:1].isupper() for w in words[1:])
         and not any(is_initial(w) for w in words)
+        and all(is_title(w) or word_key(w) in CONNECTORS for w in words[1:2])
     ):
-        if all(is_title(w) or word_key(w) in CONNECTORS for w in words[1:2]):
-            return [" ".join(words)], [], ""
+        return [" ".join(words)], [], ""
     while i < len(words) - 1:
         word, nxt = words[i], words[i + 1]
         if is_title(word):

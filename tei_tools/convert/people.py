@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rapidfuzz.distance import OSA
+
 from tei_tools.convert.model import Container, Inline, Person, PersonRef, Substitution, Text
 from tei_tools.convert.participants import is_initial, is_particle, is_title
 from tei_tools.diagnostics import Diagnostic
@@ -84,9 +86,12 @@ def widen_left(text: str, start: int, person: Person | None) -> int:
         if found is None:
             break
         word = found.group(1)
-        if not (is_title(word) or is_initial(word) or is_particle(word) or (
-            re.fullmatch(r"[A-Z][\w'’-]*", word) and fold(word) in names
-        )):
+        if not (
+            is_title(word)
+            or is_initial(word)
+            or is_particle(word)
+            or (re.fullmatch(r"[A-Z][\w'’-]*", word) and fold(word) in names)
+        ):
             of = word == "of" and _BEFORE.search(text, max(0, found.start() - 40), found.start())
             if not (of and is_title(of.group(1))):
                 break
@@ -102,22 +107,9 @@ def fold(name: str) -> str:
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Damerau-Levenshtein (optimal string alignment), cut off above ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            cost = 0 if ca == cb else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        if min(cur) > limit:
-            return limit + 1
-        prev2, prev = prev, cur
-    return prev[-1]
+    """Damerau-Levenshtein (optimal string alignment) distance, ``limit + 1`` above
+    ``limit`` (rapidfuzz's C implementation)."""
+    return int(OSA.distance(a, b, score_cutoff=limit))
 
 
 def may_be_within(word: str, form: str, limit: int) -> bool:
@@ -181,12 +173,12 @@ class Registry:
 
     @property
     def designation_pattern(self) -> re.Pattern[str]:
-        """"The Secretary", "the Prime Minister": an office named with the article."""
+        """ "The Secretary", "the Prime Minister": an office named with the article."""
         if self._designation_pattern is None:
             offices = {p for person in self.people.values() for p in person.designations}
-            alternatives = "|".join(
-                _flexible(o) for o in sorted(offices, key=len, reverse=True)
-            ) or "(?!)"
+            alternatives = (
+                "|".join(_flexible(o) for o in sorted(offices, key=len, reverse=True)) or "(?!)"
+            )
             self._designation_pattern = re.compile(
                 rf"\b[Tt]he (?:{alternatives})(?![\w-])(?! (?:Mc|Mac)?[A-Z][a-z])"
             )

@@ -92,7 +92,9 @@ def convert_bytes(
     for name in (doc.facts.diarist, doc.facts.recorder):
         if name:
             stated.append((name, None))
-    participants += [e for n, side in stated if (e := parse_entry(n, 0, side, bare=True)) is not None]
+    participants += [
+        e for n, side in stated if (e := parse_entry(n, 0, side, bare=True)) is not None
+    ]
 
     registry = build_registry(collection or [], participants)
     linker = people_mod.Linker(registry, source, diags)
@@ -170,9 +172,8 @@ def build_registry(collection: list[Person], participants: list[Entry]) -> peopl
         person.affiliation = person.affiliation or list(entry.affiliation)
         person.note = person.note or entry.qualifier
         person.designations = [*person.designations, *designations(entry)]
-        if entry.given and entry.titles and is_honorific(entry.titles[-1].split()[-1]):
-            if entry.titles[-1].split()[-1] == "Sir":
-                person.forms = [*person.forms, f"Sir {entry.given[0]}"]
+        if entry.given and entry.titles and entry.titles[-1].split()[-1] == "Sir":
+            person.forms = [*person.forms, f"Sir {entry.given[0]}"]  # "Sir Harold"
         registry.add(person)
     return registry
 
@@ -182,7 +183,9 @@ def same_person(entry: Entry, person: Person) -> bool:
     after "Mr. Zherebtsov"), not a namesake ("Major Eisenhower" after "President
     Eisenhower"): no given name or office of the two disagrees."""
     given = [g[0] for g in entry.given]
-    known = [g[0] for g in person.given] or [w[0] for w in person.name.split()[:-1] if is_initial(w)]
+    known = [g[0] for g in person.given] or [
+        w[0] for w in person.name.split()[:-1] if is_initial(w)
+    ]
     if given and known and given[0] != known[0]:
         return False
     offices = set(designations(entry))
@@ -218,7 +221,9 @@ def designations(entry: Entry) -> list[str]:
     phrases = [t for t in entry.titles if not is_honorific(t.split()[-1])]
     if entry.role_only:
         phrases = [" ".join(entry.text.split()[1:])]
-    if (entry.role and is_title(entry.role.split()[0])) or (entry.role and len(entry.role.split()) > 1 and is_title(entry.role.split()[1])):
+    if (entry.role and is_title(entry.role.split()[0])) or (
+        entry.role and len(entry.role.split()) > 1 and is_title(entry.role.split()[1])
+    ):
         phrases.append(entry.role)
     out: list[str] = []
     for phrase in phrases:

@@ -32,14 +32,30 @@ class RawExporter(BlockWriter):
 
     container = BlockWriter.container
     visit_TEI = visit_text = visit_front = visit_body = visit_back = visit_div = container
-    visit_list = container
+
+    def visit_list(self, el: etree._Element) -> None:
+        """One block, an item a line: the converter reads it back as one list."""
+        self._current = None
+        items = 0
+
+        def item(child: etree._Element) -> None:
+            nonlocal items
+            if isinstance(child.tag, str) and etree.QName(child).localname == "item":
+                self.emit("\n- " if items else "- ")
+                items += 1
+                self.visit_children(child)
+            else:
+                self.visit(child)
+
+        self.visit_elements(el, item)
+        self._current = None
 
     def visit_p(self, el: etree._Element) -> None:
         self.block(el)
 
     visit_ab = visit_head = visit_p
 
-    def visit_item(self, el: etree._Element) -> None:
+    def visit_item(self, el: etree._Element) -> None:  # an item outside a list
         self.block(el, "- ")
 
     def visit_note(self, el: etree._Element) -> None:
