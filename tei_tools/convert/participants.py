@@ -356,7 +356,9 @@ def parse_block(lines: list[str]) -> list[ParticipantLine]:
         segments.append((text[pos:], pos, side))
         for segment, seg_start, seg_side in segments:
             for piece, start in split_line(segment):
-                entry = parse_entry(piece, seg_start + start, seg_side)
+                entry = (
+                    None if piece.endswith(":") else parse_entry(piece, seg_start + start, seg_side)
+                )
                 if entry is not None and (entry.surname or entry.text.startswith("The ")):
                     if group:
                         entry.affiliation.insert(0, group)
@@ -372,8 +374,20 @@ def parse_block(lines: list[str]) -> list[ParticipantLine]:
                         previous.role = f"{previous.role or ''} {label}".strip()
                 else:
                     group = piece.rstrip(":").strip()
+        _share_group(line.entries)
         out.append(line)
     return out
+
+
+def _share_group(entries: list[Entry]) -> None:
+    """ "Secretary Hodges, Mr. Behrman and Mr. George (Commerce)": a capitalised word in
+    parentheses after several people names their body, for all of them."""
+    last = entries[-1] if entries else None
+    if last is None or not last.qualifier or not last.qualifier[:1].isupper():
+        return
+    body, last.qualifier = last.qualifier, None
+    for entry in entries:
+        entry.affiliation.append(body)
 
 
 def _open_role(entry: Entry) -> bool:
