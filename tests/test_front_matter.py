@@ -53,9 +53,11 @@ def body_first(root: etree._Element) -> str:
         ("November 15, 1956\n\n12–12:50 p.m.\n\nCamp David", "1956-11-15", "12–12:50 p.m.",
          "Camp David"),
         ("Place: Geneva\n\nTime: 4 p.m.\n\nDate: May 3, 1961", "1961-05-03", "4 p.m.", "Geneva"),
+        ("Memorandum of Conversation\n\nSept. 5, 1961, 4:00 PM  \nBonn", "1961-09-05",
+         "4:00 PM", "Bonn"),
     ],
     ids=["lines", "date-time", "place-date", "range-to", "run-together", "draft-time",
-         "own-blocks", "labelled"],
+         "own-blocks", "labelled", "abbreviated"],
 )  # fmt: skip
 def test_date_time_and_place_lines_in_any_form(front, when, time, place):
     root = convert(f"**12345**\n\n{front}\n\nSUBJECT: Berlin\n\n{NARRATIVE}\n")
@@ -78,6 +80,12 @@ def test_fields_in_any_order_with_an_unknown_block_between_them_stay_in_front():
     assert xp(root, "//t:titleStmt/t:respStmt/t:persName") == ["Wood"]
     assert xp(root, "//t:keywords/t:term") == ["Cyprus"]
     assert body_first(root).startswith("Mr. Kohler said")
+
+
+def test_a_classification_mark_above_the_heading_is_front_matter_and_a_header_fact():
+    root = convert("~~SECRET~~\n\n**123**\n\nMEMORANDUM OF CONVERSATION\n\n" + NARRATIVE)
+    assert xp(root, "//t:front/t:ab/@type") == ["classification", "docNumber", "heading"]
+    assert xp(root, "//t:sourceDesc//t:note[@type='classification']") == ["SECRET"]
 
 
 def test_caption_lines_after_the_stamps_start_the_body_and_stand_alone():

@@ -26,6 +26,7 @@ from tei_tools.convert.model import (
 )
 from tei_tools.convert.participants import Entry, parse_block
 from tei_tools.convert.reader import Line, RawBlock
+from tei_tools.convert.structure import is_classification
 from tei_tools.diagnostics import Diagnostic
 
 MONTHS = [
@@ -42,7 +43,8 @@ MONTHS = [
     "November",
     "December",
 ]
-_MONTH = "|".join(MONTHS)
+# Full names, and the abbreviations typescripts use ("Sept. 5, 1961").
+_MONTH = "|".join([*MONTHS, r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\."])
 _DATE_CORE = (
     rf"(?:(?P<m1>{_MONTH}) (?P<d1>\d{{1,2}}), (?P<y1>\d{{4}})"
     rf"|(?P<d2>\d{{1,2}}) (?P<m2>{_MONTH}) (?P<y2>\d{{4}})"
@@ -58,12 +60,14 @@ _DOC_TYPES = (
     "TELEGRAM",
     "LETTER",
 )
-_HEADING = re.compile(rf"^(?P<type>{'|'.join(_DOC_TYPES)})(?P<draft>DRAFT)?(?P<date>{_DATE_CORE})?")
+_HEADING = re.compile(
+    rf"^(?P<type>(?i:{'|'.join(_DOC_TYPES)}))(?P<draft>DRAFT)?(?P<date>{_DATE_CORE})?"
+)
 _STAMP_WORDS = re.compile(
     r"\( \)|REVIEW|Reviewed by|Exemptions|Cases Only|^Date: \d|^DECLASSIFIED\b|^Authority\b"
     r"|\bNARA\b|^By \w+ NARA"
 )
-_AMPM = r"(?:[ap]\.\s?m\.|[AP]\.\s?M\.|[ap]m\b|noon|midnight|hours)"
+_AMPM = r"(?:[ap]\.\s?m\.|[AP]\.\s?M\.|[ap]m\b|[AP]M\b|noon|midnight|hours)"
 _CLOCK = r"\d{1,2}(?::\d{2})?"
 # "10:30–11:10 a.m.", "12–12:50 p.m.", "4 to 9:30 P.M.", "3 p.m.", "11:45 a.m."
 TIME_RE = re.compile(
@@ -89,7 +93,7 @@ def iso_date(match: re.Match[str]) -> str | None:
         y, m, d = int(g["y3"]), int(g["m3"]), int(g["d3"])
     else:
         y = int(g["y1"] or g["y2"])
-        m = MONTHS.index(g["m1"] or g["m2"]) + 1
+        m = [x[:3] for x in MONTHS].index((g["m1"] or g["m2"])[:3]) + 1
         d = int(g["d1"] or g["d2"])
     try:
         return datetime.date(y, m, d).isoformat()
@@ -193,7 +197,8 @@ def is_narrative(block: RawBlock) -> bool:
     words = first.split()
     if len(words) < 6 or not re.match(r"[\"“‘'(\[]?[A-Z]", first):
         return False
-    if _LABEL.match(first) or _STAMP_WORDS.search(first) or _HEADING.match(first):
+    heading = _HEADING.match(first)
+    if _LABEL.match(first) or _STAMP_WORDS.search(first) or (heading and heading["type"].isupper()):
         return False
     sentence = len(words) >= 8 or re.search(r"[.?!][\"”’)\]]?$", _plain(block.text)) is not None
     return sentence and sum(w[:1].islower() for w in words) >= 3
@@ -526,6 +531,8 @@ def rule_heading(r: FrontReader, block: RawBlock) -> bool:
     match = _HEADING.match(first.text)
     if match is None:
         return False
+    if not match.group("type").isupper() and re.search(r"[a-z]", first.text[match.end() :]):
+        return False  # "Memorandum of conversation between …": a sentence, not a heading
     lines = [(first, _split_heading(r, first, match))]
     dated = bool(match.group("date"))
     for line in block.lines[1:]:
@@ -538,6 +545,14 @@ def rule_heading(r: FrontReader, block: RawBlock) -> bool:
         lines.append((line, nodes))
     r.dated = r.dated or dated
     return r.emit("heading", block, wrap_dates(joined(lines), r))
+
+
+def rule_classification(r: FrontReader, block: RawBlock) -> bool:
+    """A classification mark above the heading (``~~SECRET~~``, ``TOP SECRET``)."""
+    if len(block.lines) != 1 or not is_classification(block.text):
+        return False
+    r.facts.classifications.append(" ".join(_plain(block.text).split()))
+    return r.emit("classification", block)
 
 
 def rule_stamp(r: FrontReader, block: RawBlock) -> bool:
@@ -570,6 +585,7 @@ _RULES: tuple[Rule, ...] = (
     rule_label,
     rule_doc_number,
     rule_heading,
+    rule_classification,
     rule_stamp,
     rule_dateline,
     rule_copy,

@@ -103,7 +103,8 @@ def convert_bytes(
             nodes[:] = pair_substitutions(nodes)
             linker.link(nodes)
     report_run_together(text, source, diags)
-    doc.facts.classifications = classification_marks(doc.body)
+    marks = [*doc.facts.classifications, *classification_marks(doc.body)]
+    doc.facts.classifications = list(dict.fromkeys(marks))
 
     speakers = {p.id for p in registry.people.values() if p.participant}
     assign_speakers(doc.body, speakers, source, diags)
