@@ -6,7 +6,6 @@ Every rule has a stable code, a default severity and a one-line rationale (in
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -129,24 +128,94 @@ def page_number_matches(doc: Located) -> Iterator[tuple[etree._Element, str, str
             )
 
 
-_ISO_DATE = re.compile(r"(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+# att.datable.w3c: the W3C Schema date and time types, with an optional time zone.
+_TZ = r"(?P<tz>Z|[+-]\d{2}:\d{2})?"
+_YEAR = r"(?P<y>-?\d{4,})"
+_TIME = r"(?P<h>\d{2}):(?P<mi>\d{2}):(?P<s>\d{2})(?:\.\d+)?"
+W3C_FORMS = {
+    "date": re.compile(rf"{_YEAR}-(?P<m>\d{{2}})-(?P<d>\d{{2}}){_TZ}"),
+    "dateTime": re.compile(rf"{_YEAR}-(?P<m>\d{{2}})-(?P<d>\d{{2}})T{_TIME}{_TZ}"),
+    "time": re.compile(rf"{_TIME}{_TZ}"),
+    "gYearMonth": re.compile(rf"{_YEAR}-(?P<m>\d{{2}}){_TZ}"),
+    "gYear": re.compile(rf"{_YEAR}{_TZ}"),
+    "gMonthDay": re.compile(rf"--(?P<m>\d{{2}})-(?P<d>\d{{2}}){_TZ}"),
+    "gMonth": re.compile(rf"--(?P<m>\d{{2}}){_TZ}"),
+    "gDay": re.compile(rf"---(?P<d>\d{{2}}){_TZ}"),
+}
+DATE_ATTRIBUTES = ("when", "notBefore", "notAfter", "from", "to")
+
+
+def _month_days(year: int | None, month: int) -> int:
+    if month == 2:
+        leap = year is None or (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0))
+        return 29 if leap else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def w3c_value(value: str) -> tuple[str, tuple[int, ...]] | str:
+    """(type, comparable key) of an att.datable.w3c value, or why it is impossible."""
+    for kind, form in W3C_FORMS.items():
+        m = form.fullmatch(value)
+        if m is None:
+            continue
+        g = {k: int(v) for k, v in m.groupdict().items() if v and k != "tz"}
+        year = g.get("y")
+        if year == 0:
+            return "year 0000 does not exist"
+        if "m" in g and not 1 <= g["m"] <= 12:
+            return f"there is no month {g['m']:02d}"
+        if "d" in g and not 1 <= g["d"] <= _month_days(year, g.get("m", 1)):
+            return f"there is no day {g['d']:02d} in that month"
+        if "h" in g:
+            end_of_day = (g["h"], g["mi"], g["s"]) == (24, 0, 0)
+            if not end_of_day and (g["h"] > 23 or g["mi"] > 59 or g["s"] > 59):
+                return f"{g['h']:02d}:{g['mi']:02d}:{g['s']:02d} is no time of day"
+        key = tuple(g.get(k, 0) for k in ("y", "m", "d", "h", "mi", "s"))
+        return kind, key
+    return "expected a W3C date or time (YYYY-MM-DD, YYYY-MM, YYYY, hh:mm:ss, --MM-DD …)"
+
+
+def _parsed_dates(
+    doc: Located,
+) -> dict[tuple[etree._Element, str], tuple[str, tuple[int, ...]] | str]:
+    return {(el, attr): w3c_value(value) for el, attr, value in doc.attributes(*DATE_ATTRIBUTES)}
+
+
+def _reversed_ranges(doc: Located, times: bool) -> Iterator[tuple[etree._Element, str, str]]:
+    """Ranges (@from/@to, @notBefore/@notAfter) of one type whose start follows their end;
+    ``times`` picks the time-of-day ranges (which may cross midnight) or the others."""
+    parsed = _parsed_dates(doc)
+    for (el, attr), start in parsed.items():
+        end_attr = {"from": "to", "notBefore": "notAfter"}.get(attr, "")
+        end = parsed.get((el, end_attr))
+        if isinstance(start, str) or end is None or isinstance(end, str):
+            continue
+        if start[0] == end[0] and (start[0] == "time") == times and start[1] > end[1]:
+            yield (
+                el,
+                f"@{attr}={el.get(attr)!r} is after @{end_attr}={el.get(end_attr)!r}",
+                (
+                    f"expected @{attr} no later than @{end_attr}"
+                    + (" (unless the time crosses midnight)" if times else "")
+                ),
+            )
 
 
 def real_dates(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
-    for el, attr, value in doc.attributes("when", "notBefore", "notAfter", "from", "to"):
-        match = _ISO_DATE.fullmatch(value.split("T", 1)[0])
-        if match is None:
-            yield el, f'@{attr}="{value}" is not an ISO date', "expected YYYY-MM-DD"
-            continue
-        year, month, day = match.groups()
-        try:
-            datetime.date(int(year), int(month or 1), int(day or 1))
-        except ValueError:
+    """Impossible dates and times, and a date range whose start follows its end."""
+    for (el, attr), found in _parsed_dates(doc).items():
+        if isinstance(found, str):
             yield (
                 el,
-                f'@{attr}="{value}" is not a calendar date',
-                "expected a real day, e.g. 1962-11-06",
+                f'@{attr}="{el.get(attr)}" is not a real date or time: {found}',
+                ("expected a possible W3C date or time, e.g. 1962-11-06 or 16:30:00"),
             )
+    yield from _reversed_ranges(doc, times=False)
+
+
+def reversed_time_ranges(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
+    """A time of day that ends before it starts: a slip, or a span across midnight."""
+    yield from _reversed_ranges(doc, times=True)
 
 
 def unattributed_speech(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
@@ -181,7 +250,12 @@ RULES: dict[str, Rule] = {
         Rule("R004", Severity.ERROR, "a subst must hold both a del and an add", subst_pairs),
         Rule("R005", Severity.ERROR, "a del or add must not be empty", empty_alterations),
         Rule("R006", Severity.ERROR, "pb/@n page numbers must ascend", page_order),
-        Rule("R007", Severity.ERROR, "date attributes must be real calendar dates", real_dates),
+        Rule(
+            "R007",
+            Severity.ERROR,
+            "dates and times must be possible, and a range must not end before it starts",
+            real_dates,
+        ),
         Rule(
             "R008",
             Severity.ERROR,
@@ -193,6 +267,12 @@ RULES: dict[str, Rule] = {
             Severity.WARNING,
             "the printed page number must agree with pb/@n",
             page_number_matches,
+        ),
+        Rule(
+            "R012",
+            Severity.WARNING,
+            "a time range should not end before it starts (it may cross midnight)",
+            reversed_time_ranges,
         ),
         Rule("R010", Severity.INFO, "reported speech should name its speaker", unattributed_speech),
         Rule(

@@ -1,0 +1,94 @@
+"""R007/R012: dates and times as TEI defines them (att.datable.w3c), and archive TEI
+that jing calls valid passes the validator with no error."""
+
+from __future__ import annotations
+
+import pytest
+
+from tei_tools.validate import Validator
+from tests.conftest import ROOT, TEI_ALL, skip_unless
+
+FRUS = ROOT.parent / "shared" / "corpora" / "frus"
+
+DOCUMENT = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc>
+<titleStmt><title>t</title></titleStmt><publicationStmt><p>p</p></publicationStmt>
+<sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader>
+<text><body><p><date {attrs}>x</date></p></body></text></TEI>"""
+
+
+def codes(attrs: str) -> list[str]:
+    data = DOCUMENT.format(attrs=attrs).encode()
+    return [d.code for d in Validator(select=["R007", "R012"]).iter_errors("d.xml", data)]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1962-11-06",  # xs:date
+        "1962-11-06Z",
+        "1962-11-06+03:00",
+        "1962-02-28",
+        "1960-02-29",  # a leap year
+        "2000-02-29",
+        "1962-11-06T16:30:00",  # xs:dateTime
+        "1962-11-06T16:30:00.5-05:00",
+        "16:30:00",  # xs:time
+        "24:00:00",
+        "1962-11",  # xs:gYearMonth
+        "1962",  # xs:gYear
+        "-0044",  # 44 BC
+        "12345",
+        "--11-06",  # xs:gMonthDay
+        "--02-29",
+        "--11",  # xs:gMonth
+        "---06",  # xs:gDay
+    ],
+)
+def test_every_w3c_type_is_accepted(value):
+    assert codes(f'when="{value}"') == []
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "1962-02-30",
+        "1900-02-29",  # not a leap year
+        "1962-13",
+        "1962-00-10",
+        "25:00:00",
+        "16:60:00",
+        "1962-11-06T24:30:00",
+        "--02-30",
+        "---32",
+        "0000",
+        "6 November 1962",
+        "1962/11/06",
+    ],
+)
+def test_impossible_values_are_errors(value):
+    assert codes(f'when="{value}"') == ["R007"]
+
+
+def test_every_date_attribute_is_checked():
+    for attr in ("when", "notBefore", "notAfter", "from", "to"):
+        assert codes(f'{attr}="1962-02-30"') == ["R007"], attr
+
+
+def test_a_range_that_ends_before_it_starts():
+    assert codes('from="1962-11-07" to="1962-11-06"') == ["R007"]
+    assert codes('notBefore="1963" notAfter="1962"') == ["R007"]
+    assert codes('from="1962-11-06" to="1962-11-07"') == []
+    assert codes('from="1962" to="1962-11-07"') == []  # different types: not compared
+    # A time of day may cross midnight: a warning, not an error.
+    assert codes('from="09:30:00" to="09:00:00"') == ["R012"]
+    assert codes('from="16:30:00" to="17:10:00"') == []
+
+
+def test_archive_tei_that_jing_calls_valid_has_no_error(tmp_path):
+    skip_unless(FRUS.is_dir(), f"the FRUS volumes are not at {FRUS}")
+    skip_unless(TEI_ALL.is_file(), f"tei_all.rng is not at {TEI_ALL}")
+    validator = Validator(schema=TEI_ALL)
+    for volume in sorted(FRUS.glob("*.xml")):
+        found = validator.iter_errors(volume.name, volume.read_bytes())
+        errors = [f"{d.line}: {d.code} {d.message}" for d in found if d.severity.name == "ERROR"]
+        assert errors == [], volume.name
