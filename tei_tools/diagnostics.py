@@ -67,6 +67,7 @@ CODES: dict[str, Code] = _catalogue(
     # Exporters (E0xx)
     Code("E001", Severity.WARNING, "an element the exporter does not know; its text is kept"),
     Code("E002", Severity.ERROR, "the input is not TEI the exporter can read"),
+    Code("E003", Severity.INFO, "word boundaries at breaks without @break, decided on evidence"),
     # Schemas (S0xx)
     Code("S001", Severity.ERROR, "the document does not conform to the schema"),
     Code("S002", Severity.ERROR, "a Schematron assertion failed"),

@@ -149,6 +149,8 @@ class HtmlExporter(TeiVisitor):
                 self.text(" [Note: ")
                 self.visit_children(el)
                 self.text("]")
+            if el.tail is None or el.tail[:1].isalnum():
+                self.text(" ")  # the note never glues the words around it
 
     def visit_table(self, el: etree._Element) -> None:
         with self.into("table"):
@@ -203,6 +205,14 @@ class HtmlExporter(TeiVisitor):
             **{"aria-label": f"Page {number}".strip()},
         ):
             self.add("span", f"p. {number}" if number else "page", class_="pb-label")
+        if self.parts_words(el):
+            self.text(" ")  # so<pb/>sharp: two words
+
+    def visit_cb(self, el: etree._Element) -> None:
+        if self.parts_words(el):
+            self.text(" ")
+
+    visit_milestone = visit_cb
 
     def visit_lb(self, el: etree._Element) -> None:
         self.add("br", class_="lb-nobreak" if el.get("break") == "no" else "lb")

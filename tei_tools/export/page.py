@@ -161,4 +161,4 @@ def export_html(
     root: etree._Element, view: str = "reading", source: str = "<input>"
 ) -> tuple[str, list[Diagnostic]]:
     exporter = HtmlPage(source=source, view=view)
-    return exporter.render(root), exporter.diagnostics
+    return exporter.render(root), exporter.findings()

@@ -141,6 +141,8 @@ class TextExporter(BlockWriter):
             self.emit(" [Note: ")
             self.visit_children(el)
             self.emit("]")
+            if el.tail is None or el.tail[:1].isalnum():
+                self.emit(" ")  # the note never glues the words around it
 
     # --- page furniture -----------------------------------------------------------------
 
@@ -157,13 +159,19 @@ class TextExporter(BlockWriter):
             self._current = None
         elif not self.diplomatic and self.page_markers:
             self.emit(f" [p. {number}] ")
+        elif self.parts_words(el):
+            self.emit(" ")  # so<pb/>sharp: two words
 
     def visit_lb(self, el: etree._Element) -> None:
-        if el.get("break") == "no":
-            if self.diplomatic:
-                self.emit(BREAK)
-        else:
+        # The reading view rejoins a word broken at the line end; the diplomatic shows it.
+        if self.diplomatic or not self.inside_word(el):
             self.emit(BREAK)
+
+    def visit_cb(self, el: etree._Element) -> None:
+        if self.parts_words(el):
+            self.emit(" ")
+
+    visit_milestone = visit_cb
 
     def visit_pc(self, el: etree._Element) -> None:
         nxt = el.getnext()
@@ -263,7 +271,7 @@ def export_text(
     source: str = "<input>",
 ) -> tuple[str, list[Diagnostic]]:
     exporter = TextExporter(source=source, view=view, page_markers=page_markers, width=width)
-    return exporter.render(root), exporter.diagnostics
+    return exporter.render(root), exporter.findings()
 
 
 __all__ = ["TextExporter", "export_text", "text_of"]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic
+from tei_tools.export.breaks import WordBreaks
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 # Paired alternatives of choice: the first of each pair is what the source shows.
@@ -72,6 +73,25 @@ class TeiVisitor:
     source: str = "<input>"
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _reported: set[str] = field(default_factory=set)
+    _breaks: WordBreaks | None = None
+
+    def _word_break(self, el: etree._Element) -> bool | None:
+        if self._breaks is None:
+            self._breaks = WordBreaks(el.getroottree().getroot())
+        return self._breaks.decide(el)
+
+    def parts_words(self, el: etree._Element) -> bool:
+        """A pb, lb, cb or milestone between two words (see breaks.py)."""
+        return self._word_break(el) is True
+
+    def inside_word(self, el: etree._Element) -> bool:
+        """A pb, lb, cb or milestone that breaks one word (``break="no"`` or evidence)."""
+        return el.get("break") == "no" or self._word_break(el) is False
+
+    def findings(self) -> list[Diagnostic]:
+        """The diagnostics, with the count of word breaks decided on evidence."""
+        decided = self._breaks.report(self.source) if self._breaks is not None else []
+        return [*self.diagnostics, *decided]
 
     def visit(self, el: etree._Element) -> None:
         if not isinstance(el.tag, str):  # comments and processing instructions
