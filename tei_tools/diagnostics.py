@@ -64,6 +64,7 @@ CODES: dict[str, Code] = _catalogue(
     Code("V004", Severity.ERROR, "the file is larger than the size limit"),
     Code("V005", Severity.ERROR, "the file holds binary data, not XML text"),
     Code("V006", Severity.ERROR, "the path cannot be read"),
+    Code("V007", Severity.WARNING, "findings past --max-findings, counted (worst severity)"),
     # Exporters (E0xx)
     Code("E001", Severity.WARNING, "an element the exporter does not know; its text is kept"),
     Code("E002", Severity.ERROR, "the input is not TEI the exporter can read"),

@@ -11,7 +11,7 @@ import click
 from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 from tei_tools.diagnostics import Severity
 from tei_tools.io import atomic_write
-from tei_tools.validate import SchemaError, Validator
+from tei_tools.validate import DEFAULT_MAX_FINDINGS, SchemaError, Validator
 from tei_tools.validate.reports import FORMATS, all_codes, summary
 from tei_tools.validate.runner import FileResult, expand, run
 
@@ -82,6 +82,13 @@ def _show_progress(files: list[str], output: str) -> bool:
     show_default=True,
     help="Largest file read, in MB.",
 )
+@click.option(
+    "--max-findings",
+    type=click.IntRange(min=0),
+    default=DEFAULT_MAX_FINDINGS,
+    show_default=True,
+    help="Findings shown per file; the rest are counted in one (0: show all).",
+)
 @click.option("--list-codes", is_flag=True, help="List every code with its severity and exit.")
 def validate(
     paths: tuple[str, ...],
@@ -93,6 +100,7 @@ def validate(
     ignore: tuple[str, ...],
     jobs: int,
     max_size: float,
+    max_findings: int,
     list_codes: bool,
 ) -> None:
     """Validate TEI files (PATH: file, folder searched for *.xml, glob, or '-')."""
@@ -108,6 +116,7 @@ def validate(
             select=_codes(select) if select else None,
             ignore=_codes(ignore),
             max_bytes=int(max_size * 1024 * 1024),
+            max_findings=max_findings,
         )
     except SchemaError as exc:
         click.echo(f"tei-tools validate: {exc}", err=True)

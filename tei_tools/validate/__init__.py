@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -11,7 +12,34 @@ from tei_tools.validate.loader import DEFAULT_MAX_BYTES, load
 from tei_tools.validate.rules import RULES, run_rules
 from tei_tools.validate.schemas import Schema, SchemaError, load_schema
 
-__all__ = ["SchemaError", "ValidationFailed", "Validator"]
+__all__ = ["DEFAULT_MAX_FINDINGS", "SchemaError", "ValidationFailed", "Validator"]
+
+DEFAULT_MAX_FINDINGS = 100
+
+
+def capped(found: list[Diagnostic], limit: int, name: str, more: int = 0) -> list[Diagnostic]:
+    """The first ``limit`` findings, the most severe first, in document order; one more
+    counts the rest (and ``more`` schema errors counted but not rendered) and carries
+    the worst severity among them, so the exit status and ``--fail-level`` see what the
+    cap hides."""
+    if not more and (not limit or len(found) <= limit):
+        return found
+    ranked = sorted(range(len(found)), key=lambda i: (-found[i].level, i))
+    kept = sorted(ranked[:limit]) if limit else list(range(len(found)))
+    counts = Counter(found[i].level for i in ranked[len(kept) :])
+    counts[Severity.ERROR] += more
+    hidden = sum(counts.values())
+    parts = ", ".join(f"{counts[s]} {s}s" for s in sorted(counts, reverse=True) if counts[s])
+    summary = Diagnostic(
+        "V007",
+        f"{hidden} more findings in this file are not shown ({parts})",
+        name,
+        1,
+        1,
+        hint="raise --max-findings (0 shows every finding), or --select the codes you need",
+        severity=max(s for s in counts if counts[s]),
+    )
+    return [found[i] for i in kept] + [summary]
 
 
 class ValidationFailed(Exception):
@@ -29,11 +57,13 @@ class Validator:
         select: Iterable[str] | None = None,
         ignore: Iterable[str] = (),
         max_bytes: int = DEFAULT_MAX_BYTES,
+        max_findings: int = DEFAULT_MAX_FINDINGS,
     ) -> None:
         self.schema: Schema = load_schema(schema)
         self.select = set(select) if select is not None else None
         self.ignore = set(ignore)
         self.max_bytes = max_bytes
+        self.max_findings = max_findings  # per file; 0 for all
 
     def wanted(self, code: str) -> bool:
         if code in self.ignore or any(code.startswith(p) for p in self.ignore if len(p) < 4):
@@ -43,15 +73,19 @@ class Validator:
         return code in self.select or any(code.startswith(p) for p in self.select if len(p) < 4)
 
     def iter_errors(self, name: str, data: bytes, size: int | None = None) -> Iterator[Diagnostic]:
-        """Findings for one document; ``size`` stands in for ``len(data)`` when the
-        caller did not read a file because it is too large."""
+        """Findings for one document, at most ``max_findings`` and one that counts the
+        rest; ``size`` stands in for ``len(data)`` when the caller did not read a file
+        because it is too large."""
         doc, problems = load(name, data, self.max_bytes, size)
-        yield from (d for d in problems if self.wanted(d.code))
-        if doc is None:
-            return
-        if self.wanted("S001") or self.wanted("S002"):
-            yield from (d for d in self.schema.check(doc) if self.wanted(d.code))
-        yield from run_rules(doc, {code for code in RULES if self.wanted(code)})
+        found = [d for d in problems if self.wanted(d.code)]
+        more = 0  # schema errors past the cap, found and counted by the schema
+        if doc is not None:
+            limit = self.max_findings or None
+            if self.wanted("S001") or self.wanted("S002"):
+                checked, more = self.schema.check(doc, limit)
+                found += [d for d in checked if self.wanted(d.code)]
+            found += run_rules(doc, {code for code in RULES if self.wanted(code)})
+        yield from capped(found, self.max_findings, name, more)
 
     def is_valid(self, name: str, data: bytes) -> bool:
         return not any(d.level >= Severity.ERROR for d in self.iter_errors(name, data))

@@ -168,16 +168,16 @@ def load(
         line, col = exc.position if exc.position else (1, 1)
         message = str(exc.msg) if exc.msg else str(exc)
         message = re.sub(r", line \d+, column \d+$", "", message)
-        return None, [
-            Diagnostic(
-                "V001",
-                f"not well-formed XML: {message}",
-                name,
-                line,
-                max(col, 1),
-                hint="fix the XML syntax at this position",
+        hint = "fix the XML syntax at this position"
+        depth = re.match(r"Excessive depth in document: (\d+)", message)
+        if depth:  # libxml2's safety limit, in our words
+            message = (
+                f"elements are nested more than {depth.group(1)} levels deep, the limit up "
+                "to which documents are read (it keeps reading and validation bounded)"
             )
-        ]
+            hint = f"expected at most {depth.group(1)} levels of nested elements"
+        where = (name, line, max(col, 1))
+        return None, [Diagnostic("V001", f"not well-formed XML: {message}", *where, hint=hint)]
     root = tree.getroot()
     if root.tag != f"{{{TEI_NS}}}TEI":
         qname = etree.QName(root)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
@@ -30,7 +31,15 @@ class SchemaError(Exception):
 class Schema(Protocol):
     name: str
 
-    def check(self, doc: Located) -> list[Diagnostic]: ...
+    def check(self, doc: Located, limit: int | None = None) -> tuple[list[Diagnostic], int]:
+        """At most ``limit`` findings (all when None), and how many more it found."""
+        ...
+
+
+# xmlschema's detailed report costs time that grows with the element it names (it
+# renders the element into every message): it is used only where that stays small.
+DETAIL_MAX_ELEMENTS = 50_000
+DETAIL_MAX_ATTRIBUTES = 64
 
 
 _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
@@ -90,16 +99,19 @@ class XsdSchema:
             self._detail = xmlschema.XMLSchema(str(self.path), allow="local")
         return self._detail
 
-    def check(self, doc: Located) -> list[Diagnostic]:
+    def check(self, doc: Located, limit: int | None = None) -> tuple[list[Diagnostic], int]:
         if self.fast.validate(doc.tree):
-            return []
-        found = [self._diagnostic(doc, error) for error in self.detail.iter_errors(doc.tree)]
-        if found:
-            return found
-        return [  # the two engines disagree: fall back on libxml2's own words
-            Diagnostic("S001", entry.message, doc.name, entry.line, max(entry.column, 1))
-            for entry in cast(Iterable[Any], self.fast.error_log)
-        ]
+            return [], 0
+        log = list(cast(Iterable[Any], self.fast.error_log))
+        if (limit is None or len(log) <= limit) and _small(doc):
+            errors = self.detail.iter_errors(doc.tree)
+            found = [self._diagnostic(doc, error) for error in islice(errors, limit)]
+            rest = sum(1 for _ in errors)  # bounded: _small keeps each error cheap
+            if found:
+                return found, rest
+        # libxml2's own words: complete, and cheap whatever the document's size.
+        entries = log if limit is None else log[:limit]
+        return [_logged(doc, entry) for entry in entries], len(log) - len(entries)
 
     def _diagnostic(self, doc: Located, error: xmlschema.XMLSchemaValidationError) -> Diagnostic:
         element = getattr(error, "invalid_child", None)
@@ -136,15 +148,27 @@ class RelaxNGSchema:
         except etree.RelaxNGParseError as exc:
             raise SchemaError(f"{path}: invalid RELAX NG schema: {exc}") from exc
 
-    def check(self, doc: Located) -> list[Diagnostic]:
+    def check(self, doc: Located, limit: int | None = None) -> tuple[list[Diagnostic], int]:
         if self.schema.validate(doc.tree):
-            return []
-        found = []
-        for entry in cast(Iterable[Any], self.schema.error_log):
-            element = _element_at(doc, entry.path)
-            column = doc.column(element) if element is not None else max(entry.column, 1)
-            found.append(Diagnostic("S001", entry.message, doc.name, entry.line, column))
-        return found
+            return [], 0
+        log = list(cast(Iterable[Any], self.schema.error_log))
+        entries = log if limit is None else log[:limit]
+        return [_logged(doc, entry) for entry in entries], len(log) - len(entries)
+
+
+def _small(doc: Located) -> bool:
+    """Small enough for xmlschema's detailed report (see DETAIL_MAX_ELEMENTS)."""
+    for count, el in enumerate(doc.tree.iter(), start=1):
+        if count > DETAIL_MAX_ELEMENTS or len(el.attrib) > DETAIL_MAX_ATTRIBUTES:
+            return False
+    return True
+
+
+def _logged(doc: Located, entry: Any) -> Diagnostic:
+    """A libxml2 error-log entry as a finding, at the element it names when it can."""
+    element = _element_at(doc, entry.path) if len(entry.path or "") < 512 else None
+    column = doc.column(element) if element is not None else max(entry.column, 1)
+    return Diagnostic("S001", entry.message, doc.name, entry.line, column)
 
 
 def _element_at(doc: Located, path: str | None) -> etree._Element | None:
@@ -167,9 +191,9 @@ class SchematronSchema:
         except (etree.SchematronParseError, etree.XSLTParseError) as exc:
             raise SchemaError(f"{path}: invalid Schematron schema: {exc}") from exc
 
-    def check(self, doc: Located) -> list[Diagnostic]:
+    def check(self, doc: Located, limit: int | None = None) -> tuple[list[Diagnostic], int]:
         if self.schema.validate(doc.tree):
-            return []
+            return [], 0
         svrl = "{http://purl.oclc.org/dsdl/svrl}"
         report = self.schema.validation_report
         found = []
@@ -189,7 +213,8 @@ class SchematronSchema:
                     hint=f"rule test: {failed.get('test', '')}",
                 )
             )
-        return found
+        shown = found if limit is None else found[:limit]
+        return shown, len(found) - len(shown)
 
 
 def load_schema(path: Path | None) -> Schema:
