@@ -38,6 +38,42 @@ def per_file(validator: Validator, data: bytes, rounds: int) -> float:
     return (time.perf_counter() - start) / rounds
 
 
+_HEAD = (
+    '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>t'
+    "</title></titleStmt><publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p>"
+    "</sourceDesc></fileDesc></teiHeader><text><body>"
+)
+_TAIL = "</body></text></TEI>"
+
+
+def hostile_inputs() -> dict[str, bytes]:
+    """The hostile files of the bounded-report targets, made here."""
+
+    def attrs(n: int) -> bytes:
+        names = " ".join(f'a{i}="v"' for i in range(n))
+        return f"{_HEAD}<p {names}>x</p>{_TAIL}".encode()
+
+    error = '<hi rend="bold" bad="1">' + "x" * 80 + "</hi> "
+    paragraphs = ("<p>" + error * 100 + "</p>") * 1000
+    deep = '<hi rend="bold">' * 300 + "x" + "</hi>" * 300
+    return {
+        "8,000 attributes on one element": attrs(8000),
+        "50,000 attributes on one element": attrs(50000),
+        "20,000 unknown elements (600 KB)": f"{_HEAD}<p>{'<zz>x</zz>' * 20000}</p>{_TAIL}".encode(),
+        "10 MB, 100,000 schema errors": f"{_HEAD}{paragraphs}{_TAIL}".encode(),
+        "nesting 300 levels deep": f"{_HEAD}<p>{deep}</p>{_TAIL}".encode(),
+    }
+
+
+def hostile() -> None:
+    validator = Validator()
+    for label, data in hostile_inputs().items():
+        start = time.perf_counter()
+        found = list(validator.iter_errors("hostile.xml", data))
+        seconds = time.perf_counter() - start
+        print(f"hostile: {label:<36} {seconds:6.2f} s, {len(found)} findings reported")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--files", type=int, default=1000)
@@ -84,6 +120,7 @@ def main() -> None:
         f"per file (in process): valid {fast * 1000:.2f} ms; invalid with detailed report "
         f"{slow * 1000:.2f} ms ({slow / fast:.0f}x)"
     )
+    hostile()
 
 
 if __name__ == "__main__":
