@@ -89,24 +89,25 @@ def main() -> None:
             files.append(str(path))
         size = sum(Path(f).stat().st_size for f in files) / 1e6
         print(f"{args.files} files, {size:.1f} MB, {args.jobs} jobs")
-        ours, status = timed(
-            [
-                sys.executable,
-                "-m",
-                "tei_tools",
-                "validate",
-                str(folder),
-                "--jobs",
-                str(args.jobs),
-                "--format",
-                "json",
-            ]
-        )
+        validate = [sys.executable, "-m", "tei_tools", "validate", "--jobs", str(args.jobs)]
+        validate += ["--format", "json"]
+        ours, status = timed([*validate, str(folder)])
         print(f"tei-tools validate (project schema + rules): {ours:7.2f} s  (exit {status})")
         if shutil.which("jing") and TEI_ALL.is_file():
             jing, status = timed(["jing", str(TEI_ALL), *files])
             print(f"jing tei_all.rng:                            {jing:7.2f} s  (exit {status})")
             print(f"ratio jing / tei-tools: {jing / ours:.1f}x (above 1: tei-tools is faster)")
+            ours_rng, status = timed([*validate, "--schema", str(TEI_ALL), str(folder)])
+            print(
+                f"tei-tools validate --schema tei_all.rng:     {ours_rng:7.2f} s  (exit {status})"
+            )
+            print(f"ratio jing / tei-tools (tei_all, {args.files} files): {jing / ours_rng:.2f}x")
+            one_jing, _ = timed(["jing", str(TEI_ALL), files[0]])
+            one_ours, _ = timed([*validate, "--schema", str(TEI_ALL), files[0]])
+            print(
+                f"one file, tei_all: jing {one_jing:.2f} s, tei-tools {one_ours:.2f} s, "
+                f"ratio {one_jing / one_ours:.2f}x"
+            )
         else:
             print("jing or tei_all.rng not found: no comparison (apt-get install jing)")
 
