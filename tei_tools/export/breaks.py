@@ -68,8 +68,8 @@ class WordBreaks:
         return self._decided[el]
 
     def _decide(self, el: etree._Element) -> bool | None:
-        left = _LAST_WORD.search(_before(el))
-        right = _FIRST_WORD.match(_after(el))
+        left = _LAST_WORD.search(_before(el)[-64:])  # a word's end is near: no long scan
+        right = _FIRST_WORD.match(_after(el)[:64])
         if left is None or right is None:
             return None
         brk = el.get("break")

@@ -49,7 +49,9 @@ class HtmlExporter(TeiVisitor):
 
     def add(self, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
         assert self._parent is not None
-        el = etree.SubElement(self._parent, tag, {k.rstrip("_"): v for k, v in attrs.items()})
+        if attrs:
+            attrs = {k.rstrip("_"): v for k, v in attrs.items()}
+        el = etree.SubElement(self._parent, tag, attrs)
         if text is not None:
             el.text = text
         return el
@@ -64,8 +66,13 @@ class HtmlExporter(TeiVisitor):
             self._parent = outer
 
     def wrap(self, el: etree._Element, tag: str, **attrs: str) -> None:
-        with self.into(tag, **attrs):
+        # ``into`` without the context manager: this is the exporter's hottest path.
+        outer = self._parent
+        self._parent = self.add(tag, **attrs)
+        try:
             self.visit_children(el)
+        finally:
+            self._parent = outer
 
     def visit_teiHeader(self, el: etree._Element) -> None:
         """Shown in the page header and the participants panel."""

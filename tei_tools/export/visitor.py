@@ -74,6 +74,7 @@ class TeiVisitor:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _reported: set[str] = field(default_factory=set)
     _breaks: WordBreaks | None = None
+    _dispatch: dict[str, Callable[[etree._Element], None]] = field(default_factory=dict)
 
     def _word_break(self, el: etree._Element) -> bool | None:
         if self._breaks is None:
@@ -94,13 +95,14 @@ class TeiVisitor:
         return [*self.diagnostics, *decided]
 
     def visit(self, el: etree._Element) -> None:
-        if not isinstance(el.tag, str):  # comments and processing instructions
+        tag = el.tag
+        if not isinstance(tag, str):  # comments and processing instructions
             return
-        handler: Callable[[etree._Element], None] | None = getattr(self, f"visit_{local(el)}", None)
-        if handler is None:
-            self.unknown(el)
-        else:
-            handler(el)
+        handler = self._dispatch.get(tag)
+        if handler is None:  # looked up once per element name
+            found = getattr(self, f"visit_{local(el)}", None)
+            handler = self._dispatch[tag] = found if found is not None else self.unknown
+        handler(el)
 
     def visit_children(self, el: etree._Element) -> None:
         if el.text:
