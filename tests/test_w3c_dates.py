@@ -121,3 +121,39 @@ def test_without_jing_a_schema_that_does_not_compile_in_time_is_refused(monkeypa
     monkeypatch.setattr(schemas, "COMPILE_BUDGET", 2.0)
     with pytest.raises(schemas.SchemaError, match="did not compile this RELAX NG schema within"):
         Validator(schema=TEI_SIMPLE / "teisimple.rng")
+
+
+# --- pointers into other files and through prefixDef (R001, R013) ---------------------
+
+POINTING = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc>
+<titleStmt><title>t</title></titleStmt><publicationStmt><p>p</p></publicationStmt>
+<sourceDesc><p>s</p></sourceDesc></fileDesc><encodingDesc><listPrefixDef>
+<prefixDef ident="vol" matchPattern="(d\\d+)" replacementPattern="other.xml#$1"/>
+</listPrefixDef></encodingDesc></teiHeader>
+<text><body><p xml:id="here"><ref target="{target}">x</ref></p></body></text></TEI>"""
+OTHER = """<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc>
+<titleStmt><title>t</title></titleStmt><publicationStmt><p>p</p></publicationStmt>
+<sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader>
+<text><body><p xml:id="d12">x</p></body></text></TEI>"""
+
+
+@pytest.mark.parametrize(
+    ("target", "expected"),
+    [
+        ("#here", []),
+        ("#nowhere", ["R001"]),
+        ("other.xml#d12", []),
+        ("other.xml#d99", ["R001"]),
+        ("other#d12", []),  # the file named without its .xml
+        ("vol:d12", []),  # prefixDef: other.xml#d12
+        ("vol:d99", ["R001"]),
+        ("missing.xml#d1", ["R013"]),  # no such file beside: cannot be checked
+        ("https://example.org/x#y", []),
+    ],
+)
+def test_pointers_resolve_into_files_beside_the_document(tmp_path, target, expected):
+    (tmp_path / "other.xml").write_text(OTHER)
+    doc = tmp_path / "doc.xml"
+    doc.write_text(POINTING.format(target=target))
+    found = Validator(select=["R001", "R013"]).iter_errors(str(doc), doc.read_bytes())
+    assert [d.code for d in found] == expected

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from lxml import etree
 
@@ -31,16 +33,94 @@ def _tag(el: etree._Element) -> str:
     return etree.QName(el).localname
 
 
-def dangling_pointers(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def prefix_definitions(doc: Located) -> dict[str, list[tuple[str, str]]]:
+    """prefixDef: ident → (matchPattern, replacementPattern) pairs, in document order."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for d in doc.tree.iterfind(".//t:prefixDef", NS):
+        ident, match, repl = d.get("ident"), d.get("matchPattern"), d.get("replacementPattern")
+        if ident and match is not None and repl is not None:
+            found.setdefault(ident, []).append((match, re.sub(r"\$(\d)", r"\\\1", repl)))
+    return found
+
+
+def expand(token: str, prefixes: dict[str, list[tuple[str, str]]]) -> str | None:
+    """A private URI ("frus:d12") expanded by its prefixDef; None when none matches."""
+    prefix, _, rest = token.partition(":")
+    for match, repl in prefixes.get(prefix, []):
+        try:
+            if re.fullmatch(match, rest):
+                return re.sub(f"^(?:{match})$", repl, rest)
+        except re.error:
+            return None
+    return None
+
+
+@lru_cache(maxsize=64)
+def _ids_in(path: Path) -> frozenset[str] | None:
+    """The xml:ids of another document, read as safely as the validated ones."""
+    from tei_tools.validate.loader import load
+
+    try:
+        doc, _ = load(str(path), path.read_bytes())
+    except OSError:
+        return None
+    return frozenset(doc.ids) if doc is not None else None
+
+
+def _external(doc: Located, token: str) -> bool | None:
+    """Whether ``file#id`` (or ``file``) resolves in the file beside the document;
+    None when there is no such file to look in."""
+    target, _, fragment = token.partition("#")
+    base = Path(doc.name).parent if doc.name != "<stdin>" else Path.cwd()
+    for candidate in (base / target, base / f"{target}.xml"):
+        if candidate.is_file():
+            ids = _ids_in(candidate.resolve())
+            return None if ids is None else (not fragment or fragment in ids)
+    return None
+
+
+def _pointers(doc: Located) -> Iterator[tuple[etree._Element, str, str, bool | None]]:
+    """Every pointer token with whether it resolves (None: it cannot be checked)."""
     ids = doc.ids
+    prefixes = prefix_definitions(doc)
     for el, attr, value in doc.attributes(*POINTER_ATTRIBUTES):
         for token in value.split():
-            if token.startswith("#") and token[1:] not in ids:
-                yield (
-                    el,
-                    f'@{attr}="{token}" points at no xml:id in the document',
-                    "declare the target with xml:id, or correct the pointer",
-                )
+            pointer = token
+            if _SCHEME.match(token) and token.split(":", 1)[0] in prefixes:
+                expanded = expand(token, prefixes)
+                if expanded is None:
+                    yield el, attr, token, None
+                    continue
+                pointer = expanded
+            if pointer.startswith("#"):
+                yield el, attr, token, pointer[1:] in ids
+            elif not _SCHEME.match(pointer) and pointer not in ids and not pointer.startswith("/"):
+                yield el, attr, token, _external(doc, pointer)
+
+
+def dangling_pointers(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
+    for el, attr, token, resolves in _pointers(doc):
+        if resolves is False:
+            yield (
+                el,
+                f'@{attr}="{token}" points at no xml:id'
+                + (" in the document" if token.startswith("#") else " in the file it names"),
+                "declare the target with xml:id, or correct the pointer",
+            )
+
+
+def unchecked_pointers(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
+    for el, attr, token, resolves in _pointers(doc):
+        if resolves is None:
+            yield (
+                el,
+                f'@{attr}="{token}" cannot be checked: the file it names is not beside the '
+                "document (or its prefix has no matching prefixDef)",
+                "validate it beside the files it points into, or declare the prefix",
+            )
 
 
 def bare_pointers(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
@@ -267,6 +347,12 @@ RULES: dict[str, Rule] = {
             Severity.WARNING,
             "the printed page number must agree with pb/@n",
             page_number_matches,
+        ),
+        Rule(
+            "R013",
+            Severity.WARNING,
+            "a pointer into another file or through a prefix that cannot be resolved here",
+            unchecked_pointers,
         ),
         Rule(
             "R012",
