@@ -318,7 +318,7 @@ def rule_label_value(r: FrontReader, block: RawBlock) -> bool:
     label, r.pending_label = r.pending_label, None
     value = _plain(block.text)
     if _PARTICIPANTS_LABEL.fullmatch(label):
-        return read_participants(r, block, [line.text for line in block.lines], "participants")
+        return read_participants(r, block, [line.text for line in block.lines])
     if label == "citation":
         r.facts.citation = value
         found = re.search(r"translation by ([A-Z][\w.]*(?: [A-Z][\w.]*)+)", value)
@@ -361,7 +361,7 @@ def rule_labelled(r: FrontReader, block: RawBlock) -> bool:
     )
     if _PARTICIPANTS_LABEL.fullmatch(label):
         texts = [block.first.text[value_start:]] + [line.text for line in block.lines[1:]]
-        return read_participants(r, block, texts, "participants", value_start)
+        return read_participants(r, block, texts, value_start)
     kind = _label_kind(label)
     if kind == "subject":
         value = _plain(block.text[value_start:])
@@ -393,19 +393,17 @@ def record_fact(r: FrontReader, block: RawBlock, kind: str, start: int) -> bool:
 
 
 def read_participants(
-    r: FrontReader, block: RawBlock, texts: list[str], kind: str, first_offset: int = 0
+    r: FrontReader, block: RawBlock, texts: list[str], first_offset: int = 0
 ) -> bool:
     """A participants field: each entry becomes a participant (see participants.py)."""
     for n, (line, parsed) in enumerate(zip(block.lines, parse_block(texts), strict=True)):
         offset = first_offset if n == 0 else 0
-        for entry in parsed.entries:
-            entry.offset += offset
-            r.participants.append(entry)
+        r.participants.extend(parsed.entries)
         for at, label in parsed.glued_sides:
             r.run_together(
                 line, offset + at, f"a name and the side label {label!r}; split before the label"
             )
-    return r.emit(kind, block)
+    return r.emit("participants", block)
 
 
 def rule_doc_number(r: FrontReader, block: RawBlock) -> bool:

@@ -143,7 +143,6 @@ class Entry:
     """One participant as the block states them."""
 
     text: str  # the entry as printed (name with title; without role, office, qualifier)
-    offset: int  # where ``text`` starts in its line
     titles: list[str] = field(default_factory=list)  # title phrases, as printed
     given: list[str] = field(default_factory=list)
     surname: str = ""  # "" for someone named by office alone ("The Secretary")
@@ -237,7 +236,7 @@ def _split_off(text: str, pattern: re.Pattern[str]) -> tuple[str, str | None]:
     return text, None
 
 
-def parse_entry(text: str, offset: int, side: str | None, bare: bool = False) -> Entry | None:
+def parse_entry(text: str, side: str | None, bare: bool = False) -> Entry | None:
     """One entry's text (name, then role or office) → Entry, or None when it names
     nobody (a group label such as "Italy" or "Federal Republic of Germany")."""
     body, qualifier = _split_off(text, _QUALIFIER)
@@ -269,8 +268,7 @@ def parse_entry(text: str, offset: int, side: str | None, bare: bool = False) ->
         words = words[:of_at]
         name = " ".join(words)
     titles, given, surname = split_name(words)
-    start = offset + max(0, text.find(name))
-    return Entry(name, start, titles, given, surname, role, affiliation, qualifier, side)
+    return Entry(name, titles, given, surname, role, affiliation, qualifier, side)
 
 
 def _cut_run_on(piece: str) -> int | None:
@@ -300,27 +298,23 @@ def _cut_run_on(piece: str) -> int | None:
     return None
 
 
-def split_line(text: str) -> list[tuple[str, int]]:
-    """Cut one line (side labels already removed) into entry texts with their offsets."""
-    pieces: list[tuple[str, int]] = []
+def split_line(text: str) -> list[str]:
+    """Cut one line (side labels already removed) into entry texts."""
+    pieces: list[str] = []
     pos = 0
     # Several people on one line: a comma or "and" before a titled name.
     for m in re.finditer(r",\s+(?:and\s+)?|\s+and\s+", text):
         following = text[m.end() :].split(",")[0].split("(")[0]
         words = following.split()
         if words and is_title(words[0]) and names_someone(following):
-            pieces.append((text[pos : m.start()], pos))
+            pieces.append(text[pos : m.start()])
             pos = m.end()
-    pieces.append((text[pos:], pos))
-    out: list[tuple[str, int]] = []
-    for piece, start in pieces:
+    pieces.append(text[pos:])
+    out: list[str] = []
+    for piece in pieces:
         cut = _cut_run_on(piece)
-        if cut is not None:
-            out.append((piece[:cut], start))
-            out.append((piece[cut:], start + cut))
-        else:
-            out.append((piece, start))
-    return [(p.strip(), s + len(p) - len(p.lstrip())) for p, s in out if p.strip()]
+        out += [piece] if cut is None else [piece[:cut], piece[cut:]]
+    return [p.strip() for p in out if p.strip()]
 
 
 @dataclass
@@ -344,21 +338,19 @@ def parse_block(lines: list[str]) -> list[ParticipantLine]:
     out: list[ParticipantLine] = []
     for text in lines:
         line = ParticipantLine([], [])
-        segments: list[tuple[str, int, str | None]] = []
+        segments: list[tuple[str, str | None]] = []
         pos = 0
         for m in SIDE_LABEL.finditer(text):
-            segments.append((text[pos : m.start()], pos, side))
+            segments.append((text[pos : m.start()], side))
             side = (m.group("side") or m.group("glued")).replace(".", "")
             group = None
             if m.group("glued"):
                 line.glued_sides.append((m.start(), m.group("glued")))
             pos = m.end()
-        segments.append((text[pos:], pos, side))
-        for segment, seg_start, seg_side in segments:
-            for piece, start in split_line(segment):
-                entry = (
-                    None if piece.endswith(":") else parse_entry(piece, seg_start + start, seg_side)
-                )
+        segments.append((text[pos:], side))
+        for segment, seg_side in segments:
+            for piece in split_line(segment):
+                entry = None if piece.endswith(":") else parse_entry(piece, seg_side)
                 if entry is not None and (entry.surname or entry.text.startswith("The ")):
                     if group:
                         entry.affiliation.insert(0, group)

@@ -92,9 +92,7 @@ def convert_bytes(
     for name in (doc.facts.diarist, doc.facts.recorder):
         if name:
             stated.append((name, None))
-    participants += [
-        e for n, side in stated if (e := parse_entry(n, 0, side, bare=True)) is not None
-    ]
+    participants += [e for n, side in stated if (e := parse_entry(n, side, bare=True)) is not None]
 
     registry = build_registry(collection or [], participants)
     linker = people_mod.Linker(registry, source, diags)

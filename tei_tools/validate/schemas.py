@@ -234,11 +234,8 @@ class JingSchema:
         self.name = path.name
         self.path = path.resolve()
         self.command = command
-        self._parse_check()
-        self.found: dict[str, list[tuple[int, int, str]]] = {}
-
-    def _parse_check(self) -> None:
         _parse_schema_file(self.path)  # refuses remote references before jing sees them
+        self.found: dict[str, list[tuple[int, int, str]]] = {}
 
     def _run(self, files: list[str]) -> tuple[dict[str, list[tuple[int, int, str]]], int]:
         """jing over ``files``: findings by file, and how many files it got through (it
