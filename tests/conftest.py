@@ -83,3 +83,9 @@ def non_space(text: str) -> str:
 def is_subsequence(needle: str, haystack: str) -> bool:
     it = iter(haystack)
     return all(c in it for c in needle)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The tests never read or write the user's cache (derived grammars, verdicts)."""
+    os.environ["TEI_TOOLS_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))

@@ -89,6 +89,12 @@ def _show_progress(files: list[str], output: str) -> bool:
     show_default=True,
     help="Findings shown per file; the rest are counted in one (0: show all).",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Check every file again, even one found valid against the same RELAX NG schema "
+    "before (cache: TEI_TOOLS_CACHE_DIR, else the user cache folder).",
+)
 @click.option("--list-codes", is_flag=True, help="List every code with its severity and exit.")
 def validate(
     paths: tuple[str, ...],
@@ -101,6 +107,7 @@ def validate(
     jobs: int,
     max_size: float,
     max_findings: int,
+    no_cache: bool,
     list_codes: bool,
 ) -> None:
     """Validate TEI files (PATH: file, folder searched for *.xml, glob, or '-')."""
@@ -117,6 +124,7 @@ def validate(
             ignore=_codes(ignore),
             max_bytes=int(max_size * 1024 * 1024),
             max_findings=max_findings,
+            cache=not no_cache,
         )
     except SchemaError as exc:
         click.echo(f"tei-tools validate: {exc}", err=True)

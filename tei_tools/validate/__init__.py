@@ -58,8 +58,9 @@ class Validator:
         ignore: Iterable[str] = (),
         max_bytes: int = DEFAULT_MAX_BYTES,
         max_findings: int = DEFAULT_MAX_FINDINGS,
+        cache: bool = True,
     ) -> None:
-        self.schema: Schema = load_schema(schema)
+        self.schema: Schema = load_schema(schema, cache)
         self.select = set(select) if select is not None else None
         self.ignore = set(ignore)
         self.max_bytes = max_bytes

@@ -66,6 +66,8 @@ class Located:
     _attributes: dict[str, list[tuple[etree._Element, str]]] | None = None
     _ids: dict[str, etree._Element] | None = None
     _lines: list[bytes] | None = None
+    # pointer tokens and whether each resolves, found once for the rules that read them
+    pointers: list[tuple[etree._Element, str, str, bool | None]] | None = None
 
     def attributes(self, *names: str) -> list[tuple[etree._Element, str, str]]:
         """(element, name, value) for attributes with these names (``id`` is xml:id;

@@ -82,8 +82,15 @@ def _external(doc: Located, token: str) -> bool | None:
     return None
 
 
-def _pointers(doc: Located) -> Iterator[tuple[etree._Element, str, str, bool | None]]:
-    """Every pointer token with whether it resolves (None: it cannot be checked)."""
+def _pointers(doc: Located) -> list[tuple[etree._Element, str, str, bool | None]]:
+    """Every pointer token with whether it resolves (None: it cannot be checked); two
+    rules read them, so they are found once per document."""
+    if doc.pointers is None:
+        doc.pointers = list(_find_pointers(doc))
+    return doc.pointers
+
+
+def _find_pointers(doc: Located) -> Iterator[tuple[etree._Element, str, str, bool | None]]:
     ids = doc.ids
     prefixes = prefix_definitions(doc)
     for el, attr, value in doc.attributes(*POINTER_ATTRIBUTES):

@@ -93,7 +93,7 @@ def run(
     _VALIDATOR = validator
     prepare = getattr(validator.schema, "prepare", None)
     if prepare is not None and validator.wanted("S001"):
-        prepare(files)  # a batch engine (jing) checks every file at once, before the fork
+        prepare(files, jobs)  # a batch engine (jing) checks every file at once, before the fork
     results: list[FileResult] = []
     for result in _iter_results(files, jobs):
         results.append(result)

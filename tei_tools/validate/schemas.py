@@ -230,10 +230,12 @@ class JingSchema:
     One jing process checks a whole batch of files (``prepare``); a document outside
     the batch (standard input) is checked on its own."""
 
-    def __init__(self, path: Path, command: list[str]) -> None:
+    def __init__(self, path: Path, command: list[str], cache: bool = True) -> None:
         self.name = path.name
         self.path = path.resolve()
         self.command = command
+        self.cache = cache  # reuse the verdicts of unchanged files (pruned.VerdictCache)
+        self._pruned: dict[tuple[frozenset[str], frozenset[str]], etree.RelaxNG | None] = {}
         _parse_schema_file(self.path)  # refuses remote references before jing sees them
         self.found: dict[str, list[tuple[int, int, str]]] = {}
 
@@ -260,18 +262,76 @@ class JingSchema:
             raise SchemaError(f"{self.path}: jing failed: {why[-1] if why else run.returncode}")
         return {f: found[f] for f in files[:done]}, done
 
-    def prepare(self, files: list[str]) -> None:
-        """Check every file in as few jing runs as it takes (one, unless a file is not
-        well-formed); ``check`` then only looks the result up."""
+    def prepare(self, files: list[str], jobs: int = 1) -> None:
+        """Check every file before ``check`` looks the result up: libxml2 first, with the
+        grammar pruned to the files' elements (``pruned``), then jing on every file that
+        one does not accept, in as few jing runs as it takes (one, unless a file is not
+        well-formed)."""
         pending = [str(Path(f).resolve()) for f in files if f != "-" and _plain_xml(Path(f))]
+        pending = self._accept_fast(pending, jobs)
         while pending:
             found, done = self._run(pending)
             self.found.update(found)
             pending = pending[done:]
 
+    def _accept_fast(self, files: list[str], jobs: int) -> list[str]:
+        """Files found valid (by the verdict cache, else by libxml2) get no findings;
+        the others are returned, for jing."""
+        import hashlib
+
+        from tei_tools.validate import pruned
+
+        key = pruned.schema_key(self.path, self.command)
+        verdicts = pruned.VerdictCache(key) if self.cache else None
+        unknown: dict[str, str] = {}  # file -> SHA-256 of its bytes
+        names: set[str] = set()
+        attributes: set[str] = set()
+        for file in files:
+            data = Path(file).read_bytes()
+            digest = hashlib.sha256(data).hexdigest()
+            if verdicts is not None and digest in verdicts:
+                self.found[file] = []
+                continue
+            unknown[file] = digest
+            elements, attrs = pruned.names_in(data)
+            names |= elements
+            attributes |= attrs
+        if not unknown:
+            return []
+        fast = pruned.pruned_validator(key, self.path, self.command, names, attributes)
+        if fast is None:
+            return list(unknown)
+        rest = []
+        accepted = pruned.accepted(fast, list(unknown), jobs)
+        for file, valid in zip(unknown, accepted, strict=True):
+            if valid:
+                self.found[file] = []
+            else:
+                rest.append(file)
+        if verdicts is not None:
+            verdicts.add(unknown[f] for f, valid in zip(unknown, accepted, strict=True) if valid)
+        return rest
+
+    def _accepts(self, doc: Located) -> bool:
+        """A document outside the batch: libxml2 with the grammar pruned to its names
+        (each pruned grammar compiled once per process)."""
+        from tei_tools.validate import pruned
+
+        names, attributes = pruned.names_in(doc.data)
+        wanted = (frozenset(names), frozenset(attributes))
+        if wanted not in self._pruned:
+            key = pruned.schema_key(self.path, self.command)
+            self._pruned[wanted] = pruned.pruned_validator(
+                key, self.path, self.command, names, attributes
+            )
+        fast = self._pruned[wanted]
+        return fast is not None and bool(fast.validate(doc.tree))
+
     def check(self, doc: Located, limit: int | None = None) -> tuple[list[Diagnostic], int]:
         key = str(Path(doc.name).resolve())
         entries = self.found.get(key)
+        if entries is None and self._accepts(doc):
+            entries = []
         if entries is None:
             import tempfile
 
@@ -345,7 +405,7 @@ class SchematronSchema:
         return shown, len(found) - len(shown)
 
 
-def load_schema(path: Path | None) -> Schema:
+def load_schema(path: Path | None, cache: bool = True) -> Schema:
     """The project schema, or the XSD / RELAX NG / Schematron file at ``path``."""
     if path is None:
         return XsdSchema(project_schema_path())
@@ -354,7 +414,7 @@ def load_schema(path: Path | None) -> Schema:
         return XsdSchema(path)
     if suffix == ".rng":
         command = jing_command()
-        return JingSchema(path, command) if command else RelaxNGSchema(path)
+        return JingSchema(path, command, cache) if command else RelaxNGSchema(path)
     if suffix in (".sch", ".schematron"):
         return SchematronSchema(path)
     raise SchemaError(f"{path}: unknown schema type (expected .xsd, .rng or .sch)")

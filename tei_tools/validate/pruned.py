@@ -1,0 +1,349 @@
+"""A fast route to jing's verdicts on large RELAX NG schemas (tei_all, ODD outputs).
+
+jing simplifies the schema once (``jing -s``: one ``define`` per element pattern); the
+result is cached on disk, keyed by the SHA-256 of the schema and of every file it
+includes. For a run, the simplified grammar is pruned to the elements the documents can
+contain: an element pattern whose local name occurs nowhere in them becomes
+``notAllowed``, which then propagates as in RELAX NG simplification (spec §4.20). A
+pattern for an element a document does not contain matches nothing in it, so for those
+documents the pruned grammar accepts what the whole one accepts; libxml2 compiles it in
+milliseconds where the whole of tei_all takes seconds (and TEI Simple, forever).
+
+The pruned grammar only ever accepts: a document libxml2 rejects is checked again by
+jing, whose verdict and positions stand (``JingSchema.prepare``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import re
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from lxml import etree
+
+_R = "{http://relaxng.org/ns/structure/1.0}"
+_NAME_CLASSES = {f"{_R}name", f"{_R}anyName", f"{_R}nsName", f"{_R}choice"}
+# A pattern with one of these is notAllowed as soon as one of its patterns is.
+_ALL_OF = {
+    f"{_R}{tag}"
+    for tag in ("group", "interleave", "oneOrMore", "list", "attribute", "element", "mixed")
+}
+_OPTIONAL = {f"{_R}optional", f"{_R}zeroOrMore"}
+_LEAVES = {f"{_R}{tag}" for tag in ("empty", "text", "value", "data")}
+# Start tags, and attribute names in them. A name these miss (a ">" inside an attribute
+# value ends the tag early) is pruned, so the document is rejected by libxml2 and checked
+# by jing: slower, never wrong.
+_START_TAG = re.compile(rb"<([A-Za-z_][^>]*)>")
+_ATTRIBUTE = re.compile(rb"([A-Za-z_][^\s=]*)\s*=")
+
+CACHE_FORMAT = "2"  # bump when the cached form changes
+COMPILE_BUDGET = 20.0  # seconds libxml2 may take to compile a pruned grammar
+
+
+class Unsupported(Exception):
+    """The simplified grammar has a construct the pruner does not know."""
+
+
+def names_in(data: bytes) -> tuple[set[str], set[str]]:
+    """Every local name that may be an element, and every one that may be an attribute,
+    of this document (supersets: text that looks like markup adds names, harmlessly)."""
+    elements: set[str] = set()
+    attributes: set[bytes] = set()
+    for tag in set(_START_TAG.findall(data)):  # a document repeats most of its tags
+        name, *rest = tag.rstrip(b"/").split(None, 1)
+        elements.add(_local(name))
+        if rest:
+            attributes.update(_ATTRIBUTE.findall(rest[0]))
+    return elements, {_local(name) for name in attributes}
+
+
+def _local(name: bytes) -> str:
+    return name.rpartition(b":")[2].decode("utf-8", "replace")
+
+
+def cache_dir() -> Path:
+    """``TEI_TOOLS_CACHE_DIR``, else the platform's user cache folder."""
+    configured = os.environ.get("TEI_TOOLS_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    import platformdirs
+
+    return platformdirs.user_cache_path("tei-tools")
+
+
+def _schema_files(path: Path) -> list[Path]:
+    """The schema and every file it includes, transitively, in a stable order."""
+    seen: dict[Path, None] = {}
+    todo = [path.resolve()]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen[current] = None
+        tree = etree.parse(str(current), etree.XMLParser(no_network=True, resolve_entities=False))
+        for ref in tree.iter(f"{_R}include", f"{_R}externalRef"):
+            href = ref.get("href")
+            if href:
+                todo.append((current.parent / href).resolve())
+    return list(seen)
+
+
+def schema_key(path: Path, command: list[str]) -> str:
+    digest = hashlib.sha256(CACHE_FORMAT.encode())
+    digest.update(" ".join(command).encode())  # another jing may simplify differently
+    for file in _schema_files(path):
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def _store(target: Path, data: bytes) -> None:
+    """Best effort: a cache that cannot be written only costs the next run the work
+    again. Concurrent runs may race here: each writes its own file and renames it."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, target)
+    except OSError:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def simplified(key: str, path: Path, command: list[str]) -> bytes | None:
+    """jing's simplified form of the schema (of ``schema_key`` ``key``), from the cache
+    or made now (None if jing cannot simplify it)."""
+    cached = cache_dir() / "rng" / f"{key}.rng"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
+    run = subprocess.run([*command, "-s", str(path)], capture_output=True, check=False)
+    if run.returncode or not run.stdout.strip():
+        return None
+    _store(cached, run.stdout)
+    return run.stdout
+
+
+def prune(grammar: bytes, names: set[str], attributes: set[str]) -> bytes:
+    """The simplified ``grammar`` without the elements and attributes whose local names
+    are not among ``names`` and ``attributes``."""
+    root = etree.fromstring(grammar, etree.XMLParser(huge_tree=True))
+    start = root.find(f"{_R}start")
+    if root.tag != f"{_R}grammar" or start is None:
+        raise Unsupported("not a simplified grammar")
+    defines = {d.get("name", ""): d for d in root.iterchildren(f"{_R}define")}
+    dead: set[str] = set()
+    for name, define in defines.items():
+        element = define[0] if len(define) else None
+        if element is not None and element.tag == f"{_R}element":
+            local = element.get("name")
+            if local is not None and local not in names:
+                dead.add(name)
+    live = _reachable(start, defines, dead)  # only these are worth pruning further
+    for name in live:
+        for attribute in list(defines[name].iter(f"{_R}attribute")):
+            local = attribute.get("name")
+            if local is not None and local not in attributes:
+                attribute.clear()
+                attribute.tag = f"{_R}notAllowed"
+    changed = True
+    while changed:  # deadness only grows, so this reaches its fixed point
+        changed = False
+        for name in live - dead:
+            if _not_allowed(defines[name], dead):
+                dead.add(name)
+                changed = True
+    if _not_allowed(start, dead):
+        raise Unsupported("no document element the schema allows occurs in the documents")
+    live = _reachable(start, defines, dead)
+    # a fresh tree (cheaper than cutting this one), RELAX NG as its default namespace
+    pruned = etree.fromstring(f'<grammar xmlns="{_R[1:-1]}"/>')
+    pruned.append(start)
+    pruned.extend(defines[name] for name in sorted(live))
+    _as_mixed(pruned)
+    return etree.tostring(pruned)
+
+
+def _as_mixed(root: etree._Element) -> None:
+    """``(text | a | b …)*`` (or ``+``: ``text`` matches nothing too) as ``mixed {(a | b
+    …)*}``, its equal when every other branch is one element, which libxml2 validates
+    about twice as fast (it sorts a mixed model's children by name)."""
+    for repeat in list(root.iter(f"{_R}oneOrMore", f"{_R}zeroOrMore")):
+        if len(repeat) != 1 or repeat[0].tag != f"{_R}choice":
+            continue
+        choice = repeat[0]
+        texts = [c for c in choice if c.tag == f"{_R}text"]
+        others = [c for c in choice if c.tag != f"{_R}text"]
+        if not texts or not others or any(c.tag != f"{_R}ref" for c in others):
+            continue
+        for text in texts:
+            choice.remove(text)
+        mixed = etree.Element(f"{_R}interleave")
+        etree.SubElement(mixed, f"{_R}text")
+        etree.SubElement(mixed, f"{_R}zeroOrMore").append(choice if len(others) > 1 else others[0])
+        parent = repeat.getparent()
+        assert parent is not None
+        parent.replace(repeat, mixed)
+
+
+def _patterns(node: etree._Element) -> Iterable[etree._Element]:
+    """The child patterns of ``node``, without its name class."""
+    children = list(node)
+    if node.tag in (f"{_R}element", f"{_R}attribute") and node.get("name") is None:
+        if not children or children[0].tag not in _NAME_CLASSES:
+            raise Unsupported(f"{node.tag} without a name class")
+        children = children[1:]
+    return children
+
+
+def _not_allowed(node: etree._Element, dead: set[str]) -> bool:
+    """Whether ``node`` can match nothing; dead branches are cut out of it on the way."""
+    tag = node.tag
+    if tag == f"{_R}ref":
+        return node.get("name") in dead
+    if tag == f"{_R}notAllowed":
+        return True
+    if tag in _LEAVES:
+        return False
+    if tag == f"{_R}choice":
+        for child in list(node):
+            if _not_allowed(child, dead):
+                node.remove(child)
+        return len(node) == 0
+    if tag in _OPTIONAL:
+        if any([_not_allowed(child, dead) for child in node]):
+            for child in list(node):
+                node.remove(child)
+            node.tag = f"{_R}empty"
+        return False
+    if tag in _ALL_OF or tag in (f"{_R}define", f"{_R}start"):
+        # every child is visited (no short cut), so each has its dead branches cut
+        return any([_not_allowed(child, dead) for child in _patterns(node)])
+    raise Unsupported(f"unexpected {tag} in a simplified grammar")
+
+
+def _reachable(
+    start: etree._Element, defines: dict[str, etree._Element], dead: set[str]
+) -> set[str]:
+    """The defines ``start`` reaches through references to defines not ``dead``."""
+    reached: set[str] = set()
+    todo = [start]
+    while todo:
+        for ref in todo.pop().iter(f"{_R}ref"):
+            name = ref.get("name", "")
+            if name not in defines:
+                raise Unsupported(f"reference to an undefined pattern {name}")
+            if name not in reached and name not in dead:
+                reached.add(name)
+                todo.append(defines[name])
+    return reached
+
+
+def _compile_child(grammar: bytes) -> None:
+    etree.RelaxNG(etree.fromstring(grammar))
+
+
+def compile_pruned(grammar: bytes) -> etree.RelaxNG | None:
+    """libxml2's compiled form of a pruned grammar, or None when libxml2 refuses it or
+    does not finish within COMPILE_BUDGET (tried once in a child process; a grammar
+    that compiled is remembered in the cache and compiled here directly)."""
+    marker = cache_dir() / "rng" / f"{hashlib.sha256(grammar).hexdigest()}.compiles"
+    if not marker.exists():
+        child = multiprocessing.get_context("fork").Process(target=_compile_child, args=(grammar,))
+        child.start()
+        child.join(COMPILE_BUDGET)
+        if child.is_alive():
+            child.kill()
+            child.join()
+            return None
+        if child.exitcode != 0:
+            return None
+        _store(marker, b"")
+    try:
+        return etree.RelaxNG(etree.fromstring(grammar))
+    except (etree.RelaxNGParseError, etree.XMLSyntaxError):
+        return None
+
+
+def pruned_validator(
+    key: str, path: Path, command: list[str], names: set[str], attributes: set[str]
+) -> etree.RelaxNG | None:
+    """libxml2 validator of ``path`` pruned to these element and attribute names, or
+    None (then jing alone). A pruned grammar is cached too: a run that meets the same
+    names as an earlier one neither reads nor prunes the whole grammar."""
+    wanted = hashlib.sha256(repr((key, sorted(names), sorted(attributes))).encode())
+    cached = cache_dir() / "rng" / f"{wanted.hexdigest()}.pruned.rng"
+    try:
+        grammar = cached.read_bytes()
+    except OSError:
+        whole = simplified(key, path, command)
+        if whole is None:
+            return None
+        try:
+            grammar = prune(whole, names, attributes)
+        except (Unsupported, etree.XMLSyntaxError):
+            return None
+        _store(cached, grammar)
+    return compile_pruned(grammar)
+
+
+class VerdictCache:
+    """Documents found valid against a schema, by the SHA-256 of their bytes: a CI run
+    over files that did not change since the last run checks only the ones that did.
+    One file of digests per schema key, appended to in a single write per run (so
+    concurrent runs do not interleave); a damaged line matches no digest."""
+
+    def __init__(self, key: str) -> None:
+        self.path = cache_dir() / "valid" / f"{key}.txt"
+        self._known: set[str] | None = None
+
+    def __contains__(self, digest: str) -> bool:
+        if self._known is None:
+            try:
+                lines = self.path.read_text(encoding="ascii", errors="replace").split()
+            except OSError:
+                lines = []
+            self._known = {line for line in lines if len(line) == 64}
+        return digest in self._known
+
+    def add(self, digests: Iterable[str]) -> None:
+        new = "".join(f"{d}\n" for d in digests if d not in self)
+        if not new:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="ascii") as f:
+                f.write(new)
+        except OSError:
+            pass  # a read-only cache only costs the next run the check again
+
+
+_ACCEPTOR: etree.RelaxNG | None = None  # set in the parent before workers fork
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+
+
+def _accepts(file: str) -> bool:
+    assert _ACCEPTOR is not None
+    try:
+        return bool(_ACCEPTOR.validate(etree.parse(file, _PARSER)))
+    except (OSError, etree.XMLSyntaxError):
+        return False  # jing reports it, in its words
+
+
+def accepted(validator: etree.RelaxNG, files: list[str], jobs: int) -> list[bool]:
+    """Whether ``validator`` accepts each file, on ``jobs`` processes."""
+    global _ACCEPTOR
+    _ACCEPTOR = validator
+    if jobs < 2 or len(files) < 2 or os.name != "posix":
+        return [_accepts(f) for f in files]
+    chunk = max(1, min(32, len(files) // (jobs * 4)))
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        return pool.map(_accepts, files, chunksize=chunk)

@@ -1,0 +1,194 @@
+"""The fast RELAX NG route (tei_tools.validate.pruned): the pruned grammar accepts only
+what jing accepts, and the validator's verdicts equal jing's."""
+
+from __future__ import annotations
+
+import copy
+import random
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from tei_tools.validate import Validator, pruned
+from tei_tools.validate.schemas import jing_command
+
+from .conftest import ENCODED, ROOT, TEI_ALL, skip_unless
+
+FRUS = ROOT.parent / "shared" / "corpora" / "frus"
+TEI_SIMPLE = ROOT.parent / "shared" / "corpora" / "tei-simple" / "teisimple.rng"
+INVALID = ROOT / "tests" / "fixtures" / "tei" / "invalid"
+VALID = ROOT / "tests" / "fixtures" / "tei" / "valid"
+
+SIMPLE = b"""<grammar xmlns="http://relaxng.org/ns/structure/1.0">
+<start><ref name="doc"/></start>
+<define name="doc"><element name="doc"><group>
+  <zeroOrMore><choice><text/><ref name="a"/><ref name="b"/></choice></zeroOrMore>
+  <optional><attribute name="lang"><text/></attribute></optional>
+  <optional><attribute name="rare"><text/></attribute></optional>
+</group></element></define>
+<define name="a"><element name="a"><text/></element></define>
+<define name="b"><element name="b"><group><ref name="c"/><ref name="a"/></group></element></define>
+<define name="c"><element name="c"><empty/></element></define>
+</grammar>"""
+
+
+def names(grammar: bytes, tag: str) -> set[str]:
+    root = etree.fromstring(grammar)
+    return {el.get("name", "") for el in root.iter(f"{{http://relaxng.org/ns/structure/1.0}}{tag}")}
+
+
+def test_names_in_a_document_are_a_superset_of_its_markup():
+    elements, attributes = pruned.names_in(
+        b'<TEI xmlns="x"><tei:p xml:id="a" n = \'1\'/><lb/><seg\ntype="t">x</seg></TEI>'
+    )
+    assert elements == {"TEI", "p", "lb", "seg"}
+    assert attributes == {"xmlns", "id", "n", "type"}
+
+
+def test_an_element_the_documents_lack_is_pruned_with_every_pattern_that_needs_it():
+    out = pruned.prune(SIMPLE, {"doc", "a", "b"}, {"lang"})
+    # b needs c, which no document contains: b can match nothing, so it goes too.
+    assert names(out, "define") == {"doc", "a"}
+    assert names(out, "attribute") == {"lang"}  # "rare" occurs nowhere
+    valid = etree.RelaxNG(etree.fromstring(out))
+    assert valid.validate(etree.fromstring(b'<doc lang="en">x<a>y</a>z</doc>'))
+    assert not valid.validate(etree.fromstring(b'<doc rare="1"/>'))
+
+
+def test_mixed_content_is_rewritten_only_where_it_is_equal():
+    out = pruned.prune(SIMPLE, {"doc", "a", "b", "c"}, set())
+    root = etree.fromstring(out)
+    r = "{http://relaxng.org/ns/structure/1.0}"
+    assert root.find(f".//{r}define[@name='doc']/{r}element/{r}group/{r}interleave") is not None
+    whole = etree.RelaxNG(etree.fromstring(SIMPLE))
+    fast = etree.RelaxNG(root)
+    for doc in (b"<doc/>", b"<doc>x<a/>y<b><c/><a/></b>z</doc>", b"<doc><b><c/>t<a/></b></doc>"):
+        tree = etree.fromstring(doc)
+        assert fast.validate(tree) == whole.validate(tree), doc
+
+
+def test_a_document_element_the_schema_lacks_cannot_be_pruned_to():
+    with pytest.raises(pruned.Unsupported):
+        pruned.prune(SIMPLE, {"other"}, set())
+
+
+def well_formed(path: Path) -> bool:
+    if b"<!DOCTYPE" in path.read_bytes()[:65536]:
+        return False
+    try:
+        etree.parse(str(path))
+    except etree.XMLSyntaxError:
+        return False
+    return True
+
+
+def jing_valid(paths: list[Path], schema: Path) -> dict[str, bool]:
+    command = jing_command()
+    assert command is not None
+    run = subprocess.run(
+        [*command, str(schema), *map(str, paths)], capture_output=True, text=True, check=False
+    )
+    bad = {m.group(1) for m in re.finditer(r"^(.+?):\d+:\d+: (?:error|fatal)", run.stdout, re.M)}
+    return {str(p): str(p) not in bad for p in paths}
+
+
+def mutants(source: Path, count: int, folder: Path) -> list[Path]:
+    """Variants of a valid document, most of them invalid in ways tei_all notices:
+    elements moved, dropped, renamed or duplicated, attributes given bad values."""
+    rng = random.Random(1962)
+    made = []
+    for n in range(count):
+        root = etree.parse(str(source)).getroot()
+        elements = [el for el in root.iter() if isinstance(el.tag, str) and el is not root]
+        victim = rng.choice(elements)
+        parent = victim.getparent()
+        assert parent is not None
+        kind = n % 5
+        if kind == 0:
+            parent.remove(victim)
+        elif kind == 1:
+            rng.choice(elements).append(copy.deepcopy(victim))
+        elif kind == 2:
+            victim.tag = victim.tag.rsplit("}", 1)[0] + "}" + rng.choice(["p", "said", "add", "fw"])
+        elif kind == 3:
+            victim.set(rng.choice(["when", "n", "rend", "type", "status"]), rng.choice(["", " "]))
+        else:
+            parent.insert(0, copy.deepcopy(victim))
+        path = folder / f"{source.stem}.mutant{n:03d}.xml"
+        path.write_bytes(etree.tostring(root))
+        made.append(path)
+    return made
+
+
+def test_tei_all_verdicts_equal_jings_on_archive_seed_fixture_and_mutant_files(tmp_path):
+    skip_unless(TEI_ALL.is_file(), f"tei_all.rng is not at {TEI_ALL}")
+    skip_unless(jing_command() is not None, "jing is not installed (pip install 'tei-tools[rng]')")
+    skip_unless(FRUS.is_dir(), f"the FRUS volumes are not at {FRUS}")
+    files = sorted(FRUS.glob("*.xml")) + sorted(ENCODED.glob("*.xml"))
+    files += sorted(VALID.glob("*.xml")) + sorted(INVALID.glob("*.xml"))
+    files = [f for f in files if well_formed(f)]  # jing stops at the first that is not
+    for seed in sorted(ENCODED.glob("*.xml")):
+        files += mutants(seed, 60, tmp_path)
+    expected = jing_valid(files, TEI_ALL)
+    assert 20 < sum(not ok for ok in expected.values()) < len(files) - 10  # both kinds tested
+
+    # The pruned grammar alone never accepts what jing rejects.
+    command = jing_command()
+    assert command is not None
+    key = pruned.schema_key(TEI_ALL, command)
+    elements: set[str] = set()
+    attributes: set[str] = set()
+    for f in files:
+        e, a = pruned.names_in(f.read_bytes())
+        elements |= e
+        attributes |= a
+    fast = pruned.pruned_validator(key, TEI_ALL.resolve(), command, elements, attributes)
+    assert fast is not None
+    accepted = pruned.accepted(fast, [str(f) for f in files], 2)
+    wrongly = [str(f) for f, ok in zip(files, accepted, strict=True) if ok and not expected[str(f)]]
+    assert wrongly == []
+    assert sum(accepted) >= sum(expected.values()) - 2  # and it is what decides the valid ones
+
+    # The validator's verdicts are jing's, file by file.
+    validator = Validator(schema=TEI_ALL, select=["S", "V"], max_findings=0, cache=False)
+    from tei_tools.validate.runner import run
+
+    results = run(validator, [str(f) for f in files], jobs=2)
+    ours = {r.name: not r.diagnostics for r in results}
+    assert ours == expected
+
+
+def test_tei_simple_which_libxml2_cannot_compile_whole_is_pruned_and_agrees_with_jing():
+    skip_unless(TEI_SIMPLE.is_file(), f"TEI Simple is not at {TEI_SIMPLE}")
+    skip_unless(jing_command() is not None, "jing is not installed (pip install 'tei-tools[rng]')")
+    tests = sorted((TEI_SIMPLE.parent / "tests").glob("*.xml"))
+    validator = Validator(schema=TEI_SIMPLE, select=["S"], cache=False)
+    from tei_tools.validate.runner import run
+
+    ours = {r.name: not r.diagnostics for r in run(validator, [str(t) for t in tests], jobs=1)}
+    assert ours == jing_valid(tests, TEI_SIMPLE)
+
+
+def test_verdict_cache_serves_unchanged_files_and_never_a_changed_one(tmp_path):
+    skip_unless(TEI_ALL.is_file(), f"tei_all.rng is not at {TEI_ALL}")
+    skip_unless(jing_command() is not None, "jing is not installed (pip install 'tei-tools[rng]')")
+    from tei_tools.validate.runner import run
+
+    doc = tmp_path / "doc.xml"
+    seed = sorted(ENCODED.glob("*.xml"))[0].read_bytes()
+    doc.write_bytes(seed)
+    validator = Validator(schema=TEI_ALL, select=["S"])
+    assert run(validator, [str(doc)], jobs=1)[0].diagnostics == []
+    command = jing_command()
+    assert command is not None
+    cache = pruned.VerdictCache(pruned.schema_key(TEI_ALL, command))
+    import hashlib
+
+    assert hashlib.sha256(seed).hexdigest() in cache
+    doc.write_bytes(seed.replace(b"<teiHeader>", b"<teiHeader><bogus/>", 1))
+    validator = Validator(schema=TEI_ALL, select=["S"])
+    found = run(validator, [str(doc)], jobs=1)[0].diagnostics
+    assert found and "bogus" in found[0].message
