@@ -12,6 +12,7 @@ import sys
 import click
 
 from tei_tools import __version__
+from tei_tools.commands.build import build_command
 from tei_tools.commands.common import EXIT_INTERNAL
 from tei_tools.commands.convert import PEOPLE_FILE, convert
 from tei_tools.commands.export import export_command
@@ -29,6 +30,7 @@ def cli() -> None:
 cli.add_command(convert)
 cli.add_command(validate)
 cli.add_command(export_command)
+cli.add_command(build_command)
 
 
 def main() -> None:

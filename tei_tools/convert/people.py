@@ -230,9 +230,18 @@ def _flexible(form: str) -> str:
 def load_people(path: Path) -> tuple[list[Person], list[Diagnostic]]:
     """Read a collection file of ``[[person]]`` tables (id, name, side, role, aliases)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        data = path.read_bytes()
+    except OSError as exc:
         return [], [Diagnostic("C304", f"cannot read people file: {exc}", str(path), 1, 1)]
+    return parse_people(data, str(path))
+
+
+def parse_people(raw: bytes, name: str) -> tuple[list[Person], list[Diagnostic]]:
+    """The people of a people file's bytes (``name`` is where diagnostics point)."""
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        return [], [Diagnostic("C304", f"cannot read people file: {exc}", name, 1, 1)]
     people: list[Person] = []
     diags: list[Diagnostic] = []
     for n, entry in enumerate(data.get("person", []), start=1):
@@ -241,7 +250,7 @@ def load_people(path: Path) -> tuple[list[Person], list[Diagnostic]]:
                 Diagnostic(
                     "C304",
                     f"[[person]] number {n} lacks 'id' or 'name'",
-                    str(path),
+                    name,
                     1,
                     1,
                     hint='each [[person]] needs id = "…" and name = "…"',

@@ -1,8 +1,10 @@
-"""The collection index: one page listing every exported document."""
+"""The collection's pages: the index of every document (sorted by ISO date, filtered by
+participant and year in the browser, no server) and the persons page."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -21,6 +23,7 @@ class Entry:
     deletions: int
     additions: int
     redactions: int
+    people: list[str] = field(default_factory=list)  # participants' ids, for the filter
 
 
 def entry_for(stem: str, root: etree._Element) -> Entry:
@@ -48,25 +51,105 @@ def entry_for(stem: str, root: etree._Element) -> Entry:
     )
 
 
-def index_page(entries: list[Entry], title: str = "TEI collection") -> str:
+def entry_from_summary(stem: str, summary: dict[str, Any]) -> Entry:
+    """An index entry from the summary a build keeps of each document."""
+    participants = [p for p in summary.get("persons", []) if p.get("participant")]
+    return Entry(
+        stem=stem,
+        title=summary.get("title") or stem,
+        date=summary.get("date", ""),
+        when=summary.get("when", ""),
+        participants=[p["name"] for p in participants],
+        deletions=summary.get("deletions", 0),
+        additions=summary.get("additions", 0),
+        redactions=summary.get("redactions", 0),
+        people=[p["id"] for p in participants],
+    )
+
+
+# Filters rows by participant and year; a page of thousands of rows stays responsive.
+FILTER_SCRIPT = """
+(function () {
+  var form = document.getElementById("filters");
+  if (!form) return;
+  var rows = Array.prototype.slice.call(document.querySelectorAll("tbody tr"));
+  var count = document.getElementById("shown");
+  function apply() {
+    var who = form.elements.person.value, year = form.elements.year.value, shown = 0;
+    rows.forEach(function (row) {
+      var ok = (!who || (" " + row.dataset.people + " ").indexOf(" " + who + " ") >= 0) &&
+               (!year || row.dataset.year === year);
+      row.hidden = !ok;
+      if (ok) shown += 1;
+    });
+    count.textContent = shown + " of " + rows.length + " documents shown";
+  }
+  form.addEventListener("change", apply);
+  form.addEventListener("reset", function () { setTimeout(apply, 0); });
+  var wanted = new URLSearchParams(location.search);
+  if (wanted.get("person")) form.elements.person.value = wanted.get("person");
+  if (wanted.get("year")) form.elements.year.value = wanted.get("year");
+  apply();
+})();
+"""
+
+
+def _page(title: str) -> tuple[etree._Element, etree._Element]:
     html = etree.Element("html", lang="en")
     head = etree.SubElement(html, "head")
     etree.SubElement(head, "meta", charset="utf-8")
     etree.SubElement(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
     etree.SubElement(head, "title").text = title
     etree.SubElement(head, "style").text = CSS
-    body = etree.SubElement(html, "body")
+    return html, etree.SubElement(html, "body")
+
+
+def _serialize(html: etree._Element) -> str:
+    return "<!DOCTYPE html>\n" + etree.tostring(html, method="html", encoding="unicode") + "\n"
+
+
+def _select(form: etree._Element, name: str, label: str, options: list[tuple[str, str]]) -> None:
+    field_id = f"filter-{name}"
+    etree.SubElement(form, "label", {"for": field_id}).text = label
+    select = etree.SubElement(form, "select", id=field_id, name=name)
+    etree.SubElement(select, "option", value="").text = "all"
+    for value, text in options:
+        etree.SubElement(select, "option", value=value).text = text
+
+
+def index_page(
+    entries: list[Entry], title: str = "TEI collection", persons_page: bool = False
+) -> str:
+    html, body = _page(title)
     header = etree.SubElement(body, "header", {"class": "doc"})
     etree.SubElement(header, "h1").text = title
     etree.SubElement(header, "p").text = f"{len(entries)} documents"
+    if persons_page:
+        nav = etree.SubElement(header, "nav", {"aria-label": "Collection"})
+        etree.SubElement(nav, "a", href="persons.html").text = "Persons"
     main = etree.SubElement(body, "main", id="text")
+    people = sorted(
+        {(pid, name) for e in entries for pid, name in zip(e.people, e.participants, strict=False)},
+        key=lambda p: (p[1].casefold(), p[0]),
+    )
+    years = sorted({e.when[:4] for e in entries if e.when[:4].isdigit()})
+    if people or years:
+        form = etree.SubElement(main, "form", id="filters", role="search")
+        form.set("aria-label", "Filter the documents")
+        _select(form, "person", "Participant ", [(p, n) for p, n in dict(people).items()])
+        _select(form, "year", " Year ", [(y, y) for y in years])
+        etree.SubElement(form, "button", type="reset").text = "Show all"
+        etree.SubElement(main, "p", id="shown", role="status").text = f"{len(entries)} documents"
     table = etree.SubElement(main, "table")
     etree.SubElement(table, "caption", {"class": "visually-hidden"}).text = "Documents"
-    row = etree.SubElement(table, "tr")
+    row = etree.SubElement(etree.SubElement(table, "thead"), "tr")
     for label in ("Date", "Title", "Participants", "Deletions", "Additions", "Redactions", "Files"):
         etree.SubElement(row, "th", scope="col").text = label
+    rows = etree.SubElement(table, "tbody")
     for entry in sorted(entries, key=lambda e: (e.when or "9999", e.stem)):
-        row = etree.SubElement(table, "tr")
+        row = etree.SubElement(rows, "tr")
+        row.set("data-year", entry.when[:4])
+        row.set("data-people", " ".join(entry.people))
         cell = etree.SubElement(row, "td")
         if entry.when:
             etree.SubElement(cell, "time", datetime=entry.when).text = entry.date
@@ -83,4 +166,35 @@ def index_page(entries: list[Entry], title: str = "TEI collection") -> str:
         etree.SubElement(files, "a", href=f"{entry.stem}.txt").text = "text"
     footer = etree.SubElement(body, "footer")
     footer.text = f"Index made with tei-tools {__version__}."
-    return "<!DOCTYPE html>\n" + etree.tostring(html, method="html", encoding="unicode") + "\n"
+    if people or years:
+        etree.SubElement(body, "script").text = FILTER_SCRIPT
+    return _serialize(html)
+
+
+def persons_page(persons: list[Any], titles: dict[str, str], title: str) -> str:
+    """Every person of the collection (``build.persons.CollectionPerson``), with links to
+    the documents they take part in (and the person's entry in each) and speak in."""
+    html, body = _page(f"Persons — {title}")
+    header = etree.SubElement(body, "header", {"class": "doc"})
+    etree.SubElement(header, "h1").text = "Persons"
+    etree.SubElement(header, "p").text = f"{len(persons)} persons in {len(titles)} documents"
+    nav = etree.SubElement(header, "nav", {"aria-label": "Collection"})
+    etree.SubElement(nav, "a", href="index.html").text = "All documents"
+    main = etree.SubElement(body, "main", id="text")
+    listing = etree.SubElement(main, "dl", {"class": "persons"})
+    for person in persons:
+        term = etree.SubElement(listing, "dt", id=f"person-{person.id}")
+        etree.SubElement(term, "a", href=f"index.html?person={person.source_id}").text = person.name
+        about = ", ".join([*person.occupations, *person.affiliations])
+        if about:
+            etree.SubElement(listing, "dd").text = about
+        docs = etree.SubElement(etree.SubElement(listing, "dd"), "ul")
+        for stem, speaks in person.documents:
+            item = etree.SubElement(docs, "li")
+            link = etree.SubElement(item, "a", href=f"{stem}.html#person-{person.source_id}")
+            link.text = titles.get(stem, stem)
+            if speaks:
+                link.tail = " (speaks)"
+    footer = etree.SubElement(body, "footer")
+    footer.text = f"Persons page made with tei-tools {__version__}."
+    return _serialize(html)

@@ -1,0 +1,153 @@
+"""``tei-tools build``: the whole pipeline of a collection, incrementally."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from tei_tools.build.config import EXPORTS, ConfigError, load_config
+from tei_tools.build.engine import build, plan, validate_persons
+from tei_tools.build.executors import run_dask, run_local
+from tei_tools.build.task import Job, Outcome
+from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from tei_tools.diagnostics import Severity
+
+
+def _progress_wanted() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+@click.command("build")
+@click.argument("directory", default=".", type=click.Path(file_okay=False, exists=True))
+@click.option("--raw", help="Folder of raw transcriptions (default: raw).")
+@click.option("--encoded", help="Folder for the TEI and manifest.json (default: encoded).")
+@click.option("--site", help="Folder for the HTML and text site (default: site).")
+@click.option("--people", help="People file (default: people.toml in the raw folder, if any).")
+@click.option("--no-people", is_flag=True, help="Use no people file.")
+@click.option("--schema", help="Validate against this schema instead of the project schema.")
+@click.option(
+    "--export",
+    "exports",
+    multiple=True,
+    type=click.Choice(EXPORTS),
+    help="Site formats (repeatable; default: html and text).",
+)
+@click.option("--title", help="The collection's title (index, persons file).")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="all cores",
+    help="Local worker processes.",
+)
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Where documents are built: local processes, or a Dask cluster.",
+)
+@click.option("--scheduler", help="The Dask scheduler's address (tcp://host:8786).")
+@click.option("--force", is_flag=True, help="Rebuild every document.")
+@click.option(
+    "--check",
+    is_flag=True,
+    help="Write nothing; exit 1 when anything is out of date (for CI).",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
+def build_command(
+    directory: str,
+    raw: str | None,
+    encoded: str | None,
+    site: str | None,
+    people: str | None,
+    no_people: bool,
+    schema: str | None,
+    exports: tuple[str, ...],
+    title: str | None,
+    jobs: int,
+    executor: str,
+    scheduler: str | None,
+    force: bool,
+    check: bool,
+    quiet: bool,
+) -> None:
+    """Build the collection in DIRECTORY (default: here): convert every raw file,
+    validate the TEI, export the site, write encoded/manifest.json and persons.xml.
+
+    Settings come from [tool.tei-tools] in DIRECTORY/pyproject.toml or from
+    DIRECTORY/tei-tools.toml; options override them. Only documents whose raw file,
+    people file, schema or tool version changed are rebuilt.
+    """
+    if executor == "dask" and not scheduler:
+        raise click.UsageError("--executor dask needs --scheduler ADDRESS")
+    start = time.perf_counter()
+    try:
+        config = load_config(
+            Path(directory),
+            raw=raw,
+            encoded=encoded,
+            site=site,
+            people="" if no_people else people,
+            schema=schema,
+            exports=list(exports) or None,
+            title=title,
+        )
+        todo = plan(config, force)
+    except ConfigError as exc:
+        click.echo(f"tei-tools build: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    if check:
+        for source in todo.todo:
+            click.echo(f"{source.path}: out of date", err=True)
+        for stem in todo.removed:
+            click.echo(f"{stem}: raw file removed; its outputs remain", err=True)
+        if todo.collection_stale and not (todo.todo or todo.removed):
+            click.echo(f"{config.encoded}: the collection files are out of date", err=True)
+        state = "up to date" if todo.up_to_date else "out of date"
+        click.echo(
+            f"{len(todo.fresh) + len(todo.todo)} documents: {len(todo.todo)} to build, "
+            f"{len(todo.removed)} to remove; {state}"
+        )
+        sys.exit(EXIT_OK if todo.up_to_date else EXIT_FINDINGS)
+    if todo.up_to_date:
+        click.echo(f"{len(todo.fresh)} documents: nothing to rebuild, all up to date")
+        sys.exit(EXIT_OK)
+
+    def outcomes(jobs_: Iterator[Job]) -> Iterator[Outcome]:
+        if executor == "dask":
+            return run_dask(jobs_, scheduler)
+        return run_local(jobs_, jobs)
+
+    from tqdm import tqdm
+
+    with tqdm(
+        total=len(todo.todo), unit="doc", disable=not _progress_wanted(), file=sys.stderr
+    ) as bar:
+
+        def shown(outcome: Outcome) -> None:
+            bar.update(1)
+            for diag in outcome.diagnostics:
+                if diag.level >= (Severity.ERROR if quiet else Severity.WARNING):
+                    bar.write(diag.format(), file=sys.stderr)
+
+        report = build(config, todo, outcomes, shown)
+    persons = [d for d in validate_persons(config) if d.level >= Severity.ERROR]
+    for diag in persons:
+        click.echo(diag.format(), err=True)
+    seconds = time.perf_counter() - start
+    d = report.diagnostics
+    click.echo(
+        f"{report.built + report.fresh} documents: {report.built} built, {report.fresh} up to "
+        f"date, {report.removed} removed, {len(report.failed)} failed; {d['error']} errors, "
+        f"{d['warning']} warnings, {d['info']} infos; {seconds:.1f} s"
+    )
+    for stem in report.failed:
+        click.echo(f"{stem}: failed (see its diagnostics; its previous outputs stay)", err=True)
+    sys.exit(EXIT_FINDINGS if report.failed or persons else EXIT_OK)
