@@ -16,6 +16,7 @@ from tei_tools.commands.build import build_command
 from tei_tools.commands.common import EXIT_INTERNAL
 from tei_tools.commands.convert import PEOPLE_FILE, convert
 from tei_tools.commands.export import export_command
+from tei_tools.commands.package import package_command
 from tei_tools.commands.validate import validate
 
 __all__ = ["PEOPLE_FILE", "cli", "main"]
@@ -31,6 +32,7 @@ cli.add_command(convert)
 cli.add_command(validate)
 cli.add_command(export_command)
 cli.add_command(build_command)
+cli.add_command(package_command)
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from lxml import etree
 
 from tei_tools.export import export
 
-from .conftest import ENCODED, ROOT, skip_unless
+from .conftest import ENCODED, ENCODED_DOCS, ROOT, skip_unless
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed")
 from selenium.webdriver.chrome.service import Service  # noqa: E402
@@ -71,7 +71,7 @@ def style(driver, element, prop: str) -> str:
     return driver.execute_script(f"return getComputedStyle(arguments[0]).{prop}", element)
 
 
-@pytest.mark.parametrize("xml", sorted(ENCODED.glob("*.xml")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("xml", ENCODED_DOCS, ids=lambda p: p.stem)
 def test_html_edition_in_a_real_browser(browser, xml, tmp_path):
     root = etree.parse(str(xml)).getroot()
     ns = {"t": "http://www.tei-c.org/ns/1.0"}

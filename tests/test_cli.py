@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from tei_tools.cli import cli
 
-from .conftest import ENCODED, RAW, ROOT
+from .conftest import ENCODED, ENCODED_DOCS, RAW, ROOT
 
 MEMCON = "1962-11-06_stevenson-kuznetsov_memcon"
 
@@ -29,9 +29,7 @@ def test_convert_to_output_file_matches_golden(tmp_path):
 def test_out_dir_and_check(tmp_path):
     raws = [str(p) for p in sorted(RAW.glob("*.txt"))]
     assert run("convert", *raws, "--out-dir", str(tmp_path), "-q").exit_code == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        p.name for p in ENCODED.glob("*.xml")
-    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in ENCODED_DOCS)
     assert run("convert", *raws, "--out-dir", str(tmp_path), "--check").exit_code == 0
     stale = tmp_path / f"{MEMCON}.xml"
     stale.write_bytes(stale.read_bytes().replace(b"Cuba", b"Kuba", 1))
@@ -102,9 +100,7 @@ def test_every_command_is_documented_in_readme():
 def test_folder_input_and_module_entry_point(tmp_path):
     result = run("convert", str(RAW), "--out-dir", str(tmp_path), "-q")
     assert result.exit_code == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        p.name for p in ENCODED.glob("*.xml")
-    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in ENCODED_DOCS)
     done = subprocess.run(
         [sys.executable, "-m", "tei_tools", "--version"],
         capture_output=True,

@@ -15,7 +15,7 @@ from lxml import etree
 from tei_tools.validate import Validator, pruned
 from tei_tools.validate.schemas import jing_command
 
-from .conftest import ENCODED, ROOT, TEI_ALL, skip_unless
+from .conftest import ENCODED_DOCS, ROOT, TEI_ALL, skip_unless
 
 FRUS = ROOT.parent / "shared" / "corpora" / "frus"
 TEI_SIMPLE = ROOT.parent / "shared" / "corpora" / "tei-simple" / "teisimple.rng"
@@ -127,10 +127,10 @@ def test_tei_all_verdicts_equal_jings_on_archive_seed_fixture_and_mutant_files(t
     skip_unless(TEI_ALL.is_file(), f"tei_all.rng is not at {TEI_ALL}")
     skip_unless(jing_command() is not None, "jing is not installed (pip install 'tei-tools[rng]')")
     skip_unless(FRUS.is_dir(), f"the FRUS volumes are not at {FRUS}")
-    files = sorted(FRUS.glob("*.xml")) + sorted(ENCODED.glob("*.xml"))
+    files = sorted(FRUS.glob("*.xml")) + ENCODED_DOCS
     files += sorted(VALID.glob("*.xml")) + sorted(INVALID.glob("*.xml"))
     files = [f for f in files if well_formed(f)]  # jing stops at the first that is not
-    for seed in sorted(ENCODED.glob("*.xml")):
+    for seed in ENCODED_DOCS:
         files += mutants(seed, 60, tmp_path)
     expected = jing_valid(files, TEI_ALL)
     assert 20 < sum(not ok for ok in expected.values()) < len(files) - 10  # both kinds tested
@@ -178,7 +178,7 @@ def test_verdict_cache_serves_unchanged_files_and_never_a_changed_one(tmp_path):
     from tei_tools.validate.runner import run
 
     doc = tmp_path / "doc.xml"
-    seed = sorted(ENCODED.glob("*.xml"))[0].read_bytes()
+    seed = ENCODED_DOCS[0].read_bytes()
     doc.write_bytes(seed)
     validator = Validator(schema=TEI_ALL, select=["S"])
     assert run(validator, [str(doc)], jobs=1)[0].diagnostics == []
