@@ -19,7 +19,7 @@ from tei_tools.convert.people import load_people
 from tei_tools.export import export
 from tei_tools.export.raw import normalize_raw
 
-from .conftest import ENCODED, RAW, ROOT, SEEDS, is_subsequence, non_space
+from .conftest import ENCODED, ENCODED_DOCS, RAW, ROOT, SEEDS, is_subsequence, non_space
 from .test_conservation import _DOCS
 
 GOLDEN = ROOT / "tests" / "golden" / "export"
@@ -47,7 +47,7 @@ def text(body: str, view: str = "reading") -> str:
 
 
 @pytest.mark.parametrize(("fmt", "view", "suffix"), VARIANTS, ids=[v[2] for v in VARIANTS])
-@pytest.mark.parametrize("xml", sorted(ENCODED.glob("*.xml")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("xml", ENCODED_DOCS, ids=lambda p: p.stem)
 def test_golden_exports(xml, fmt, view, suffix):
     actual, diagnostics = export(etree.parse(str(xml)).getroot(), fmt, view=view)
     assert diagnostics == []
@@ -180,7 +180,7 @@ def test_html_escapes_markup_from_the_text():
 
 
 def test_html_is_self_contained():
-    page, _ = export(etree.parse(str(sorted(ENCODED.glob("*.xml"))[0])).getroot(), "html")
+    page, _ = export(etree.parse(str(ENCODED_DOCS[0])).getroot(), "html")
     doc = html.fromstring(page)
     assert doc.get("lang") == "en"
     assert not doc.xpath("//script | //link | //img | //iframe | //object | //*[@src]")
@@ -224,14 +224,14 @@ def run(*args, input=None):
 
 
 def test_export_collection_writes_pages_texts_and_index(tmp_path):
-    result = run(ENCODED, "--to", "html", "--out-dir", tmp_path)
+    result = run(*ENCODED_DOCS, "--to", "html", "--out-dir", tmp_path)
     assert result.exit_code == 0, result.output
-    stems = sorted(p.stem for p in ENCODED.glob("*.xml"))
+    stems = sorted(p.stem for p in ENCODED_DOCS)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         ["index.html"] + [f"{s}.html" for s in stems] + [f"{s}.txt" for s in stems]
     )
     index = html.fromstring((tmp_path / "index.html").read_text())
-    rows = index.xpath("//table/tr[td]")
+    rows = index.xpath("//table//tr[td]")
     assert len(rows) == len(stems)
     memcon = next(r for r in rows if "Memorandum" in r.text_content())
     cells = [c.text_content() for c in memcon.xpath("td")]

@@ -1,0 +1,238 @@
+"""tei-tools build and package: incremental, safe to kill, byte-stable, checksummed,
+the same on Dask as locally; the personography and the BagIt bag."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tei_tools.cli import cli
+
+from .conftest import RAW, ROOT, TEI_ALL, skip_unless, tei_all_errors
+
+DEVSET = ROOT.parent / "shared" / "devset" / "raw"
+
+
+def build(folder: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["build", str(folder), "-j", "1", *args])
+    return result.exit_code, result.output
+
+
+def collection(tmp_path: Path, devset: int = 0) -> Path:
+    folder = tmp_path / "collection"
+    shutil.copytree(RAW, folder / "raw")
+    for raw in sorted(DEVSET.glob("*.txt"))[:devset]:
+        shutil.copy(raw, folder / "raw")
+    return folder
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for sub in ("encoded", "site")
+        for p in sorted((folder / sub).rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_build_then_nothing_then_only_what_changed(tmp_path):
+    folder = collection(tmp_path)
+    code, out = build(folder)
+    assert code == 0 and "2 built, 0 up to date" in out
+    code, out = build(folder)
+    assert code == 0 and "nothing to rebuild" in out
+    assert build(folder, "--check")[0] == 0
+
+    raw = folder / "raw" / "1962-10-29_kuznetsov-u-thant_record.txt"
+    os.utime(raw, (time.time() + 60, time.time() + 60))  # touched, bytes unchanged
+    assert "nothing to rebuild" in build(folder)[1]
+
+    before = outputs(folder)
+    raw.write_bytes(raw.read_bytes().replace(b"U Thant", b"U  Thant", 1))
+    code, out = build(folder, "--check")
+    assert code == 1 and "1 to build" in out
+    assert outputs(folder) == before  # --check wrote nothing
+    code, out = build(folder)
+    assert code == 0 and "1 built, 1 up to date" in out
+    changed = {k for k in before if outputs(folder).get(k) != before[k]}
+    assert "encoded/1962-11-06_stevenson-kuznetsov_memcon.xml" not in changed
+    assert "encoded/1962-10-29_kuznetsov-u-thant_record.xml" in changed
+    assert build(folder, "--check")[0] == 0
+    assert "2 built" in build(folder, "--force")[1]
+
+
+def test_a_removed_raw_file_removes_its_outputs(tmp_path):
+    folder = collection(tmp_path)
+    build(folder)
+    (folder / "raw" / "1962-10-29_kuznetsov-u-thant_record.txt").unlink()
+    code, out = build(folder)
+    assert code == 0 and "1 removed" in out
+    names = set(outputs(folder))
+    assert not any("kuznetsov-u-thant" in n for n in names)
+    manifest = json.loads((folder / "encoded" / "manifest.json").read_text())
+    assert list(manifest["documents"]) == ["1962-11-06_stevenson-kuznetsov_memcon"]
+
+
+def test_manifest_checksums_match_the_files_and_follow_the_schema(tmp_path):
+    import jsonschema
+
+    folder = collection(tmp_path)
+    build(folder)
+    data = (folder / "encoded" / "manifest.json").read_bytes()
+    manifest = json.loads(data)
+    schema = json.loads((ROOT / "docs" / "manifest.schema.json").read_text())
+    jsonschema.validate(manifest, schema)
+    files = dict(manifest["collection"])
+    for stem, record in manifest["documents"].items():
+        raw = (folder / record["raw"]["path"]).read_bytes()
+        assert hashlib.sha256(raw).hexdigest() == record["raw"]["sha256"], stem
+        assert record["validation"]["valid"] and record["status"] == "built"
+        files.update(record["outputs"])
+    assert len(files) == 9  # 2 documents' TEI, HTML, text + persons.xml, index, persons page
+    for name, record in files.items():
+        content = (folder / name).read_bytes()
+        assert hashlib.sha256(content).hexdigest() == record["sha256"], name
+        assert len(content) == record["bytes"], name
+    # Byte-stable: a clean build elsewhere gives the same manifest.
+    again = collection(tmp_path / "again")
+    build(again)
+    assert (again / "encoded" / "manifest.json").read_bytes() == data
+
+
+def test_the_tei_of_a_build_is_the_tei_of_convert(tmp_path):
+    folder = collection(tmp_path)
+    build(folder)
+    for tei in sorted((ROOT / "encoded").glob("1962-*.xml")):
+        assert (folder / "encoded" / tei.name).read_bytes() == tei.read_bytes(), tei.name
+
+
+def test_settings_come_from_pyproject_and_unknown_ones_are_refused(tmp_path):
+    folder = collection(tmp_path)
+    (folder / "raw").rename(folder / "transcriptions")
+    (folder / "pyproject.toml").write_text(
+        '[tool.tei-tools]\nraw = "transcriptions"\nsite = "public"\ntitle = "Cuba 1962"\n'
+    )
+    code, _ = build(folder)
+    assert code == 0
+    index = (folder / "public" / "index.html").read_text()
+    assert "<title>Cuba 1962</title>" in index
+    (folder / "tei-tools.toml").write_text('rwa = "x"\n')
+    code, out = build(folder)
+    assert code == 2 and "unknown setting 'rwa'" in out
+
+
+def test_persons_file_merges_participants_and_is_valid_tei(tmp_path):
+    from lxml import etree
+
+    folder = collection(tmp_path, devset=6)
+    assert build(folder)[0] == 0
+    persons = folder / "encoded" / "persons.xml"
+    skip_unless(TEI_ALL.is_file(), f"tei_all.rng is not at {TEI_ALL}")
+    assert tei_all_errors([persons]) == ""
+    ns = {"t": "http://www.tei-c.org/ns/1.0"}
+    listed = etree.parse(str(persons))
+    targets = {t for t in listed.xpath("//t:note[@type='documents']/t:ref/@target", namespaces=ns)}
+    for tei in sorted((folder / "encoded").glob("*.xml")):
+        if tei.name == "persons.xml":
+            continue
+        doc = etree.parse(str(tei))
+        for ident in doc.xpath(
+            "//t:listPerson[@type='participants']//t:person/@xml:id", namespaces=ns
+        ):
+            assert f"{tei.name}#{ident}" in targets, (tei.name, ident)
+    ids = listed.xpath("//t:person/@xml:id", namespaces=ns)
+    assert len(ids) == len(set(ids))
+    kuznetsov = listed.xpath("//t:person[@xml:id='kuznetsov']", namespaces=ns)[0]
+    refs = kuznetsov.xpath("t:note/t:ref", namespaces=ns)
+    assert len(refs) == 2 and {r.get("type") for r in refs} == {"speaks"}
+    page = (folder / "site" / "persons.html").read_text()
+    assert 'href="1962-11-06_stevenson-kuznetsov_memcon.html#person-kuznetsov"' in page
+
+
+def test_a_build_killed_halfway_then_built_again_equals_a_clean_build(tmp_path):
+    folder = collection(tmp_path / "killed", devset=40)
+    env = {**os.environ, "CI": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tei_tools", "build", str(folder), "-j", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list((folder / "site").glob("*.html"))) < 10:
+        time.sleep(0.02)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    written = list((folder / "site").glob("*.html"))
+    assert 10 <= len(written) < 42, "the kill came too late to test anything"
+    assert code_of(folder) == 0, "the build after the kill failed"
+    clean = collection(tmp_path / "clean", devset=40)
+    assert code_of(clean) == 0
+    assert outputs(folder) == outputs(clean)  # temporary files included: none is left
+
+
+def code_of(folder: Path) -> int:
+    return subprocess.run(
+        [sys.executable, "-m", "tei_tools", "build", str(folder), "-j", "2", "-q"],
+        capture_output=True,
+        check=False,
+    ).returncode
+
+
+def test_dask_cluster_outputs_equal_local_outputs_byte_for_byte(tmp_path):
+    distributed = pytest.importorskip("distributed", reason="pip install 'tei-tools[dask]'")
+    local = collection(tmp_path / "local", devset=40)
+    assert build(local)[0] == 0
+    remote = collection(tmp_path / "dask", devset=40)
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        code, out = build(remote, "--executor", "dask", "--scheduler", cluster.scheduler_address)
+    assert code == 0, out
+    assert "42 built" in out
+    assert outputs(remote) == outputs(local)
+
+
+def test_package_writes_a_valid_bag_and_verify_names_a_tampered_file(tmp_path):
+    import bagit
+
+    folder = collection(tmp_path)
+    (folder / "tei-tools.toml").write_text('source-organization = "Example Archive"\n')
+    assert build(folder)[0] == 0
+    bag = tmp_path / "out.bag"
+    result = CliRunner().invoke(cli, ["package", str(bag), "--collection", str(folder)])
+    assert result.exit_code == 0, result.output
+    assert bagit.Bag(str(bag)).is_valid()
+    info = (bag / "bag-info.txt").read_text()
+    for field in ("Source-Organization: Example Archive", "Bagging-Date:", "Payload-Oxum:"):
+        assert field in info
+    assert "External-Description:" in info
+    assert (bag / "manifest-sha256.txt").is_file() and (bag / "manifest-sha512.txt").is_file()
+    assert (bag / "data" / "encoded" / "manifest.json").is_file()
+    result = CliRunner().invoke(cli, ["package", "--verify", str(bag)])
+    assert result.exit_code == 0 and "valid" in result.output
+    tampered = bag / "data" / "site" / "index.html"
+    tampered.write_text(tampered.read_text().replace("Date", "Dxte", 1))
+    result = CliRunner().invoke(cli, ["package", "--verify", str(bag)])
+    assert result.exit_code == 1
+    assert f"{tampered}: sha256 checksum mismatch" in result.output
+
+
+def test_package_refuses_a_collection_that_is_out_of_date(tmp_path):
+    folder = collection(tmp_path)
+    result = CliRunner().invoke(
+        cli, ["package", str(tmp_path / "x.bag"), "--collection", str(folder)]
+    )
+    assert result.exit_code == 1 and "run tei-tools build first" in result.output
+    assert not (tmp_path / "x.bag").exists()
