@@ -131,3 +131,42 @@ def test_seed_with_redaction_shows_it(browser, tmp_path):
     assert all(not d.is_displayed() for d in browser.find_elements(By.CSS_SELECTOR, "main del"))
     markers = browser.find_elements(By.CSS_SELECTOR, "main .pb .pb-label")
     assert [m.text for m in markers] == ["p. 2", "p. 10", "p. 19", "p. 35", "p. 36", "p. 38"]
+
+
+def axe_violations(driver) -> list[dict]:
+    """axe-core (the npm package's axe.min.js, as bundled by axe-selenium-python)
+    injected into the live page; every violation of its default rules."""
+    axe = pytest.importorskip("axe_selenium_python", reason="pip install axe-selenium-python")
+    script = Path(axe.__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+    driver.execute_script(script.read_text(encoding="utf-8"))
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document).then(r => done(r.violations), e => done([{id: String(e)}]));"
+    )
+    return [{"id": v["id"], "nodes": len(v.get("nodes", []))} for v in result]
+
+
+def test_built_site_pages_render_without_errors_or_axe_violations(browser, tmp_path):
+    from click.testing import CliRunner
+
+    from tei_tools.cli import cli
+
+    from .conftest import RAW
+
+    folder = tmp_path / "collection"
+    shutil.copytree(RAW, folder / "raw")
+    assert CliRunner().invoke(cli, ["build", str(folder), "-j", "1"]).exit_code == 0
+    site = folder / "site"
+    pages = ["index.html", "persons.html", *sorted(p.name for p in site.glob("1962-*.html"))]
+    browser.set_script_timeout(60)
+    for name in pages:
+        browser.get((site / name).as_uri())
+        errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+        assert errors == [], (name, errors)
+        assert axe_violations(browser) == [], name
+    # The index filters by participant without a server.
+    browser.get((site / "index.html").as_uri() + "?person=u-thant")
+    shown = browser.find_elements(By.CSS_SELECTOR, "tbody tr:not([hidden])")
+    assert len(shown) == 1 and "U Thant" in shown[0].text
+    status = browser.find_element(By.ID, "shown").text
+    assert status == "1 of 2 documents shown"

@@ -47,18 +47,6 @@ class HtmlPage(HtmlExporter):
         body = etree.SubElement(html, "body")
         self._parent = body
         self.add("a", "Skip to the text", href="#text", class_="skip")
-        for view, label in (("reading", "Reading view"), ("diplomatic", "Diplomatic view")):
-            toggle = self.add(
-                "input",
-                type="radio",
-                name="view",
-                id=f"view-{view}",
-                class_="view-toggle",
-                value=view,
-            )
-            toggle.set("aria-label", label)
-            if view == self.view:
-                toggle.set("checked", "checked")
         self.page_header(header, title)
         self.participants(header)
         with self.into("main", id="text"):
@@ -70,8 +58,27 @@ class HtmlPage(HtmlExporter):
             self.text(f"Edition made with tei-tools {__version__} from the TEI encoding.")
         return "<!DOCTYPE html>\n" + etree.tostring(html, method="html", encoding="unicode") + "\n"
 
+    def view_toggles(self) -> None:
+        # The two radios form one group (a fieldset); the stylesheet reads which one is
+        # checked with body:has(...), so the views switch without script.
+        with self.into("fieldset", class_="view-toggles"):
+            self.add("legend", "View", class_="visually-hidden")
+            for view, label in (("reading", "Reading view"), ("diplomatic", "Diplomatic view")):
+                toggle = self.add(
+                    "input",
+                    type="radio",
+                    name="view",
+                    id=f"view-{view}",
+                    class_="view-toggle",
+                    value=view,
+                )
+                toggle.set("aria-label", label)
+                if view == self.view:
+                    toggle.set("checked", "checked")
+
     def page_header(self, header: etree._Element | None, title: str) -> None:
         with self.into("header", class_="doc"):
+            self.view_toggles()  # inside the banner landmark: no content outside landmarks
             self.add("h1", title or "Untitled document")
             bibl = header.find(f".//{T}sourceDesc/{T}bibl") if header is not None else None
             rows: list[tuple[str, etree._Element | str]] = []
