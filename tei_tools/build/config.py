@@ -1,0 +1,110 @@
+"""Where a collection keeps its files: ``[tool.tei-tools]`` in its ``pyproject.toml``,
+or ``tei-tools.toml`` (top-level keys), with command-line overrides on top."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+CONFIG_FILE = "tei-tools.toml"
+EXPORTS = ("html", "text")
+
+
+class ConfigError(Exception):
+    """The configuration cannot be read or names something impossible (a usage error)."""
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    root: Path
+    raw: Path
+    encoded: Path
+    site: Path
+    people: Path | None  # None: no people file
+    schema: Path | None  # None: the project schema
+    exports: tuple[str, ...] = EXPORTS
+    title: str = "TEI collection"
+    source_organization: str = ""
+    description: str = ""
+    source: str = field(default="defaults", compare=False)  # where the settings came from
+
+
+_KEYS = {
+    "raw": str,
+    "encoded": str,
+    "site": str,
+    "people": str,
+    "schema": str,
+    "exports": list,
+    "title": str,
+    "source-organization": str,
+    "description": str,
+}
+
+
+def _read(root: Path) -> tuple[dict[str, Any], str]:
+    own = root / CONFIG_FILE
+    pyproject = root / "pyproject.toml"
+    for path, table in ((own, None), (pyproject, ("tool", "tei-tools"))):
+        if not path.is_file():
+            continue
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"{path}: cannot read the configuration: {exc}") from exc
+        for key in table or ():
+            data = data.get(key, {})
+        if table is None or data:
+            where = f"{path}" + ("" if table is None else " [tool.tei-tools]")
+            return data, where
+    return {}, "defaults"
+
+
+def load_config(root: Path, **overrides: Any) -> BuildConfig:
+    """The collection at ``root``; ``overrides`` (None: not given) win over the file."""
+    settings, where = _read(root)
+    for key, value in settings.items():
+        expected = _KEYS.get(key)
+        if expected is None:
+            known = ", ".join(sorted(_KEYS))
+            raise ConfigError(f"{where}: unknown setting {key!r} (known: {known})")
+        if not isinstance(value, expected):
+            raise ConfigError(f"{where}: {key} must be a {expected.__name__}")
+    given = {k.replace("-", "_"): v for k, v in settings.items()}
+    given.update({k: v for k, v in overrides.items() if v is not None})
+
+    def path(key: str, default: str) -> Path:
+        return root / str(given.get(key, default))
+
+    raw = path("raw", "raw")
+    people: Path | None
+    if given.get("people") == "":
+        people = None  # explicitly none
+    elif given.get("people") is None:
+        people = raw / "people.toml" if (raw / "people.toml").is_file() else None
+    else:
+        people = path("people", "")
+        if not people.is_file():
+            raise ConfigError(f"{where}: people file {people} does not exist")
+    schema = path("schema", "") if given.get("schema") else None
+    if schema is not None and not schema.is_file():
+        raise ConfigError(f"{where}: schema {schema} does not exist")
+    exports = tuple(str(e) for e in given.get("exports", EXPORTS))
+    unknown = sorted(set(exports) - set(EXPORTS))
+    if unknown:
+        raise ConfigError(f"{where}: unknown export {unknown[0]!r} (known: html, text)")
+    return BuildConfig(
+        root=root,
+        raw=raw,
+        encoded=path("encoded", "encoded"),
+        site=path("site", "site"),
+        people=people,
+        schema=schema,
+        exports=exports,
+        title=str(given.get("title", "TEI collection")),
+        source_organization=str(given.get("source_organization", "")),
+        description=str(given.get("description", "")),
+        source=where,
+    )

@@ -1,0 +1,251 @@
+"""A build: decide what is out of date, run the task on it, write every output
+atomically, keep the manifest, then make the collection's files.
+
+Safe to kill at any moment: each output is written to a temporary file and renamed;
+each finished document's record is appended to a journal beside the manifest, which is
+rewritten (and the journal dropped) only after the collection's files are written. The
+next build replays the journal and redoes whatever the records do not vouch for, so it
+ends with the same bytes as a clean build.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tei_tools import __version__
+from tei_tools.build import manifest as mf
+from tei_tools.build.config import BuildConfig, ConfigError
+from tei_tools.build.persons import merge, persons_tei
+from tei_tools.build.task import Job, Outcome, counts
+from tei_tools.diagnostics import Diagnostic
+from tei_tools.export.collection import entry_from_summary, index_page, persons_page
+from tei_tools.io import atomic_write
+from tei_tools.schema_files import project_schema_path
+
+RAW_SUFFIXES = (".txt", ".md")
+PERSONS = "persons.xml"
+
+
+@dataclass
+class Source:
+    stem: str
+    path: Path
+    sha256: str
+
+
+@dataclass
+class Plan:
+    todo: list[Source]
+    fresh: list[str]
+    removed: list[str]
+    collection_stale: bool
+    context: dict[str, Any]
+    manifest: dict[str, Any]
+
+    @property
+    def up_to_date(self) -> bool:
+        return not (self.todo or self.removed or self.collection_stale)
+
+
+@dataclass
+class Report:
+    built: int = 0
+    fresh: int = 0
+    removed: int = 0
+    failed: list[str] = field(default_factory=list)
+    diagnostics: dict[str, int] = field(default_factory=lambda: counts([]))
+
+
+def relative(config: BuildConfig, path: Path) -> str:
+    return Path(os.path.relpath(path, config.root)).as_posix()
+
+
+def sources(config: BuildConfig) -> list[Path]:
+    if not config.raw.is_dir():
+        raise ConfigError(f"raw folder {config.raw} does not exist")
+    found = sorted(p for p in config.raw.iterdir() if p.suffix in RAW_SUFFIXES and p.is_file())
+    stems: dict[str, Path] = {}
+    for path in found:
+        if path.stem in stems:
+            raise ConfigError(f"{path} and {stems[path.stem]} would both build {path.stem}.xml")
+        stems[path.stem] = path
+    return found
+
+
+def context(config: BuildConfig) -> dict[str, Any]:
+    """What every document's outputs depend on besides its own raw bytes."""
+    schema = config.schema or project_schema_path()
+    people = config.people.read_bytes() if config.people else None
+    return {
+        "tool_version": __version__,
+        "schema_sha256": mf.sha256(schema.read_bytes()),
+        "people_sha256": mf.sha256(people) if people is not None else None,
+        "exports": sorted(config.exports),
+    }
+
+
+def _outputs_present(config: BuildConfig, outputs: dict[str, Any]) -> bool:
+    """Presence and size (stat only): fixity is `tei-tools package --verify`'s job."""
+    for name, record in outputs.items():
+        try:
+            if (config.root / name).stat().st_size != record["bytes"]:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def plan(config: BuildConfig, force: bool = False) -> Plan:
+    manifest = mf.load(config.encoded / mf.NAME)
+    ctx = context(config)
+    documents: dict[str, Any] = manifest["documents"]
+    todo: list[Source] = []
+    fresh: list[str] = []
+    current = sources(config)
+    for path in current:
+        digest = mf.sha256(path.read_bytes())
+        record = documents.get(path.stem)
+        up_to_date = (
+            not force
+            and isinstance(record, dict)
+            and record.get("raw", {}).get("sha256") == digest
+            and all(record.get(k) == v for k, v in ctx.items())
+            and _outputs_present(config, record.get("outputs", {}))
+        )
+        if up_to_date:
+            fresh.append(path.stem)
+        else:
+            todo.append(Source(path.stem, path, digest))
+    stems = {p.stem for p in current}
+    removed = sorted(s for s in documents if s not in stems)
+    stale = (
+        force
+        or bool(todo or removed)
+        or not manifest.get("complete")
+        or not _outputs_present(config, manifest.get("collection", {}))
+    )
+    return Plan(todo, fresh, removed, stale, ctx, manifest)
+
+
+def _jobs(config: BuildConfig, todo: list[Source]) -> Iterator[Job]:
+    """Read lazily: only the documents in flight are in memory."""
+    people = config.people.read_bytes() if config.people else None
+    people_name = relative(config, config.people) if config.people else ""
+    schema = str(config.schema.resolve()) if config.schema else None
+    for source in todo:
+        yield Job(
+            stem=source.stem,
+            raw_name=relative(config, source.path),
+            raw=source.path.read_bytes(),
+            people=people,
+            people_name=people_name,
+            schema=schema,
+            exports=tuple(sorted(config.exports)),
+            tei_name=relative(config, config.encoded / f"{source.stem}.xml"),
+        )
+
+
+def _delete(config: BuildConfig, names: Any) -> None:
+    for name in names:
+        (config.root / name).unlink(missing_ok=True)
+
+
+def _record(config: BuildConfig, outcome: Outcome, raw: Path, old: dict[str, Any] | None) -> dict[str, Any]:
+    """Write a document's outputs and return its manifest record."""
+    record: dict[str, Any] = {"raw": {"path": relative(config, raw), "sha256": outcome.raw_sha256}}
+    record["diagnostics"] = counts(outcome.diagnostics)
+    if outcome.tei is None:  # nothing written: the previous outputs stay, still listed
+        record.update(status="failed", outputs=(old or {}).get("outputs", {}), tei=None)
+        record["validation"] = {"valid": False, **counts([])}
+        return record
+    files = {config.encoded / f"{outcome.stem}.xml": outcome.tei}
+    for suffix, data in outcome.pages.items():
+        files[config.site / f"{outcome.stem}{suffix}"] = data
+    outputs = {}
+    for path, data in files.items():
+        atomic_write(path, data)
+        outputs[relative(config, path)] = mf.file_record(data)
+    _delete(config, set((old or {}).get("outputs", {})) - set(outputs))
+    tei_name = relative(config, config.encoded / f"{outcome.stem}.xml")
+    record.update(
+        status="failed" if outcome.failed else "built",
+        tei={"path": tei_name, **outputs[tei_name]},
+        outputs=outputs,
+        validation={"valid": outcome.validation.get("error", 0) == 0, **outcome.validation},
+        summary=outcome.summary,
+    )
+    return record
+
+
+def build(
+    config: BuildConfig,
+    plan_: Plan,
+    outcomes: Callable[[Iterator[Job]], Iterator[Outcome]],
+    on_outcome: Callable[[Outcome], None] = lambda _: None,
+    title: str | None = None,
+) -> Report:
+    """Carry out ``plan_``: ``outcomes`` runs the jobs (an executor)."""
+    report = Report(fresh=len(plan_.fresh))
+    manifest = plan_.manifest
+    documents: dict[str, Any] = manifest["documents"]
+    path = config.encoded / mf.NAME
+    manifest.update(format=mf.FORMAT, complete=False)
+    for folder in (config.encoded, config.site):
+        for leftover in folder.glob(".*.tmp"):  # atomic_write's, from a killed build
+            leftover.unlink(missing_ok=True)
+    journal = mf.Journal(config.encoded)
+    for stem in plan_.removed:
+        _delete(config, documents.pop(stem).get("outputs", {}))
+        journal.add(stem, None)
+        report.removed += 1
+    sources_by_stem = {s.stem: s.path for s in plan_.todo}
+    for outcome in outcomes(_jobs(config, plan_.todo)):
+        record = _record(config, outcome, sources_by_stem[outcome.stem], documents.get(outcome.stem))
+        record.update(plan_.context)
+        documents[outcome.stem] = record
+        journal.add(outcome.stem, record)
+        report.built += 1
+        if record["status"] == "failed":
+            report.failed.append(outcome.stem)
+        for level, count in record["diagnostics"].items():
+            report.diagnostics[level] += count
+        on_outcome(outcome)
+    for stem, record in documents.items():
+        if record.get("status") == "failed" and stem not in report.failed:
+            report.failed.append(stem)  # still failing from an earlier build
+    manifest["collection"] = _collection(config, documents, title or config.title)
+    manifest["complete"] = True
+    mf.save(path, manifest)
+    journal.close()
+    return report
+
+
+def _collection(config: BuildConfig, documents: dict[str, Any], title: str) -> dict[str, Any]:
+    """persons.xml, and in the site the index and persons pages."""
+    summaries = {
+        stem: record["summary"] for stem, record in sorted(documents.items()) if "summary" in record
+    }
+    persons = merge(summaries)
+    files = {config.encoded / PERSONS: persons_tei(persons, summaries, title)}
+    if "html" in config.exports:
+        entries = [entry_from_summary(stem, s) for stem, s in summaries.items()]
+        files[config.site / "index.html"] = index_page(entries, title, persons_page=True).encode()
+        titles = {stem: s.get("title") or stem for stem, s in summaries.items()}
+        files[config.site / "persons.html"] = persons_page(persons, titles, title).encode()
+    written = {}
+    for path, data in files.items():
+        atomic_write(path, data)
+        written[relative(config, path)] = mf.file_record(data)
+    return written
+
+
+def validate_persons(config: BuildConfig) -> list[Diagnostic]:
+    from tei_tools.validate import Validator
+
+    path = config.encoded / PERSONS
+    validator = Validator(config.schema, ignore=["R010", "R011"], cache=False)
+    return list(validator.iter_errors(relative(config, path), path.read_bytes()))

@@ -1,0 +1,68 @@
+"""Running the per-document task: in this process, in local processes, or on a Dask
+cluster. Each yields outcomes as they complete, with a bounded number in flight, so
+memory does not grow with the size of the collection."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any
+
+from tei_tools.build.task import Job, Outcome, run_job
+
+IN_FLIGHT_PER_WORKER = 8
+
+
+def _windowed(submit: Callable[[Job], Any], jobs: Iterable[Job], window: int, done: Callable[[set[Any]], tuple[set[Any], set[Any]]]) -> Iterator[Outcome]:
+    pending: set[Any] = set()
+    for job in jobs:
+        pending.add(submit(job))
+        if len(pending) >= window:
+            finished, pending = done(pending)
+            for future in finished:
+                yield future.result()
+    while pending:
+        finished, pending = done(pending)
+        for future in finished:
+            yield future.result()
+
+
+def run_local(jobs: Iterable[Job], workers: int) -> Iterator[Outcome]:
+    if workers <= 1:
+        yield from map(run_job, jobs)
+        return
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+
+        def done(pending: set[Future[Outcome]]) -> tuple[set[Any], set[Any]]:
+            finished, rest = wait(pending, return_when=FIRST_COMPLETED)
+            return set(finished), set(rest)
+
+        yield from _windowed(
+            lambda job: pool.submit(run_job, job), jobs, workers * IN_FLIGHT_PER_WORKER, done
+        )
+
+
+def run_dask(jobs: Iterable[Job], scheduler: str | Any) -> Iterator[Outcome]:
+    """On the Dask cluster whose scheduler is at ``scheduler`` (an address, or a
+    ``distributed.Client``'s cluster object)."""
+    from distributed import Client
+    from distributed import wait as dask_wait
+
+    with Client(scheduler) as client:
+        workers = max(1, sum(client.nthreads().values()))
+
+        def done(pending: set[Any]) -> tuple[set[Any], set[Any]]:
+            finished, rest = dask_wait(list(pending), return_when="FIRST_COMPLETED")
+            return set(finished), set(rest)
+
+        # pure=False: two documents with the same bytes are still two tasks
+        yield from _windowed(
+            lambda job: client.submit(run_job, job, pure=False),
+            jobs,
+            workers * IN_FLIGHT_PER_WORKER,
+            done,
+        )

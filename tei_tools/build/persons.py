@@ -1,0 +1,113 @@
+"""The collection's personography: every document's participants, each person once.
+
+Two documents' persons are one person when they share an ``xml:id`` (the people file's
+id, or the surname the converter made it from) and neither name contradicts the other:
+"Kuznetsov" and "Vasily V. Kuznetsov" agree, "John Smith" and "Adam Smith" do not (the
+second becomes ``smith-2``). The fullest name stands.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+
+from tei_tools import __version__
+from tei_tools.convert.serialize import serialize
+
+TEI_NS = "http://www.tei-c.org/ns/1.0"
+T = f"{{{TEI_NS}}}"
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+
+
+@dataclass
+class CollectionPerson:
+    id: str
+    source_id: str  # the id in the documents
+    name: str
+    occupations: list[str] = field(default_factory=list)
+    affiliations: list[str] = field(default_factory=list)
+    documents: list[tuple[str, bool]] = field(default_factory=list)  # (stem, speaks)
+
+
+def _tokens(name: str) -> set[str]:
+    return {t for t in re.findall(r"\w+", name.casefold()) if len(t) > 1}
+
+
+def _agree(a: str, b: str) -> bool:
+    ta, tb = _tokens(a), _tokens(b)
+    return not ta or not tb or ta <= tb or tb <= ta
+
+
+def merge(summaries: dict[str, dict[str, Any]]) -> list[CollectionPerson]:
+    """The participants of every document (by stem), merged; sorted by id."""
+    people: dict[str, list[CollectionPerson]] = {}
+    ids: set[str] = set()
+    for stem in sorted(summaries):
+        for found in summaries[stem].get("persons", []):
+            if not found.get("participant") or not found.get("id"):
+                continue
+            same = people.setdefault(found["id"], [])
+            person = next((p for p in same if _agree(p.name, found["name"])), None)
+            if person is None:
+                unique, n = found["id"], 1
+                while unique in ids:
+                    n += 1
+                    unique = f"{found['id']}-{n}"
+                ids.add(unique)
+                person = CollectionPerson(unique, found["id"], found["name"])
+                same.append(person)
+            if len(_tokens(found["name"])) > len(_tokens(person.name)):
+                person.name = found["name"]
+            for value, known in (
+                (found.get("occupation"), person.occupations),
+                (found.get("affiliation"), person.affiliations),
+            ):
+                if value and value not in known:
+                    known.append(value)
+            person.documents.append((stem, bool(found.get("speaks"))))
+    return sorted((p for same in people.values() for p in same), key=lambda p: p.id)
+
+
+def persons_tei(persons: list[CollectionPerson], summaries: dict[str, dict[str, Any]], title: str) -> bytes:
+    """``persons.xml``: a TEI document whose ``particDesc`` lists every person, each
+    with a ``note type="documents"`` pointing into the documents they take part in."""
+    tei = etree.fromstring(f'<TEI xmlns="{TEI_NS}"/>')
+    header = etree.SubElement(tei, f"{T}teiHeader")
+    file_desc = etree.SubElement(header, f"{T}fileDesc")
+    etree.SubElement(etree.SubElement(file_desc, f"{T}titleStmt"), f"{T}title").text = (
+        f"Persons of {title}"
+    )
+    etree.SubElement(etree.SubElement(file_desc, f"{T}publicationStmt"), f"{T}p").text = (
+        f"Made by tei-tools {__version__} from the participants of {len(summaries)} documents."
+    )
+    etree.SubElement(etree.SubElement(file_desc, f"{T}sourceDesc"), f"{T}p").text = (
+        "The particDesc of every document of the collection."
+    )
+    partic = etree.SubElement(etree.SubElement(header, f"{T}profileDesc"), f"{T}particDesc")
+    listing = etree.SubElement(partic, f"{T}listPerson", type="collection")
+    for person in persons:
+        el = etree.SubElement(listing, f"{T}person", {XML_ID: person.id})
+        etree.SubElement(el, f"{T}persName").text = person.name
+        for occupation in person.occupations:
+            etree.SubElement(el, f"{T}occupation").text = occupation
+        for affiliation in person.affiliations:
+            etree.SubElement(el, f"{T}affiliation").text = affiliation
+        note = etree.SubElement(el, f"{T}note", type="documents")
+        for n, (stem, speaks) in enumerate(person.documents):
+            ref = etree.SubElement(
+                note,
+                f"{T}ref",
+                target=f"{stem}.xml#{person.source_id}",
+                type="speaks" if speaks else "participates",
+            )
+            ref.text = summaries[stem].get("title") or stem
+            if n < len(person.documents) - 1:
+                ref.tail = "; "
+    body = etree.SubElement(etree.SubElement(tei, f"{T}text"), f"{T}body")
+    etree.SubElement(body, f"{T}p").text = (
+        f"{len(persons)} persons take part in the {len(summaries)} documents of {title}."
+    )
+    return serialize(etree.ElementTree(tei))

@@ -1,0 +1,135 @@
+"""The per-document task: pure, so local processes and Dask workers share it.
+
+Raw bytes, the people file's bytes and the schema in; TEI bytes, site pages,
+diagnostics, the validation verdict and a summary (for the index, the personography
+and the manifest) out. Nothing is read from or written to disk here but the schema,
+which is compiled once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from tei_tools.convert import convert_bytes
+from tei_tools.convert.model import Person
+from tei_tools.convert.people import parse_people
+from tei_tools.diagnostics import Diagnostic, Severity
+from tei_tools.export import export_html, export_text
+from tei_tools.export.collection import entry_for
+from tei_tools.export.visitor import T, text_of
+from tei_tools.validate import Validator
+
+XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+
+
+@dataclass(frozen=True)
+class Job:
+    stem: str
+    raw_name: str  # where diagnostics point, relative to the collection
+    raw: bytes
+    people: bytes | None
+    people_name: str
+    schema: str | None  # path of the schema; None: the project schema
+    exports: tuple[str, ...]
+    tei_name: str  # where validation findings point
+
+
+@dataclass
+class Outcome:
+    stem: str
+    raw_sha256: str
+    tei: bytes | None  # None: the conversion failed (see diagnostics)
+    pages: dict[str, bytes] = field(default_factory=dict)  # suffix → bytes (".html", ".txt")
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    validation: dict[str, int] = field(default_factory=dict)  # severity → count
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> bool:
+        return self.tei is None or self.validation.get("error", 0) > 0
+
+
+@functools.lru_cache(maxsize=4)
+def _people(data: bytes | None, name: str) -> tuple[tuple[Person, ...], tuple[Diagnostic, ...]]:
+    if data is None:
+        return (), ()
+    people, diags = parse_people(data, name)
+    return tuple(people), tuple(diags)
+
+
+@functools.lru_cache(maxsize=4)
+def _validator(schema: str | None) -> Validator:
+    return Validator(Path(schema) if schema else None, max_findings=0, cache=False)
+
+
+def counts(diagnostics: list[Diagnostic]) -> dict[str, int]:
+    found = {str(s): 0 for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)}
+    for d in diagnostics:
+        found[str(d.level)] += 1
+    return found
+
+
+def run_job(job: Job) -> Outcome:
+    outcome = Outcome(job.stem, hashlib.sha256(job.raw).hexdigest(), None)
+    people, people_diags = _people(job.people, job.people_name)
+    if any(d.level is Severity.ERROR for d in people_diags):
+        outcome.diagnostics = list(people_diags)
+        return outcome
+    result = convert_bytes(job.raw, job.raw_name, list(people))
+    outcome.diagnostics = list(result.diagnostics)
+    if not result.ok:
+        return outcome
+    tei = result.xml()
+    outcome.tei = tei
+    tei_name = job.tei_name
+    found = list(_validator(job.schema).iter_errors(tei_name, tei))
+    outcome.validation = counts(found)
+    outcome.diagnostics += found
+    root = etree.fromstring(tei)
+    if "html" in job.exports:
+        html, diags = export_html(root, "reading", source=tei_name)
+        outcome.pages[".html"] = html.encode("utf-8")
+        outcome.diagnostics += diags
+    if "text" in job.exports:
+        text, diags = export_text(root, "reading", source=tei_name)
+        outcome.pages[".txt"] = text.encode("utf-8")
+        outcome.diagnostics += diags
+    outcome.summary = summarize(job.stem, root)
+    return outcome
+
+
+def summarize(stem: str, root: etree._Element) -> dict[str, Any]:
+    """What the index and the personography need of a document."""
+    entry = entry_for(stem, root)
+    speakers = {
+        token.lstrip("#") for said in root.iter(f"{T}said") for token in said.get("who", "").split()
+    }
+    persons = []
+    for person in root.iterfind(f".//{T}particDesc//{T}person"):
+        ident = person.get(XML_ID, "")
+        lists = [el.get("type") for el in person.iterancestors(f"{T}listPerson")]
+        persons.append(
+            {
+                "id": ident,
+                "name": text_of(person.find(f"{T}persName")),
+                "occupation": text_of(person.find(f"{T}occupation")),
+                "affiliation": text_of(person.find(f"{T}affiliation")),
+                "participant": "participants" in lists,
+                "speaks": ident in speakers,
+            }
+        )
+    return {
+        "title": entry.title,
+        "date": entry.date,
+        "when": entry.when,
+        "deletions": entry.deletions,
+        "additions": entry.additions,
+        "redactions": entry.redactions,
+        "persons": persons,
+    }
