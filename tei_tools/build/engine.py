@@ -154,7 +154,9 @@ def _delete(config: BuildConfig, names: Any) -> None:
         (config.root / name).unlink(missing_ok=True)
 
 
-def _record(config: BuildConfig, outcome: Outcome, raw: Path, old: dict[str, Any] | None) -> dict[str, Any]:
+def _record(
+    config: BuildConfig, outcome: Outcome, raw: Path, old: dict[str, Any] | None
+) -> dict[str, Any]:
     """Write a document's outputs and return its manifest record."""
     record: dict[str, Any] = {"raw": {"path": relative(config, raw), "sha256": outcome.raw_sha256}}
     record["diagnostics"] = counts(outcome.diagnostics)
@@ -204,7 +206,9 @@ def build(
         report.removed += 1
     sources_by_stem = {s.stem: s.path for s in plan_.todo}
     for outcome in outcomes(_jobs(config, plan_.todo)):
-        record = _record(config, outcome, sources_by_stem[outcome.stem], documents.get(outcome.stem))
+        record = _record(
+            config, outcome, sources_by_stem[outcome.stem], documents.get(outcome.stem)
+        )
         record.update(plan_.context)
         documents[outcome.stem] = record
         journal.add(outcome.stem, record)

@@ -14,7 +14,12 @@ from tei_tools.build.task import Job, Outcome, run_job
 IN_FLIGHT_PER_WORKER = 8
 
 
-def _windowed(submit: Callable[[Job], Any], jobs: Iterable[Job], window: int, done: Callable[[set[Any]], tuple[set[Any], set[Any]]]) -> Iterator[Outcome]:
+def _windowed(
+    submit: Callable[[Job], Any],
+    jobs: Iterable[Job],
+    window: int,
+    done: Callable[[set[Any]], tuple[set[Any], set[Any]]],
+) -> Iterator[Outcome]:
     pending: set[Any] = set()
     for job in jobs:
         pending.add(submit(job))

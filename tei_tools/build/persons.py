@@ -71,21 +71,23 @@ def merge(summaries: dict[str, dict[str, Any]]) -> list[CollectionPerson]:
     return sorted((p for same in people.values() for p in same), key=lambda p: p.id)
 
 
-def persons_tei(persons: list[CollectionPerson], summaries: dict[str, dict[str, Any]], title: str) -> bytes:
+def persons_tei(
+    persons: list[CollectionPerson], summaries: dict[str, dict[str, Any]], title: str
+) -> bytes:
     """``persons.xml``: a TEI document whose ``particDesc`` lists every person, each
     with a ``note type="documents"`` pointing into the documents they take part in."""
     tei = etree.fromstring(f'<TEI xmlns="{TEI_NS}"/>')
     header = etree.SubElement(tei, f"{T}teiHeader")
     file_desc = etree.SubElement(header, f"{T}fileDesc")
-    etree.SubElement(etree.SubElement(file_desc, f"{T}titleStmt"), f"{T}title").text = (
-        f"Persons of {title}"
-    )
-    etree.SubElement(etree.SubElement(file_desc, f"{T}publicationStmt"), f"{T}p").text = (
-        f"Made by tei-tools {__version__} from the participants of {len(summaries)} documents."
-    )
-    etree.SubElement(etree.SubElement(file_desc, f"{T}sourceDesc"), f"{T}p").text = (
-        "The particDesc of every document of the collection."
-    )
+    etree.SubElement(
+        etree.SubElement(file_desc, f"{T}titleStmt"), f"{T}title"
+    ).text = f"Persons of {title}"
+    etree.SubElement(
+        etree.SubElement(file_desc, f"{T}publicationStmt"), f"{T}p"
+    ).text = f"Made by tei-tools {__version__} from the participants of {len(summaries)} documents."
+    etree.SubElement(
+        etree.SubElement(file_desc, f"{T}sourceDesc"), f"{T}p"
+    ).text = "The particDesc of every document of the collection."
     partic = etree.SubElement(etree.SubElement(header, f"{T}profileDesc"), f"{T}particDesc")
     listing = etree.SubElement(partic, f"{T}listPerson", type="collection")
     for person in persons:
@@ -107,7 +109,7 @@ def persons_tei(persons: list[CollectionPerson], summaries: dict[str, dict[str, 
             if n < len(person.documents) - 1:
                 ref.tail = "; "
     body = etree.SubElement(etree.SubElement(tei, f"{T}text"), f"{T}body")
-    etree.SubElement(body, f"{T}p").text = (
-        f"{len(persons)} persons take part in the {len(summaries)} documents of {title}."
-    )
+    etree.SubElement(
+        body, f"{T}p"
+    ).text = f"{len(persons)} persons take part in the {len(summaries)} documents of {title}."
     return serialize(etree.ElementTree(tei))
