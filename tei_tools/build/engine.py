@@ -20,7 +20,7 @@ from tei_tools import __version__
 from tei_tools.build import manifest as mf
 from tei_tools.build.config import BuildConfig, ConfigError
 from tei_tools.build.persons import merge, persons_tei
-from tei_tools.build.task import Job, Outcome, counts
+from tei_tools.build.task import Job, Outcome, counts, validator_for
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.export.collection import entry_from_summary, index_page, persons_page
 from tei_tools.io import atomic_write
@@ -248,8 +248,6 @@ def _collection(config: BuildConfig, documents: dict[str, Any], title: str) -> d
 
 
 def validate_persons(config: BuildConfig) -> list[Diagnostic]:
-    from tei_tools.validate import Validator
-
     path = config.encoded / PERSONS
-    validator = Validator(config.schema, ignore=["R010", "R011"], cache=False)
+    validator = validator_for(str(config.schema.resolve()) if config.schema else None)
     return list(validator.iter_errors(relative(config, path), path.read_bytes()))

@@ -16,10 +16,9 @@ from lxml import etree
 
 from tei_tools import __version__
 from tei_tools.convert.serialize import serialize
+from tei_tools.export.visitor import TEI_NS, XML_NS, T
 
-TEI_NS = "http://www.tei-c.org/ns/1.0"
-T = f"{{{TEI_NS}}}"
-XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
+XML_ID = f"{{{XML_NS}}}id"
 
 
 @dataclass

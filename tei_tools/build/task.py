@@ -16,6 +16,7 @@ from typing import Any
 
 from lxml import etree
 
+from tei_tools.build.persons import XML_ID
 from tei_tools.convert import convert_bytes
 from tei_tools.convert.model import Person
 from tei_tools.convert.people import parse_people
@@ -24,8 +25,6 @@ from tei_tools.export import export_html, export_text
 from tei_tools.export.collection import entry_for
 from tei_tools.export.visitor import T, text_of
 from tei_tools.validate import Validator
-
-XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,8 @@ def _people(data: bytes | None, name: str) -> tuple[tuple[Person, ...], tuple[Di
 
 
 @functools.lru_cache(maxsize=4)
-def _validator(schema: str | None) -> Validator:
+def validator_for(schema: str | None) -> Validator:
+    """The validator of ``schema`` (None: the project schema), compiled once a process."""
     return Validator(Path(schema) if schema else None, max_findings=0, cache=False)
 
 
@@ -88,7 +88,7 @@ def run_job(job: Job) -> Outcome:
     tei = result.xml()
     outcome.tei = tei
     tei_name = job.tei_name
-    found = list(_validator(job.schema).iter_errors(tei_name, tei))
+    found = list(validator_for(job.schema).iter_errors(tei_name, tei))
     outcome.validation = counts(found)
     outcome.diagnostics += found
     root = etree.fromstring(tei)

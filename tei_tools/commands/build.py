@@ -14,7 +14,7 @@ from tei_tools.build.config import EXPORTS, ConfigError, load_config
 from tei_tools.build.engine import build, plan, validate_persons
 from tei_tools.build.executors import run_dask, run_local
 from tei_tools.build.task import Job, Outcome
-from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, jobs_option
 from tei_tools.diagnostics import Severity
 
 
@@ -38,14 +38,7 @@ def _progress_wanted() -> bool:
     help="Site formats (repeatable; default: html and text).",
 )
 @click.option("--title", help="The collection's title (index, persons file).")
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=os.cpu_count() or 1,
-    show_default="all cores",
-    help="Local worker processes.",
-)
+@jobs_option("Local worker processes.")
 @click.option(
     "--executor",
     type=click.Choice(["local", "dask"]),

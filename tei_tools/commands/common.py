@@ -2,14 +2,31 @@
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from tei_tools.diagnostics import Diagnostic, Severity
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 123
+
+
+def jobs_option(help: str) -> Callable[[F], F]:
+    """``--jobs/-j N``: worker processes, all cores by default."""
+    return click.option(
+        "--jobs",
+        "-j",
+        type=click.IntRange(min=1),
+        default=os.cpu_count() or 1,
+        show_default="all cores",
+        help=help,
+    )
 
 
 def report(diagnostics: list[Diagnostic], quiet: bool) -> None:

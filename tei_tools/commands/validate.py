@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, jobs_option
 from tei_tools.diagnostics import Severity
 from tei_tools.io import atomic_write
 from tei_tools.validate import DEFAULT_MAX_FINDINGS, SchemaError, Validator
@@ -67,14 +67,7 @@ def _show_progress(files: list[str], output: str) -> bool:
 )
 @click.option("--select", multiple=True, help="Only these codes or prefixes (R001,S,V…).")
 @click.option("--ignore", multiple=True, help="Never these codes or prefixes.")
-@click.option(
-    "--jobs",
-    "-j",
-    type=click.IntRange(min=1),
-    default=os.cpu_count() or 1,
-    show_default="all cores",
-    help="Files validated in parallel.",
-)
+@jobs_option("Files validated in parallel.")
 @click.option(
     "--max-size",
     type=click.FloatRange(min=0.001),

@@ -21,8 +21,9 @@ import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -251,20 +252,29 @@ def _compile_child(grammar: bytes) -> None:
     etree.RelaxNG(etree.fromstring(grammar))
 
 
+def exit_code_within(
+    target: Callable[..., object], args: tuple[Any, ...], seconds: float
+) -> int | None:
+    """Run ``target(*args)`` in a forked child: its exit code, or None (after killing
+    it) when it does not finish within ``seconds``. libxml2 cannot be interrupted in
+    process, and never finishes compiling some schemas."""
+    child = multiprocessing.get_context("fork").Process(target=target, args=args)
+    child.start()
+    child.join(seconds)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        return None
+    return child.exitcode
+
+
 def compile_pruned(grammar: bytes) -> etree.RelaxNG | None:
     """libxml2's compiled form of a pruned grammar, or None when libxml2 refuses it or
     does not finish within COMPILE_BUDGET (tried once in a child process; a grammar
     that compiled is remembered in the cache and compiled here directly)."""
     marker = cache_dir() / "rng" / f"{hashlib.sha256(grammar).hexdigest()}.compiles"
     if not marker.exists():
-        child = multiprocessing.get_context("fork").Process(target=_compile_child, args=(grammar,))
-        child.start()
-        child.join(COMPILE_BUDGET)
-        if child.is_alive():
-            child.kill()
-            child.join()
-            return None
-        if child.exitcode != 0:
+        if exit_code_within(_compile_child, (grammar,), COMPILE_BUDGET) != 0:
             return None
         _store(marker, b"")
     try:

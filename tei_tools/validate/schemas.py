@@ -7,6 +7,7 @@ which names the expected elements or values.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from itertools import islice
@@ -169,14 +170,9 @@ def _compile(path: str) -> None:
 def _compiles_in_time(path: Path) -> None:
     """libxml2 never finishes compiling some schemas (TEI Simple): try it in a child
     process under a time budget, so that such a schema is refused, never hung on."""
-    import multiprocessing
+    from tei_tools.validate.pruned import exit_code_within
 
-    child = multiprocessing.get_context("fork").Process(target=_compile, args=(str(path),))
-    child.start()
-    child.join(COMPILE_BUDGET)
-    if child.is_alive():
-        child.kill()
-        child.join()
+    if exit_code_within(_compile, (str(path),), COMPILE_BUDGET) is None:
         raise SchemaError(
             f"{path}: libxml2 did not compile this RELAX NG schema within "
             f"{COMPILE_BUDGET:.0f} s; install jing to validate against it "
@@ -274,6 +270,13 @@ class JingSchema:
             self.found.update(found)
             pending = pending[done:]
 
+    @functools.cached_property
+    def key(self) -> str:
+        """The cache key of the schema (it reads and hashes every schema file: once)."""
+        from tei_tools.validate import pruned
+
+        return pruned.schema_key(self.path, self.command)
+
     def _accept_fast(self, files: list[str], jobs: int) -> list[str]:
         """Files found valid (by the verdict cache, else by libxml2) get no findings;
         the others are returned, for jing."""
@@ -281,7 +284,7 @@ class JingSchema:
 
         from tei_tools.validate import pruned
 
-        key = pruned.schema_key(self.path, self.command)
+        key = self.key
         verdicts = pruned.VerdictCache(key) if self.cache else None
         unknown: dict[str, str] = {}  # file -> SHA-256 of its bytes
         names: set[str] = set()
@@ -320,9 +323,8 @@ class JingSchema:
         names, attributes = pruned.names_in(doc.data)
         wanted = (frozenset(names), frozenset(attributes))
         if wanted not in self._pruned:
-            key = pruned.schema_key(self.path, self.command)
             self._pruned[wanted] = pruned.pruned_validator(
-                key, self.path, self.command, names, attributes
+                self.key, self.path, self.command, names, attributes
             )
         fast = self._pruned[wanted]
         return fast is not None and bool(fast.validate(doc.tree))
