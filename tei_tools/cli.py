@@ -7,32 +7,47 @@ above --fail-level, warnings under --strict, outputs out of date under --check);
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
 from tei_tools import __version__
-from tei_tools.commands.build import build_command
 from tei_tools.commands.common import EXIT_INTERNAL
-from tei_tools.commands.convert import PEOPLE_FILE, convert
-from tei_tools.commands.export import export_command
-from tei_tools.commands.package import package_command
-from tei_tools.commands.validate import validate
 
-__all__ = ["PEOPLE_FILE", "cli", "main"]
+__all__ = ["cli", "main"]
+
+# name -> "module:attribute"; a command's module (and what it needs: the converter,
+# the build engine, Dask) is imported only when that command runs or lists its help.
+COMMANDS = {
+    "convert": "tei_tools.commands.convert:convert",
+    "validate": "tei_tools.commands.validate:validate",
+    "export": "tei_tools.commands.export:export_command",
+    "build": "tei_tools.commands.build:build_command",
+    "package": "tei_tools.commands.package:package_command",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """click's lazily loading group (its documentation's pattern): start-up costs
+    what the one command run needs, not what every command imports."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return [*super().list_commands(ctx), *COMMANDS]
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        module, attribute = COMMANDS[cmd_name].split(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="tei-tools")
 def cli() -> None:
     """Convert raw typescript transcriptions to TEI P5, validate TEI, export it."""
-
-
-cli.add_command(convert)
-cli.add_command(validate)
-cli.add_command(export_command)
-cli.add_command(build_command)
-cli.add_command(package_command)
 
 
 def main() -> None:

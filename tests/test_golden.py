@@ -6,7 +6,7 @@ import difflib
 
 import pytest
 
-from tei_tools.cli import PEOPLE_FILE
+from tei_tools.commands.convert import PEOPLE_FILE
 from tei_tools.convert import convert_bytes
 from tei_tools.convert.people import load_people
 

@@ -40,16 +40,26 @@ def names(grammar: bytes, tag: str) -> set[str]:
     return {el.get("name", "") for el in root.iter(f"{{http://relaxng.org/ns/structure/1.0}}{tag}")}
 
 
-def test_names_in_a_document_are_a_superset_of_its_markup():
-    elements, attributes = pruned.names_in(
-        b'<TEI xmlns="x"><tei:p xml:id="a" n = \'1\'/><lb/><seg\ntype="t">x</seg></TEI>'
+def test_the_scan_finds_every_element_with_its_attributes_and_their_parsed_values():
+    scanned = pruned.Scanned(
+        b'<TEI xmlns="x"><tei:p xml:id="a" n = \'1>2\'/><lb/><seg\ntype="t&amp;\n&#10;u">x'
+        b'</seg><!-- <hi rend="c"> --></TEI>'
     )
-    assert elements == {"TEI", "p", "lb", "seg"}
-    assert attributes == {"xmlns", "id", "n", "type"}
+    assert scanned.attributes_of == {
+        "TEI": {"xmlns"},
+        "p": {"id", "n"},
+        "lb": set(),
+        "seg": {"type"},
+        "hi": {"rend"},  # from the comment: a superset, harmlessly
+    }
+    assert scanned.values["n"] == {"1>2"}
+    assert scanned.values["type"] == {"t& \nu"}  # a literal line end is a space
+    assert scanned.exact
+    assert not pruned.Scanned(b'<?xml version="1.0" encoding="ISO-8859-1"?><TEI/>').exact
 
 
 def test_an_element_the_documents_lack_is_pruned_with_every_pattern_that_needs_it():
-    out = pruned.prune(SIMPLE, {"doc", "a", "b"}, {"lang"})
+    out = pruned.prune(SIMPLE, {"doc": {"lang"}, "a": set(), "b": set()})
     # b needs c, which no document contains: b can match nothing, so it goes too.
     assert names(out, "define") == {"doc", "a"}
     assert names(out, "attribute") == {"lang"}  # "rare" occurs nowhere
@@ -59,7 +69,7 @@ def test_an_element_the_documents_lack_is_pruned_with_every_pattern_that_needs_i
 
 
 def test_mixed_content_is_rewritten_only_where_it_is_equal():
-    out = pruned.prune(SIMPLE, {"doc", "a", "b", "c"}, set())
+    out = pruned.prune(SIMPLE, {"doc": set(), "a": set(), "b": set(), "c": set()})
     root = etree.fromstring(out)
     r = "{http://relaxng.org/ns/structure/1.0}"
     assert root.find(f".//{r}define[@name='doc']/{r}element/{r}group/{r}interleave") is not None
@@ -72,7 +82,7 @@ def test_mixed_content_is_rewritten_only_where_it_is_equal():
 
 def test_a_document_element_the_schema_lacks_cannot_be_pruned_to():
     with pytest.raises(pruned.Unsupported):
-        pruned.prune(SIMPLE, {"other"}, set())
+        pruned.prune(SIMPLE, {"other": set()})
 
 
 def well_formed(path: Path) -> bool:
@@ -139,13 +149,10 @@ def test_tei_all_verdicts_equal_jings_on_archive_seed_fixture_and_mutant_files(t
     command = jing_command()
     assert command is not None
     key = pruned.schema_key(TEI_ALL, command)
-    elements: set[str] = set()
-    attributes: set[str] = set()
+    scanned = pruned.Scanned()
     for f in files:
-        e, a = pruned.names_in(f.read_bytes())
-        elements |= e
-        attributes |= a
-    fast = pruned.pruned_validator(key, TEI_ALL.resolve(), command, elements, attributes)
+        scanned.add(f.read_bytes())
+    fast = pruned.pruned_validator(key, TEI_ALL.resolve(), command, scanned)
     assert fast is not None
     accepted = pruned.accepted(fast, [str(f) for f in files], 2)
     wrongly = [str(f) for f, ok in zip(files, accepted, strict=True) if ok and not expected[str(f)]]

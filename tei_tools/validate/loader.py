@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, cast
 
 from lxml import etree
 
@@ -31,7 +30,7 @@ INDEXED = (
     "from",
     "to",
 )
-_INDEXED_ATTRIBUTES = "|".join(f"//@{n}" for n in INDEXED if n != "id") + "|//@xml:id"
+_INDEXED = {name: name for name in INDEXED if name != "id"} | {XML_ID: "id"}
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _START_TAG = re.compile(rb"<(?![/!?])")
 _DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
@@ -71,13 +70,15 @@ class Located:
 
     def attributes(self, *names: str) -> list[tuple[etree._Element, str, str]]:
         """(element, name, value) for attributes with these names (``id`` is xml:id;
-        the others have no namespace), grouped by name; one XPath pass per document
+        the others have no namespace), grouped by name; one pass over the document
         serves every rule (reports sort by line)."""
         if self._attributes is None:
             self._attributes = {}
-            for a in cast(list[Any], self.tree.xpath(_INDEXED_ATTRIBUTES)):
-                key = a.attrname.rsplit("}", 1)[-1]
-                self._attributes.setdefault(key, []).append((a.getparent(), str(a)))
+            for el in self.tree.iter():
+                for key, value in el.items():  # [] for a comment: none is indexed
+                    name = _INDEXED.get(str(key))
+                    if name is not None:
+                        self._attributes.setdefault(name, []).append((el, str(value)))
         assert set(names) <= set(INDEXED), names
         return [(el, n, v) for n in names for el, v in self._attributes.get(n, [])]
 

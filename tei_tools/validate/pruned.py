@@ -15,6 +15,7 @@ jing, whose verdict and positions stand (``JingSchema.prepare``).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import multiprocessing
 import os
@@ -36,13 +37,16 @@ _ALL_OF = {
 }
 _OPTIONAL = {f"{_R}optional", f"{_R}zeroOrMore"}
 _LEAVES = {f"{_R}{tag}" for tag in ("empty", "text", "value", "data")}
-# Start tags, and attribute names in them. A name these miss (a ">" inside an attribute
-# value ends the tag early) is pruned, so the document is rejected by libxml2 and checked
-# by jing: slower, never wrong.
-_START_TAG = re.compile(rb"<([A-Za-z_][^>]*)>")
-_ATTRIBUTE = re.compile(rb"([A-Za-z_][^\s=]*)\s*=")
+# A start tag as XML defines it (an attribute value holds no "<"), so no real start tag
+# escapes it; text that looks like one (in a comment, say) only adds names and values.
+_START_TAG = re.compile(
+    rb"<([^\s/>!?<\"'=]+)((?:\s+[^\s=/>\"'<]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)\s*/?>"
+)
+_ATTRIBUTE = re.compile(rb"([^\s=/>\"'<]+)\s*=\s*(?:\"([^\"<]*)\"|'([^'<]*)')")
+_ENCODING = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml[^>]*encoding\s*=\s*[\"']([^\"']*)")
+_XML_SPACE = re.compile(r"[ \t\n\r]+")
 
-CACHE_FORMAT = "2"  # bump when the cached form changes
+CACHE_FORMAT = "3"  # bump when the cached form changes
 COMPILE_BUDGET = 20.0  # seconds libxml2 may take to compile a pruned grammar
 
 
@@ -50,17 +54,61 @@ class Unsupported(Exception):
     """The simplified grammar has a construct the pruner does not know."""
 
 
-def names_in(data: bytes) -> tuple[set[str], set[str]]:
-    """Every local name that may be an element, and every one that may be an attribute,
-    of this document (supersets: text that looks like markup adds names, harmlessly)."""
-    elements: set[str] = set()
-    attributes: set[bytes] = set()
-    for tag in set(_START_TAG.findall(data)):  # a document repeats most of its tags
-        name, *rest = tag.rstrip(b"/").split(None, 1)
-        elements.add(_local(name))
-        if rest:
-            attributes.update(_ATTRIBUTE.findall(rest[0]))
-    return elements, {_local(name) for name in attributes}
+class Scanned:
+    """What a batch of documents holds, read from their bytes without parsing: the
+    local names of its elements, the attributes each element name carries somewhere,
+    and each attribute's values (supersets: text that looks like markup adds some,
+    harmlessly)."""
+
+    def __init__(self, data: bytes = b"") -> None:
+        self.attributes_of: dict[str, set[str]] = {}  # element local name -> attributes
+        self.values: dict[str, set[str]] = {}  # attribute local name -> values, as parsed
+        self.exact = True  # False: some values may be missing (a document not in UTF-8)
+        self._tags: set[tuple[bytes, bytes]] = set()
+        if data:
+            self.add(data)
+
+    def add(self, data: bytes) -> None:
+        declared = _ENCODING.match(data)
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (
+            declared and declared[1].lower() not in (b"utf-8", b"utf8", b"us-ascii", b"ascii")
+        ):
+            self.exact = False
+        tags = set(_START_TAG.findall(data)) - self._tags  # documents repeat most tags
+        self._tags |= tags
+        for name, attributes in tags:
+            carried = self.attributes_of.setdefault(_local(name), set())
+            for attribute, double, single in _ATTRIBUTE.findall(attributes):
+                local = _local(attribute)
+                carried.add(local)
+                self.values.setdefault(local, set()).add(_parsed(double or single))
+
+    def merge(self, other: Scanned) -> None:
+        self.exact &= other.exact
+        for element, attributes in other.attributes_of.items():
+            self.attributes_of.setdefault(element, set()).update(attributes)
+        for attribute, values in other.values.items():
+            self.values.setdefault(attribute, set()).update(values)
+
+    @property
+    def key(self) -> str:
+        """Which pruned grammar these names call for."""
+        names = sorted((element, sorted(a)) for element, a in self.attributes_of.items())
+        return hashlib.sha256(repr(names).encode()).hexdigest()
+
+
+def _parsed(raw: bytes) -> str:
+    """An attribute value as an XML parser reports it: line ends and literal white
+    space made spaces, then character and entity references replaced."""
+    text = raw.replace(b"\r\n", b" ").translate(_WHITE_TO_SPACE).decode("utf-8", "replace")
+    if "&" in text:
+        import html
+
+        text = html.unescape(text)  # a name XML does not predefine fails the parse anyway
+    return text
+
+
+_WHITE_TO_SPACE = bytes.maketrans(b"\t\n\r", b"   ")
 
 
 def _local(name: bytes) -> str:
@@ -133,9 +181,10 @@ def simplified(key: str, path: Path, command: list[str]) -> bytes | None:
     return run.stdout
 
 
-def prune(grammar: bytes, names: set[str], attributes: set[str]) -> bytes:
-    """The simplified ``grammar`` without the elements and attributes whose local names
-    are not among ``names`` and ``attributes``."""
+def prune(grammar: bytes, attributes_of: dict[str, set[str]]) -> bytes:
+    """The simplified ``grammar`` without the elements whose local names are not keys
+    of ``attributes_of``, and without the attributes an element of that name never
+    carries there (an element pattern without a name carries any of them)."""
     root = etree.fromstring(grammar, etree.XMLParser(huge_tree=True))
     start = root.find(f"{_R}start")
     if root.tag != f"{_R}grammar" or start is None:
@@ -146,13 +195,17 @@ def prune(grammar: bytes, names: set[str], attributes: set[str]) -> bytes:
         element = define[0] if len(define) else None
         if element is not None and element.tag == f"{_R}element":
             local = element.get("name")
-            if local is not None and local not in names:
+            if local is not None and local not in attributes_of:
                 dead.add(name)
     live = _reachable(start, defines, dead)  # only these are worth pruning further
+    anywhere = set().union(*attributes_of.values())
     for name in live:
         for attribute in list(defines[name].iter(f"{_R}attribute")):
             local = attribute.get("name")
-            if local is not None and local not in attributes:
+            owner = next(attribute.iterancestors(f"{_R}element"), None)
+            owner_name = owner.get("name") if owner is not None else None
+            carried = anywhere if owner_name is None else attributes_of.get(owner_name, set())
+            if local is not None and local not in carried:
                 attribute.clear()
                 attribute.tag = f"{_R}notAllowed"
     changed = True
@@ -169,8 +222,18 @@ def prune(grammar: bytes, names: set[str], attributes: set[str]) -> bytes:
     pruned = etree.fromstring(f'<grammar xmlns="{_R[1:-1]}"/>')
     pruned.append(start)
     pruned.extend(defines[name] for name in sorted(live))
+    _drop_empty(pruned)
     _as_mixed(pruned)
     return etree.tostring(pruned)
+
+
+def _drop_empty(root: etree._Element) -> None:
+    """``empty`` is the identity of group and interleave: pruned optional attributes
+    leave many, each a step for libxml2 on every element."""
+    for group in root.iter(f"{_R}group", f"{_R}interleave"):
+        for child in list(group):
+            if child.tag == f"{_R}empty" and len(group) > 1:
+                group.remove(child)
 
 
 def _as_mixed(root: etree._Element) -> None:
@@ -268,29 +331,26 @@ def exit_code_within(
     return child.exitcode
 
 
-def compile_pruned(grammar: bytes) -> etree.RelaxNG | None:
-    """libxml2's compiled form of a pruned grammar, or None when libxml2 refuses it or
-    does not finish within COMPILE_BUDGET (tried once in a child process; a grammar
-    that compiled is remembered in the cache and compiled here directly)."""
+def compiles(grammar: bytes) -> bool:
+    """Whether libxml2 compiles ``grammar`` within COMPILE_BUDGET: tried once in a
+    child process, and a grammar that did is remembered in the cache."""
     marker = cache_dir() / "rng" / f"{hashlib.sha256(grammar).hexdigest()}.compiles"
-    if not marker.exists():
-        if exit_code_within(_compile_child, (grammar,), COMPILE_BUDGET) != 0:
-            return None
-        _store(marker, b"")
-    try:
-        return etree.RelaxNG(etree.fromstring(grammar))
-    except (etree.RelaxNGParseError, etree.XMLSyntaxError):
-        return None
+    if marker.exists():
+        return True
+    if exit_code_within(_compile_child, (grammar,), COMPILE_BUDGET) != 0:
+        return False
+    _store(marker, b"")
+    return True
 
 
 def pruned_validator(
-    key: str, path: Path, command: list[str], names: set[str], attributes: set[str]
+    key: str, path: Path, command: list[str], scanned: Scanned
 ) -> etree.RelaxNG | None:
-    """libxml2 validator of ``path`` pruned to these element and attribute names, or
-    None (then jing alone). A pruned grammar is cached too: a run that meets the same
-    names as an earlier one neither reads nor prunes the whole grammar."""
-    wanted = hashlib.sha256(repr((key, sorted(names), sorted(attributes))).encode())
-    cached = cache_dir() / "rng" / f"{wanted.hexdigest()}.pruned.rng"
+    """libxml2 validator of ``path`` pruned to the names in ``scanned`` and relaxed to
+    its values, or None (then jing alone). A pruned grammar is cached too: a run that
+    meets the same names as an earlier one neither reads nor prunes the whole grammar."""
+    wanted = hashlib.sha256((key + scanned.key).encode()).hexdigest()
+    cached = cache_dir() / "rng" / f"{wanted}.pruned.rng"
     try:
         grammar = cached.read_bytes()
     except OSError:
@@ -298,11 +358,122 @@ def pruned_validator(
         if whole is None:
             return None
         try:
-            grammar = prune(whole, names, attributes)
+            grammar = prune(whole, scanned.attributes_of)
         except (Unsupported, etree.XMLSyntaxError):
             return None
         _store(cached, grammar)
-    return compile_pruned(grammar)
+    if not compiles(grammar):
+        return None
+    try:  # relaxing only drops facets: it compiles where the pruned grammar does
+        return etree.RelaxNG(etree.fromstring(relax(grammar, scanned)))
+    except (etree.RelaxNGParseError, etree.XMLSyntaxError):
+        return None
+
+
+def relax(grammar: bytes, scanned: Scanned) -> bytes:
+    """``grammar`` without the pattern facets that every value the documents give the
+    attribute already meets, as checked here in ASCII (where every Unicode version and
+    regex engine agree). Matching those patterns is a third of libxml2's work on TEI
+    (``[^\\p{C}\\p{Z}]+`` on every token); for the scanned documents dropping them
+    changes no verdict, and ``check`` validates only those bytes with it."""
+    if not scanned.exact:
+        return grammar
+    root = etree.fromstring(grammar)
+    changed = False
+    for attribute in root.iter(f"{_R}attribute"):
+        name = attribute.get("name")
+        if name is None:
+            continue
+        values = scanned.values.get(name, set())
+        for data in attribute.iter(f"{_R}data"):
+            facets = [p for p in data.iterchildren(f"{_R}param") if p.get("name") == "pattern"]
+            context = set()
+            for ancestor in data.iterancestors():
+                if ancestor is attribute:
+                    break
+                context.add(ancestor.tag)
+            if not facets or f"{_R}except" in context:
+                continue
+            strings = _tokens(values) if f"{_R}list" in context else _forms(values)
+            if all(_meet(facet.text or "", strings) for facet in facets):
+                for facet in facets:
+                    data.remove(facet)
+                changed = True
+    return etree.tostring(root) if changed else grammar
+
+
+def _tokens(values: set[str]) -> set[str]:
+    return {token for value in values for token in _XML_SPACE.split(value) if token}
+
+
+def _forms(values: set[str]) -> set[str]:
+    """Each value as given and as each XML Schema white-space facet would make it."""
+    forms = set(values)
+    for value in values:
+        replaced = _XML_SPACE.sub(lambda m: " " * len(m.group()), value)
+        forms |= {replaced, " ".join(t for t in _XML_SPACE.split(value) if t)}
+    return forms
+
+
+@functools.lru_cache(maxsize=256)
+def _translated(pattern: str) -> re.Pattern[str] | None:
+    """An XML Schema pattern as a Python one (elementpath translates it; the result is
+    cached on disk, as expanding ``\\p{C}`` takes elementpath a fifth of a second)."""
+    cached = cache_dir() / "regex" / f"{hashlib.sha256(pattern.encode()).hexdigest()}.txt"
+    try:
+        return re.compile(cached.read_text(encoding="utf-8"))
+    except (OSError, re.error, UnicodeDecodeError):
+        pass
+    from elementpath.regex import translate_pattern
+
+    try:
+        translated = translate_pattern(pattern)
+        compiled = re.compile(translated)
+    except Exception:  # a pattern elementpath cannot read stays with libxml2
+        return None
+    _store(cached, translated.encode("utf-8"))
+    return compiled
+
+
+def _meet(pattern: str, strings: set[str]) -> bool:
+    compiled = _translated(pattern)
+    return compiled is not None and all(s.isascii() and compiled.fullmatch(s) for s in strings)
+
+
+_KNOWN: frozenset[str] = frozenset()  # digests of files known valid, set before a fork
+
+
+def _scan_chunk(files: list[str]) -> tuple[list[str], Scanned]:
+    """Each file's SHA-256, and the names and values of those not known valid."""
+    digests, scanned = [], Scanned()
+    for file in files:
+        data = Path(file).read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        digests.append(digest)
+        if digest not in _KNOWN:
+            scanned.add(data)
+    return digests, scanned
+
+
+def scan_files(
+    files: list[str], known: frozenset[str], jobs: int
+) -> tuple[dict[str, str], Scanned]:
+    """The SHA-256 of each file, and what the files whose digest is not ``known`` hold,
+    read on ``jobs`` processes."""
+    global _KNOWN
+    _KNOWN = known
+    chunks = [files[i : i + 64] for i in range(0, len(files), 64)]
+    if jobs < 2 or len(chunks) < 2 or os.name != "posix":
+        parts = [_scan_chunk(chunk) for chunk in chunks]
+    else:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            parts = pool.map(_scan_chunk, chunks)
+    digests: dict[str, str] = {}
+    scanned = Scanned()
+    for chunk, (found, part) in zip(chunks, parts, strict=True):
+        digests.update(zip(chunk, found, strict=True))
+        scanned.merge(part)
+    return digests, scanned
 
 
 class VerdictCache:
@@ -313,16 +484,20 @@ class VerdictCache:
 
     def __init__(self, key: str) -> None:
         self.path = cache_dir() / "valid" / f"{key}.txt"
-        self._known: set[str] | None = None
+        self._known: frozenset[str] | None = None
 
-    def __contains__(self, digest: str) -> bool:
+    @property
+    def known(self) -> frozenset[str]:
         if self._known is None:
             try:
                 lines = self.path.read_text(encoding="ascii", errors="replace").split()
             except OSError:
                 lines = []
-            self._known = {line for line in lines if len(line) == 64}
-        return digest in self._known
+            self._known = frozenset(line for line in lines if len(line) == 64)
+        return self._known
+
+    def __contains__(self, digest: str) -> bool:
+        return digest in self.known
 
     def add(self, digests: Iterable[str]) -> None:
         new = "".join(f"{d}\n" for d in digests if d not in self)

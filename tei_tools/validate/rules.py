@@ -83,8 +83,9 @@ def _external(doc: Located, token: str) -> bool | None:
 
 
 def _pointers(doc: Located) -> list[tuple[etree._Element, str, str, bool | None]]:
-    """Every pointer token with whether it resolves (None: it cannot be checked); two
-    rules read them, so they are found once per document."""
+    """Pointer tokens with whether each resolves (None: it cannot be checked), but for
+    same-document pointers that resolve; two rules read them, so they are found once
+    per document."""
     if doc.pointers is None:
         doc.pointers = list(_find_pointers(doc))
     return doc.pointers
@@ -95,6 +96,8 @@ def _find_pointers(doc: Located) -> Iterator[tuple[etree._Element, str, str, boo
     prefixes = prefix_definitions(doc)
     for el, attr, value in doc.attributes(*POINTER_ATTRIBUTES):
         for token in value.split():
+            if token[:1] == "#" and token[1:] in ids:
+                continue  # most pointers: resolved, never reported
             pointer = token
             if _SCHEME.match(token) and token.split(":", 1)[0] in prefixes:
                 expanded = expand(token, prefixes)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.validate import Validator
+from tei_tools.validate.schemas import BatchSchema, Deferred
 
 STDIN = "-"
 
@@ -26,6 +27,7 @@ class FileResult:
     name: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
+    deferred: bool = False  # the schema's findings come after the pass (Deferred)
 
     def worst(self) -> Severity | None:
         return max((d.level for d in self.diagnostics), default=None)
@@ -79,7 +81,10 @@ def check_file(name: str) -> FileResult:
     except OSError as exc:
         return _unreadable(name, exc.strerror or str(exc))
     shown = "<stdin>" if name == STDIN else name
-    found = list(_VALIDATOR.iter_errors(shown, data))
+    try:
+        found = list(_VALIDATOR.iter_errors(shown, data))
+    except Deferred:
+        return FileResult(shown, deferred=True)
     return FileResult(shown, found, time.perf_counter() - start)
 
 
@@ -89,17 +94,35 @@ def run(
     jobs: int,
     on_result: Callable[[FileResult], None] | None = None,
 ) -> list[FileResult]:
+    """Check ``files`` in order. A schema with a batch engine (jing) is prepared for
+    the whole batch before the workers fork; the files it defers are settled by that
+    engine after the pass and checked again here, in the parent."""
     global _VALIDATOR
     _VALIDATOR = validator
-    prepare = getattr(validator.schema, "prepare", None)
-    if prepare is not None and validator.wanted("S001"):
-        prepare(files, jobs)  # a batch engine (jing) checks every file at once, before the fork
+    schema = validator.schema
+    batch = schema if isinstance(schema, BatchSchema) and validator.wanted("S001") else None
+    if batch is not None:
+        batch.prepare(files, jobs)
     results: list[FileResult] = []
     for result in _iter_results(files, jobs):
         results.append(result)
-        if on_result is not None:
+        if on_result is not None and not result.deferred:
             on_result(result)
+    if batch is not None:
+        deferred = [i for i, r in enumerate(results) if r.deferred]
+        batch.settle([files[i] for i in deferred], [r.name for r in results if _valid(r)])
+        for i in deferred:
+            results[i] = check_file(files[i])
+            if on_result is not None:
+                on_result(results[i])
     return results
+
+
+def _valid(result: FileResult) -> bool:
+    """No schema finding, shown or counted (V007): the schema accepted the file, or
+    never saw it (then its verdict is never looked up: a file that does not load
+    reaches no schema)."""
+    return not result.deferred and not any(d.code in ("S001", "V007") for d in result.diagnostics)
 
 
 def _iter_results(files: list[str], jobs: int) -> Iterator[FileResult]:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
 
 import lxml.isoschematron as isoschematron
 from lxml import etree
@@ -29,12 +29,27 @@ class SchemaError(Exception):
     """The schema itself cannot be read or compiled (a usage error)."""
 
 
+class Deferred(Exception):
+    """This document's schema findings come from a batch run after the pass (the
+    runner collects such documents and calls the schema's ``settle``)."""
+
+
 class Schema(Protocol):
     name: str
 
     def check(self, doc: Located, limit: int | None = None) -> tuple[list[Diagnostic], int]:
         """At most ``limit`` findings (all when None), and how many more it found."""
         ...
+
+
+@runtime_checkable
+class BatchSchema(Schema, Protocol):
+    """A schema whose engine checks a whole batch at once (jing): ``prepare`` before
+    the pass, ``settle`` after it for the documents ``check`` deferred."""
+
+    def prepare(self, files: list[str], jobs: int = 1) -> None: ...
+
+    def settle(self, deferred: list[str], accepted: list[str]) -> None: ...
 
 
 # xmlschema's detailed report costs time that grows with the element it names (it
@@ -231,9 +246,11 @@ class JingSchema:
         self.path = path.resolve()
         self.command = command
         self.cache = cache  # reuse the verdicts of unchanged files (pruned.VerdictCache)
-        self._pruned: dict[tuple[frozenset[str], frozenset[str]], etree.RelaxNG | None] = {}
+        self._pruned: dict[str, etree.RelaxNG | None] = {}
         _parse_schema_file(self.path)  # refuses remote references before jing sees them
-        self.found: dict[str, list[tuple[int, int, str]]] = {}
+        self.found: dict[str, list[tuple[int, int, str]]] = {}  # jing's, or [] when valid
+        self.batch: dict[str, str] = {}  # file prepared for this pass -> SHA-256 of its bytes
+        self.fast: etree.RelaxNG | None = None  # libxml2, pruned to the batch's names
 
     def _run(self, files: list[str]) -> tuple[dict[str, list[tuple[int, int, str]]], int]:
         """jing over ``files``: findings by file, and how many files it got through (it
@@ -259,16 +276,45 @@ class JingSchema:
         return {f: found[f] for f in files[:done]}, done
 
     def prepare(self, files: list[str], jobs: int = 1) -> None:
-        """Check every file before ``check`` looks the result up: libxml2 first, with the
-        grammar pruned to the files' elements (``pruned``), then jing on every file that
-        one does not accept, in as few jing runs as it takes (one, unless a file is not
-        well-formed)."""
-        pending = [str(Path(f).resolve()) for f in files if f != "-" and _plain_xml(Path(f))]
-        pending = self._accept_fast(pending, jobs)
-        while pending:
-            found, done = self._run(pending)
+        """Get ready to check this batch of files in one pass: files the verdict cache
+        knows are valid get no findings; for the others the grammar is pruned to their
+        names and compiled once, before the workers fork. ``check`` then accepts a file
+        with it or defers it to jing (``settle``), so each file is parsed once."""
+
+        from tei_tools.validate import pruned
+
+        plain = [str(Path(f).resolve()) for f in files if f != "-" and _plain_xml(Path(f))]
+        known = pruned.VerdictCache(self.key).known if self.cache else frozenset()
+        digests, scanned = pruned.scan_files(plain, known, jobs)
+        self.batch = {f: d for f, d in digests.items() if d not in known}
+        self.found.update((f, []) for f, d in digests.items() if d in known)
+        if not self.batch:
+            return
+        self.fast = pruned.pruned_validator(self.key, self.path, self.command, scanned)
+        if self.fast is None:  # the pruner cannot read this grammar: jing checks them all
+            self._jing(list(self.batch))
+            self.batch = {}
+
+    def settle(self, deferred: list[str], accepted: list[str]) -> None:
+        """After the pass: jing checks the ``deferred`` files (those libxml2 did not
+        accept), and the verdict cache remembers the ``accepted`` ones."""
+        files = [str(Path(f).resolve()) for f in deferred]
+        for file in files:
+            self.batch.pop(file, None)
+        self._jing(files)
+        if self.cache:
+            from tei_tools.validate import pruned
+
+            resolved = (str(Path(f).resolve()) for f in accepted)
+            pruned.VerdictCache(self.key).add(d for f in resolved if (d := self.batch.get(f)))
+
+    def _jing(self, files: list[str]) -> None:
+        """jing's findings for ``files``, in as few runs as it takes (one, unless a file
+        is not well-formed: jing stops there)."""
+        while files:
+            found, done = self._run(files)
             self.found.update(found)
-            pending = pending[done:]
+            files = files[done:]
 
     @functools.cached_property
     def key(self) -> str:
@@ -277,54 +323,17 @@ class JingSchema:
 
         return pruned.schema_key(self.path, self.command)
 
-    def _accept_fast(self, files: list[str], jobs: int) -> list[str]:
-        """Files found valid (by the verdict cache, else by libxml2) get no findings;
-        the others are returned, for jing."""
-        import hashlib
-
-        from tei_tools.validate import pruned
-
-        key = self.key
-        verdicts = pruned.VerdictCache(key) if self.cache else None
-        unknown: dict[str, str] = {}  # file -> SHA-256 of its bytes
-        names: set[str] = set()
-        attributes: set[str] = set()
-        for file in files:
-            data = Path(file).read_bytes()
-            digest = hashlib.sha256(data).hexdigest()
-            if verdicts is not None and digest in verdicts:
-                self.found[file] = []
-                continue
-            unknown[file] = digest
-            elements, attrs = pruned.names_in(data)
-            names |= elements
-            attributes |= attrs
-        if not unknown:
-            return []
-        fast = pruned.pruned_validator(key, self.path, self.command, names, attributes)
-        if fast is None:
-            return list(unknown)
-        rest = []
-        accepted = pruned.accepted(fast, list(unknown), jobs)
-        for file, valid in zip(unknown, accepted, strict=True):
-            if valid:
-                self.found[file] = []
-            else:
-                rest.append(file)
-        if verdicts is not None:
-            verdicts.add(unknown[f] for f, valid in zip(unknown, accepted, strict=True) if valid)
-        return rest
-
     def _accepts(self, doc: Located) -> bool:
         """A document outside the batch: libxml2 with the grammar pruned to its names
         (each pruned grammar compiled once per process)."""
         from tei_tools.validate import pruned
 
-        names, attributes = pruned.names_in(doc.data)
-        wanted = (frozenset(names), frozenset(attributes))
+        scanned = pruned.Scanned()
+        scanned.add(doc.data)
+        wanted = scanned.key
         if wanted not in self._pruned:
             self._pruned[wanted] = pruned.pruned_validator(
-                self.key, self.path, self.command, names, attributes
+                self.key, self.path, self.command, scanned
             )
         fast = self._pruned[wanted]
         return fast is not None and bool(fast.validate(doc.tree))
@@ -332,6 +341,14 @@ class JingSchema:
     def check(self, doc: Located, limit: int | None = None) -> tuple[list[Diagnostic], int]:
         key = str(Path(doc.name).resolve())
         entries = self.found.get(key)
+        if entries is None and key in self.batch:
+            import hashlib
+
+            # A file that changed since ``prepare`` read it is left to jing too.
+            same = hashlib.sha256(doc.data).hexdigest() == self.batch[key]
+            if not same or self.fast is None or not self.fast.validate(doc.tree):
+                raise Deferred(key)
+            entries = []
         if entries is None and self._accepts(doc):
             entries = []
         if entries is None:
