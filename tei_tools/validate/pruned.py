@@ -24,7 +24,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from lxml import etree
 
@@ -166,6 +166,22 @@ def _store(target: Path, data: bytes) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
+_SIMPLIFYING: dict[str, tuple[subprocess.Popen[bytes], IO[bytes]]] = {}
+
+
+def simplify_ahead(key: str, path: Path, command: list[str]) -> None:
+    """Start ``jing -s`` now if the cache lacks its output, so that it runs while the
+    documents are read (``simplified`` collects it)."""
+    if key in _SIMPLIFYING or (cache_dir() / "rng" / f"{key}.rng").exists():
+        return
+    # A file, not a pipe (jing never waits on us); closed in ``simplified``.
+    output = tempfile.TemporaryFile()  # noqa: SIM115
+    process = subprocess.Popen(
+        [*command, "-s", str(path)], stdout=output, stderr=subprocess.DEVNULL
+    )
+    _SIMPLIFYING[key] = (process, output)
+
+
 def simplified(key: str, path: Path, command: list[str]) -> bytes | None:
     """jing's simplified form of the schema (of ``schema_key`` ``key``), from the cache
     or made now (None if jing cannot simplify it)."""
@@ -174,11 +190,16 @@ def simplified(key: str, path: Path, command: list[str]) -> bytes | None:
         return cached.read_bytes()
     except OSError:
         pass
-    run = subprocess.run([*command, "-s", str(path)], capture_output=True, check=False)
-    if run.returncode or not run.stdout.strip():
+    simplify_ahead(key, path, command)
+    process, output = _SIMPLIFYING.pop(key)
+    with output:
+        process.wait()
+        output.seek(0)
+        grammar = output.read()
+    if process.returncode or not grammar.strip():
         return None
-    _store(cached, run.stdout)
-    return run.stdout
+    _store(cached, grammar)
+    return grammar
 
 
 def prune(grammar: bytes, attributes_of: dict[str, set[str]]) -> bytes:

@@ -137,7 +137,7 @@ def bare_pointers(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
     ids = doc.ids
     for el, attr, value in doc.attributes("who", "ref"):
         for token in value.split():
-            if not token.startswith("#") and ":" not in token and token in ids:
+            if token[:1] != "#" and ":" not in token and token in ids:
                 yield (
                     el,
                     f"@{attr}=\"{token}\" names an xml:id without '#'",
@@ -242,6 +242,7 @@ def _month_days(year: int | None, month: int) -> int:
     return 30 if month in (4, 6, 9, 11) else 31
 
 
+@lru_cache(maxsize=4096)  # a document repeats its dates
 def w3c_value(value: str) -> tuple[str, tuple[int, ...]] | str:
     """(type, comparable key) of an att.datable.w3c value, or why it is impossible."""
     for kind, form in W3C_FORMS.items():

@@ -284,6 +284,7 @@ class JingSchema:
         from tei_tools.validate import pruned
 
         plain = [str(Path(f).resolve()) for f in files if f != "-" and _plain_xml(Path(f))]
+        pruned.simplify_ahead(self.key, self.path, self.command)  # while the files are read
         known = pruned.VerdictCache(self.key).known if self.cache else frozenset()
         digests, scanned = pruned.scan_files(plain, known, jobs)
         self.batch = {f: d for f, d in digests.items() if d not in known}
