@@ -14,6 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from click.testing import CliRunner
 
 from tei_tools.cli import cli
@@ -236,3 +238,40 @@ def test_package_refuses_a_collection_that_is_out_of_date(tmp_path):
     )
     assert result.exit_code == 1 and "run tei-tools build first" in result.output
     assert not (tmp_path / "x.bag").exists()
+
+
+_RECORD = st.dictionaries(
+    st.text(max_size=6),
+    st.recursive(
+        # integers within JSON's interoperable range (RFC 8259 §6): sizes and counts
+        st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=8),
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner),
+        max_leaves=6,
+    ),
+    max_size=4,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(documents=st.dictionaries(st.text(min_size=1, max_size=8), _RECORD, max_size=5))
+def test_the_manifest_streams_out_and_in_as_the_very_bytes_of_json_dumps(tmp_path_factory, documents):
+    from tei_tools.build import manifest as mf
+
+    path = tmp_path_factory.mktemp("manifest") / mf.NAME
+    manifest = mf.Manifest(collection={"encoded/persons.xml": {"bytes": 1, "sha256": "é"}})
+    for stem, record in documents.items():
+        manifest.documents[stem] = record
+    mf.save(path, manifest)
+    whole = {
+        "collection": manifest.collection,
+        "complete": False,
+        "documents": documents,
+        "format": mf.FORMAT,
+    }
+    expected = json.dumps(whole, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert path.read_text(encoding="utf-8") == expected
+    again = mf.load(path)
+    assert dict(again.documents.items()) == documents
+    assert again.collection == manifest.collection
+    manifest.documents.close()
+    again.documents.close()

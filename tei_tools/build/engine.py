@@ -10,20 +10,26 @@ ends with the same bytes as a clean build.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from tei_tools import __version__
 from tei_tools.build import manifest as mf
 from tei_tools.build.config import BuildConfig, ConfigError
-from tei_tools.build.persons import merge, persons_tei
+from tei_tools.build.persons import merge, write_persons_tei
 from tei_tools.build.task import Job, Outcome, counts, validator_for
 from tei_tools.diagnostics import Diagnostic
-from tei_tools.export.collection import entry_from_summary, index_page, persons_page
-from tei_tools.io import atomic_write
+from tei_tools.export.collection import (
+    Entry,
+    entry_from_summary,
+    write_index_page,
+    write_persons_page,
+)
+from tei_tools.io import atomic_file, atomic_write
 from tei_tools.schema_files import project_schema_path
 
 RAW_SUFFIXES = (".txt", ".md")
@@ -44,7 +50,7 @@ class Plan:
     removed: list[str]
     collection_stale: bool
     context: dict[str, Any]
-    manifest: dict[str, Any]
+    manifest: mf.Manifest
 
     @property
     def up_to_date(self) -> bool:
@@ -102,7 +108,7 @@ def _outputs_present(config: BuildConfig, outputs: dict[str, Any]) -> bool:
 def plan(config: BuildConfig, force: bool = False) -> Plan:
     manifest = mf.load(config.encoded / mf.NAME)
     ctx = context(config)
-    documents: dict[str, Any] = manifest["documents"]
+    documents = manifest.documents
     todo: list[Source] = []
     fresh: list[str] = []
     current = sources(config)
@@ -121,12 +127,12 @@ def plan(config: BuildConfig, force: bool = False) -> Plan:
         else:
             todo.append(Source(path.stem, path, digest))
     stems = {p.stem for p in current}
-    removed = sorted(s for s in documents if s not in stems)
+    removed = [s for s in documents.stems() if s not in stems]
     stale = (
         force
         or bool(todo or removed)
-        or not manifest.get("complete")
-        or not _outputs_present(config, manifest.get("collection", {}))
+        or not manifest.complete
+        or not _outputs_present(config, manifest.collection)
     )
     return Plan(todo, fresh, removed, stale, ctx, manifest)
 
@@ -193,15 +199,15 @@ def build(
     """Carry out ``plan_``: ``outcomes`` runs the jobs (an executor)."""
     report = Report(fresh=len(plan_.fresh))
     manifest = plan_.manifest
-    documents: dict[str, Any] = manifest["documents"]
+    documents = manifest.documents
     path = config.encoded / mf.NAME
-    manifest.update(format=mf.FORMAT, complete=False)
+    manifest.complete = False
     for folder in (config.encoded, config.site):
         for leftover in folder.glob(".*.tmp"):  # atomic_write's, from a killed build
             leftover.unlink(missing_ok=True)
     journal = mf.Journal(config.encoded)
     for stem in plan_.removed:
-        _delete(config, documents.pop(stem).get("outputs", {}))
+        _delete(config, (documents.pop(stem) or {}).get("outputs", {}))
         journal.add(stem, None)
         report.removed += 1
     sources_by_stem = {s.stem: s.path for s in plan_.todo}
@@ -221,30 +227,62 @@ def build(
     for stem, record in documents.items():
         if record.get("status") == "failed" and stem not in report.failed:
             report.failed.append(stem)  # still failing from an earlier build
-    manifest["collection"] = _collection(config, documents, title or config.title)
-    manifest["complete"] = True
+    manifest.collection = _collection(config, documents, title or config.title)
+    manifest.complete = True
     mf.save(path, manifest)
     journal.close()
+    documents.close()
     return report
 
 
-def _collection(config: BuildConfig, documents: dict[str, Any], title: str) -> dict[str, Any]:
-    """persons.xml, and in the site the index and persons pages."""
-    summaries = {
-        stem: record["summary"] for stem, record in sorted(documents.items()) if "summary" in record
+def _collection(config: BuildConfig, documents: mf.Records, title: str) -> dict[str, Any]:
+    """persons.xml, and in the site the index and persons pages: each written to its
+    file as it is made, from the records read one at a time."""
+    summaries = ((stem, r["summary"]) for stem, r in documents.items() if "summary" in r)
+    entries: list[Entry] = []
+    titles: dict[str, str] = {}
+
+    def noted(pairs: Iterator[tuple[str, dict[str, Any]]]) -> Iterator[tuple[str, dict[str, Any]]]:
+        for stem, summary in pairs:  # the little the pages need of each document
+            titles[stem] = summary.get("title") or stem
+            entries.append(entry_from_summary(stem, summary))
+            yield stem, summary
+
+    persons = merge(noted(summaries))
+    writers: dict[Path, Callable[[BinaryIO], None]] = {
+        config.encoded / PERSONS: lambda out: write_persons_tei(out, persons, titles, title)
     }
-    persons = merge(summaries)
-    files = {config.encoded / PERSONS: persons_tei(persons, summaries, title)}
     if "html" in config.exports:
-        entries = [entry_from_summary(stem, s) for stem, s in summaries.items()]
-        files[config.site / "index.html"] = index_page(entries, title, persons_page=True).encode()
-        titles = {stem: s.get("title") or stem for stem, s in summaries.items()}
-        files[config.site / "persons.html"] = persons_page(persons, titles, title).encode()
+        writers[config.site / "index.html"] = lambda out: write_index_page(
+            out, entries, title, persons_page=True
+        )
+        writers[config.site / "persons.html"] = lambda out: write_persons_page(
+            out, persons, titles, title
+        )
     written = {}
-    for path, data in files.items():
-        atomic_write(path, data)
-        written[relative(config, path)] = mf.file_record(data)
+    for path, write in writers.items():
+        with atomic_file(path) as out:
+            digest = _Digesting(out)
+            write(cast(BinaryIO, digest))
+        written[relative(config, path)] = digest.record()
     return written
+
+
+class _Digesting:
+    """Passes bytes on to a file and keeps their SHA-256 and count (the manifest's
+    record of a file written in pieces)."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out, self.hash, self.size = out, hashlib.sha256(), 0
+
+    def write(self, data: Any) -> int:
+        self.out.write(data)
+        self.hash.update(data)
+        self.size += len(data)
+        return len(data)
+
+    def record(self) -> dict[str, Any]:
+        return {"sha256": self.hash.hexdigest(), "bytes": self.size}
 
 
 def validate_persons(config: BuildConfig) -> list[Diagnostic]:

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tei_tools.io import atomic_write
+from tei_tools.io import atomic_file
 
 FORMAT = "tei-tools-manifest/1"
 NAME = "manifest.json"
@@ -26,22 +30,91 @@ def file_record(data: bytes) -> dict[str, Any]:
     return {"sha256": sha256(data), "bytes": len(data)}
 
 
-def load(path: Path) -> dict[str, Any]:
+class Records:
+    """Every document's record (stem -> JSON object), kept on disk in SQLite rather
+    than in memory, so that a build's memory does not grow with its collection. The
+    store is a scratch file: the manifest is what lasts."""
+
+    def __init__(self) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="tei-tools-records-")
+        self._db = sqlite3.connect(Path(self._folder.name) / "records.sqlite")
+        self._db.execute("PRAGMA journal_mode = OFF")  # scratch: no durability wanted
+        self._db.execute("PRAGMA synchronous = OFF")
+        self._db.execute("CREATE TABLE records (stem TEXT PRIMARY KEY, record TEXT NOT NULL)")
+
+    def __setitem__(self, stem: str, record: dict[str, Any]) -> None:
+        text = json.dumps(record, sort_keys=True, ensure_ascii=False)
+        self._db.execute("INSERT OR REPLACE INTO records VALUES (?, ?)", (stem, text))
+
+    def get(self, stem: str) -> dict[str, Any] | None:
+        row = self._db.execute("SELECT record FROM records WHERE stem = ?", (stem,)).fetchone()
+        return None if row is None else _object(row[0])
+
+    def pop(self, stem: str) -> dict[str, Any] | None:
+        record = self.get(stem)
+        self._db.execute("DELETE FROM records WHERE stem = ?", (stem,))
+        return record
+
+    def __len__(self) -> int:
+        return int(self._db.execute("SELECT count(*) FROM records").fetchone()[0])
+
+    def stems(self) -> list[str]:
+        return [row[0] for row in self._db.execute("SELECT stem FROM records ORDER BY stem")]
+
+    def items(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """By stem (SQLite orders UTF-8 text as Python orders str), one at a time."""
+        for stem, text in self._db.execute("SELECT stem, record FROM records ORDER BY stem"):
+            yield stem, _object(text)
+
+    def clear(self) -> None:
+        self._db.execute("DELETE FROM records")
+
+    def close(self) -> None:
+        self._db.close()
+        self._folder.cleanup()
+
+
+def _object(text: str) -> dict[str, Any]:
+    value = json.loads(text)
+    return value if isinstance(value, dict) else {}
+
+
+@dataclass
+class Manifest:
+    documents: Records = field(default_factory=Records)
+    collection: dict[str, Any] = field(default_factory=dict)
+    complete: bool = False
+
+
+def load(path: Path) -> Manifest:
     """The manifest at ``path`` with the journal of an unfinished build replayed on it;
     an empty one when it is missing or unreadable (then every document is rebuilt,
-    which is always safe)."""
+    which is always safe). Read as a stream: one record at a time in memory."""
+    import ijson
+
+    manifest = Manifest()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        data = None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        data = empty()
-    manifest: dict[str, Any] = data
+        with path.open("rb") as f:
+            for stem, record in ijson.kvitems(f, "documents", use_float=True):
+                if isinstance(record, dict):
+                    manifest.documents[stem] = record
+            head: dict[str, Any] = {}
+            for name in ("format", "collection", "complete"):  # around the documents
+                f.seek(0)
+                head[name] = next(ijson.items(f, name, use_float=True), None)
+            if head["format"] != FORMAT:
+                raise ValueError(f"not a {FORMAT} manifest")
+            collection = head["collection"]
+            manifest.collection = collection if isinstance(collection, dict) else {}
+            manifest.complete = head["complete"] is True
+    except (OSError, ValueError, ijson.JSONError):
+        manifest.documents.clear()
+        manifest.collection, manifest.complete = {}, False
     try:
         lines = (path.parent / JOURNAL).read_bytes().splitlines()
     except OSError:
         return manifest
-    manifest["complete"] = False
+    manifest.complete = False
     for line in lines:
         try:
             entry = json.loads(line)
@@ -49,9 +122,9 @@ def load(path: Path) -> dict[str, Any]:
         except (ValueError, TypeError, KeyError):
             continue  # the line a kill cut short
         if entry.get("record") is None:
-            manifest["documents"].pop(stem, None)
+            manifest.documents.pop(stem)
         else:
-            manifest["documents"][stem] = entry["record"]
+            manifest.documents[stem] = entry["record"]
     return manifest
 
 
@@ -75,13 +148,23 @@ class Journal:
         self.path.unlink(missing_ok=True)
 
 
-def empty() -> dict[str, Any]:
-    return {"format": FORMAT, "complete": False, "documents": {}, "collection": {}}
+def _nested(value: Any, depth: int) -> str:
+    """``value`` as it appears at ``depth`` in ``json.dumps(..., indent=2)``."""
+    text = json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+    return text.replace("\n", "\n" + "  " * depth)
 
 
-def dump(manifest: dict[str, Any]) -> bytes:
-    return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
-
-
-def save(path: Path, manifest: dict[str, Any]) -> None:
-    atomic_write(path, dump(manifest))
+def save(path: Path, manifest: Manifest) -> None:
+    """Write the manifest a record at a time, with the very bytes of ``json.dumps(...,
+    indent=2, sort_keys=True)`` of the whole (its keys: collection, complete,
+    documents, format)."""
+    with atomic_file(path) as f:
+        f.write(f'{{\n  "collection": {_nested(manifest.collection, 1)},\n'.encode())
+        f.write(f'  "complete": {json.dumps(manifest.complete)},\n  "documents": {{'.encode())
+        separator = "\n"
+        for stem, record in manifest.documents.items():
+            entry = f"{separator}    {json.dumps(stem, ensure_ascii=False)}: {_nested(record, 2)}"
+            f.write(entry.encode("utf-8"))
+            separator = ",\n"
+        f.write(("\n  }" if separator != "\n" else "}").encode())
+        f.write(f',\n  "format": {json.dumps(FORMAT)}\n}}\n'.encode())

@@ -9,13 +9,14 @@ second becomes ``smith-2``). The fullest name stands.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from lxml import etree
 
 from tei_tools import __version__
-from tei_tools.convert.serialize import serialize
+from tei_tools.convert.serialize import INDENT, indent_blocks, serialize
 from tei_tools.export.visitor import TEI_NS, XML_NS, T
 
 XML_ID = f"{{{XML_NS}}}id"
@@ -40,12 +41,13 @@ def _agree(a: str, b: str) -> bool:
     return not ta or not tb or ta <= tb or tb <= ta
 
 
-def merge(summaries: dict[str, dict[str, Any]]) -> list[CollectionPerson]:
-    """The participants of every document (by stem), merged; sorted by id."""
+def merge(summaries: Iterable[tuple[str, dict[str, Any]]]) -> list[CollectionPerson]:
+    """The participants of every document ((stem, summary) in stem order), merged;
+    sorted by id."""
     people: dict[str, list[CollectionPerson]] = {}
     ids: set[str] = set()
-    for stem in sorted(summaries):
-        for found in summaries[stem].get("persons", []):
+    for stem, summary in summaries:
+        for found in summary.get("persons", []):
             if not found.get("participant") or not found.get("id"):
                 continue
             same = people.setdefault(found["id"], [])
@@ -70,11 +72,15 @@ def merge(summaries: dict[str, dict[str, Any]]) -> list[CollectionPerson]:
     return sorted((p for same in people.values() for p in same), key=lambda p: p.id)
 
 
-def persons_tei(
-    persons: list[CollectionPerson], summaries: dict[str, dict[str, Any]], title: str
-) -> bytes:
+MARK = "tei-tools: entries go here"
+
+
+def write_persons_tei(
+    out: BinaryIO, persons: list[CollectionPerson], titles: dict[str, str], title: str
+) -> None:
     """``persons.xml``: a TEI document whose ``particDesc`` lists every person, each
-    with a ``note type="documents"`` pointing into the documents they take part in."""
+    with a ``note type="documents"`` pointing into the documents they take part in.
+    Written a person at a time, with the bytes ``serialize`` gives the whole."""
     tei = etree.fromstring(f'<TEI xmlns="{TEI_NS}"/>')
     header = etree.SubElement(tei, f"{T}teiHeader")
     file_desc = etree.SubElement(header, f"{T}fileDesc")
@@ -83,32 +89,51 @@ def persons_tei(
     ).text = f"Persons of {title}"
     etree.SubElement(
         etree.SubElement(file_desc, f"{T}publicationStmt"), f"{T}p"
-    ).text = f"Made by tei-tools {__version__} from the participants of {len(summaries)} documents."
+    ).text = f"Made by tei-tools {__version__} from the participants of {len(titles)} documents."
     etree.SubElement(
         etree.SubElement(file_desc, f"{T}sourceDesc"), f"{T}p"
     ).text = "The particDesc of every document of the collection."
     partic = etree.SubElement(etree.SubElement(header, f"{T}profileDesc"), f"{T}particDesc")
     listing = etree.SubElement(partic, f"{T}listPerson", type="collection")
-    for person in persons:
-        el = etree.SubElement(listing, f"{T}person", {XML_ID: person.id})
-        etree.SubElement(el, f"{T}persName").text = person.name
-        for occupation in person.occupations:
-            etree.SubElement(el, f"{T}occupation").text = occupation
-        for affiliation in person.affiliations:
-            etree.SubElement(el, f"{T}affiliation").text = affiliation
-        note = etree.SubElement(el, f"{T}note", type="documents")
-        for n, (stem, speaks) in enumerate(person.documents):
-            ref = etree.SubElement(
-                note,
-                f"{T}ref",
-                target=f"{stem}.xml#{person.source_id}",
-                type="speaks" if speaks else "participates",
-            )
-            ref.text = summaries[stem].get("title") or stem
-            if n < len(person.documents) - 1:
-                ref.tail = "; "
+    listing.append(etree.Comment(MARK))
     body = etree.SubElement(etree.SubElement(tei, f"{T}text"), f"{T}body")
     etree.SubElement(
         body, f"{T}p"
-    ).text = f"{len(persons)} persons take part in the {len(summaries)} documents of {title}."
-    return serialize(etree.ElementTree(tei))
+    ).text = f"{len(persons)} persons take part in the {len(titles)} documents of {title}."
+    if not persons:
+        listing.remove(listing[0])
+        out.write(serialize(etree.ElementTree(tei)))
+        return
+    head, tail = serialize(etree.ElementTree(tei)).split(f"<!--{MARK}-->".encode())
+    out.write(head)
+    level = 5  # TEI / teiHeader / profileDesc / particDesc / listPerson / person
+    declaration = f' xmlns="{TEI_NS}"'.encode()  # the frame declares it already
+    for n, person in enumerate(persons):
+        if n:
+            out.write(b"\n" + INDENT.encode() * level)
+        element = _person(person, titles)
+        indent_blocks(element, level)
+        out.write(etree.tostring(element, encoding="UTF-8").replace(declaration, b"", 1))
+    out.write(tail)
+
+
+def _person(person: CollectionPerson, titles: dict[str, str]) -> etree._Element:
+    el = etree.fromstring(f'<person xmlns="{TEI_NS}"/>')  # TEI as the default namespace
+    el.set(XML_ID, person.id)
+    etree.SubElement(el, f"{T}persName").text = person.name
+    for occupation in person.occupations:
+        etree.SubElement(el, f"{T}occupation").text = occupation
+    for affiliation in person.affiliations:
+        etree.SubElement(el, f"{T}affiliation").text = affiliation
+    note = etree.SubElement(el, f"{T}note", type="documents")
+    for n, (stem, speaks) in enumerate(person.documents):
+        ref = etree.SubElement(
+            note,
+            f"{T}ref",
+            target=f"{stem}.xml#{person.source_id}",
+            type="speaks" if speaks else "participates",
+        )
+        ref.text = titles.get(stem) or stem
+        if n < len(person.documents) - 1:
+            ref.tail = "; "
+    return el

@@ -3,8 +3,9 @@ participant and year in the browser, no server) and the persons page."""
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from lxml import etree
 
@@ -117,9 +118,35 @@ def _select(form: etree._Element, name: str, label: str, options: list[tuple[str
         etree.SubElement(select, "option", value=value).text = text
 
 
+MARK = "tei-tools: entries go here"
+
+
+def _framed(html: etree._Element, container: etree._Element) -> tuple[bytes, bytes]:
+    """The page's bytes before and after ``container``'s entries (a marker stands
+    for them while the frame is serialized)."""
+    container.append(etree.Comment(MARK))
+    head, tail = _serialize(html).encode().split(f"<!--{MARK}-->".encode())
+    container.remove(container[-1])
+    return head, tail
+
+
+def _html(element: etree._Element) -> bytes:
+    return etree.tostring(element, method="html", encoding="UTF-8")
+
+
 def index_page(
     entries: list[Entry], title: str = "TEI collection", persons_page: bool = False
 ) -> str:
+    out = io.BytesIO()
+    write_index_page(out, entries, title, persons_page)
+    return out.getvalue().decode()
+
+
+def write_index_page(
+    out: BinaryIO, entries: list[Entry], title: str = "TEI collection", persons_page: bool = False
+) -> None:
+    """The index, written a row at a time (a page of thousands of rows is never one
+    tree in memory)."""
     html, body = _page(title)
     header = etree.SubElement(body, "header", {"class": "doc"})
     etree.SubElement(header, "h1").text = title
@@ -146,34 +173,44 @@ def index_page(
     for label in ("Date", "Title", "Participants", "Deletions", "Additions", "Redactions", "Files"):
         etree.SubElement(row, "th", scope="col").text = label
     rows = etree.SubElement(table, "tbody")
-    for entry in sorted(entries, key=lambda e: (e.when or "9999", e.stem)):
-        row = etree.SubElement(rows, "tr")
-        row.set("data-year", entry.when[:4])
-        row.set("data-people", " ".join(entry.people))
-        cell = etree.SubElement(row, "td")
-        if entry.when:
-            etree.SubElement(cell, "time", datetime=entry.when).text = entry.date
-        else:
-            cell.text = entry.date
-        link = etree.SubElement(etree.SubElement(row, "td"), "a", href=f"{entry.stem}.html")
-        link.text = entry.title
-        etree.SubElement(row, "td").text = ", ".join(entry.participants)
-        for value in (entry.deletions, entry.additions, entry.redactions):
-            etree.SubElement(row, "td").text = str(value)
-        files = etree.SubElement(row, "td")
-        etree.SubElement(files, "a", href=f"{entry.stem}.html").text = "HTML"
-        etree.SubElement(files, "span").text = " · "
-        etree.SubElement(files, "a", href=f"{entry.stem}.txt").text = "text"
     footer = etree.SubElement(body, "footer")
     footer.text = f"Index made with tei-tools {__version__}."
     if people or years:
         etree.SubElement(body, "script").text = FILTER_SCRIPT
-    return _serialize(html)
+    head, tail = _framed(html, rows)
+    out.write(head)
+    for entry in sorted(entries, key=lambda e: (e.when or "9999", e.stem)):
+        out.write(_html(_row(entry)))
+    out.write(tail)
 
 
-def persons_page(persons: list[Any], titles: dict[str, str], title: str) -> str:
+def _row(entry: Entry) -> etree._Element:
+    row = etree.Element("tr")
+    row.set("data-year", entry.when[:4])
+    row.set("data-people", " ".join(entry.people))
+    cell = etree.SubElement(row, "td")
+    if entry.when:
+        etree.SubElement(cell, "time", datetime=entry.when).text = entry.date
+    else:
+        cell.text = entry.date
+    link = etree.SubElement(etree.SubElement(row, "td"), "a", href=f"{entry.stem}.html")
+    link.text = entry.title
+    etree.SubElement(row, "td").text = ", ".join(entry.participants)
+    for value in (entry.deletions, entry.additions, entry.redactions):
+        etree.SubElement(row, "td").text = str(value)
+    files = etree.SubElement(row, "td")
+    etree.SubElement(files, "a", href=f"{entry.stem}.html").text = "HTML"
+    etree.SubElement(files, "span").text = " · "
+    etree.SubElement(files, "a", href=f"{entry.stem}.txt").text = "text"
+    return row
+
+
+def write_persons_page(
+    out: BinaryIO, persons: list[Any], titles: dict[str, str], title: str
+) -> None:
     """Every person of the collection (``build.persons.CollectionPerson``), with links to
-    the documents they take part in (and the person's entry in each) and speak in."""
+    the documents they take part in (and the person's entry in each) and speak in;
+    written a person at a time."""
     html, body = _page(f"Persons — {title}")
     header = etree.SubElement(body, "header", {"class": "doc"})
     etree.SubElement(header, "h1").text = "Persons"
@@ -182,19 +219,26 @@ def persons_page(persons: list[Any], titles: dict[str, str], title: str) -> str:
     etree.SubElement(nav, "a", href="index.html").text = "All documents"
     main = etree.SubElement(body, "main", id="text")
     listing = etree.SubElement(main, "dl", {"class": "persons"})
+    footer = etree.SubElement(body, "footer")
+    footer.text = f"Persons page made with tei-tools {__version__}."
+    head, tail = _framed(html, listing)
+    out.write(head)
     for person in persons:
-        term = etree.SubElement(listing, "dt", id=f"person-{person.id}")
+        term = etree.Element("dt", id=f"person-{person.id}")
         etree.SubElement(term, "a", href=f"index.html?person={person.source_id}").text = person.name
+        out.write(_html(term))
         about = ", ".join([*person.occupations, *person.affiliations])
         if about:
-            etree.SubElement(listing, "dd").text = about
-        docs = etree.SubElement(etree.SubElement(listing, "dd"), "ul")
+            dd = etree.Element("dd")
+            dd.text = about
+            out.write(_html(dd))
+        docs = etree.Element("dd")
+        items = etree.SubElement(docs, "ul")
         for stem, speaks in person.documents:
-            item = etree.SubElement(docs, "li")
+            item = etree.SubElement(items, "li")
             link = etree.SubElement(item, "a", href=f"{stem}.html#person-{person.source_id}")
             link.text = titles.get(stem, stem)
             if speaks:
                 link.tail = " (speaks)"
-    footer = etree.SubElement(body, "footer")
-    footer.text = f"Persons page made with tei-tools {__version__}."
-    return _serialize(html)
+        out.write(_html(docs))
+    out.write(tail)
