@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -275,3 +276,21 @@ def test_the_manifest_streams_out_and_in_as_the_very_bytes_of_json_dumps(tmp_pat
     assert again.collection == manifest.collection
     manifest.documents.close()
     again.documents.close()
+
+
+def test_the_streamed_check_of_persons_xml_finds_schema_errors_and_repeated_ids(tmp_path):
+    from tei_tools.build.config import load_config
+    from tei_tools.build.engine import PERSONS, validate_persons
+
+    folder = collection(tmp_path)
+    assert build(folder)[0] == 0
+    config = load_config(folder)
+    assert validate_persons(config) == []
+    persons = folder / "encoded" / PERSONS
+    good = persons.read_text(encoding="utf-8")
+    persons.write_text(good.replace("<persName>", "<bogus/><persName>", 1), encoding="utf-8")
+    found = validate_persons(config)
+    assert [d.code for d in found] == ["S001"] and "bogus" in found[0].message
+    ids = re.findall(r'xml:id="([^"]+)"', good)
+    persons.write_text(good.replace(f'xml:id="{ids[1]}"', f'xml:id="{ids[0]}"', 1), "utf-8")
+    assert [d.code for d in validate_persons(config)] == ["R002"]

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, cast
 
+from lxml import etree
+
 from tei_tools import __version__
 from tei_tools.build import manifest as mf
 from tei_tools.build.config import BuildConfig, ConfigError
@@ -31,9 +33,12 @@ from tei_tools.export.collection import (
 )
 from tei_tools.io import atomic_file, atomic_write
 from tei_tools.schema_files import project_schema_path
+from tei_tools.validate.loader import XML_ID
+from tei_tools.validate.schemas import XsdSchema
 
 RAW_SUFFIXES = (".txt", ".md")
 PERSONS = "persons.xml"
+PERSON_TAG = "{http://www.tei-c.org/ns/1.0}person"
 
 
 @dataclass
@@ -286,6 +291,34 @@ class _Digesting:
 
 
 def validate_persons(config: BuildConfig) -> list[Diagnostic]:
+    """persons.xml against the collection's schema, and its xml:ids unique. The file
+    grows with the collection, so against an XML Schema it is checked as a stream
+    (each person dropped once read); its pointers into the documents are made from
+    their own ids, so they are not looked up again (that would parse every document)."""
     path = config.encoded / PERSONS
+    name = relative(config, path)
     validator = validator_for(str(config.schema.resolve()) if config.schema else None)
-    return list(validator.iter_errors(relative(config, path), path.read_bytes()))
+    schema = validator.schema
+    if not isinstance(schema, XsdSchema):
+        return [d for d in validator.iter_errors(name, path.read_bytes()) if d.code[0] in "SV"]
+    found: list[Diagnostic] = []
+    seen: set[str] = set()
+    try:
+        for _, element in etree.iterparse(
+            str(path), schema=schema.fast, resolve_entities=False, no_network=True
+        ):
+            ident = element.get(XML_ID)
+            if ident is not None and ident in seen:
+                found.append(
+                    Diagnostic(
+                        "R002", f'xml:id "{ident}" is used again', name, element.sourceline or 1, 1
+                    )
+                )
+            elif ident is not None:
+                seen.add(ident)
+            if element.tag == PERSON_TAG:
+                element.clear()  # the persons read so far are never needed again
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position if exc.position else (1, 1)
+        found.append(Diagnostic("S001", str(exc.msg or exc), name, line, max(column, 1)))
+    return found
