@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from click.testing import CliRunner
 
 from tei_tools.cli import cli
 
@@ -255,7 +255,9 @@ _RECORD = st.dictionaries(
 
 @settings(max_examples=60, deadline=None)
 @given(documents=st.dictionaries(st.text(min_size=1, max_size=8), _RECORD, max_size=5))
-def test_the_manifest_streams_out_and_in_as_the_very_bytes_of_json_dumps(tmp_path_factory, documents):
+def test_the_manifest_streams_out_and_in_as_the_very_bytes_of_json_dumps(
+    tmp_path_factory, documents
+):
     from tei_tools.build import manifest as mf
 
     path = tmp_path_factory.mktemp("manifest") / mf.NAME
