@@ -22,7 +22,7 @@ import os
 import re
 import subprocess
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -386,41 +386,77 @@ def pruned_validator(
     if not compiles(grammar):
         return None
     try:  # relaxing only drops facets: it compiles where the pruned grammar does
-        return etree.RelaxNG(etree.fromstring(relax(grammar, scanned)))
+        return _compiled(grammar, droppable(grammar, scanned))
     except (etree.RelaxNGParseError, etree.XMLSyntaxError):
         return None
 
 
-def relax(grammar: bytes, scanned: Scanned) -> bytes:
-    """``grammar`` without the pattern facets that every value the documents give the
-    attribute already meets, as checked here in ASCII (where every Unicode version and
-    regex engine agree). Matching those patterns is a third of libxml2's work on TEI
-    (``[^\\p{C}\\p{Z}]+`` on every token); for the scanned documents dropping them
-    changes no verdict, and ``check`` validates only those bytes with it."""
-    if not scanned.exact:
-        return grammar
-    root = etree.fromstring(grammar)
-    changed = False
+@functools.lru_cache(maxsize=32)
+def _compiled(grammar: bytes, dropped: frozenset[Facet]) -> etree.RelaxNG:
+    """One compile per pruned grammar and set of dropped facets, in each process: the
+    same names with other values may drop other facets, so both make the key."""
+    return etree.RelaxNG(etree.fromstring(_without(grammar, dropped)))
+
+
+Facet = tuple[str, str, bool]  # attribute local name, pattern, whether in a list
+
+
+def _facet_sites(root: etree._Element) -> Iterator[tuple[etree._Element, Facet]]:
+    """Every pattern facet of a named attribute's data (not under ``except``)."""
     for attribute in root.iter(f"{_R}attribute"):
         name = attribute.get("name")
         if name is None:
             continue
-        values = scanned.values.get(name, set())
         for data in attribute.iter(f"{_R}data"):
-            facets = [p for p in data.iterchildren(f"{_R}param") if p.get("name") == "pattern"]
             context = set()
             for ancestor in data.iterancestors():
                 if ancestor is attribute:
                     break
                 context.add(ancestor.tag)
-            if not facets or f"{_R}except" in context:
+            if f"{_R}except" in context:
                 continue
-            strings = _tokens(values) if f"{_R}list" in context else _forms(values)
-            if all(_meet(facet.text or "", strings) for facet in facets):
-                for facet in facets:
-                    data.remove(facet)
-                changed = True
-    return etree.tostring(root) if changed else grammar
+            for param in data.iterchildren(f"{_R}param"):
+                if param.get("name") == "pattern":
+                    yield param, (name, param.text or "", f"{_R}list" in context)
+
+
+@functools.lru_cache(maxsize=8)
+def _facets(grammar: bytes) -> frozenset[Facet]:
+    return frozenset(facet for _, facet in _facet_sites(etree.fromstring(grammar)))
+
+
+def droppable(grammar: bytes, scanned: Scanned) -> frozenset[Facet]:
+    """The pattern facets that every value the documents give the attribute already
+    meets, as checked here in ASCII (where every Unicode version and regex engine
+    agree). Matching those patterns is a third of libxml2's work on TEI
+    (``[^\\p{C}\\p{Z}]+`` on every token); for the scanned documents dropping them
+    changes no verdict, and ``check`` validates only those bytes with it."""
+    if not scanned.exact:
+        return frozenset()
+    dropped = set()
+    for facet in _facets(grammar):
+        name, pattern, in_list = facet
+        values = scanned.values.get(name, set())
+        if _meet(pattern, _tokens(values) if in_list else _forms(values)):
+            dropped.add(facet)
+    return frozenset(dropped)
+
+
+def relax(grammar: bytes, scanned: Scanned) -> bytes:
+    """``grammar`` without the facets ``droppable`` finds for ``scanned``."""
+    return _without(grammar, droppable(grammar, scanned))
+
+
+def _without(grammar: bytes, dropped: frozenset[Facet]) -> bytes:
+    if not dropped:
+        return grammar
+    root = etree.fromstring(grammar)
+    for param, facet in list(_facet_sites(root)):
+        if facet in dropped:
+            parent = param.getparent()
+            assert parent is not None
+            parent.remove(param)
+    return etree.tostring(root)
 
 
 def _tokens(values: set[str]) -> set[str]:
@@ -530,26 +566,3 @@ class VerdictCache:
                 f.write(new)
         except OSError:
             pass  # a read-only cache only costs the next run the check again
-
-
-_ACCEPTOR: etree.RelaxNG | None = None  # set in the parent before workers fork
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
-
-
-def _accepts(file: str) -> bool:
-    assert _ACCEPTOR is not None
-    try:
-        return bool(_ACCEPTOR.validate(etree.parse(file, _PARSER)))
-    except (OSError, etree.XMLSyntaxError):
-        return False  # jing reports it, in its words
-
-
-def accepted(validator: etree.RelaxNG, files: list[str], jobs: int) -> list[bool]:
-    """Whether ``validator`` accepts each file, on ``jobs`` processes."""
-    global _ACCEPTOR
-    _ACCEPTOR = validator
-    if jobs < 2 or len(files) < 2 or os.name != "posix":
-        return [_accepts(f) for f in files]
-    chunk = max(1, min(32, len(files) // (jobs * 4)))
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        return pool.map(_accepts, files, chunksize=chunk)

@@ -246,7 +246,6 @@ class JingSchema:
         self.path = path.resolve()
         self.command = command
         self.cache = cache  # reuse the verdicts of unchanged files (pruned.VerdictCache)
-        self._pruned: dict[str, etree.RelaxNG | None] = {}
         _parse_schema_file(self.path)  # refuses remote references before jing sees them
         self.found: dict[str, list[tuple[int, int, str]]] = {}  # jing's, or [] when valid
         self.batch: dict[str, str] = {}  # file prepared for this pass -> SHA-256 of its bytes
@@ -326,17 +325,11 @@ class JingSchema:
 
     def _accepts(self, doc: Located) -> bool:
         """A document outside the batch: libxml2 with the grammar pruned to its names
-        (each pruned grammar compiled once per process)."""
+        and relaxed to its values (``pruned`` keeps each compiled grammar)."""
         from tei_tools.validate import pruned
 
-        scanned = pruned.Scanned()
-        scanned.add(doc.data)
-        wanted = scanned.key
-        if wanted not in self._pruned:
-            self._pruned[wanted] = pruned.pruned_validator(
-                self.key, self.path, self.command, scanned
-            )
-        fast = self._pruned[wanted]
+        scanned = pruned.Scanned(doc.data)
+        fast = pruned.pruned_validator(self.key, self.path, self.command, scanned)
         return fast is not None and bool(fast.validate(doc.tree))
 
     def check(self, doc: Located, limit: int | None = None) -> tuple[list[Diagnostic], int]:
