@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 findings (conversion errors, validation findings at or
 above --fail-level, warnings under --strict, outputs out of date under --check);
-2 usage error or unreadable input; 123 internal error.
+2 usage error or unreadable input; 3 an output could not be written (a missing
+folder, no permission, a full disk), named; 123 internal error.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import sys
 import click
 
 from tei_tools import __version__
-from tei_tools.commands.common import EXIT_INTERNAL
+from tei_tools.commands.common import EXIT_INTERNAL, EXIT_WRITE
 
 __all__ = ["cli", "main"]
 
@@ -42,6 +43,17 @@ class LazyGroup(click.Group):
         command = getattr(importlib.import_module(module), attribute)
         assert isinstance(command, click.Command)
         return command
+
+    def invoke(self, ctx: click.Context) -> object:
+        """An operating-system error that reaches here (a full disk, a folder that
+        vanished) is reported with the path it concerns, not as an internal error."""
+        try:
+            return super().invoke(ctx)
+        except OSError as exc:
+            where = " -> ".join(str(f) for f in (exc.filename, exc.filename2) if f)
+            reason = exc.strerror or str(exc)
+            click.echo(f"tei-tools: {where or 'input/output'}: {reason}", err=True)
+            ctx.exit(EXIT_WRITE)
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -40,6 +40,7 @@ CODES: dict[str, Code] = _catalogue(
     Code("C004", Severity.INFO, "CRLF or CR line endings were read as LF"),
     Code("C005", Severity.ERROR, "a character that XML 1.0 cannot hold"),
     Code("C006", Severity.ERROR, "the input path cannot be read"),
+    Code("C007", Severity.ERROR, "the input is another format (XML, Word, zip, PDF, UTF-16)"),
     # Inline markup (C1xx)
     Code("C101", Severity.WARNING, "'~~' opens a deletion that is not closed on the same line"),
     Code("C102", Severity.WARNING, "'<sup>' opens an addition that is not closed on the same line"),

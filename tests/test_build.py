@@ -296,3 +296,35 @@ def test_the_streamed_check_of_persons_xml_finds_schema_errors_and_repeated_ids(
     ids = re.findall(r'xml:id="([^"]+)"', good)
     persons.write_text(good.replace(f'xml:id="{ids[1]}"', f'xml:id="{ids[0]}"', 1), "utf-8")
     assert [d.code for d in validate_persons(config)] == ["R002"]
+
+
+def test_a_failed_document_keeps_failing_until_its_input_is_fixed(tmp_path):
+    folder = collection(tmp_path)
+    bad = folder / "raw" / "bad.txt"
+    bad.write_bytes(b"Caf\xe9 memorandum\n")
+    code, out = build(folder)
+    assert code == 1 and "1 failed" in out
+    record = json.loads((folder / "encoded" / "manifest.json").read_text())["documents"]["bad"]
+    assert record["status"] == "failed"
+    assert record["failure"] == {"stage": "conversion", "errors": 1}
+    assert record["validation"] is None
+    import jsonschema
+
+    schema = json.loads((ROOT / "docs" / "manifest.schema.json").read_text())
+    jsonschema.validate(json.loads((folder / "encoded" / "manifest.json").read_text()), schema)
+    for _ in range(2):  # a rebuild does not forget it
+        code, out = build(folder)
+        assert code == 1 and "1 failed" in out and "bad: failed" in out
+    code, out = build(folder, "--check")
+    assert code == 1 and "failed in the last build" in out
+    bag = str(tmp_path / "out.bag")
+    result = CliRunner().invoke(cli, ["package", bag, "--collection", str(folder)])
+    assert result.exit_code == 1 and "bad failed" in result.output
+    assert not (tmp_path / "out.bag").exists()
+
+    bad.write_text("MEMORANDUM\n\nA paragraph.\n", encoding="utf-8")
+    code, out = build(folder)
+    assert code == 0 and "0 failed" in out
+    assert build(folder, "--check")[0] == 0
+    record = json.loads((folder / "encoded" / "manifest.json").read_text())["documents"]["bad"]
+    assert record["status"] == "built" and "failure" not in record

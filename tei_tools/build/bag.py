@@ -10,20 +10,20 @@ place, so an interrupted run never leaves a half-made bag under the target's nam
 from __future__ import annotations
 
 import shutil
-import tempfile
 from pathlib import Path
 
 import bagit
 
 from tei_tools.build.config import BuildConfig
 from tei_tools.build.engine import relative
+from tei_tools.io import make_temporary_folder
 
 ALGORITHMS = ["sha256", "sha512"]
 
 
 def make_package(config: BuildConfig, target: Path) -> bagit.Bag:
     target = target.resolve()
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    work = make_temporary_folder(target.parent, f".{target.name}.")
     try:
         for folder in (config.encoded, config.site):
             if folder.is_dir():

@@ -95,11 +95,20 @@ def load_config(root: Path, **overrides: Any) -> BuildConfig:
     unknown = sorted(set(exports) - set(EXPORTS))
     if unknown:
         raise ConfigError(f"{where}: unknown export {unknown[0]!r} (known: html, text)")
+    encoded, site = path("encoded", "encoded"), path("site", "site")
+    for key, folder in (("raw", raw), ("encoded", encoded), ("site", site)):
+        if not folder.resolve().is_relative_to(root.resolve()):
+            raise ConfigError(
+                f"{where}: {key} folder {folder} is outside the collection {root.resolve()}; "
+                "a collection's folders must be inside it (they are what is built and packaged)"
+            )
+    if encoded.resolve() == site.resolve():
+        raise ConfigError(f"{where}: encoded and site must be different folders")
     return BuildConfig(
         root=root,
         raw=raw,
-        encoded=path("encoded", "encoded"),
-        site=path("site", "site"),
+        encoded=encoded,
+        site=site,
         people=people,
         schema=schema,
         exports=exports,

@@ -56,6 +56,7 @@ class Plan:
     collection_stale: bool
     context: dict[str, Any]
     manifest: mf.Manifest
+    failed: list[str] = field(default_factory=list)  # in todo: they failed last time
 
     @property
     def up_to_date(self) -> bool:
@@ -75,12 +76,31 @@ def relative(config: BuildConfig, path: Path) -> str:
     return Path(os.path.relpath(path, config.root)).as_posix()
 
 
+# Stems whose outputs would be the collection's own files (encoded/persons.xml,
+# site/index.html, site/persons.html).
+RESERVED_STEMS = ("index", "persons")
+
+
 def sources(config: BuildConfig) -> list[Path]:
+    """The raw files of the collection. Refused by name: a file whose outputs would
+    overwrite the collection's own files, two files that would build one output, and
+    a link that leads out of the collection (it would publish that file)."""
     if not config.raw.is_dir():
         raise ConfigError(f"raw folder {config.raw} does not exist")
     found = sorted(p for p in config.raw.iterdir() if p.suffix in RAW_SUFFIXES and p.is_file())
+    root = config.root.resolve()
     stems: dict[str, Path] = {}
     for path in found:
+        if path.stem in RESERVED_STEMS:
+            raise ConfigError(
+                f"{path}: its outputs would overwrite the collection's {path.stem} files "
+                f"(names reserved: {', '.join(RESERVED_STEMS)}); rename it"
+            )
+        if not path.resolve().is_relative_to(root):
+            raise ConfigError(
+                f"{path}: a link to {path.resolve()}, outside the collection {root}; "
+                "refusing to read it (copy the file into the collection instead)"
+            )
         if path.stem in stems:
             raise ConfigError(f"{path} and {stems[path.stem]} would both build {path.stem}.xml")
         stems[path.stem] = path
@@ -116,13 +136,19 @@ def plan(config: BuildConfig, force: bool = False) -> Plan:
     documents = manifest.documents
     todo: list[Source] = []
     fresh: list[str] = []
+    failed: list[str] = []
     current = sources(config)
     for path in current:
         digest = mf.sha256(path.read_bytes())
         record = documents.get(path.stem)
+        if isinstance(record, dict) and record.get("status") == "failed":
+            # a failure is never up to date: it is tried again, and fails again, until
+            # its inputs change and it succeeds
+            failed.append(path.stem)
         up_to_date = (
             not force
             and isinstance(record, dict)
+            and record.get("status") == "built"
             and record.get("raw", {}).get("sha256") == digest
             and all(record.get(k) == v for k, v in ctx.items())
             and _outputs_present(config, record.get("outputs", {}))
@@ -139,7 +165,7 @@ def plan(config: BuildConfig, force: bool = False) -> Plan:
         or not manifest.complete
         or not _outputs_present(config, manifest.collection)
     )
-    return Plan(todo, fresh, removed, stale, ctx, manifest)
+    return Plan(todo, fresh, removed, stale, ctx, manifest, failed)
 
 
 def _jobs(config: BuildConfig, todo: list[Source]) -> Iterator[Job]:
@@ -173,7 +199,8 @@ def _record(
     record["diagnostics"] = counts(outcome.diagnostics)
     if outcome.tei is None:  # nothing written: the previous outputs stay, still listed
         record.update(status="failed", outputs=(old or {}).get("outputs", {}), tei=None)
-        record["validation"] = {"valid": False, **counts([])}
+        record["validation"] = None  # there was no TEI to validate
+        record["failure"] = {"stage": "conversion", "errors": record["diagnostics"]["error"]}
         return record
     files = {config.encoded / f"{outcome.stem}.xml": outcome.tei}
     for suffix, data in outcome.pages.items():
@@ -191,6 +218,8 @@ def _record(
         validation={"valid": outcome.validation.get("error", 0) == 0, **outcome.validation},
         summary=outcome.summary,
     )
+    if outcome.failed:
+        record["failure"] = {"stage": "validation", "errors": outcome.validation["error"]}
     return record
 
 
@@ -208,6 +237,7 @@ def build(
     path = config.encoded / mf.NAME
     manifest.complete = False
     for folder in (config.encoded, config.site):
+        folder.mkdir(parents=True, exist_ok=True)
         for leftover in folder.glob(".*.tmp"):  # atomic_write's, from a killed build
             leftover.unlink(missing_ok=True)
     journal = mf.Journal(config.encoded)

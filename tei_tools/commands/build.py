@@ -97,16 +97,18 @@ def build_command(
         click.echo(f"tei-tools build: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     if check:
+        failed = set(todo.failed)
         for source in todo.todo:
-            click.echo(f"{source.path}: out of date", err=True)
+            why = "failed in the last build" if source.stem in failed else "out of date"
+            click.echo(f"{source.path}: {why}", err=True)
         for stem in todo.removed:
             click.echo(f"{stem}: raw file removed; its outputs remain", err=True)
         if todo.collection_stale and not (todo.todo or todo.removed):
             click.echo(f"{config.encoded}: the collection files are out of date", err=True)
         state = "up to date" if todo.up_to_date else "out of date"
         click.echo(
-            f"{len(todo.fresh) + len(todo.todo)} documents: {len(todo.todo)} to build, "
-            f"{len(todo.removed)} to remove; {state}"
+            f"{len(todo.fresh) + len(todo.todo)} documents: {len(todo.todo)} to build "
+            f"({len(failed)} failed last time), {len(todo.removed)} to remove; {state}"
         )
         sys.exit(EXIT_OK if todo.up_to_date else EXIT_FINDINGS)
     if todo.up_to_date:

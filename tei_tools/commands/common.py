@@ -14,7 +14,7 @@ from tei_tools.diagnostics import Diagnostic, Severity
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 123
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_WRITE, EXIT_INTERNAL = 0, 1, 2, 3, 123
 
 
 def jobs_option(help: str) -> Callable[[F], F]:

@@ -49,20 +49,24 @@ def collection_for(
 
 
 def expand_inputs(inputs: tuple[str, ...]) -> list[str]:
-    """Files as given; a folder stands for the transcriptions in it (*.txt, *.md)."""
+    """Files as given; a folder stands for the transcriptions in it (*.txt, *.md).
+    A folder that holds none is a usage error: converting nothing is no success."""
     files: list[str] = []
     for item in inputs:
         if item != "-" and Path(item).is_dir():
-            files.extend(
-                sorted(
-                    str(p)
-                    for p in Path(item).iterdir()
-                    if p.suffix in (".txt", ".md") and p.is_file()
-                )
+            found = sorted(
+                str(p) for p in Path(item).iterdir() if p.suffix in (".txt", ".md") and p.is_file()
             )
+            if not found:
+                raise click.UsageError(f"no input files (*.txt, *.md) in {item}")
+            files.extend(found)
         else:
             files.append(item)
     return files
+
+
+def _same_file(source: str, target: str) -> bool:
+    return Path(source).resolve() == Path(target).resolve()
 
 
 @click.command()
@@ -110,7 +114,14 @@ def convert(
         raise click.UsageError("-o/--output takes a single input and excludes --out-dir")
     status = EXIT_OK
     cache: dict[str, tuple[list[Person], list[Diagnostic]]] = {}
+    if out_dir is not None and not check:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
     for source in sources:
+        target = output_path(source, output, out_dir)
+        if source != "-" and target != "-" and _same_file(source, target):
+            click.echo(f"{source}:0:0: error C006 the output would overwrite the input", err=True)
+            status = max(status, EXIT_USAGE)
+            continue
         data = read_input(source, "C006")
         if data is None:
             status = max(status, EXIT_USAGE)
@@ -129,7 +140,6 @@ def convert(
         if failed:
             status = max(status, EXIT_FINDINGS)
             continue
-        target = output_path(source, output, out_dir)
         xml = result.xml()
         if check:
             current = Path(target).read_bytes() if Path(target).is_file() else None

@@ -60,6 +60,8 @@ def export_command(
         raise click.UsageError("-o/--output takes a single input and excludes --out-dir")
     if len(files) > 1 and out_dir is None:
         raise click.UsageError("several inputs need --out-dir (one output file each)")
+    if out_dir is not None:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
     status = EXIT_OK
     for result in missing:
         report(result.diagnostics, quiet)
@@ -104,6 +106,8 @@ def export_command(
             entries.append(entry_for(stem, root))
     if fmt == "html" and out_dir is not None and entries:
         atomic_write(Path(out_dir) / "index.html", index_page(entries).encode("utf-8"))
+    if not files and not missing:
+        raise click.UsageError("no input files")
     sys.exit(status)
 
 

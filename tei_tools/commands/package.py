@@ -22,7 +22,8 @@ from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
     help="The collection to package (its configuration names the folders).",
 )
 @click.option("--verify", is_flag=True, help="Check BAG's completeness and fixity instead.")
-def package_command(bag: str, directory: str, verify: bool) -> None:
+@click.option("--force", is_flag=True, help="Replace BAG if it exists.")
+def package_command(bag: str, directory: str, verify: bool, force: bool) -> None:
     """Write the built collection as a BagIt bag BAG (TEI, manifest, persons, site),
     or with --verify check BAG and name every file that fails."""
     from tei_tools.build import bag as bags
@@ -32,8 +33,11 @@ def package_command(bag: str, directory: str, verify: bool) -> None:
         problems = bags.verify(target)
         for problem in problems:
             click.echo(problem, err=True)
-        click.echo(f"{target}: " + (f"{len(problems)} problems" if problems else "valid"))
+        click.echo(f"{target}: " + (_count(len(problems), "problem") if problems else "valid"))
         sys.exit(EXIT_FINDINGS if problems else EXIT_OK)
+    if target.exists() and not force:
+        click.echo(f"tei-tools package: {target} exists; give --force to replace it", err=True)
+        sys.exit(EXIT_USAGE)
     from tei_tools.build.engine import plan
 
     try:
@@ -42,6 +46,15 @@ def package_command(bag: str, directory: str, verify: bool) -> None:
     except ConfigError as exc:
         click.echo(f"tei-tools package: {exc}", err=True)
         sys.exit(EXIT_USAGE)
+    if current.failed:
+        for stem in current.failed:
+            click.echo(f"tei-tools package: {stem} failed in the last build", err=True)
+        click.echo(
+            f"tei-tools package: refusing to package {directory}: {len(current.failed)} "
+            "failed documents; fix them and run tei-tools build",
+            err=True,
+        )
+        sys.exit(EXIT_FINDINGS)
     if not current.up_to_date:
         click.echo(
             f"tei-tools package: the collection in {directory} is out of date; "
@@ -50,6 +63,13 @@ def package_command(bag: str, directory: str, verify: bool) -> None:
         )
         sys.exit(EXIT_FINDINGS)
     made = bags.make_package(config, target)
-    oxum = made.info.get("Payload-Oxum", "")
-    click.echo(f"{target}: bag written ({oxum} bytes.files), sha256 and sha512 manifests")
+    size, _, files = str(made.info.get("Payload-Oxum", "0.0")).partition(".")
+    click.echo(
+        f"{target}: bag written: {_count(int(files), 'file')}, {_count(int(size), 'byte')}; "
+        "sha256 and sha512 manifests"
+    )
     sys.exit(EXIT_OK)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" + ("" if number == 1 else "s")

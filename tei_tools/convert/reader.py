@@ -36,8 +36,64 @@ class RawBlock:
         return " ".join(line.text for line in self.lines)
 
 
+# What a file that is not a raw transcription starts with: (test, what it is, hint).
+_NAMESPACED_ROOT = re.compile(rb"<[A-Za-z_][\w.:-]*\s[^>]*?\bxmlns(:[\w.-]+)?\s*=")
+_FOREIGN: tuple[tuple[re.Pattern[bytes], str, str], ...] = (
+    (
+        re.compile(rb"PK\x03\x04[\s\S]{26}word/"),
+        "a Word document (.docx)",
+        "save it from Word as plain text (UTF-8), or transcribe it in the raw format",
+    ),
+    (re.compile(rb"PK\x03\x04"), "a zip archive", "unpack it and convert the transcriptions"),
+    (re.compile(rb"%PDF-"), "a PDF file", "transcribe its text in the raw format"),
+    (
+        re.compile(rb"\xff\xfe|\xfe\xff"),
+        "UTF-16 text",
+        "save the file as UTF-8 (for example: iconv -f utf-16 -t utf-8)",
+    ),
+    (
+        re.compile(rb"\s*(<\?xml[\s?]|<!DOCTYPE)"),
+        "an XML document",
+        "tei-tools convert reads raw transcriptions; validate or export TEI instead",
+    ),
+)
+
+
+def foreign_format(data: bytes, file: str) -> Diagnostic | None:
+    """An error when ``data`` is plainly not a raw transcription (XML such as METS,
+    PAGE or TEI, a Word document, a zip, a PDF, UTF-16): read as text, it would be
+    converted into a TEI document of its markup."""
+    head = data[:4096]
+    for pattern, what, hint in _FOREIGN:
+        if pattern.match(head):
+            return Diagnostic(
+                "C007", f"the input is {what}, not a raw transcription", file, 1, 1, hint=hint
+            )
+    if _NAMESPACED_ROOT.match(head.lstrip()):
+        return Diagnostic(
+            "C007",
+            "the input is an XML document (a namespaced root element), not a raw transcription",
+            file,
+            1,
+            1,
+            hint="tei-tools convert reads raw transcriptions; validate or export TEI instead",
+        )
+    if b"\x00" in head:
+        return Diagnostic(
+            "C007",
+            "the input holds binary data (NUL bytes), not text",
+            file,
+            1,
+            head.index(b"\x00") + 1,
+        )
+    return None
+
+
 def decode(data: bytes, file: str) -> tuple[str | None, list[Diagnostic]]:
     """Return the text of ``data`` or ``None`` with an error diagnostic."""
+    foreign = foreign_format(data, file)
+    if foreign is not None:
+        return None, [foreign]
     diags: list[Diagnostic] = []
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]

@@ -33,13 +33,55 @@ INDEXED = (
 _INDEXED = {name: name for name in INDEXED if name != "id"} | {XML_ID: "id"}
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _START_TAG = re.compile(rb"<(?![/!?])")
-_DOCTYPE = re.compile(rb"<!DOCTYPE", re.I)
+_UTF16 = (b"\xff\xfe", b"\xfe\xff", b"<\x00?\x00", b"\x00<\x00?")
 
 
-def _parser() -> etree.XMLParser:
+def utf16(data: bytes) -> str | None:
+    """The codec of a UTF-16 file (by its byte-order mark, or its ``<?`` without
+    one), else None."""
+    if data.startswith(_UTF16[:2]):
+        return "utf-16"
+    if data.startswith(_UTF16[2]):
+        return "utf-16-le"
+    if data.startswith(_UTF16[3]):
+        return "utf-16-be"
+    return None
+
+
+def as_utf8(data: bytes) -> bytes:
+    """``data`` as UTF-8: UTF-16 transcoded (undecodable bytes replaced: a scan of
+    the markup must not fail on them), anything else as it is."""
+    codec = utf16(data)
+    return data if codec is None else data.decode(codec, "replace").encode("utf-8")
+
+
+def find_doctype(data: bytes) -> int | None:
+    """The offset of a DOCTYPE declaration anywhere in ``data`` (UTF-8 or ASCII-
+    compatible; see ``as_utf8``), skipping comments, CDATA sections and processing
+    instructions, where the characters are only text. Linear: each ``find`` starts
+    where the last construct ended. No engine may ever see a DOCTYPE, wherever it
+    stands: jing would fetch its entities."""
+    pos = 0
+    while (start := data.find(b"<", pos)) >= 0:
+        for opener, closer in ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>")):
+            if data.startswith(opener, start):
+                end = data.find(closer, start + len(opener))
+                if end < 0:
+                    return None  # runs to the end: the rest is inside it
+                pos = end + len(closer)
+                break
+        else:
+            if data[start + 2 : start + 9].upper() == b"DOCTYPE" and data[start + 1] == 0x21:
+                return start
+            pos = start + 1
+    return None
+
+
+def _parser(encoding: str | None = None) -> etree.XMLParser:
     # No DTD loading, no entity expansion, no network: a hostile file can neither
     # read another file nor fetch anything nor expand into gigabytes.
     return etree.XMLParser(
+        encoding=encoding,
         resolve_entities=False,
         load_dtd=False,
         no_network=True,
@@ -67,6 +109,7 @@ class Located:
     _lines: list[bytes] | None = None
     # pointer tokens and whether each resolves, found once for the rules that read them
     pointers: list[tuple[etree._Element, str, str, bool | None]] | None = None
+    max_bytes: int = DEFAULT_MAX_BYTES  # the limit on any other file a rule reads
 
     def attributes(self, *names: str) -> list[tuple[etree._Element, str, str]]:
         """(element, name, value) for attributes with these names (``id`` is xml:id;
@@ -145,16 +188,20 @@ def load(
                 hint="raise the limit with --max-size (MiB)",
             )
         ]
-    if b"\x00" in data[:8192]:
+    parser = _parser()
+    if utf16(data) is not None:  # read as UTF-8, so that columns count characters
+        data = as_utf8(data)
+        parser = _parser(encoding="utf-8")
+    elif b"\x00" in data[:8192]:
         return None, [
             Diagnostic(
                 "V005", "binary data, not XML text", name, 1, 1, hint="expected a TEI XML file"
             )
         ]
-    doctype = _DOCTYPE.search(data)
+    doctype = find_doctype(data)
     if doctype is not None:
-        line = data.count(b"\n", 0, doctype.start()) + 1
-        col = doctype.start() - (data.rfind(b"\n", 0, doctype.start()) + 1) + 1
+        line = data.count(b"\n", 0, doctype) + 1
+        col = doctype - (data.rfind(b"\n", 0, doctype) + 1) + 1
         return None, [
             Diagnostic(
                 "V002",
@@ -166,7 +213,7 @@ def load(
             )
         ]
     try:
-        tree = etree.ElementTree(etree.fromstring(data, _parser()))
+        tree = etree.ElementTree(etree.fromstring(data, parser))
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (1, 1)
         message = str(exc.msg) if exc.msg else str(exc)
@@ -195,4 +242,4 @@ def load(
                 hint=f'expected <TEI xmlns="{TEI_NS}">',
             )
         ]
-    return Located(name, data, tree), []
+    return Located(name, data, tree, max_bytes=max_bytes), []

@@ -11,7 +11,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+import re2
 from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic, Severity
@@ -46,38 +48,61 @@ def prefix_definitions(doc: Located) -> dict[str, list[tuple[str, str]]]:
     return found
 
 
+@lru_cache(maxsize=256)
+def _linear(pattern: str) -> Any:
+    """A document's own pattern, compiled by RE2, whose matching time is linear in
+    the text: Python's backtracking ``re`` would let a 453-byte file with
+    ``(a+)+b`` hang the validator. Anchored, as prefixDef patterns match whole
+    references. None when RE2 cannot read the pattern."""
+    try:
+        return re2.compile(f"^(?:{pattern})$")
+    except re2.error:
+        return None
+
+
 def expand(token: str, prefixes: dict[str, list[tuple[str, str]]]) -> str | None:
-    """A private URI ("frus:d12") expanded by its prefixDef; None when none matches."""
+    """A private URI ("frus:d12") expanded by its prefixDef; None when none matches
+    (or its pattern is beyond RE2: the pointer is then reported as unchecked)."""
     prefix, _, rest = token.partition(":")
     for match, repl in prefixes.get(prefix, []):
-        try:
-            if re.fullmatch(match, rest):
-                return re.sub(f"^(?:{match})$", repl, rest)
-        except re.error:
+        compiled = _linear(match)
+        if compiled is None:
             return None
+        if compiled.search(rest):
+            try:
+                return str(compiled.sub(repl, rest, count=1))
+            except re2.error:
+                return None
     return None
 
 
 @lru_cache(maxsize=64)
-def _ids_in(path: Path) -> frozenset[str] | None:
+def _ids_in(path: Path, max_bytes: int) -> frozenset[str] | None:
     """The xml:ids of another document, read as safely as the validated ones."""
     from tei_tools.validate.loader import load
 
     try:
-        doc, _ = load(str(path), path.read_bytes())
+        if path.stat().st_size > max_bytes:
+            return None
+        doc, _ = load(str(path), path.read_bytes(), max_bytes)
     except OSError:
         return None
     return frozenset(doc.ids) if doc is not None else None
 
 
 def _external(doc: Located, token: str) -> bool | None:
-    """Whether ``file#id`` (or ``file``) resolves in the file beside the document;
-    None when there is no such file to look in."""
+    """Whether ``file#id`` (or ``file``) resolves in a file beside the document (in
+    its folder or below, within the size limit); None when there is no such file
+    to look in. A pointer out of the folder (``../../etc/passwd``) is never read."""
     target, _, fragment = token.partition("#")
-    base = Path(doc.name).parent if doc.name != "<stdin>" else Path.cwd()
+    base = (Path(doc.name).parent if doc.name != "<stdin>" else Path.cwd()).resolve()
     for candidate in (base / target, base / f"{target}.xml"):
-        if candidate.is_file():
-            ids = _ids_in(candidate.resolve())
+        try:
+            resolved = candidate.resolve()
+        except (OSError, RuntimeError):
+            continue
+        if resolved.is_relative_to(base) and resolved.is_file():
+            ids = _ids_in(resolved, doc.max_bytes)
             return None if ids is None else (not fragment or fragment in ids)
     return None
 

@@ -41,7 +41,10 @@ def expand(paths: Iterable[str]) -> tuple[list[str], list[FileResult]]:
         if raw == STDIN:
             files.append(STDIN)
         elif Path(raw).is_dir():
-            files.extend(sorted(str(p) for p in Path(raw).rglob("*.xml") if p.is_file()))
+            found = sorted(str(p) for p in Path(raw).rglob("*.xml") if p.is_file())
+            if not found:
+                missing.append(_unreadable(raw, "no input files (*.xml) in this folder"))
+            files.extend(found)
         elif Path(raw).exists():
             files.append(raw)
         elif glob.has_magic(raw):
@@ -102,7 +105,7 @@ def run(
     schema = validator.schema
     batch = schema if isinstance(schema, BatchSchema) and validator.wanted("S001") else None
     if batch is not None:
-        batch.prepare(files, jobs)
+        batch.prepare(files, jobs, validator.max_bytes)
     results: list[FileResult] = []
     for result in _iter_results(files, jobs):
         results.append(result)

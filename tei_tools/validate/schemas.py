@@ -19,7 +19,13 @@ from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.schema_files import project_schema_path
-from tei_tools.validate.loader import Located, line_of
+from tei_tools.validate.loader import (
+    DEFAULT_MAX_BYTES,
+    Located,
+    as_utf8,
+    find_doctype,
+    line_of,
+)
 
 if TYPE_CHECKING:  # xmlschema is imported when a detailed report is first needed
     import xmlschema
@@ -47,7 +53,9 @@ class BatchSchema(Schema, Protocol):
     """A schema whose engine checks a whole batch at once (jing): ``prepare`` before
     the pass, ``settle`` after it for the documents ``check`` deferred."""
 
-    def prepare(self, files: list[str], jobs: int = 1) -> None: ...
+    def prepare(
+        self, files: list[str], jobs: int = 1, max_bytes: int = DEFAULT_MAX_BYTES
+    ) -> None: ...
 
     def settle(self, deferred: list[str], accepted: list[str]) -> None: ...
 
@@ -223,14 +231,14 @@ def jing_command() -> list[str] | None:
     return [system] if system else None
 
 
-def _plain_xml(path: Path) -> bool:
-    """A file jing may read in a batch: no DOCTYPE (jing would resolve its entities;
-    the loader refuses such a document before any schema sees it), not too large."""
+def _plain_xml(path: Path, max_bytes: int) -> bool:
+    """A file jing may read in a batch: within the size limit and without a DOCTYPE
+    anywhere (jing would resolve its entities: fetch a URL, or abort on a missing
+    file; the loader refuses such a document before any schema sees it)."""
     try:
-        if not path.is_file() or path.stat().st_size > 1 << 30:
+        if not path.is_file() or path.stat().st_size > max_bytes:
             return False
-        with path.open("rb") as f:
-            return b"<!DOCTYPE" not in f.read(1 << 16)
+        return find_doctype(as_utf8(path.read_bytes())) is None
     except OSError:
         return False
 
@@ -253,7 +261,10 @@ class JingSchema:
 
     def _run(self, files: list[str]) -> tuple[dict[str, list[tuple[int, int, str]]], int]:
         """jing over ``files``: findings by file, and how many files it got through (it
-        stops at the first file that is not well-formed, which it reports)."""
+        stops at the first file that is not well-formed, which it reports). jing says
+        nothing of a valid file, so a failed run with output that names no file of the
+        batch (an aborted run) proves nothing of the files it did not name: each is
+        checked again on its own, and a file that aborts jing alone gets a finding."""
         import subprocess
 
         run = subprocess.run(
@@ -261,6 +272,7 @@ class JingSchema:
         )
         found: dict[str, list[tuple[int, int, str]]] = {f: [] for f in files}
         done = len(files)
+        strange: list[str] = []
         for line in (run.stdout + run.stderr).splitlines():
             m = _JING_LINE.match(line)
             if m and m["file"] in found:
@@ -269,12 +281,21 @@ class JingSchema:
                     done = files.index(m["file"]) + 1
             elif m and Path(m["file"]).resolve() == self.path:
                 raise SchemaError(f"jing cannot use this schema: {line}")
-        if run.returncode and not any(found.values()):
-            why = (run.stderr or run.stdout).strip().splitlines()
-            raise SchemaError(f"{self.path}: jing failed: {why[-1] if why else run.returncode}")
+            elif line.strip():
+                strange.append(line.strip())
+        if run.returncode and not any(found.values()) and not strange:
+            raise SchemaError(f"{self.path}: jing failed with exit code {run.returncode}")
+        if run.returncode and strange:
+            if len(files) == 1:
+                message = f"the RELAX NG engine (jing) could not check this file: {strange[0]}"
+                found[files[0]].append((1, 1, message))
+                return found, 1
+            for file in files[:done]:
+                if not found[file]:
+                    found[file] = self._run([file])[0][file]
         return {f: found[f] for f in files[:done]}, done
 
-    def prepare(self, files: list[str], jobs: int = 1) -> None:
+    def prepare(self, files: list[str], jobs: int = 1, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         """Get ready to check this batch of files in one pass: files the verdict cache
         knows are valid get no findings; for the others the grammar is pruned to their
         names and compiled once, before the workers fork. ``check`` then accepts a file
@@ -282,7 +303,9 @@ class JingSchema:
 
         from tei_tools.validate import pruned
 
-        plain = [str(Path(f).resolve()) for f in files if f != "-" and _plain_xml(Path(f))]
+        plain = [
+            str(Path(f).resolve()) for f in files if f != "-" and _plain_xml(Path(f), max_bytes)
+        ]
         pruned.simplify_ahead(self.key, self.path, self.command)  # while the files are read
         known = pruned.VerdictCache(self.key).known if self.cache else frozenset()
         digests, scanned = pruned.scan_files(plain, known, jobs)
@@ -384,19 +407,31 @@ def _element_at(doc: Located, path: str | None) -> etree._Element | None:
     return first if isinstance(first, etree._Element) else None
 
 
+_NO_ACCESS = etree.XSLTAccessControl.DENY_ALL  # type: ignore[attr-defined]  # lxml-stubs lag
+
+
 class SchematronSchema:
     def __init__(self, path: Path) -> None:
         self.name = path.name
         try:
-            self.schema = isoschematron.Schematron(_parse_schema_file(path), store_report=True)
+            compiled = isoschematron.Schematron(_parse_schema_file(path), store_xslt=True)
+            # The rules run with every file and network access denied: a rule's
+            # document('file:///etc/passwd') must not put a file into a finding.
+            self.transform = etree.XSLT(
+                compiled.validator_xslt, access_control=_NO_ACCESS
+            )
         except (etree.SchematronParseError, etree.XSLTParseError) as exc:
             raise SchemaError(f"{path}: invalid Schematron schema: {exc}") from exc
 
     def check(self, doc: Located, limit: int | None = None) -> tuple[list[Diagnostic], int]:
-        if self.schema.validate(doc.tree):
+        try:
+            report = self.transform(doc.tree)
+        except etree.XSLTApplyError as exc:
+            message = f"a Schematron rule could not be evaluated: {exc}"
+            return [Diagnostic("S002", message, doc.name, 1, 1)], 0
+        if report.find(".//{http://purl.oclc.org/dsdl/svrl}failed-assert") is None:
             return [], 0
         svrl = "{http://purl.oclc.org/dsdl/svrl}"
-        report = self.schema.validation_report
         found = []
         for failed in report.iter(f"{svrl}failed-assert", f"{svrl}successful-report"):
             element = _element_at(doc, failed.get("location"))
