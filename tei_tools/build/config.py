@@ -28,6 +28,7 @@ class BuildConfig:
     title: str = "TEI collection"
     source_organization: str = ""
     description: str = ""
+    strict: bool = False  # a document with warnings fails (for CI)
     source: str = field(default="defaults", compare=False)  # where the settings came from
 
 
@@ -41,6 +42,7 @@ _KEYS = {
     "title": str,
     "source-organization": str,
     "description": str,
+    "strict": bool,
 }
 
 
@@ -115,5 +117,6 @@ def load_config(root: Path, **overrides: Any) -> BuildConfig:
         title=str(given.get("title", "TEI collection")),
         source_organization=str(given.get("source_organization", "")),
         description=str(given.get("description", "")),
+        strict=bool(given.get("strict", False)),
         source=where,
     )

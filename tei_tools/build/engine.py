@@ -69,6 +69,7 @@ class Report:
     fresh: int = 0
     removed: int = 0
     failed: list[str] = field(default_factory=list)
+    warned: list[str] = field(default_factory=list)  # built, with warnings
     diagnostics: dict[str, int] = field(default_factory=lambda: counts([]))
 
 
@@ -116,6 +117,7 @@ def context(config: BuildConfig) -> dict[str, Any]:
         "schema_sha256": mf.sha256(schema.read_bytes()),
         "people_sha256": mf.sha256(people) if people is not None else None,
         "exports": sorted(config.exports),
+        "strict": config.strict,
     }
 
 
@@ -197,6 +199,14 @@ def _record(
     """Write a document's outputs and return its manifest record."""
     record: dict[str, Any] = {"raw": {"path": relative(config, raw), "sha256": outcome.raw_sha256}}
     record["diagnostics"] = counts(outcome.diagnostics)
+    warnings = record["diagnostics"]["warning"]
+    if config.strict and outcome.tei is not None and warnings and not outcome.failed:
+        # --strict: a warning fails the document; like a failed conversion, it writes
+        # nothing and keeps its previous outputs
+        record.update(status="failed", outputs=(old or {}).get("outputs", {}), tei=None)
+        record["validation"] = {"valid": True, **outcome.validation}
+        record["failure"] = {"stage": "strict", "errors": warnings}
+        return record
     if outcome.tei is None:  # nothing written: the previous outputs stay, still listed
         record.update(status="failed", outputs=(old or {}).get("outputs", {}), tei=None)
         record["validation"] = None  # there was no TEI to validate
@@ -262,6 +272,8 @@ def build(
     for stem, record in documents.items():
         if record.get("status") == "failed" and stem not in report.failed:
             report.failed.append(stem)  # still failing from an earlier build
+        elif record.get("status") == "built" and record["diagnostics"].get("warning"):
+            report.warned.append(stem)
     manifest.collection = _collection(config, documents, title or config.title)
     manifest.complete = True
     mf.save(path, manifest)

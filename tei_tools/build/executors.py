@@ -10,6 +10,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from typing import Any
 
 from tei_tools.build.task import Job, Outcome, run_job
+from tei_tools.processes import die_with_parent
 
 IN_FLIGHT_PER_WORKER = 8
 
@@ -40,7 +41,7 @@ def run_local(jobs: Iterable[Job], workers: int) -> Iterator[Outcome]:
     import multiprocessing
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent) as pool:
 
         def done(pending: set[Future[Outcome]]) -> tuple[set[Any], set[Any]]:
             finished, rest = wait(pending, return_when=FIRST_COMPLETED)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,11 +32,12 @@ def file_record(data: bytes) -> dict[str, Any]:
 class Records:
     """Every document's record (stem -> JSON object), kept on disk in SQLite rather
     than in memory, so that a build's memory does not grow with its collection. The
-    store is a scratch file: the manifest is what lasts."""
+    store is SQLite's private temporary database (an empty file name), whose file
+    SQLite unlinks as it opens it: a build killed with SIGKILL leaves nothing behind.
+    The manifest is what lasts."""
 
     def __init__(self) -> None:
-        self._folder = tempfile.TemporaryDirectory(prefix="tei-tools-records-")
-        self._db = sqlite3.connect(Path(self._folder.name) / "records.sqlite")
+        self._db = sqlite3.connect("")
         self._db.execute("PRAGMA journal_mode = OFF")  # scratch: no durability wanted
         self._db.execute("PRAGMA synchronous = OFF")
         self._db.execute("CREATE TABLE records (stem TEXT PRIMARY KEY, record TEXT NOT NULL)")
@@ -71,7 +71,6 @@ class Records:
 
     def close(self) -> None:
         self._db.close()
-        self._folder.cleanup()
 
 
 def _object(text: str) -> dict[str, Any]:

@@ -10,12 +10,22 @@ from pathlib import Path
 
 import click
 
-from tei_tools.build.config import EXPORTS, ConfigError, load_config
+from tei_tools.build.config import EXPORTS, BuildConfig, ConfigError, load_config
 from tei_tools.build.engine import build, plan, validate_persons
 from tei_tools.build.executors import run_dask, run_local
 from tei_tools.build.task import Job, Outcome
-from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, jobs_option
+from tei_tools.commands.common import (
+    EXIT_BUSY,
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    jobs_option,
+)
 from tei_tools.diagnostics import Severity
+from tei_tools.processes import Busy, exclusive
+from tei_tools.validate.schemas import SchemaError
+
+LOCK = ".tei-tools.lock"  # in the collection's folder: one build at a time
 
 
 def _progress_wanted() -> bool:
@@ -53,6 +63,12 @@ def _progress_wanted() -> bool:
     is_flag=True,
     help="Write nothing; exit 1 when anything is out of date (for CI).",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    default=None,
+    help="A document with warnings fails (exit 1), as strict = true in the configuration.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 def build_command(
     directory: str,
@@ -69,6 +85,7 @@ def build_command(
     scheduler: str | None,
     force: bool,
     check: bool,
+    strict: bool | None,
     quiet: bool,
 ) -> None:
     """Build the collection in DIRECTORY (default: here): convert every raw file,
@@ -91,26 +108,62 @@ def build_command(
             schema=schema,
             exports=list(exports) or None,
             title=title,
+            strict=strict,
         )
-        todo = plan(config, force)
     except ConfigError as exc:
         click.echo(f"tei-tools build: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     if check:
-        failed = set(todo.failed)
-        for source in todo.todo:
-            why = "failed in the last build" if source.stem in failed else "out of date"
-            click.echo(f"{source.path}: {why}", err=True)
-        for stem in todo.removed:
-            click.echo(f"{stem}: raw file removed; its outputs remain", err=True)
-        if todo.collection_stale and not (todo.todo or todo.removed):
-            click.echo(f"{config.encoded}: the collection files are out of date", err=True)
-        state = "up to date" if todo.up_to_date else "out of date"
+        _check(config)
+    try:
+        with exclusive(config.root / LOCK):
+            _build(config, force, jobs, executor, scheduler, quiet, start)
+    except Busy as exc:
         click.echo(
-            f"{len(todo.fresh) + len(todo.todo)} documents: {len(todo.todo)} to build "
-            f"({len(failed)} failed last time), {len(todo.removed)} to remove; {state}"
+            f"tei-tools build: {config.root}: another build of this collection is running "
+            f"({exc}); wait for it to finish",
+            err=True,
         )
-        sys.exit(EXIT_OK if todo.up_to_date else EXIT_FINDINGS)
+        sys.exit(EXIT_BUSY)
+
+
+def _check(config: BuildConfig) -> None:
+    """--check: say what a build would do, write nothing, exit 1 if it would do anything."""
+    try:
+        todo = plan(config)
+    except ConfigError as exc:
+        click.echo(f"tei-tools build: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    failed = set(todo.failed)
+    for source in todo.todo:
+        why = "failed in the last build" if source.stem in failed else "out of date"
+        click.echo(f"{source.path}: {why}", err=True)
+    for stem in todo.removed:
+        click.echo(f"{stem}: raw file removed; its outputs remain", err=True)
+    if todo.collection_stale and not (todo.todo or todo.removed):
+        click.echo(f"{config.encoded}: the collection files are out of date", err=True)
+    state = "up to date" if todo.up_to_date else "out of date"
+    click.echo(
+        f"{len(todo.fresh) + len(todo.todo)} documents: {len(todo.todo)} to build "
+        f"({len(failed)} failed last time), {len(todo.removed)} to remove; {state}"
+    )
+    sys.exit(EXIT_OK if todo.up_to_date else EXIT_FINDINGS)
+
+
+def _build(
+    config: BuildConfig,
+    force: bool,
+    jobs: int,
+    executor: str,
+    scheduler: str | None,
+    quiet: bool,
+    start: float,
+) -> None:
+    try:
+        todo = plan(config, force)
+    except ConfigError as exc:
+        click.echo(f"tei-tools build: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
     if todo.up_to_date:
         click.echo(f"{len(todo.fresh)} documents: nothing to rebuild, all up to date")
         sys.exit(EXIT_OK)
@@ -132,7 +185,11 @@ def build_command(
                 if diag.level >= (Severity.ERROR if quiet else Severity.WARNING):
                     bar.write(diag.format(), file=sys.stderr)
 
-        report = build(config, todo, outcomes, shown)
+        try:
+            report = build(config, todo, outcomes, shown)
+        except SchemaError as exc:  # found only when jing reads the schema's includes
+            click.echo(f"tei-tools build: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
     persons = [d for d in validate_persons(config) if d.level >= Severity.ERROR]
     for diag in persons:
         click.echo(diag.format(), err=True)
@@ -145,4 +202,6 @@ def build_command(
     )
     for stem in report.failed:
         click.echo(f"{stem}: failed (see its diagnostics; its previous outputs stay)", err=True)
+    for stem in report.warned:
+        click.echo(f"{stem}: built with warnings (see its diagnostics)", err=True)
     sys.exit(EXIT_FINDINGS if report.failed or persons else EXIT_OK)

@@ -15,6 +15,7 @@ from tei_tools.diagnostics import Diagnostic, Severity
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_WRITE, EXIT_INTERNAL = 0, 1, 2, 3, 123
+EXIT_BUSY = 75  # sysexits' EX_TEMPFAIL: another build of the collection is running
 
 
 def jobs_option(help: str) -> Callable[[F], F]:

@@ -124,11 +124,15 @@ def validate(
         sys.exit(EXIT_USAGE)
     files, missing = expand(paths)
     results: list[FileResult] = list(missing)
-    if _show_progress(files, output):
-        with click.progressbar(length=len(files), label="validating", file=sys.stderr) as bar:
-            results += run(validator, files, jobs, on_result=lambda _: bar.update(1))
-    else:
-        results += run(validator, files, jobs)
+    try:  # jing reads a schema's includes only when it runs
+        if _show_progress(files, output):
+            with click.progressbar(length=len(files), label="validating", file=sys.stderr) as bar:
+                results += run(validator, files, jobs, on_result=lambda _: bar.update(1))
+        else:
+            results += run(validator, files, jobs)
+    except SchemaError as exc:
+        click.echo(f"tei-tools validate: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
     text = FORMATS[output_format](results)
     if output == "-":
         click.echo(text, nl=False)

@@ -28,6 +28,8 @@ from typing import IO, Any
 
 from lxml import etree
 
+from tei_tools.processes import die_with_parent
+
 _R = "{http://relaxng.org/ns/structure/1.0}"
 _NAME_CLASSES = {f"{_R}name", f"{_R}anyName", f"{_R}nsName", f"{_R}choice"}
 # A pattern with one of these is notAllowed as soon as one of its patterns is.
@@ -523,7 +525,7 @@ def scan_files(
     if jobs < 2 or len(chunks) < 2 or os.name != "posix":
         parts = [_scan_chunk(chunk) for chunk in chunks]
     else:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=die_with_parent) as pool:
             parts = pool.map(_scan_chunk, chunks)
     digests: dict[str, str] = {}
     scanned = Scanned()

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tei_tools.diagnostics import Diagnostic, Severity
+from tei_tools.processes import die_with_parent
 from tei_tools.validate import Validator
 from tei_tools.validate.schemas import BatchSchema, Deferred
 
@@ -135,5 +136,5 @@ def _iter_results(files: list[str], jobs: int) -> Iterator[FileResult]:
         return
     context = multiprocessing.get_context("fork")
     chunk = max(1, min(32, len(files) // (jobs * 4)))
-    with context.Pool(jobs) as pool:
+    with context.Pool(jobs, initializer=die_with_parent) as pool:
         yield from pool.imap(check_file, files, chunksize=chunk)

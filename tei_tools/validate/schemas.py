@@ -82,13 +82,27 @@ _REFERENCES = (
 )
 
 
-def _parse_schema_file(path: Path) -> etree._ElementTree:
-    """Parse a schema, refusing any reference to a remote resource (never fetched)."""
+# The namespace of each schema language's root element, and its name.
+RELAXNG_NS = "http://relaxng.org/ns/structure/1.0"
+XSD_NS = "http://www.w3.org/2001/XMLSchema"
+SCHEMATRON_NS = "http://purl.oclc.org/dsdl/schematron"
+_LANGUAGES = {RELAXNG_NS: "RELAX NG", XSD_NS: "XML Schema", SCHEMATRON_NS: "ISO Schematron"}
+
+
+def _parse_schema_file(path: Path, namespace: str) -> etree._ElementTree:
+    """Parse a schema, refusing a file of another language (a TEI document given as
+    ``x.rng``) and any reference to a remote resource (never fetched)."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
         tree = etree.parse(str(path), parser)
     except (OSError, etree.XMLSyntaxError) as exc:
         raise SchemaError(f"{path}: cannot read schema: {exc}") from exc
+    root = tree.getroot()
+    if etree.QName(root).namespace != namespace:
+        raise SchemaError(
+            f"{path}:{root.sourceline}:1: the root element is {root.tag}, not a "
+            f"{_LANGUAGES[namespace]} schema (expected an element in {namespace})"
+        )
     for el in tree.iter(*_REFERENCES):
         for attr in ("schemaLocation", "href"):
             target = el.get(attr) or ""
@@ -109,7 +123,7 @@ class XsdSchema:
         self.name = path.name
         self.path = path
         try:
-            self.fast = etree.XMLSchema(_parse_schema_file(path))
+            self.fast = etree.XMLSchema(_parse_schema_file(path, XSD_NS))
         except etree.XMLSchemaParseError as exc:
             raise SchemaError(f"{path}: invalid XML Schema: {exc}") from exc
         self._detail: xmlschema.XMLSchema | None = None
@@ -171,7 +185,7 @@ class RelaxNGSchema:
         self.name = path.name
         _compiles_in_time(path)
         try:
-            self.schema = etree.RelaxNG(_parse_schema_file(path))
+            self.schema = etree.RelaxNG(_parse_schema_file(path, RELAXNG_NS))
         except etree.RelaxNGParseError as exc:
             raise SchemaError(f"{path}: invalid RELAX NG schema: {exc}") from exc
 
@@ -254,7 +268,7 @@ class JingSchema:
         self.path = path.resolve()
         self.command = command
         self.cache = cache  # reuse the verdicts of unchanged files (pruned.VerdictCache)
-        _parse_schema_file(self.path)  # refuses remote references before jing sees them
+        _parse_schema_file(self.path, RELAXNG_NS)  # refuses remote references before jing sees them
         self.found: dict[str, list[tuple[int, int, str]]] = {}  # jing's, or [] when valid
         self.batch: dict[str, str] = {}  # file prepared for this pass -> SHA-256 of its bytes
         self.fast: etree.RelaxNG | None = None  # libxml2, pruned to the batch's names
@@ -414,12 +428,12 @@ class SchematronSchema:
     def __init__(self, path: Path) -> None:
         self.name = path.name
         try:
-            compiled = isoschematron.Schematron(_parse_schema_file(path), store_xslt=True)
+            compiled = isoschematron.Schematron(
+                _parse_schema_file(path, SCHEMATRON_NS), store_xslt=True
+            )
             # The rules run with every file and network access denied: a rule's
             # document('file:///etc/passwd') must not put a file into a finding.
-            self.transform = etree.XSLT(
-                compiled.validator_xslt, access_control=_NO_ACCESS
-            )
+            self.transform = etree.XSLT(compiled.validator_xslt, access_control=_NO_ACCESS)
         except (etree.SchematronParseError, etree.XSLTParseError) as exc:
             raise SchemaError(f"{path}: invalid Schematron schema: {exc}") from exc
 
