@@ -32,6 +32,8 @@ def build(folder: Path, *args: str) -> tuple[int, str]:
 
 
 def collection(tmp_path: Path, devset: int = 0) -> Path:
+    if devset:
+        skip_unless(DEVSET.is_dir(), f"the devset is not beside this clone ({DEVSET})")
     folder = tmp_path / "collection"
     shutil.copytree(RAW, folder / "raw")
     for raw in sorted(DEVSET.glob("*.txt"))[:devset]:
@@ -183,6 +185,43 @@ def test_a_build_killed_halfway_then_built_again_equals_a_clean_build(tmp_path):
     clean = collection(tmp_path / "clean", devset=40)
     assert code_of(clean) == 0
     assert outputs(folder) == outputs(clean)  # temporary files included: none is left
+
+
+def test_a_build_whose_main_process_is_killed_leaves_no_worker_and_no_scratch(tmp_path):
+    folder = tmp_path / "collection"
+    (folder / "raw").mkdir(parents=True)
+    for n in range(60):  # enough work for the kill to land mid-build
+        for seed in sorted(RAW.glob("*.txt")):
+            shutil.copy(seed, folder / "raw" / f"{n:02d}-{seed.name}")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "CI": "1", "TMPDIR": str(scratch)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tei_tools", "build", str(folder), "-j", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        start_new_session=True,
+    )
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list((folder / "site").glob("*.html"))) < 5:
+        time.sleep(0.02)
+    os.kill(process.pid, signal.SIGKILL)  # the main process only, as `kill -9 PID`
+    process.wait()
+    assert len(list((folder / "site").glob("*.html"))) < 120, "the kill came too late"
+    deadline = time.time() + 10
+    survivors = True
+    while survivors and time.time() < deadline:
+        try:
+            os.killpg(process.pid, 0)  # any process left in the build's session?
+            time.sleep(0.05)
+        except ProcessLookupError:
+            survivors = False
+    if survivors:
+        os.killpg(process.pid, signal.SIGKILL)
+    assert not survivors, "worker processes outlived the killed build"
+    assert list(scratch.iterdir()) == [], "the killed build left scratch files behind"
+    assert code_of(folder) == 0
 
 
 def code_of(folder: Path) -> int:

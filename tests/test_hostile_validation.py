@@ -102,7 +102,7 @@ def test_a_jing_run_that_aborts_proves_nothing_of_the_files_it_did_not_name(tmp_
     [
         (b"<!-- <!DOCTYPE x> -->" + TEI.encode() + b"</TEI>", None),
         (TEI.encode() + b"<p><![CDATA[<!DOCTYPE x>]]></p></TEI>", None),
-        (b'<?pi <!DOCTYPE x> ?><!DOCTYPE TEI []><TEI/>', 20),
+        (b"<?pi <!DOCTYPE x> ?><!DOCTYPE TEI []><TEI/>", 20),
         (b"<!--" + b"-" * 100 + b"-->\n<!doctype TEI>", 108),
         (b"<!-- unterminated <!DOCTYPE x>", None),
     ],
@@ -156,7 +156,9 @@ def test_pointers_out_of_the_documents_folder_are_never_read(tmp_path, monkeypat
     outside = tmp_path / "secret.xml"
     outside.write_text(f'{TEI}<p xml:id="x">TOP-SECRET</p></TEI>')
     doc = folder / "doc.xml"
-    doc.write_text(f'{TEI}<text><body><p><ref target="../secret.xml#x">t</ref></p></body></text></TEI>')
+    doc.write_text(
+        f'{TEI}<text><body><p><ref target="../secret.xml#x">t</ref></p></body></text></TEI>'
+    )
     read: list[str] = []
     original = Path.read_bytes
 
@@ -190,7 +192,7 @@ def test_schematron_cannot_read_files(tmp_path):
     schema.write_text(
         '<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt">'
         '<ns prefix="t" uri="http://www.tei-c.org/ns/1.0"/><pattern><rule context="t:TEI">'
-        f"<assert test=\"false()\"><value-of select=\"document('{secret.as_uri()}')\"/></assert>"
+        f'<assert test="false()"><value-of select="document(\'{secret.as_uri()}\')"/></assert>'
         "</rule></pattern></schema>"
     )
     doc = tmp_path / "doc.xml"

@@ -39,11 +39,6 @@ class RawBlock:
 # What a file that is not a raw transcription starts with: (test, what it is, hint).
 _NAMESPACED_ROOT = re.compile(rb"<[A-Za-z_][\w.:-]*\s[^>]*?\bxmlns(:[\w.-]+)?\s*=")
 _FOREIGN: tuple[tuple[re.Pattern[bytes], str, str], ...] = (
-    (
-        re.compile(rb"PK\x03\x04[\s\S]{26}word/"),
-        "a Word document (.docx)",
-        "save it from Word as plain text (UTF-8), or transcribe it in the raw format",
-    ),
     (re.compile(rb"PK\x03\x04"), "a zip archive", "unpack it and convert the transcriptions"),
     (re.compile(rb"%PDF-"), "a PDF file", "transcribe its text in the raw format"),
     (
@@ -64,6 +59,15 @@ def foreign_format(data: bytes, file: str) -> Diagnostic | None:
     PAGE or TEI, a Word document, a zip, a PDF, UTF-16): read as text, it would be
     converted into a TEI document of its markup."""
     head = data[:4096]
+    if head.startswith(b"PK\x03\x04") and b"word/document.xml" in data:
+        return Diagnostic(
+            "C007",
+            "the input is a Word document (.docx), not a raw transcription",
+            file,
+            1,
+            1,
+            hint="save it from Word as plain text (UTF-8), or transcribe it in the raw format",
+        )
     for pattern, what, hint in _FOREIGN:
         if pattern.match(head):
             return Diagnostic(
