@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tei_tools.convert.model import Person
-from tei_tools.convert.people import load_people
+from tei_tools.convert.people_file import load_people
 
 ROOT = Path(__file__).resolve().parent.parent
 

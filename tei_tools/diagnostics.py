@@ -21,59 +21,94 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True)
-class Code:
-    name: str
+class Code(enum.StrEnum):
+    """The closed catalogue: every code any stage reports, with its default severity
+    and a one-line rationale. A member is its own name as a string ("C001"), so the
+    reports and JSON carry plain codes."""
+
     severity: Severity
     rationale: str
 
+    def __new__(cls, name: str, severity: Severity, rationale: str) -> Code:
+        member = str.__new__(cls, name)
+        member._value_ = name
+        member.severity = severity
+        member.rationale = rationale
+        return member
 
-def _catalogue(*codes: Code) -> dict[str, Code]:
-    return {code.name: code for code in codes}
-
-
-CODES: dict[str, Code] = _catalogue(
     # Input decoding (C0xx)
-    Code("C001", Severity.ERROR, "the input is not UTF-8 text"),
-    Code("C002", Severity.ERROR, "the input is empty or holds only white space"),
-    Code("C003", Severity.INFO, "a byte-order mark was removed"),
-    Code("C004", Severity.INFO, "CRLF or CR line endings were read as LF"),
-    Code("C005", Severity.ERROR, "a character that XML 1.0 cannot hold"),
-    Code("C006", Severity.ERROR, "the input path cannot be read"),
-    Code("C007", Severity.ERROR, "the input is another format (XML, Word, zip, PDF, UTF-16)"),
+    C001 = ("C001", Severity.ERROR, "the input is not UTF-8 text")
+    C002 = ("C002", Severity.ERROR, "the input is empty or holds only white space")
+    C003 = ("C003", Severity.INFO, "a byte-order mark was removed")
+    C004 = ("C004", Severity.INFO, "CRLF or CR line endings were read as LF")
+    C005 = ("C005", Severity.ERROR, "a character that XML 1.0 cannot hold")
+    C006 = ("C006", Severity.ERROR, "the input path cannot be read")
+    C007 = ("C007", Severity.ERROR, "the input is another format (XML, Word, zip, PDF, UTF-16)")
     # Inline markup (C1xx)
-    Code("C101", Severity.WARNING, "'~~' opens a deletion that is not closed on the same line"),
-    Code("C102", Severity.WARNING, "'<sup>' opens an addition that is not closed on the same line"),
-    Code("C103", Severity.WARNING, "a tag the raw format does not define is kept as text"),
-    Code("C104", Severity.WARNING, "a closing tag with no opening tag is kept as text"),
-    Code("C105", Severity.WARNING, "'**' or '*' opens emphasis that is not closed on the line"),
-    Code("C106", Severity.WARNING, "an empty deletion or addition is kept as text"),
-    Code("C107", Severity.INFO, "a slash that may be an insertion mark is kept as text"),
+    C101 = ("C101", Severity.WARNING, "'~~' opens a deletion that is not closed in its block")
+    C102 = ("C102", Severity.WARNING, "'<sup>' opens an addition that is not closed in its block")
+    C103 = ("C103", Severity.WARNING, "a tag the raw format does not define is kept as text")
+    C104 = ("C104", Severity.WARNING, "a closing tag with no opening tag is kept as text")
+    C105 = ("C105", Severity.WARNING, "'**' or '*' opens emphasis that is not closed in its block")
+    C106 = ("C106", Severity.WARNING, "an empty deletion or addition is kept as text")
+    C107 = ("C107", Severity.INFO, "a slash that may be an insertion mark is kept as text")
     # Structure and front matter (C2xx)
-    Code("C201", Severity.WARNING, "text run together by the source's extraction"),
-    Code("C202", Severity.WARNING, "a date the converter could not read as a calendar date"),
+    C201 = ("C201", Severity.WARNING, "text run together by the source's extraction")
+    C202 = ("C202", Severity.WARNING, "a date the converter could not read as a calendar date")
     # People and speakers (C3xx)
-    Code("C301", Severity.WARNING, "a name that resolves to no declared person"),
-    Code("C302", Severity.INFO, "a name resolved to a person through a spelling variant"),
-    Code("C303", Severity.WARNING, "reported speech whose speaker resolves to no declared person"),
-    Code("C304", Severity.ERROR, "the people file is not valid"),
-    Code("C900", Severity.ERROR, "the converter wrote TEI its own schema rejects (a bug)"),
+    C301 = ("C301", Severity.WARNING, "a name that resolves to no declared person")
+    C302 = ("C302", Severity.INFO, "a name resolved to a person through a spelling variant")
+    C303 = (
+        "C303",
+        Severity.WARNING,
+        "reported speech whose speaker resolves to no declared person",
+    )
+    C304 = ("C304", Severity.ERROR, "the people file is not valid")
+    C900 = ("C900", Severity.ERROR, "the converter wrote TEI its own schema rejects (a bug)")
     # Reading TEI (V0xx)
-    Code("V001", Severity.ERROR, "the file is not well-formed XML"),
-    Code("V002", Severity.ERROR, "a DOCTYPE (and so entities) is not accepted"),
-    Code("V003", Severity.ERROR, "the root element is not TEI in the TEI namespace"),
-    Code("V004", Severity.ERROR, "the file is larger than the size limit"),
-    Code("V005", Severity.ERROR, "the file holds binary data, not XML text"),
-    Code("V006", Severity.ERROR, "the path cannot be read"),
-    Code("V007", Severity.WARNING, "findings past --max-findings, counted (worst severity)"),
+    V001 = ("V001", Severity.ERROR, "the file is not well-formed XML")
+    V002 = ("V002", Severity.ERROR, "a DOCTYPE (and so entities) is not accepted")
+    V003 = ("V003", Severity.ERROR, "the root element is not TEI in the TEI namespace")
+    V004 = ("V004", Severity.ERROR, "the file is larger than the size limit")
+    V005 = ("V005", Severity.ERROR, "the file holds binary data, not XML text")
+    V006 = ("V006", Severity.ERROR, "the path cannot be read")
+    V007 = ("V007", Severity.WARNING, "findings past --max-findings, counted (worst severity)")
     # Exporters (E0xx)
-    Code("E001", Severity.WARNING, "an element the exporter does not know; its text is kept"),
-    Code("E002", Severity.ERROR, "the input is not TEI the exporter can read"),
-    Code("E003", Severity.INFO, "word boundaries at breaks without @break, decided on evidence"),
+    E001 = ("E001", Severity.WARNING, "an element the exporter does not know; its text is kept")
+    E002 = ("E002", Severity.ERROR, "the input is not TEI the exporter can read")
+    E003 = ("E003", Severity.INFO, "word boundaries at breaks without @break, decided on evidence")
     # Schemas (S0xx)
-    Code("S001", Severity.ERROR, "the document does not conform to the schema"),
-    Code("S002", Severity.ERROR, "a Schematron assertion failed"),
-)
+    S001 = ("S001", Severity.ERROR, "the document does not conform to the schema")
+    S002 = ("S002", Severity.ERROR, "a Schematron assertion failed")
+    # Rules a schema cannot express (R0xx): tei_tools.validate.rules implements them
+    R001 = ("R001", Severity.ERROR, "every #pointer must resolve to an xml:id in the document")
+    R002 = ("R002", Severity.ERROR, "an xml:id must be unique in the document")
+    R003 = ("R003", Severity.ERROR, "said/@who must point at a person declared in particDesc")
+    R004 = ("R004", Severity.ERROR, "a subst must hold both a del and an add")
+    R005 = ("R005", Severity.ERROR, "a del or add must not be empty")
+    R006 = ("R006", Severity.ERROR, "pb/@n page numbers must ascend")
+    R007 = (
+        "R007",
+        Severity.ERROR,
+        "dates and times must be possible, and a range must not end before it starts",
+    )
+    R008 = ("R008", Severity.ERROR, "@who/@ref pointers need '#' (RELAX NG accepts them bare)")
+    R009 = ("R009", Severity.WARNING, "the printed page number must agree with pb/@n")
+    R010 = ("R010", Severity.INFO, "reported speech should name its speaker")
+    R011 = ("R011", Severity.INFO, "a name in the text should be linked to a person")
+    R012 = (
+        "R012",
+        Severity.WARNING,
+        "a time range should not end before it starts (it may cross midnight)",
+    )
+    R013 = (
+        "R013",
+        Severity.WARNING,
+        "a pointer into another file or through a prefix that cannot be resolved here",
+    )
+
+
+CODES: dict[str, Code] = {code.value: code for code in Code}
 
 
 @dataclass(frozen=True)
@@ -86,7 +121,11 @@ class Diagnostic:
     line: int = 0
     column: int = 0
     hint: str = ""
-    severity: Severity | None = None
+    severity: Severity | None = None  # None: the code's default
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:  # a code outside the catalogue is a bug, found here
+            raise ValueError(f"diagnostic code {self.code!r} is not in the catalogue")
 
     @property
     def level(self) -> Severity:

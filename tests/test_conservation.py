@@ -111,3 +111,74 @@ def _dropped(source: str, actual: str) -> list[str]:
         else:
             out.append(c)
     return out
+
+
+# Front matter and participants blocks: the stages that read fields and entries.
+_FRONT_FIELDS = st.sampled_from(
+    [
+        "MEMORANDUM OF CONVERSATION",
+        "SECRET",
+        "Top Secret",
+        "DRAFT",
+        "November 6, 1962",
+        "Oct. 29, 1962, 4 p.m.",
+        "DATE: 29 October 1962",
+        "SUBJECT: Cuba",
+        "Subject:",
+        "PLACE: New York",
+        "[Source: FRUS]",
+        "Summary:",
+        "Original Language: Russian",
+        "From the diary of M. A. Menshikov",
+        "Washington, November 6, 1962",
+    ]
+)
+_ENTRY_PIECES = st.sampled_from(
+    [
+        "Mr. Kohler, Deputy Secretary",
+        ",",
+        ";",
+        ":",
+        "(",
+        ")",
+        "()",
+        "US:",
+        "USSR -",
+        "U.S. Side:",
+        "Mr.",
+        "Ambassador",
+        "Secretary of State",
+        "and",
+        "And other advisors",
+        "Italy",
+        "Treasury:",
+        "Mr. Behrman and Mr. George (Commerce)",
+        "Sir Harold Caccia, British Ambassador",
+        "M.A. Menshikov",
+        "V. V. Kuznetsov, First Deputy Minister",
+        "- Mr. Yost",
+        "The Secretary",
+        "of the",
+        "NATO",
+        "International Staff",
+        "é",
+        "~~Mr. Ball~~",
+        "<sup>Mr. Rusk</sup>",
+    ]
+)
+_ENTRY_LINES = st.lists(st.one_of(_ENTRY_PIECES, _TEXT), min_size=1, max_size=4).map(" ".join)
+_PARTICIPANTS = st.tuples(
+    st.sampled_from(["PARTICIPANTS:", "Participants:", "PRESENT:", "Present were:"]),
+    st.lists(_ENTRY_LINES, min_size=1, max_size=5),
+).map(lambda t: "\n".join([f"{t[0]} {t[1][0]}", *t[1][1:]]))
+_FRONT_DOCS = st.tuples(
+    st.lists(_FRONT_FIELDS, max_size=6),
+    st.lists(_PARTICIPANTS, max_size=2),
+    st.lists(_LINES, max_size=3),
+).map(lambda t: "\n\n".join([*t[0], *t[1], *t[2]]) or "x")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_FRONT_DOCS)
+def test_front_matter_and_participants_never_raise_and_conserve_text(raw):
+    test_conversion_never_raises_and_conserves_text.hypothesis.inner_test(raw)

@@ -15,7 +15,7 @@ from lxml import etree, html
 
 from tei_tools.cli import cli
 from tei_tools.convert import convert_bytes, convert_text
-from tei_tools.convert.people import load_people
+from tei_tools.convert.people_file import load_people
 from tei_tools.export import export
 from tei_tools.export.raw import normalize_raw
 

@@ -8,7 +8,7 @@ import pytest
 
 from tei_tools.commands.convert import PEOPLE_FILE
 from tei_tools.convert import convert_bytes
-from tei_tools.convert.people import load_people
+from tei_tools.convert.people_file import load_people
 
 from .conftest import ENCODED, ENCODED_DOCS, RAW, ROOT, SEEDS, tei_all_errors
 

@@ -90,7 +90,7 @@ def test_archive_tei_that_jing_calls_valid_has_no_error(tmp_path):
     validator = Validator(schema=TEI_ALL)
     for volume in sorted(FRUS.glob("*.xml")):
         found = validator.iter_errors(volume.name, volume.read_bytes())
-        errors = [f"{d.line}: {d.code} {d.message}" for d in found if d.severity.name == "ERROR"]
+        errors = [f"{d.line}: {d.code} {d.message}" for d in found if d.level.name == "ERROR"]
         assert errors == [], volume.name
 
 

@@ -19,7 +19,7 @@ from lxml import etree
 from tei_tools.build.persons import XML_ID
 from tei_tools.convert import convert_bytes
 from tei_tools.convert.model import Person
-from tei_tools.convert.people import parse_people
+from tei_tools.convert.people_file import parse_people
 from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.export import export_html, export_text
 from tei_tools.export.collection import entry_for

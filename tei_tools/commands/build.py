@@ -159,6 +159,14 @@ def _build(
     quiet: bool,
     start: float,
 ) -> None:
+    if config.people is not None:  # its errors are the collection's, reported once
+        from tei_tools.convert.people_file import load_people
+
+        problems = [d for d in load_people(config.people)[1] if d.level >= Severity.ERROR]
+        for diag in problems:
+            click.echo(diag.format(), err=True)
+        if problems:
+            sys.exit(EXIT_USAGE)
     try:
         todo = plan(config, force)
     except ConfigError as exc:

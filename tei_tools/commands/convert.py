@@ -10,7 +10,7 @@ import click
 from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, read_input, report
 from tei_tools.convert import convert_bytes
 from tei_tools.convert.model import Person
-from tei_tools.convert.people import load_people
+from tei_tools.convert.people_file import load_people
 from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.io import atomic_write
 

@@ -350,6 +350,8 @@ def parse_block(lines: list[str]) -> list[ParticipantLine]:
         segments.append((text[pos:], side))
         for segment, seg_side in segments:
             for piece in split_line(segment):
+                if not piece.replace(",", " ").split():
+                    continue  # punctuation alone names nobody (its text stays in the block)
                 entry = None if piece.endswith(":") else parse_entry(piece, seg_side)
                 if entry is not None and (entry.surname or entry.text.startswith("The ")):
                     if group:

@@ -9,11 +9,9 @@ person is ever invented from the text alone.
 from __future__ import annotations
 
 import re
-import tomllib
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rapidfuzz.distance import OSA
 
@@ -225,48 +223,6 @@ def person_forms(person: Person) -> list[str]:
 def _flexible(form: str) -> str:
     """A regex for ``form`` in which a space also matches a hyphen or a line end."""
     return r"[\s-]+".join(re.escape(w) for w in form.split())
-
-
-def load_people(path: Path) -> tuple[list[Person], list[Diagnostic]]:
-    """Read a collection file of ``[[person]]`` tables (id, name, side, role, aliases)."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return [], [Diagnostic("C304", f"cannot read people file: {exc}", str(path), 1, 1)]
-    return parse_people(data, str(path))
-
-
-def parse_people(raw: bytes, name: str) -> tuple[list[Person], list[Diagnostic]]:
-    """The people of a people file's bytes (``name`` is where diagnostics point)."""
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        return [], [Diagnostic("C304", f"cannot read people file: {exc}", name, 1, 1)]
-    people: list[Person] = []
-    diags: list[Diagnostic] = []
-    for n, entry in enumerate(data.get("person", []), start=1):
-        if not isinstance(entry, dict) or not {"id", "name"} <= entry.keys():
-            diags.append(
-                Diagnostic(
-                    "C304",
-                    f"[[person]] number {n} lacks 'id' or 'name'",
-                    name,
-                    1,
-                    1,
-                    hint='each [[person]] needs id = "…" and name = "…"',
-                )
-            )
-            continue
-        people.append(
-            Person(
-                id=str(entry["id"]),
-                name=str(entry["name"]),
-                side=entry.get("side"),
-                role=entry.get("role"),
-                aliases=[str(a) for a in entry.get("aliases", [])],
-            )
-        )
-    return people, diags
 
 
 def iter_texts(nodes: list[Inline]) -> Iterator[tuple[list[Inline], int, Text]]:

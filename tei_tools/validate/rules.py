@@ -16,7 +16,7 @@ from typing import Any
 import re2
 from lxml import etree
 
-from tei_tools.diagnostics import Diagnostic, Severity
+from tei_tools.diagnostics import Code, Diagnostic, Severity
 from tei_tools.validate.loader import TEI_NS, XML_ID, Located, line_of
 
 POINTER_ATTRIBUTES = ("who", "ref", "target", "corresp", "hand")
@@ -25,10 +25,16 @@ NS = {"t": TEI_NS}
 
 @dataclass(frozen=True)
 class Rule:
-    code: str
-    severity: Severity
-    rationale: str
+    code: Code  # its default severity and rationale are the catalogue's
     check: Callable[[Located], Iterator[tuple[etree._Element, str, str]]]
+
+    @property
+    def severity(self) -> Severity:
+        return self.code.severity
+
+    @property
+    def rationale(self) -> str:
+        return self.code.rationale
 
 
 def _tag(el: etree._Element) -> str:
@@ -350,56 +356,19 @@ def unlinked_names(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
 RULES: dict[str, Rule] = {
     rule.code: rule
     for rule in (
-        Rule(
-            "R001",
-            Severity.ERROR,
-            "every #pointer must resolve to an xml:id in the document",
-            dangling_pointers,
-        ),
-        Rule("R002", Severity.ERROR, "an xml:id must be unique in the document", duplicate_ids),
-        Rule(
-            "R003",
-            Severity.ERROR,
-            "said/@who must point at a person declared in particDesc",
-            speaker_is_person,
-        ),
-        Rule("R004", Severity.ERROR, "a subst must hold both a del and an add", subst_pairs),
-        Rule("R005", Severity.ERROR, "a del or add must not be empty", empty_alterations),
-        Rule("R006", Severity.ERROR, "pb/@n page numbers must ascend", page_order),
-        Rule(
-            "R007",
-            Severity.ERROR,
-            "dates and times must be possible, and a range must not end before it starts",
-            real_dates,
-        ),
-        Rule(
-            "R008",
-            Severity.ERROR,
-            "@who/@ref pointers need '#' (RELAX NG accepts them bare)",
-            bare_pointers,
-        ),
-        Rule(
-            "R009",
-            Severity.WARNING,
-            "the printed page number must agree with pb/@n",
-            page_number_matches,
-        ),
-        Rule(
-            "R013",
-            Severity.WARNING,
-            "a pointer into another file or through a prefix that cannot be resolved here",
-            unchecked_pointers,
-        ),
-        Rule(
-            "R012",
-            Severity.WARNING,
-            "a time range should not end before it starts (it may cross midnight)",
-            reversed_time_ranges,
-        ),
-        Rule("R010", Severity.INFO, "reported speech should name its speaker", unattributed_speech),
-        Rule(
-            "R011", Severity.INFO, "a name in the text should be linked to a person", unlinked_names
-        ),
+        Rule(Code.R001, dangling_pointers),
+        Rule(Code.R002, duplicate_ids),
+        Rule(Code.R003, speaker_is_person),
+        Rule(Code.R004, subst_pairs),
+        Rule(Code.R005, empty_alterations),
+        Rule(Code.R006, page_order),
+        Rule(Code.R007, real_dates),
+        Rule(Code.R008, bare_pointers),
+        Rule(Code.R009, page_number_matches),
+        Rule(Code.R010, unattributed_speech),
+        Rule(Code.R011, unlinked_names),
+        Rule(Code.R012, reversed_time_ranges),
+        Rule(Code.R013, unchecked_pointers),
     )
 }
 
@@ -417,7 +386,6 @@ def run_rules(doc: Located, codes: set[str]) -> list[Diagnostic]:
                     line_of(el),
                     doc.column(el),
                     hint=hint,
-                    severity=rule.severity,
                 )
             )
     return found
