@@ -206,3 +206,20 @@ def test_an_office_two_participants_hold_names_nobody():
     root = convert(raw)
     assert xp(root, "//t:body//t:persName") == []
     assert xp(root, "//t:body//t:said/@who") == []
+
+
+# ------------------------------------------------------------------ page furniture
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "SECRET\n\n- 2 -\n\n-3-\n\nCONFIDENTIAL\n\n- 4 -\n\nDECLASSIFIED\nAuthority NND 12345\n",
+        "MEMORANDUM OF CONVERSATION\n\n- 2 -\n\nSUBJECT: Cuba\n\n-3-\n\n- 4 -\n",
+    ],
+)
+def test_a_page_number_is_never_front_matter(raw):
+    root = convert(raw)
+    assert xp(root, "//t:front//text()[contains(., '-')]") == []
+    assert xp(root, "//t:body/t:pb/@n") == ["2", "3", "4"]
+    assert xp(root, "//t:body/t:fw[@type='pageNum']") == ["- 2 -", "-3-", "- 4 -"]

@@ -26,7 +26,7 @@ from tei_tools.convert.model import (
 )
 from tei_tools.convert.participants import Entry, parse_block
 from tei_tools.convert.reader import Line, RawBlock
-from tei_tools.convert.structure import is_classification
+from tei_tools.convert.structure import is_classification, is_page_number
 from tei_tools.diagnostics import Diagnostic
 
 MONTHS = [
@@ -139,11 +139,14 @@ class FrontReader:
         Front matter is read as fields, in any order: a block no rule knows stays in
         the front when a known field follows it before the narrative starts, and
         otherwise starts the body. The narrative (a block that reads as prose) always
-        starts the body, unless a label is waiting for its value.
+        starts the body, unless a label is waiting for its value; a page number
+        always does.
         """
         waiting: list[RawBlock] = []  # unknown blocks: front or body, decided later
         index = 0
         for index, block in enumerate(blocks):
+            if is_page_number(block):
+                break  # a new page: the front matter of the first has ended
             if self.pending_label is None and is_narrative(block):
                 break
             mark = len(self.blocks)

@@ -73,6 +73,12 @@ def is_caption(text: str) -> bool:
     return bool(long_words) and all(w[0].isupper() for w in long_words)
 
 
+def is_page_number(block: RawBlock) -> bool:
+    """A block that is a page number alone ("- 2 -", "-3-"): page furniture, never
+    front matter."""
+    return len(block.lines) == 1 and PAGE_NUMBER.fullmatch(block.first.text) is not None
+
+
 def read_block(block: RawBlock, file: str, diags: list[Diagnostic]) -> list[Block]:
     first = block.first
     col = first.indent + 1
