@@ -92,3 +92,57 @@ def test_speaker_rules_on_small_cases():
     assert found == ["-", "#yost", "#yost", "#yost", "#zorin", "#zorin", "?", "-", "-"]
     messages = [d.message for d in diagnostics if d.code == "C303"]
     assert len(messages) == 2 and "previous speaker, #zorin" in messages[0]
+
+
+CACCIA = """MEMORANDUM OF CONVERSATION
+
+PARTICIPANTS:
+The Secretary
+Governor Harriman
+Mr. Kohler
+
+The Secretary said that the United States would not accept the proposal as it stood.
+
+Sir Harold Caccia said that London would wish to consult its allies first.
+
+Governor Harriman said that he agreed with that view entirely.
+
+Drafted by D.A. Greenhill
+"""
+
+
+def _whos(raw: str, people: list | None = None):
+    from tei_tools.convert import convert_bytes
+
+    result = convert_bytes(raw.encode(), "caccia.txt", people or [])
+    assert result.tree is not None
+    paragraphs = result.tree.getroot().iterfind(".//t:body/t:p", NS)
+    found = []
+    for p in paragraphs:
+        said = p.find("t:said", NS)
+        found.append(None if said is None else said.get("who", "?"))
+    return found, result.diagnostics
+
+
+def test_a_paragraph_that_opens_with_a_name_never_inherits_the_previous_speaker():
+    found, diagnostics = _whos(CACCIA)
+    assert found == ["#the-secretary", "?", "#harriman", None]  # "?": speech, no @who
+    c303 = [d for d in diagnostics if d.code == "C303"]
+    assert [d.line for d in c303] == [10] and "Sir Harold Caccia" in c303[0].message
+
+
+def test_a_declared_person_who_is_no_participant_is_credited_with_their_speech():
+    from tei_tools.convert.model import Person
+
+    caccia = Person(id="caccia", name="Sir Harold Caccia", side="UK")
+    found, diagnostics = _whos(CACCIA, [caccia])
+    assert found == ["#the-secretary", "#caccia", "#harriman", None]
+    assert not [d for d in diagnostics if d.code == "C303"]
+
+
+@pytest.mark.parametrize(
+    "line", ["Drafted by D.A. Greenhill", "Cleared by Mr. Ball", "Prepared by: W. Smith"]
+)
+def test_a_drafting_line_is_never_speech(line):
+    found, _ = _whos(CACCIA.replace("Drafted by D.A. Greenhill", line))
+    assert found[-1] is None

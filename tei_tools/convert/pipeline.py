@@ -104,8 +104,7 @@ def convert_bytes(
     marks = [*doc.facts.classifications, *classification_marks(doc.body)]
     doc.facts.classifications = list(dict.fromkeys(marks))
 
-    speakers = {p.id for p in registry.people.values() if p.participant}
-    assign_speakers(doc.body, speakers, source, diags)
+    assign_speakers(doc.body, source, diags)
     used = registry.used | {b.speaker for b in doc.body if isinstance(b, Paragraph) and b.speaker}
     doc.people = [p for p in registry.people.values() if p.id in used or p.participant]
     result.document = doc

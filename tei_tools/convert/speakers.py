@@ -104,6 +104,21 @@ _NARRATION = re.compile(
     r"|The (?:meeting|conversation) (?:took place|was recorded))"
 )
 CUE_WINDOW = 300  # speaker cues are looked for near the start of a paragraph
+# A paragraph that opens with a name as the subject of a speech verb ("Sir Harold
+# Caccia said", "Mr. Gusev replied"): whoever that is, the paragraph never inherits the
+# previous speaker. Names may be linked (\x01k\x02 markers) or plain capitalised words.
+_NAME_WORD = r"(?:\x01\d+\x02|[A-Z][\w'’.-]*|de|van|von|du|la|le)"
+_OPENING_NAME = re.compile(
+    rf"\s*[\"“‘'(]?(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}})"
+    rf"(?:,[^,]{{0,60}},)?\s+{_FILLER}(?P<verb>{_VERB})\b"
+)
+_PRONOUNS = frozenset({"He", "She", "They", "It", "We", "I", "This", "That", "There"})
+# Lines that record who made the document, not what anyone said.
+_RECORD_LINE = re.compile(
+    r"\s*(?:(?:Drafted|Cleared|Approved|Prepared|Typed|Transcribed|Concurred)\s+(?:in\s+)?by"
+    r"|Distribution\b|Copies\s+to\b|cc:)",
+    re.I,
+)
 
 
 def reading_text(nodes: list[Inline], refs: list[str | None]) -> str:
@@ -131,9 +146,10 @@ class _Unresolved:
     """A cue naming someone who resolves to no declared person."""
 
     continuing: bool  # the verb says the previous speaker goes on ("continued")
+    name: str = ""  # as the paragraph gives it, when known
 
 
-def find_cue(text: str, refs: list[str | None], participants: set[str]) -> str | _Unresolved | None:
+def find_cue(text: str, refs: list[str | None]) -> str | _Unresolved | None:
     """The speaker named by the earliest cue; "" means a pronoun (previous speaker)."""
     window = text[:CUE_WINDOW]
     cues: list[tuple[int, str | _Unresolved]] = []
@@ -142,7 +158,7 @@ def find_cue(text: str, refs: list[str | None], participants: set[str]) -> str |
             ref = refs[int(m.group("ref"))]
             if ref is None:
                 cues.append((m.start(), _Unresolved(m.group("verb") in CONTINUING_VERBS)))
-            elif ref in participants:
+            else:  # a participant, or someone else the document declares (they speak too)
                 cues.append((m.start(), ref))
     pronoun = _PRONOUN_VERB.search(window)
     if pronoun:
@@ -151,7 +167,7 @@ def find_cue(text: str, refs: list[str | None], participants: set[str]) -> str |
 
 
 def assign_speakers(
-    body: list[Block], participants: set[str], file: str, diagnostics: list[Diagnostic]
+    body: list[Block], file: str, diagnostics: list[Diagnostic]
 ) -> None:
     previous: Paragraph | None = None
     for block in body:
@@ -161,11 +177,20 @@ def assign_speakers(
         text = reading_text(block.children, refs)
         if not text.strip():
             continue  # a withheld paragraph ([REDACTED]) neither speaks nor breaks a speech
-        cue = find_cue(text, refs, participants)
+        if _RECORD_LINE.match(text):  # "Drafted by D.A. Greenhill": never speech
+            previous = block
+            continue
+        cue = find_cue(text, refs)
+        if cue is None:
+            opening = _OPENING_NAME.match(text)
+            if opening and opening["name"].split()[0] not in _PRONOUNS:
+                name = re.sub(r"\x01\d+\x02", "", opening["name"]).strip()
+                cue = _Unresolved(opening["verb"] in CONTINUING_VERBS, name)
         if isinstance(cue, _Unresolved):
             carried = previous.speaker if cue.continuing and previous is not None else None
             block.reports_speech, block.speaker = True, carried
-            message = "reported speech by a speaker who resolves to no declared person"
+            who = f" ({cue.name!r})" if cue.name else ""
+            message = f"reported speech by a speaker{who} who resolves to no declared person"
             if carried:
                 message += f"; 'continued' gives it to the previous speaker, #{carried}"
             diagnostics.append(
