@@ -367,3 +367,30 @@ def test_a_failed_document_keeps_failing_until_its_input_is_fixed(tmp_path):
     assert build(folder, "--check")[0] == 0
     record = json.loads((folder / "encoded" / "manifest.json").read_text())["documents"]["bad"]
     assert record["status"] == "built" and "failure" not in record
+
+
+def test_unclosed_markup_is_a_named_warning_and_strict_builds_fail_on_it(tmp_path):
+    folder = tmp_path / "collection"
+    (folder / "raw").mkdir(parents=True)
+    (folder / "raw" / "clean.txt").write_text("MEMORANDUM\n\nThe meeting took place at noon.\n")
+    broken = folder / "raw" / "broken.txt"
+    broken.write_text(
+        "MEMORANDUM\n\nMr. Yost said that the ~~inspection would\nbegin at once.\n\n"
+        "Mr. Zorin replied that it was too early.\n",
+        encoding="utf-8",
+    )
+    code, out = build(folder)
+    assert code == 0
+    assert "raw/broken.txt:3:24: warning C101 '~~' opens a deletion" in out
+    assert "paragraph at lines 3-4" in out
+    assert "broken: built with warnings" in out
+    code, out = build(folder, "--strict")  # the setting changed: rebuilt, and failing
+    assert code == 1 and "broken: failed" in out
+    record = json.loads((folder / "encoded" / "manifest.json").read_text())["documents"]
+    assert record["broken"]["failure"]["stage"] == "strict"
+    (folder / "tei-tools.toml").write_text("strict = true\n")
+    code, out = build(folder)
+    assert code == 1 and "broken: failed" in out
+    broken.write_text("MEMORANDUM\n\nThe inspection would begin at once.\n")
+    code, out = build(folder)
+    assert code == 0, out

@@ -93,15 +93,16 @@ def write_persons_tei(
     etree.SubElement(
         etree.SubElement(file_desc, f"{T}sourceDesc"), f"{T}p"
     ).text = "The particDesc of every document of the collection."
-    partic = etree.SubElement(etree.SubElement(header, f"{T}profileDesc"), f"{T}particDesc")
+    profile = etree.SubElement(header, f"{T}profileDesc")
+    partic = etree.SubElement(profile, f"{T}particDesc")
     listing = etree.SubElement(partic, f"{T}listPerson", type="collection")
     listing.append(etree.Comment(MARK))
     body = etree.SubElement(etree.SubElement(tei, f"{T}text"), f"{T}body")
     etree.SubElement(
         body, f"{T}p"
     ).text = f"{len(persons)} persons take part in the {len(titles)} documents of {title}."
-    if not persons:
-        listing.remove(listing[0])
+    if not persons:  # a listPerson must hold a person: none, and the body says so
+        header.remove(profile)
         out.write(serialize(etree.ElementTree(tei)))
         return
     head, tail = serialize(etree.ElementTree(tei)).split(f"<!--{MARK}-->".encode())

@@ -78,6 +78,21 @@ class InlineParser:
         line, col = self.at(offset)
         self.diagnostics.append(Diagnostic(code, message, self.file, line, col, hint))
 
+    def unclosed(self, code: str, marker: str, opens: str, offset: int, closer: str) -> None:
+        """A marker that opens and is never closed: kept as text, and the warning (at
+        the marker) says which paragraph it ran into, so the editor finds the end."""
+        lines = self.locator.lines
+        first, last = lines[0].number, lines[-1].number
+        span = f"line {first}" if first == last else f"lines {first}-{last}"
+        opening = " ".join(lines[0].text.split()[:6])
+        self.warn(
+            code,
+            f"{marker!r} opens {opens} that is not closed: it runs to the end of the "
+            f"paragraph at {span} (\"{opening}…\"); the marker is kept as text",
+            offset,
+            hint=f"expected a closing {closer!r} before the blank line that ends that paragraph",
+        )
+
     def add_text(self, text: str, offset: int) -> None:
         if not text:
             return
@@ -147,12 +162,7 @@ def rule_deletion(p: InlineParser, text: str, pos: int) -> int | None:
         return None
     close = text.find("~~", pos + 2)
     if close < 0:
-        p.warn(
-            "C101",
-            "'~~' opens a deletion that is not closed in this block",
-            pos,
-            hint="expected a closing '~~' before the blank line that ends the block",
-        )
+        p.unclosed("C101", "~~", "a deletion", pos, "~~")
         p.add_text("~~", pos)
         return pos + 2
     inner = text[pos + 2 : close]
@@ -173,12 +183,7 @@ def rule_angle(p: InlineParser, text: str, pos: int) -> int | None:
     if text.startswith("<sup>", pos):
         close = text.find("</sup>", pos + 5)
         if close < 0:
-            p.warn(
-                "C102",
-                "'<sup>' opens an addition that is not closed in this block",
-                pos,
-                hint="expected '</sup>' before the blank line that ends the block",
-            )
+            p.unclosed("C102", "<sup>", "an addition", pos, "</sup>")
             p.add_text("<sup>", pos)
             return pos + 5
         inner = text[pos + 5 : close]
@@ -223,12 +228,7 @@ def rule_emphasis(p: InlineParser, text: str, pos: int) -> int | None:
     while close > 0 and marker == "*" and text.startswith("**", close):
         close = text.find(marker, close + 2)
     if close < 0 or text[close - 1].isspace():
-        p.warn(
-            "C105",
-            f"{marker!r} opens emphasis that is not closed in this block",
-            pos,
-            hint=f"expected a closing {marker!r}",
-        )
+        p.unclosed("C105", marker, "emphasis", pos, marker)
         p.add_text(marker, pos)
         return start
     rend = "bold" if marker == "**" else "underline"

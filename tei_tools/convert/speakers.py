@@ -121,14 +121,14 @@ _RECORD_LINE = re.compile(
 )
 
 
-def reading_text(nodes: list[Inline], refs: list[str | None]) -> str:
+def reading_text(nodes: list[Inline], refs: list[PersonRef]) -> str:
     """The paragraph as read (deletions dropped); names become \\x01k\\x02 markers."""
     out: list[str] = []
     for node in nodes:
         if isinstance(node, Text):
             out.append(node.text)
         elif isinstance(node, PersonRef):
-            refs.append(node.ref)
+            refs.append(node)
             out.append(f"\x01{len(refs) - 1}\x02")
         elif isinstance(node, Substitution):
             for part in node.parts:
@@ -141,6 +141,15 @@ def reading_text(nodes: list[Inline], refs: list[str | None]) -> str:
     return "".join(out)
 
 
+def _plain(nodes: list[Inline]) -> str:
+    return " ".join(reading_text(nodes, []).split())
+
+
+def _named(text: str, refs: list[PersonRef]) -> str:
+    """Reading text with its name markers replaced by the names."""
+    return re.sub("\x01(\\d+)\x02", lambda m: _plain(refs[int(m[1])].children), text)
+
+
 @dataclass(frozen=True)
 class _Unresolved:
     """A cue naming someone who resolves to no declared person."""
@@ -149,15 +158,17 @@ class _Unresolved:
     name: str = ""  # as the paragraph gives it, when known
 
 
-def find_cue(text: str, refs: list[str | None]) -> str | _Unresolved | None:
+def find_cue(text: str, refs: list[PersonRef]) -> str | _Unresolved | None:
     """The speaker named by the earliest cue; "" means a pronoun (previous speaker)."""
     window = text[:CUE_WINDOW]
     cues: list[tuple[int, str | _Unresolved]] = []
     for pattern in (_NAME_VERB, _VERB_NAME):
         for m in pattern.finditer(window):
-            ref = refs[int(m.group("ref"))]
+            named = refs[int(m.group("ref"))]
+            ref = named.ref
             if ref is None:
-                cues.append((m.start(), _Unresolved(m.group("verb") in CONTINUING_VERBS)))
+                continuing = m.group("verb") in CONTINUING_VERBS
+                cues.append((m.start(), _Unresolved(continuing, _plain(named.children))))
             else:  # a participant, or someone else the document declares (they speak too)
                 cues.append((m.start(), ref))
     pronoun = _PRONOUN_VERB.search(window)
@@ -173,7 +184,7 @@ def assign_speakers(
     for block in body:
         if not isinstance(block, Paragraph):
             continue
-        refs: list[str | None] = []
+        refs: list[PersonRef] = []
         text = reading_text(block.children, refs)
         if not text.strip():
             continue  # a withheld paragraph ([REDACTED]) neither speaks nor breaks a speech
@@ -184,7 +195,7 @@ def assign_speakers(
         if cue is None:
             opening = _OPENING_NAME.match(text)
             if opening and opening["name"].split()[0] not in _PRONOUNS:
-                name = re.sub(r"\x01\d+\x02", "", opening["name"]).strip()
+                name = _named(opening["name"], refs)
                 cue = _Unresolved(opening["verb"] in CONTINUING_VERBS, name)
         if isinstance(cue, _Unresolved):
             carried = previous.speaker if cue.continuing and previous is not None else None
