@@ -8,7 +8,6 @@ second becomes ``smith-2``). The fullest name stands.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
@@ -18,6 +17,7 @@ from lxml import etree
 from tei_tools import __version__
 from tei_tools.convert.serialize import INDENT, indent_blocks, serialize
 from tei_tools.export.visitor import TEI_NS, XML_NS, T
+from tei_tools.names.identity import fuller, same_name
 
 XML_ID = f"{{{XML_NS}}}id"
 
@@ -32,15 +32,6 @@ class CollectionPerson:
     documents: list[tuple[str, bool]] = field(default_factory=list)  # (stem, speaks)
 
 
-def _tokens(name: str) -> set[str]:
-    return {t for t in re.findall(r"\w+", name.casefold()) if len(t) > 1}
-
-
-def _agree(a: str, b: str) -> bool:
-    ta, tb = _tokens(a), _tokens(b)
-    return not ta or not tb or ta <= tb or tb <= ta
-
-
 def merge(summaries: Iterable[tuple[str, dict[str, Any]]]) -> list[CollectionPerson]:
     """The participants of every document ((stem, summary) in stem order), merged;
     sorted by id."""
@@ -51,7 +42,7 @@ def merge(summaries: Iterable[tuple[str, dict[str, Any]]]) -> list[CollectionPer
             if not found.get("participant") or not found.get("id"):
                 continue
             same = people.setdefault(found["id"], [])
-            person = next((p for p in same if _agree(p.name, found["name"])), None)
+            person = next((p for p in same if same_name(p.name, found["name"])), None)
             if person is None:
                 unique, n = found["id"], 1
                 while unique in ids:
@@ -60,8 +51,7 @@ def merge(summaries: Iterable[tuple[str, dict[str, Any]]]) -> list[CollectionPer
                 ids.add(unique)
                 person = CollectionPerson(unique, found["id"], found["name"])
                 same.append(person)
-            if len(_tokens(found["name"])) > len(_tokens(person.name)):
-                person.name = found["name"]
+            person.name = fuller(person.name, found["name"])
             for value, known in (
                 (found.get("occupation"), person.occupations),
                 (found.get("affiliation"), person.affiliations),

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 from lxml import etree
 
 from tei_tools import __version__
 from tei_tools.convert.model import Document, Facts, Person
-from tei_tools.convert.people import fold
 from tei_tools.convert.tei_writer import sub
+from tei_tools.names.identity import fold, given_agree, parts
 
 LANGUAGE_CODES = {"english": "en", "russian": "ru", "french": "fr", "spanish": "es", "german": "de"}
 EDITORIAL_NOTES = (
@@ -36,13 +34,16 @@ def title_case(text: str) -> str:
 
 
 def person_id(name: str, people: list[Person]) -> str | None:
-    """The declared person a stated name ("A. Akalovsky") refers to, if any."""
-    words = re.findall(r"[A-Z][\w-]+", name)
-    if not words:
+    """The declared person a stated name ("A. Akalovsky") refers to, if any: the
+    names package decides, aliases standing for the person's surname."""
+    given, key = parts(name)
+    if not key:
         return None
-    key = fold(words[-1])
     for person in people:
-        if key in {fold(person.name.split()[-1]), *(fold(a) for a in person.aliases)}:
+        known_given, known = parts(person.name)
+        if key in {known, *(fold(a) for a in person.aliases)} and given_agree(
+            given, person.given or known_given
+        ):
             return person.id
     return None
 

@@ -88,7 +88,7 @@ class InlineParser:
         self.warn(
             code,
             f"{marker!r} opens {opens} that is not closed: it runs to the end of the "
-            f"paragraph at {span} (\"{opening}…\"); the marker is kept as text",
+            f'paragraph at {span} ("{opening}…"); the marker is kept as text',
             offset,
             hint=f"expected a closing {closer!r} before the blank line that ends that paragraph",
         )

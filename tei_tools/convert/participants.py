@@ -12,91 +12,21 @@ office when it is a code (``EUR``, ``GER/GPA``); parentheses hold a qualifier.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
-from nameparser.config import CONSTANTS
+from tei_tools.names.lexicon import (
+    CONNECTORS,
+    OFFICES,
+    ORG_WORDS,
+    SUFFIXES,
+    is_honorific,
+    is_initial,
+    is_initial_here,
+    is_particle,
+    is_title,
+    word_key,
+)
 
-# nameparser's lexicon, plus forms it lacks that typescripts use.
-TITLE_WORDS = frozenset(CONSTANTS.titles) | {
-    "under", "chairman", "major", "m", "amb", "am", "comrade", "messrs", "mm", "he", "sem",
-    "acting", "counsellor", "art", "minister-counselor", "vice-president", "premier", "defense",
-    "defence",
-}  # fmt: skip
-HONORIFICS = frozenset({"mr", "mrs", "miss", "ms", "dr", "m", "mm", "sir", "messrs", "he", "sem"})
-PARTICLES = frozenset(CONSTANTS.prefixes) - {"st", "ste", "bar", "bat", "san", "santa"}
-SUFFIXES = frozenset(CONSTANTS.suffix_acronyms | CONSTANTS.suffix_not_acronyms)
-# Nouns that head an office: a name ending in one is an office ("First Secretary").
-OFFICES = frozenset(
-    [
-        "secretary",
-        "minister",
-        "director",
-        "ambassador",
-        "counselor",
-        "counsellor",
-        "chairman",
-        "president",
-        "chief",
-        "officer",
-        "adviser",
-        "advisor",
-        "assistant",
-        "deputy",
-        "consul",
-        "general",
-        "interpreter",
-    ]
-)
-CONNECTORS = frozenset({"of", "for", "the", "on", "to"})
-# Head nouns of organisations: a line made of one of these is a group, not a person.
-ORG_WORDS = frozenset(
-    [
-        "staff",
-        "office",
-        "embassy",
-        "department",
-        "ministry",
-        "delegation",
-        "group",
-        "council",
-        "committee",
-        "agency",
-        "bureau",
-        "division",
-        "mission",
-        "republic",
-        "government",
-        "kingdom",
-        "states",
-        "union",
-        "nations",
-        "commission",
-        "secretariat",
-        "administration",
-        "treasury",
-        "navy",
-        "army",
-        "force",
-        "forces",
-        "service",
-        "services",
-        "section",
-        "branch",
-        "desk",
-        "unit",
-        "board",
-        "corps",
-        "team",
-        "party",
-        "advisors",
-        "advisers",
-        "officials",
-        "representatives",
-        "members",
-        "others",
-    ]
-)
 SIDE_LABEL = re.compile(
     r"(?<![A-Za-z])(?P<side>USSR|U\.S\.S\.R\.|US|U\.S\.|UN|UK)\s*[-–—:]\s+"
     r"|(?<=[a-z.])(?P<glued>USSR|US|UN|UK)\s*-\s*"
@@ -105,32 +35,6 @@ _DASH = re.compile(r"\s*[—–]\s*|\s+-\s+")
 _QUALIFIER = re.compile(r"\s*\(([^()]*)\)")
 _CODE = re.compile(r"[A-Z][A-Z/&.–-]*[A-Z.]|[A-Z]")
 _WORD = re.compile(r"[^\s,]+")
-
-
-def word_key(word: str) -> str:
-    """A word as the lexicons spell it: lower case, no dots, accents or apostrophes."""
-    text = unicodedata.normalize("NFKD", word)
-    return "".join(c for c in text if c.isalnum() or c == "-").lower().strip("-")
-
-
-def is_title(word: str) -> bool:
-    """A capitalised title word ("Ambassador", "Mr.", "Ministers", "H.E.")."""
-    if not word[:1].isupper():
-        return False
-    key = word_key(word)
-    return key in TITLE_WORDS or (key.endswith("s") and key[:-1] in TITLE_WORDS)
-
-
-def is_honorific(word: str) -> bool:
-    return word[:1].isupper() and word_key(word) in HONORIFICS
-
-
-def is_initial(word: str) -> bool:
-    return re.fullmatch(r"(?:[A-Z]\.){1,3}|[A-Z]\.?", word) is not None
-
-
-def is_particle(word: str) -> bool:
-    return word.isalpha() and word_key(word) in PARTICLES
 
 
 def is_code(text: str) -> bool:
@@ -173,6 +77,8 @@ def split_name(words: list[str]) -> tuple[list[str], list[str], str]:
         return [" ".join(words)], [], ""
     while i < len(words) - 1:
         word, nxt = words[i], words[i + 1]
+        if is_initial_here(word, nxt):
+            break  # "M. A. Menshikov": initials, not Monsieur
         if is_title(word):
             current.append(word)
         elif current and word_key(word) in CONNECTORS and nxt[:1].isupper() and i + 2 < len(words):

@@ -9,36 +9,16 @@ person is ever invented from the text alone.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from rapidfuzz.distance import OSA
 
 from tei_tools.convert.model import Container, Inline, Person, PersonRef, Substitution, Text
-from tei_tools.convert.participants import is_initial, is_particle, is_title
 from tei_tools.diagnostics import Diagnostic
+from tei_tools.names.identity import fold
+from tei_tools.names.lexicon import TITLES, is_initial, is_particle, is_title
 
-TITLES = (
-    "Defense Secretary",
-    "Prime Minister",
-    "Ambassador",
-    "Secretary",
-    "President",
-    "Comrade",
-    "General",
-    "Messrs.",
-    "Chancellor",
-    "Minister",
-    "Colonel",
-    "Senator",
-    "Amb.",
-    "Mrs.",
-    "Mr.",
-    "Dr.",
-    "Am.",
-    "M.",
-)
 _TITLE = "|".join(re.escape(t) for t in TITLES)
 _INITIALS = r"(?:[A-Z]\.\s?){1,3}"
 # A capitalised word that may be a surname (hyphenated names included).
@@ -96,12 +76,6 @@ def widen_left(text: str, start: int, person: Person | None) -> int:
             found = of
         pos = found.start()
     return pos
-
-
-def fold(name: str) -> str:
-    """Compare names without case, accents or hyphens (Men-delevich = Mendelevich)."""
-    text = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in text if c.isalnum()).lower()
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:

@@ -18,13 +18,7 @@ from tei_tools.convert import people as people_mod
 from tei_tools.convert.front import FrontReader
 from tei_tools.convert.header import write_header
 from tei_tools.convert.model import Document, Paragraph, Person
-from tei_tools.convert.participants import (
-    Entry,
-    is_honorific,
-    is_initial,
-    is_title,
-    parse_entry,
-)
+from tei_tools.convert.participants import Entry, parse_entry
 from tei_tools.convert.reader import decode, split_blocks
 from tei_tools.convert.serialize import serialize
 from tei_tools.convert.speakers import assign_speakers
@@ -39,6 +33,8 @@ from tei_tools.convert.transforms import (
     report_run_together,
 )
 from tei_tools.diagnostics import Diagnostic, Severity
+from tei_tools.names.identity import given_agree, parts
+from tei_tools.names.lexicon import is_honorific, is_title
 from tei_tools.schema_files import project_schema_path
 
 
@@ -179,12 +175,9 @@ def build_registry(collection: list[Person], participants: list[Entry]) -> peopl
 def same_person(entry: Entry, person: Person) -> bool:
     """A second statement of someone already declared ("Present were: V.N. Zherebtsov"
     after "Mr. Zherebtsov"), not a namesake ("Major Eisenhower" after "President
-    Eisenhower"): no given name or office of the two disagrees."""
-    given = [g[0] for g in entry.given]
-    known = [g[0] for g in person.given] or [
-        w[0] for w in person.name.split()[:-1] if is_initial(w)
-    ]
-    if given and known and given[0] != known[0]:
+    Eisenhower"): no given name (the names package's rule) or office of the two
+    disagrees."""
+    if not given_agree(entry.given, person.given or parts(person.name)[0]):
         return False
     offices = set(designations(entry))
     return not (offices and person.designations and not offices & set(person.designations))

@@ -177,9 +177,7 @@ def find_cue(text: str, refs: list[PersonRef]) -> str | _Unresolved | None:
     return min(cues, key=lambda c: c[0])[1] if cues else None
 
 
-def assign_speakers(
-    body: list[Block], file: str, diagnostics: list[Diagnostic]
-) -> None:
+def assign_speakers(body: list[Block], file: str, diagnostics: list[Diagnostic]) -> None:
     previous: Paragraph | None = None
     for block in body:
         if not isinstance(block, Paragraph):

@@ -22,6 +22,7 @@ from tei_tools.convert.model import (
 )
 from tei_tools.convert.reader import RawBlock
 from tei_tools.diagnostics import Diagnostic
+from tei_tools.names.lexicon import ABBREVIATIONS
 
 PAGE_NUMBER = re.compile(r"-\s*(\d+)\s*-")
 _MARK = (
@@ -30,7 +31,9 @@ _MARK = (
 CLASSIFICATION = re.compile(rf"(?:[A-Z]\s+)?{_MARK}(?:\s*-\s*{_MARK})*")
 _LIST_ITEM = re.compile(r"- (?:(\d+)\)\s)?")
 _SOURCE_NOTE = re.compile(r"\[(Source:.*)\]")
-_ABBREVIATION = re.compile(r"(?:\b(?:Mr|Mrs|Amb|Am|Dr|Messrs|Gen|No|St)|\b[A-Z])\.$")
+_ABBREVIATION = re.compile(
+    rf"(?:\b(?:{'|'.join(sorted(w.capitalize() for w in ABBREVIATIONS))})|\b[A-Z])\.$"
+)
 # "]" closes a block such as a lone [REDACTED]: a withheld paragraph stands alone.
 _CLOSED = tuple(".?!:;)]\"'\u201d\u2019\u2026")
 # Initials of three letters or more ("U.S.S.R.") end a sentence; two ("N.S.") may not.

@@ -1,0 +1,1 @@
+"""Names of people: the lexicon of titles and particles, and who a name is."""

@@ -1,0 +1,150 @@
+"""One lexicon of the words around names: titles, honorifics, particles, suffixes,
+offices, and the abbreviations that end in a full stop without ending a sentence.
+nameparser's general lexicon is the base; typescripts add their own forms. Every
+stage that reads names (participants, linking, paragraphs, the header) reads these.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from nameparser.config import CONSTANTS
+
+# nameparser's lexicon, plus forms it lacks that typescripts use.
+TITLE_WORDS = frozenset(CONSTANTS.titles) | {
+    "under", "chairman", "major", "m", "amb", "am", "comrade", "messrs", "mm", "he", "sem",
+    "acting", "counsellor", "art", "minister-counselor", "vice-president", "premier", "defense",
+    "defence",
+}  # fmt: skip
+HONORIFICS = frozenset({"mr", "mrs", "miss", "ms", "dr", "m", "mm", "sir", "messrs", "he", "sem"})
+PARTICLES = frozenset(CONSTANTS.prefixes) - {"st", "ste", "bar", "bat", "san", "santa"}
+SUFFIXES = frozenset(CONSTANTS.suffix_acronyms | CONSTANTS.suffix_not_acronyms)
+# Nouns that head an office: a name ending in one is an office ("First Secretary").
+OFFICES = frozenset(
+    [
+        "secretary",
+        "minister",
+        "director",
+        "ambassador",
+        "counselor",
+        "counsellor",
+        "chairman",
+        "president",
+        "chief",
+        "officer",
+        "adviser",
+        "advisor",
+        "assistant",
+        "deputy",
+        "consul",
+        "general",
+        "interpreter",
+    ]
+)
+CONNECTORS = frozenset({"of", "for", "the", "on", "to"})
+# Head nouns of organisations: a line made of one of these is a group, not a person.
+ORG_WORDS = frozenset(
+    [
+        "staff",
+        "office",
+        "embassy",
+        "department",
+        "ministry",
+        "delegation",
+        "group",
+        "council",
+        "committee",
+        "agency",
+        "bureau",
+        "division",
+        "mission",
+        "republic",
+        "government",
+        "kingdom",
+        "states",
+        "union",
+        "nations",
+        "commission",
+        "secretariat",
+        "administration",
+        "treasury",
+        "navy",
+        "army",
+        "force",
+        "forces",
+        "service",
+        "services",
+        "section",
+        "branch",
+        "desk",
+        "unit",
+        "board",
+        "corps",
+        "team",
+        "party",
+        "advisors",
+        "advisers",
+        "officials",
+        "representatives",
+        "members",
+        "others",
+    ]
+)
+# Title-led mentions in running text ("Ambassador Zorin", "M. Couve de Murville"),
+# longest first so that "Prime Minister" wins over "Minister".
+TITLES = (
+    "Defense Secretary",
+    "Prime Minister",
+    "Ambassador",
+    "Secretary",
+    "President",
+    "Comrade",
+    "General",
+    "Messrs.",
+    "Chancellor",
+    "Minister",
+    "Colonel",
+    "Senator",
+    "Amb.",
+    "Mrs.",
+    "Mr.",
+    "Dr.",
+    "Am.",
+    "M.",
+)
+# Abbreviations whose full stop does not end a sentence (a paragraph block that ends
+# in one continues in the next).
+ABBREVIATIONS = frozenset({"mr", "mrs", "amb", "am", "dr", "messrs", "gen", "no", "st"})
+
+
+def word_key(word: str) -> str:
+    """A word as the lexicons spell it: lower case, no dots, accents or apostrophes."""
+    text = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in text if c.isalnum() or c == "-").lower().strip("-")
+
+
+def is_title(word: str) -> bool:
+    """A capitalised title word ("Ambassador", "Mr.", "Ministers", "H.E.")."""
+    if not word[:1].isupper():
+        return False
+    key = word_key(word)
+    return key in TITLE_WORDS or (key.endswith("s") and key[:-1] in TITLE_WORDS)
+
+
+def is_initial_here(word: str, following: str | None) -> bool:
+    """A one-letter title ("M.", Monsieur) that is an initial here, since an initial
+    follows it: "M. A. Menshikov", not "M. Couve de Murville"."""
+    return following is not None and len(word_key(word)) == 1 and is_initial(following)
+
+
+def is_honorific(word: str) -> bool:
+    return word[:1].isupper() and word_key(word) in HONORIFICS
+
+
+def is_initial(word: str) -> bool:
+    return re.fullmatch(r"(?:[A-Z]\.){1,3}|[A-Z]\.?", word) is not None
+
+
+def is_particle(word: str) -> bool:
+    return word.isalpha() and word_key(word) in PARTICLES

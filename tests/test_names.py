@@ -1,0 +1,119 @@
+"""Names: one lexicon, one tokenizer, one identity decision, the same in every stage
+(participants, the people file, linking, the header, the collection's persons)."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from tei_tools.build.persons import merge
+from tei_tools.cli import cli
+from tei_tools.convert import convert_bytes
+from tei_tools.convert.model import Person
+from tei_tools.names.identity import parts, same_name
+
+from .conftest import NS
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("M. A. Menshikov", "M.A. Menshikov", True),  # initials with and without spaces
+        ("M.A. Menshikov", "Mikhail A. Menshikov", True),
+        ("M. Menshikov", "Mikhail A. Menshikov", True),  # "M." alone: Monsieur
+        ("V.V. Kuznetsov", "Vasily V. Kuznetsov", True),
+        ("Kuznetsov", "Vasily V. Kuznetsov", True),
+        ("Sir Harold Caccia", "Caccia", True),  # titles are not names
+        ("Ambassador Zorin", "V. A. Zorin", True),
+        ("Couve de Murville", "Maurice Couve de Murville", True),  # particles
+        ("M. Couve de Murville", "Maurice Couve de Murville", True),
+        ("John Smith", "Adam Smith", False),
+        ("John Smith", "Jim Smith", False),
+        ("M. A. Menshikov", "N. A. Menshikov", False),
+        ("Couve de Murville", "Murville", False),
+    ],
+)
+def test_one_identity_decision(a, b, same):
+    assert same_name(a, b) is same
+    assert same_name(b, a) is same
+
+
+def test_initials_and_particles_are_parts_of_the_name():
+    assert parts("M.A. Menshikov") == (("M.", "A."), "menshikov")
+    assert parts("M. A. Menshikov") == (("M.", "A."), "menshikov")
+    assert parts("Mr. W. Averell Harriman") == (("W.", "Averell"), "harriman")
+    assert parts("Maurice Couve de Murville") == (("Maurice",), "couvedemurville")
+
+
+DIARY = """From the diary of M. A. Menshikov
+
+MEMORANDUM OF CONVERSATION
+
+PARTICIPANTS:
+Mr. Kohler, Deputy Assistant Secretary
+M.A. Menshikov, Soviet Ambassador
+
+M.A. Menshikov said that the Soviet Government had studied the proposal carefully.
+
+Mr. Kohler replied that the United States would consider the reply.
+"""
+
+
+def _ids(raw: str, people: list[Person]) -> list[str]:
+    result = convert_bytes(raw.encode(), "diary.txt", people)
+    assert result.tree is not None
+    return [
+        p.get("{http://www.w3.org/XML/1998/namespace}id")
+        for p in result.tree.getroot().iterfind(".//t:particDesc//t:person", NS)
+    ]
+
+
+@pytest.mark.parametrize("declared", [False, True])
+def test_the_diarist_and_the_participant_are_one_person(declared):
+    people = [Person("menshikov", "Mikhail A. Menshikov")] if declared else []
+    assert sorted(_ids(DIARY, people)) == ["kohler", "menshikov"]
+
+
+def test_a_name_split_by_a_page_break_is_still_the_participant():
+    raw = (
+        "MEMORANDUM OF CONVERSATION\n\nPARTICIPANTS:\nMr. Kohler\nV. A. Zorin, Soviet "
+        "Representative\n\nThe meeting began at noon and Mr. Kohler spoke first about the "
+        "proposal of Ambassador\n\n- 2 -\n\nZorin, who then said that he agreed.\n"
+    )
+    result = convert_bytes(raw.encode(), "split.txt")
+    assert result.tree is not None
+    root = result.tree.getroot()
+    refs = [n.get("ref") for n in root.iterfind(".//t:body//t:persName", NS)]
+    assert refs == ["#kohler", "#zorin"]
+    assert sorted(_ids(raw, [])) == ["kohler", "zorin"]
+
+
+def test_the_collection_lists_one_person_for_two_spellings():
+    summaries = [
+        ("a", {"persons": [{"id": "menshikov", "name": "M. A. Menshikov", "participant": True}]}),
+        (
+            "b",
+            {"persons": [{"id": "menshikov", "name": "Mikhail A. Menshikov", "participant": True}]},
+        ),
+        ("c", {"persons": [{"id": "menshikov", "name": "Nikolai Menshikov", "participant": True}]}),
+    ]
+    persons = merge(summaries)
+    assert [(p.id, p.name, [d for d, _ in p.documents]) for p in persons] == [
+        ("menshikov", "Mikhail A. Menshikov", ["a", "b"]),
+        ("menshikov-2", "Nikolai Menshikov", ["c"]),
+    ]
+
+
+def test_a_built_collection_lists_menshikov_once(tmp_path):
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "diary.txt").write_text(DIARY)
+    (tmp_path / "raw" / "other.txt").write_text(DIARY.replace("M.A. Menshikov", "M. A. Menshikov"))
+    (tmp_path / "raw" / "people.toml").write_text(
+        '[[person]]\nid = "menshikov"\nname = "Mikhail A. Menshikov"\n'
+    )
+    result = CliRunner().invoke(cli, ["build", str(tmp_path), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    tree = etree.parse(str(tmp_path / "encoded" / "persons.xml"))
+    names = [n.text for n in tree.iterfind(".//t:person/t:persName", NS)]
+    assert sorted(names) == ["Mikhail A. Menshikov", "Mr. Kohler"]
