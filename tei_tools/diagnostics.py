@@ -143,3 +143,34 @@ class Diagnostic:
 
 def worst(diagnostics: list[Diagnostic]) -> Severity | None:
     return max((d.level for d in diagnostics), default=None)
+
+
+MAX_PER_CODE = 100  # diagnostics of one code kept per file; the rest are counted
+
+
+def capped_per_code(diagnostics: list[Diagnostic], limit: int = MAX_PER_CODE) -> list[Diagnostic]:
+    """At most ``limit`` diagnostics of each code, in order; for a code with more, one
+    more diagnostic (at the first one left out) says how many were left out."""
+    seen: dict[str, int] = {}
+    kept: list[Diagnostic] = []
+    first_left: dict[str, Diagnostic] = {}
+    for d in diagnostics:
+        seen[d.code] = seen.get(d.code, 0) + 1
+        if seen[d.code] <= limit:
+            kept.append(d)
+        else:
+            first_left.setdefault(d.code, d)
+    for code, d in first_left.items():
+        more = seen[code] - limit
+        kept.append(
+            Diagnostic(
+                code,
+                f"{more} more {code} diagnostics in this file are not shown "
+                f"(the first {limit} are)",
+                d.file,
+                d.line,
+                d.column,
+                severity=d.level,
+            )
+        )
+    return kept

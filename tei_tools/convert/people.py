@@ -84,19 +84,18 @@ def edit_distance(a: str, b: str, limit: int) -> int:
     return int(OSA.distance(a, b, score_cutoff=limit))
 
 
-def may_be_within(word: str, form: str, limit: int) -> bool:
-    """A cheap necessary condition for ``edit_distance(word, form) <= limit``.
+MAX_DISTANCE = 2  # the most edits allowed_distance ever allows
 
-    Cut ``form`` into 2*limit+1 pieces: each edit (a transposition included) touches
-    at most two of them, so at least one piece stands unchanged in ``word``.
-    """
-    if abs(len(word) - len(form)) > limit:
-        return False
-    pieces = 2 * limit + 1
-    size = len(form) // pieces
-    if size == 0:
-        return True
-    return any(form[i * size : (i + 1) * size] in word for i in range(pieces))
+
+def deletions(word: str, depth: int) -> set[str]:
+    """``word`` with up to ``depth`` characters deleted (itself included): two words
+    within ``depth`` edits (insertions, deletions, substitutions, transpositions) share
+    one of these, so candidates are found by lookup, not by comparing every pair."""
+    found, frontier = {word}, {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        found |= frontier
+    return found
 
 
 def allowed_distance(word: str, named: bool = False) -> int:
@@ -120,11 +119,18 @@ class Registry:
 
     designations: dict[str, set[str]] = field(default_factory=dict)  # folded office → ids
     _designation_pattern: re.Pattern[str] | None = None
+    # deletion → (declaration order, form) (see ``deletions``), kept as forms are added:
+    # close misspellings are found in time linear in the number of forms, not in their
+    # product with the names of the text
+    near: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 
     def add(self, person: Person) -> None:
         self.people[person.id] = person
-        for form in person_forms(person):
-            self.forms.setdefault(fold(form), person.id)
+        for form in map(fold, person_forms(person)):
+            if form not in self.forms:
+                for variant in deletions(form, MAX_DISTANCE):
+                    self.near.setdefault(variant, []).append((len(self.forms), form))
+                self.forms[form] = person.id
         for office in person.designations:
             self.designations.setdefault(fold(office), set()).add(person.id)
         self._pattern = self._designation_pattern = None
@@ -175,14 +181,13 @@ class Registry:
         limit = allowed_distance(key, named)
         if limit == 0:
             return None, False
-        best: tuple[int, str] | None = None
-        for form, pid in self.forms.items():
-            if not may_be_within(key, form, limit):
-                continue
+        candidates = {c for v in deletions(key, limit) for c in self.near.get(v, ())}
+        best: tuple[int, int, str] | None = None
+        for n, form in candidates:  # the nearest; of equals, the first declared
             d = edit_distance(key, form, limit)
-            if d <= limit and (best is None or d < best[0]):
-                best = (d, pid)
-        return (best[1], False) if best else (None, False)
+            if d <= limit and (best is None or (d, n) < best[:2]):
+                best = (d, n, self.forms[form])
+        return (best[2], False) if best else (None, False)
 
 
 def person_forms(person: Person) -> list[str]:

@@ -32,7 +32,7 @@ from tei_tools.convert.transforms import (
     recorder,
     report_run_together,
 )
-from tei_tools.diagnostics import Diagnostic, Severity
+from tei_tools.diagnostics import Diagnostic, Severity, capped_per_code
 from tei_tools.names.identity import given_agree, parts
 from tei_tools.names.lexicon import is_honorific, is_title
 from tei_tools.schema_files import project_schema_path
@@ -66,6 +66,13 @@ def convert_text(
 def convert_bytes(
     data: bytes, source: str = "<input>", collection: list[Person] | None = None
 ) -> Conversion:
+    """Convert a raw transcription's bytes; its diagnostics are capped per code."""
+    result = _convert(data, source, collection)
+    result.diagnostics = capped_per_code(result.diagnostics)
+    return result
+
+
+def _convert(data: bytes, source: str, collection: list[Person] | None) -> Conversion:
     result = Conversion(source)
     text, result.diagnostics = decode(data, source)
     if text is None or any(d.level is Severity.ERROR for d in result.diagnostics):

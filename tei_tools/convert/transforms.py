@@ -21,7 +21,7 @@ from tei_tools.diagnostics import Diagnostic
 
 # Fixed-width probes keep the scan linear; the report widens the hit to the whole word.
 _RUN_TOGETHER = re.compile(r"[a-z]{3}(?:[A-Z]{2}|[A-Z][a-z]{2})|[A-Z]{5}[a-z]{2}")
-_WORD_CHARS = re.compile(r"[A-Za-z]*")
+_LETTERS = re.compile(r"[A-Za-z]+")
 # The list runs to the full stop that ends the line: initials ("V.A.") have stops too.
 _PRESENT = re.compile(r"Present were:\s*(?P<list>.+?)\.\s*$", re.M)
 _SIDE_WORDS = {"soviet": "USSR", "ussr": "USSR", "american": "US", "us": "US", "un": "UN"}
@@ -87,24 +87,23 @@ def texts(nodes: list[Inline]) -> Iterator[Text]:
 
 def report_run_together(text: str, file: str, diags: list[Diagnostic]) -> None:
     """Report words run together by the source's extraction ("CitationsTS"), kept as
-    they are. Lines where a stage already split such text (and said so) are skipped."""
+    they are: once per word, however often its letters change case. Lines where a
+    stage already split such text (and said so) are skipped."""
     reported = {d.line for d in diags if d.code == "C201"}
     for number, line in enumerate(text.split("\n"), start=1):
         if number in reported:
             continue
-        for m in _RUN_TOGETHER.finditer(line):
-            start = m.start()
-            while start and line[start - 1].isalpha():
-                start -= 1
-            word = _WORD_CHARS.match(line, start)
-            assert word is not None
+        for word in _LETTERS.finditer(line):
+            if _RUN_TOGETHER.search(word.group()) is None:
+                continue
+            shown = word.group() if len(word.group()) <= 60 else word.group()[:57] + "..."
             diags.append(
                 Diagnostic(
                     "C201",
-                    f"text run together: {word.group()!r} (kept as is)",
+                    f"text run together: {shown!r} (kept as is)",
                     file,
                     number,
-                    start + 1,
+                    word.start() + 1,
                     hint="check the transcription; a space or line break may be missing",
                 )
             )

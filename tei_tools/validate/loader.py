@@ -8,7 +8,7 @@ since lxml keeps only the line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -32,7 +32,7 @@ INDEXED = (
 )
 _INDEXED = {name: name for name in INDEXED if name != "id"} | {XML_ID: "id"}
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
-_START_TAG = re.compile(rb"<(?![/!?])")
+_START_STR = re.compile(r"<(?![/!?])")
 _UTF16 = (b"\xff\xfe", b"\xfe\xff", b"<\x00?\x00", b"\x00<\x00?")
 
 
@@ -77,11 +77,15 @@ def find_doctype(data: bytes) -> int | None:
     return None
 
 
-def _parser(encoding: str | None = None) -> etree.XMLParser:
-    # No DTD loading, no entity expansion, no network: a hostile file can neither
-    # read another file nor fetch anything nor expand into gigabytes.
+def safe_parser(
+    encoding: str | None = None, schema: etree.XMLSchema | None = None
+) -> etree.XMLParser:
+    """The one parser configuration: no DTD loading, no entity expansion, no network
+    (a hostile file can neither read another file nor fetch anything nor expand into
+    gigabytes). With ``schema``, libxml2 validates while it parses."""
     return etree.XMLParser(
         encoding=encoding,
+        schema=schema,
         resolve_entities=False,
         load_dtd=False,
         no_network=True,
@@ -107,9 +111,12 @@ class Located:
     _attributes: dict[str, list[tuple[etree._Element, str]]] | None = None
     _ids: dict[str, etree._Element] | None = None
     _lines: list[bytes] | None = None
+    _columns: dict[int, list[int]] = field(default_factory=dict)  # line → start tag columns
+    _crowded: dict[etree._Element, int] | None = None  # see _crowded_ranks
     # pointer tokens and whether each resolves, found once for the rules that read them
     pointers: list[tuple[etree._Element, str, str, bool | None]] | None = None
     max_bytes: int = DEFAULT_MAX_BYTES  # the limit on any other file a rule reads
+    encoding: str | None = None  # what ``data`` must be read as ("utf-8" after UTF-16)
 
     def attributes(self, *names: str) -> list[tuple[etree._Element, str, str]]:
         """(element, name, value) for attributes with these names (``id`` is xml:id;
@@ -117,11 +124,14 @@ class Located:
         serves every rule (reports sort by line)."""
         if self._attributes is None:
             self._attributes = {}
-            for el in self.tree.iter():
-                for key, value in el.items():  # [] for a comment: none is indexed
+            for el in self.tree.iter(etree.Element):
+                # keys() then get(): lxml's items() and values() take quadratic time in
+                # the number of attributes (each value is looked up by a linear scan)
+                for key in el.keys():  # noqa: SIM118 (an lxml element, not a dict)
                     name = _INDEXED.get(str(key))
                     if name is not None:
-                        self._attributes.setdefault(name, []).append((el, str(value)))
+                        value = str(el.get(key))
+                        self._attributes.setdefault(name, []).append((el, value))
         assert set(names) <= set(INDEXED), names
         return [(el, n, v) for n in names for el, v in self._attributes.get(n, [])]
 
@@ -135,31 +145,58 @@ class Located:
         return self._ids
 
     def column(self, element: etree._Element) -> int:
-        """1-based column of ``element``'s start tag (1 when it cannot be found)."""
+        """1-based column of ``element``'s start tag (1 when it cannot be found).
+        Linear in all: each line's start tags are found once, and an element's rank
+        among those of its line is counted by a short walk, or, past WALK_BUDGET
+        elements on one line, read from an index made in one pass over the tree."""
         number = line_of(element)
-        if self._lines is None:
-            self._lines = self.data.split(b"\n")
-        lines = self._lines
-        if number > len(lines):
-            return 1
-        line = lines[number - 1]
-        starts = [m.start() for m in _START_TAG.finditer(line)]
-        index = _starts_before(element, number)
-        if index >= len(starts):
-            return 1
-        return len(line[: starts[index]].decode("utf-8", "replace")) + 1
+        columns = self._columns.get(number)
+        if columns is None:
+            if self._lines is None:
+                self._lines = self.data.split(b"\n")
+            if number > len(self._lines):
+                return 1
+            text = self._lines[number - 1].decode("utf-8", "replace")
+            columns = self._columns[number] = [m.start() + 1 for m in _START_STR.finditer(text)]
+        index = _starts_before(element, number, WALK_BUDGET)
+        if index is None:
+            if self._crowded is None:
+                self._crowded = _crowded_ranks(self.tree)
+            index = self._crowded.get(element, len(columns))
+        return columns[index] if index < len(columns) else 1
 
 
-def _starts_before(element: etree._Element, number: int) -> int:
-    """How many elements start on line ``number`` before ``element`` (document order).
+WALK_BUDGET = 64  # elements counted back along a line before the index is made
+
+
+def _crowded_ranks(tree: etree._ElementTree) -> dict[etree._Element, int]:
+    """The rank on its line of every element that has WALK_BUDGET or more elements
+    before it on that line (document order keeps a line's elements together)."""
+    ranks: dict[etree._Element, int] = {}
+    line, rank = -1, 0
+    for el in tree.iter(etree.Element):
+        number = line_of(el)
+        rank = rank + 1 if number == line else 0
+        line = number
+        if rank >= WALK_BUDGET:
+            ranks[el] = rank
+    return ranks
+
+
+def _starts_before(element: etree._Element, number: int, budget: int) -> int | None:
+    """How many elements start on line ``number`` before ``element`` (document order);
+    None when that is more than ``budget``.
 
     Only neighbours on the same line are visited: an earlier sibling that starts on
     an earlier line ends before ``element`` starts, and so do its own siblings."""
     count, node = 0, element
-    while True:
+    while count <= budget:
         previous = node.getprevious()
         if previous is not None:
-            count += sum(1 for d in previous.iter(etree.Element) if line_of(d) == number)
+            for d in previous.iter(etree.Element):
+                count += line_of(d) == number
+                if count > budget:
+                    return None
             if line_of(previous) < number:
                 return count
             node = previous
@@ -169,6 +206,7 @@ def _starts_before(element: etree._Element, number: int) -> int:
             return count
         count += 1
         node = parent
+    return None
 
 
 def load(
@@ -188,16 +226,16 @@ def load(
                 hint="raise the limit with --max-size (MiB)",
             )
         ]
-    parser = _parser()
+    encoding = None
     if utf16(data) is not None:  # read as UTF-8, so that columns count characters
-        data = as_utf8(data)
-        parser = _parser(encoding="utf-8")
+        data, encoding = as_utf8(data), "utf-8"
     elif b"\x00" in data[:8192]:
         return None, [
             Diagnostic(
                 "V005", "binary data, not XML text", name, 1, 1, hint="expected a TEI XML file"
             )
         ]
+    parser = safe_parser(encoding)
     doctype = find_doctype(data)
     if doctype is not None:
         line = data.count(b"\n", 0, doctype) + 1
@@ -242,4 +280,4 @@ def load(
                 hint=f'expected <TEI xmlns="{TEI_NS}">',
             )
         ]
-    return Located(name, data, tree, max_bytes=max_bytes), []
+    return Located(name, data, tree, max_bytes=max_bytes, encoding=encoding), []

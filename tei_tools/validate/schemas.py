@@ -25,6 +25,7 @@ from tei_tools.validate.loader import (
     as_utf8,
     find_doctype,
     line_of,
+    safe_parser,
 )
 
 if TYPE_CHECKING:  # xmlschema is imported when a detailed report is first needed
@@ -60,6 +61,8 @@ class BatchSchema(Schema, Protocol):
     def settle(self, deferred: list[str], accepted: list[str]) -> None: ...
 
 
+# Above this size a document is validated while parsed again (see XsdSchema._errors).
+TREE_VALIDATION_MAX_BYTES = 256 * 1024
 # xmlschema's detailed report costs time that grows with the element it names (it
 # renders the element into every message): it is used only where that stays small.
 DETAIL_MAX_ELEMENTS = 50_000
@@ -137,10 +140,26 @@ class XsdSchema:
             self._detail = xmlschema.XMLSchema(str(self.path), allow="local")
         return self._detail
 
+    def _errors(self, doc: Located) -> list[Any]:
+        """libxml2's findings. A tree's validation names each error's node by a path
+        whose making counts the node's preceding siblings: quadratic when thousands of
+        siblings are wrong. Large documents are validated as they are parsed again,
+        where errors carry no path: linear."""
+        if len(doc.data) <= TREE_VALIDATION_MAX_BYTES:
+            valid = self.fast.validate(doc.tree)
+            return [] if valid else list(cast(Iterable[Any], self.fast.error_log))
+        parser = safe_parser(doc.encoding, schema=self.fast)
+        try:
+            etree.fromstring(doc.data, parser)
+        except etree.XMLSyntaxError:
+            log = list(cast(Iterable[Any], parser.error_log))
+            return [e for e in log if e.domain_name == "SCHEMASV"] or log
+        return []
+
     def check(self, doc: Located, limit: int | None = None) -> tuple[list[Diagnostic], int]:
-        if self.fast.validate(doc.tree):
+        log = self._errors(doc)
+        if not log:
             return [], 0
-        log = list(cast(Iterable[Any], self.fast.error_log))
         if (limit is None or len(log) <= limit) and _small(doc):
             errors = self.detail.iter_errors(doc.tree)
             found = [self._diagnostic(doc, error) for error in islice(errors, limit)]
