@@ -11,6 +11,7 @@ import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import cast
 
 from tei_tools.convert.model import (
     Addition,
@@ -70,6 +71,8 @@ class InlineParser:
     base: int = 0
     in_deletion: bool = False
     nodes: list[Inline] = field(default_factory=list)
+    _open: Text | None = None  # the last Text node, while pieces are added to it
+    _pieces: list[str] = field(default_factory=list)
 
     def at(self, offset: int) -> tuple[int, int]:
         return self.locator.at(self.base + offset)
@@ -84,7 +87,7 @@ class InlineParser:
         lines = self.locator.lines
         first, last = lines[0].number, lines[-1].number
         span = f"line {first}" if first == last else f"lines {first}-{last}"
-        opening = " ".join(lines[0].text.split()[:6])
+        opening = " ".join(lines[0].text[:48].split()[:6])  # bounded: one line may be long
         self.warn(
             code,
             f"{marker!r} opens {opens} that is not closed: it runs to the end of the "
@@ -94,14 +97,28 @@ class InlineParser:
         )
 
     def add_text(self, text: str, offset: int) -> None:
+        """Text joins the Text node before it; its pieces are joined once, when a
+        node follows or the parse ends (``+=`` on the node would copy the text so far
+        at every piece: quadratic in a long run of kept markers)."""
         if not text:
             return
         last = self.nodes[-1] if self.nodes else None
         # A Text node never runs past a line end, so its columns stay exact.
-        if isinstance(last, Text) and not last.text.endswith("\n") and text != "\n":
-            last.text += text
-        else:
-            self.nodes.append(Text(*self.at(offset), text))
+        joins = last is not None and last is self._open and not self._pieces[-1].endswith("\n")
+        if joins and text != "\n":
+            self._pieces.append(text)
+            return
+        self.add(Text(*self.at(offset), text))
+        self._open, self._pieces = cast(Text, self.nodes[-1]), [text]
+
+    def add(self, node: Inline) -> None:
+        self._close()
+        self.nodes.append(node)
+
+    def _close(self) -> None:
+        if self._open is not None and len(self._pieces) > 1:
+            self._open.text = "".join(self._pieces)
+        self._open = None
 
     def nested(self, text: str, offset: int, *, in_deletion: bool = False) -> list[Inline]:
         sub = InlineParser(
@@ -130,6 +147,7 @@ class InlineParser:
             else:
                 self.add_text(text[pos], pos)
                 pos += 1
+        self._close()
         return self.nodes
 
 
@@ -152,7 +170,7 @@ def rule_newline(p: InlineParser, text: str, pos: int) -> int | None:
         return None
     line, _ = p.locator.line_at(p.base + pos)
     if line.hard_break:
-        p.nodes.append(LineBreak(*p.at(pos)))
+        p.add(LineBreak(*p.at(pos)))
     p.add_text("\n", pos)
     return pos + 1
 
@@ -171,9 +189,9 @@ def rule_deletion(p: InlineParser, text: str, pos: int) -> int | None:
         return _empty_markup(p, text, pos, end, "deletion")
     if _X_RUN.fullmatch(inner) or inner == "x":
         gap = Gap(*p.at(pos + 2), "illegible", len(inner))
-        p.nodes.append(Deletion(*p.at(pos), [gap], rend="overtyped"))
+        p.add(Deletion(*p.at(pos), [gap], rend="overtyped"))
     else:
-        p.nodes.append(Deletion(*p.at(pos), p.nested(inner, pos + 2, in_deletion=True)))
+        p.add(Deletion(*p.at(pos), p.nested(inner, pos + 2, in_deletion=True)))
     return end
 
 
@@ -189,12 +207,12 @@ def rule_angle(p: InlineParser, text: str, pos: int) -> int | None:
         inner = text[pos + 5 : close]
         if not inner.strip():
             return _empty_markup(p, text, pos, close + 6, "addition")
-        p.nodes.append(Addition(*p.at(pos), p.nested(inner, pos + 5)))
+        p.add(Addition(*p.at(pos), p.nested(inner, pos + 5)))
         return close + 6
     link = _AUTOLINK.match(text, pos)
     if link:
         url = link.group(1)
-        p.nodes.append(Link(*p.at(pos), [Text(*p.at(pos + 1), url)], target=url))
+        p.add(Link(*p.at(pos), [Text(*p.at(pos + 1), url)], target=url))
         return link.end()
     tag = _TAG.match(text, pos)
     if tag:
@@ -232,14 +250,14 @@ def rule_emphasis(p: InlineParser, text: str, pos: int) -> int | None:
         p.add_text(marker, pos)
         return start
     rend = "bold" if marker == "**" else "underline"
-    p.nodes.append(Emphasis(*p.at(pos), p.nested(text[start:close], start), rend=rend))
+    p.add(Emphasis(*p.at(pos), p.nested(text[start:close], start), rend=rend))
     return close + len(marker)
 
 
 def rule_redaction(p: InlineParser, text: str, pos: int) -> int | None:
     if not text.startswith("[REDACTED]", pos):
         return None
-    p.nodes.append(Gap(*p.at(pos), "redacted"))
+    p.add(Gap(*p.at(pos), "redacted"))
     return pos + len("[REDACTED]")
 
 
@@ -248,7 +266,7 @@ def rule_bare_xout(p: InlineParser, text: str, pos: int) -> int | None:
     if run is None or p.in_deletion:
         return None
     gap = Gap(*p.at(pos), "illegible", len(run.group()))
-    p.nodes.append(Deletion(*p.at(pos), [gap], rend="overtyped"))
+    p.add(Deletion(*p.at(pos), [gap], rend="overtyped"))
     return run.end()
 
 
@@ -263,7 +281,7 @@ def rule_slash(p: InlineParser, text: str, pos: int) -> int | None:
     )
     before_alteration = text.startswith(("~~", "<sup>"), pos + 1)
     if after_alteration or before_alteration:
-        p.nodes.append(Metamark(*p.at(pos)))
+        p.add(Metamark(*p.at(pos)))
         return pos + 1
     spaced = (pos > 0 and text[pos - 1] == " ") or text[pos + 1 : pos + 2] == " "
     if spaced:
@@ -282,7 +300,7 @@ def rule_hyphenation(p: InlineParser, text: str, pos: int) -> int | None:
         return None
     if pos + 2 >= len(text) or not text[pos + 2].islower():
         return None
-    p.nodes.append(Hyphenation(*p.at(pos)))
+    p.add(Hyphenation(*p.at(pos)))
     return pos + 2
 
 

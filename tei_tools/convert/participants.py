@@ -210,7 +210,8 @@ def split_line(text: str) -> list[str]:
     pos = 0
     # Several people on one line: a comma or "and" before a titled name.
     for m in re.finditer(r",\s+(?:and\s+)?|\s+and\s+", text):
-        following = text[m.end() :].split(",")[0].split("(")[0]
+        comma = text.find(",", m.end())  # the next entry only: slicing the rest is quadratic
+        following = text[m.end() : comma if comma >= 0 else len(text)].split("(")[0]
         words = following.split()
         if words and is_title(words[0]) and names_someone(following):
             pieces.append(text[pos : m.start()])

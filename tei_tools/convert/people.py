@@ -85,6 +85,7 @@ def edit_distance(a: str, b: str, limit: int) -> int:
 
 
 MAX_DISTANCE = 2  # the most edits allowed_distance ever allows
+CROWDED = 32  # more close forms than this around a word: it is read as nobody's misspelling
 
 
 def deletions(word: str, depth: int) -> set[str]:
@@ -145,7 +146,7 @@ class Registry:
     @property
     def pattern(self) -> re.Pattern[str]:
         if self._pattern is None:
-            names = "|".join(_flexible(f) for f in self.surface_forms()) or "(?!)"
+            names = alternatives(self.surface_forms())
             self._pattern = re.compile(rf"\b(?:{names})(?![a-z0-9-])")
         return self._pattern
 
@@ -181,7 +182,12 @@ class Registry:
         limit = allowed_distance(key, named)
         if limit == 0:
             return None, False
-        candidates = {c for v in deletions(key, limit) for c in self.near.get(v, ())}
+        candidates: set[tuple[int, str]] = set()
+        for variant in deletions(key, limit):
+            near = self.near.get(variant, ())
+            if len(near) > CROWDED or len(candidates) > CROWDED:
+                return None, False  # among so many close forms a misspelling is no evidence
+            candidates.update(near)
         best: tuple[int, int, str] | None = None
         for n, form in candidates:  # the nearest; of equals, the first declared
             d = edit_distance(key, form, limit)
@@ -197,6 +203,34 @@ def person_forms(person: Person) -> list[str]:
     if person.surname and " " in person.surname.strip():
         forms.append(person.surname)  # "Couve de Murville", "Hoyer Millar"
     return [*forms, *person.aliases, *person.forms]
+
+
+def alternatives(forms: list[str]) -> str:
+    """One regex matching any of ``forms`` (a space also matches a hyphen or a line
+    end), the longest first, as a trie: Python's ``re`` tries the branches of a flat
+    alternation one by one at every position, so a text's cost would grow with the
+    number of names as well as with its length."""
+    trie: dict[str, dict] = {}  # type: ignore[type-arg]
+    for form in forms:
+        node = trie
+        for ch in " ".join(form.split()):
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a form ends here
+
+    def emit(node: dict) -> str:  # type: ignore[type-arg]
+        branches = [
+            (r"[\s-]+" if ch == " " else re.escape(ch)) + emit(child)
+            for ch, child in sorted(node.items())
+            if ch
+        ]
+        if not branches:
+            return ""
+        if len(branches) == 1 and "" not in node:
+            return branches[0]
+        group = "(?:" + "|".join(branches) + ")"
+        return group + "?" if "" in node else group
+
+    return emit(trie) or "(?!)"
 
 
 def _flexible(form: str) -> str:

@@ -32,6 +32,7 @@ from tei_tools.convert.model import (
     Substitution,
     Text,
 )
+from tei_tools.trees import append_text
 
 TEI_NS = "http://www.tei-c.org/ns/1.0"
 XML_NS = "http://www.w3.org/XML/1998/namespace"
@@ -54,15 +55,6 @@ def _attr_name(key: str) -> str:
     if key.startswith("xml_"):
         return f"{{{XML_NS}}}{key[4:]}"
     return key.rstrip("_")
-
-
-def append_text(parent: etree._Element, text: str) -> None:
-    """Append character data after the last child (or as the element's text)."""
-    if len(parent):
-        last = parent[-1]
-        last.tail = (last.tail or "") + text
-    else:
-        parent.text = (parent.text or "") + text
 
 
 def write_inlines(parent: etree._Element, nodes: list[Inline]) -> None:

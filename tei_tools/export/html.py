@@ -25,6 +25,7 @@ from tei_tools.export.visitor import (
     printed_number_follows,
     shown_alternatives,
 )
+from tei_tools.trees import append_text
 
 SAFE_URL = re.compile(r"^(https?:|mailto:|#)", re.I)
 GAP_LABELS = {"redacted": "redacted", "illegible": "illegible"}
@@ -41,11 +42,7 @@ class HtmlExporter(TeiVisitor):
 
     def text(self, text: str) -> None:
         assert self._parent is not None
-        parent = self._parent
-        if len(parent):
-            parent[-1].tail = (parent[-1].tail or "") + text
-        else:
-            parent.text = (parent.text or "") + text
+        append_text(self._parent, text)
 
     def add(self, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
         assert self._parent is not None
