@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tei_tools import io as tei_io
 from tei_tools.cli import cli
 from tei_tools.processes import exclusive
 
@@ -103,10 +104,13 @@ def test_convert_never_overwrites_its_input(tmp_path):
 
 
 def test_a_full_disk_is_reported_with_the_path_and_leaves_no_file(tmp_path, monkeypatch):
-    def full(fd: int) -> None:
+    def full(*args: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
+    # where a full disk surfaces for written data: the one file's fsync, or a batch's
+    # sync of the file system before its renames
     monkeypatch.setattr(os, "fsync", full)
+    monkeypatch.setattr(tei_io, "_sync_filesystem", full)
     target = tmp_path / "x.xml"
     target.write_bytes(b"good old output")
     result = run("convert", SEED, "-o", target, "-q")

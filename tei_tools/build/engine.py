@@ -31,12 +31,13 @@ from tei_tools.export.collection import (
     write_index_page,
     write_persons_page,
 )
-from tei_tools.io import atomic_file, atomic_write
+from tei_tools.io import Batch, atomic_file
 from tei_tools.schema_files import project_schema_path
 from tei_tools.validate.loader import XML_ID
 from tei_tools.validate.schemas import XsdSchema
 
 RAW_SUFFIXES = (".txt", ".md")
+DOCUMENTS_PER_BARRIER = 16  # documents whose outputs are made durable together
 PERSONS = "persons.xml"
 PERSON_TAG = "{http://www.tei-c.org/ns/1.0}person"
 
@@ -194,7 +195,7 @@ def _delete(config: BuildConfig, names: Any) -> None:
 
 
 def _record(
-    config: BuildConfig, outcome: Outcome, raw: Path, old: dict[str, Any] | None
+    config: BuildConfig, outcome: Outcome, raw: Path, old: dict[str, Any] | None, batch: Batch
 ) -> dict[str, Any]:
     """Write a document's outputs and return its manifest record."""
     record: dict[str, Any] = {"raw": {"path": relative(config, raw), "sha256": outcome.raw_sha256}}
@@ -217,7 +218,7 @@ def _record(
         files[config.site / f"{outcome.stem}{suffix}"] = data
     outputs = {}
     for path, data in files.items():
-        atomic_write(path, data)
+        batch.write(path, data)
         outputs[relative(config, path)] = mf.file_record(data)
     _delete(config, set((old or {}).get("outputs", {})) - set(outputs))
     tei_name = relative(config, config.encoded / f"{outcome.stem}.xml")
@@ -256,19 +257,29 @@ def build(
         journal.add(stem, None)
         report.removed += 1
     sources_by_stem = {s.stem: s.path for s in plan_.todo}
-    for outcome in outcomes(_jobs(config, plan_.todo)):
-        record = _record(
-            config, outcome, sources_by_stem[outcome.stem], documents.get(outcome.stem)
-        )
-        record.update(plan_.context)
-        documents[outcome.stem] = record
-        journal.add(outcome.stem, record)
-        report.built += 1
-        if record["status"] == "failed":
-            report.failed.append(outcome.stem)
-        for level, count in record["diagnostics"].items():
-            report.diagnostics[level] += count
-        on_outcome(outcome)
+    unjournaled: list[tuple[str, dict[str, Any]]] = []
+
+    def durable() -> None:
+        """One barrier for the outputs of the documents since the last; only then are
+        their records journaled (a record vouches for files that are on disk)."""
+        batch.commit()
+        for stem, record in unjournaled:
+            journal.add(stem, record)
+        unjournaled.clear()
+
+    with Batch(max_files=1 << 30) as batch:
+        for outcome in outcomes(_jobs(config, plan_.todo)):
+            old = documents.get(outcome.stem)
+            record = _record(config, outcome, sources_by_stem[outcome.stem], old, batch)
+            record.update(plan_.context)
+            documents[outcome.stem] = record
+            unjournaled.append((outcome.stem, record))
+            if len(unjournaled) >= DOCUMENTS_PER_BARRIER:
+                durable()
+            report.built += 1
+            _count(report, outcome, record)
+            on_outcome(outcome)
+        durable()
     for stem, record in documents.items():
         if record.get("status") == "failed" and stem not in report.failed:
             report.failed.append(stem)  # still failing from an earlier build
@@ -280,6 +291,13 @@ def build(
     journal.close()
     documents.close()
     return report
+
+
+def _count(report: Report, outcome: Outcome, record: dict[str, Any]) -> None:
+    if record["status"] == "failed":
+        report.failed.append(outcome.stem)
+    for level, count in record["diagnostics"].items():
+        report.diagnostics[level] += count
 
 
 def _collection(config: BuildConfig, documents: mf.Records, title: str) -> dict[str, Any]:

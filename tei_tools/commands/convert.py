@@ -12,7 +12,7 @@ from tei_tools.convert import convert_bytes
 from tei_tools.convert.model import Person
 from tei_tools.convert.people_file import load_people
 from tei_tools.diagnostics import Diagnostic, Severity
-from tei_tools.io import atomic_write
+from tei_tools.io import Batch
 
 PEOPLE_FILE = "people.toml"
 
@@ -116,43 +116,46 @@ def convert(
     cache: dict[str, tuple[list[Person], list[Diagnostic]]] = {}
     if out_dir is not None and not check:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
-    for source in sources:
-        target = output_path(source, output, out_dir)
-        if source != "-" and target != "-" and _same_file(source, target):
-            click.echo(f"{source}:0:0: error C006 the output would overwrite the input", err=True)
-            status = max(status, EXIT_USAGE)
-            continue
-        data = read_input(source, "C006")
-        if data is None:
-            status = max(status, EXIT_USAGE)
-            continue
-        collection, people_diags = collection_for(source, people, no_people, cache)
-        if any(d.level is Severity.ERROR for d in people_diags):
-            report(people_diags, quiet)
-            status = max(status, EXIT_USAGE)
-            continue
-        name = "<stdin>" if source == "-" else source
-        result = convert_bytes(data, name, collection)
-        report(result.diagnostics, quiet)
-        failed = not result.ok or (
-            strict and any(d.level >= Severity.WARNING for d in result.diagnostics)
-        )
-        if failed:
-            status = max(status, EXIT_FINDINGS)
-            continue
-        xml = result.xml()
-        if check:
-            current = Path(target).read_bytes() if Path(target).is_file() else None
-            if current != xml:
+    with Batch() as batch:  # one durability barrier for all the outputs
+        for source in sources:
+            target = output_path(source, output, out_dir)
+            if source != "-" and target != "-" and _same_file(source, target):
                 click.echo(
-                    f"{target}: out of date with {source} "
-                    f"(run: tei-tools convert {source} -o {target})",
-                    err=True,
+                    f"{source}:0:0: error C006 the output would overwrite the input", err=True
                 )
+                status = max(status, EXIT_USAGE)
+                continue
+            data = read_input(source, "C006")
+            if data is None:
+                status = max(status, EXIT_USAGE)
+                continue
+            collection, people_diags = collection_for(source, people, no_people, cache)
+            if any(d.level is Severity.ERROR for d in people_diags):
+                report(people_diags, quiet)
+                status = max(status, EXIT_USAGE)
+                continue
+            name = "<stdin>" if source == "-" else source
+            result = convert_bytes(data, name, collection)
+            report(result.diagnostics, quiet)
+            failed = not result.ok or (
+                strict and any(d.level >= Severity.WARNING for d in result.diagnostics)
+            )
+            if failed:
                 status = max(status, EXIT_FINDINGS)
-        elif target == "-":
-            sys.stdout.buffer.write(xml)
-            sys.stdout.flush()
-        else:
-            atomic_write(Path(target), xml)
+                continue
+            xml = result.xml()
+            if check:
+                current = Path(target).read_bytes() if Path(target).is_file() else None
+                if current != xml:
+                    click.echo(
+                        f"{target}: out of date with {source} "
+                        f"(run: tei-tools convert {source} -o {target})",
+                        err=True,
+                    )
+                    status = max(status, EXIT_FINDINGS)
+            elif target == "-":
+                sys.stdout.buffer.write(xml)
+                sys.stdout.flush()
+            else:
+                batch.write(Path(target), xml)
     sys.exit(status)

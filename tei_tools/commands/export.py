@@ -1,21 +1,110 @@
-"""``tei-tools export``: TEI → text, HTML or raw; an index page for HTML collections."""
+"""``tei-tools export``: TEI → text, HTML or raw; an index page for HTML collections.
+
+Each file is exported by a pure function (bytes in; outputs, diagnostics and index
+entry out), in worker processes when there are several files and cores; the parent
+writes every output behind one durability barrier."""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
 
-from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, read_input, report
+from tei_tools.commands.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    jobs_option,
+    read_input,
+    report,
+)
 from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.export import export
 from tei_tools.export.collection import Entry, entry_for, index_page
-from tei_tools.io import atomic_write
+from tei_tools.io import Batch
+from tei_tools.processes import die_with_parent
 from tei_tools.validate.loader import load
 from tei_tools.validate.runner import expand
 
 SUFFIX = {"text": ".txt", "html": ".html", "raw": ".txt"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    fmt: str
+    view: str
+    page_markers: bool
+    width: int | None
+    companions: bool  # HTML into a folder: a text file and an index entry as well
+
+
+@dataclass
+class Exported:
+    name: str
+    readable: bool = True
+    content: str | None = None  # None: nothing to write (the input could not be read)
+    text: str | None = None  # the companion text of an HTML page
+    entry: Entry | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def export_one(name: str, settings: Settings) -> Exported:
+    """Export one file; never raises on bad input (its diagnostics say why)."""
+    data = read_input(name, "V006")
+    if data is None:
+        return Exported(name, readable=False)
+    shown = "<stdin>" if name == "-" else name
+    doc, problems = load(shown, data)
+    if doc is None:
+        return Exported(
+            name,
+            diagnostics=[
+                Diagnostic("E002", f"cannot export: {p.message}", shown, p.line, p.column, p.hint)
+                for p in problems
+            ],
+        )
+    root = doc.tree.getroot()
+    content, found = export(
+        root,
+        settings.fmt,
+        view=settings.view,
+        page_markers=settings.page_markers,
+        width=settings.width,
+        source=shown,
+    )
+    result = Exported(name, diagnostics=found)
+    if any(d.level is Severity.ERROR for d in found):
+        return result
+    result.content = content
+    if settings.companions:
+        result.text = export(root, "text", view="reading", source=shown)[0]
+        result.entry = entry_for(Path(name).stem, root)
+    return result
+
+
+_SETTINGS: Settings | None = None  # set in the parent before the workers fork
+
+
+def _worker(name: str) -> Exported:
+    assert _SETTINGS is not None
+    return export_one(name, _SETTINGS)
+
+
+def exported(files: list[str], settings: Settings, jobs: int) -> Iterator[Exported]:
+    """Every file's export, in order; in ``jobs`` forked workers when that helps."""
+    global _SETTINGS
+    _SETTINGS = settings
+    if jobs <= 1 or len(files) < 4 or "-" in files or os.name != "posix":
+        yield from (export_one(name, settings) for name in files)
+        return
+    context = multiprocessing.get_context("fork")
+    with context.Pool(min(jobs, len(files)), initializer=die_with_parent) as pool:
+        yield from pool.imap(_worker, files, chunksize=max(1, len(files) // (jobs * 4)))
 
 
 @click.command("export")
@@ -43,6 +132,7 @@ SUFFIX = {"text": ".txt", "html": ".html", "raw": ".txt"}
 )
 @click.option("--page-markers", is_flag=True, help="Text, reading view: mark page breaks [p. N].")
 @click.option("--width", type=click.IntRange(min=20), help="Text: wrap lines at this width.")
+@jobs_option("Worker processes for several files.")
 @click.option("-q", "--quiet", is_flag=True, help="Print warnings and errors only.")
 def export_command(
     paths: tuple[str, ...],
@@ -52,6 +142,7 @@ def export_command(
     out_dir: str | None,
     page_markers: bool,
     width: int | None,
+    jobs: int,
     quiet: bool,
 ) -> None:
     """Export TEI (PATH: file, folder of *.xml, glob, or '-') as text, HTML or raw."""
@@ -60,55 +151,37 @@ def export_command(
         raise click.UsageError("-o/--output takes a single input and excludes --out-dir")
     if len(files) > 1 and out_dir is None:
         raise click.UsageError("several inputs need --out-dir (one output file each)")
+    if not files and not missing:
+        raise click.UsageError("no input files")
     if out_dir is not None:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
     status = EXIT_OK
     for result in missing:
         report(result.diagnostics, quiet)
         status = EXIT_USAGE
+    settings = Settings(fmt, view, page_markers, width, fmt == "html" and out_dir is not None)
     entries: list[Entry] = []
-    for name in files:
-        data = read_input(name, "V006")
-        if data is None:
-            status = EXIT_USAGE
-            continue
-        shown = "<stdin>" if name == "-" else name
-        doc, problems = load(shown, data)
-        if doc is None:
-            report(
-                [
-                    Diagnostic(
-                        "E002", f"cannot export: {p.message}", shown, p.line, p.column, hint=p.hint
-                    )
-                    for p in problems
-                ],
-                quiet,
-            )
-            status = max(status, EXIT_FINDINGS)
-            continue
-        root = doc.tree.getroot()
-        content, found = export(
-            root, fmt, view=view, page_markers=page_markers, width=width, source=shown
-        )
-        report(found, quiet)
-        if any(d.level is Severity.ERROR for d in found):
-            status = max(status, EXIT_FINDINGS)
-            continue
-        stem = "stdin" if name == "-" else Path(name).stem
-        if output == "-" or (output is None and out_dir is None):
-            sys.stdout.write(content)
-            continue
-        target = Path(output) if output else Path(out_dir or ".") / f"{stem}{SUFFIX[fmt]}"
-        atomic_write(target, content.encode("utf-8"))
-        if fmt == "html" and out_dir is not None:
-            text, _ = export(root, "text", view="reading", source=shown)
-            atomic_write(Path(out_dir) / f"{stem}.txt", text.encode("utf-8"))
-            entries.append(entry_for(stem, root))
-    if fmt == "html" and out_dir is not None and entries:
-        atomic_write(Path(out_dir) / "index.html", index_page(entries).encode("utf-8"))
-    if not files and not missing:
-        raise click.UsageError("no input files")
+    with Batch() as batch:  # one durability barrier for all the outputs
+        for done in exported(files, settings, jobs):
+            report(done.diagnostics, quiet)
+            if not done.readable:
+                status = EXIT_USAGE
+                continue
+            if done.content is None:
+                status = max(status, EXIT_FINDINGS)
+                continue
+            if output == "-" or (output is None and out_dir is None):
+                sys.stdout.write(done.content)
+                continue
+            stem = "stdin" if done.name == "-" else Path(done.name).stem
+            target = Path(output) if output else Path(out_dir or ".") / f"{stem}{SUFFIX[fmt]}"
+            batch.write(target, done.content.encode("utf-8"))
+            if done.text is not None and done.entry is not None:
+                batch.write(Path(out_dir or ".") / f"{stem}.txt", done.text.encode("utf-8"))
+                entries.append(done.entry)
+        if entries:
+            batch.write(Path(out_dir or ".") / "index.html", index_page(entries).encode("utf-8"))
     sys.exit(status)
 
 
-__all__ = ["export_command"]
+__all__ = ["export_command", "export_one"]

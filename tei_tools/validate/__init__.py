@@ -6,11 +6,23 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.validate.loader import DEFAULT_MAX_BYTES, load
-from tei_tools.validate.rules import RULES, run_rules
-from tei_tools.validate.schemas import Schema, SchemaError, load_schema
+
+if TYPE_CHECKING:
+    from tei_tools.validate.schemas import Schema, SchemaError
+
+
+def __getattr__(name: str) -> Any:
+    """``SchemaError`` on first use: the schemas and rules (Schematron, RE2, xmlschema)
+    are imported only by what validates, not by every reader of TEI (the exporters)."""
+    if name == "SchemaError":
+        from tei_tools.validate.schemas import SchemaError
+
+        return SchemaError
+    raise AttributeError(name)
 
 __all__ = ["DEFAULT_MAX_FINDINGS", "SchemaError", "ValidationFailed", "Validator"]
 
@@ -60,6 +72,8 @@ class Validator:
         max_findings: int = DEFAULT_MAX_FINDINGS,
         cache: bool = True,
     ) -> None:
+        from tei_tools.validate.schemas import load_schema
+
         self.schema: Schema = load_schema(schema, cache)
         self.select = set(select) if select is not None else None
         self.ignore = set(ignore)
@@ -85,6 +99,8 @@ class Validator:
             if self.wanted("S001") or self.wanted("S002"):
                 checked, more = self.schema.check(doc, limit)
                 found += [d for d in checked if self.wanted(d.code)]
+            from tei_tools.validate.rules import RULES, run_rules
+
             found += run_rules(doc, {code for code in RULES if self.wanted(code)})
         yield from capped(found, self.max_findings, name, more)
 

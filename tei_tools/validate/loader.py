@@ -33,6 +33,7 @@ INDEXED = (
 _INDEXED = {name: name for name in INDEXED if name != "id"} | {XML_ID: "id"}
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 _START_STR = re.compile(r"<(?![/!?])")
+_MARKUP_DECLARATION = re.compile(rb"<[!?]")  # where a comment, CDATA, PI or DOCTYPE starts
 _UTF16 = (b"\xff\xfe", b"\xfe\xff", b"<\x00?\x00", b"\x00<\x00?")
 
 
@@ -62,7 +63,8 @@ def find_doctype(data: bytes) -> int | None:
     where the last construct ended. No engine may ever see a DOCTYPE, wherever it
     stands: jing would fetch its entities."""
     pos = 0
-    while (start := data.find(b"<", pos)) >= 0:
+    while (found := _MARKUP_DECLARATION.search(data, pos)) is not None:
+        start = found.start()
         for opener, closer in ((b"<!--", b"-->"), (b"<![CDATA[", b"]]>"), (b"<?", b"?>")):
             if data.startswith(opener, start):
                 end = data.find(closer, start + len(opener))

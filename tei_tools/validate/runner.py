@@ -18,7 +18,6 @@ from pathlib import Path
 from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.processes import die_with_parent
 from tei_tools.validate import Validator
-from tei_tools.validate.schemas import BatchSchema, Deferred
 
 STDIN = "-"
 
@@ -85,6 +84,8 @@ def check_file(name: str) -> FileResult:
     except OSError as exc:
         return _unreadable(name, exc.strerror or str(exc))
     shown = "<stdin>" if name == STDIN else name
+    from tei_tools.validate.schemas import Deferred  # loaded with the validator's schema
+
     try:
         found = list(_VALIDATOR.iter_errors(shown, data))
     except Deferred:
@@ -104,6 +105,8 @@ def run(
     global _VALIDATOR
     _VALIDATOR = validator
     schema = validator.schema
+    from tei_tools.validate.schemas import BatchSchema
+
     batch = schema if isinstance(schema, BatchSchema) and validator.wanted("S001") else None
     if batch is not None:
         batch.prepare(files, jobs, validator.max_bytes)
