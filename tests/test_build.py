@@ -297,7 +297,7 @@ _RECORD = st.dictionaries(
 def test_the_manifest_streams_out_and_in_as_the_very_bytes_of_json_dumps(
     tmp_path_factory, documents
 ):
-    from tei_tools.build import manifest as mf
+    from tei_tools.collection import manifest as mf
 
     path = tmp_path_factory.mktemp("manifest") / mf.NAME
     manifest = mf.Manifest(collection={"encoded/persons.xml": {"bytes": 1, "sha256": "é"}})
@@ -320,8 +320,8 @@ def test_the_manifest_streams_out_and_in_as_the_very_bytes_of_json_dumps(
 
 
 def test_the_streamed_check_of_persons_xml_finds_schema_errors_and_repeated_ids(tmp_path):
-    from tei_tools.build.config import load_config
-    from tei_tools.build.engine import PERSONS, validate_persons
+    from tei_tools.collection.config import load_config
+    from tei_tools.collection.engine import PERSONS, validate_persons
 
     folder = collection(tmp_path)
     assert build(folder)[0] == 0

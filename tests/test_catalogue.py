@@ -8,9 +8,9 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from tei_tools.build.config import load_config
-from tei_tools.build.engine import validate_persons
 from tei_tools.cli import cli
+from tei_tools.collection.config import load_config
+from tei_tools.collection.engine import validate_persons
 from tei_tools.convert import convert_bytes, pipeline
 from tei_tools.convert.people_file import load_people, parse_people
 from tei_tools.diagnostics import CODES, Code, Diagnostic, Severity

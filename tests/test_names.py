@@ -7,8 +7,8 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
-from tei_tools.build.persons import merge
 from tei_tools.cli import cli
+from tei_tools.collection.persons import merge
 from tei_tools.convert import convert_bytes
 from tei_tools.convert.model import Person
 from tei_tools.names.identity import parts, same_name

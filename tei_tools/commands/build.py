@@ -10,10 +10,10 @@ from pathlib import Path
 
 import click
 
-from tei_tools.build.config import EXPORTS, BuildConfig, ConfigError, load_config
-from tei_tools.build.engine import build, plan, validate_persons
-from tei_tools.build.executors import run_dask, run_local
-from tei_tools.build.task import Job, Outcome
+from tei_tools.collection.config import EXPORTS, BuildConfig, ConfigError, load_config
+from tei_tools.collection.engine import build, plan, validate_persons
+from tei_tools.collection.executors import run_dask, run_local
+from tei_tools.collection.task import Job, Outcome
 from tei_tools.commands.common import (
     EXIT_BUSY,
     EXIT_FINDINGS,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tei_tools.build.config import ConfigError, load_config
+from tei_tools.collection.config import ConfigError, load_config
 from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 
@@ -26,7 +26,7 @@ from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 def package_command(bag: str, directory: str, verify: bool, force: bool) -> None:
     """Write the built collection as a BagIt bag BAG (TEI, manifest, persons, site),
     or with --verify check BAG and name every file that fails."""
-    from tei_tools.build import bag as bags
+    from tei_tools.collection import bag as bags
 
     target = Path(bag)
     if verify:
@@ -38,7 +38,7 @@ def package_command(bag: str, directory: str, verify: bool, force: bool) -> None
     if target.exists() and not force:
         click.echo(f"tei-tools package: {target} exists; give --force to replace it", err=True)
         sys.exit(EXIT_USAGE)
-    from tei_tools.build.engine import plan
+    from tei_tools.collection.engine import plan
 
     try:
         config = load_config(Path(directory))

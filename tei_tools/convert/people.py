@@ -21,8 +21,6 @@ from tei_tools.names.lexicon import TITLES, is_initial, is_particle, is_title
 
 _TITLE = "|".join(re.escape(t) for t in TITLES)
 _INITIALS = r"(?:[A-Z]\.\s?){1,3}"
-# A capitalised word that may be a surname (hyphenated names included).
-_WORD = r"(?:Mc|Mac)?[A-Z][a-z]+(?:-[A-Z]?[a-z]+)?"
 # Title-led mentions of someone the registry may not know.
 _TITLED = re.compile(rf"\b(?:{_TITLE})\s+(?:{_INITIALS})?([A-Z][A-Za-z'’]+(?:-[A-Z]?[a-z]+)?)\b")
 # A capitalised word right before a speech verb: a speaker's name, perhaps misspelt.

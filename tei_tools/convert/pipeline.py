@@ -23,7 +23,7 @@ from tei_tools.convert.reader import decode, split_blocks
 from tei_tools.convert.serialize import serialize
 from tei_tools.convert.speakers import assign_speakers
 from tei_tools.convert.structure import read_body
-from tei_tools.convert.tei_writer import TEI_NS, XML_NS, sub, tei, write_block
+from tei_tools.convert.tei_writer import sub, tei, write_block
 from tei_tools.convert.transforms import (
     block_inlines,
     classification_marks,
@@ -35,6 +35,7 @@ from tei_tools.convert.transforms import (
 from tei_tools.diagnostics import Diagnostic, Severity, capped_per_code
 from tei_tools.names.identity import given_agree, parts
 from tei_tools.names.lexicon import is_honorific, is_title
+from tei_tools.namespaces import TEI_NS, XML_NS
 from tei_tools.schema_files import project_schema_path
 
 
@@ -44,7 +45,6 @@ class Conversion:
 
     source: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    document: Document | None = None
     tree: etree._ElementTree | None = None
 
     @property
@@ -110,7 +110,6 @@ def _convert(data: bytes, source: str, collection: list[Person] | None) -> Conve
     assign_speakers(doc.body, source, diags)
     used = registry.used | {b.speaker for b in doc.body if isinstance(b, Paragraph) and b.speaker}
     doc.people = [p for p in registry.people.values() if p.id in used or p.participant]
-    result.document = doc
     tree = write_tei(doc)
     problems = schema_problems(tree)
     if problems:  # a converter bug: refuse to write TEI the project cannot accept

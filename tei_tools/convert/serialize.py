@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from lxml import etree
 
+from tei_tools.namespaces import T
+
 INDENT = "  "
-TEI = "{http://www.tei-c.org/ns/1.0}"
+TEI = T
 # Elements that hold only elements here; everything else may be mixed content.
 BLOCK_CONTAINERS = frozenset(
     TEI + name

@@ -32,10 +32,9 @@ from tei_tools.convert.model import (
     Substitution,
     Text,
 )
+from tei_tools.namespaces import TEI_NS, XML_NS
 from tei_tools.trees import append_text
 
-TEI_NS = "http://www.tei-c.org/ns/1.0"
-XML_NS = "http://www.w3.org/XML/1998/namespace"
 _SEGMENT_TAGS = {"time": "time", "place": "placeName", "docNumber": "idno"}
 
 

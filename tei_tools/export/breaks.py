@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic
+from tei_tools.namespaces import T
 
-MILESTONES = frozenset({"pb", "lb", "cb", "milestone"})
 _LAST_WORD = re.compile(r"[^\W\d_]+$")
 _FIRST_WORD = re.compile(r"^[^\W\d_]+")
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -54,7 +54,7 @@ class WordBreaks:
 
     def vocabulary(self) -> Counter[str]:
         if self._vocabulary is None:
-            text = self.root.find("{http://www.tei-c.org/ns/1.0}text")
+            text = self.root.find(f"{T}text")
             scope = self.root if text is None else text
             words = _WORDS.findall(" ".join(str(t) for t in scope.itertext()).lower())
             self._vocabulary = Counter(words)

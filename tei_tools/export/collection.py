@@ -11,7 +11,8 @@ from lxml import etree
 
 from tei_tools import __version__
 from tei_tools.export.page import CSS
-from tei_tools.export.visitor import T, text_of
+from tei_tools.export.visitor import text_of
+from tei_tools.namespaces import T
 
 
 @dataclass

@@ -17,7 +17,6 @@ from lxml import etree
 from tei_tools.export.visitor import (
     EDITED_FORMS,
     SOURCE_FORMS,
-    T,
     TeiVisitor,
     is_block_note,
     lemma_of,
@@ -25,6 +24,7 @@ from tei_tools.export.visitor import (
     printed_number_follows,
     shown_alternatives,
 )
+from tei_tools.namespaces import T
 from tei_tools.trees import append_text
 
 SAFE_URL = re.compile(r"^(https?:|mailto:|#)", re.I)

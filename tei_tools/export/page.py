@@ -14,7 +14,8 @@ from lxml import etree
 from tei_tools import __version__
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.export.html import SAFE_URL, HtmlExporter
-from tei_tools.export.visitor import XML_NS, T, local, text_of
+from tei_tools.export.visitor import local, text_of
+from tei_tools.namespaces import XML_NS, T
 
 CSS = resources.files("tei_tools.export").joinpath("style.css").read_text(encoding="utf-8")
 

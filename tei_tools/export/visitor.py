@@ -15,13 +15,11 @@ from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.export.breaks import WordBreaks
+from tei_tools.namespaces import T
 
-TEI_NS = "http://www.tei-c.org/ns/1.0"
 # Paired alternatives of choice: the first of each pair is what the source shows.
 SOURCE_FORMS = ("sic", "abbr", "orig")
 EDITED_FORMS = ("corr", "expan", "reg")
-XML_NS = "http://www.w3.org/XML/1998/namespace"
-T = f"{{{TEI_NS}}}"
 _SPACE = re.compile(r"\s+")
 
 

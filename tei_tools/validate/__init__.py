@@ -24,6 +24,7 @@ def __getattr__(name: str) -> Any:
         return SchemaError
     raise AttributeError(name)
 
+
 __all__ = ["DEFAULT_MAX_FINDINGS", "SchemaError", "ValidationFailed", "Validator"]
 
 DEFAULT_MAX_FINDINGS = 100

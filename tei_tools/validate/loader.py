@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic
+from tei_tools.namespaces import TEI_NS, XML_ID
 
-TEI_NS = "http://www.tei-c.org/ns/1.0"
-XML_ID = "{http://www.w3.org/XML/1998/namespace}id"
 # The attributes rule checks read; collected in one XPath pass per document.
 INDEXED = (
     "id",

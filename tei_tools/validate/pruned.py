@@ -397,7 +397,7 @@ def pruned_validator(
 def _compiled(grammar: bytes, dropped: frozenset[Facet]) -> etree.RelaxNG:
     """One compile per pruned grammar and set of dropped facets, in each process: the
     same names with other values may drop other facets, so both make the key."""
-    return etree.RelaxNG(etree.fromstring(_without(grammar, dropped)))
+    return etree.RelaxNG(etree.fromstring(without_facets(grammar, dropped)))
 
 
 Facet = tuple[str, str, bool]  # attribute local name, pattern, whether in a list
@@ -444,12 +444,7 @@ def droppable(grammar: bytes, scanned: Scanned) -> frozenset[Facet]:
     return frozenset(dropped)
 
 
-def relax(grammar: bytes, scanned: Scanned) -> bytes:
-    """``grammar`` without the facets ``droppable`` finds for ``scanned``."""
-    return _without(grammar, droppable(grammar, scanned))
-
-
-def _without(grammar: bytes, dropped: frozenset[Facet]) -> bytes:
+def without_facets(grammar: bytes, dropped: frozenset[Facet]) -> bytes:
     if not dropped:
         return grammar
     root = etree.fromstring(grammar)

@@ -17,7 +17,8 @@ import re2
 from lxml import etree
 
 from tei_tools.diagnostics import Code, Diagnostic, Severity
-from tei_tools.validate.loader import TEI_NS, XML_ID, Located, line_of
+from tei_tools.namespaces import TEI_NS, XML_ID
+from tei_tools.validate.loader import Located, line_of
 
 POINTER_ATTRIBUTES = ("who", "ref", "target", "corresp", "hand")
 NS = {"t": TEI_NS}

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import bagit
 
-from tei_tools.build.config import BuildConfig
-from tei_tools.build.engine import relative
+from tei_tools.collection.config import BuildConfig
+from tei_tools.collection.engine import relative
 from tei_tools.io import make_temporary_folder
 
 ALGORITHMS = ["sha256", "sha512"]

@@ -1,4 +1,5 @@
-"""``manifest.json``: what a build made, from what, with checksums (docs/manifest.md).
+"""``manifest.json``: what a build made, from what, with checksums (its JSON Schema:
+docs/manifest.schema.json).
 
 Byte-stable: sorted keys, no timestamps, paths relative to the collection, so the same
 inputs give the same manifest.

@@ -16,10 +16,8 @@ from lxml import etree
 
 from tei_tools import __version__
 from tei_tools.convert.serialize import INDENT, indent_blocks, serialize
-from tei_tools.export.visitor import TEI_NS, XML_NS, T
 from tei_tools.names.identity import fuller, same_name
-
-XML_ID = f"{{{XML_NS}}}id"
+from tei_tools.namespaces import TEI_NS, XML_ID, T
 
 
 @dataclass

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
-from tei_tools.build.task import Job, Outcome, run_job
+from tei_tools.collection.task import Job, Outcome, run_job
 from tei_tools.processes import die_with_parent
 
 IN_FLIGHT_PER_WORKER = 8

@@ -16,14 +16,14 @@ from typing import Any
 
 from lxml import etree
 
-from tei_tools.build.persons import XML_ID
 from tei_tools.convert import convert_bytes
 from tei_tools.convert.model import Person
 from tei_tools.convert.people_file import parse_people
 from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.export import export_html, export_text
 from tei_tools.export.collection import entry_for
-from tei_tools.export.visitor import T, text_of
+from tei_tools.export.visitor import text_of
+from tei_tools.namespaces import XML_ID, T
 from tei_tools.validate import Validator
 
 

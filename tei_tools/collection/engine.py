@@ -20,10 +20,10 @@ from typing import Any, BinaryIO, cast
 from lxml import etree
 
 from tei_tools import __version__
-from tei_tools.build import manifest as mf
-from tei_tools.build.config import BuildConfig, ConfigError
-from tei_tools.build.persons import merge, write_persons_tei
-from tei_tools.build.task import Job, Outcome, counts, validator_for
+from tei_tools.collection import manifest as mf
+from tei_tools.collection.config import BuildConfig, ConfigError
+from tei_tools.collection.persons import merge, write_persons_tei
+from tei_tools.collection.task import Job, Outcome, counts, validator_for
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.export.collection import (
     Entry,
@@ -32,14 +32,14 @@ from tei_tools.export.collection import (
     write_persons_page,
 )
 from tei_tools.io import Batch, atomic_file
+from tei_tools.namespaces import XML_ID, T
 from tei_tools.schema_files import project_schema_path
-from tei_tools.validate.loader import XML_ID
 from tei_tools.validate.schemas import XsdSchema
 
 RAW_SUFFIXES = (".txt", ".md")
 DOCUMENTS_PER_BARRIER = 16  # documents whose outputs are made durable together
 PERSONS = "persons.xml"
-PERSON_TAG = "{http://www.tei-c.org/ns/1.0}person"
+PERSON_TAG = f"{T}person"
 
 
 @dataclass
