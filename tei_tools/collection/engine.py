@@ -34,6 +34,8 @@ from tei_tools.export.collection import (
 from tei_tools.io import Batch, atomic_file
 from tei_tools.namespaces import XML_ID, T
 from tei_tools.schema_files import project_schema_path
+from tei_tools.validate.loader import line_of
+from tei_tools.validate.rules import repeated_ids
 from tei_tools.validate.schemas import XsdSchema
 
 RAW_SUFFIXES = (".txt", ".md")
@@ -362,22 +364,20 @@ def validate_persons(config: BuildConfig) -> list[Diagnostic]:
     if not isinstance(schema, XsdSchema):
         return [d for d in validator.iter_errors(name, path.read_bytes()) if d.code[0] in "SV"]
     found: list[Diagnostic] = []
-    seen: set[str] = set()
-    try:
+
+    def identified() -> Iterator[tuple[etree._Element, str]]:
         for _, element in etree.iterparse(
             str(path), schema=schema.fast, resolve_entities=False, no_network=True
         ):
             ident = element.get(XML_ID)
-            if ident is not None and ident in seen:
-                found.append(
-                    Diagnostic(
-                        "R002", f'xml:id "{ident}" is used again', name, element.sourceline or 1, 1
-                    )
-                )
-            elif ident is not None:
-                seen.add(ident)
+            if ident is not None:
+                yield element, ident
             if element.tag == PERSON_TAG:
                 element.clear()  # the persons read so far are never needed again
+
+    try:
+        for element, message, hint in repeated_ids(identified()):
+            found.append(Diagnostic("R002", message, name, line_of(element), 1, hint=hint))
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (1, 1)
         found.append(Diagnostic("S001", str(exc.msg or exc), name, line, max(column, 1)))

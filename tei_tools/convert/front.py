@@ -26,7 +26,7 @@ from tei_tools.convert.model import (
 )
 from tei_tools.convert.participants import Entry, parse_block
 from tei_tools.convert.reader import Line, RawBlock
-from tei_tools.convert.structure import is_classification, is_page_number
+from tei_tools.convert.structure import is_classification, is_page_number, plain
 from tei_tools.diagnostics import Diagnostic
 
 MONTHS = [
@@ -184,10 +184,6 @@ class FrontReader:
         return True
 
 
-def _plain(text: str) -> str:
-    return re.sub(r"\*\*|~~|</?sup>", "", text).strip()
-
-
 def is_capitals(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     return len(letters) > 8 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
@@ -196,14 +192,14 @@ def is_capitals(text: str) -> bool:
 def is_narrative(block: RawBlock) -> bool:
     """The block reads as prose: a sentence with lower-case words, eight words or more
     or ending with a full stop; not a labelled field, a heading or a stamp line."""
-    first = _plain(block.first.text)
+    first = plain(block.first.text)
     words = first.split()
     if len(words) < 6 or not re.match(r"[\"“‘'(\[]?[A-Z]", first):
         return False
     heading = _HEADING.match(first)
     if _LABEL.match(first) or _STAMP_WORDS.search(first) or (heading and heading["type"].isupper()):
         return False
-    sentence = len(words) >= 8 or re.search(r"[.?!][\"”’)\]]?$", _plain(block.text)) is not None
+    sentence = len(words) >= 8 or re.search(r"[.?!][\"”’)\]]?$", plain(block.text)) is not None
     return sentence and sum(w[:1].islower() for w in words) >= 3
 
 
@@ -219,9 +215,9 @@ def dateline_parts(text: str, place_allowed: bool) -> list[Part] | None:
     "Washington, May 18, 1955", and a place alone ("Washington", "US Mission, N.Y.")
     where ``place_allowed``.
     """
-    plain = _plain(text)
-    if plain != text.strip():
-        return [] if DATE_RE.fullmatch(plain) else None
+    bare = plain(text)
+    if bare != text.strip():
+        return [] if DATE_RE.fullmatch(bare) else None
     parts: list[Part] = []
     offset = 0
     located = _PLACE_DATE.fullmatch(text)
@@ -319,7 +315,7 @@ def rule_label_value(r: FrontReader, block: RawBlock) -> bool:
     if r.pending_label is None:
         return False
     label, r.pending_label = r.pending_label, None
-    value = _plain(block.text)
+    value = plain(block.text)
     if _PARTICIPANTS_LABEL.fullmatch(label):
         return read_participants(r, block, [line.text for line in block.lines])
     if label == "citation":
@@ -367,7 +363,7 @@ def rule_labelled(r: FrontReader, block: RawBlock) -> bool:
         return read_participants(r, block, texts, value_start)
     kind = _label_kind(label)
     if kind == "subject":
-        value = _plain(block.text[value_start:])
+        value = plain(block.text[value_start:])
         r.facts.subject = " ".join(value.split())
         return r.emit("subject", block)
     if kind in _FACT_LABELS:
@@ -473,9 +469,9 @@ def rule_title(r: FrontReader, block: RawBlock) -> bool:
     text = block.text
     if not (text.startswith("**") and text.endswith("**")) or r.facts.title is not None:
         return False
-    if DATE_RE.fullmatch(_plain(text)):
+    if DATE_RE.fullmatch(plain(text)):
         return False
-    r.facts.title = " ".join(_plain(text).split())
+    r.facts.title = " ".join(plain(text).split())
     return r.emit("title", block)
 
 
@@ -552,7 +548,7 @@ def rule_classification(r: FrontReader, block: RawBlock) -> bool:
     """A classification mark above the heading (``~~SECRET~~``, ``TOP SECRET``)."""
     if len(block.lines) != 1 or not is_classification(block.text):
         return False
-    r.facts.classifications.append(" ".join(_plain(block.text).split()))
+    r.facts.classifications.append(" ".join(plain(block.text).split()))
     return r.emit("classification", block)
 
 

@@ -28,6 +28,7 @@ from typing import IO, Any
 
 from lxml import etree
 
+from tei_tools.io import atomic_write
 from tei_tools.processes import die_with_parent
 
 _R = "{http://relaxng.org/ns/structure/1.0}"
@@ -157,15 +158,9 @@ def _store(target: Path, data: bytes) -> None:
     again. Concurrent runs may race here: each writes its own file and renames it."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        atomic_write(target, data)
     except OSError:
-        return
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, target)
-    except OSError:
-        Path(tmp).unlink(missing_ok=True)
+        pass
 
 
 _SIMPLIFYING: dict[str, tuple[subprocess.Popen[bytes], IO[bytes]]] = {}

@@ -7,7 +7,7 @@ Every rule has a stable code, a default severity and a one-line rationale (in
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -177,17 +177,25 @@ def bare_pointers(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
                 )
 
 
-def duplicate_ids(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
-    seen: dict[str, etree._Element] = {}
-    for el, _, value in doc.attributes("id"):
-        if value in seen:
+def repeated_ids(
+    identified: Iterable[tuple[etree._Element, str]],
+) -> Iterator[tuple[etree._Element, str, str]]:
+    """R002 over (element, xml:id) pairs in document order: also run on a stream
+    (the collection's persons.xml), so it keeps only each id's first line."""
+    first: dict[str, int] = {}
+    for el, value in identified:
+        if value in first:
             yield (
                 el,
-                f'xml:id "{value}" is used again (first on line {line_of(seen[value])})',
+                f'xml:id "{value}" is used again (first on line {first[value]})',
                 "give each element its own xml:id",
             )
         else:
-            seen[value] = el
+            first[value] = line_of(el)
+
+
+def duplicate_ids(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
+    return repeated_ids((el, value) for el, _, value in doc.attributes("id"))
 
 
 def speaker_is_person(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
