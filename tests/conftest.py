@@ -4,6 +4,7 @@ the conservation tests."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from functools import cache
@@ -48,6 +49,31 @@ def tei_all_errors(paths: list[Path]) -> str:
         if not schema.validate(etree.parse(str(path))):
             problems.append(f"{path}: {schema.error_log}")
     return "\n".join(problems)
+
+
+def jing_verdicts(command: list[str], schema: Path, paths: list[Path]) -> dict[str, bool]:
+    """jing's verdict on each file, in as few runs (JVM starts) as it takes: one for
+    the plain files, but jing stops at a file that is not well-formed (the rest go in
+    another run), and a file with a DOCTYPE, whose entities may abort jing for the
+    files after it, runs alone."""
+    verdicts: dict[str, bool] = {}
+    todo = [str(p) for p in paths if b"<!DOCTYPE" not in p.read_bytes()]
+    for alone in (str(p) for p in paths if str(p) not in todo):
+        run = subprocess.run([*command, str(schema), alone], capture_output=True, check=False)
+        verdicts[alone] = run.returncode == 0
+    while todo:
+        run = subprocess.run(
+            [*command, str(schema), *todo], capture_output=True, text=True, check=False
+        )
+        bad: set[str] = set()
+        stopped = len(todo)
+        for m in re.finditer(r"^(.+?):\d+:\d+: (error|fatal)", run.stdout + run.stderr, re.M):
+            bad.add(m.group(1))
+            if m.group(2) == "fatal" and m.group(1) in todo:
+                stopped = min(stopped, todo.index(m.group(1)) + 1)
+        verdicts.update((f, f not in bad) for f in todo[:stopped])
+        todo = todo[stopped:]
+    return verdicts
 
 
 @cache

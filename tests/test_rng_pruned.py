@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import copy
 import random
-import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,7 +15,7 @@ from lxml import etree
 from tei_tools.validate import Validator, pruned
 from tei_tools.validate.schemas import jing_command
 
-from .conftest import ENCODED_DOCS, ROOT, TEI_ALL, skip_unless
+from .conftest import ENCODED_DOCS, ROOT, TEI_ALL, jing_verdicts, skip_unless
 
 FRUS = ROOT.parent / "shared" / "corpora" / "frus"
 TEI_SIMPLE = ROOT.parent / "shared" / "corpora" / "tei-simple" / "teisimple.rng"
@@ -104,11 +102,7 @@ def well_formed(path: Path) -> bool:
 def jing_valid(paths: list[Path], schema: Path) -> dict[str, bool]:
     command = jing_command()
     assert command is not None
-    run = subprocess.run(
-        [*command, str(schema), *map(str, paths)], capture_output=True, text=True, check=False
-    )
-    bad = {m.group(1) for m in re.finditer(r"^(.+?):\d+:\d+: (?:error|fatal)", run.stdout, re.M)}
-    return {str(p): str(p) not in bad for p in paths}
+    return jing_verdicts(command, schema, paths)
 
 
 def mutants(source: Path, count: int, folder: Path) -> list[Path]:
