@@ -1,4 +1,6 @@
-"""Conversion throughput on the seeds and on a 5 MB document made by repeating them.
+"""Conversion throughput on the seeds and on a 5 MB document made by repeating them,
+and one file converted by the whole command beside pandoc (the conversion peer:
+``pandoc -f markdown -t tei``), as an editor runs either.
 
 Run: python benchmarks/bench_convert.py [--size-mb 5] [--repeat 3]
 
@@ -10,8 +12,12 @@ baseline measured in the same run: lxml parsing the TEI that the conversion writ
 from __future__ import annotations
 
 import argparse
+import shutil
+import subprocess
+import tempfile
+import time
 
-from bench_common import best_of, repeated, seed_people, seed_raw
+from bench_common import ROOT, best_of, repeated, seed_people, seed_raw
 from lxml import etree
 
 from tei_tools.convert import convert_bytes
@@ -44,6 +50,37 @@ def main() -> None:
         f"throughput ratio seeds / large document: {seed_rate / big_rate:.2f} "
         "(1.0 = linear; the target is below 2)"
     )
+    one_file_beside_pandoc(max(args.repeat, 5))
+
+
+def one_file_beside_pandoc(repeat: int) -> None:
+    """Whole commands on one seed, each writing its file: best of ``repeat`` runs."""
+    seed = sorted((ROOT / "raw").glob("*.txt"))[-1]
+    pandoc = shutil.which("pandoc")
+    with tempfile.TemporaryDirectory() as tmp:
+        commands = {
+            "tei-tools": ["tei-tools", "convert", str(seed), "-o", f"{tmp}/t.xml", "-q"],
+            "pandoc": [pandoc, "-f", "markdown", "-t", "tei", str(seed), "-o", f"{tmp}/p.xml"]
+            if pandoc
+            else None,
+        }
+        times = {}
+        for name, argv in commands.items():
+            if argv is None:
+                print(f"{name}: not installed (apt-get install pandoc): no comparison")
+                continue
+            runs = []
+            for _ in range(repeat):
+                start = time.perf_counter()
+                subprocess.run(argv, check=False, capture_output=True)
+                runs.append(time.perf_counter() - start)
+            times[name] = min(runs)
+    if len(times) == 2:
+        print(
+            f"one file ({seed.name}), whole command: tei-tools {times['tei-tools']:.3f} s, "
+            f"pandoc {times['pandoc']:.3f} s, ratio {times['tei-tools'] / times['pandoc']:.2f}x "
+            "pandoc's time (target <= 1.0)"
+        )
 
 
 if __name__ == "__main__":
