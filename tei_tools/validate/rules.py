@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import re2
+from elementpath import datatypes
 from lxml import etree
 
 from tei_tools.diagnostics import Code, Diagnostic, Severity
@@ -275,40 +276,49 @@ W3C_FORMS = {
 DATE_ATTRIBUTES = ("when", "notBefore", "notAfter", "from", "to")
 
 
-def _month_days(year: int | None, month: int) -> int:
-    if month == 2:
-        leap = year is None or (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0))
-        return 29 if leap else 28
-    return 30 if month in (4, 6, 9, 11) else 31
+# The XSD 1.0 types of att.datable.w3c, as elementpath implements them (year 0000 is
+# no year there; 24:00:00 is the end of a day).
+_TYPES: dict[str, Any] = {
+    "date": datatypes.Date10,
+    "dateTime": datatypes.DateTime10,
+    "time": datatypes.Time,
+    "gYearMonth": datatypes.GregorianYearMonth10,
+    "gYear": datatypes.GregorianYear10,
+    "gMonthDay": datatypes.GregorianMonthDay,
+    "gMonth": datatypes.GregorianMonth,
+    "gDay": datatypes.GregorianDay,
+}
 
 
 @lru_cache(maxsize=4096)  # a document repeats its dates
-def w3c_value(value: str) -> tuple[str, tuple[int, ...]] | str:
-    """(type, comparable key) of an att.datable.w3c value, or why it is impossible."""
+def w3c_value(value: str) -> tuple[str, Any] | str:
+    """(type, comparable value) of an att.datable.w3c value, or why it is impossible:
+    the lexical form picks the type, elementpath's XSD datatypes read the value."""
     for kind, form in W3C_FORMS.items():
-        m = form.fullmatch(value)
-        if m is None:
+        if form.fullmatch(value) is None:
             continue
-        g = {k: int(v) for k, v in m.groupdict().items() if v and k != "tz"}
-        year = g.get("y")
-        if year == 0:
-            return "year 0000 does not exist"
-        if "m" in g and not 1 <= g["m"] <= 12:
-            return f"there is no month {g['m']:02d}"
-        if "d" in g and not 1 <= g["d"] <= _month_days(year, g.get("m", 1)):
-            return f"there is no day {g['d']:02d} in that month"
-        if "h" in g:
-            end_of_day = (g["h"], g["mi"], g["s"]) == (24, 0, 0)
-            if not end_of_day and (g["h"] > 23 or g["mi"] > 59 or g["s"] > 59):
-                return f"{g['h']:02d}:{g['mi']:02d}:{g['s']:02d} is no time of day"
-        key = tuple(g.get(k, 0) for k in ("y", "m", "d", "h", "mi", "s"))
-        return kind, key
+        try:
+            parsed = _TYPES[kind].fromstring(value)
+        except ValueError as exc:
+            return f"{value!r} is no {kind}: {exc}"
+        if kind == "time" and value.startswith("24:00:00"):
+            return kind, (1, parsed)  # the end of the day, after every other time
+        return kind, (0, parsed) if kind == "time" else parsed
     return "expected a W3C date or time (YYYY-MM-DD, YYYY-MM, YYYY, hh:mm:ss, --MM-DD …)"
+
+
+def _later(start: Any, end: Any) -> bool:
+    """``start`` follows ``end``; False where XSD leaves the order undetermined (one
+    value with a time zone, the other without)."""
+    try:
+        return bool(start > end)
+    except TypeError:
+        return False
 
 
 def _parsed_dates(
     doc: Located,
-) -> dict[tuple[etree._Element, str], tuple[str, tuple[int, ...]] | str]:
+) -> dict[tuple[etree._Element, str], tuple[str, Any] | str]:
     return {(el, attr): w3c_value(value) for el, attr, value in doc.attributes(*DATE_ATTRIBUTES)}
 
 
@@ -321,7 +331,7 @@ def _reversed_ranges(doc: Located, times: bool) -> Iterator[tuple[etree._Element
         end = parsed.get((el, end_attr))
         if isinstance(start, str) or end is None or isinstance(end, str):
             continue
-        if start[0] == end[0] and (start[0] == "time") == times and start[1] > end[1]:
+        if start[0] == end[0] and (start[0] == "time") == times and _later(start[1], end[1]):
             yield (
                 el,
                 f"@{attr}={el.get(attr)!r} is after @{end_attr}={el.get(end_attr)!r}",
