@@ -164,19 +164,25 @@ def test_persons_file_merges_participants_and_is_valid_tei(tmp_path):
     assert 'href="1962-11-06_stevenson-kuznetsov_memcon.html#person-kuznetsov"' in page
 
 
-def test_a_build_killed_halfway_then_built_again_equals_a_clean_build(tmp_path):
-    folder = collection(tmp_path / "killed", devset=40)
-    env = {**os.environ, "CI": "1"}
+def build_until(folder: Path, pages: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """A real build (2 jobs, its own session) left running once ``pages`` HTML pages
+    are written (or 120 s have passed): for the caller to kill."""
     process = subprocess.Popen(
         [sys.executable, "-m", "tei_tools", "build", str(folder), "-j", "2"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env=env,
+        env={**os.environ, "CI": "1", **env},
         start_new_session=True,
     )
     deadline = time.time() + 120
-    while time.time() < deadline and len(list((folder / "site").glob("*.html"))) < 10:
+    while time.time() < deadline and len(list((folder / "site").glob("*.html"))) < pages:
         time.sleep(0.02)
+    return process
+
+
+def test_a_build_killed_halfway_then_built_again_equals_a_clean_build(tmp_path):
+    folder = collection(tmp_path / "killed", devset=40)
+    process = build_until(folder, 10, {})
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     written = list((folder / "site").glob("*.html"))
@@ -195,17 +201,7 @@ def test_a_build_whose_main_process_is_killed_leaves_no_worker_and_no_scratch(tm
             shutil.copy(seed, folder / "raw" / f"{n:02d}-{seed.name}")
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    env = {**os.environ, "CI": "1", "TMPDIR": str(scratch)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tei_tools", "build", str(folder), "-j", "2"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env=env,
-        start_new_session=True,
-    )
-    deadline = time.time() + 120
-    while time.time() < deadline and len(list((folder / "site").glob("*.html"))) < 5:
-        time.sleep(0.02)
+    process = build_until(folder, 5, {"TMPDIR": str(scratch)})
     os.kill(process.pid, signal.SIGKILL)  # the main process only, as `kill -9 PID`
     process.wait()
     assert len(list((folder / "site").glob("*.html"))) < 120, "the kill came too late"
