@@ -109,3 +109,23 @@ def test_output_the_project_schema_rejects_is_never_written(monkeypatch):
     result = convert_text("A paragraph.", "x.txt")
     assert not result.ok
     assert [d.code for d in result.diagnostics if d.code == "C900"] == ["C900"]
+
+
+def test_the_linkers_span_index_answers_as_a_scan_of_every_span():
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from tei_tools.convert.people import _Spans
+
+    span = st.tuples(st.integers(0, 60), st.integers(1, 8)).map(lambda t: (t[0], t[0] + t[1]))
+
+    @given(st.lists(span, max_size=20), st.lists(span, max_size=20))
+    def check(added, queries):
+        spans, taken = _Spans(), []
+        for start, end in added:
+            spans.add(start, end)
+            taken.append((start, end))
+            for a, b in queries:
+                assert spans.overlaps(a, b) == any(s < b and a < e for s, e in taken)
+
+    check()

@@ -8,6 +8,7 @@ person is ever invented from the text alone.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -248,6 +249,33 @@ def iter_texts(nodes: list[Inline]) -> Iterator[tuple[list[Inline], int, Text]]:
                 yield from iter_texts(part.children)
 
 
+class _Spans:
+    """Disjoint spans of a text, sorted: whether a new one overlaps any is a binary
+    search, not a scan (a text may name thousands of people)."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect.bisect_left(self.starts, end)  # spans that start before ``end``
+        return i > 0 and self.ends[i - 1] > start
+
+    def add(self, start: int, end: int) -> None:
+        """Add a span, merged with any it touches: the spans stay disjoint and sorted,
+        which ``overlaps`` relies on (the union answers every query the same)."""
+        i = bisect.bisect_left(self.starts, start)
+        if i > 0 and self.ends[i - 1] >= start:
+            i -= 1
+            start = self.starts[i]
+        j = i
+        while j < len(self.starts) and self.starts[j] <= end:
+            end = max(end, self.ends[j])
+            j += 1
+        self.starts[i:j] = [start]
+        self.ends[i:j] = [end]
+
+
 @dataclass
 class Linker:
     """Wraps names found in Text nodes in PersonRef nodes."""
@@ -258,40 +286,40 @@ class Linker:
 
     def find(self, text: str) -> Iterator[tuple[int, int, str | None, bool]]:
         """Yield (start, end, person id, exact) for each name in ``text``."""
-        taken: list[tuple[int, int]] = []
+        taken = _Spans()
         for m in self.registry.pattern.finditer(text):
             pid, _ = self.registry.resolve(m.group())
             person = self.registry.people.get(pid) if pid else None
             start = widen_left(text, m.start(), person)
-            taken.append((start, m.end()))
+            taken.add(start, m.end())
             yield start, m.end(), pid, True
         for m in self.registry.designation_pattern.finditer(text):
-            if any(s < m.end() and m.start() < e for s, e in taken):
+            if taken.overlaps(m.start(), m.end()):
                 continue
             pid = self.registry.designated(m.group()[4:])
             if pid is not None:  # an office several people hold names nobody for sure
-                taken.append((m.start(), m.end()))
+                taken.add(m.start(), m.end())
                 yield m.start(), m.end(), pid, True
         for m in _TITLED.finditer(text):
-            if any(s < m.end() and m.start() < e for s, e in taken):
+            if taken.overlaps(m.start(), m.end()):
                 continue
             word = m.group(1)
             if word in _NOT_NAMES:
                 continue
             pid, exact = self.registry.resolve(word, named=True)
-            taken.append((m.start(), m.end()))
+            taken.add(m.start(), m.end())
             yield m.start(), m.end(), pid, exact
         for m in _BEFORE_VERB.finditer(text):
             pid, exact = self.registry.resolve(m.group(1), named=True)
-            if pid is None or exact or any(s < m.end() and m.start() < e for s, e in taken):
+            if pid is None or exact or taken.overlaps(m.start(), m.end()):
                 continue
-            taken.append((m.start(), m.end()))
+            taken.add(m.start(), m.end())
             yield m.start(), m.end(), pid, False
         for m in _LONG_CAPWORD.finditer(text):
             pid, exact = self.registry.resolve(m.group())
             if pid is None or exact:
                 continue
-            if not any(s < m.end() and m.start() < e for s, e in taken):
+            if not taken.overlaps(m.start(), m.end()):
                 yield m.start(), m.end(), pid, False
 
     def link(self, nodes: list[Inline]) -> None:
