@@ -117,3 +117,18 @@ def test_a_built_collection_lists_menshikov_once(tmp_path):
     tree = etree.parse(str(tmp_path / "encoded" / "persons.xml"))
     names = [n.text for n in tree.iterfind(".//t:person/t:persName", NS)]
     assert sorted(names) == ["Mikhail A. Menshikov", "Mr. Kohler"]
+
+
+def test_nameparsers_words_are_cached_and_a_broken_cache_is_read_afresh(tmp_path, monkeypatch):
+    from tei_tools.names import lexicon
+
+    monkeypatch.setenv("TEI_TOOLS_CACHE_DIR", str(tmp_path))
+    words = lexicon._nameparser_words()
+    from nameparser.config import CONSTANTS
+
+    assert set(words["titles"]) == set(CONSTANTS.titles)
+    (cached,) = (tmp_path / "nameparser").glob("*.json")
+    assert lexicon._nameparser_words() == words  # read back from the cache
+    cached.write_text("{not json")
+    assert lexicon._nameparser_words() == words  # refused, made again
+    assert "titles" in cached.read_text()

@@ -13,8 +13,6 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from rapidfuzz.distance import OSA
-
 from tei_tools.convert.model import Container, Inline, Person, PersonRef, Substitution, Text
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.names.identity import fold
@@ -80,6 +78,8 @@ def widen_left(text: str, start: int, person: Person | None) -> int:
 def edit_distance(a: str, b: str, limit: int) -> int:
     """Damerau-Levenshtein (optimal string alignment) distance, ``limit + 1`` above
     ``limit`` (rapidfuzz's C implementation)."""
+    from rapidfuzz.distance import OSA  # imported when a misspelling is first weighed
+
     return int(OSA.distance(a, b, score_cutoff=limit))
 
 

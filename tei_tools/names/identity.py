@@ -4,7 +4,8 @@ Two statements of a name are one person when their surnames fold to the same key
 their given names do not disagree: position by position the initials agree, and where
 both spell a given name out, the names agree ("M. A. Menshikov", "M.A. Menshikov" and
 "Mikhail A. Menshikov" are one; "John Smith" and "Adam Smith" are two). Titles and
-honorifics are not part of the comparison. Names are cut into parts by nameparser.
+honorifics are not part of the comparison. Names are cut into parts by the one
+tokenizer (``tokens``), which reads nameparser's lexicon.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from nameparser import HumanName
-
-from tei_tools.names.lexicon import is_initial_here, is_particle, is_title
+from tei_tools.names.lexicon import is_particle
+from tei_tools.names.tokens import name_words, split_name
 
 _INITIALS = re.compile(r"(?:[^\W\d_]\.){2,}")  # "M.A.": two initials written together
 
@@ -28,23 +28,15 @@ def fold(name: str) -> str:
 
 @lru_cache(maxsize=4096)
 def parts(name: str) -> tuple[tuple[str, ...], str]:
-    """(given names, folded surname) of ``name``: "M.A. Menshikov" → (("M.", "A."),
-    "menshikov"); titles dropped ("Sir Harold Caccia" → (("Harold",), "caccia")); a
-    surname with a particle keeps the word before it ("Couve de Murville"). "M." is
-    an initial before another initial ("M. A. Menshikov"), else Monsieur."""
-    human = HumanName(_apart(name))
-    words = f"{human.first} {human.middle}".split()
-    given = [
-        w
-        for i, w in enumerate(words)
-        if not is_title(w) or is_initial_here(w, words[i + 1] if i + 1 < len(words) else None)
-    ]
-    surname = human.last.split()
-    if surname and is_particle(surname[0]) and given:
-        surname.insert(0, given.pop())  # "Couve de Murville"
-    if not surname and given:
-        surname = [given.pop()]
-    return tuple(given), fold("".join(surname))
+    """(given names, folded surname) of ``name``, cut by the one tokenizer
+    (``tokens.split_name``): "M.A. Menshikov" → (("M.", "A."), "menshikov"); titles
+    dropped ("Sir Harold Caccia" → (("Harold",), "caccia")); a surname with a
+    particle keeps the word before it ("Couve de Murville"), which may be its first."""
+    _, given, surname = split_name(name_words(_apart(name)))
+    words = surname.split()
+    if words and is_particle(words[0]) and given:
+        words.insert(0, given.pop())  # "Maurice Couve de Murville"
+    return tuple(given), fold("".join(words))
 
 
 def _apart(text: str) -> str:

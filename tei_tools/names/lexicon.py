@@ -6,20 +6,57 @@ stage that reads names (participants, linking, paragraphs, the header) reads the
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
 import unicodedata
+from pathlib import Path
 
-from nameparser.config import CONSTANTS
+from tei_tools.cache import cache_dir
 
+
+def _nameparser_words() -> dict[str, list[str]]:
+    """nameparser's titles, prefixes and suffixes. Importing nameparser takes 50 ms,
+    a quarter of converting one file, so its words are kept in the cache, keyed by the
+    installed nameparser's files: a new version is read afresh."""
+    spec = importlib.util.find_spec("nameparser")
+    origin = Path(spec.origin) if spec and spec.origin else None
+    stamp = origin.parent.stat() if origin else None
+    key = f"{stamp.st_mtime_ns}-{stamp.st_ino}" if stamp else "unknown"
+    cached = cache_dir() / "nameparser" / f"{key}.json"
+    try:
+        words = json.loads(cached.read_text(encoding="utf-8"))
+        if isinstance(words, dict) and {"titles", "prefixes", "suffixes"} <= words.keys():
+            return words
+    except (OSError, ValueError):
+        pass
+    from nameparser.config import CONSTANTS
+
+    words = {
+        "titles": sorted(CONSTANTS.titles),
+        "prefixes": sorted(CONSTANTS.prefixes),
+        "suffixes": sorted(CONSTANTS.suffix_acronyms | CONSTANTS.suffix_not_acronyms),
+    }
+    try:  # best effort: a cache that cannot be written costs the next run the import
+        from tei_tools.io import atomic_write
+
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(cached, json.dumps(words).encode("utf-8"))
+    except OSError:
+        pass
+    return words
+
+
+_NAMEPARSER = _nameparser_words()
 # nameparser's lexicon, plus forms it lacks that typescripts use.
-TITLE_WORDS = frozenset(CONSTANTS.titles) | {
+TITLE_WORDS = frozenset(_NAMEPARSER["titles"]) | {
     "under", "chairman", "major", "m", "amb", "am", "comrade", "messrs", "mm", "he", "sem",
     "acting", "counsellor", "art", "minister-counselor", "vice-president", "premier", "defense",
     "defence",
 }  # fmt: skip
 HONORIFICS = frozenset({"mr", "mrs", "miss", "ms", "dr", "m", "mm", "sir", "messrs", "he", "sem"})
-PARTICLES = frozenset(CONSTANTS.prefixes) - {"st", "ste", "bar", "bat", "san", "santa"}
-SUFFIXES = frozenset(CONSTANTS.suffix_acronyms | CONSTANTS.suffix_not_acronyms)
+PARTICLES = frozenset(_NAMEPARSER["prefixes"]) - {"st", "ste", "bar", "bat", "san", "santa"}
+SUFFIXES = frozenset(_NAMEPARSER["suffixes"])
 # Nouns that head an office: a name ending in one is an office ("First Secretary").
 OFFICES = frozenset(
     [

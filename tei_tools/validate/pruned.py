@@ -28,6 +28,7 @@ from typing import IO, Any
 
 from lxml import etree
 
+from tei_tools.cache import cache_dir
 from tei_tools.io import atomic_write
 from tei_tools.processes import die_with_parent
 
@@ -116,16 +117,6 @@ _WHITE_TO_SPACE = bytes.maketrans(b"\t\n\r", b"   ")
 
 def _local(name: bytes) -> str:
     return name.rpartition(b":")[2].decode("utf-8", "replace")
-
-
-def cache_dir() -> Path:
-    """``TEI_TOOLS_CACHE_DIR``, else the platform's user cache folder."""
-    configured = os.environ.get("TEI_TOOLS_CACHE_DIR")
-    if configured:
-        return Path(configured)
-    import platformdirs
-
-    return platformdirs.user_cache_path("tei-tools")
 
 
 def _schema_files(path: Path) -> list[Path]:
