@@ -53,13 +53,9 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
     ``path`` until the block ends without an error, then renamed into place with the
     mode a new file gets under the umask (``mkstemp``'s 0o600 would follow it). The
     folder must exist: like ``cp``, a missing folder is an error, not made silently."""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise _naming(exc, path) from exc
+    fd, tmp = _temporary(path)
     try:
         with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), file_mode())
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -69,6 +65,23 @@ def atomic_file(path: Path) -> Iterator[BinaryIO]:
         if isinstance(exc, OSError) and exc.filename in (None, tmp):
             raise _naming(exc, path) from exc
         raise
+
+
+def _temporary(path: Path) -> tuple[int, str]:
+    """A new temporary file beside ``path`` (its descriptor and name), with the mode
+    a new file gets under the umask (``mkstemp``'s 0o600 would follow it on rename);
+    an error names ``path``."""
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _naming(exc, path) from exc
+    try:
+        os.fchmod(fd, file_mode())
+    except OSError as exc:
+        os.close(fd)
+        Path(tmp).unlink(missing_ok=True)
+        raise _naming(exc, path) from exc
+    return fd, tmp
 
 
 def _naming(exc: OSError, path: Path) -> OSError:
@@ -126,14 +139,10 @@ class Batch:
             self.discard()
 
     def write(self, path: Path, data: bytes) -> None:
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        except OSError as exc:
-            raise _naming(exc, path) from exc
+        fd, tmp = _temporary(path)
         self.pending.append((tmp, path))
         try:
             with os.fdopen(fd, "wb") as handle:
-                os.fchmod(handle.fileno(), file_mode())
                 handle.write(data)
         except OSError as exc:
             self.discard()

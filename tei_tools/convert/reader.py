@@ -7,6 +7,7 @@ refused with the line and column of the first bad byte.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tei_tools.diagnostics import Diagnostic
@@ -36,60 +37,55 @@ class RawBlock:
         return " ".join(line.text for line in self.lines)
 
 
-# What a file that is not a raw transcription starts with: (test, what it is, hint).
+# What a file that is not a raw transcription looks like: (test, what it is, hint).
 _NAMESPACED_ROOT = re.compile(rb"<[A-Za-z_][\w.:-]*\s[^>]*?\bxmlns(:[\w.-]+)?\s*=")
-_FOREIGN: tuple[tuple[re.Pattern[bytes], str, str], ...] = (
-    (re.compile(rb"PK\x03\x04"), "a zip archive", "unpack it and convert the transcriptions"),
-    (re.compile(rb"%PDF-"), "a PDF file", "transcribe its text in the raw format"),
+_AS_TEI = "tei-tools convert reads raw transcriptions; validate or export TEI instead"
+_FOREIGN: tuple[tuple[Callable[[bytes, bytes], bool], str, str], ...] = (
     (
-        re.compile(rb"\xff\xfe|\xfe\xff"),
+        lambda head, data: head.startswith(b"PK\x03\x04") and b"word/document.xml" in data,
+        "a Word document (.docx)",
+        "save it from Word as plain text (UTF-8), or transcribe it in the raw format",
+    ),
+    (
+        lambda head, _: head.startswith(b"PK\x03\x04"),
+        "a zip archive",
+        "unpack it and convert the transcriptions",
+    ),
+    (
+        lambda head, _: head.startswith(b"%PDF-"),
+        "a PDF file",
+        "transcribe its text in the raw format",
+    ),
+    (
+        lambda head, _: head.startswith((b"\xff\xfe", b"\xfe\xff")),
         "UTF-16 text",
         "save the file as UTF-8 (for example: iconv -f utf-16 -t utf-8)",
     ),
     (
-        re.compile(rb"\s*(<\?xml[\s?]|<!DOCTYPE)"),
+        lambda head, _: re.match(rb"\s*(<\?xml[\s?]|<!DOCTYPE)", head) is not None,
         "an XML document",
-        "tei-tools convert reads raw transcriptions; validate or export TEI instead",
+        _AS_TEI,
     ),
+    (
+        lambda head, _: _NAMESPACED_ROOT.match(head.lstrip()) is not None,
+        "an XML document (a namespaced root element)",
+        _AS_TEI,
+    ),
+    (lambda head, _: b"\x00" in head, "binary data (NUL bytes), not text", ""),
 )
 
 
 def foreign_format(data: bytes, file: str) -> Diagnostic | None:
     """An error when ``data`` is plainly not a raw transcription (XML such as METS,
-    PAGE or TEI, a Word document, a zip, a PDF, UTF-16): read as text, it would be
-    converted into a TEI document of its markup."""
+    PAGE or TEI, a Word document, a zip, a PDF, UTF-16, binary): read as text, it would
+    be converted into a TEI document of its markup."""
     head = data[:4096]
-    if head.startswith(b"PK\x03\x04") and b"word/document.xml" in data:
-        return Diagnostic(
-            "C007",
-            "the input is a Word document (.docx), not a raw transcription",
-            file,
-            1,
-            1,
-            hint="save it from Word as plain text (UTF-8), or transcribe it in the raw format",
-        )
-    for pattern, what, hint in _FOREIGN:
-        if pattern.match(head):
-            return Diagnostic(
-                "C007", f"the input is {what}, not a raw transcription", file, 1, 1, hint=hint
-            )
-    if _NAMESPACED_ROOT.match(head.lstrip()):
-        return Diagnostic(
-            "C007",
-            "the input is an XML document (a namespaced root element), not a raw transcription",
-            file,
-            1,
-            1,
-            hint="tei-tools convert reads raw transcriptions; validate or export TEI instead",
-        )
-    if b"\x00" in head:
-        return Diagnostic(
-            "C007",
-            "the input holds binary data (NUL bytes), not text",
-            file,
-            1,
-            head.index(b"\x00") + 1,
-        )
+    for test, what, hint in _FOREIGN:
+        if test(head, data):
+            binary = what.startswith("binary")
+            column = head.index(b"\x00") + 1 if binary else 1
+            message = f"the input is {what}" + ("" if binary else ", not a raw transcription")
+            return Diagnostic("C007", message, file, 1, column, hint=hint)
     return None
 
 
