@@ -9,6 +9,9 @@ import click
 
 from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, read_input, report
 from tei_tools.convert import convert_bytes
+from tei_tools.convert.pipeline import convert_folder
+from tei_tools.convert.sources import SOURCE_SUFFIXES, is_page_export, transcriptions_in
+from tei_tools.convert.sources.docx import TRACKED_CHANGES
 from tei_tools.convert.model import Person
 from tei_tools.convert.people_file import load_people
 from tei_tools.diagnostics import Diagnostic, Severity
@@ -17,13 +20,22 @@ from tei_tools.io import Batch
 PEOPLE_FILE = "people.toml"
 
 
+def document_path(source: str) -> Path:
+    """The path that names a document: a PAGE export is named by its folder, also
+    when it is given as the folder's mets.xml."""
+    path = Path(source)
+    return path.parent if path.name == "mets.xml" else path
+
+
 def output_path(source: str, output: str | None, out_dir: str | None) -> str:
     if output is not None:
         return output
     if out_dir is not None:
-        name = "stdin" if source == "-" else Path(source).stem
+        name = "stdin" if source == "-" else document_path(source).stem
         return str(Path(out_dir) / f"{name}.xml")
-    return "-" if source == "-" else str(Path(source).with_suffix(".xml"))
+    if source == "-":
+        return "-"
+    return str(document_path(source).with_suffix(".xml"))
 
 
 def collection_for(
@@ -49,16 +61,17 @@ def collection_for(
 
 
 def expand_inputs(inputs: tuple[str, ...]) -> list[str]:
-    """Files as given; a folder stands for the transcriptions in it (*.txt, *.md).
-    A folder that holds none is a usage error: converting nothing is no success."""
+    """Files as given; a PAGE export's folder is one input; any other folder stands
+    for the transcriptions in it (see ``transcriptions_in``). A folder that holds
+    none is a usage error: converting nothing is no success."""
     files: list[str] = []
     for item in inputs:
-        if item != "-" and Path(item).is_dir():
-            found = sorted(
-                str(p) for p in Path(item).iterdir() if p.suffix in (".txt", ".md") and p.is_file()
-            )
+        if item != "-" and Path(item).is_dir() and not is_page_export(Path(item)):
+            found = [str(p) for p in transcriptions_in(Path(item))]
             if not found:
-                raise click.UsageError(f"no input files (*.txt, *.md) in {item}")
+                raise click.UsageError(
+                    f"no input files ({', '.join(SOURCE_SUFFIXES)}, PAGE exports) in {item}"
+                )
             files.extend(found)
         else:
             files.append(item)
@@ -94,6 +107,14 @@ def _same_file(source: str, target: str) -> bool:
     help=f"People file (default: {PEOPLE_FILE} beside each input, if present).",
 )
 @click.option("--no-people", is_flag=True, help="Use no people file.")
+@click.option(
+    "--tracked-changes",
+    type=click.Choice(TRACKED_CHANGES),
+    default="keep",
+    show_default=True,
+    help="Word's tracked changes: keep them as del/add with @change, or accept or "
+    "reject them (for those who track their own corrections).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print warnings and errors only.")
 def convert(
     inputs: tuple[str, ...],
@@ -103,11 +124,16 @@ def convert(
     strict: bool,
     people: str | None,
     no_people: bool,
+    tracked_changes: str,
     quiet: bool,
 ) -> None:
-    """Convert raw transcriptions (INPUT: file, folder of *.txt/*.md, or '-') to TEI P5.
+    """Convert transcriptions to TEI P5: raw text, Word (.docx) or PAGE-XML (a
+    Transkribus/eScriptorium export: its mets.xml, its folder or a zip; or one PAGE
+    file). INPUT is a file, a folder of them, or '-'; the format is read from the
+    content, not the name.
 
-    Without -o or --out-dir, INPUT.txt is written to INPUT.xml beside it.
+    Without -o or --out-dir, INPUT.txt is written to INPUT.xml beside it (a PAGE
+    export to FOLDER.xml beside its folder).
     """
     sources = expand_inputs(inputs)
     if output is not None and (len(sources) > 1 or out_dir is not None):
@@ -125,17 +151,23 @@ def convert(
                 )
                 status = max(status, EXIT_USAGE)
                 continue
-            data = read_input(source, "C006")
-            if data is None:
-                status = max(status, EXIT_USAGE)
-                continue
-            collection, people_diags = collection_for(source, people, no_people, cache)
+            collection, people_diags = collection_for(
+                str(document_path(source)), people, no_people, cache
+            )
             if any(d.level is Severity.ERROR for d in people_diags):
                 report(people_diags, quiet)
                 status = max(status, EXIT_USAGE)
                 continue
-            name = "<stdin>" if source == "-" else source
-            result = convert_bytes(data, name, collection)
+            if source != "-" and Path(source).is_dir():
+                result = convert_folder(Path(source), collection, tracked=tracked_changes)
+            else:
+                data = read_input(source, "C006")
+                if data is None:
+                    status = max(status, EXIT_USAGE)
+                    continue
+                name = "<stdin>" if source == "-" else source
+                base = None if source == "-" else Path(source).parent
+                result = convert_bytes(data, name, collection, base=base, tracked=tracked_changes)
             report(result.diagnostics, quiet)
             failed = not result.ok or (
                 strict and any(d.level >= Severity.WARNING for d in result.diagnostics)

@@ -277,7 +277,7 @@ def joined(lines: list[tuple[Line, list[Inline]]]) -> list[Inline]:
     prev: Line | None = None
     for line, content in lines:
         if prev is not None:
-            if prev.hard_break:
+            if prev.hard_break or prev.lb:
                 nodes.append(LineBreak(prev.number, prev.indent + len(prev.text) + 1))
             nodes.append(Text(line.number, 1, "\n"))
         nodes.extend(content)

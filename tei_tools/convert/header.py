@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from tei_tools import __version__
@@ -163,6 +165,21 @@ def write_header(root: etree._Element, doc: Document, raw_name: str) -> None:
         "change",
         f"Converted from {raw_name} (SHA-256 {doc.source_sha256}) by tei-tools {__version__}.",
     )
+    for change in doc.changes:
+        attrs = {"when": change.when} if change.when and _DATETIME.fullmatch(change.when) else {}
+        sub(
+            revision,
+            "change",
+            f"Word tracked {change.kind} by {change.author}"
+            + (f" ({change.when})" if change.when and not attrs else "")
+            + ", kept as it stands in the source.",
+            xml_id=change.id,
+            type=change.kind,
+            **attrs,
+        )
+
+
+_DATETIME = re.compile(r"\d{4}-\d\d-\d\d(T\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?)?")
 
 
 def write_partic_desc(profile: etree._Element, people: list[Person]) -> None:

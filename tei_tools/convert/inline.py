@@ -30,7 +30,7 @@ from tei_tools.diagnostics import Diagnostic
 
 # Positions where some rule may apply; everything between them is plain text.
 _TRIGGER = re.compile(
-    r"\n|~~|<|\*|\[REDACTED\]|(?<![A-Za-z])x{3,}(?![A-Za-z])|/|(?<=[A-Za-z])- (?=[a-z])"
+    r"\\[\\~*<]|\n|~~|<|\*|\[REDACTED\]|(?<![A-Za-z])x{3,}(?![A-Za-z])|/|(?<=[A-Za-z])- (?=[a-z])"
 )
 _X_RUN = re.compile(r"x{3,}")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*\s*/?>")
@@ -165,11 +165,19 @@ def _empty_markup(p: InlineParser, text: str, pos: int, end: int, what: str) -> 
     return end
 
 
+def rule_escape(p: InlineParser, text: str, pos: int) -> int | None:
+    """``\\~``, ``\\*``, ``\\<``, ``\\\\``: the character itself, never markup."""
+    if text[pos] != "\\" or pos + 1 >= len(text) or text[pos + 1] not in "\\~*<":
+        return None
+    p.add_text(text[pos + 1], pos + 1)
+    return pos + 2
+
+
 def rule_newline(p: InlineParser, text: str, pos: int) -> int | None:
     if text[pos] != "\n":
         return None
     line, _ = p.locator.line_at(p.base + pos)
-    if line.hard_break:
+    if line.hard_break or line.lb:
         p.add(LineBreak(*p.at(pos)))
     p.add_text("\n", pos)
     return pos + 1
@@ -305,6 +313,7 @@ def rule_hyphenation(p: InlineParser, text: str, pos: int) -> int | None:
 
 
 _RULES: tuple[Rule, ...] = (
+    rule_escape,
     rule_newline,
     rule_deletion,
     rule_angle,

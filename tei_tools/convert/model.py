@@ -27,12 +27,14 @@ class Container(Node):
 
 @dataclass
 class Deletion(Container):
-    rend: str = "strikethrough"
+    rend: str = "strikethrough"  # "" when the source says nothing of how (a tracked change)
+    change: str | None = None  # the tracked change (Word) that made it
 
 
 @dataclass
 class Addition(Container):
-    place: str = "above"
+    place: str = "above"  # "" when the source says nothing of where (a tracked change)
+    change: str | None = None
 
 
 @dataclass
@@ -77,7 +79,7 @@ class Segment(Container):
 
 @dataclass
 class LineBreak(Node):
-    pass
+    facs: str | None = None  # the zone of the line it starts, on the page image
 
 
 @dataclass
@@ -98,11 +100,13 @@ class FormWork(Node):
 
     kind: str
     children: list[Inline] = field(default_factory=list)
+    facs: str | None = None
 
 
 @dataclass
 class PageBreak(Node):
     n: str
+    facs: str | None = None  # the surface of the page it starts
 
 
 Inline = (
@@ -130,6 +134,7 @@ class Paragraph(Container):
 
     speaker: str | None = None
     reports_speech: bool = False
+    facs: str | None = None  # the zone of the block's region on the page image
 
 
 @dataclass
@@ -140,11 +145,12 @@ class ListItem(Container):
 @dataclass
 class ListBlock(Node):
     items: list[ListItem] = field(default_factory=list)
+    facs: str | None = None
 
 
 @dataclass
 class SourceNote(Container):
-    pass
+    facs: str | None = None
 
 
 @dataclass
@@ -152,11 +158,14 @@ class FrontBlock(Container):
     """A block of front matter: ``kind`` says what it states (date, subject, …)."""
 
     kind: str = "front"
+    facs: str | None = None
 
 
 @dataclass
 class Stamp(Container):
     """A declassification review stamp or checkbox block."""
+
+    facs: str | None = None
 
 
 Block = Paragraph | ListBlock | SourceNote | FrontBlock | Stamp | FormWork | PageBreak
@@ -220,6 +229,33 @@ class Facts:
     classifications: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Zone:
+    id: str
+    points: str  # "x,y x,y …" in the image's pixels, as PAGE and TEI write them
+
+
+@dataclass
+class Surface:
+    """A page image of the facsimile and the zones of its regions and lines."""
+
+    id: str
+    url: str
+    width: int
+    height: int
+    zones: list[Zone] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Change:
+    """A tracked change: who made it and when (Word's w:author, w:date)."""
+
+    id: str
+    kind: str  # "deletion" or "insertion"
+    author: str
+    when: str | None
+
+
 @dataclass
 class Document:
     front: list[Block] = field(default_factory=list)
@@ -228,6 +264,8 @@ class Document:
     facts: Facts = field(default_factory=Facts)
     source_name: str = "<input>"
     source_sha256: str = ""
+    surfaces: list[Surface] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
 
 
 def pretty(node: object, indent: int = 0) -> str:

@@ -10,6 +10,7 @@ import functools
 import hashlib
 import re
 import unicodedata
+from pathlib import Path
 from dataclasses import dataclass, field, replace
 
 from lxml import etree
@@ -17,9 +18,13 @@ from lxml import etree
 from tei_tools.convert import people as people_mod
 from tei_tools.convert.front import FrontReader
 from tei_tools.convert.header import write_header
-from tei_tools.convert.model import Document, Paragraph, Person
+from tei_tools.convert.model import Document, Paragraph, Person, Surface
 from tei_tools.convert.participants import Entry, parse_entry
-from tei_tools.convert.reader import decode, split_blocks
+from tei_tools.convert.reader import RawBlock, decode, split_blocks
+from tei_tools.convert.sources import read_folder, read_source
+from tei_tools.convert.sources.annotate import apply as annotate
+from tei_tools.convert.sources.annotate import relocate
+from tei_tools.convert.sources.styled import Rendered
 from tei_tools.convert.serialize import serialize
 from tei_tools.convert.speakers import assign_speakers
 from tei_tools.convert.structure import read_body
@@ -64,23 +69,79 @@ def convert_text(
 
 
 def convert_bytes(
-    data: bytes, source: str = "<input>", collection: list[Person] | None = None
+    data: bytes,
+    source: str = "<input>",
+    collection: list[Person] | None = None,
+    *,
+    base: Path | None = None,
+    tracked: str = "keep",
 ) -> Conversion:
-    """Convert a raw transcription's bytes; its diagnostics are capped per code."""
-    result = _convert(data, source, collection)
+    """Convert a transcription's bytes (raw text, a Word file, a PAGE file or export
+    zip, a METS file whose page files are in ``base``); diagnostics capped per code.
+    ``tracked`` says what to do with Word's tracked changes: keep, accept, reject."""
+    result = Conversion(source)
+    rendered = read_source(data, source, base, result.diagnostics, tracked)
+    if rendered is None:
+        text, found = decode(data, source)
+        result.diagnostics += found
+    else:
+        text = rendered.text
+        if not text.strip() and not _failed(result.diagnostics):
+            result.diagnostics.append(Diagnostic("C002", "the source holds no text", source, 1, 1))
+    if text is not None and not _failed(result.diagnostics):
+        digest = hashlib.sha256(data).hexdigest()
+        _convert(text, digest, result, collection, rendered)
+    if rendered is not None:
+        result.diagnostics = relocate(result.diagnostics, source, rendered)
     result.diagnostics = capped_per_code(result.diagnostics)
     return result
 
 
-def _convert(data: bytes, source: str, collection: list[Person] | None) -> Conversion:
-    result = Conversion(source)
-    text, result.diagnostics = decode(data, source)
-    if text is None or any(d.level is Severity.ERROR for d in result.diagnostics):
-        return result
+def convert_folder(
+    folder: Path, collection: list[Person] | None = None, *, tracked: str = "keep"
+) -> Conversion:
+    """Convert a PAGE export given as its folder (its mets.xml, else its PAGE files)."""
+    diags: list[Diagnostic] = []
+    name, rendered = read_folder(folder, diags)
+    result = Conversion(name, diags)
+    if not _failed(diags) and rendered.text.strip():
+        _convert(rendered.text, folder_digest(folder), result, collection, rendered)
+    elif not _failed(diags):
+        diags.append(Diagnostic("C002", "the export holds no text", name, 1, 1))
+    result.diagnostics = capped_per_code(relocate(result.diagnostics, name, rendered))
+    return result
+
+
+def folder_digest(folder: Path) -> str:
+    """SHA-256 over a folder's files: their relative paths and contents, in order."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _failed(diags: list[Diagnostic]) -> bool:
+    return any(d.level is Severity.ERROR for d in diags)
+
+
+def _convert(
+    text: str,
+    digest: str,
+    result: Conversion,
+    collection: list[Person] | None,
+    rendered: Rendered | None,
+) -> None:
+    source = result.source
     diags = result.diagnostics
-    doc = Document(source_name=source, source_sha256=hashlib.sha256(data).hexdigest())
+    doc = Document(source_name=source, source_sha256=digest)
 
     blocks = split_blocks(text)
+    if rendered is not None:  # a PAGE line end is a line end of the page: an lb
+        blocks = [
+            RawBlock(tuple(replace(ln, lb=rendered.lines[ln.number].physical) for ln in b.lines))
+            for b in blocks
+        ]
     front = FrontReader(source, diags)
     start = front.read(blocks)
     body_blocks = ([front.leftover] if front.leftover else []) + blocks[start:]
@@ -109,6 +170,9 @@ def _convert(data: bytes, source: str, collection: list[Person] | None) -> Conve
 
     assign_speakers(doc.body, source, diags)
     used = registry.used | {b.speaker for b in doc.body if isinstance(b, Paragraph) and b.speaker}
+    if rendered is not None:
+        annotate(doc.front + doc.body, rendered)
+        doc.surfaces, doc.changes = rendered.surfaces, rendered.changes
     doc.people = [p for p in registry.people.values() if p.id in used or p.participant]
     tree = write_tei(doc)
     problems = schema_problems(tree)
@@ -123,9 +187,8 @@ def _convert(data: bytes, source: str, collection: list[Person] | None) -> Conve
                 hint="please report this with the raw file",
             )
         )
-        return result
+        return
     result.tree = tree
-    return result
 
 
 @functools.cache
@@ -238,6 +301,18 @@ def designations(entry: Entry) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def write_facsimile(root: etree._Element, surfaces: list[Surface]) -> None:
+    facsimile = sub(root, "facsimile")
+    for surface in surfaces:
+        box = {"ulx": "0", "uly": "0", "lrx": str(surface.width), "lry": str(surface.height)}
+        el = sub(facsimile, "surface", xml_id=surface.id, **box)
+        if surface.url:
+            sub(el, "graphic", url=surface.url, width=f"{surface.width}px",
+                height=f"{surface.height}px")
+        for zone in surface.zones:
+            sub(el, "zone", xml_id=zone.id, points=zone.points)
+
+
 _GLOBAL_ONLY = frozenset(tei(name) for name in ("fw", "pb", "note", "lb", "gap"))
 
 
@@ -245,6 +320,8 @@ def write_tei(doc: Document) -> etree._ElementTree:
     root = etree.Element(tei("TEI"), nsmap={None: TEI_NS})  # type: ignore[dict-item]
     root.set(f"{{{XML_NS}}}lang", "en")
     write_header(root, doc, doc.source_name.rsplit("/", 1)[-1])
+    if doc.surfaces:
+        write_facsimile(root, doc.surfaces)
     text = sub(root, "text")
     if doc.front:
         front = sub(text, "front")

@@ -22,6 +22,7 @@ class Line:
     text: str  # without the trailing spaces that mark a hard break
     hard_break: bool
     indent: int  # leading spaces removed from ``text``
+    lb: bool = False  # the line end is a line end of the page (PAGE): an lb, not a wrap
 
 
 @dataclass(frozen=True)

@@ -65,10 +65,10 @@ def write_inline(parent: etree._Element, node: Inline) -> None:
     match node:
         case Text(text=text):
             append_text(parent, text)
-        case Deletion(rend=rend, children=children):
-            write_inlines(sub(parent, "del", rend=rend), children)
-        case Addition(place=place, children=children):
-            write_inlines(sub(parent, "add", place=place), children)
+        case Deletion(rend=rend, change=change, children=children):
+            write_inlines(sub(parent, "del", **_given(rend=rend, change=_ref(change))), children)
+        case Addition(place=place, change=change, children=children):
+            write_inlines(sub(parent, "add", **_given(place=place, change=_ref(change))), children)
         case Substitution(parts=parts):
             subst = sub(parent, "subst")
             for part in parts:
@@ -93,38 +93,48 @@ def write_inline(parent: etree._Element, node: Inline) -> None:
             if kind == "docNumber":
                 el.set("type", "docNumber")
             write_inlines(el, children)
-        case LineBreak():
-            sub(parent, "lb")
+        case LineBreak(facs=facs):
+            sub(parent, "lb", **_given(facs=_ref(facs)))
         case Hyphenation():
             sub(parent, "pc", "-", force="weak")
             sub(parent, "lb", break_="no")
         case Metamark(mark=mark):
             sub(parent, "metamark", mark, function="insert")
-        case FormWork(kind=kind, children=children):
-            write_inlines(sub(parent, "fw", type=kind), children)
-        case PageBreak(n=n):
-            sub(parent, "pb", n=n)
+        case FormWork(kind=kind, children=children, facs=facs):
+            write_inlines(sub(parent, "fw", type=kind, **_given(facs=_ref(facs))), children)
+        case PageBreak(n=n, facs=facs):
+            sub(parent, "pb", n=n, **_given(facs=_ref(facs)))
+
+
+def _ref(target: str | None) -> str:
+    return f"#{target}" if target else ""
+
+
+def _given(**attrs: str) -> dict[str, str]:
+    """The attributes that have a value: the source said something of them."""
+    return {k: v for k, v in attrs.items() if v}
 
 
 def write_block(parent: etree._Element, block: Block) -> None:
+    facs = _given(facs=_ref(getattr(block, "facs", None)))
     match block:
         case Paragraph(children=children, reports_speech=True, speaker=speaker):
-            p = sub(parent, "p")
+            p = sub(parent, "p", **facs)
             attrs = {"who": f"#{speaker}"} if speaker else {}
             write_inlines(sub(p, "said", direct="false", **attrs), children)
         case Paragraph(children=children):
-            write_inlines(sub(parent, "p"), children)
+            write_inlines(sub(parent, "p", **facs), children)
         case ListBlock(items=items):
-            lst = sub(parent, "list")
+            lst = sub(parent, "list", **facs)
             for item in items:
                 attrs = {"n": item.n} if item.n else {}
                 write_inlines(sub(lst, "item", **attrs), item.children)
         case SourceNote(children=children):
-            write_inlines(sub(parent, "note", type="source"), children)
+            write_inlines(sub(parent, "note", type="source", **facs), children)
         case Stamp(children=children):
-            ab = sub(parent, "ab", type="stamp")
+            ab = sub(parent, "ab", type="stamp", **facs)
             write_inlines(sub(ab, "stamp", type="declassification"), children)
         case FrontBlock(kind=kind, children=children):
-            write_inlines(sub(parent, "ab", type=kind), children)
+            write_inlines(sub(parent, "ab", type=kind, **facs), children)
         case FormWork() | PageBreak():
             write_inline(parent, block)

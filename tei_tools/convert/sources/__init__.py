@@ -1,0 +1,168 @@
+"""Readers for the sources an editor transcribes in, chosen by content, not name:
+the raw dialect (``tei_tools.convert.reader``), Word (``docx``) and PAGE-XML
+(``page``: a Transkribus or eScriptorium export). Word and PAGE are rendered into
+the dialect's line layer (``styled``), so every later stage is shared."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path, PurePosixPath
+
+from tei_tools.convert.sources.docx import DocxReader
+from tei_tools.convert.sources.page import PageReader, inside, is_mets, is_page, zip_opener
+from tei_tools.convert.sources.styled import Rendered, render
+from tei_tools.convert.sources.xmlparts import MAX_PART, ReadError, parse_part
+from tei_tools.diagnostics import Diagnostic
+
+FORMATS = "raw transcriptions (UTF-8 text), Word (.docx) and PAGE-XML exports"
+SOURCE_SUFFIXES = (".txt", ".md", ".docx", ".zip")
+
+
+def is_page_export(folder: Path) -> bool:
+    """A folder that is a PAGE export: it holds a mets.xml, or a page/ folder."""
+    return (folder / "mets.xml").is_file() or (folder / "page").is_dir()
+
+
+def transcriptions_in(folder: Path) -> list[Path]:
+    """The sources in a folder, by name: raw text, Word files, zips, PAGE exports
+    (sub-folders). TEI files (*.xml) beside them are outputs, not inputs."""
+    found = [
+        p
+        for p in folder.iterdir()
+        if (p.is_file() and p.suffix in SOURCE_SUFFIXES) or (p.is_dir() and is_page_export(p))
+    ]
+    return sorted(found)
+
+
+def kind_of(data: bytes) -> str:
+    """"docx", "zip", "xml" or "text", from the first bytes."""
+    if data.startswith(b"PK\x03\x04"):
+        return "docx" if b"word/document.xml" in data else "zip"
+    head = data[:4096].lstrip()
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:].lstrip()
+    return "xml" if head.startswith(b"<") else "text"
+
+
+def read_source(
+    data: bytes, name: str, base: Path | None, diags: list[Diagnostic], tracked: str = "keep"
+) -> Rendered | None:
+    """The rendering of a Word file or PAGE export in ``data``; None when ``data`` is
+    neither (a raw transcription, or something the raw reader refuses by name).
+    ``base`` is the folder a METS file's page files are found in."""
+    kind = kind_of(data)
+    try:
+        if kind == "docx":
+            reader = DocxReader(name, diags, tracked)
+            rendered = render(reader.read(data))
+            rendered.changes = list(reader.changes.values())
+            return rendered
+        if kind == "zip":
+            return _read_zip(data, name, diags)
+        if kind == "xml":
+            try:
+                root = parse_part(data, name)
+            except ReadError:
+                return None  # not well-formed: the raw reader refuses it as XML
+            if is_page(root):
+                page = PageReader(diags)
+                page.read_page(root, name)
+                return _rendered(page)
+            if is_mets(root):
+                if base is None:
+                    raise ReadError("a METS file read from standard input cannot reach its "
+                                    "page files; give its path or its folder")
+                page = PageReader(diags)
+                page.read_mets(root, Path(name).name, _folder_opener(base))
+                return _rendered(page)
+    except ReadError as exc:
+        diags.append(
+            Diagnostic(
+                "C008",
+                str(exc),
+                exc.file if exc.file and exc.file != name else name,
+                exc.line,
+                exc.col,
+                hint=f"tei-tools reads {FORMATS}",
+            )
+        )
+        return Rendered("")
+    return None
+
+
+def read_folder(folder: Path, diags: list[Diagnostic]) -> tuple[str, Rendered]:
+    """A PAGE export's folder: its ``mets.xml``, else its PAGE files in name order."""
+    mets = folder / "mets.xml"
+    name = str(mets if mets.is_file() else folder)
+    try:
+        page = PageReader(diags)
+        opener = _folder_opener(folder)
+        if mets.is_file():
+            page.read_mets(parse_part(opener("mets.xml"), "mets.xml"), "mets.xml", opener)
+        else:
+            found = sorted(p for p in folder.rglob("*.xml") if p.is_file())
+            pages = [p.relative_to(folder).as_posix() for p in found]
+            roots = [(p, parse_part(opener(p), p)) for p in pages]
+            roots = [(p, r) for p, r in roots if is_page(r)]
+            if not roots:
+                raise ReadError(f"{folder} holds no mets.xml and no PAGE-XML files")
+            for path, root in roots:
+                page.read_page(root, path)
+        return name, _rendered(page, prefix=f"{folder}/")
+    except ReadError as exc:
+        where = f"{folder}/{exc.file}" if exc.file else name
+        diags.append(Diagnostic("C008", str(exc), where, exc.line, exc.col,
+                                hint=f"tei-tools reads {FORMATS}"))
+        return name, Rendered("")
+
+
+def _rendered(page: PageReader, prefix: str = "") -> Rendered:
+    rendered = render(page.blocks)
+    rendered.surfaces = page.surfaces
+    if prefix:  # diagnostics name the page file inside the export's folder
+        for line in rendered.lines.values():
+            line.origin = type(line.origin)(prefix + line.origin.file, line.origin.line,
+                                            line.origin.col)
+    return rendered
+
+
+def _read_zip(data: bytes, name: str, diags: list[Diagnostic]) -> Rendered | None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return None
+    with archive:
+        names = [n for n in archive.namelist() if not n.endswith("/")]
+        opener = zip_opener(archive)
+        page = PageReader(diags)
+        mets = sorted((n for n in names if PurePosixPath(n).name == "mets.xml"), key=len)
+        if mets:
+            page.read_mets(parse_part(opener(mets[0]), mets[0]), mets[0], opener)
+            return _rendered(page)
+        roots = [(n, parse_part(opener(n), n)) for n in sorted(names) if n.endswith(".xml")]
+        pages = [(n, r) for n, r in roots if is_page(r)]
+        if not pages:
+            return None  # an unknown zip: the raw reader refuses it by name
+        for path, root in pages:
+            page.read_page(root, path)
+        return _rendered(page)
+
+
+def _folder_opener(folder: Path):  # type: ignore[no-untyped-def]
+    root = folder.resolve()
+
+    def open_file(path: str) -> bytes:
+        relative = inside(PurePosixPath("."), path, "mets.xml")
+        target = (root / relative).resolve()
+        if root not in target.parents:
+            raise ReadError(f"{path!r} leaves the export's folder", file=path)
+        if not target.is_file():
+            raise ReadError(f"the page file {relative} named in the export is missing")
+        if target.stat().st_size > MAX_PART:
+            raise ReadError(f"{relative} is larger than {MAX_PART} bytes", file=relative)
+        return target.read_bytes()
+
+    return open_file
+
+

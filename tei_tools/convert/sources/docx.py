@@ -1,0 +1,256 @@
+"""Word (.docx) reader: ``word/document.xml`` read with lxml, since python-docx does
+not expose tracked changes.
+
+A paragraph is a block; ``w:br`` ends a line on purpose; a page break ends the
+block (the page number that follows is the dialect's page furniture). Struck,
+double-struck, superscript, subscript, bold, underlined and italic runs keep their
+meaning; runs of the same formatting join, so a word Word split over two runs is
+one word. Tracked deletions and insertions are kept as deletions and additions
+that point to a ``change`` (author, date) unless the editor asks to accept or
+reject them. What else Word holds (fields, drawings, text boxes, notes, comments,
+tables) keeps its text and gets a diagnostic naming the paragraph.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from tei_tools.convert.model import Change
+from tei_tools.convert.sources.styled import (
+    BOLD,
+    DSTRIKE,
+    ITALIC,
+    STRIKE,
+    SUB,
+    SUP,
+    TRACKED_DEL,
+    TRACKED_INS,
+    UNDERLINE,
+    Origin,
+    Run,
+    SourceBlock,
+    SourceLine,
+)
+from tei_tools.convert.sources.xmlparts import ReadError, parse_part, read_member
+from tei_tools.diagnostics import Diagnostic
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+TRACKED_CHANGES = ("keep", "accept", "reject")
+
+
+def w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+_OFF = ("0", "false", "off", "none")
+# Elements whose text Word shows but this reader does not encode as such.
+_KEPT_WITH_NOTE = {
+    w("fldSimple"): "a field",
+    w("txbxContent"): "a text box",
+}
+_SKIPPED = {w("instrText"): "a field's code", w("delInstrText"): "a field's code"}
+
+
+@dataclass
+class _Paragraph:
+    number: int
+    lines: list[list[Run]] = field(default_factory=lambda: [[]])
+    breaks: list[bool] = field(default_factory=list)  # hard break after each line
+    col: int = 1
+    starts: list[int] = field(default_factory=lambda: [1])
+
+
+class DocxReader:
+    def __init__(self, name: str, diagnostics: list[Diagnostic], tracked: str = "keep"):
+        self.name = name
+        self.diags = diagnostics
+        self.tracked = tracked
+        self.changes: dict[tuple[str, str, str | None], Change] = {}
+        self.blocks: list[SourceBlock] = []
+        self.number = 0
+
+    def note(self, code: str, message: str, paragraph: int, col: int, hint: str = "") -> None:
+        self.diags.append(Diagnostic(code, message, self.name, paragraph, col, hint))
+
+    def read(self, data: bytes) -> list[SourceBlock]:
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+        except zipfile.BadZipFile as exc:
+            raise ReadError(f"the Word file is not a readable zip archive ({exc})") from exc
+        with archive:
+            root = parse_part(read_member(archive, "word/document.xml"), "word/document.xml")
+        body = root.find(w("body"))
+        if body is None:
+            raise ReadError("word/document.xml has no w:body")
+        for element in body:
+            self.block_element(element)
+        return self.blocks
+
+    def block_element(self, element: etree._Element) -> None:
+        if element.tag == w("p"):
+            self.paragraph(element)
+        elif element.tag == w("tbl"):
+            start = self.number + 1
+            for p in element.iter(w("p")):
+                self.paragraph(p)
+            self.note(
+                "C401",
+                "a table: its cells are kept as paragraphs, in reading order",
+                start,
+                1,
+                "tables are not encoded as TEI tables yet; check the cells' order",
+            )
+        elif element.tag == w("sdt"):
+            content = element.find(w("sdtContent"))
+            for child in content if content is not None else ():
+                self.block_element(child)
+
+    def paragraph(self, p: etree._Element) -> None:
+        self.number += 1
+        para = _Paragraph(self.number)
+        for kind, value in self.pieces(p, para):
+            if kind == "run":
+                assert isinstance(value, Run)
+                para.lines[-1].append(value)
+                para.col += len(value.text)
+            elif kind == "br":
+                para.lines.append([])
+                para.breaks.append(True)
+                para.starts.append(para.col)
+            elif kind == "page":
+                self.flush(para)
+                para.lines, para.breaks, para.starts = [[]], [], [para.col]
+        self.flush(para)
+
+    def flush(self, para: _Paragraph) -> None:
+        lines = []
+        for i, runs in enumerate(para.lines):
+            hard = para.breaks[i] if i < len(para.breaks) else False
+            lines.append(SourceLine(runs, Origin(self.name, para.number, para.starts[i]), hard))
+        if any(run.text.strip() for line in lines for run in line.runs):
+            self.blocks.append(SourceBlock(lines))
+
+    def pieces(self, parent: etree._Element, para: _Paragraph) -> Iterator[tuple[str, object]]:
+        """Runs, line breaks and page breaks of a paragraph, in order."""
+        for child in parent:
+            tag = child.tag
+            if tag == w("r"):
+                yield from self.run(child, frozenset(), None, para)
+            elif tag in (w("del"), w("ins"), w("moveFrom"), w("moveTo")):
+                yield from self.tracked_change(child, para)
+            elif tag in (w("hyperlink"), w("smartTag"), w("customXml"), w("fldSimple")):
+                if tag in _KEPT_WITH_NOTE:
+                    self.note("C401", f"{_KEPT_WITH_NOTE[tag]}: its text is kept", para.number,
+                              para.col)
+                yield from self.pieces(child, para)
+            elif tag == w("sdt"):
+                content = child.find(w("sdtContent"))
+                if content is not None:
+                    yield from self.pieces(content, para)
+
+    def tracked_change(
+        self, element: etree._Element, para: _Paragraph
+    ) -> Iterator[tuple[str, object]]:
+        deletion = element.tag in (w("del"), w("moveFrom"))
+        author = element.get(w("author")) or "unknown"
+        when = element.get(w("date"))
+        kind = "deletion" if deletion else "insertion"
+        if self.tracked == "accept" and deletion or self.tracked == "reject" and not deletion:
+            dropped = "".join(element.itertext())
+            self.note(
+                "C403",
+                f"a tracked {kind} by {author} was {self.tracked}ed as asked: "
+                f"{dropped[:60]!r} left out",
+                para.number,
+                para.col,
+            )
+            return
+        if self.tracked != "keep":
+            for r in element.iter(w("r")):
+                yield from self.run(r, frozenset(), None, para)
+            return
+        key = (kind, author, when)
+        if key not in self.changes:
+            self.changes[key] = Change(f"change-{len(self.changes) + 1}", kind, author, when)
+        style = TRACKED_DEL if deletion else TRACKED_INS
+        for r in element.iter(w("r")):
+            yield from self.run(r, frozenset({style}), self.changes[key].id, para)
+
+    def run(
+        self, r: etree._Element, extra: frozenset[str], change: str | None, para: _Paragraph
+    ) -> Iterator[tuple[str, object]]:
+        styles = run_styles(r.find(w("rPr"))) | extra
+        for child in r:
+            tag = child.tag
+            if tag in (w("t"), w("delText")):
+                yield "run", Run(child.text or "", styles, change)
+            elif tag == w("tab"):
+                yield "run", Run(" ", styles, change)
+            elif tag in (w("noBreakHyphen"),):
+                yield "run", Run("-", styles, change)
+            elif tag == w("sym"):
+                yield "run", Run(chr(int(child.get(w("char"), "20"), 16)), styles, change)
+            elif tag in (w("br"), w("cr")):
+                yield ("page", None) if child.get(w("type")) == "page" else ("br", None)
+            elif tag in _SKIPPED:
+                self.note("C401", f"{_SKIPPED[tag]} is not text and is left out: "
+                          f"{(child.text or '').strip()[:40]!r}", para.number, para.col)
+            elif tag in (w("drawing"), w("pict"), w("object")):
+                texts = [t.text or "" for t in child.iter(w("t"))]
+                self.note(
+                    "C401",
+                    "an image or text box" + (": its text is kept" if texts else ""),
+                    para.number,
+                    para.col,
+                    "describe the image in the transcription if it matters",
+                )
+                if texts:
+                    yield "run", Run(" ".join(texts), styles, change)
+            elif tag in (w("footnoteReference"), w("endnoteReference"), w("commentReference")):
+                what = {
+                    w("footnoteReference"): "a footnote",
+                    w("endnoteReference"): "an endnote",
+                    w("commentReference"): "a comment",
+                }[tag]
+                self.note(
+                    "C401",
+                    f"{what} (id {child.get(w('id'))}) is not encoded; its text is not "
+                    "in the TEI",
+                    para.number,
+                    para.col,
+                    "move the note's text into the transcription if it belongs to the document",
+                )
+
+
+def run_styles(rpr: etree._Element | None) -> frozenset[str]:
+    if rpr is None:
+        return frozenset()
+    styles = set()
+
+    def on(tag: str) -> bool:
+        el = rpr.find(w(tag))
+        return el is not None and (el.get(w("val")) or "true").lower() not in _OFF
+
+    if on("strike"):
+        styles.add(STRIKE)
+    if on("dstrike"):
+        styles.add(DSTRIKE)
+    if on("b"):
+        styles.add(BOLD)
+    if on("i"):
+        styles.add(ITALIC)
+    if on("u"):
+        styles.add(UNDERLINE)
+    align = rpr.find(w("vertAlign"))
+    if align is not None:
+        value = align.get(w("val"))
+        if value == "superscript":
+            styles.add(SUP)
+        elif value == "subscript":
+            styles.add(SUB)
+    return frozenset(styles)

@@ -1,0 +1,309 @@
+"""PAGE-XML reader: a Transkribus or eScriptorium export (its ``mets.xml``, its
+folder, a zip of it) or one PAGE file; PAGE 2013-07-15 and 2019-07-15.
+
+Regions are read in the page's reading order (``ReadingOrder``, else each
+region's ``readingOrder {index}``, else document order) and become blocks; their
+lines, in the same way, become lines. Every line end is a line end of the page,
+so every line gets an ``lb`` pointing at its zone. Whether a line was ended on
+purpose (a participants entry, a dateline) or wrapped is read from the geometry
+as a typist's measure gives it: a line is wrapped when the next line's first word
+would not have fitted after it. ``textStyle`` in ``@custom`` gives struck,
+superscript, subscript, bold, italic and underlined typing; Transkribus's other
+tags keep their text and are reported. Each page becomes a ``surface`` with a
+``zone`` per region and line.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from lxml import etree
+
+from tei_tools.convert.model import Surface, Zone
+from tei_tools.convert.sources.styled import (
+    BOLD,
+    ITALIC,
+    STRIKE,
+    SUB,
+    SUP,
+    UNDERLINE,
+    Origin,
+    Run,
+    SourceBlock,
+    SourceLine,
+)
+from tei_tools.convert.sources.xmlparts import ReadError, parse_part
+from tei_tools.diagnostics import Diagnostic
+
+PAGE_NS_PREFIX = "http://schema.primaresearch.org/PAGE/gts/pagecontent/"
+METS_NS = "http://www.loc.gov/METS/"
+XLINK = "http://www.w3.org/1999/xlink"
+
+_STYLE_KEYS = {
+    "strikethrough": STRIKE,
+    "superscript": SUP,
+    "subscript": SUB,
+    "bold": BOLD,
+    "italic": ITALIC,
+    "underlined": UNDERLINE,
+}
+_STRUCTURAL = {"readingOrder", "structure", "textStyle"}
+_CUSTOM = re.compile(r"([A-Za-z][\w-]*)\s*\{([^}]*)\}")
+_NCNAME_BAD = re.compile(r"[^\w.-]")
+
+Opener = Callable[[str], bytes]  # a path inside the export → its bytes
+
+
+def is_page(root: etree._Element) -> bool:
+    return isinstance(root.tag, str) and root.tag.startswith("{" + PAGE_NS_PREFIX)
+
+
+def is_mets(root: etree._Element) -> bool:
+    return root.tag == f"{{{METS_NS}}}mets"
+
+
+def custom_tags(value: str | None) -> list[tuple[str, dict[str, str]]]:
+    """``readingOrder {index:0;} textStyle {offset:0; length:5;bold:true;}`` →
+    [(name, {key: value})] in order."""
+    tags = []
+    for match in _CUSTOM.finditer(value or ""):
+        props = {}
+        for item in match.group(2).split(";"):
+            key, sep, val = item.partition(":")
+            if sep:
+                props[key.strip()] = val.strip().replace("\\u0020", " ")
+        tags.append((match.group(1), props))
+    return tags
+
+
+def _index(element: etree._Element) -> int | None:
+    for name, props in custom_tags(element.get("custom")):
+        if name == "readingOrder" and props.get("index", "").isdigit():
+            return int(props["index"])
+    return None
+
+
+def _bbox(points: str) -> tuple[int, int, int, int] | None:
+    try:
+        xy = [tuple(int(float(v)) for v in p.split(",")) for p in points.split()]
+    except ValueError:
+        return None
+    if not xy:
+        return None
+    xs = [p[0] for p in xy]
+    ys = [p[1] for p in xy]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+@dataclass
+class _Line:
+    element: etree._Element
+    text: str
+    text_line: int  # source line of the Unicode element
+    box: tuple[int, int, int, int] | None
+    zone: str
+
+
+class PageReader:
+    def __init__(self, diagnostics: list[Diagnostic]):
+        self.diags = diagnostics
+        self.blocks: list[SourceBlock] = []
+        self.surfaces: list[Surface] = []
+
+    # -- the export ----------------------------------------------------------------
+    def read_mets(self, root: etree._Element, mets_name: str, open_file: Opener) -> None:
+        base = PurePosixPath(mets_name).parent
+        files = []
+        for group in root.iter(f"{{{METS_NS}}}fileGrp"):
+            use = (group.get("USE") or group.get("ID") or "").upper()
+            if "PAGE" not in use:
+                continue
+            for n, item in enumerate(group.findall(f"{{{METS_NS}}}file")):
+                loc = item.find(f"{{{METS_NS}}}FLocat")
+                href = loc.get(f"{{{XLINK}}}href") if loc is not None else None
+                if not href:
+                    continue
+                seq = item.get("SEQ")
+                files.append((int(seq) if seq and seq.isdigit() else n, href))
+        if not files:
+            raise ReadError(
+                f"{mets_name} lists no PAGE files (a fileGrp with USE=\"PAGEXML\")", file=mets_name
+            )
+        for _, href in sorted(files):
+            path = inside(base, href, mets_name)
+            self.read_page(parse_part(open_file(path), path), path)
+
+    # -- one page --------------------------------------------------------------------
+    def read_page(self, root: etree._Element, name: str) -> None:
+        if not is_page(root):
+            raise ReadError(f"{name} is not a PAGE-XML file (root {root.tag!r})", file=name)
+        ns = root.tag[1 : root.tag.index("}")]
+        page = root.find(f"{{{ns}}}Page")
+        if page is None:
+            raise ReadError(f"{name} has no Page element", file=name)
+        number = len(self.surfaces) + 1
+        surface = Surface(
+            f"page{number}",
+            page.get("imageFilename") or "",
+            int(page.get("imageWidth") or 0),
+            int(page.get("imageHeight") or 0),
+        )
+        self.surfaces.append(surface)
+        regions = self.ordered_regions(page, ns)
+        lines_of = [self.region_lines(r, ns, number, surface) for r in regions]
+        measure = max((ln.box[2] for lines in lines_of for ln in lines if ln.box), default=0)
+        widths = [
+            (ln.box[2] - ln.box[0]) / len(ln.text)
+            for lines in lines_of
+            for ln in lines
+            if ln.box and len(ln.text) >= 10
+        ]
+        char = sorted(widths)[len(widths) // 2] if widths else 0.0
+        for region, lines in zip(regions, lines_of, strict=True):
+            zone = self.zone(surface, region, ns)
+            block = SourceBlock([], facs=zone)
+            for i, ln in enumerate(lines):
+                nxt = lines[i + 1] if i + 1 < len(lines) else None
+                block.lines.append(
+                    SourceLine(
+                        self.runs(ln, name),
+                        Origin(name, ln.text_line, 1),
+                        hard_break=nxt is not None and ended_on_purpose(ln, nxt, measure, char),
+                        physical=nxt is not None,
+                        facs=ln.zone,
+                        page=number - 1,
+                    )
+                )
+            if block.lines:
+                self.blocks.append(block)
+
+    def ordered_regions(self, page: etree._Element, ns: str) -> list[etree._Element]:
+        regions = list(page.iter(f"{{{ns}}}TextRegion"))
+        by_id = {r.get("id"): r for r in regions}
+        order: list[etree._Element] = []
+        ro = page.find(f"{{{ns}}}ReadingOrder")
+        if ro is not None:
+            refs = [
+                (int(ref.get("index") or 0), ref.get("regionRef"))
+                for ref in ro.iter(f"{{{ns}}}RegionRefIndexed")
+            ]
+            for _, rid in sorted(refs, key=lambda t: t[0]):
+                if rid in by_id and by_id[rid] not in order:
+                    order.append(by_id[rid])
+        rest = [r for r in regions if r not in order]
+        indexed = sorted(
+            (r for r in rest if _index(r) is not None), key=lambda r: _index(r) or 0
+        )
+        return order + indexed + [r for r in rest if _index(r) is None]
+
+    def region_lines(
+        self, region: etree._Element, ns: str, page: int, surface: Surface
+    ) -> list[_Line]:
+        lines = region.findall(f"{{{ns}}}TextLine")
+        indexed = sorted((ln for ln in lines if _index(ln) is not None), key=lambda e: _index(e) or 0)
+        lines = indexed + [ln for ln in lines if _index(ln) is None]
+        out = []
+        for line in lines:
+            unicode = text_equiv(line, ns)
+            if unicode is None:
+                continue
+            coords = line.find(f"{{{ns}}}Coords")
+            points = coords.get("points", "") if coords is not None else ""
+            zone = self.zone(surface, line, ns)
+            out.append(
+                _Line(line, unicode.text or "", unicode.sourceline or 0, _bbox(points), zone or "")
+            )
+        return out
+
+    def zone(self, surface: Surface, element: etree._Element, ns: str) -> str | None:
+        coords = element.find(f"{{{ns}}}Coords")
+        if coords is None or not coords.get("points"):
+            return None
+        local = _NCNAME_BAD.sub("_", element.get("id") or f"z{len(surface.zones) + 1}")
+        zone = Zone(f"{surface.id}-{local}", coords.get("points", ""))
+        surface.zones.append(zone)
+        return zone.id
+
+    def runs(self, line: _Line, name: str) -> list[Run]:
+        text = line.text
+        styles: list[set[str]] = [set() for _ in text]
+        for tag, props in custom_tags(line.element.get("custom")):
+            if tag in _STRUCTURAL and tag != "textStyle":
+                continue
+            start = _int(props.get("offset"), 0)
+            length = _int(props.get("length"), len(text) - start)
+            if tag == "textStyle":
+                for key, style in _STYLE_KEYS.items():
+                    if props.get(key) == "true":
+                        for i in range(max(start, 0), min(start + length, len(text))):
+                            styles[i].add(style)
+                continue
+            self.diags.append(
+                Diagnostic(
+                    "C402",
+                    f"the tag {tag!r} on {text[start:start + length][:40]!r} is not encoded; "
+                    "its text is kept",
+                    name,
+                    line.text_line,
+                    start + 1,
+                    "encode it in the TEI by hand, or remove the tag in the platform",
+                )
+            )
+        runs: list[Run] = []
+        pairs = zip(text, (frozenset(s) for s in styles), strict=True)
+        for style, group in itertools.groupby(pairs, key=lambda pair: pair[1]):
+            runs.append(Run("".join(ch for ch, _ in group), style))
+        return runs
+
+
+def _int(value: str | None, default: int) -> int:
+    return int(value) if value and value.lstrip("-").isdigit() else default
+
+
+def text_equiv(element: etree._Element, ns: str) -> etree._Element | None:
+    """The line's text: the TextEquiv with the lowest @index (2019), else the first."""
+    equivs = element.findall(f"{{{ns}}}TextEquiv")
+    if not equivs:
+        return None
+    best = min(equivs, key=lambda e: _int(e.get("index"), 0))
+    return best.find(f"{{{ns}}}Unicode")
+
+
+def ended_on_purpose(line: _Line, nxt: _Line, measure: int, char: float) -> bool:
+    """A line was ended on purpose when the next line's first word would have fitted
+    on it within the page's measure (half a character's tolerance)."""
+    if line.box is None or not char or not measure:
+        return False
+    first_word = nxt.text.split()[0] if nxt.text.split() else ""
+    needed = line.box[2] + char * (1 + len(first_word))
+    return needed <= measure + char / 2
+
+
+def inside(base: PurePosixPath, href: str, referrer: str) -> str:
+    """``href`` resolved against the export's folder; a path that leaves the export
+    (absolute, ``..``, a URL) is refused by name."""
+    if "://" in href or href.startswith("/") or "\\" in href:
+        raise ReadError(f"{referrer} points outside the export: {href!r}", file=referrer)
+    parts = []
+    for part in (base / href).parts:
+        if part == "..":
+            if not parts:
+                raise ReadError(f"{referrer} points outside the export: {href!r}", file=referrer)
+            parts.pop()
+        elif part != ".":
+            parts.append(part)
+    return "/".join(parts)
+
+
+def zip_opener(archive: zipfile.ZipFile) -> Opener:
+    from tei_tools.convert.sources.xmlparts import read_member
+
+    def open_member(path: str) -> bytes:
+        return read_member(archive, path)
+
+    return open_member

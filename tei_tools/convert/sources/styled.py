@@ -1,0 +1,232 @@
+"""What the Word and PAGE readers produce: blocks of lines of styled runs, each line
+with its place in the source, and the rendering of those blocks into the raw
+dialect's line layer, which the shared stages (front matter, participants,
+structure, names, speakers, the TEI writer) read whatever the source was.
+
+Rendering keeps every character: text that the dialect would read as markup is
+escaped (``\\~``, ``\\*``, ``\\<``, ``\\\\``), and what the dialect's notation cannot
+say (a double strike, a subscript, italics, a tracked change) is recorded as a
+*mark* keyed by the line and column of the notation that opens it; the pipeline
+sets it on the node parsed there. Each rendered line keeps a column map back to
+its source, so a diagnostic names the source file, line and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tei_tools.convert.model import Change, Surface
+
+# A run's styles, as the readers name them.
+STRIKE, DSTRIKE, SUP, SUB = "strike", "dstrike", "sup", "sub"
+BOLD, ITALIC, UNDERLINE = "bold", "italic", "underline"
+TRACKED_DEL, TRACKED_INS = "tracked-del", "tracked-ins"
+
+_ESCAPED = {"\\": "\\\\", "~": "\\~", "*": "\\*", "<": "\\<"}
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a source line starts: the file diagnostics name, its line (the paragraph
+    number for Word) and the 1-based column of the line's first character."""
+
+    file: str
+    line: int
+    col: int = 1
+
+
+@dataclass(frozen=True)
+class Run:
+    text: str
+    styles: frozenset[str] = frozenset()
+    change: str | None = None  # the id of the tracked change this run belongs to
+
+
+@dataclass
+class SourceLine:
+    runs: list[Run]
+    origin: Origin
+    hard_break: bool = False  # the line was ended on purpose (Word's w:br, a short line)
+    physical: bool = False  # the line end is a line end of the page (PAGE): an lb
+    facs: str | None = None  # the zone of this line on the page image
+    page: int | None = None  # index of the surface the line is on
+
+
+@dataclass
+class SourceBlock:
+    lines: list[SourceLine]
+    facs: str | None = None  # the zone of the block's region on the page image
+
+
+@dataclass
+class RenderedLine:
+    origin: Origin
+    cols: list[int]  # source column for each column of the rendered line (1-based)
+    physical: bool
+    facs: str | None
+    page: int | None
+
+    def source_col(self, col: int) -> int:
+        if not self.cols:
+            return self.origin.col
+        return self.cols[min(max(col, 1), len(self.cols)) - 1]
+
+
+@dataclass
+class Rendered:
+    """A source rendered into the dialect's line layer, with what maps it back."""
+
+    text: str
+    lines: dict[int, RenderedLine] = field(default_factory=dict)
+    marks: dict[tuple[int, int], dict[str, str]] = field(default_factory=dict)
+    block_facs: dict[int, str] = field(default_factory=dict)
+    surfaces: list[Surface] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Slots:
+    """A run's styles as the dialect nests them: emphasis, then deletion, then
+    addition. Each slot holds the notation and the mark that completes it."""
+
+    emphasis: tuple[str, tuple[tuple[str, str], ...]] | None
+    deletion: tuple[str, tuple[tuple[str, str], ...]] | None
+    addition: tuple[str, tuple[tuple[str, str], ...]] | None
+
+    def as_list(self) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
+        return [s for s in (self.emphasis, self.deletion, self.addition) if s is not None]
+
+
+_CLOSERS = {"**": "**", "*": "*", "~~": "~~", "<sup>": "</sup>"}
+
+
+def _slots(run: Run) -> _Slots:
+    s = run.styles
+    emphasis = None
+    if BOLD in s:
+        emphasis = ("**", ())
+    elif UNDERLINE in s:
+        emphasis = ("*", ())
+    elif ITALIC in s:
+        emphasis = ("*", (("rend", "italic"),))
+    deletion = None
+    change = (("change", run.change),) if run.change else ()
+    if TRACKED_DEL in s:
+        rend = "doubleStrikethrough" if DSTRIKE in s else "strikethrough" if STRIKE in s else ""
+        deletion = ("~~", (("rend", rend), *change))
+    elif DSTRIKE in s:
+        deletion = ("~~", (("rend", "doubleStrikethrough"),))
+    elif STRIKE in s:
+        deletion = ("~~", ())
+    addition = None
+    if TRACKED_INS in s:
+        addition = ("<sup>", (("place", "below" if SUB in s else "above" if SUP in s else ""),
+                              *change))
+    elif SUP in s:
+        addition = ("<sup>", ())
+    elif SUB in s:
+        addition = ("<sup>", (("place", "below"),))
+    return _Slots(emphasis, deletion, addition)
+
+
+class _LineWriter:
+    """Writes one source line's runs as dialect text, nesting the notation."""
+
+    def __init__(self, origin: Origin):
+        self.origin = origin
+        self.marks: dict[int, dict[str, str]] = {}  # column of the notation → its mark
+        self.out: list[str] = []
+        self.cols: list[int] = []
+        self.src = origin.col  # source column of the next source character
+        self.stack: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+        self.pending: list[tuple[str, int]] = []  # white space held until the next run
+
+    def markup(self, text: str) -> None:
+        self.out.append(text)
+        self.cols.extend([self.src] * len(text))
+
+    def literal(self, text: str, escape: bool = True) -> None:
+        for ch in text:
+            piece = _ESCAPED.get(ch, ch) if escape else ch
+            self.out.append(piece)
+            self.cols.extend([self.src] * len(piece))
+            self.src += 1
+
+    def open(self, slot: tuple[str, tuple[tuple[str, str], ...]]) -> None:
+        notation, mark = slot
+        if mark:
+            self.marks[len(self.cols) + 1] = dict(mark)
+        self.markup(notation)
+        self.stack.append(slot)
+
+    def close_to(self, depth: int) -> None:
+        while len(self.stack) > depth:
+            self.markup(_CLOSERS[self.stack.pop()[0]])
+
+    def flush_space(self) -> None:
+        for text, _ in self.pending:
+            self.literal(text)
+        self.pending = []
+
+    def run(self, run: Run) -> None:
+        text = run.text.replace("\n", " ").replace("\r", " ").replace("\t", " ")
+        core = text.strip(" ")
+        if not core:
+            self.pending.append((text, self.src))
+            return
+        lead = text[: len(text) - len(text.lstrip(" "))]
+        trail = text[len(lead) + len(core) :]
+        wanted = _slots(run).as_list()
+        keep = 0
+        while keep < min(len(wanted), len(self.stack)) and wanted[keep] == self.stack[keep]:
+            keep += 1
+        if keep == len(self.stack) and keep == len(wanted):
+            self.flush_space()
+            self.literal(lead)
+        else:
+            self.close_to(keep)
+            self.flush_space()
+            self.literal(lead)
+            for slot in wanted[keep:]:
+                self.open(slot)
+        self.literal(core)
+        if trail:
+            self.pending.append((trail, self.src))
+
+    def finish(self) -> tuple[str, list[int]]:
+        self.close_to(0)
+        self.flush_space()
+        return "".join(self.out), self.cols
+
+
+def render(blocks: list[SourceBlock]) -> Rendered:
+    """The dialect text of ``blocks``: a blank line between blocks, two trailing
+    spaces after a line ended on purpose; lines that hold no text are left out."""
+    rendered = Rendered("")
+    out: list[str] = []
+    number = 0
+    for block in blocks:
+        first = True
+        for line in block.lines:
+            writer = _LineWriter(line.origin)
+            for run in line.runs:
+                writer.run(run)
+            text, cols = writer.finish()
+            if not text.strip():
+                continue
+            if first:
+                if out:
+                    out.append("")
+                    number += 1
+                first = False
+                if block.facs:
+                    rendered.block_facs[number + 1] = block.facs
+            number += 1
+            for col, mark in writer.marks.items():
+                rendered.marks[(number, col)] = mark
+            out.append(text + ("  " if line.hard_break else ""))
+            rendered.lines[number] = RenderedLine(
+                line.origin, cols, line.physical, line.facs, line.page
+            )
+    rendered.text = "\n".join(out) + "\n"
+    return rendered
