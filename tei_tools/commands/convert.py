@@ -9,11 +9,11 @@ import click
 
 from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, read_input, report
 from tei_tools.convert import convert_bytes
+from tei_tools.convert.model import Person
+from tei_tools.convert.people_file import load_people
 from tei_tools.convert.pipeline import convert_folder
 from tei_tools.convert.sources import SOURCE_SUFFIXES, is_page_export, transcriptions_in
 from tei_tools.convert.sources.docx import TRACKED_CHANGES
-from tei_tools.convert.model import Person
-from tei_tools.convert.people_file import load_people
 from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.io import Batch
 

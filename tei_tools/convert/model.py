@@ -41,7 +41,8 @@ class Addition(Container):
 class Substitution(Node):
     """A deletion and an addition standing side by side, kept in source order."""
 
-    parts: list[Deletion | Addition] = field(default_factory=list)
+    parts: list[Deletion | Addition | LineBreak] = field(default_factory=list)  # an lb: a line
+    # end of the page between the two readings
 
 
 @dataclass

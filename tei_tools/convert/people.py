@@ -246,7 +246,8 @@ def iter_texts(nodes: list[Inline]) -> Iterator[tuple[list[Inline], int, Text]]:
             yield from iter_texts(node.children)
         elif isinstance(node, Substitution):
             for part in node.parts:
-                yield from iter_texts(part.children)
+                if isinstance(part, Container):
+                    yield from iter_texts(part.children)
 
 
 class _Spans:

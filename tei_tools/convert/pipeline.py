@@ -10,8 +10,8 @@ import functools
 import hashlib
 import re
 import unicodedata
-from pathlib import Path
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from lxml import etree
 
@@ -21,11 +21,11 @@ from tei_tools.convert.header import write_header
 from tei_tools.convert.model import Document, Paragraph, Person, Surface
 from tei_tools.convert.participants import Entry, parse_entry
 from tei_tools.convert.reader import RawBlock, decode, split_blocks
+from tei_tools.convert.serialize import serialize
 from tei_tools.convert.sources import read_folder, read_source
 from tei_tools.convert.sources.annotate import apply as annotate
 from tei_tools.convert.sources.annotate import relocate
 from tei_tools.convert.sources.styled import Rendered
-from tei_tools.convert.serialize import serialize
 from tei_tools.convert.speakers import assign_speakers
 from tei_tools.convert.structure import read_body
 from tei_tools.convert.tei_writer import sub, tei, write_block
@@ -307,8 +307,13 @@ def write_facsimile(root: etree._Element, surfaces: list[Surface]) -> None:
         box = {"ulx": "0", "uly": "0", "lrx": str(surface.width), "lry": str(surface.height)}
         el = sub(facsimile, "surface", xml_id=surface.id, **box)
         if surface.url:
-            sub(el, "graphic", url=surface.url, width=f"{surface.width}px",
-                height=f"{surface.height}px")
+            sub(
+                el,
+                "graphic",
+                url=surface.url,
+                width=f"{surface.width}px",
+                height=f"{surface.height}px",
+            )
         for zone in surface.zones:
             sub(el, "zone", xml_id=zone.id, points=zone.points)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import cast
 
 from tei_tools.convert.model import (
     Addition,
@@ -12,6 +13,7 @@ from tei_tools.convert.model import (
     Deletion,
     FormWork,
     Inline,
+    LineBreak,
     ListBlock,
     Paragraph,
     Substitution,
@@ -32,7 +34,9 @@ def pair_substitutions(nodes: list[Inline]) -> list[Inline]:
 
     Only white space may separate the two, and it is dropped: it parts the two
     readings rather than belonging to either (``subst`` holds elements only, and
-    moving the space would put it before a following comma). Chains pair left to
+    moving the space would put it before a following comma). A line end between
+    them (a word struck at the end of a line, its replacement typed at the start
+    of the next) stays between them, inside the substitution. Chains pair left to
     right, two at a time.
     """
     out: list[Inline] = []
@@ -42,15 +46,20 @@ def pair_substitutions(nodes: list[Inline]) -> list[Inline]:
         if isinstance(node, Container):
             node.children = pair_substitutions(node.children)
         j = i + 1
-        between = nodes[j] if j < len(nodes) else None
-        if isinstance(between, Text) and not between.text.strip():
+        breaks: list[LineBreak] = []
+        while j < len(nodes) and (
+            (isinstance(nodes[j], Text) and not cast(Text, nodes[j]).text.strip())
+            or (isinstance(nodes[j], LineBreak) and not breaks)
+        ):
+            if isinstance(nodes[j], LineBreak):
+                breaks.append(cast(LineBreak, nodes[j]))
             j += 1
         partner = nodes[j] if j < len(nodes) else None
         if _pairable(node, partner):
             assert isinstance(node, Deletion | Addition)
             assert isinstance(partner, Deletion | Addition)
             partner.children = pair_substitutions(partner.children)
-            out.append(Substitution(node.line, node.col, [node, partner]))
+            out.append(Substitution(node.line, node.col, [node, *breaks, partner]))
             i = j + 1
             continue
         out.append(node)
@@ -82,7 +91,8 @@ def texts(nodes: list[Inline]) -> Iterator[Text]:
             yield from texts(node.children)
         elif isinstance(node, Substitution):
             for part in node.parts:
-                yield from texts(part.children)
+                if isinstance(part, Container):
+                    yield from texts(part.children)
 
 
 def report_run_together(text: str, file: str, diags: list[Diagnostic]) -> None:

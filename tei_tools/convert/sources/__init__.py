@@ -36,7 +36,7 @@ def transcriptions_in(folder: Path) -> list[Path]:
 
 
 def kind_of(data: bytes) -> str:
-    """"docx", "zip", "xml" or "text", from the first bytes."""
+    """ "docx", "zip", "xml" or "text", from the first bytes."""
     if data.startswith(b"PK\x03\x04"):
         return "docx" if b"word/document.xml" in data else "zip"
     head = data[:4096].lstrip()
@@ -71,8 +71,10 @@ def read_source(
                 return _rendered(page)
             if is_mets(root):
                 if base is None:
-                    raise ReadError("a METS file read from standard input cannot reach its "
-                                    "page files; give its path or its folder")
+                    raise ReadError(
+                        "a METS file read from standard input cannot reach its "
+                        "page files; give its path or its folder"
+                    )
                 page = PageReader(diags)
                 page.read_mets(root, Path(name).name, _folder_opener(base))
                 return _rendered(page)
@@ -112,8 +114,11 @@ def read_folder(folder: Path, diags: list[Diagnostic]) -> tuple[str, Rendered]:
         return name, _rendered(page, prefix=f"{folder}/")
     except ReadError as exc:
         where = f"{folder}/{exc.file}" if exc.file else name
-        diags.append(Diagnostic("C008", str(exc), where, exc.line, exc.col,
-                                hint=f"tei-tools reads {FORMATS}"))
+        diags.append(
+            Diagnostic(
+                "C008", str(exc), where, exc.line, exc.col, hint=f"tei-tools reads {FORMATS}"
+            )
+        )
         return name, Rendered("")
 
 
@@ -122,8 +127,9 @@ def _rendered(page: PageReader, prefix: str = "") -> Rendered:
     rendered.surfaces = page.surfaces
     if prefix:  # diagnostics name the page file inside the export's folder
         for line in rendered.lines.values():
-            line.origin = type(line.origin)(prefix + line.origin.file, line.origin.line,
-                                            line.origin.col)
+            line.origin = type(line.origin)(
+                prefix + line.origin.file, line.origin.line, line.origin.col
+            )
     return rendered
 
 
@@ -164,5 +170,3 @@ def _folder_opener(folder: Path):  # type: ignore[no-untyped-def]
         return target.read_bytes()
 
     return open_file
-
-

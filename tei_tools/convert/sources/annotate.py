@@ -77,7 +77,8 @@ def relocate(diags: list[Diagnostic], source: str, rendered: Rendered) -> list[D
             out.append(d)
             continue
         out.append(
-            replace(d, file=line.origin.file, line=line.origin.line,
-                    column=line.source_col(d.column))
+            replace(
+                d, file=line.origin.file, line=line.origin.line, column=line.source_col(d.column)
+            )
         )
     return out

@@ -145,8 +145,9 @@ class DocxReader:
                 yield from self.tracked_change(child, para)
             elif tag in (w("hyperlink"), w("smartTag"), w("customXml"), w("fldSimple")):
                 if tag in _KEPT_WITH_NOTE:
-                    self.note("C401", f"{_KEPT_WITH_NOTE[tag]}: its text is kept", para.number,
-                              para.col)
+                    self.note(
+                        "C401", f"{_KEPT_WITH_NOTE[tag]}: its text is kept", para.number, para.col
+                    )
                 yield from self.pieces(child, para)
             elif tag == w("sdt"):
                 content = child.find(w("sdtContent"))
@@ -160,7 +161,7 @@ class DocxReader:
         author = element.get(w("author")) or "unknown"
         when = element.get(w("date"))
         kind = "deletion" if deletion else "insertion"
-        if self.tracked == "accept" and deletion or self.tracked == "reject" and not deletion:
+        if (self.tracked == "accept" and deletion) or (self.tracked == "reject" and not deletion):
             dropped = "".join(element.itertext())
             self.note(
                 "C403",
@@ -198,8 +199,13 @@ class DocxReader:
             elif tag in (w("br"), w("cr")):
                 yield ("page", None) if child.get(w("type")) == "page" else ("br", None)
             elif tag in _SKIPPED:
-                self.note("C401", f"{_SKIPPED[tag]} is not text and is left out: "
-                          f"{(child.text or '').strip()[:40]!r}", para.number, para.col)
+                self.note(
+                    "C401",
+                    f"{_SKIPPED[tag]} is not text and is left out: "
+                    f"{(child.text or '').strip()[:40]!r}",
+                    para.number,
+                    para.col,
+                )
             elif tag in (w("drawing"), w("pict"), w("object")):
                 texts = [t.text or "" for t in child.iter(w("t"))]
                 self.note(
@@ -219,8 +225,7 @@ class DocxReader:
                 }[tag]
                 self.note(
                     "C401",
-                    f"{what} (id {child.get(w('id'))}) is not encoded; its text is not "
-                    "in the TEI",
+                    f"{what} (id {child.get(w('id'))}) is not encoded; its text is not in the TEI",
                     para.number,
                     para.col,
                     "move the note's text into the transcription if it belongs to the document",

@@ -132,7 +132,7 @@ class PageReader:
                 files.append((int(seq) if seq and seq.isdigit() else n, href))
         if not files:
             raise ReadError(
-                f"{mets_name} lists no PAGE files (a fileGrp with USE=\"PAGEXML\")", file=mets_name
+                f'{mets_name} lists no PAGE files (a fileGrp with USE="PAGEXML")', file=mets_name
             )
         for _, href in sorted(files):
             path = inside(base, href, mets_name)
@@ -196,16 +196,16 @@ class PageReader:
                 if rid in by_id and by_id[rid] not in order:
                     order.append(by_id[rid])
         rest = [r for r in regions if r not in order]
-        indexed = sorted(
-            (r for r in rest if _index(r) is not None), key=lambda r: _index(r) or 0
-        )
+        indexed = sorted((r for r in rest if _index(r) is not None), key=lambda r: _index(r) or 0)
         return order + indexed + [r for r in rest if _index(r) is None]
 
     def region_lines(
         self, region: etree._Element, ns: str, page: int, surface: Surface
     ) -> list[_Line]:
         lines = region.findall(f"{{{ns}}}TextLine")
-        indexed = sorted((ln for ln in lines if _index(ln) is not None), key=lambda e: _index(e) or 0)
+        indexed = sorted(
+            (ln for ln in lines if _index(ln) is not None), key=lambda e: _index(e) or 0
+        )
         lines = indexed + [ln for ln in lines if _index(ln) is None]
         out = []
         for line in lines:
@@ -246,7 +246,7 @@ class PageReader:
             self.diags.append(
                 Diagnostic(
                     "C402",
-                    f"the tag {tag!r} on {text[start:start + length][:40]!r} is not encoded; "
+                    f"the tag {tag!r} on {text[start : start + length][:40]!r} is not encoded; "
                     "its text is kept",
                     name,
                     line.text_line,

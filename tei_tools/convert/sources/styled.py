@@ -84,16 +84,19 @@ class Rendered:
     changes: list[Change] = field(default_factory=list)
 
 
+_Slot = tuple[str, tuple[tuple[str, str], ...]]  # a notation and the mark completing it
+
+
 @dataclass(frozen=True)
 class _Slots:
     """A run's styles as the dialect nests them: emphasis, then deletion, then
     addition. Each slot holds the notation and the mark that completes it."""
 
-    emphasis: tuple[str, tuple[tuple[str, str], ...]] | None
-    deletion: tuple[str, tuple[tuple[str, str], ...]] | None
-    addition: tuple[str, tuple[tuple[str, str], ...]] | None
+    emphasis: _Slot | None
+    deletion: _Slot | None
+    addition: _Slot | None
 
-    def as_list(self) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
+    def as_list(self) -> list[_Slot]:
         return [s for s in (self.emphasis, self.deletion, self.addition) if s is not None]
 
 
@@ -120,8 +123,10 @@ def _slots(run: Run) -> _Slots:
         deletion = ("~~", ())
     addition = None
     if TRACKED_INS in s:
-        addition = ("<sup>", (("place", "below" if SUB in s else "above" if SUP in s else ""),
-                              *change))
+        addition = (
+            "<sup>",
+            (("place", "below" if SUB in s else "above" if SUP in s else ""), *change),
+        )
     elif SUP in s:
         addition = ("<sup>", ())
     elif SUB in s:
@@ -132,13 +137,13 @@ def _slots(run: Run) -> _Slots:
 class _LineWriter:
     """Writes one source line's runs as dialect text, nesting the notation."""
 
-    def __init__(self, origin: Origin):
+    def __init__(self, origin: Origin, carried: list[_Slot]):
         self.origin = origin
         self.marks: dict[int, dict[str, str]] = {}  # column of the notation → its mark
         self.out: list[str] = []
         self.cols: list[int] = []
         self.src = origin.col  # source column of the next source character
-        self.stack: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+        self.stack: list[_Slot] = list(carried)  # notation left open by the line before
         self.pending: list[tuple[str, int]] = []  # white space held until the next run
 
     def markup(self, text: str) -> None:
@@ -152,7 +157,7 @@ class _LineWriter:
             self.cols.extend([self.src] * len(piece))
             self.src += 1
 
-    def open(self, slot: tuple[str, tuple[tuple[str, str], ...]]) -> None:
+    def open(self, slot: _Slot) -> None:
         notation, mark = slot
         if mark:
             self.marks[len(self.cols) + 1] = dict(mark)
@@ -193,10 +198,22 @@ class _LineWriter:
         if trail:
             self.pending.append((trail, self.src))
 
-    def finish(self) -> tuple[str, list[int]]:
-        self.close_to(0)
+    def finish(self, following: list[_Slot]) -> tuple[str, list[int], list[_Slot]]:
+        """Close what the next line does not continue (``following``: the notation its
+        first run opens), so a deletion typed over a line end stays one deletion."""
+        keep = 0
+        while keep < min(len(following), len(self.stack)) and following[keep] == self.stack[keep]:
+            keep += 1
+        self.close_to(keep)
         self.flush_space()
-        return "".join(self.out), self.cols
+        return "".join(self.out), self.cols, list(self.stack)
+
+
+def _first_slots(line: SourceLine) -> list[_Slot]:
+    for run in line.runs:
+        if run.text.strip():
+            return _slots(run).as_list()
+    return []
 
 
 def render(blocks: list[SourceBlock]) -> Rendered:
@@ -207,13 +224,14 @@ def render(blocks: list[SourceBlock]) -> Rendered:
     number = 0
     for block in blocks:
         first = True
-        for line in block.lines:
-            writer = _LineWriter(line.origin)
+        lines = [ln for ln in block.lines if any(run.text.strip() for run in ln.runs)]
+        carried: list[_Slot] = []
+        for i, line in enumerate(lines):
+            writer = _LineWriter(line.origin, carried)
             for run in line.runs:
                 writer.run(run)
-            text, cols = writer.finish()
-            if not text.strip():
-                continue
+            following = _first_slots(lines[i + 1]) if i + 1 < len(lines) else []
+            text, cols, carried = writer.finish(following)
             if first:
                 if out:
                     out.append("")

@@ -20,9 +20,7 @@ class ReadError(Exception):
         self.file = file
 
 
-_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-)
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 def parse_part(data: bytes, name: str) -> etree._Element:
