@@ -24,6 +24,7 @@ from tei_tools.collection import manifest as mf
 from tei_tools.collection.config import BuildConfig, ConfigError
 from tei_tools.collection.persons import merge, write_persons_tei
 from tei_tools.collection.task import Job, Outcome, counts, validator_for
+from tei_tools.convert.sources import source_bytes, transcriptions_in
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.export.collection import (
     Entry,
@@ -38,7 +39,6 @@ from tei_tools.validate.loader import line_of
 from tei_tools.validate.rules import repeated_ids
 from tei_tools.validate.schemas import XsdSchema
 
-RAW_SUFFIXES = (".txt", ".md")
 DOCUMENTS_PER_BARRIER = 16  # documents whose outputs are made durable together
 PERSONS = "persons.xml"
 PERSON_TAG = f"{T}person"
@@ -91,7 +91,7 @@ def sources(config: BuildConfig) -> list[Path]:
     a link that leads out of the collection (it would publish that file)."""
     if not config.raw.is_dir():
         raise ConfigError(f"raw folder {config.raw} does not exist")
-    found = sorted(p for p in config.raw.iterdir() if p.suffix in RAW_SUFFIXES and p.is_file())
+    found = transcriptions_in(config.raw)
     root = config.root.resolve()
     stems: dict[str, Path] = {}
     for path in found:
@@ -144,7 +144,7 @@ def plan(config: BuildConfig, force: bool = False) -> Plan:
     failed: list[str] = []
     current = sources(config)
     for path in current:
-        digest = mf.sha256(path.read_bytes())
+        digest = mf.sha256(source_bytes(path))
         record = documents.get(path.stem)
         if isinstance(record, dict) and record.get("status") == "failed":
             # a failure is never up to date: it is tried again, and fails again, until
@@ -182,7 +182,7 @@ def _jobs(config: BuildConfig, todo: list[Source]) -> Iterator[Job]:
         yield Job(
             stem=source.stem,
             raw_name=relative(config, source.path),
-            raw=source.path.read_bytes(),
+            raw=source_bytes(source.path),
             people=people,
             people_name=people_name,
             schema=schema,

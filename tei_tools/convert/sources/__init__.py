@@ -59,7 +59,7 @@ def read_source(
             rendered.changes = list(reader.changes.values())
             return rendered
         if kind == "zip":
-            return _read_zip(data, name, diags)
+            return _read_zip(data, name, diags, prefix=f"{name}/")
         if kind == "xml":
             try:
                 root = parse_part(data, name)
@@ -77,7 +77,8 @@ def read_source(
                     )
                 page = PageReader(diags)
                 page.read_mets(root, Path(name).name, _folder_opener(base))
-                return _rendered(page)
+                folder = Path(name).parent.as_posix()
+                return _rendered(page, prefix="" if folder == "." else f"{folder}/")
     except ReadError as exc:
         diags.append(
             Diagnostic(
@@ -91,6 +92,21 @@ def read_source(
         )
         return Rendered("")
     return None
+
+
+def source_bytes(path: Path) -> bytes:
+    """A source's bytes: a file's own, or for a PAGE export's folder a zip of its files
+    made the same way every time (names in order, fixed times), so that its checksum
+    changes exactly when a file of the export does, and a worker can read it whole."""
+    if not path.is_dir():
+        return path.read_bytes()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for file in sorted(p for p in path.rglob("*") if p.is_file()):
+            if file.resolve().is_relative_to(path.resolve()):
+                info = zipfile.ZipInfo(file.relative_to(path).as_posix(), (1980, 1, 1, 0, 0, 0))
+                archive.writestr(info, file.read_bytes())
+    return buffer.getvalue()
 
 
 def read_folder(folder: Path, diags: list[Diagnostic]) -> tuple[str, Rendered]:
@@ -133,7 +149,7 @@ def _rendered(page: PageReader, prefix: str = "") -> Rendered:
     return rendered
 
 
-def _read_zip(data: bytes, name: str, diags: list[Diagnostic]) -> Rendered | None:
+def _read_zip(data: bytes, name: str, diags: list[Diagnostic], prefix: str) -> Rendered | None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
@@ -145,14 +161,14 @@ def _read_zip(data: bytes, name: str, diags: list[Diagnostic]) -> Rendered | Non
         mets = sorted((n for n in names if PurePosixPath(n).name == "mets.xml"), key=len)
         if mets:
             page.read_mets(parse_part(opener(mets[0]), mets[0]), mets[0], opener)
-            return _rendered(page)
+            return _rendered(page, prefix)
         roots = [(n, parse_part(opener(n), n)) for n in sorted(names) if n.endswith(".xml")]
         pages = [(n, r) for n, r in roots if is_page(r)]
         if not pages:
             return None  # an unknown zip: the raw reader refuses it by name
         for path, root in pages:
             page.read_page(root, path)
-        return _rendered(page)
+        return _rendered(page, prefix)
 
 
 def _folder_opener(folder: Path):  # type: ignore[no-untyped-def]
