@@ -75,10 +75,10 @@ def read_source(
                         "a METS file read from standard input cannot reach its "
                         "page files; give its path or its folder"
                     )
-                page = PageReader(diags)
-                page.read_mets(root, Path(name).name, _folder_opener(base))
                 folder = Path(name).parent.as_posix()
-                return _rendered(page, prefix="" if folder == "." else f"{folder}/")
+                page = PageReader(diags, prefix="" if folder == "." else f"{folder}/")
+                page.read_mets(root, Path(name).name, _folder_opener(base))
+                return _rendered(page)
     except ReadError as exc:
         diags.append(
             Diagnostic(
@@ -114,7 +114,7 @@ def read_folder(folder: Path, diags: list[Diagnostic]) -> tuple[str, Rendered]:
     mets = folder / "mets.xml"
     name = str(mets if mets.is_file() else folder)
     try:
-        page = PageReader(diags)
+        page = PageReader(diags, prefix=f"{folder}/")
         opener = _folder_opener(folder)
         if mets.is_file():
             page.read_mets(parse_part(opener("mets.xml"), "mets.xml"), "mets.xml", opener)
@@ -127,7 +127,7 @@ def read_folder(folder: Path, diags: list[Diagnostic]) -> tuple[str, Rendered]:
                 raise ReadError(f"{folder} holds no mets.xml and no PAGE-XML files")
             for path, root in roots:
                 page.read_page(root, path)
-        return name, _rendered(page, prefix=f"{folder}/")
+        return name, _rendered(page)
     except ReadError as exc:
         where = f"{folder}/{exc.file}" if exc.file else name
         diags.append(
@@ -138,14 +138,9 @@ def read_folder(folder: Path, diags: list[Diagnostic]) -> tuple[str, Rendered]:
         return name, Rendered("")
 
 
-def _rendered(page: PageReader, prefix: str = "") -> Rendered:
+def _rendered(page: PageReader) -> Rendered:
     rendered = render(page.blocks)
     rendered.surfaces = page.surfaces
-    if prefix:  # diagnostics name the page file inside the export's folder
-        for line in rendered.lines.values():
-            line.origin = type(line.origin)(
-                prefix + line.origin.file, line.origin.line, line.origin.col
-            )
     return rendered
 
 
@@ -157,18 +152,18 @@ def _read_zip(data: bytes, name: str, diags: list[Diagnostic], prefix: str) -> R
     with archive:
         names = [n for n in archive.namelist() if not n.endswith("/")]
         opener = zip_opener(archive)
-        page = PageReader(diags)
+        page = PageReader(diags, prefix)
         mets = sorted((n for n in names if PurePosixPath(n).name == "mets.xml"), key=len)
         if mets:
             page.read_mets(parse_part(opener(mets[0]), mets[0]), mets[0], opener)
-            return _rendered(page, prefix)
+            return _rendered(page)
         roots = [(n, parse_part(opener(n), n)) for n in sorted(names) if n.endswith(".xml")]
         pages = [(n, r) for n, r in roots if is_page(r)]
         if not pages:
             return None  # an unknown zip: the raw reader refuses it by name
         for path, root in pages:
             page.read_page(root, path)
-        return _rendered(page, prefix)
+        return _rendered(page)
 
 
 def _folder_opener(folder: Path):  # type: ignore[no-untyped-def]

@@ -110,8 +110,9 @@ class _Line:
 
 
 class PageReader:
-    def __init__(self, diagnostics: list[Diagnostic]):
+    def __init__(self, diagnostics: list[Diagnostic], prefix: str = ""):
         self.diags = diagnostics
+        self.prefix = prefix  # before a page file's path in what diagnostics name
         self.blocks: list[SourceBlock] = []
         self.surfaces: list[Surface] = []
 
@@ -172,7 +173,7 @@ class PageReader:
                 block.lines.append(
                     SourceLine(
                         self.runs(ln, name),
-                        Origin(name, ln.text_line, 1),
+                        Origin(self.prefix + name, ln.text_line, 1),
                         hard_break=nxt is not None and ended_on_purpose(ln, nxt, measure, char),
                         physical=nxt is not None,
                         facs=ln.zone,
@@ -248,7 +249,7 @@ class PageReader:
                     "C402",
                     f"the tag {tag!r} on {text[start : start + length][:40]!r} is not encoded; "
                     "its text is kept",
-                    name,
+                    self.prefix + name,
                     line.text_line,
                     start + 1,
                     "encode it in the TEI by hand, or remove the tag in the platform",

@@ -1,0 +1,369 @@
+"""Word and PAGE-XML sources: each construct, the TEI it gives, and the source place
+each diagnostic names. Word files are made here (a minimal package of
+word/document.xml, and one through python-docx as Word's own writer would); PAGE
+files are snippets as text."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from tei_tools.convert import convert_bytes
+from tei_tools.convert.pipeline import convert_folder
+from tei_tools.namespaces import TEI_NS
+
+NS = {"t": TEI_NS}
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+PAGE_NS = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"
+
+
+def docx(body: str) -> bytes:
+    """A Word package whose document body is ``body`` (w: paragraphs)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(
+            "word/document.xml",
+            f'<w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>',
+        )
+    return buffer.getvalue()
+
+
+def run(text: str, *props: str) -> str:
+    rpr = f"<w:rPr>{''.join(props)}</w:rPr>" if props else ""
+    return f'<w:r>{rpr}<w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def para(*runs: str) -> str:
+    return f"<w:p>{''.join(runs)}</w:p>"
+
+
+BODY = para(
+    run("Mr. Allen said that the talks in "),
+    run("Lodnon", "<w:strike/>"),
+    run(" "),
+    run("London", '<w:vertAlign w:val="superscript"/>'),
+    run(" had ended."),
+)
+
+
+def tei(data: bytes, name: str = "memo.docx", **options: str) -> tuple[etree._Element, list]:
+    result = convert_bytes(data, name, None, **options)  # type: ignore[arg-type]
+    assert result.ok, [d.format() for d in result.diagnostics]
+    return etree.fromstring(result.xml()), result.diagnostics
+
+
+def body_xml(root: etree._Element) -> str:
+    body = root.find(".//t:body", NS)
+    assert body is not None
+    return etree.tostring(body, encoding="unicode").replace(f' xmlns="{TEI_NS}"', "")
+
+
+def test_word_strike_and_superscript_are_a_substitution() -> None:
+    root, _ = tei(docx(BODY))
+    subst = root.find(".//t:subst", NS)
+    assert subst is not None
+    assert [(etree.QName(e).localname, e.text) for e in subst] == [
+        ("del", "Lodnon"),
+        ("add", "London"),
+    ]
+    assert subst[0].get("rend") == "strikethrough" and subst[1].get("place") == "above"
+
+
+def test_word_run_properties_map_to_their_meaning() -> None:
+    body = para(
+        run("Text "),
+        run("gone", "<w:dstrike/>"),
+        run(" and "),
+        run("low", '<w:vertAlign w:val="subscript"/>'),
+        run(" and "),
+        run("heavy", "<w:b/>"),
+        run(" and "),
+        run("slanted", "<w:i/>"),
+        run(" and "),
+        run("ruled", '<w:u w:val="single"/>'),
+        run(" and "),
+        run("plain", '<w:b w:val="0"/>'),
+        run("."),
+    )
+    xml = body_xml(tei(docx(body))[0])
+    assert '<del rend="doubleStrikethrough">gone</del>' in xml
+    assert '<add place="below">low</add>' in xml
+    assert '<hi rend="bold">heavy</hi>' in xml
+    assert '<hi rend="italic">slanted</hi>' in xml
+    assert '<hi rend="underline">ruled</hi>' in xml
+    assert "and plain." in xml
+
+
+def test_a_word_split_over_runs_of_one_format_is_one_word() -> None:
+    body = para(
+        run("The "),
+        run("Wash", "<w:strike/>"),
+        run("ington", "<w:strike/>"),
+        run(" talks went on."),
+    )
+    xml = body_xml(tei(docx(body))[0])
+    assert '<del rend="strikethrough">Washington</del>' in xml
+
+
+def test_word_line_and_page_breaks() -> None:
+    body = (
+        para(run("First line"), "<w:r><w:br/></w:r>", run("second line of the paragraph."))
+        + para('<w:r><w:br w:type="page"/></w:r>', run("- 2 -"))
+        + para(run("The talks went on."))
+    )
+    root, _ = tei(docx(body))
+    xml = body_xml(root)
+    assert "First line<lb/>" in xml
+    assert root.find(".//t:pb[@n='2']", NS) is not None
+    assert root.find(".//t:fw[@type='pageNum']", NS) is not None
+
+
+def test_text_that_looks_like_the_dialect_is_kept_as_text() -> None:
+    body = para(run("Code ~~x~~ and **y** and &lt;sup>z&lt;/sup> and a\\b were typed as such."))
+    root, _ = tei(docx(body))
+    text = "".join(root.find(".//t:body", NS).itertext())  # type: ignore[union-attr]
+    assert "Code ~~x~~ and **y** and <sup>z</sup> and a\\b were typed as such." in text
+    assert root.find(".//t:del", NS) is None and root.find(".//t:hi", NS) is None
+
+
+TRACKED = para(
+    run("The Minister said that "),
+    '<w:del w:id="1" w:author="Editor" w:date="2024-05-01T10:00:00Z">'
+    "<w:r><w:delText>very </w:delText></w:r></w:del>",
+    run("the note was "),
+    '<w:ins w:id="2" w:author="Editor" w:date="2024-05-01T10:00:00Z">'
+    "<w:r><w:t>not </w:t></w:r></w:ins>",
+    run("acceptable."),
+)
+
+
+def test_tracked_changes_are_kept_and_point_to_their_change() -> None:
+    root, _ = tei(docx(TRACKED))
+    deletion = root.find(".//t:body//t:del", NS)
+    addition = root.find(".//t:body//t:add", NS)
+    assert deletion is not None and deletion.text == "very"
+    assert addition is not None and addition.text == "not"
+    assert deletion.get("rend") is None and addition.get("place") is None
+    changes = {
+        c.get("{http://www.w3.org/XML/1998/namespace}id"): c
+        for c in root.iterfind(".//t:revisionDesc/t:change", NS)
+    }
+    for element, kind in ((deletion, "deletion"), (addition, "insertion")):
+        change = changes[element.get("change", "")[1:]]
+        assert change.get("type") == kind and "Editor" in (change.text or "")
+        assert change.get("when") == "2024-05-01T10:00:00Z"
+
+
+@pytest.mark.parametrize(
+    ("choice", "present", "absent"),
+    [("accept", "not acceptable", "very"), ("reject", "very the note was acceptable", "not ")],
+)
+def test_tracked_changes_accepted_or_rejected_on_request(
+    choice: str, present: str, absent: str
+) -> None:
+    root, diags = tei(docx(TRACKED), tracked=choice)
+    text = " ".join("".join(root.find(".//t:body", NS).itertext()).split())  # type: ignore[union-attr]
+    assert present in text and absent not in text
+    assert root.find(".//t:body//t:del", NS) is None
+    assert root.find(".//t:body//t:add", NS) is None
+    assert [d.code for d in diags if d.code == "C403"] == ["C403"]  # said, not silent
+
+
+def test_word_diagnostics_name_the_paragraph_and_column() -> None:
+    body = para(run("Intro.")) + para(
+        run("Then "), run("Mr. Nobody", "<w:b/>"), run(" said that it was late.")
+    )
+    result = convert_bytes(docx(body), "memo.docx")
+    c301 = [d for d in result.diagnostics if d.code == "C301"]
+    assert c301 and (c301[0].file, c301[0].line, c301[0].column) == ("memo.docx", 2, 6)
+
+
+def test_word_notes_and_fields_are_reported_with_their_paragraph() -> None:
+    body = para(run("Text"), '<w:r><w:footnoteReference w:id="1"/></w:r>', run(" goes on.")) + para(
+        '<w:fldSimple w:instr="DATE">', run("1 May 1962"), "</w:fldSimple>"
+    )
+    root, diags = tei(docx(body))
+    notes = [(d.code, d.line) for d in diags if d.code == "C401"]
+    assert ("C401", 1) in notes and ("C401", 2) in notes
+    assert "1 May 1962" in "".join(root.itertext())
+
+
+def test_a_document_written_by_python_docx_converts() -> None:
+    docx_module = pytest.importorskip("docx", reason="python-docx is a test dependency")
+    document = docx_module.Document()
+    p = document.add_paragraph("Mr. Allen said that the ")
+    p.add_run("meating").font.strike = True
+    p.add_run(" ")
+    p.add_run("meeting").font.superscript = True
+    p.add_run(" had ended.")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    root, _ = tei(buffer.getvalue())
+    assert root.find(".//t:subst/t:del", NS).text == "meating"  # type: ignore[union-attr]
+
+
+def test_a_damaged_word_file_is_refused_by_name() -> None:
+    data = docx(BODY)[:200]
+    result = convert_bytes(data, "memo.docx")
+    assert not result.ok
+    assert [d.code for d in result.diagnostics] in (["C008"], ["C007"])
+
+
+# -- PAGE ----------------------------------------------------------------------------
+
+
+def page_xml(regions: str, image: str = "p1.jpg", order: str = "") -> bytes:
+    return (
+        f'<PcGts xmlns="{PAGE_NS}"><Page imageFilename="{image}" imageWidth="2480" '
+        f'imageHeight="3508">{order}{regions}</Page></PcGts>'
+    ).encode()
+
+
+def line(lid: str, text: str, x1: int, y: int, x2: int, custom: str = "") -> str:
+    points = f"{x1},{y} {x2},{y} {x2},{y + 40} {x1},{y + 40}"
+    attr = f' custom="{custom}"' if custom else ""
+    return (
+        f'<TextLine id="{lid}"{attr}><Coords points="{points}"/>'
+        f"<TextEquiv><Unicode>{text}</Unicode></TextEquiv></TextLine>"
+    )
+
+
+def region(rid: str, *lines: str, kind: str = "paragraph") -> str:
+    return (
+        f'<TextRegion id="{rid}" type="{kind}"><Coords points="190,100 2290,100 2290,900 '
+        f'190,900"/>{"".join(lines)}</TextRegion>'
+    )
+
+
+WIDE = "Mr. Allen said that the Foreign Office was very concerned over the"
+PAGE_ONE = page_xml(
+    region(
+        "r1",
+        line(
+            "l1",
+            "PARTICIPANTS: Sir Ivone Kirkpatrick, Permanent Under-Secretary of",
+            190,
+            100,
+            2140,
+        ),
+        line("l2", "State, Foreign Office", 190, 150, 820),
+        line("l3", "Mr. George V. Allen, Assistant Secretary of State", 190, 200, 1600),
+    )
+    + region(
+        "r2",
+        line(
+            "l4",
+            WIDE,
+            190,
+            400,
+            2140,
+            "textStyle {offset:43; length:4;strikethrough:true;} unclear {offset:0; length:3;}",
+        ),
+        line("l5", "question of Cyprus.", 190, 450, 700),
+    )
+)
+
+
+def test_page_lines_point_at_their_zones_and_keep_their_coordinates() -> None:
+    root, _ = tei(PAGE_ONE, "p.xml")
+    zones = {
+        z.get("{http://www.w3.org/XML/1998/namespace}id"): z.get("points")
+        for z in root.iterfind(".//t:facsimile/t:surface/t:zone", NS)
+    }
+    graphic = root.find(".//t:facsimile/t:surface/t:graphic", NS)
+    assert graphic is not None and graphic.get("url") == "p1.jpg"
+    lbs = root.findall(".//t:text//t:lb", NS)
+    assert lbs and all(lb.get("facs", "")[1:] in zones for lb in lbs)
+    assert zones["page1-l5"] == "190,450 700,450 700,490 190,490"
+    body_p = root.find(".//t:body/t:p", NS)
+    assert body_p is not None and body_p.get("facs") == "#page1-r2"
+
+
+def test_page_participants_wrapped_by_the_measure_stay_whole() -> None:
+    root, _ = tei(PAGE_ONE, "p.xml")
+    names = [
+        " ".join("".join(p.itertext()).split())
+        for p in root.iterfind(".//t:particDesc//t:person/t:persName", NS)
+    ]
+    assert any("Kirkpatrick" in n for n in names) and any("Allen" in n for n in names)
+    assert not any(n == "State" or n.startswith("State") for n in names)
+
+
+def test_page_text_style_and_unknown_tags() -> None:
+    root, diags = tei(PAGE_ONE, "p.xml")
+    deletion = root.find(".//t:body//t:del", NS)
+    assert deletion is not None and deletion.text == "very"
+    c402 = [d for d in diags if d.code == "C402"]
+    assert c402 and c402[0].file == "p.xml" and "unclear" in c402[0].message
+    assert "Mr. Allen said" in " ".join("".join(root.itertext()).split())
+
+
+def test_page_reading_order_is_followed() -> None:
+    order = (
+        '<ReadingOrder><OrderedGroup id="g"><RegionRefIndexed index="0" regionRef="b"/>'
+        '<RegionRefIndexed index="1" regionRef="a"/></OrderedGroup></ReadingOrder>'
+    )
+    data = page_xml(
+        region("a", line("la", "Second paragraph of the memorandum.", 190, 500, 1200))
+        + region("b", line("lb1", "First paragraph of the memorandum.", 190, 100, 1200)),
+        order=order,
+    )
+    root, _ = tei(data, "p.xml")
+    text = " ".join("".join(root.find(".//t:text", NS).itertext()).split())  # type: ignore[union-attr]
+    assert text.index("First") < text.index("Second")
+
+
+METS = """<mets:mets xmlns:mets="http://www.loc.gov/METS/" xmlns:xlink="http://www.w3.org/1999/xlink">
+<mets:fileSec><mets:fileGrp USE="PAGEXML">{files}</mets:fileGrp></mets:fileSec></mets:mets>"""
+
+
+def mets(*hrefs: str) -> str:
+    return METS.format(
+        files="".join(
+            f'<mets:file SEQ="{n}"><mets:FLocat xlink:href="{h}"/></mets:file>'
+            for n, h in enumerate(hrefs, 1)
+        )
+    )
+
+
+def test_an_export_as_mets_folder_and_zip_gives_one_tei(tmp_path: Path) -> None:
+    export = tmp_path / "export"
+    (export / "page").mkdir(parents=True)
+    (export / "page" / "0001.xml").write_bytes(PAGE_ONE)
+    (export / "mets.xml").write_text(mets("page/0001.xml"))
+    by_mets = convert_bytes(
+        (export / "mets.xml").read_bytes(), str(export / "mets.xml"), base=export
+    )
+    by_folder = convert_folder(export)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.write(export / "mets.xml", "mets.xml")
+        archive.write(export / "page" / "0001.xml", "page/0001.xml")
+    by_zip = convert_bytes(buffer.getvalue(), "export.zip")
+    texts = {body_xml(etree.fromstring(r.xml())) for r in (by_mets, by_folder, by_zip)}
+    assert len(texts) == 1
+    c402 = [d for d in by_mets.diagnostics if d.code == "C402"]
+    assert c402[0].file == f"{export}/page/0001.xml"  # the page file, where the tag is
+
+
+@pytest.mark.parametrize(
+    "href", ["../outside.xml", "/etc/passwd", "http://example.org/p.xml", "page/missing.xml"]
+)
+def test_a_mets_pointer_outside_the_export_or_missing_is_refused(tmp_path: Path, href: str) -> None:
+    (tmp_path / "outside.xml").write_bytes(PAGE_ONE)
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "mets.xml").write_text(mets(href))
+    result = convert_bytes((export / "mets.xml").read_bytes(), "mets.xml", base=export)
+    assert not result.ok
+    assert [d.code for d in result.diagnostics] == ["C008"]
+
+
+def test_xml_that_is_neither_page_nor_mets_is_refused() -> None:
+    result = convert_bytes(b'<root xmlns="urn:x"><a/></root>', "x.xml")
+    assert [d.code for d in result.diagnostics] == ["C007"]
