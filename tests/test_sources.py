@@ -367,3 +367,68 @@ def test_a_mets_pointer_outside_the_export_or_missing_is_refused(tmp_path: Path,
 def test_xml_that_is_neither_page_nor_mets_is_refused() -> None:
     result = convert_bytes(b'<root xmlns="urn:x"><a/></root>', "x.xml")
     assert [d.code for d in result.diagnostics] == ["C007"]
+
+
+# -- the devset in Word and PAGE ---------------------------------------------------------
+
+DEVSET = Path(__file__).resolve().parents[2] / "shared" / "devset"
+PAGE_EXPORTS = sorted((DEVSET / "page").glob("*/mets.xml"))
+TRACKED_WORD = [
+    p.with_suffix(".docx")
+    for p in sorted((DEVSET / "docx").glob("*.json"))
+    if '"tracked_changes": 0' not in p.read_text()
+]
+
+
+@pytest.mark.skipif(not PAGE_EXPORTS, reason=f"the devset's PAGE exports are not at {DEVSET}")
+@pytest.mark.parametrize("mets", PAGE_EXPORTS, ids=lambda p: p.parent.name)
+def test_every_page_line_points_at_a_zone_with_its_coordinates(mets: Path) -> None:
+    result = convert_folder(mets.parent)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    root = etree.fromstring(result.xml())
+    zones = {
+        z.get("{http://www.w3.org/XML/1998/namespace}id"): z.get("points")
+        for z in root.iterfind(".//t:zone", NS)
+    }
+    expected: dict[str, str] = {}
+    for n, page in enumerate(sorted((mets.parent / "page").glob("*.xml")), start=1):
+        for element in etree.parse(str(page)).iter(f"{{*}}TextLine", f"{{*}}TextRegion"):
+            coords = element.find("{*}Coords")
+            expected[f"page{n}-{element.get('id')}"] = coords.get("points")  # type: ignore[union-attr]
+    pointers = [
+        target[1:]
+        for el in root.iterfind(".//t:text//*[@facs]", NS)
+        for target in el.get("facs", "").split()
+    ]
+    assert pointers
+    for pointer in pointers:
+        if pointer.startswith("page") and "-" not in pointer:
+            continue  # a pb points at its surface
+        assert zones[pointer] == expected[pointer], pointer
+    lines = [k for k in expected if "l" in k.split("-", 1)[1]]
+    lb_targets = {el.get("facs", "")[1:] for el in root.iterfind(".//t:text//t:lb", NS)}
+    block_targets = set(pointers)
+    # every line is reached: by its own lb, or (a region's first line) by its block
+    first_lines = {k for k in lines if k.endswith("l1")}
+    assert set(lines) - first_lines <= lb_targets
+    assert {k.rsplit("l", 1)[0] for k in first_lines} <= block_targets | {
+        k for k in expected if k not in zones
+    }
+
+
+@pytest.mark.skipif(not TRACKED_WORD, reason=f"the devset's Word files are not at {DEVSET}")
+@pytest.mark.parametrize("path", TRACKED_WORD, ids=lambda p: p.stem)
+def test_devset_tracked_deletions_point_to_their_change(path: Path) -> None:
+    kept, _ = tei(path.read_bytes(), path.name)
+    changed = kept.findall(".//t:body//t:del[@change]", NS)
+    assert changed
+    ids = {
+        c.get("{http://www.w3.org/XML/1998/namespace}id")
+        for c in kept.iterfind(".//t:revisionDesc/t:change", NS)
+    }
+    assert all(d.get("change", "")[1:] in ids for d in changed)
+    accepted, _ = tei(path.read_bytes(), path.name, tracked="accept")
+    rejected, _ = tei(path.read_bytes(), path.name, tracked="reject")
+    assert not accepted.findall(".//t:body//t:del[@change]", NS)
+    gone = " ".join("".join(changed[0].itertext()).split())
+    assert gone in " ".join("".join(rejected.find(".//t:body", NS).itertext()).split())  # type: ignore[union-attr]

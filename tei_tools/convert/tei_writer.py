@@ -106,8 +106,9 @@ def write_inline(parent: etree._Element, node: Inline) -> None:
             sub(parent, "pb", n=n, **_given(facs=_ref(facs)))
 
 
-def _ref(target: str | None) -> str:
-    return f"#{target}" if target else ""
+def _ref(targets: str | None) -> str:
+    """``a b`` → ``#a #b``: local pointers."""
+    return " ".join(f"#{t}" for t in (targets or "").split())
 
 
 def _given(**attrs: str) -> dict[str, str]:
