@@ -19,8 +19,10 @@ from tei_tools.validate import Validator
 from tei_tools.validate.rules import RULES
 
 from .conftest import ROOT
+from .test_sources import BODY, TRACKED, docx, para, run
 
 CODE_FIXTURES = ROOT / "tests" / "fixtures" / "codes"
+SOURCE_FIXTURES = ROOT / "tests" / "fixtures" / "sources"
 TEI_FIXTURES = ROOT / "tests" / "fixtures" / "tei"
 SCHEMATRON = ROOT / "tests" / "fixtures" / "schemas" / "said-has-who.sch"
 
@@ -59,7 +61,17 @@ def _converted() -> set[str]:
         result = convert_bytes(raw.read_bytes(), raw.name, people)
         codes |= {d.code for d in result.diagnostics}
     codes |= {d.code for d in load_people(CODE_FIXTURES / "bad-people.toml")[1]}
-    return codes
+    return codes | _sources()
+
+
+def _sources() -> set[str]:
+    """The Word and PAGE readers' codes: a footnote (C401) and a tracked change
+    accepted (C403) in a Word file, a tag in a PAGE file (C402), a damaged one (C008)."""
+    body = para(run("Text"), '<w:r><w:footnoteReference w:id="1"/></w:r>') + TRACKED
+    codes = {d.code for d in convert_bytes(docx(body), "memo.docx", tracked="accept").diagnostics}
+    page = SOURCE_FIXTURES / "unknown-tag.page.xml"
+    codes |= {d.code for d in convert_bytes(page.read_bytes(), page.name).diagnostics}
+    return codes | {d.code for d in convert_bytes(docx(BODY)[:300], "cut.docx").diagnostics}
 
 
 def _validated_and_exported() -> set[str]:

@@ -392,7 +392,7 @@ def test_every_page_line_points_at_a_zone_with_its_coordinates(mets: Path) -> No
     }
     expected: dict[str, str] = {}
     for n, page in enumerate(sorted((mets.parent / "page").glob("*.xml")), start=1):
-        for element in etree.parse(str(page)).iter(f"{{*}}TextLine", f"{{*}}TextRegion"):
+        for element in etree.parse(str(page)).iter("{*}TextLine", "{*}TextRegion"):
             coords = element.find("{*}Coords")
             expected[f"page{n}-{element.get('id')}"] = coords.get("points")  # type: ignore[union-attr]
     pointers = [

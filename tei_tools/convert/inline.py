@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -165,9 +166,16 @@ def _empty_markup(p: InlineParser, text: str, pos: int, end: int, what: str) -> 
     return end
 
 
+# Set while a Word or PAGE source's rendering is parsed: its text escapes the
+# characters of the notation. A raw transcription has no escapes: a backslash is text.
+ESCAPED_SOURCE: ContextVar[bool] = ContextVar("escaped_source", default=False)
+
+
 def rule_escape(p: InlineParser, text: str, pos: int) -> int | None:
     """``\\~``, ``\\*``, ``\\<``, ``\\\\``: the character itself, never markup."""
     if text[pos] != "\\" or pos + 1 >= len(text) or text[pos + 1] not in "\\~*<":
+        return None
+    if not ESCAPED_SOURCE.get():
         return None
     p.add_text(text[pos + 1], pos + 1)
     return pos + 2

@@ -18,6 +18,7 @@ from lxml import etree
 from tei_tools.convert import people as people_mod
 from tei_tools.convert.front import FrontReader
 from tei_tools.convert.header import write_header
+from tei_tools.convert.inline import ESCAPED_SOURCE
 from tei_tools.convert.model import Document, Paragraph, Person, Surface
 from tei_tools.convert.participants import Entry, parse_entry
 from tei_tools.convert.reader import RawBlock, decode, split_blocks
@@ -126,6 +127,20 @@ def _failed(diags: list[Diagnostic]) -> bool:
 
 
 def _convert(
+    text: str,
+    digest: str,
+    result: Conversion,
+    collection: list[Person] | None,
+    rendered: Rendered | None,
+) -> None:
+    token = ESCAPED_SOURCE.set(rendered is not None)
+    try:
+        _convert_text(text, digest, result, collection, rendered)
+    finally:
+        ESCAPED_SOURCE.reset(token)
+
+
+def _convert_text(
     text: str,
     digest: str,
     result: Conversion,

@@ -72,8 +72,8 @@ def read_source(
             if is_mets(root):
                 if base is None:
                     raise ReadError(
-                        "a METS file read from standard input cannot reach its "
-                        "page files; give its path or its folder"
+                        "a METS file given without its folder cannot reach its page files; "
+                        "give its path or its folder"
                     )
                 folder = Path(name).parent.as_posix()
                 page = PageReader(diags, prefix="" if folder == "." else f"{folder}/")
@@ -84,7 +84,7 @@ def read_source(
             Diagnostic(
                 "C008",
                 str(exc),
-                exc.file if exc.file and exc.file != name else name,
+                _where(exc, name, kind),
                 exc.line,
                 exc.col,
                 hint=f"tei-tools reads {FORMATS}",
@@ -92,6 +92,16 @@ def read_source(
         )
         return Rendered("")
     return None
+
+
+def _where(exc: ReadError, name: str, kind: str) -> str:
+    """The file an error is in: a part of the Word file or zip (``memo.docx/word/…``),
+    a page file beside the METS file, or the input itself."""
+    if not exc.file or exc.file == name:
+        return name
+    if kind in ("docx", "zip"):
+        return f"{name}/{exc.file}"
+    return (Path(name).parent / exc.file).as_posix()
 
 
 def source_bytes(path: Path) -> bytes:
