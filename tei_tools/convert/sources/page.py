@@ -232,7 +232,7 @@ class PageReader:
 
     def runs(self, line: _Line, name: str) -> list[Run]:
         text = line.text
-        styles: list[set[str]] = [set() for _ in text]
+        spans: list[tuple[int, int, str]] = []  # (start, end, style)
         for tag, props in custom_tags(line.element.get("custom")):
             if tag in _STRUCTURAL and tag != "textStyle":
                 continue
@@ -241,8 +241,7 @@ class PageReader:
             if tag == "textStyle":
                 for key, style in _STYLE_KEYS.items():
                     if props.get(key) == "true":
-                        for i in range(max(start, 0), min(start + length, len(text))):
-                            styles[i].add(style)
+                        spans.append((max(start, 0), min(start + length, len(text)), style))
                 continue
             self.diags.append(
                 Diagnostic(
@@ -255,10 +254,16 @@ class PageReader:
                     "encode it in the TEI by hand, or remove the tag in the platform",
                 )
             )
+        cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
         runs: list[Run] = []
-        pairs = zip(text, (frozenset(s) for s in styles), strict=True)
-        for style, group in itertools.groupby(pairs, key=lambda pair: pair[1]):
-            runs.append(Run("".join(ch for ch, _ in group), style))
+        for start, end in itertools.pairwise(c for c in cuts if 0 <= c <= len(text)):
+            if start >= end:
+                continue
+            style = frozenset(st for s, e, st in spans if s <= start and end <= e)
+            if runs and runs[-1].styles == style:
+                runs[-1] = Run(runs[-1].text + text[start:end], style)
+            else:
+                runs.append(Run(text[start:end], style))
         return runs
 
 

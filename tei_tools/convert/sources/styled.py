@@ -13,6 +13,7 @@ its source, so a diagnostic names the source file, line and column.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from tei_tools.convert.model import Change, Surface
@@ -23,6 +24,7 @@ BOLD, ITALIC, UNDERLINE = "bold", "italic", "underline"
 TRACKED_DEL, TRACKED_INS = "tracked-del", "tracked-ins"
 
 _ESCAPED = {"\\": "\\\\", "~": "\\~", "*": "\\*", "<": "\\<"}
+_NEEDS_ESCAPE = re.compile(r"[\\~*<]")
 
 
 @dataclass(frozen=True)
@@ -150,9 +152,14 @@ class _LineWriter:
         self.out.append(text)
         self.cols.extend([self.src] * len(text))
 
-    def literal(self, text: str, escape: bool = True) -> None:
+    def literal(self, text: str) -> None:
+        if not _NEEDS_ESCAPE.search(text):  # the common case, without a loop per character
+            self.out.append(text)
+            self.cols.extend(range(self.src, self.src + len(text)))
+            self.src += len(text)
+            return
         for ch in text:
-            piece = _ESCAPED.get(ch, ch) if escape else ch
+            piece = _ESCAPED.get(ch, ch)
             self.out.append(piece)
             self.cols.extend([self.src] * len(piece))
             self.src += 1
