@@ -111,7 +111,7 @@ def main() -> None:
         run_peer = peer(kind) if kind != "raw" else None
         peer_seconds = best_of(1, run_peer) if run_peer else None
         peer_rate = f"{n / peer_seconds:12.1f}" if peer_seconds else f"{'—':>12}"
-        speedup = f"{peer_seconds / seconds:11.1f}×" if peer_seconds else f"{'—':>12}"
+        speedup = f"{peer_seconds / seconds:11.1f}x" if peer_seconds else f"{'—':>12}"
         print(f"{kind:>6} {n / seconds:8.1f} {seconds / raw_seconds:7.2f} {peer_rate} {speedup}")
     print(f"whole command, {n} Word files: tei-tools convert --out-dir {whole_command():.2f} s")
 

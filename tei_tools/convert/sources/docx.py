@@ -162,7 +162,7 @@ class DocxReader:
         when = element.get(w("date"))
         kind = "deletion" if deletion else "insertion"
         if (self.tracked == "accept" and deletion) or (self.tracked == "reject" and not deletion):
-            dropped = "".join(element.itertext())
+            dropped = "".join(str(t) for t in element.itertext())
             self.note(
                 "C403",
                 f"a tracked {kind} by {author} was {self.tracked}ed as asked: "

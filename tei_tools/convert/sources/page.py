@@ -217,7 +217,13 @@ class PageReader:
             points = coords.get("points", "") if coords is not None else ""
             zone = self.zone(surface, line, ns)
             out.append(
-                _Line(line, unicode.text or "", unicode.sourceline or 0, _bbox(points), zone or "")
+                _Line(
+                    line,
+                    unicode.text or "",
+                    getattr(unicode, "sourceline", 0) or 0,
+                    _bbox(points),
+                    zone or "",
+                )
             )
         return out
 
@@ -259,11 +265,11 @@ class PageReader:
         for start, end in itertools.pairwise(c for c in cuts if 0 <= c <= len(text)):
             if start >= end:
                 continue
-            style = frozenset(st for s, e, st in spans if s <= start and end <= e)
-            if runs and runs[-1].styles == style:
-                runs[-1] = Run(runs[-1].text + text[start:end], style)
+            styles = frozenset(kind for s, e, kind in spans if s <= start and end <= e)
+            if runs and runs[-1].styles == styles:
+                runs[-1] = Run(runs[-1].text + text[start:end], styles)
             else:
-                runs.append(Run(text[start:end], style))
+                runs.append(Run(text[start:end], styles))
         return runs
 
 
@@ -295,7 +301,7 @@ def inside(base: PurePosixPath, href: str, referrer: str) -> str:
     (absolute, ``..``, a URL) is refused by name."""
     if "://" in href or href.startswith("/") or "\\" in href:
         raise ReadError(f"{referrer} points outside the export: {href!r}", file=referrer)
-    parts = []
+    parts: list[str] = []
     for part in (base / href).parts:
         if part == "..":
             if not parts:

@@ -107,14 +107,14 @@ _CLOSERS = {"**": "**", "*": "*", "~~": "~~", "<sup>": "</sup>"}
 
 def _slots(run: Run) -> _Slots:
     s = run.styles
-    emphasis = None
+    emphasis: _Slot | None = None
     if BOLD in s:
         emphasis = ("**", ())
     elif UNDERLINE in s:
         emphasis = ("*", ())
     elif ITALIC in s:
         emphasis = ("*", (("rend", "italic"),))
-    deletion = None
+    deletion: _Slot | None = None
     change = (("change", run.change),) if run.change else ()
     if TRACKED_DEL in s:
         rend = "doubleStrikethrough" if DSTRIKE in s else "strikethrough" if STRIKE in s else ""
@@ -123,7 +123,7 @@ def _slots(run: Run) -> _Slots:
         deletion = ("~~", (("rend", "doubleStrikethrough"),))
     elif STRIKE in s:
         deletion = ("~~", ())
-    addition = None
+    addition: _Slot | None = None
     if TRACKED_INS in s:
         addition = (
             "<sup>",
