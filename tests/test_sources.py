@@ -208,10 +208,10 @@ def test_a_document_written_by_python_docx_converts() -> None:
 
 
 def test_a_damaged_word_file_is_refused_by_name() -> None:
-    data = docx(BODY)[:200]
+    data = docx(BODY)[:-30]  # the zip's end record cut off: its part names remain
     result = convert_bytes(data, "memo.docx")
     assert not result.ok
-    assert [d.code for d in result.diagnostics] in (["C008"], ["C007"])
+    assert [(d.code, d.file) for d in result.diagnostics] == [("C008", "memo.docx")]
 
 
 # -- PAGE ----------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from tei_tools.convert.model import Document, Paragraph, Person, Surface
 from tei_tools.convert.participants import Entry, parse_entry
 from tei_tools.convert.reader import RawBlock, decode, split_blocks
 from tei_tools.convert.serialize import serialize
-from tei_tools.convert.sources import read_folder, read_source
+from tei_tools.convert.sources import read_source, source_bytes
 from tei_tools.convert.sources.annotate import apply as annotate
 from tei_tools.convert.sources.annotate import relocate
 from tei_tools.convert.sources.styled import Rendered
@@ -91,7 +91,11 @@ def convert_bytes(
             result.diagnostics.append(Diagnostic("C002", "the source holds no text", source, 1, 1))
     if text is not None and not _failed(result.diagnostics):
         digest = hashlib.sha256(data).hexdigest()
-        _convert(text, digest, result, collection, rendered)
+        token = ESCAPED_SOURCE.set(rendered is not None)  # a rendering's text is escaped
+        try:
+            _convert(text, digest, result, collection, rendered)
+        finally:
+            ESCAPED_SOURCE.reset(token)
     if rendered is not None:
         result.diagnostics = relocate(result.diagnostics, source, rendered)
     result.diagnostics = capped_per_code(result.diagnostics)
@@ -101,25 +105,9 @@ def convert_bytes(
 def convert_folder(
     folder: Path, collection: list[Person] | None = None, *, tracked: str = "keep"
 ) -> Conversion:
-    """Convert a PAGE export given as its folder (its mets.xml, else its PAGE files)."""
-    diags: list[Diagnostic] = []
-    name, rendered = read_folder(folder, diags)
-    result = Conversion(name, diags)
-    if not _failed(diags) and rendered.text.strip():
-        _convert(rendered.text, folder_digest(folder), result, collection, rendered)
-    elif not _failed(diags):
-        diags.append(Diagnostic("C002", "the export holds no text", name, 1, 1))
-    result.diagnostics = capped_per_code(relocate(result.diagnostics, name, rendered))
-    return result
-
-
-def folder_digest(folder: Path) -> str:
-    """SHA-256 over a folder's files: their relative paths and contents, in order."""
-    digest = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+    """Convert a PAGE export given as its folder: read as the zip of its files that
+    ``build`` reads too, so both give the same TEI and the same checksum."""
+    return convert_bytes(source_bytes(folder), str(folder), collection, tracked=tracked)
 
 
 def _failed(diags: list[Diagnostic]) -> bool:
@@ -127,20 +115,6 @@ def _failed(diags: list[Diagnostic]) -> bool:
 
 
 def _convert(
-    text: str,
-    digest: str,
-    result: Conversion,
-    collection: list[Person] | None,
-    rendered: Rendered | None,
-) -> None:
-    token = ESCAPED_SOURCE.set(rendered is not None)
-    try:
-        _convert_text(text, digest, result, collection, rendered)
-    finally:
-        ESCAPED_SOURCE.reset(token)
-
-
-def _convert_text(
     text: str,
     digest: str,
     result: Conversion,

@@ -117,7 +117,7 @@ def _given(**attrs: str) -> dict[str, str]:
 
 
 def write_block(parent: etree._Element, block: Block) -> None:
-    facs = _given(facs=_ref(getattr(block, "facs", None)))
+    facs = _given(facs=_ref(block.facs))
     match block:
         case Paragraph(children=children, reports_speech=True, speaker=speaker):
             p = sub(parent, "p", **facs)

@@ -119,35 +119,6 @@ def source_bytes(path: Path) -> bytes:
     return buffer.getvalue()
 
 
-def read_folder(folder: Path, diags: list[Diagnostic]) -> tuple[str, Rendered]:
-    """A PAGE export's folder: its ``mets.xml``, else its PAGE files in name order."""
-    mets = folder / "mets.xml"
-    name = str(mets if mets.is_file() else folder)
-    try:
-        page = PageReader(diags, prefix=f"{folder}/")
-        opener = _folder_opener(folder)
-        if mets.is_file():
-            page.read_mets(parse_part(opener("mets.xml"), "mets.xml"), "mets.xml", opener)
-        else:
-            found = sorted(p for p in folder.rglob("*.xml") if p.is_file())
-            pages = [p.relative_to(folder).as_posix() for p in found]
-            roots = [(p, parse_part(opener(p), p)) for p in pages]
-            roots = [(p, r) for p, r in roots if is_page(r)]
-            if not roots:
-                raise ReadError(f"{folder} holds no mets.xml and no PAGE-XML files")
-            for path, root in roots:
-                page.read_page(root, path)
-        return name, _rendered(page)
-    except ReadError as exc:
-        where = f"{folder}/{exc.file}" if exc.file else name
-        diags.append(
-            Diagnostic(
-                "C008", str(exc), where, exc.line, exc.col, hint=f"tei-tools reads {FORMATS}"
-            )
-        )
-        return name, Rendered("")
-
-
 def _rendered(page: PageReader) -> Rendered:
     rendered = render(page.blocks)
     rendered.surfaces = page.surfaces

@@ -41,7 +41,7 @@ def walk(nodes: list[Block]) -> Iterator[Node]:
 def apply(blocks: list[Block], rendered: Rendered) -> None:
     for block in blocks:  # a paragraph continued over a page break: every region it is in
         starts = sorted({n.line for n in walk([block])} & rendered.block_facs.keys())
-        if starts and hasattr(block, "facs"):
+        if starts and not isinstance(block, PageBreak):  # a pb points at its surface
             block.facs = " ".join(rendered.block_facs[n] for n in starts)
     surfaces = rendered.surfaces
     for node in walk(blocks):

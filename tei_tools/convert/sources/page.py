@@ -37,7 +37,7 @@ from tei_tools.convert.sources.styled import (
     SourceBlock,
     SourceLine,
 )
-from tei_tools.convert.sources.xmlparts import ReadError, parse_part
+from tei_tools.convert.sources.xmlparts import ReadError, parse_part, read_member
 from tei_tools.diagnostics import Diagnostic
 
 PAGE_NS_PREFIX = "http://schema.primaresearch.org/PAGE/gts/pagecontent/"
@@ -313,8 +313,6 @@ def inside(base: PurePosixPath, href: str, referrer: str) -> str:
 
 
 def zip_opener(archive: zipfile.ZipFile) -> Opener:
-    from tei_tools.convert.sources.xmlparts import read_member
-
     def open_member(path: str) -> bytes:
         return read_member(archive, path)
 

@@ -146,7 +146,7 @@ class _LineWriter:
         self.cols: list[int] = []
         self.src = origin.col  # source column of the next source character
         self.stack: list[_Slot] = list(carried)  # notation left open by the line before
-        self.pending: list[tuple[str, int]] = []  # white space held until the next run
+        self.pending: list[str] = []  # white space held until the next run
 
     def markup(self, text: str) -> None:
         self.out.append(text)
@@ -176,7 +176,7 @@ class _LineWriter:
             self.markup(_CLOSERS[self.stack.pop()[0]])
 
     def flush_space(self) -> None:
-        for text, _ in self.pending:
+        for text in self.pending:
             self.literal(text)
         self.pending = []
 
@@ -184,7 +184,7 @@ class _LineWriter:
         text = run.text.replace("\n", " ").replace("\r", " ").replace("\t", " ")
         core = text.strip(" ")
         if not core:
-            self.pending.append((text, self.src))
+            self.pending.append(text)
             return
         lead = text[: len(text) - len(text.lstrip(" "))]
         trail = text[len(lead) + len(core) :]
@@ -203,7 +203,7 @@ class _LineWriter:
                 self.open(slot)
         self.literal(core)
         if trail:
-            self.pending.append((trail, self.src))
+            self.pending.append(trail)
 
     def finish(self, following: list[_Slot]) -> tuple[str, list[int], list[_Slot]]:
         """Close what the next line does not continue (``following``: the notation its
