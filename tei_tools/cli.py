@@ -26,6 +26,7 @@ COMMANDS = {
     "export": "tei_tools.commands.export:export_command",
     "build": "tei_tools.commands.build:build_command",
     "package": "tei_tools.commands.package:package_command",
+    "serve": "tei_tools.commands.serve:serve_command",
 }
 
 

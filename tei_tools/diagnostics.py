@@ -82,6 +82,7 @@ class Code(enum.StrEnum):
     E001 = ("E001", Severity.WARNING, "an element the exporter does not know; its text is kept")
     E002 = ("E002", Severity.ERROR, "the input is not TEI the exporter can read")
     E003 = ("E003", Severity.INFO, "word boundaries at breaks without @break, decided on evidence")
+    E004 = ("E004", Severity.WARNING, "a page image the facsimile names is not beside the source")
     # Schemas (S0xx)
     S001 = ("S001", Severity.ERROR, "the document does not conform to the schema")
     S002 = ("S002", Severity.ERROR, "a Schematron assertion failed")

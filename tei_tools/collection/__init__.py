@@ -5,6 +5,6 @@
 TEI, site pages and diagnostics out) that every executor runs; ``executors`` run it in
 local processes or on a Dask cluster; ``engine`` decides what is out of date, writes the
 outputs safely and keeps ``manifest``; ``persons`` makes the collection's personography
-(its index and persons pages come from ``tei_tools.export.collection``); ``bag``
+(its index and persons pages come from ``tei_tools.site.pages``); ``bag``
 packages the result as a BagIt bag.
 """

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tei_tools.collection.publication import DEFAULT_TITLE, Publication
+
 CONFIG_FILE = "tei-tools.toml"
 EXPORTS = ("html", "text")
 
@@ -25,10 +27,12 @@ class BuildConfig:
     people: Path | None  # None: no people file
     schema: Path | None  # None: the project schema
     exports: tuple[str, ...] = EXPORTS
-    title: str = "TEI collection"
+    title: str = DEFAULT_TITLE
     source_organization: str = ""
     description: str = ""
     strict: bool = False  # a document with warnings fails (for CI)
+    publication: Publication = field(default_factory=Publication)
+    search: bool = True  # index the site with Pagefind
     source: str = field(default="defaults", compare=False)  # where the settings came from
 
 
@@ -43,6 +47,12 @@ _KEYS = {
     "source-organization": str,
     "description": str,
     "strict": bool,
+    "editors": list,
+    "publisher": str,
+    "licence": str,
+    "licence-url": str,
+    "base-url": str,
+    "search": bool,
 }
 
 
@@ -106,6 +116,21 @@ def load_config(root: Path, **overrides: Any) -> BuildConfig:
             )
     if encoded.resolve() == site.resolve():
         raise ConfigError(f"{where}: encoded and site must be different folders")
+    title = str(given.get("title", DEFAULT_TITLE))
+    editors = given.get("editors", [])
+    if not all(isinstance(e, str) and e.strip() for e in editors):
+        raise ConfigError(f"{where}: editors must be a list of names")
+    base_url = str(given.get("base_url", ""))
+    if base_url and not base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"{where}: base-url must start with http:// or https:// ({base_url!r})")
+    publication = Publication(
+        title=title,
+        editors=tuple(editors),
+        publisher=str(given.get("publisher", "")),
+        licence=str(given.get("licence", "")),
+        licence_url=str(given.get("licence_url", "")),
+        base_url=base_url,
+    )
     return BuildConfig(
         root=root,
         raw=raw,
@@ -114,9 +139,11 @@ def load_config(root: Path, **overrides: Any) -> BuildConfig:
         people=people,
         schema=schema,
         exports=exports,
-        title=str(given.get("title", "TEI collection")),
+        title=title,
         source_organization=str(given.get("source_organization", "")),
         description=str(given.get("description", "")),
         strict=bool(given.get("strict", False)),
+        publication=publication,
+        search=bool(given.get("search", True)),
         source=where,
     )

@@ -10,6 +10,7 @@ ends with the same bytes as a clean build.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections.abc import Callable, Iterator
@@ -26,15 +27,20 @@ from tei_tools.collection.persons import merge, write_persons_tei
 from tei_tools.collection.task import Job, Outcome, counts, validator_for
 from tei_tools.convert.sources import source_bytes, transcriptions_in
 from tei_tools.diagnostics import Diagnostic
-from tei_tools.export.collection import (
+from tei_tools.io import Batch, atomic_file
+from tei_tools.namespaces import XML_ID, T
+from tei_tools.schema_files import project_schema_path
+from tei_tools.site import assets, sequence
+from tei_tools.site.facsimile import local_name
+from tei_tools.site.images import find_image
+from tei_tools.site.pages import (
     Entry,
     entry_from_summary,
     write_index_page,
     write_persons_page,
+    write_search_page,
 )
-from tei_tools.io import Batch, atomic_file
-from tei_tools.namespaces import XML_ID, T
-from tei_tools.schema_files import project_schema_path
+from tei_tools.site.search import ENTRY, index_site
 from tei_tools.validate.loader import line_of
 from tei_tools.validate.rules import repeated_ids
 from tei_tools.validate.schemas import XsdSchema
@@ -121,6 +127,8 @@ def context(config: BuildConfig) -> dict[str, Any]:
         "people_sha256": mf.sha256(people) if people is not None else None,
         "exports": sorted(config.exports),
         "strict": config.strict,
+        "publication": config.publication.context(),
+        "search": config.search,
     }
 
 
@@ -188,6 +196,8 @@ def _jobs(config: BuildConfig, todo: list[Source]) -> Iterator[Job]:
             schema=schema,
             exports=tuple(sorted(config.exports)),
             tei_name=relative(config, config.encoded / f"{source.stem}.xml"),
+            publication=config.publication,
+            search=config.search,
         )
 
 
@@ -218,8 +228,19 @@ def _record(
     files = {config.encoded / f"{outcome.stem}.xml": outcome.tei}
     for suffix, data in outcome.pages.items():
         files[config.site / f"{outcome.stem}{suffix}"] = data
+    missing = []
+    for url in outcome.images:
+        image = find_image(raw, url)
+        if image is None:
+            missing.append(url)
+        else:
+            files[config.site / "facsimile" / outcome.stem / local_name(url)] = image
+    if missing:
+        outcome.diagnostics.append(_missing_images(config, raw, outcome, missing))
+        record["diagnostics"] = counts(outcome.diagnostics)
     outputs = {}
     for path, data in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
         batch.write(path, data)
         outputs[relative(config, path)] = mf.file_record(data)
     _delete(config, set((old or {}).get("outputs", {})) - set(outputs))
@@ -234,6 +255,21 @@ def _record(
     if outcome.failed:
         record["failure"] = {"stage": "validation", "errors": outcome.validation["error"]}
     return record
+
+
+def _missing_images(
+    config: BuildConfig, raw: Path, outcome: Outcome, missing: list[str]
+) -> Diagnostic:
+    shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+    return Diagnostic(
+        "E004",
+        f"{len(missing)} page image(s) the facsimile names are not beside the source: {shown}",
+        relative(config, raw),
+        1,
+        1,
+        hint="put the images beside the source (in its export folder or zip); the page "
+        "shows the zones' outlines and says the image is missing",
+    )
 
 
 def build(
@@ -316,23 +352,77 @@ def _collection(config: BuildConfig, documents: mf.Records, title: str) -> dict[
             yield stem, summary
 
     persons = merge(noted(summaries))
+    site, search = config.publication, config.search and "html" in config.exports
     writers: dict[Path, Callable[[BinaryIO], None]] = {
         config.encoded / PERSONS: lambda out: write_persons_tei(out, persons, titles, title)
     }
     if "html" in config.exports:
         writers[config.site / "index.html"] = lambda out: write_index_page(
-            out, entries, title, persons_page=True
+            out, entries, title, persons_page=True, site=site, search=search
         )
         writers[config.site / "persons.html"] = lambda out: write_persons_page(
-            out, persons, titles, title
+            out, persons, titles, title, site=site, search=search
         )
+        for name, data in assets.files().items():
+            writers[config.site / name] = functools.partial(_write_bytes, data)
+        if search:
+            writers[config.site / "search.html"] = lambda out: write_search_page(out, title, site)
     written = {}
     for path, write in writers.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_file(path) as out:
             digest = _Digesting(out)
             write(cast(BinaryIO, digest))
         written[relative(config, path)] = digest.record()
+    if "html" in config.exports:
+        _link_neighbours(config, documents, entries)
+    if search:
+        index_site(config.site)
+        written[relative(config, config.site / ENTRY)] = mf.file_record(
+            (config.site / ENTRY).read_bytes()
+        )
+    else:
+        _drop_search(config)
     return written
+
+
+def _link_neighbours(config: BuildConfig, documents: mf.Records, entries: list[Entry]) -> None:
+    """Write each page's previous/next links where its neighbours by date changed
+    (a page just built has none yet)."""
+    stems = sequence.order([(e.stem, e.when) for e in entries])
+    titles = {e.stem: e.title for e in entries}
+    for stem, (prev, nxt) in sequence.neighbours(stems).items():
+        record = documents.get(stem)
+        name = relative(config, config.site / f"{stem}.html")
+        if record is None or name not in record.get("outputs", {}):
+            continue
+        wanted = [prev, nxt, titles.get(prev, ""), titles.get(nxt, "")]
+        if record.get("sequence") == wanted:
+            continue
+        path = config.root / name
+        page = sequence.patched(
+            path.read_bytes(),
+            sequence.links((prev, titles.get(prev, "")), (nxt, titles.get(nxt, ""))),
+        )
+        if page is None:
+            continue
+        with atomic_file(path) as out:
+            out.write(page)
+        record["outputs"][name] = mf.file_record(page)
+        record["sequence"] = wanted
+        documents[stem] = record
+
+
+def _drop_search(config: BuildConfig) -> None:
+    """--no-search: a search page and index from an earlier build would be stale."""
+    import shutil
+
+    (config.site / "search.html").unlink(missing_ok=True)
+    shutil.rmtree(config.site / "pagefind", ignore_errors=True)
+
+
+def _write_bytes(data: bytes, out: BinaryIO) -> None:
+    out.write(data)
 
 
 class _Digesting:

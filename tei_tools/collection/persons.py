@@ -27,17 +27,29 @@ class CollectionPerson:
     name: str
     occupations: list[str] = field(default_factory=list)
     affiliations: list[str] = field(default_factory=list)
-    documents: list[tuple[str, bool]] = field(default_factory=list)  # (stem, speaks)
+    # (stem, how): "speaks", "participates" or "named" (in the text, not a participant)
+    documents: list[tuple[str, str]] = field(default_factory=list)
+
+
+def role(found: dict[str, Any]) -> str:
+    """How a document's person takes part in it: speaks, participates, is named, or ""
+    (declared but neither present nor named: not in the collection's list)."""
+    if found.get("speaks"):
+        return "speaks"
+    if found.get("participant"):
+        return "participates"
+    return "named" if found.get("named") else ""
 
 
 def merge(summaries: Iterable[tuple[str, dict[str, Any]]]) -> list[CollectionPerson]:
-    """The participants of every document ((stem, summary) in stem order), merged;
-    sorted by id."""
+    """Every person who takes part in, speaks in or is named (and resolved) in a
+    document ((stem, summary) in stem order), merged; sorted by id."""
     people: dict[str, list[CollectionPerson]] = {}
     ids: set[str] = set()
     for stem, summary in summaries:
         for found in summary.get("persons", []):
-            if not found.get("participant") or not found.get("id"):
+            how = role(found)
+            if not how or not found.get("id"):
                 continue
             same = people.setdefault(found["id"], [])
             person = next((p for p in same if same_name(p.name, found["name"])), None)
@@ -56,7 +68,7 @@ def merge(summaries: Iterable[tuple[str, dict[str, Any]]]) -> list[CollectionPer
             ):
                 if value and value not in known:
                     known.append(value)
-            person.documents.append((stem, bool(found.get("speaks"))))
+            person.documents.append((stem, how))
     return sorted((p for same in people.values() for p in same), key=lambda p: p.id)
 
 
@@ -67,7 +79,8 @@ def write_persons_tei(
     out: BinaryIO, persons: list[CollectionPerson], titles: dict[str, str], title: str
 ) -> None:
     """``persons.xml``: a TEI document whose ``particDesc`` lists every person, each
-    with a ``note type="documents"`` pointing into the documents they take part in.
+    with a ``note type="documents"`` pointing into the documents they take part in
+    (``ref/@type``: speaks, participates, named).
     Written a person at a time, with the bytes ``serialize`` gives the whole."""
     tei = etree.fromstring(f'<TEI xmlns="{TEI_NS}"/>')
     header = etree.SubElement(tei, f"{T}teiHeader")
@@ -86,9 +99,10 @@ def write_persons_tei(
     listing = etree.SubElement(partic, f"{T}listPerson", type="collection")
     listing.append(etree.Comment(MARK))
     body = etree.SubElement(etree.SubElement(tei, f"{T}text"), f"{T}body")
-    etree.SubElement(
-        body, f"{T}p"
-    ).text = f"{len(persons)} persons take part in the {len(titles)} documents of {title}."
+    etree.SubElement(body, f"{T}p").text = (
+        f"{len(persons)} persons take part in or are named in the {len(titles)} documents "
+        f"of {title}."
+    )
     if not persons:  # a listPerson must hold a person: none, and the body says so
         header.remove(profile)
         out.write(serialize(etree.ElementTree(tei)))
@@ -115,13 +129,8 @@ def _person(person: CollectionPerson, titles: dict[str, str]) -> etree._Element:
     for affiliation in person.affiliations:
         etree.SubElement(el, f"{T}affiliation").text = affiliation
     note = etree.SubElement(el, f"{T}note", type="documents")
-    for n, (stem, speaks) in enumerate(person.documents):
-        ref = etree.SubElement(
-            note,
-            f"{T}ref",
-            target=f"{stem}.xml#{person.source_id}",
-            type="speaks" if speaks else "participates",
-        )
+    for n, (stem, how) in enumerate(person.documents):
+        ref = etree.SubElement(note, f"{T}ref", target=f"{stem}.xml#{person.source_id}", type=how)
         ref.text = titles.get(stem) or stem
         if n < len(person.documents) - 1:
             ref.tail = "; "

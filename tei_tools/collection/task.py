@@ -16,14 +16,18 @@ from typing import Any
 
 from lxml import etree
 
+from tei_tools.collection.publication import Publication, stamp
 from tei_tools.convert import convert_bytes
 from tei_tools.convert.model import Person
 from tei_tools.convert.people_file import parse_people
 from tei_tools.diagnostics import Diagnostic, Severity
-from tei_tools.export import export_html, export_text
-from tei_tools.export.collection import entry_for
+from tei_tools.export import export_text
 from tei_tools.export.visitor import text_of
 from tei_tools.namespaces import XML_ID, T
+from tei_tools.site.document import site_page
+from tei_tools.site.facsimile import surfaces_of
+from tei_tools.site.iiif import manifest, manifest_bytes
+from tei_tools.site.pages import entry_for
 from tei_tools.validate import Validator
 
 
@@ -37,6 +41,8 @@ class Job:
     schema: str | None  # path of the schema; None: the project schema
     exports: tuple[str, ...]
     tei_name: str  # where validation findings point
+    publication: Publication = field(default_factory=Publication)
+    search: bool = True  # the page carries the search's filters
 
 
 @dataclass
@@ -48,6 +54,7 @@ class Outcome:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     validation: dict[str, int] = field(default_factory=dict)  # severity → count
     summary: dict[str, Any] = field(default_factory=dict)
+    images: list[str] = field(default_factory=list)  # local page images the site shows
 
     @property
     def failed(self) -> bool:
@@ -85,6 +92,8 @@ def run_job(job: Job) -> Outcome:
     outcome.diagnostics = list(result.diagnostics)
     if not result.ok:
         return outcome
+    assert result.tree is not None
+    stamp(result.tree.getroot(), job.publication, job.stem)
     tei = result.xml()
     outcome.tei = tei
     tei_name = job.tei_name
@@ -93,9 +102,7 @@ def run_job(job: Job) -> Outcome:
     outcome.diagnostics += found
     root = etree.fromstring(tei)
     if "html" in job.exports:
-        html, diags = export_html(root, "reading", source=tei_name)
-        outcome.pages[".html"] = html.encode("utf-8")
-        outcome.diagnostics += diags
+        _site_pages(job, root, tei, outcome)
     if "text" in job.exports:
         text, diags = export_text(root, "reading", source=tei_name)
         outcome.pages[".txt"] = text.encode("utf-8")
@@ -104,12 +111,53 @@ def run_job(job: Job) -> Outcome:
     return outcome
 
 
+def _site_pages(job: Job, root: etree._Element, tei: bytes, outcome: Outcome) -> None:
+    """The document's page, its TEI for download and, with page images of known size,
+    its IIIF manifest."""
+    surfaces = surfaces_of(root)
+    title = text_of(root.find(f"{T}teiHeader//{T}titleStmt/{T}title"))
+    folder = f"facsimile/{job.stem}"
+    pub = job.publication
+    date = root.find(f"{T}teiHeader//{T}sourceDesc//{T}date")
+    iiif = manifest(
+        job.stem,
+        title,
+        surfaces,
+        pub.base_url,
+        folder,
+        metadata=[("Date", text_of(date)), ("Collection", pub.title)],
+        licence=pub.licence,
+        licence_url=pub.licence_url,
+    )
+    downloads = [".xml"] + ([".txt"] if "text" in job.exports else [])
+    if iiif is not None:
+        outcome.pages[".iiif.json"] = manifest_bytes(iiif)
+        downloads.append(".iiif.json")
+    html, diags = site_page(
+        root, job.stem, pub, search=job.search, downloads=tuple(downloads), source=job.tei_name
+    )
+    outcome.pages[".html"] = html.encode("utf-8")
+    outcome.pages[".xml"] = tei
+    outcome.diagnostics += diags
+    outcome.images = sorted({s.image for s in surfaces if s.local and not s.service})
+
+
 def summarize(stem: str, root: etree._Element) -> dict[str, Any]:
     """What the index and the personography need of a document."""
     entry = entry_for(stem, root)
     speakers = {
         token.lstrip("#") for said in root.iter(f"{T}said") for token in said.get("who", "").split()
     }
+    text = root.find(f"{T}text")
+    named = (
+        set()
+        if text is None
+        else {
+            token.lstrip("#")
+            for name in text.iter(f"{T}persName")
+            for token in (name.get("ref") or "").split()
+        }
+    )
     persons = []
     for person in root.iterfind(f".//{T}particDesc//{T}person"):
         ident = person.get(XML_ID, "")
@@ -122,6 +170,7 @@ def summarize(stem: str, root: etree._Element) -> dict[str, Any]:
                 "affiliation": text_of(person.find(f"{T}affiliation")),
                 "participant": "participants" in lists,
                 "speaks": ident in speakers,
+                "named": ident in named,
             }
         )
     return {

@@ -23,6 +23,7 @@ from tei_tools.commands.common import (
 )
 from tei_tools.diagnostics import Severity
 from tei_tools.processes import Busy, exclusive
+from tei_tools.site.search import SearchError
 from tei_tools.validate.schemas import SchemaError
 
 LOCK = ".tei-tools.lock"  # in the collection's folder: one build at a time
@@ -48,6 +49,11 @@ def _progress_wanted() -> bool:
     help="Site formats (repeatable; default: html and text).",
 )
 @click.option("--title", help="The collection's title (index, persons file).")
+@click.option(
+    "--no-search",
+    is_flag=True,
+    help="Do not index the site for search (no search page, no pagefind/ folder).",
+)
 @jobs_option("Local worker processes.")
 @click.option(
     "--executor",
@@ -80,6 +86,7 @@ def build_command(
     schema: str | None,
     exports: tuple[str, ...],
     title: str | None,
+    no_search: bool,
     jobs: int,
     executor: str,
     scheduler: str | None,
@@ -109,6 +116,7 @@ def build_command(
             exports=list(exports) or None,
             title=title,
             strict=strict,
+            search=False if no_search else None,
         )
     except ConfigError as exc:
         click.echo(f"tei-tools build: {exc}", err=True)
@@ -198,6 +206,9 @@ def _build(
         except SchemaError as exc:  # found only when jing reads the schema's includes
             click.echo(f"tei-tools build: {exc}", err=True)
             sys.exit(EXIT_USAGE)
+        except SearchError as exc:
+            click.echo(f"tei-tools build: {exc}", err=True)
+            sys.exit(EXIT_FINDINGS)
     persons = [d for d in validate_persons(config) if d.level >= Severity.ERROR]
     for diag in persons:
         click.echo(diag.format(), err=True)

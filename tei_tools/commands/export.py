@@ -25,9 +25,9 @@ from tei_tools.commands.common import (
 )
 from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.export import export
-from tei_tools.export.collection import Entry, entry_for, index_page
 from tei_tools.io import Batch
 from tei_tools.processes import die_with_parent
+from tei_tools.site.pages import Entry, entry_for, index_page
 from tei_tools.validate.loader import load
 from tei_tools.validate.runner import expand
 

@@ -26,7 +26,12 @@ from tei_tools.convert.model import (
 )
 from tei_tools.convert.participants import Entry, parse_block
 from tei_tools.convert.reader import Line, RawBlock
-from tei_tools.convert.structure import is_classification, is_page_number, plain
+from tei_tools.convert.structure import (
+    classification_mark,
+    is_classification,
+    is_page_number,
+    plain,
+)
 from tei_tools.diagnostics import Diagnostic
 
 MONTHS = [
@@ -548,7 +553,7 @@ def rule_classification(r: FrontReader, block: RawBlock) -> bool:
     """A classification mark above the heading (``~~SECRET~~``, ``TOP SECRET``)."""
     if len(block.lines) != 1 or not is_classification(block.text):
         return False
-    r.facts.classifications.append(" ".join(plain(block.text).split()))
+    r.facts.classifications.append(classification_mark(block.text))
     return r.emit("classification", block)
 
 

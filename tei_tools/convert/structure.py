@@ -28,7 +28,8 @@ PAGE_NUMBER = re.compile(r"-\s*(\d+)\s*-")
 _MARK = (
     r"(?:TOP SECRET|SECRET|CONFIDENTIAL|EYES ONLY|UNCLASSIFIED|LIMITED OFFICIAL USE|NODIS|EXDIS)"
 )
-CLASSIFICATION = re.compile(rf"(?:[A-Z]\s+)?{_MARK}(?:\s*-\s*{_MARK})*")
+# A stray letter typed before the mark ("S SECRET") is page furniture, not the mark.
+CLASSIFICATION = re.compile(rf"(?:[A-Z]\s+)?(?P<mark>{_MARK}(?:\s*-\s*{_MARK})*)")
 _LIST_ITEM = re.compile(r"- (?:(\d+)\)\s)?")
 _SOURCE_NOTE = re.compile(r"\[(Source:.*)\]")
 _ABBREVIATION = re.compile(
@@ -52,6 +53,13 @@ def plain(text: str) -> str:
 
 def is_classification(text: str) -> bool:
     return CLASSIFICATION.fullmatch(plain(text)) is not None
+
+
+def classification_mark(text: str) -> str:
+    """The mark a classification line states, for the header ("S SECRET" → "SECRET")."""
+    line = " ".join(plain(text).split())
+    found = CLASSIFICATION.fullmatch(line)
+    return found.group("mark") if found else line
 
 
 def ends_open(text: str) -> bool:

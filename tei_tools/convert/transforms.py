@@ -19,6 +19,7 @@ from tei_tools.convert.model import (
     Substitution,
     Text,
 )
+from tei_tools.convert.structure import classification_mark
 from tei_tools.diagnostics import Diagnostic
 
 # Fixed-width probes keep the scan linear; the report widens the hit to the whole word.
@@ -130,7 +131,7 @@ def classification_marks(body: list[Block]) -> list[str]:
         candidates = block.children if isinstance(block, Paragraph) else [block]
         for node in candidates:
             if isinstance(node, FormWork) and node.kind == "classification":
-                marks[" ".join(plain_text(node.children).split())] = None
+                marks[classification_mark(plain_text(node.children))] = None
     return list(marks)
 
 

@@ -31,6 +31,23 @@ SAFE_URL = re.compile(r"^(https?:|mailto:|#)", re.I)
 GAP_LABELS = {"redacted": "redacted", "illegible": "illegible"}
 
 
+def _sibling(el: etree._Element, step: int) -> etree._Element | None:
+    """The next (1) or previous (-1) element, comments skipped."""
+    found = el.getnext() if step > 0 else el.getprevious()
+    while found is not None and not isinstance(found.tag, str):
+        found = found.getnext() if step > 0 else found.getprevious()
+    return found
+
+
+def _is_label(el: etree._Element) -> bool:
+    return local(el) == "ab" and el.get("type") == "label"
+
+
+def _labelled(el: etree._Element | None) -> bool:
+    """A block a label before it can name."""
+    return el is not None and local(el) == "ab" and not _is_label(el)
+
+
 @dataclass
 class HtmlExporter(TeiVisitor):
     view: str = "reading"
@@ -74,12 +91,28 @@ class HtmlExporter(TeiVisitor):
     def visit_teiHeader(self, el: etree._Element) -> None:
         """Shown in the page header and the participants panel."""
 
+    def field_gap(self) -> None:
+        self.add("span", " ", class_="read-only field-gap")
+
     def visit_text(self, el: etree._Element) -> None:
         self.visit_elements(el)
 
     def visit_front(self, el: etree._Element) -> None:
         with self.into("section", class_="front", **{"aria-label": "Front matter"}):
-            self.visit_elements(el)
+            self.visit_elements(el, self.front_part)
+
+    def front_part(self, el: etree._Element) -> None:
+        """A label the source gives its next block ("Summary:" then the summary) is a
+        term and its definition, not two paragraphs of the text."""
+        if _is_label(el) and _labelled(_sibling(el, 1)):
+            return  # written with the block it labels
+        label = _sibling(el, -1)
+        if label is None or not _is_label(label) or not _labelled(el):
+            self.visit(el)
+            return
+        with self.into("dl", class_=f"front-field front-{el.get('type', 'field')}"):
+            self.wrap(label, "dt")
+            self.wrap(el, "dd", class_=f"ab ab-{el.get('type', 'block')}")
 
     def visit_body(self, el: etree._Element) -> None:
         with self.into("section", class_="body"):

@@ -29,14 +29,22 @@ def _person_names(header: etree._Element | None) -> dict[str, str]:
     }
 
 
+def _front_shows(root: etree._Element, kind: str) -> bool:
+    return root.find(f"{T}text/{T}front/{T}ab[@type='{kind}']") is not None
+
+
 @dataclass
 class HtmlPage(HtmlExporter):
     def render(self, root: etree._Element) -> str:
+        html = self.document(root)
+        return "<!DOCTYPE html>\n" + etree.tostring(html, method="html", encoding="unicode") + "\n"
+
+    def document(self, root: etree._Element) -> etree._Element:
+        """The page as an HTML tree: head, header, participants, text, footer."""
         header = root.find(f"{T}teiHeader")
         self.people = _person_names(header)
-        lang = root.get(f"{{{XML_NS}}}lang", "en")
         title = text_of(header.find(f".//{T}titleStmt/{T}title")) if header is not None else ""
-        html = etree.Element("html", lang=lang)
+        html = etree.Element("html", lang=root.get(f"{{{XML_NS}}}lang", "en"))
         head = etree.SubElement(html, "head")
         etree.SubElement(head, "meta", charset="utf-8")
         etree.SubElement(
@@ -44,20 +52,34 @@ class HtmlPage(HtmlExporter):
         )
         etree.SubElement(head, "meta", name="generator", content=f"tei-tools {__version__}")
         etree.SubElement(head, "title").text = title or "TEI document"
-        etree.SubElement(head, "style").text = CSS
+        self.styles(head)
         body = etree.SubElement(html, "body")
         self._parent = body
         self.add("a", "Skip to the text", href="#text", class_="skip")
-        self.page_header(header, title)
+        self.before_header(root)
+        self.page_header(header, title, root)
         self.participants(header)
+        self.main(root)
+        self.after_main(root)
+        with self.into("footer"):
+            self.text(f"Edition made with tei-tools {__version__} from the TEI encoding.")
+        return html
+
+    def styles(self, head: etree._Element) -> None:
+        etree.SubElement(head, "style").text = CSS
+
+    def before_header(self, root: etree._Element) -> None:
+        """The site's frame goes here (the standalone page has none)."""
+
+    def after_main(self, root: etree._Element) -> None:
+        """The site's citation and legend go here (the standalone page has none)."""
+
+    def main(self, root: etree._Element) -> None:
         with self.into("main", id="text"):
             self.add("h2", "Text", class_="visually-hidden")
             text = root.find(f"{T}text")
             if text is not None:
                 self.visit(text)
-        with self.into("footer"):
-            self.text(f"Edition made with tei-tools {__version__} from the TEI encoding.")
-        return "<!DOCTYPE html>\n" + etree.tostring(html, method="html", encoding="unicode") + "\n"
 
     def view_toggles(self) -> None:
         # The two radios form one group (a fieldset); the stylesheet reads which one is
@@ -77,7 +99,7 @@ class HtmlPage(HtmlExporter):
                 if view == self.view:
                     toggle.set("checked", "checked")
 
-    def page_header(self, header: etree._Element | None, title: str) -> None:
+    def page_header(self, header: etree._Element | None, title: str, root: etree._Element) -> None:
         with self.into("header", class_="doc"):
             self.view_toggles()  # inside the banner landmark: no content outside landmarks
             self.add("h1", title or "Untitled document")
@@ -105,7 +127,8 @@ class HtmlPage(HtmlExporter):
                 if marks:
                     rows.append(("Classification", "; ".join(marks)))
                 citation = bibl.find(f"{T}note[@type='citation']")
-                if citation is not None:
+                # the source's own citation, when the text shows it, is not said twice
+                if citation is not None and not _front_shows(root, "citation"):
                     rows.append(("Citation", text_of(citation)))
                 ref = bibl.find(f"{T}ref")
                 if ref is not None:

@@ -45,6 +45,10 @@ class TextExporter(BlockWriter):
     page_markers: bool = False
     width: int | None = None
 
+    def field_gap(self) -> None:
+        if self.view == "reading":
+            self.emit(" ")
+
     @property
     def diplomatic(self) -> bool:
         return self.view == "diplomatic"

@@ -23,6 +23,26 @@ EDITED_FORMS = ("corr", "expan", "reg")
 _SPACE = re.compile(r"\s+")
 
 
+# Fields the converter tells apart within a line; typescripts often run them together.
+FIELD_TAGS = frozenset(
+    f"{T}{name}"
+    for name in ("seg", "date", "time", "placeName", "persName", "orgName", "idno", "name")
+)
+
+
+def _first_char(el: etree._Element) -> str:
+    return next((str(t)[:1] for t in el.itertext() if t), "")
+
+
+def _last_char(el: etree._Element) -> str:
+    return "".join(str(t) for t in el.itertext())[-1:]
+
+
+def _joined(left: str, right: str) -> bool:
+    """A word's end run into a capital or a figure: "CONVERSATIONDRAFT", "AkalovskyUSSR"."""
+    return bool(left) and left.isalnum() and bool(right) and (right.isupper() or right.isdigit())
+
+
 def local(el: etree._Element) -> str:
     tag = el.tag
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
@@ -105,10 +125,22 @@ class TeiVisitor:
     def visit_children(self, el: etree._Element) -> None:
         if el.text:
             self.text(el.text)
+        before = el.text or ""
         for child in el:
+            glued = child.tag in FIELD_TAGS
+            if glued and _joined(before[-1:], _first_char(child)):
+                self.field_gap()
             self.visit(child)
             if child.tail:
+                if glued and _joined(_last_char(child), child.tail[:1]):
+                    self.field_gap()
                 self.text(child.tail)
+            before = child.tail or (_last_char(child) if glued else "")
+
+    def field_gap(self) -> None:
+        """Between two things the encoding tells apart that the typescript ran together
+        ("CONVERSATION<seg>DRAFT</seg>"): the reading view parts them, the diplomatic
+        view shows them as typed."""
 
     def visit_elements(
         self, el: etree._Element, handle: Callable[[etree._Element], None] | None = None

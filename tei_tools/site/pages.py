@@ -1,5 +1,9 @@
-"""The collection's pages: the index of every document (sorted by ISO date, filtered by
-participant and year in the browser, no server) and the persons page."""
+"""The collection's pages: the index of every document (sorted by ISO date, shown in
+one format, filtered by participant and year in the browser, no server), the persons
+page (everyone who takes part, speaks or is named, by surname) and the search page.
+
+In a built site (``publication`` given) they carry the site's frame and link its shared
+stylesheet; ``tei-tools export`` writes a standalone index with the CSS inline."""
 
 from __future__ import annotations
 
@@ -10,9 +14,37 @@ from typing import Any, BinaryIO
 from lxml import etree
 
 from tei_tools import __version__
+from tei_tools.collection.publication import Publication
 from tei_tools.export.page import CSS
 from tei_tools.export.visitor import text_of
+from tei_tools.names.identity import parts
 from tei_tools.namespaces import T
+from tei_tools.site import frame
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)
+
+
+def shown_date(when: str, printed: str) -> str:
+    """An ISO date in the one format every page shows ("6 November 1962", "October
+    1962", "1962"); the date as printed when there is no ISO date."""
+    pieces = when.split("-") if when else []
+    try:
+        numbers = [int(p) for p in pieces[:3]]
+    except ValueError:
+        return printed
+    if len(numbers) == 3 and 1 <= numbers[1] <= 12:
+        return f"{numbers[2]} {MONTHS[numbers[1] - 1]} {numbers[0]}"
+    if len(numbers) == 2 and 1 <= numbers[1] <= 12:
+        return f"{MONTHS[numbers[1] - 1]} {numbers[0]}"
+    return str(numbers[0]) if numbers else printed
+
+
+def surname_key(name: str) -> tuple[str, str]:
+    """Sort by surname, then by the whole name ("Vasily V. Kuznetsov" under K)."""
+    return parts(name)[1] or name.casefold(), name.casefold()
 
 
 @dataclass
@@ -96,14 +128,28 @@ FILTER_SCRIPT = """
 """
 
 
-def _page(title: str) -> tuple[etree._Element, etree._Element]:
+def _page(
+    title: str, site: Publication | None = None, current: str = "", search: bool = True
+) -> tuple[etree._Element, etree._Element]:
     html = etree.Element("html", lang="en")
     head = etree.SubElement(html, "head")
     etree.SubElement(head, "meta", charset="utf-8")
     etree.SubElement(head, "meta", name="viewport", content="width=device-width, initial-scale=1")
     etree.SubElement(head, "title").text = title
-    etree.SubElement(head, "style").text = CSS
-    return html, etree.SubElement(html, "body")
+    body = etree.SubElement(html, "body")
+    if site is None:
+        etree.SubElement(head, "style").text = CSS
+    else:
+        frame.head_links(head)
+        frame.banner(body, site, current, search)
+    return html, body
+
+
+def _footer(body: etree._Element, made: str, site: Publication | None) -> None:
+    if site is None:
+        etree.SubElement(body, "footer").text = made
+    else:
+        frame.site_footer(body, site, made)
 
 
 def _serialize(html: etree._Element) -> str:
@@ -144,21 +190,28 @@ def index_page(
 
 
 def write_index_page(
-    out: BinaryIO, entries: list[Entry], title: str = "TEI collection", persons_page: bool = False
+    out: BinaryIO,
+    entries: list[Entry],
+    title: str = "TEI collection",
+    persons_page: bool = False,
+    site: Publication | None = None,
+    search: bool = True,
 ) -> None:
     """The index, written a row at a time (a page of thousands of rows is never one
-    tree in memory)."""
-    html, body = _page(title)
+    tree in memory). ``site``: the built site's frame."""
+    html, body = _page(title, site, "index.html", search)
     header = etree.SubElement(body, "header", {"class": "doc"})
     etree.SubElement(header, "h1").text = title
     etree.SubElement(header, "p").text = f"{len(entries)} documents"
-    if persons_page:
+    if site is not None and site.editors:
+        etree.SubElement(header, "p").text = f"Edited by {frame.names(site.editors)}."
+    if persons_page and site is None:
         nav = etree.SubElement(header, "nav", {"aria-label": "Collection"})
         etree.SubElement(nav, "a", href="persons.html").text = "Persons"
-    main = etree.SubElement(body, "main", id="text")
+    main = etree.SubElement(body, "main", {"id": "text", "class": "wide"})
     people = sorted(
         {(pid, name) for e in entries for pid, name in zip(e.people, e.participants, strict=False)},
-        key=lambda p: (p[1].casefold(), p[0]),
+        key=lambda p: (*surname_key(p[1]), p[0]),
     )
     years = sorted({e.when[:4] for e in entries if e.when[:4].isdigit()})
     if people or years:
@@ -168,14 +221,13 @@ def write_index_page(
         _select(form, "year", " Year ", [(y, y) for y in years])
         etree.SubElement(form, "button", type="reset").text = "Show all"
         etree.SubElement(main, "p", id="shown", role="status").text = f"{len(entries)} documents"
-    table = etree.SubElement(main, "table")
+    table = etree.SubElement(main, "table", {"class": "documents"})
     etree.SubElement(table, "caption", {"class": "visually-hidden"}).text = "Documents"
     row = etree.SubElement(etree.SubElement(table, "thead"), "tr")
     for label in ("Date", "Title", "Participants", "Deletions", "Additions", "Redactions", "Files"):
         etree.SubElement(row, "th", scope="col").text = label
     rows = etree.SubElement(table, "tbody")
-    footer = etree.SubElement(body, "footer")
-    footer.text = f"Index made with tei-tools {__version__}."
+    _footer(body, f"Index made with tei-tools {__version__}.", site)
     if people or years:
         etree.SubElement(body, "script").text = FILTER_SCRIPT
     head, tail = _framed(html, rows)
@@ -189,44 +241,67 @@ def _row(entry: Entry) -> etree._Element:
     row = etree.Element("tr")
     row.set("data-year", entry.when[:4])
     row.set("data-people", " ".join(entry.people))
-    cell = etree.SubElement(row, "td")
+    cell = etree.SubElement(row, "td", {"class": "date"})
     if entry.when:
-        etree.SubElement(cell, "time", datetime=entry.when).text = entry.date
+        etree.SubElement(cell, "time", datetime=entry.when).text = shown_date(
+            entry.when, entry.date
+        )
     else:
-        cell.text = entry.date
-    link = etree.SubElement(etree.SubElement(row, "td"), "a", href=f"{entry.stem}.html")
-    link.text = entry.title
-    etree.SubElement(row, "td").text = ", ".join(entry.participants)
-    for value in (entry.deletions, entry.additions, entry.redactions):
-        etree.SubElement(row, "td").text = str(value)
-    files = etree.SubElement(row, "td")
+        cell.text = entry.date or "undated"
+    title = etree.SubElement(row, "td", {"class": "title"})
+    etree.SubElement(title, "a", href=f"{entry.stem}.html").text = entry.title
+    etree.SubElement(row, "td", {"data-label": "Participants"}).text = ", ".join(
+        entry.participants
+    )
+    for label, value in (
+        ("Deletions", entry.deletions),
+        ("Additions", entry.additions),
+        ("Redactions", entry.redactions),
+    ):
+        etree.SubElement(row, "td", {"class": "num", "data-label": label}).text = str(value)
+    files = etree.SubElement(row, "td", {"data-label": "Files"})
     etree.SubElement(files, "a", href=f"{entry.stem}.html").text = "HTML"
     etree.SubElement(files, "span").text = " · "
     etree.SubElement(files, "a", href=f"{entry.stem}.txt").text = "text"
     return row
 
 
+HOW = {"speaks": " (speaks)", "participates": "", "named": " (named)"}
+
+
 def write_persons_page(
-    out: BinaryIO, persons: list[Any], titles: dict[str, str], title: str
+    out: BinaryIO,
+    persons: list[Any],
+    titles: dict[str, str],
+    title: str,
+    site: Publication | None = None,
+    search: bool = True,
 ) -> None:
-    """Every person of the collection (``build.persons.CollectionPerson``), with links to
-    the documents they take part in (and the person's entry in each) and speak in;
-    written a person at a time."""
-    html, body = _page(f"Persons — {title}")
+    """Every person of the collection (``collection.persons.CollectionPerson``), by
+    surname, with links to the documents they take part in, speak in or are named in
+    (and their entry in each); written a person at a time."""
+    html, body = _page(f"Persons — {title}", site, "persons.html", search)
     header = etree.SubElement(body, "header", {"class": "doc"})
     etree.SubElement(header, "h1").text = "Persons"
-    etree.SubElement(header, "p").text = f"{len(persons)} persons in {len(titles)} documents"
-    nav = etree.SubElement(header, "nav", {"aria-label": "Collection"})
-    etree.SubElement(nav, "a", href="index.html").text = "All documents"
+    etree.SubElement(header, "p").text = (
+        f"{len(persons)} persons who take part in, speak in or are named in "
+        f"{len(titles)} documents"
+    )
+    if site is None:
+        nav = etree.SubElement(header, "nav", {"aria-label": "Collection"})
+        etree.SubElement(nav, "a", href="index.html").text = "All documents"
     main = etree.SubElement(body, "main", id="text")
     listing = etree.SubElement(main, "dl", {"class": "persons"})
-    footer = etree.SubElement(body, "footer")
-    footer.text = f"Persons page made with tei-tools {__version__}."
+    _footer(body, f"Persons page made with tei-tools {__version__}.", site)
     head, tail = _framed(html, listing)
     out.write(head)
-    for person in persons:
+    for person in sorted(persons, key=lambda p: (*surname_key(p.name), p.id)):
         term = etree.Element("dt", id=f"person-{person.id}")
-        etree.SubElement(term, "a", href=f"index.html?person={person.source_id}").text = person.name
+        if any(how == "participates" or how == "speaks" for _, how in person.documents):
+            link = etree.SubElement(term, "a", href=f"index.html?person={person.source_id}")
+            link.text = person.name
+        else:
+            term.text = person.name
         out.write(_html(term))
         about = ", ".join([*person.occupations, *person.affiliations])
         if about:
@@ -235,11 +310,32 @@ def write_persons_page(
             out.write(_html(dd))
         docs = etree.Element("dd")
         items = etree.SubElement(docs, "ul")
-        for stem, speaks in person.documents:
+        for stem, how in person.documents:
             item = etree.SubElement(items, "li")
             link = etree.SubElement(item, "a", href=f"{stem}.html#person-{person.source_id}")
             link.text = titles.get(stem, stem)
-            if speaks:
-                link.tail = " (speaks)"
+            link.tail = HOW.get(how, "")
         out.write(_html(docs))
     out.write(tail)
+
+
+def write_search_page(out: BinaryIO, title: str, site: Publication) -> None:
+    """The search page: a form, filters Pagefind's index offers, the results."""
+    html, body = _page(f"Search — {title}", site, "search.html", True)
+    head = html.find("head")
+    assert head is not None
+    etree.SubElement(head, "script", type="module", src="assets/search.js")
+    header = etree.SubElement(body, "header", {"class": "doc"})
+    etree.SubElement(header, "h1").text = "Search"
+    main = etree.SubElement(body, "main", id="text")
+    form = etree.SubElement(main, "form", id="search-form", role="search", action="search.html")
+    etree.SubElement(form, "label", {"for": "q"}).text = "Words "
+    etree.SubElement(form, "input", type="search", id="q", name="q")
+    etree.SubElement(form, "span", id="search-filters")
+    etree.SubElement(form, "button", type="submit").text = "Search"
+    etree.SubElement(main, "p", id="search-status", role="status").text = (
+        "Search needs JavaScript and the site served over HTTP (tei-tools serve)."
+    )
+    etree.SubElement(main, "ol", id="results")
+    _footer(body, f"Search made with Pagefind and tei-tools {__version__}.", site)
+    out.write(_serialize(html).encode())
