@@ -13,47 +13,16 @@ from lxml import etree
 
 from tei_tools.export import export
 
-from .conftest import ENCODED, ENCODED_DOCS, ROOT, skip_unless
+from .browser_helpers import SHOTS, axe_violations, chromium
+from .conftest import ENCODED, ENCODED_DOCS
 
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed")
-from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.by import By  # noqa: E402
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-DRIVER = shutil.which("chromedriver")
-SHOTS = ROOT / "tests" / "_screenshots"
+pytest.importorskip("selenium.webdriver", reason="selenium not installed")
+from selenium.webdriver.common.by import By
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    skip_unless(
-        bool(CHROMIUM and DRIVER),
-        "headless Chromium not installed (apt-get install chromium chromium-driver)",
-    )
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-quic",
-        "--host-resolver-rules=MAP * ~NOTFOUND",
-        "--window-size=1200,1600",
-        f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-    ):
-        options.add_argument(arg)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd(
-        "Network.emulateNetworkConditions",
-        {"offline": True, "latency": 0, "downloadThroughput": 0, "uploadThroughput": 0},
-    )
+    driver = chromium(tmp_path_factory.mktemp("chromium-profile"), offline=True)
     yield driver
     driver.quit()
 
@@ -131,19 +100,6 @@ def test_seed_with_redaction_shows_it(browser, tmp_path):
     assert all(not d.is_displayed() for d in browser.find_elements(By.CSS_SELECTOR, "main del"))
     markers = browser.find_elements(By.CSS_SELECTOR, "main .pb .pb-label")
     assert [m.text for m in markers] == ["p. 2", "p. 10", "p. 19", "p. 35", "p. 36", "p. 38"]
-
-
-def axe_violations(driver) -> list[dict]:
-    """axe-core (the npm package's axe.min.js, as bundled by axe-selenium-python)
-    injected into the live page; every violation of its default rules."""
-    axe = pytest.importorskip("axe_selenium_python", reason="pip install axe-selenium-python")
-    script = Path(axe.__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
-    driver.execute_script(script.read_text(encoding="utf-8"))
-    result = driver.execute_async_script(
-        "const done = arguments[arguments.length - 1];"
-        "axe.run(document).then(r => done(r.violations), e => done([{id: String(e)}]));"
-    )
-    return [{"id": v["id"], "nodes": len(v.get("nodes", []))} for v in result]
 
 
 def test_built_site_pages_render_without_errors_or_axe_violations(browser, tmp_path):

@@ -145,6 +145,16 @@ def _page(
     return html, body
 
 
+def _own_header(body: etree._Element, site: Publication | None) -> etree._Element:
+    """The page's heading block: its header, or in the site (whose banner is the one
+    header landmark) a section the heading names."""
+    if site is None:
+        return etree.SubElement(body, "header", {"class": "doc"})
+    return etree.SubElement(
+        body, "section", {"class": "doc", "aria-labelledby": "page-title"}
+    )
+
+
 def _footer(body: etree._Element, made: str, site: Publication | None) -> None:
     if site is None:
         etree.SubElement(body, "footer").text = made
@@ -200,8 +210,8 @@ def write_index_page(
     """The index, written a row at a time (a page of thousands of rows is never one
     tree in memory). ``site``: the built site's frame."""
     html, body = _page(title, site, "index.html", search)
-    header = etree.SubElement(body, "header", {"class": "doc"})
-    etree.SubElement(header, "h1").text = title
+    header = _own_header(body, site)
+    etree.SubElement(header, "h1", id="page-title").text = title
     etree.SubElement(header, "p").text = f"{len(entries)} documents"
     if site is not None and site.editors:
         etree.SubElement(header, "p").text = f"Edited by {frame.names(site.editors)}."
@@ -281,8 +291,8 @@ def write_persons_page(
     surname, with links to the documents they take part in, speak in or are named in
     (and their entry in each); written a person at a time."""
     html, body = _page(f"Persons — {title}", site, "persons.html", search)
-    header = etree.SubElement(body, "header", {"class": "doc"})
-    etree.SubElement(header, "h1").text = "Persons"
+    header = _own_header(body, site)
+    etree.SubElement(header, "h1", id="page-title").text = "Persons"
     etree.SubElement(header, "p").text = (
         f"{len(persons)} persons who take part in, speak in or are named in "
         f"{len(titles)} documents"
@@ -325,8 +335,8 @@ def write_search_page(out: BinaryIO, title: str, site: Publication) -> None:
     head = html.find("head")
     assert head is not None
     etree.SubElement(head, "script", type="module", src="assets/search.js")
-    header = etree.SubElement(body, "header", {"class": "doc"})
-    etree.SubElement(header, "h1").text = "Search"
+    header = _own_header(body, site)
+    etree.SubElement(header, "h1", id="page-title").text = "Search"
     main = etree.SubElement(body, "main", id="text")
     form = etree.SubElement(main, "form", id="search-form", role="search", action="search.html")
     etree.SubElement(form, "label", {"for": "q"}).text = "Words "
