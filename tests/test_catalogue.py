@@ -4,6 +4,8 @@ that reports it, and a code outside it cannot be made."""
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from click.testing import CliRunner
 from lxml import etree
@@ -99,7 +101,13 @@ def _validated_and_exported() -> set[str]:
 
 def _commands(tmp_path) -> set[str]:
     runner = CliRunner()
-    out = runner.invoke(cli, ["convert", str(tmp_path / "missing.txt")]).output
+    # a PAGE export whose page image is not beside it (E004, from the site's build)
+    export = tmp_path / "collection" / "raw" / "memo"
+    (export / "page").mkdir(parents=True)
+    shutil.copy(SOURCE_FIXTURES / "unknown-tag.page.xml", export / "page" / "0001.xml")
+    build = ["build", str(tmp_path / "collection"), "-j", "1", "--no-search"]
+    out = runner.invoke(cli, build).output
+    out += runner.invoke(cli, ["convert", str(tmp_path / "missing.txt")]).output
     out += runner.invoke(cli, ["validate", str(tmp_path / "missing.xml")]).output
     (tmp_path / "x.xml").write_text("<notTei/>")
     out += runner.invoke(cli, ["export", "--to", "text", str(tmp_path / "x.xml")]).output

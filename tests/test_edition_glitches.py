@@ -85,7 +85,10 @@ def test_the_sources_citation_is_shown_once():
 
 
 def test_a_stray_letter_before_a_classification_mark_stays_on_the_page_not_in_the_header():
-    raw = b"MEMORANDUM OF CONVERSATION\n\nA paragraph that runs on.\n\nS ~~SECRET~~\n\nMore.\n"
+    raw = (
+        b"MEMORANDUM OF CONVERSATION\n\nA paragraph of text that runs on.\n\n"
+        b"S ~~SECRET~~\n\nMore text.\n"
+    )
     result = convert_bytes(raw, "memo.txt")
     root = etree.fromstring(result.xml())
     ns = {"t": TEI}

@@ -235,7 +235,7 @@ def test_export_collection_writes_pages_texts_and_index(tmp_path):
     assert len(rows) == len(stems)
     memcon = next(r for r in rows if "Memorandum" in r.text_content())
     cells = [c.text_content() for c in memcon.xpath("td")]
-    assert cells[0] == "November 6, 1962" and "Adlai E. Stevenson" in cells[2]
+    assert cells[0] == "6 November 1962" and "Adlai E. Stevenson" in cells[2]
     tree = etree.parse(str(ENCODED / "1962-11-06_stevenson-kuznetsov_memcon.xml"))
     ns = {"t": TEI}
     assert cells[3:6] == [

@@ -114,8 +114,10 @@ def test_every_page_has_the_frame_and_a_document_page_its_edition_parts(site):
     pages = doc.xpath("//nav[@class='pages']/a/@href")
     assert pages and all(doc.xpath(f"//main//*[@id='{p[1:]}']") for p in pages)
     legend = doc.xpath("//details[@class='legend']//dd/text()")
+    tei = etree.parse(str(site / f"{SEED}.xml")).getroot()
+    assert legend == [meaning for _, meaning in conventions_in(tei)]
     assert any("struck through" in d for d in legend)
-    assert not any("typed over" in d for d in legend)  # the seed has no x-outs
+    assert not any("uncertain" in d or "not certain" in d for d in legend)  # no unclear
     responsibility = "".join(doc.find(".//dl[@class='meta responsibility']").itertext())
     assert "CC BY 4.0" in responsibility and "Converted from" in responsibility
 
@@ -125,7 +127,12 @@ def test_previous_and_next_follow_the_dates_and_change_when_a_document_arrives(t
     site = edition(folder, search=False)
     first = page(site, "1962-10-29_kuznetsov-u-thant_record.html")
     assert first.xpath("//nav[@class='sequence']/a[@rel='next']/@href") == [f"{SEED}.html"]
-    assert first.xpath("//nav[@class='sequence']/span[@class='none']")  # nothing before it
+    ends = [
+        p.name
+        for p in site.glob("*.html")
+        if page(site, p.name).xpath("//nav[@class='sequence']/span[@class='none']")
+    ]
+    assert sorted(ends) == [f"{SEED}.html", "d01_v24_d168.html"]  # the latest, the earliest
     earliest = page(site, f"{WITH_IMAGES}.html")  # 1956
     before = earliest.xpath("//nav[@class='sequence']/a/@href")
     # a new document dated between two others becomes their neighbour, and only the
@@ -195,6 +202,11 @@ def test_the_persons_page_lists_speakers_and_named_people_by_surname(site):
     assert any("Khrushchev" in t for t in text) and any("Kennedy" in t for t in text)
     entry = persons.xpath("//dt[contains(., 'Khrushchev')]/following-sibling::dd[2]//li")
     assert entry and all(li.xpath("string()").endswith("(named)") for li in entry)
+    # speakers the text names but no declared person matches are listed as such
+    unidentified = persons.xpath("//section[@aria-labelledby='unidentified']//li")
+    names = [li.text.rstrip(": ") for li in unidentified]
+    assert "Mr. Gusev" in names and "Mr. Gromyko" in names
+    assert all(li.find("a").get("href") == f"{SEED}.html" for li in unidentified)
 
 
 def test_a_page_image_beside_the_text_with_zones_and_line_marks(site):

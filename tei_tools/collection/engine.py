@@ -40,7 +40,7 @@ from tei_tools.site.pages import (
     write_persons_page,
     write_search_page,
 )
-from tei_tools.site.search import ENTRY, index_site
+from tei_tools.site.search import index_present, index_site
 from tei_tools.validate.loader import line_of
 from tei_tools.validate.rules import repeated_ids
 from tei_tools.validate.schemas import XsdSchema
@@ -177,6 +177,7 @@ def plan(config: BuildConfig, force: bool = False) -> Plan:
         or bool(todo or removed)
         or not manifest.complete
         or not _outputs_present(config, manifest.collection)
+        or (config.search and "html" in config.exports and not index_present(config.site))
     )
     return Plan(todo, fresh, removed, stale, ctx, manifest, failed)
 
@@ -344,11 +345,14 @@ def _collection(config: BuildConfig, documents: mf.Records, title: str) -> dict[
     summaries = ((stem, r["summary"]) for stem, r in documents.items() if "summary" in r)
     entries: list[Entry] = []
     titles: dict[str, str] = {}
+    unidentified: dict[str, list[str]] = {}
 
     def noted(pairs: Iterator[tuple[str, dict[str, Any]]]) -> Iterator[tuple[str, dict[str, Any]]]:
         for stem, summary in pairs:  # the little the pages need of each document
             titles[stem] = summary.get("title") or stem
             entries.append(entry_from_summary(stem, summary))
+            for name in summary.get("unidentified", []):
+                unidentified.setdefault(name, []).append(stem)
             yield stem, summary
 
     persons = merge(noted(summaries))
@@ -361,7 +365,7 @@ def _collection(config: BuildConfig, documents: mf.Records, title: str) -> dict[
             out, entries, title, persons_page=True, site=site, search=search
         )
         writers[config.site / "persons.html"] = lambda out: write_persons_page(
-            out, persons, titles, title, site=site, search=search
+            out, persons, titles, title, site=site, search=search, unidentified=unidentified
         )
         for name, data in assets.files().items():
             writers[config.site / name] = functools.partial(_write_bytes, data)
@@ -377,10 +381,7 @@ def _collection(config: BuildConfig, documents: mf.Records, title: str) -> dict[
     if "html" in config.exports:
         _link_neighbours(config, documents, entries)
     if search:
-        index_site(config.site)
-        written[relative(config, config.site / ENTRY)] = mf.file_record(
-            (config.site / ENTRY).read_bytes()
-        )
+        index_site(config.site)  # not in the manifest: Pagefind's bytes vary run to run
     else:
         _drop_search(config)
     return written

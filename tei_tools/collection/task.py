@@ -173,7 +173,18 @@ def summarize(stem: str, root: etree._Element) -> dict[str, Any]:
                 "named": ident in named,
             }
         )
+    unidentified = sorted(
+        {
+            text_of(said[0])
+            for said in root.iter(f"{T}said")
+            if len(said)
+            and said[0].tag == f"{T}persName"
+            and not said[0].get("ref")
+            and not (said.text or "").strip()
+        }
+    )
     return {
+        "unidentified": unidentified,
         "title": entry.title,
         "date": entry.date,
         "when": entry.when,

@@ -286,6 +286,7 @@ def write_persons_page(
     title: str,
     site: Publication | None = None,
     search: bool = True,
+    unidentified: dict[str, list[str]] | None = None,
 ) -> None:
     """Every person of the collection (``collection.persons.CollectionPerson``), by
     surname, with links to the documents they take part in, speak in or are named in
@@ -302,6 +303,8 @@ def write_persons_page(
         etree.SubElement(nav, "a", href="index.html").text = "All documents"
     main = etree.SubElement(body, "main", id="text")
     listing = etree.SubElement(main, "dl", {"class": "persons"})
+    if unidentified:
+        _unidentified(main, unidentified, titles)
     _footer(body, f"Persons page made with tei-tools {__version__}.", site)
     head, tail = _framed(html, listing)
     out.write(head)
@@ -327,6 +330,28 @@ def write_persons_page(
             link.tail = HOW.get(how, "")
         out.write(_html(docs))
     out.write(tail)
+
+
+def _unidentified(
+    main: etree._Element, names: dict[str, list[str]], titles: dict[str, str]
+) -> None:
+    """Speakers the text names whom no declared person matches: listed as such, not
+    guessed at (declaring them in the people file identifies them)."""
+    section = etree.SubElement(main, "section", {"aria-labelledby": "unidentified"})
+    etree.SubElement(section, "h2", id="unidentified").text = "Speakers not identified"
+    etree.SubElement(section, "p").text = (
+        "The text names these speakers, but no person of the people file matches the "
+        "name; declare them there to identify them."
+    )
+    listing = etree.SubElement(section, "ul")
+    for name in sorted(names, key=surname_key):
+        item = etree.SubElement(listing, "li")
+        item.text = f"{name}: "
+        for n, stem in enumerate(names[name]):
+            link = etree.SubElement(item, "a", href=f"{stem}.html")
+            link.text = titles.get(stem, stem)
+            if n < len(names[name]) - 1:
+                link.tail = "; "
 
 
 def write_search_page(out: BinaryIO, title: str, site: Publication) -> None:
