@@ -207,6 +207,17 @@ def test_no_axe_violation_and_no_script_error(browser, served, name):
     assert errors == [], errors
 
 
+def test_the_participants_panel_stands_apart_from_the_transcription(browser, served):
+    browser.get(served + f"{SEED}.html")
+    panel = browser.find_element(By.ID, "participants")
+    text = browser.find_element(By.ID, "text")
+    assert panel.rect["y"] + panel.rect["height"] < text.rect["y"]  # space between them
+    border = browser.execute_script(
+        "return getComputedStyle(arguments[0]).borderBottomWidth", panel
+    )
+    assert border != "0px"
+
+
 def test_screenshots_and_no_horizontal_cut_at_390_px(browser, served):
     browser.set_window_size(1280, 1000)
     browser.get(served + f"{SEED}.html")
