@@ -51,9 +51,7 @@ class SitePage(HtmlPage):
         nav = self.add("nav", class_="sequence", **{"aria-label": "Documents by date"})
         frame.sequence_placeholder(nav)
 
-    def page_header(
-        self, header: etree._Element | None, title: str, root: etree._Element
-    ) -> None:
+    def page_header(self, header: etree._Element | None, title: str, root: etree._Element) -> None:
         super().page_header(header, title, root)
         doc_header = self._parent[-1] if self._parent is not None else None
         if doc_header is None:
@@ -79,8 +77,11 @@ class SitePage(HtmlPage):
         """Jump to a page: a link to each page of the typescript."""
         text = root.find(f"{T}text")
         pages = [] if text is None else list(text.iter(f"{T}pb"))
-        if self.surfaces and (not pages or pages[0] not in self._pb_surface
-                              or self._pb_surface[pages[0]] is not self.surfaces[0]):
+        if self.surfaces and (
+            not pages
+            or pages[0] not in self._pb_surface
+            or self._pb_surface[pages[0]] is not self.surfaces[0]
+        ):
             self._pages.append(("text", self.surfaces[0].label or "1"))
         for n, pb in enumerate(pages, 1):
             self._pages.append((f"page-{n}", pb.get("n") or str(n)))
@@ -133,9 +134,16 @@ class SitePage(HtmlPage):
         rows: list[tuple[str, str]] = []
         if header is not None:
             for stmt in header.iterfind(f"{T}fileDesc/{T}titleStmt/{T}respStmt"):
-                rows.append((text_of(stmt.find(f"{T}resp")).capitalize(),
-                             text_of(stmt.find(f"{T}persName") if stmt.find(f"{T}persName")
-                                     is not None else stmt.find(f"{T}name"))))
+                rows.append(
+                    (
+                        text_of(stmt.find(f"{T}resp")).capitalize(),
+                        text_of(
+                            stmt.find(f"{T}persName")
+                            if stmt.find(f"{T}persName") is not None
+                            else stmt.find(f"{T}name")
+                        ),
+                    )
+                )
             editors = [text_of(e) for e in header.iterfind(f".//{T}seriesStmt/{T}editor")]
             if editors:
                 rows.append(("Edited by", frame.names(editors)))
@@ -218,13 +226,17 @@ def _finish(html: etree._Element, filters: dict[str, list[str]]) -> None:
         classes = (el.get("class") or "").split()
         if el.tag == "del" or any(c in _NOT_READ for c in classes):
             el.set("data-pagefind-ignore", "all")
-    blocks = [el for el in main.iter(*_NUMBERED)
-              if not any(a.tag in _NUMBERED for a in el.iterancestors())]
+    blocks = [
+        el
+        for el in main.iter(*_NUMBERED)
+        if not any(a.tag in _NUMBERED for a in el.iterancestors())
+    ]
     for n, block in enumerate(blocks, 1):
         if not block.get("id"):
             block.set("id", f"p{n}")
-        anchor = etree.Element("a", {"class": "pn", "href": f"#{block.get('id')}",
-                                     "data-pagefind-ignore": "all"})
+        anchor = etree.Element(
+            "a", {"class": "pn", "href": f"#{block.get('id')}", "data-pagefind-ignore": "all"}
+        )
         anchor.set("aria-label", f"Paragraph {n}: permalink")
         anchor.text = str(n)
         target = block.find("dt") if block.tag == "dl" else block  # a dl starts with a term
@@ -251,14 +263,22 @@ def filters_of(root: etree._Element) -> dict[str, list[str]]:
         for p in header.iterfind(f".//{T}listPerson[@type='participants']//{T}person")
     ]
     speakers = sorted(
-        {names.get(t.lstrip("#"), "") for s in root.iter(f"{T}said") for t in
-         (s.get("who") or "").split()} - {""}
+        {
+            names.get(t.lstrip("#"), "")
+            for s in root.iter(f"{T}said")
+            for t in (s.get("who") or "").split()
+        }
+        - {""}
     )
     date = header.find(f".//{T}sourceDesc//{T}date")
     year = (date.get("when") or "")[:4] if date is not None else ""
     kind = text_of(header.find(f".//{T}sourceDesc//{T}title[@type='docType']"))
-    for name, values in (("participant", participants), ("speaker", speakers),
-                         ("year", [year] if year.isdigit() else []), ("type", [kind] if kind else [])):
+    for name, values in (
+        ("participant", participants),
+        ("speaker", speakers),
+        ("year", [year] if year.isdigit() else []),
+        ("type", [kind] if kind else []),
+    ):
         if values:
             found[name] = list(dict.fromkeys(values))
     return found
@@ -275,8 +295,15 @@ def site_page(
 ) -> tuple[str, list[Diagnostic]]:
     """The document's page in the site (HTML text) and the exporter's findings."""
     surfaces = surfaces_of(root)
-    page = SitePage(source=source, view="reading", stem=stem, publication=publication,
-                    search=search, downloads=downloads, surfaces=surfaces)
+    page = SitePage(
+        source=source,
+        view="reading",
+        stem=stem,
+        publication=publication,
+        search=search,
+        downloads=downloads,
+        surfaces=surfaces,
+    )
     page._pb_surface = pb_surfaces(root, surfaces)
     page._first_line = _first_lines(surfaces)
     html = page.document(root)

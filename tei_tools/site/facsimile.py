@@ -102,7 +102,10 @@ def _surface(el: etree._Element, n: int) -> Surface:
     if lrx is not None and lry is not None:
         surface.width, surface.height = lrx - ulx, lry - uly
     elif graphic is not None:
-        surface.width, surface.height = _length(graphic.get("width")), _length(graphic.get("height"))
+        surface.width, surface.height = (
+            _length(graphic.get("width")),
+            _length(graphic.get("height")),
+        )
     for zone in el.iter(f"{T}zone"):
         points = _points(zone)
         if zone.get(XML_ID) and points:
@@ -119,9 +122,13 @@ def surfaces_of(root: etree._Element) -> list[Surface]:
         for el in facsimile:
             if el.tag in (f"{T}surface", f"{T}graphic"):
                 if el.tag == f"{T}graphic":
-                    surface = Surface(el.get(XML_ID) or f"surface-{len(surfaces) + 1}",
-                                      str(len(surfaces) + 1), el.get("url") or "",
-                                      _length(el.get("width")), _length(el.get("height")))
+                    surface = Surface(
+                        el.get(XML_ID) or f"surface-{len(surfaces) + 1}",
+                        str(len(surfaces) + 1),
+                        el.get("url") or "",
+                        _length(el.get("width")),
+                        _length(el.get("height")),
+                    )
                 else:
                     surface = _surface(el, len(surfaces) + 1)
                 surfaces.append(surface)
@@ -138,27 +145,30 @@ def surfaces_of(root: etree._Element) -> list[Surface]:
             if pointed is not None and pb.get("n"):
                 pointed.label = pb.get("n", "")
             continue
-        surface = Surface(f"pb-image-{len(surfaces) + 1}", pb.get("n") or str(len(surfaces) + 1),
-                          target[0])
+        surface = Surface(
+            f"pb-image-{len(surfaces) + 1}", pb.get("n") or str(len(surfaces) + 1), target[0]
+        )
         surfaces.append(surface)
     return surfaces
 
 
 def pb_surfaces(root: etree._Element, surfaces: list[Surface]) -> dict[etree._Element, Surface]:
-    """The surface each page break opens: the one its @facs names, else the next in
-    order (a facsimile listed without pointers)."""
+    """The surface each page break opens: the one its @facs names; when no page break
+    points anywhere (a facsimile listed apart), the surfaces in order."""
     by_id = {s.id: s for s in surfaces}
     by_image = {s.image: s for s in surfaces}
     found: dict[etree._Element, Surface] = {}
     text = root.find(f"{T}text")
     if text is None:
         return found
-    unpointed = iter(surfaces)
-    for pb in text.iter(f"{T}pb"):
+    breaks = list(text.iter(f"{T}pb"))
+    pointed = any(pb.get("facs") for pb in breaks)
+    unpointed = iter(surfaces if not pointed else [])
+    for pb in breaks:
         target = (pb.get("facs") or "").split()
         if target:
-            surface = by_id.get(target[0][1:]) if target[0].startswith("#") else by_image.get(
-                target[0]
+            surface = (
+                by_id.get(target[0][1:]) if target[0].startswith("#") else by_image.get(target[0])
             )
         else:
             surface = next(unpointed, None)

@@ -19,7 +19,9 @@ PAGES = (("index.html", "Documents"), ("persons.html", "Persons"), ("search.html
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
-    el = etree.SubElement(parent, tag, {k.rstrip("_").replace("_", "-"): v for k, v in attrs.items()})
+    el = etree.SubElement(
+        parent, tag, {k.rstrip("_").replace("_", "-"): v for k, v in attrs.items()}
+    )
     el.text = text
     return el
 
@@ -46,8 +48,15 @@ def banner(
     if search and current != "search.html":
         form = _sub(header, "form", action="search.html", role="search", class_="quick-search")
         form.set("aria-label", "Search the edition")
-        _sub(form, "input", type="search", name="q", id="quick-q", placeholder="Search",
-             aria_label="Words to search for")
+        _sub(
+            form,
+            "input",
+            type="search",
+            name="q",
+            id="quick-q",
+            placeholder="Search",
+            aria_label="Words to search for",
+        )
         _sub(form, "button", "Search", type="submit")
     return header
 
@@ -79,8 +88,13 @@ def site_footer(parent: etree._Element, publication: Publication, made: str) -> 
     if publication.licence or publication.licence_url:
         footer.text += "Licence: "
         if publication.licence_url:
-            _sub(footer, "a", publication.licence or publication.licence_url,
-                 href=publication.licence_url, rel="license").tail = ". "
+            _sub(
+                footer,
+                "a",
+                publication.licence or publication.licence_url,
+                href=publication.licence_url,
+                rel="license",
+            ).tail = ". "
         else:
             footer.text += f"{publication.licence}. "
     tail = _sub(footer, "span", f"Made with tei-tools {__version__}.")
@@ -93,5 +107,5 @@ def _names(names: tuple[str, ...] | list[str]) -> str:
 
 
 def names(items: tuple[str, ...] | list[str]) -> str:
-    """"A", "A and B", "A, B and C"."""
+    """ "A", "A and B", "A, B and C"."""
     return _names(items)

@@ -21,8 +21,15 @@ PREVIEW_BASE = "http://127.0.0.1:8000"  # tei-tools serve's default address
 _RIGHTS = re.compile(
     r"^https?://(creativecommons\.org/(?:licenses|publicdomain)/|rightsstatements\.org/vocab/)"
 )
-_FORMATS = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "tif": "image/tiff",
-            "tiff": "image/tiff", "gif": "image/gif", "webp": "image/webp"}
+_FORMATS = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "tif": "image/tiff",
+    "tiff": "image/tiff",
+    "gif": "image/gif",
+    "webp": "image/webp",
+}
 
 
 def _text(value: str, language: str = "none") -> dict[str, list[str]]:
@@ -67,8 +74,9 @@ def manifest(
             "height": int(surface.height or 0),
         }
         if surface.service:
-            body["service"] = [{"id": surface.service, "type": "ImageService3",
-                                "profile": "level1"}]
+            body["service"] = [
+                {"id": surface.service, "type": "ImageService3", "profile": "level1"}
+            ]
         canvases.append(
             {
                 "id": canvas,
@@ -100,12 +108,21 @@ def manifest(
         "label": _text(title or stem, "en"),
         "metadata": [_pair(label, value) for label, value in metadata or [] if value],
         "homepage": [
-            {"id": f"{base}/{stem}.html", "type": "Text", "label": _text(title or stem, "en"),
-             "format": "text/html"}
+            {
+                "id": f"{base}/{stem}.html",
+                "type": "Text",
+                "label": _text(title or stem, "en"),
+                "format": "text/html",
+            }
         ],
         "seeAlso": [
-            {"id": f"{base}/{stem}.xml", "type": "Dataset", "label": _text("TEI encoding", "en"),
-             "format": "application/tei+xml", "profile": "https://tei-c.org/ns/1.0/"}
+            {
+                "id": f"{base}/{stem}.xml",
+                "type": "Dataset",
+                "label": _text("TEI encoding", "en"),
+                "format": "application/tei+xml",
+                "profile": "https://tei-c.org/ns/1.0/",
+            }
         ],
         "items": canvases,
     }

@@ -10,30 +10,56 @@ from tei_tools.namespaces import T
 
 # (XPath over the text, sample as (tag, class, text), what it means); in reading order.
 CONVENTIONS: tuple[tuple[str, tuple[str, str, str], str], ...] = (
-    (".//t:del[not(@rend='overtyped')]", ("del", "strikethrough", "struck"),
-     "struck through on the page (diplomatic view; the reading view leaves it out)"),
-    (".//t:del[@rend='overtyped']", ("del", "overtyped", "xxxx"),
-     "typed over with x's"),
-    (".//t:add", ("ins", "above", "added"),
-     "typed or written above the line (the reading view sets it in the line)"),
-    (".//t:subst", ("span", "subst", "a correction"),
-     "a struck word and the word that replaces it"),
-    (".//t:gap[@reason='redacted']", ("span", "gap gap-redacted", "[redacted]"),
-     "withheld from release"),
-    (".//t:gap[not(@reason='redacted')][not(parent::t:del[@rend='overtyped'])]", ("span", "gap", "[gap]"),
-     "text missing or illegible"),
+    (
+        ".//t:del[not(@rend='overtyped')]",
+        ("del", "strikethrough", "struck"),
+        "struck through on the page (diplomatic view; the reading view leaves it out)",
+    ),
+    (".//t:del[@rend='overtyped']", ("del", "overtyped", "xxxx"), "typed over with x's"),
+    (
+        ".//t:add",
+        ("ins", "above", "added"),
+        "typed or written above the line (the reading view sets it in the line)",
+    ),
+    (
+        ".//t:subst",
+        ("span", "subst", "a correction"),
+        "a struck word and the word that replaces it",
+    ),
+    (
+        ".//t:gap[@reason='redacted']",
+        ("span", "gap gap-redacted", "[redacted]"),
+        "withheld from release",
+    ),
+    (
+        ".//t:gap[not(@reason='redacted')][not(parent::t:del[@rend='overtyped'])]",
+        ("span", "gap", "[gap]"),
+        "text missing or illegible",
+    ),
     (".//t:unclear", ("span", "unclear", "unclear"), "a reading that is not certain"),
-    (".//t:fw", ("span", "fw-sample", "SECRET"),
-     "page furniture: classification marks and printed page numbers (diplomatic view)"),
+    (
+        ".//t:fw",
+        ("span", "fw-sample", "SECRET"),
+        "page furniture: classification marks and printed page numbers (diplomatic view)",
+    ),
     (".//t:pb", ("span", "pb-sample", "p. 2"), "where a new page of the typescript begins"),
     (".//t:stamp", ("span", "stamp", "REVIEWED"), "a stamp on the page (declassification)"),
-    (".//t:said[@who]", ("span", "speaker", "Speaker"),
-     "who is speaking, named by the encoding (reported speech)"),
-    (".//t:persName[@ref]", ("span", "person", "Name"),
-     "a person of the participants list; follow it to their entry"),
+    (
+        ".//t:said[@who]",
+        ("span", "speaker", "Speaker"),
+        "who is speaking, named by the encoding (reported speech)",
+    ),
+    (
+        ".//t:persName[@ref]",
+        ("span", "person", "Name"),
+        "a person of the participants list; follow it to their entry",
+    ),
     (".//t:note", ("span", "note", "[Note: …]"), "a note in the source"),
-    (".//t:choice", ("span", "sic", "teh"),
-     "the source's form (diplomatic view); the reading view shows the correction"),
+    (
+        ".//t:choice",
+        ("span", "sic", "teh"),
+        "the source's form (diplomatic view); the reading view shows the correction",
+    ),
 )
 _NS = {"t": "http://www.tei-c.org/ns/1.0"}
 
@@ -43,8 +69,11 @@ def conventions_in(root: etree._Element) -> list[tuple[tuple[str, str, str], str
     text = root.find(f"{T}text")
     if text is None:
         return []
-    return [(sample, meaning) for path, sample, meaning in CONVENTIONS
-            if text.xpath(f"boolean({path})", namespaces=_NS)]
+    return [
+        (sample, meaning)
+        for path, sample, meaning in CONVENTIONS
+        if text.xpath(f"boolean({path})", namespaces=_NS)
+    ]
 
 
 def write_legend(page: HtmlExporter, root: etree._Element, facsimile: bool) -> None:

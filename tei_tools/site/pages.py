@@ -22,8 +22,18 @@ from tei_tools.namespaces import T
 from tei_tools.site import frame
 
 MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 
 
@@ -150,9 +160,7 @@ def _own_header(body: etree._Element, site: Publication | None) -> etree._Elemen
     header landmark) a section the heading names."""
     if site is None:
         return etree.SubElement(body, "header", {"class": "doc"})
-    return etree.SubElement(
-        body, "section", {"class": "doc", "aria-labelledby": "page-title"}
-    )
+    return etree.SubElement(body, "section", {"class": "doc", "aria-labelledby": "page-title"})
 
 
 def _footer(body: etree._Element, made: str, site: Publication | None) -> None:
@@ -260,9 +268,7 @@ def _row(entry: Entry) -> etree._Element:
         cell.text = entry.date or "undated"
     title = etree.SubElement(row, "td", {"class": "title"})
     etree.SubElement(title, "a", href=f"{entry.stem}.html").text = entry.title
-    etree.SubElement(row, "td", {"data-label": "Participants"}).text = ", ".join(
-        entry.participants
-    )
+    etree.SubElement(row, "td", {"data-label": "Participants"}).text = ", ".join(entry.participants)
     for label, value in (
         ("Deletions", entry.deletions),
         ("Additions", entry.additions),
@@ -295,8 +301,7 @@ def write_persons_page(
     header = _own_header(body, site)
     etree.SubElement(header, "h1", id="page-title").text = "Persons"
     etree.SubElement(header, "p").text = (
-        f"{len(persons)} persons who take part in, speak in or are named in "
-        f"{len(titles)} documents"
+        f"{len(persons)} persons who take part in, speak in or are named in {len(titles)} documents"
     )
     if site is None:
         nav = etree.SubElement(header, "nav", {"aria-label": "Collection"})
@@ -368,9 +373,9 @@ def write_search_page(out: BinaryIO, title: str, site: Publication) -> None:
     etree.SubElement(form, "input", type="search", id="q", name="q")
     etree.SubElement(form, "span", id="search-filters")
     etree.SubElement(form, "button", type="submit").text = "Search"
-    etree.SubElement(main, "p", id="search-status", role="status").text = (
-        "Search needs JavaScript and the site served over HTTP (tei-tools serve)."
-    )
+    etree.SubElement(
+        main, "p", id="search-status", role="status"
+    ).text = "Search needs JavaScript and the site served over HTTP (tei-tools serve)."
     etree.SubElement(main, "ol", id="results")
     _footer(body, f"Search made with Pagefind and tei-tools {__version__}.", site)
     out.write(_serialize(html).encode())

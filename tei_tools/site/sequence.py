@@ -27,7 +27,9 @@ def links(prev: tuple[str, str], nxt: tuple[str, str]) -> bytes:
     for (stem, title), rel, label in ((prev, "prev", "Previous"), (nxt, "next", "Next")):
         if stem:
             link = etree.Element("a", href=f"{stem}.html", rel=rel)
-            link.text = f"{'← ' if rel == 'prev' else ''}{label}: {title}{' →' if rel == 'next' else ''}"
+            link.text = (
+                f"{'← ' if rel == 'prev' else ''}{label}: {title}{' →' if rel == 'next' else ''}"
+            )
         else:
             link = etree.Element("span", {"class": "none"})
             link.text = f"No {label.lower()} document"

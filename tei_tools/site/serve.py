@@ -9,20 +9,24 @@ import socketserver
 from pathlib import Path
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".wasm": "application/wasm",
-        ".js": "text/javascript",
-        ".json": "application/json",
-        ".xml": "application/xml",
-        ".pf_meta": "application/octet-stream",
-        ".pf_fragment": "application/octet-stream",
-        ".pf_index": "application/octet-stream",
-        ".pf_filter": "application/octet-stream",
-    }
+# What the site holds, with the types browsers need (Pagefind's WebAssembly above all).
+EXTENSIONS = {
+    **http.server.SimpleHTTPRequestHandler.extensions_map,
+    ".wasm": "application/wasm",
+    ".js": "text/javascript",
+    ".json": "application/json",
+    ".xml": "application/xml",
+    ".pf_meta": "application/octet-stream",
+    ".pf_fragment": "application/octet-stream",
+    ".pf_index": "application/octet-stream",
+    ".pf_filter": "application/octet-stream",
+}
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (the API's name)
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    extensions_map = EXTENSIONS
+
+    def log_message(self, format: str, *args: object) -> None:
         if self.server.verbose:  # type: ignore[attr-defined]
             super().log_message(format, *args)
 

@@ -37,45 +37,69 @@ def write_viewer(page: HtmlExporter, surfaces: list[Surface], folder: str) -> No
         with page.into("div", class_="fx-toolbar", role="toolbar") as bar:
             bar.set("aria-label", "Page image")
             for action, label, sign in (
-                ("prev", "Previous page image", "‹"),
-                ("next", "Next page image", "›"),
+                ("prev", "Previous page image", "\u2039"),
+                ("next", "Next page image", "\u203a"),
                 ("zoom-in", "Zoom in", "+"),
-                ("zoom-out", "Zoom out", "−"),
+                ("zoom-out", "Zoom out", "\u2212"),
                 ("fit", "Fit the page", "Fit"),
             ):
                 button = page.add("button", sign, type="button", **{"data-fx": action})
                 button.set("aria-label", label)
-            page.add("span", f"Page image 1 of {len(surfaces)}", class_="fx-status",
-                     **{"aria-live": "polite"})
+            page.add(
+                "span",
+                f"Page image 1 of {len(surfaces)}",
+                class_="fx-status",
+                **{"aria-live": "polite"},
+            )
         for n, surface in enumerate(surfaces, 1):
             width, height = _box(surface)
             attrs = {"data-surface": surface.id, "data-n": str(n)}
             if not (surface.width and surface.height):
                 attrs["data-unsized"] = ""  # the script reads the image's own size
             with page.into("figure", class_="fx-page", id=f"fx-{surface.id}", **attrs):
-                with page.into(
-                    "div", class_="fx-stage", tabindex="0", role="group",
-                    **{"aria-label": f"Page image {n}, {surface.label}: arrow keys pan, "
-                       "+ and − zoom, 0 fits"},
+                with (
+                    page.into(
+                        "div",
+                        class_="fx-stage",
+                        tabindex="0",
+                        role="group",
+                        **{
+                            "aria-label": f"Page image {n}, {surface.label}: arrow keys pan, "
+                            "+ and \u2212 zoom, 0 fits"
+                        },
+                    ),
+                    page.into(
+                        "svg",
+                        xmlns=SVG,
+                        viewBox=f"0 0 {_number(width)} {_number(height)}",
+                        class_="fx-svg",
+                        **{"aria-hidden": "true", "focusable": "false"},
+                    ),
                 ):
-                    with page.into(
-                        "svg", xmlns=SVG, viewBox=f"0 0 {_number(width)} {_number(height)}",
-                        class_="fx-svg", **{"aria-hidden": "true", "focusable": "false"},
-                    ):
-                        if surface.image:
-                            page.add(
-                                "image", href=surface.display_url(folder),
-                                width=_number(width), height=_number(height),
-                                **{"data-name": surface.image},
-                            )
-                        else:
-                            page.add("rect", width=_number(width), height=_number(height),
-                                     class_="fx-blank")
-                        for zone in surface.zones:
-                            points = " ".join(f"{_number(x)},{_number(y)}" for x, y in zone.points)
-                            page.add("polygon", points=points, class_="fx-zone",
-                                     id=f"zone-{zone.id}", **{"data-zone": zone.id})
+                    if surface.image:
+                        page.add(
+                            "image",
+                            href=surface.display_url(folder),
+                            width=_number(width),
+                            height=_number(height),
+                            **{"data-name": surface.image},
+                        )
+                    else:
+                        page.add(
+                            "rect",
+                            width=_number(width),
+                            height=_number(height),
+                            class_="fx-blank",
+                        )
+                    for zone in surface.zones:
+                        points = " ".join(f"{_number(x)},{_number(y)}" for x, y in zone.points)
+                        page.add(
+                            "polygon",
+                            points=points,
+                            class_="fx-zone",
+                            id=f"zone-{zone.id}",
+                            **{"data-zone": zone.id},
+                        )
                 caption = "no image named" if not surface.image else surface.image
-                page.add("figcaption", f"Page {surface.label} ({caption})",
-                         class_="fx-caption")
+                page.add("figcaption", f"Page {surface.label} ({caption})", class_="fx-caption")
                 page.add("p", "", class_="fx-missing", hidden="hidden", role="status")
