@@ -8,7 +8,6 @@ import http.server
 import socketserver
 from pathlib import Path
 
-
 # What the site holds, with the types browsers need (Pagefind's WebAssembly above all).
 EXTENSIONS = {
     **http.server.SimpleHTTPRequestHandler.extensions_map,
