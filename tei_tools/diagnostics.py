@@ -78,6 +78,11 @@ class Code(enum.StrEnum):
     V005 = ("V005", Severity.ERROR, "the file holds binary data, not XML text")
     V006 = ("V006", Severity.ERROR, "the path cannot be read")
     V007 = ("V007", Severity.WARNING, "findings past --max-findings, counted (worst severity)")
+    V008 = (
+        "V008",
+        Severity.ERROR,
+        "an xml-model names a schema that cannot be used (remote, missing)",
+    )
     # Exporters (E0xx)
     E001 = ("E001", Severity.WARNING, "an element the exporter does not know; its text is kept")
     E002 = ("E002", Severity.ERROR, "the input is not TEI the exporter can read")
@@ -85,7 +90,12 @@ class Code(enum.StrEnum):
     E004 = ("E004", Severity.WARNING, "a page image the facsimile names is not beside the source")
     # Schemas (S0xx)
     S001 = ("S001", Severity.ERROR, "the document does not conform to the schema")
-    S002 = ("S002", Severity.ERROR, "a Schematron assertion failed")
+    S002 = (
+        "S002",
+        Severity.ERROR,
+        "a Schematron assert failed or report fired (its role: severity)",
+    )
+    S003 = ("S003", Severity.ERROR, "a Schematron rule could not be evaluated on this document")
     # Rules a schema cannot express (R0xx): tei_tools.validate.rules implements them
     R001 = ("R001", Severity.ERROR, "every #pointer must resolve to an xml:id in the document")
     R002 = ("R002", Severity.ERROR, "an xml:id must be unique in the document")

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
+from tei_tools.cache import cache_dir
 from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, jobs_option
-from tei_tools.diagnostics import Severity
+from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.io import atomic_write
 from tei_tools.validate import DEFAULT_MAX_FINDINGS, SchemaError, Validator
+from tei_tools.validate.models import Model, models_in, read_prolog
 from tei_tools.validate.reports import FORMATS, all_codes, summary
 from tei_tools.validate.runner import FileResult, expand, run
 
@@ -32,6 +37,48 @@ def _show_progress(files: list[str], output: str) -> bool:
     """On a terminal only: not in CI, not when the report goes down a pipe."""
     to_terminal = sys.stdout.isatty() if output == "-" else True
     return len(files) > 1 and sys.stderr.isatty() and to_terminal and not os.environ.get("CI")
+
+
+def by_models(files: list[str]) -> dict[tuple[Model, ...] | None, list[str]]:
+    """Files grouped by the schemas their xml-model instructions name (None: none)."""
+    groups: dict[tuple[Model, ...] | None, list[str]] = {}
+    for name in files:
+        models = models_in(name, read_prolog(name)) if name != "-" else ()
+        groups.setdefault(models or None, []).append(name)
+    return groups
+
+
+def _with_models(
+    models: tuple[Model, ...],
+    files: list[str],
+    jobs: int,
+    settings: dict[str, Any],
+    network: Path | None,
+    advance: Callable[[FileResult], None],
+) -> list[FileResult]:
+    """The files whose xml-model instructions name ``models``; a schema that cannot be
+    used is a V008 error on each of them (never a silent fall back)."""
+    from tei_tools.validate.models import ModelSchema
+
+    try:
+        schema = ModelSchema(models, settings["cache"], settings["schematron"], network)
+    except SchemaError as exc:
+        done = []
+        for name in files:
+            result = FileResult(name, [Diagnostic("V008", str(exc), name, 1, 1)])
+            advance(result)
+            done.append(result)
+        return done
+    return run(Validator(schema, **settings), files, jobs, on_result=advance)
+
+
+@contextlib.contextmanager
+def _progress(files: list[str], output: str) -> Iterator[Callable[[FileResult], None]]:
+    if not _show_progress(files, output):
+        yield lambda _: None
+        return
+    with click.progressbar(length=len(files), label="validating", file=sys.stderr) as bar:
+        yield lambda _: bar.update(1)
 
 
 @click.command()
@@ -88,6 +135,16 @@ def _show_progress(files: list[str], output: str) -> bool:
     help="Check every file again, even one found valid against the same RELAX NG schema "
     "before (cache: TEI_TOOLS_CACHE_DIR, else the user cache folder).",
 )
+@click.option(
+    "--no-schematron",
+    is_flag=True,
+    help="Check the grammar only, not the Schematron rules it embeds.",
+)
+@click.option(
+    "--allow-network",
+    is_flag=True,
+    help="Fetch (once, into the cache) a remote schema an xml-model instruction names.",
+)
 @click.option("--list-codes", is_flag=True, help="List every code with its severity and exit.")
 def validate(
     paths: tuple[str, ...],
@@ -101,35 +158,47 @@ def validate(
     max_size: float,
     max_findings: int,
     no_cache: bool,
+    no_schematron: bool,
+    allow_network: bool,
     list_codes: bool,
 ) -> None:
-    """Validate TEI files (PATH: file, folder searched for *.xml, glob, or '-')."""
+    """Validate TEI files (PATH: file, folder searched for *.xml, glob, or '-').
+
+    Without --schema, a file's xml-model instructions choose its schemas (as oXygen
+    does); a file without any is checked against the project schema."""
     if list_codes:
         for code, (severity, rationale) in all_codes().items():
             click.echo(f"{code}  {severity!s:<7}  {rationale}")
         sys.exit(EXIT_OK)
     if not paths:
         raise click.UsageError("give at least one PATH (a file, a folder, a glob or '-')")
+    settings: dict[str, Any] = {
+        "select": _codes(select) if select else None,
+        "ignore": _codes(ignore),
+        "max_bytes": int(max_size * 1024 * 1024),
+        "max_findings": max_findings,
+        "cache": not no_cache,
+        "schematron": not no_schematron,
+    }
     try:
-        validator = Validator(
-            Path(schema_path) if schema_path else None,
-            select=_codes(select) if select else None,
-            ignore=_codes(ignore),
-            max_bytes=int(max_size * 1024 * 1024),
-            max_findings=max_findings,
-            cache=not no_cache,
-        )
+        validator = Validator(Path(schema_path) if schema_path else None, **settings)
     except SchemaError as exc:
         click.echo(f"tei-tools validate: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     files, missing = expand(paths)
     results: list[FileResult] = list(missing)
+    groups = {None: files} if schema_path else by_models(files)
+    network = cache_dir() / "models" if allow_network else None
     try:  # jing reads a schema's includes only when it runs
-        if _show_progress(files, output):
-            with click.progressbar(length=len(files), label="validating", file=sys.stderr) as bar:
-                results += run(validator, files, jobs, on_result=lambda _: bar.update(1))
-        else:
-            results += run(validator, files, jobs)
+        checked: dict[str, FileResult] = {}
+        with _progress(files, output) as advance:
+            for models, group in groups.items():
+                if models is None:
+                    done = run(validator, group, jobs, on_result=advance)
+                else:
+                    done = _with_models(models, group, jobs, settings, network, advance)
+                checked.update((f, r) for f, r in zip(group, done, strict=True))
+        results += [checked[f] for f in files]
     except SchemaError as exc:
         click.echo(f"tei-tools validate: {exc}", err=True)
         sys.exit(EXIT_USAGE)

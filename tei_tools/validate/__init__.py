@@ -66,16 +66,23 @@ class Validator:
 
     def __init__(
         self,
-        schema: Path | None = None,
+        schema: Path | Schema | None = None,
         select: Iterable[str] | None = None,
         ignore: Iterable[str] = (),
         max_bytes: int = DEFAULT_MAX_BYTES,
         max_findings: int = DEFAULT_MAX_FINDINGS,
         cache: bool = True,
+        schematron: bool = True,
     ) -> None:
+        """``schema``: a path (XSD, RELAX NG with its embedded Schematron unless
+        ``schematron`` is off, Schematron), a schema already loaded, or None for the
+        project schema."""
         from tei_tools.validate.schemas import load_schema
 
-        self.schema: Schema = load_schema(schema, cache)
+        if schema is None or isinstance(schema, Path):
+            self.schema: Schema = load_schema(schema, cache, schematron)
+        else:
+            self.schema = schema
         self.select = set(select) if select is not None else None
         self.ignore = set(ignore)
         self.max_bytes = max_bytes

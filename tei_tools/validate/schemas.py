@@ -486,8 +486,60 @@ class SchematronSchema:
         return shown, len(found) - len(shown)
 
 
-def load_schema(path: Path | None, cache: bool = True) -> Schema:
-    """The project schema, or the XSD / RELAX NG / Schematron file at ``path``."""
+class RulesSchema:
+    """ISO Schematron with XPath 2/3 (``tei_tools.validate.schematron``): a standalone
+    ``.sch``/``.isosch``, or the rules a RELAX NG grammar embeds."""
+
+    def __init__(self, path: Path, tree: etree._ElementTree) -> None:
+        from tei_tools.validate.schematron import Schematron, SchematronError
+
+        self.name = path.name
+        source = Located(str(path), path.read_bytes(), tree)
+        try:
+            self.rules = Schematron(tree.getroot(), source)
+        except SchematronError as exc:
+            raise SchemaError(str(exc)) from exc
+
+    def check(self, doc: Located, limit: int | None = None) -> tuple[list[Diagnostic], int]:
+        from tei_tools.validate.schematron import RuleFailure, findings_as_diagnostics
+
+        try:
+            found = findings_as_diagnostics(self.rules.run(doc.tree), doc)
+        except RuleFailure as exc:
+            found = [Diagnostic("S003", str(exc), doc.name, 1, 1, hint=exc.hint)]
+        shown = found if limit is None else found[:limit]
+        return shown, len(found) - len(shown)
+
+
+class LayeredSchema:
+    """A grammar and the Schematron rules it embeds, checked as one schema: the
+    grammar's findings (S001), then the rules' (S002). A batch grammar (jing) stays
+    one: ``prepare`` and ``settle`` go to it."""
+
+    def __init__(self, grammar: Schema, rules: RulesSchema) -> None:
+        self.name = grammar.name
+        self.grammar, self.rules = grammar, rules
+
+    def check(self, doc: Located, limit: int | None = None) -> tuple[list[Diagnostic], int]:
+        found, more = self.grammar.check(doc, limit)
+        left = None if limit is None else max(limit - len(found), 0)
+        rules, rules_more = self.rules.check(doc, left)
+        return found + rules, more + rules_more
+
+    def prepare(self, files: list[str], jobs: int = 1, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        if isinstance(self.grammar, BatchSchema):
+            self.grammar.prepare(files, jobs, max_bytes)
+
+    def settle(self, deferred: list[str], accepted: list[str]) -> None:
+        if isinstance(self.grammar, BatchSchema):
+            self.grammar.settle(deferred, accepted)
+
+
+def load_schema(path: Path | None, cache: bool = True, schematron: bool = True) -> Schema:
+    """The project schema, or the XSD / RELAX NG / Schematron file at ``path``; a
+    RELAX NG grammar's embedded Schematron runs with it unless ``schematron`` is off."""
+    from tei_tools.validate.schematron import embedded, is_xpath2
+
     if path is None:
         return XsdSchema(project_schema_path())
     suffix = path.suffix.lower()
@@ -495,7 +547,14 @@ def load_schema(path: Path | None, cache: bool = True) -> Schema:
         return XsdSchema(path)
     if suffix == ".rng":
         command = jing_command()
-        return JingSchema(path, command, cache) if command else RelaxNGSchema(path)
-    if suffix in (".sch", ".schematron"):
+        grammar: Schema = JingSchema(path, command, cache) if command else RelaxNGSchema(path)
+        tree = _parse_schema_file(path, RELAXNG_NS)
+        if schematron and embedded(tree.getroot()):
+            return LayeredSchema(grammar, RulesSchema(path, tree))
+        return grammar
+    if suffix in (".sch", ".schematron", ".isosch"):
+        tree = _parse_schema_file(path, SCHEMATRON_NS)
+        if is_xpath2(tree.getroot()):
+            return RulesSchema(path, tree)
         return SchematronSchema(path)
-    raise SchemaError(f"{path}: unknown schema type (expected .xsd, .rng or .sch)")
+    raise SchemaError(f"{path}: unknown schema type (expected .xsd, .rng, .sch or .isosch)")

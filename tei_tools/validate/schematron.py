@@ -1,0 +1,554 @@
+"""ISO Schematron with XPath 2/3 queries (``queryBinding`` xslt2, xslt3), run by
+elementpath on the lxml tree: standalone ``.sch``/``.isosch`` files, and the rules a
+RELAX NG grammar embeds (TEI's ``sch:pattern``s, which jing ignores).
+
+What SchXslt does, without XSLT: in each pattern a node fires the first rule whose
+context matches it; each assert that fails and each report that succeeds is a finding
+with the rule's message (``value-of`` and ``name`` evaluated), its role as a severity,
+and the node's path in SchXslt's form (``/Q{ns}TEI[1]/Q{ns}text[1]/…``). A rule whose
+context names elements or attributes the document lacks is skipped without evaluating
+it: most of TEI's 117 rules concern elements a given document does not use.
+
+XSLT 1 Schematron (``queryBinding`` absent or xslt) stays with lxml.isoschematron.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from tei_tools.diagnostics import Diagnostic, Severity
+from tei_tools.validate.loader import Located, line_of
+
+SCH_NS = "http://purl.oclc.org/dsdl/schematron"
+S = f"{{{SCH_NS}}}"
+XSL = "{http://www.w3.org/1999/XSL/Transform}"
+XPATH2_BINDINGS = ("xslt2", "xslt3", "xpath2", "xpath3", "xpath31")
+ROLES = {  # as oXygen reads them: everything else, nonfatal included, is an error
+    "warning": Severity.WARNING,
+    "warn": Severity.WARNING,
+    "info": Severity.INFO,
+    "information": Severity.INFO,
+}
+
+
+class SchematronError(Exception):
+    """The Schematron cannot be compiled: file, line and column in the message."""
+
+
+class RuleFailure(Exception):
+    """A rule raised an XPath error on a document (a type error, an unknown variable)."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+@dataclass
+class Check:
+    kind: str  # "assert" or "report"
+    test: str
+    compiled: Any
+    message: list[Any]  # text, or ("value-of", compiled) / ("name", compiled | None)
+    role: str | None
+    id: str | None
+
+
+@dataclass
+class Rule:
+    context: str
+    select: Any  # //(context), compiled
+    needs: tuple[frozenset[str], frozenset[str]] | None  # element / attribute names
+    lets: list[tuple[str, Any]]
+    checks: list[Check]
+
+
+@dataclass
+class Pattern:
+    id: str
+    rules: list[Rule]
+    lets: list[tuple[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Finding:
+    kind: str
+    pattern: str
+    context: str
+    test: str
+    role: str | None
+    location: str
+    text: str
+    element: etree._Element | None
+    id: str | None = None
+
+    @property
+    def severity(self) -> Severity:
+        return ROLES.get((self.role or "").lower(), Severity.ERROR)
+
+
+def _clark_of(qname: str, namespaces: dict[str, str]) -> str | None:
+    prefix, _, local = qname.rpartition(":")
+    if not prefix:
+        return local
+    uri = namespaces.get(prefix)
+    return None if uri is None else f"{{{uri}}}{local}"
+
+
+# elementpath reads attribute(to) after an axis as the range operator: the same test
+# written with local-name() (an attribute in no namespace, as the name test means)
+_KEYWORD_TEST = re.compile(
+    r"::(attribute|element)\(\s*(to|div|mod|and|or|eq|ne|lt|le|gt|ge|is|union|intersect|"
+    r"except|instance|treat|castable|cast|return|satisfies|in|then|else)\s*\)"
+)
+
+
+def _keyword_test(found: re.Match[str]) -> str:
+    kind, name = found.group(1), found.group(2)
+    return f"::{kind}()[local-name() = '{name}'][namespace-uri() = '']"
+
+
+KEY_NODES = "tei-tools-key-"
+# Functions that would read a file or the network: a rule gets nothing (as lxml's XSLT
+# runs with access denied), and says so through the function's empty answer.
+_DENIED = {
+    "unparsed-text-available": "(false() and exists(({0})))",
+    "doc-available": "(false() and exists(({0})))",
+    "unparsed-text": "(({0})[false()])",
+    "unparsed-text-lines": "(({0})[false()])",
+    "doc": "(({0})[false()])",
+    "document": "(({0})[false()])",
+    "collection": "(({0})[false()])",
+}
+
+
+def _calls(expression: str, name: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, arguments) of each call of ``name`` (a function name not part of a
+    longer name), last first so that replacing keeps the earlier offsets."""
+    found = []
+    for call in re.finditer(rf"(?<![\w.:$-]){re.escape(name)}\(", expression):
+        depth, end = 1, call.end()
+        while end < len(expression) and depth:
+            depth += {"(": 1, ")": -1}.get(expression[end], 0)
+            end += 1
+        found.append((call.start(), end, expression[call.end() : end - 1]))
+    return reversed(found)
+
+
+def _with_keys(expression: str, keys: dict[str, tuple[Any, str]]) -> str:
+    """``key('k', X)`` as plain XPath: the nodes the key matches whose ``use`` values
+    meet X's, in document order; the file and network functions denied."""
+    for name, template in _DENIED.items():
+        for start, end, arguments in _calls(expression, name):
+            expression = expression[:start] + template.format(arguments) + expression[end:]
+    for start, end, arguments in _calls(expression, "key"):
+        key, _, argument = arguments.partition(",")
+        key = key.strip().strip("'\"")
+        if key not in keys:
+            continue  # the parser refuses it
+        replacement = (
+            f"(for $tei-tools-key-value in ({argument}) return "
+            f"${KEY_NODES}{key}[some $v in ({keys[key][1]}) satisfies $v = $tei-tools-key-value])/."
+        )
+        expression = expression[:start] + replacement + expression[end:]
+    return expression
+
+
+def _top_level(text: str, separator: str) -> list[str]:
+    """``text`` split on ``separator`` outside brackets and parentheses."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        if char in "[(":
+            depth += 1
+        elif char in "])":
+            depth -= 1
+        elif char == separator and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+_NAME = r"[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?"
+_CURRENT = re.compile(r"(?<![\w.:-])current\(\s*\)")
+CURRENT = "tei-tools-current"
+_STEP = re.compile(rf"^(?:(?P<attr>@)?(?P<name>{_NAME}|(?:{_NAME}:)?\*))(?P<preds>(?:\[.*\])*)$")
+_FIRST_ATTR = re.compile(rf"^\[\s*@(?P<name>{_NAME})\s*[\]\s]")
+
+
+def _needs(
+    context: str, namespaces: dict[str, str]
+) -> tuple[frozenset[str], frozenset[str]] | None:
+    """What a document must contain for ``context`` to match anything: element names
+    (Clark) or attribute names, any of them; None when that cannot be told safely."""
+    elements: set[str] = set()
+    attributes: set[str] = set()
+    for alternative in _top_level(context.strip(), "|"):
+        alternative = alternative.strip()
+        if alternative.startswith("(") and alternative.endswith(")"):
+            inner = _needs(alternative[1:-1], namespaces)
+            if inner is None:
+                return None
+            elements |= inner[0]
+            attributes |= inner[1]
+            continue
+        last = _top_level(alternative, "/")[-1].strip()
+        step = _STEP.match(last)
+        if step is None:
+            return None
+        name = step["name"]
+        if step["attr"]:
+            if ":" in name or "*" in name:
+                return None
+            attributes.add(name)
+        elif name.endswith("*"):
+            first = _FIRST_ATTR.match(step["preds"] or "")
+            if first is None or ":" in first["name"]:
+                return None
+            attributes.add(first["name"])
+        else:
+            clark = _clark_of(name, namespaces)
+            if clark is None:
+                return None
+            elements.add(clark)
+    return frozenset(elements), frozenset(attributes)
+
+
+def _parser(namespaces: dict[str, str], binding: str) -> Any:
+    """XPath 3.0 (a superset of 2.0, with XSLT's generate-id()) for xslt2 and xslt3.
+    Not elementpath's 3.1 parser: it reads ``tei:head`` as its head() function."""
+    from elementpath.xpath30 import XPath30Parser
+
+    return XPath30Parser(namespaces=namespaces)
+
+
+class Schematron:
+    """Compiled Schematron rules: ``root`` is a ``sch:schema`` or any element holding
+    ``sch:ns`` and ``sch:pattern``s (a RELAX NG grammar)."""
+
+    def __init__(self, root: etree._Element, source: Located) -> None:
+        self.source = source
+        self.namespaces = {
+            ns.get("prefix", ""): ns.get("uri", "")
+            for ns in root.iter(f"{S}ns")
+            if ns.get("prefix")
+        }
+        self.parser = _parser(self.namespaces, (root.get("queryBinding") or "xslt2").lower())
+        # xsl:key: key('name', values) is rewritten to filter the key's nodes, bound
+        # per document (see _keys)
+        self.keys: dict[str, tuple[Any, str]] = {}
+        for key in root.iter(f"{XSL}key"):
+            name, match, use = key.get("name"), key.get("match"), key.get("use")
+            if not (name and match and use):
+                raise self._error(key, "an xsl:key needs @name, @match and @use")
+            self.keys[name] = (self._compile(key, f"//({match})", "the key's match"), use)
+        # The schema's and the patterns' lets are global variables, as in SchXslt
+        self.lets = [
+            self._let(let)
+            for let in root.iter(f"{S}let")
+            if getattr(let.getparent(), "tag", None) != f"{S}rule"
+        ]
+        self.patterns: list[Pattern] = []
+        seen: set[tuple[tuple[str, tuple[str, ...]], ...]] = set()
+        for n, element in enumerate(root.iter(f"{S}pattern")):
+            if element.get("abstract") == "true" or element.get("is-a"):
+                raise self._error(element, "abstract patterns are not supported")
+            rules = [self._rule(rule) for rule in element.findall(f"{S}rule")]
+            # A grammar embeds a constraint once per language it is written in (TEI's
+            # spanTo rules in English and French): the same rules, run once
+            same = tuple((r.context, tuple(c.test for c in r.checks)) for r in rules)
+            if same in seen:
+                continue
+            seen.add(same)
+            self.patterns.append(Pattern(element.get("id") or f"pattern-{n + 1}", rules))
+
+    @classmethod
+    def from_file(cls, path: Path, located: Located) -> Schematron:
+        return cls(located.tree.getroot(), located)
+
+    # --- compiling ------------------------------------------------------------------
+
+    def _error(self, element: etree._Element, message: str) -> SchematronError:
+        line = line_of(element)
+        column = self.source.column(element)
+        return SchematronError(f"{self.source.name}:{line}:{column}: {message}")
+
+    def _compile(self, element: etree._Element, expression: str, what: str) -> Any:
+        from elementpath.exceptions import ElementPathError
+
+        try:
+            # XSLT's current() is the rule's context node: a variable bound to it
+            rewritten = _with_keys(_CURRENT.sub(f"${CURRENT}", expression), self.keys)
+            rewritten = _KEYWORD_TEST.sub(_keyword_test, rewritten)
+            return self.parser.parse(rewritten)
+        except (ElementPathError, SyntaxError, TypeError, ValueError) as exc:
+            raise self._error(element, f"{what} {expression!r} is not XPath: {exc}") from None
+
+    def _let(self, element: etree._Element) -> tuple[str, Any]:
+        name, value = element.get("name"), element.get("value")
+        if not name or value is None:
+            raise self._error(element, "a let needs @name and @value")
+        return name, self._compile(element, value, "the let's value")
+
+    def _rule(self, element: etree._Element) -> Rule:
+        context = element.get("context")
+        if not context:
+            raise self._error(element, "a rule needs @context (abstract rules are not supported)")
+        select = context if context.lstrip().startswith("/") else f"//({context})"
+        checks = []
+        for check in element:
+            if check.tag not in (f"{S}assert", f"{S}report"):
+                continue
+            test = check.get("test")
+            if test is None:
+                raise self._error(check, f"an {etree.QName(check).localname} needs @test")
+            checks.append(
+                Check(
+                    etree.QName(check).localname,
+                    test,
+                    self._compile(check, test, "the test"),
+                    self._message(check),
+                    check.get("role"),
+                    check.get("id"),
+                )
+            )
+        return Rule(
+            context,
+            self._compile(element, select, "the context"),
+            _needs(context, self.namespaces),
+            [self._let(let) for let in element.findall(f"{S}let")],
+            checks,
+        )
+
+    def _message(self, check: etree._Element) -> list[Any]:
+        parts: list[Any] = [check.text or ""]
+        for child in check:
+            if child.tag == f"{S}value-of":
+                parts.append(
+                    ("value-of", self._compile(child, child.get("select", ""), "value-of"))
+                )
+            elif child.tag == f"{S}name":
+                path = child.get("path")
+                parts.append(("name", self._compile(child, path, "name") if path else None))
+            elif isinstance(child.tag, str):
+                parts.append("".join(str(t) for t in child.itertext()))
+            parts.append(child.tail or "")
+        return parts
+
+    # --- running --------------------------------------------------------------------
+
+    def run(self, tree: etree._ElementTree) -> list[Finding]:
+        from elementpath import XPathContext, build_lxml_node_tree
+        from elementpath.exceptions import ElementPathError
+
+        present = {el.tag for el in tree.iter() if isinstance(el.tag, str)}
+        attributes = {name for el in tree.iter() if isinstance(el.tag, str) for name in el.attrib}
+        nodes = build_lxml_node_tree(tree)
+        variables: dict[str, Any] = {
+            f"{KEY_NODES}{name}": list(match.select(XPathContext(nodes)))
+            for name, (match, _) in self.keys.items()
+        }
+        scope = self._globals(XPathContext(nodes, variables=variables), variables)
+        found: list[Finding] = []
+        for pattern in self.patterns:
+            fired: set[Any] = set()
+            for rule in pattern.rules:
+                if rule.needs is not None and not (
+                    rule.needs[0] & present or rule.needs[1] & attributes
+                ):
+                    continue
+                try:
+                    for node in rule.select.select(XPathContext(nodes, variables=scope)):
+                        key = _identity(node)
+                        if key in fired:
+                            continue
+                        fired.add(key)
+                        found.extend(self._fire(pattern, rule, node, nodes, scope))
+                except ElementPathError as exc:
+                    raise RuleFailure(
+                        f"the Schematron rule on {rule.context!r} ({pattern.id}) failed: {exc}",
+                        f"{self.source.name}: the rule's context or tests raise this error "
+                        "on this document",
+                    ) from None
+        return found
+
+    def _globals(self, context: Any, bound: dict[str, Any]) -> dict[str, Any]:
+        """The global lets, each bound once its variables are (they may name each other
+        in any order, as XSLT's global variables do)."""
+        from elementpath.exceptions import ElementPathNameError
+
+        waiting = list(self.lets)
+        bound = dict(bound)
+        while waiting:
+            still = []
+            for name, compiled in waiting:
+                context.variables = bound
+                try:
+                    bound[name] = compiled.evaluate(context)
+                except ElementPathNameError:
+                    still.append((name, compiled))
+            if len(still) == len(waiting):
+                name = still[0][0]
+                raise SchematronError(
+                    f"{self.source.name}: the let ${name} names an unknown variable"
+                )
+            waiting = still
+        return bound
+
+    def _bind(
+        self, lets: list[tuple[str, Any]], context: Any, outer: dict[str, Any]
+    ) -> dict[str, Any]:
+        if not lets:
+            return outer
+        bound = dict(outer)
+        for name, compiled in lets:
+            context.variables = bound
+            bound[name] = compiled.evaluate(context)
+        return bound
+
+    def _fire(
+        self, pattern: Pattern, rule: Rule, node: Any, nodes: Any, scope: dict[str, Any]
+    ) -> Iterator[Finding]:
+        from elementpath import XPathContext
+
+        variables = scope
+        if rule.lets:
+            variables = self._bind(
+                rule.lets, XPathContext(nodes, item=node, variables=scope), scope
+            )
+        variables = {**variables, CURRENT: node}
+        for check in rule.checks:
+            context = XPathContext(nodes, item=node, variables=variables)
+            outcome = check.compiled.boolean_value(check.compiled.evaluate(context))
+            if outcome == (check.kind == "report"):
+                yield Finding(
+                    check.kind,
+                    pattern.id,
+                    rule.context,
+                    check.test,
+                    check.role,
+                    location(node),
+                    self._text(check, nodes, node, variables),
+                    _element(node),
+                    check.id,
+                )
+
+    def _text(self, check: Check, nodes: Any, node: Any, variables: dict[str, Any]) -> str:
+        from elementpath import XPathContext
+
+        pieces = []
+        for part in check.message:
+            if isinstance(part, str):
+                pieces.append(part)
+                continue
+            kind, compiled = part
+            context = XPathContext(nodes, item=node, variables=variables)
+            if kind == "name":
+                target = compiled.evaluate(context) if compiled is not None else node
+                if isinstance(target, list):
+                    target = target[0] if target else None
+                pieces.append(_name(target))
+            else:
+                value = compiled.evaluate(context)
+                values = value if isinstance(value, list) else [value]
+                pieces.append(" ".join(_string(v) for v in values if v is not None))
+        return " ".join("".join(pieces).split())
+
+
+def _identity(node: Any) -> tuple[int, str]:
+    """The same node, however elementpath wraps it: an element, or an attribute of one."""
+    elem = getattr(node, "elem", None)
+    if isinstance(elem, etree._Element):
+        return id(elem), ""
+    return id(_element(node)), str(getattr(node, "name", ""))
+
+
+def _element(node: Any) -> etree._Element | None:
+    elem = getattr(node, "elem", None)
+    if isinstance(elem, etree._Element):
+        return elem
+    parent = getattr(node, "parent", None)
+    elem = getattr(parent, "elem", None)
+    return elem if isinstance(elem, etree._Element) else None
+
+
+def _name(node: Any) -> str:
+    if node is None:
+        return ""
+    if isinstance(node, etree._Element):
+        return (
+            etree.QName(node).localname
+            if node.prefix is None
+            else f"{node.prefix}:{etree.QName(node).localname}"
+        )
+    name = getattr(node, "name", None)
+    if isinstance(name, str):
+        return name.rpartition("}")[2]
+    return _name(getattr(node, "elem", None))
+
+
+def _string(value: Any) -> str:
+    if isinstance(value, etree._Element):
+        return "".join(str(t) for t in value.itertext())
+    text = getattr(value, "string_value", None)
+    if isinstance(text, str):
+        return text
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def location(node: Any) -> str:
+    """The node's path as SchXslt writes it: ``/Q{ns}name[n]/…/@attr``."""
+    element = _element(node)
+    tail = ""
+    if not isinstance(getattr(node, "elem", None), etree._Element):
+        name = getattr(node, "name", "") or ""
+        if name.startswith("{"):
+            uri, _, local = name[1:].partition("}")
+            tail = f"/@Q{{{uri}}}{local}"
+        else:
+            tail = f"/@Q{{}}{name}"
+    steps = []
+    while element is not None:
+        qname = etree.QName(element)
+        same = [s for s in element.itersiblings(preceding=True) if s.tag == element.tag]
+        steps.append(f"Q{{{qname.namespace or ''}}}{qname.localname}[{len(same) + 1}]")
+        element = element.getparent()
+    return "/" + "/".join(reversed(steps)) + tail
+
+
+def is_xpath2(root: etree._Element) -> bool:
+    return (root.get("queryBinding") or "xslt").lower() in XPATH2_BINDINGS
+
+
+def embedded(grammar: etree._Element) -> bool:
+    """True when a RELAX NG grammar carries Schematron patterns."""
+    return next(grammar.iter(f"{S}pattern"), None) is not None
+
+
+def findings_as_diagnostics(findings: list[Finding], doc: Located) -> list[Diagnostic]:
+    found = []
+    for finding in findings:
+        element = finding.element
+        line, column = (line_of(element), doc.column(element)) if element is not None else (1, 1)
+        found.append(
+            Diagnostic(
+                "S002",
+                finding.text or f"{finding.kind} failed: {finding.test}",
+                doc.name,
+                line,
+                column,
+                hint=f"Schematron {finding.kind} of pattern {finding.pattern} on "
+                f"{finding.location}; test: {' '.join(finding.test.split())}",
+                severity=finding.severity,
+            )
+        )
+    return found
