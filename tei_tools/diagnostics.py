@@ -73,7 +73,7 @@ class Code(enum.StrEnum):
     # Reading TEI (V0xx)
     V001 = ("V001", Severity.ERROR, "the file is not well-formed XML")
     V002 = ("V002", Severity.ERROR, "a DOCTYPE (and so entities) is not accepted")
-    V003 = ("V003", Severity.ERROR, "the root element is not TEI in the TEI namespace")
+    V003 = ("V003", Severity.ERROR, "the root element is not in the TEI namespace")
     V004 = ("V004", Severity.ERROR, "the file is larger than the size limit")
     V005 = ("V005", Severity.ERROR, "the file holds binary data, not XML text")
     V006 = ("V006", Severity.ERROR, "the path cannot be read")

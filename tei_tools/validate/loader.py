@@ -268,13 +268,13 @@ def load(
         where = (name, line, max(col, 1))
         return None, [Diagnostic("V001", f"not well-formed XML: {message}", *where, hint=hint)]
     root = tree.getroot()
-    if root.tag != f"{{{TEI_NS}}}TEI":
+    if etree.QName(root).namespace != TEI_NS:  # TEI, teiCorpus, or a tei_tite <text>
         qname = etree.QName(root)
         found = f"{{{qname.namespace}}}{qname.localname}" if qname.namespace else qname.localname
         return None, [
             Diagnostic(
                 "V003",
-                f"root element is {found}, not TEI in the TEI namespace",
+                f"root element is {found}, not an element in the TEI namespace",
                 name,
                 line_of(root),
                 1,

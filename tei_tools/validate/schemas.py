@@ -98,7 +98,10 @@ def _parse_schema_file(path: Path, namespace: str) -> etree._ElementTree:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
         tree = etree.parse(str(path), parser)
-    except (OSError, etree.XMLSyntaxError) as exc:
+    except etree.XMLSyntaxError as exc:
+        line, column = exc.position if exc.position else (1, 1)
+        raise SchemaError(f"{path}:{line}:{column}: cannot read schema: {exc.msg}") from exc
+    except OSError as exc:
         raise SchemaError(f"{path}: cannot read schema: {exc}") from exc
     root = tree.getroot()
     if etree.QName(root).namespace != namespace:
