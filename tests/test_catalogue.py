@@ -108,6 +108,21 @@ def _commands(tmp_path) -> set[str]:
     build = ["build", str(tmp_path / "collection"), "-j", "1", "--no-search"]
     out = runner.invoke(cli, build).output
     out += runner.invoke(cli, ["convert", str(tmp_path / "missing.txt")]).output
+    # a Schematron rule that fails on a document (S003); an xml-model naming a missing
+    # schema (V008)
+    rules = tmp_path / "rules.sch"
+    rules.write_text(
+        '<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt2">'
+        '<ns prefix="t" uri="http://www.tei-c.org/ns/1.0"/><pattern><rule context="t:p">'
+        '<assert test="xs:integer(.) gt 0">x</assert></rule></pattern></schema>'
+    )
+    doc = tmp_path / "doc.xml"
+    doc.write_text(
+        '<?xml-model href="nowhere.rng" schematypens="http://relaxng.org/ns/structure/1.0"?>'
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><p>a</p></TEI>'
+    )
+    out += runner.invoke(cli, ["validate", "--schema", str(rules), str(doc)]).output
+    out += runner.invoke(cli, ["validate", str(doc)]).output
     out += runner.invoke(cli, ["validate", str(tmp_path / "missing.xml")]).output
     (tmp_path / "x.xml").write_text("<notTei/>")
     out += runner.invoke(cli, ["export", "--to", "text", str(tmp_path / "x.xml")]).output
