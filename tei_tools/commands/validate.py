@@ -19,6 +19,7 @@ from tei_tools.validate import DEFAULT_MAX_FINDINGS, SchemaError, Validator
 from tei_tools.validate.models import Model, models_in, read_prolog
 from tei_tools.validate.reports import FORMATS, all_codes, summary
 from tei_tools.validate.runner import FileResult, expand, run
+from tei_tools.validate.schemas import OddSources
 
 LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
 
@@ -87,8 +88,26 @@ def _progress(files: list[str], output: str) -> Iterator[Callable[[FileResult], 
     "--schema",
     "schema_path",
     type=click.Path(exists=True, dir_okay=False),
-    help="Validate against this XSD, RELAX NG (.rng) or Schematron (.sch) "
-    "instead of the project schema.",
+    help="Validate against this XSD, RELAX NG (.rng, with its embedded Schematron), "
+    "Schematron (.sch, .isosch) or ODD (.odd) instead of the project schema.",
+)
+@click.option(
+    "--odd",
+    "odd_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Validate against this ODD customization: compiled (once, then cached) into "
+    "its RELAX NG and Schematron by the TEI Stylesheets in SaxonC.",
+)
+@click.option(
+    "--tei-source",
+    type=click.Path(exists=True, dir_okay=False),
+    help="The TEI source (p5subset.xml) the ODD customizes (default: the cache, or the "
+    "release its schemaSpec/@source names, downloaded with --allow-network).",
+)
+@click.option(
+    "--stylesheets",
+    type=click.Path(exists=True),
+    help="The TEI Stylesheets (a folder with odds/, or a release .zip) that compile ODDs.",
 )
 @click.option(
     "--format",
@@ -143,12 +162,16 @@ def _progress(files: list[str], output: str) -> Iterator[Callable[[FileResult], 
 @click.option(
     "--allow-network",
     is_flag=True,
-    help="Fetch (once, into the cache) a remote schema an xml-model instruction names.",
+    help="Fetch (once, into the cache) a remote schema an xml-model instruction names, "
+    "an ODD's TEI source or the TEI Stylesheets.",
 )
 @click.option("--list-codes", is_flag=True, help="List every code with its severity and exit.")
 def validate(
     paths: tuple[str, ...],
     schema_path: str | None,
+    odd_path: str | None,
+    tei_source: str | None,
+    stylesheets: str | None,
     output_format: str,
     output: str,
     fail_level: str,
@@ -172,6 +195,9 @@ def validate(
         sys.exit(EXIT_OK)
     if not paths:
         raise click.UsageError("give at least one PATH (a file, a folder, a glob or '-')")
+    if odd_path and schema_path:
+        raise click.UsageError("give --schema or --odd, not both")
+    schema_path = schema_path or odd_path
     settings: dict[str, Any] = {
         "select": _codes(select) if select else None,
         "ignore": _codes(ignore),
@@ -179,6 +205,11 @@ def validate(
         "max_findings": max_findings,
         "cache": not no_cache,
         "schematron": not no_schematron,
+        "odd": OddSources(
+            Path(tei_source) if tei_source else None,
+            Path(stylesheets) if stylesheets else None,
+            allow_network,
+        ),
     }
     try:
         validator = Validator(Path(schema_path) if schema_path else None, **settings)

@@ -12,7 +12,7 @@ from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.validate.loader import DEFAULT_MAX_BYTES, load
 
 if TYPE_CHECKING:
-    from tei_tools.validate.schemas import Schema, SchemaError
+    from tei_tools.validate.schemas import OddSources, Schema, SchemaError
 
 
 def __getattr__(name: str) -> Any:
@@ -73,6 +73,7 @@ class Validator:
         max_findings: int = DEFAULT_MAX_FINDINGS,
         cache: bool = True,
         schematron: bool = True,
+        odd: OddSources | None = None,
     ) -> None:
         """``schema``: a path (XSD, RELAX NG with its embedded Schematron unless
         ``schematron`` is off, Schematron), a schema already loaded, or None for the
@@ -80,7 +81,7 @@ class Validator:
         from tei_tools.validate.schemas import load_schema
 
         if schema is None or isinstance(schema, Path):
-            self.schema: Schema = load_schema(schema, cache, schematron)
+            self.schema: Schema = load_schema(schema, cache, schematron, odd)
         else:
             self.schema = schema
         self.select = set(select) if select is not None else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast, runtime_checkable
@@ -538,14 +539,45 @@ class LayeredSchema:
             self.grammar.settle(deferred, accepted)
 
 
-def load_schema(path: Path | None, cache: bool = True, schematron: bool = True) -> Schema:
-    """The project schema, or the XSD / RELAX NG / Schematron file at ``path``; a
-    RELAX NG grammar's embedded Schematron runs with it unless ``schematron`` is off."""
+@dataclass(frozen=True)
+class OddSources:
+    """Where an ODD's compiler finds its inputs (see ``validate.odd``)."""
+
+    tei_source: Path | None = None
+    stylesheets: Path | None = None
+    allow_network: bool = False
+
+
+def load_schema(
+    path: Path | None,
+    cache: bool = True,
+    schematron: bool = True,
+    odd: OddSources | None = None,
+) -> Schema:
+    """The project schema, or the XSD / RELAX NG / Schematron / ODD file at ``path``; a
+    RELAX NG grammar's embedded Schematron runs with it unless ``schematron`` is off;
+    an ODD is compiled (or taken from the cache) into its grammar and Schematron."""
     from tei_tools.validate.schematron import embedded, is_xpath2
 
     if path is None:
         return XsdSchema(project_schema_path())
     suffix = path.suffix.lower()
+    if suffix == ".odd":
+        from tei_tools.validate.odd import compile_odd
+
+        sources = odd or OddSources()
+        compiled = compile_odd(path, sources.tei_source, sources.stylesheets, sources.allow_network)
+        command = jing_command()
+        rng = compiled.rng
+        compiled_grammar: Schema = (
+            JingSchema(rng, command, cache) if command else RelaxNGSchema(rng)
+        )
+        if not schematron:
+            return compiled_grammar
+        rules = RulesSchema(compiled.isosch, _parse_schema_file(compiled.isosch, SCHEMATRON_NS))
+        layered = LayeredSchema(compiled_grammar, rules)
+        layered.name = path.name
+        return layered
     if suffix == ".xsd":
         return XsdSchema(path)
     if suffix == ".rng":
@@ -560,4 +592,4 @@ def load_schema(path: Path | None, cache: bool = True, schematron: bool = True) 
         if is_xpath2(tree.getroot()):
             return RulesSchema(path, tree)
         return SchematronSchema(path)
-    raise SchemaError(f"{path}: unknown schema type (expected .xsd, .rng, .sch or .isosch)")
+    raise SchemaError(f"{path}: unknown schema type (expected .xsd, .rng, .sch, .isosch or .odd)")
