@@ -2,6 +2,11 @@
 
 Run: python benchmarks/bench_validate.py [--files 1000] [--jobs N]
 
+tei-tools checks tei_all's grammar *and* the Schematron rules it embeds (jing checks
+the grammar only); the grammar alone (--no-schematron) is timed too, and, where SaxonC
+and SchXslt are beside this repository, jing followed by SchXslt in Saxon (the TEI's
+reference pipeline for both layers). ODD compilation is timed cold and cached.
+
 Both commands run as whole processes in the same run (start-up, schema loading and
 validation included), so the ratio holds on a shared, noisy machine. It also prints
 the per-file cost of validating a valid document and of the detailed report for an
@@ -92,7 +97,8 @@ def agreement() -> None:
     files += sorted((ROOT / "tests" / "fixtures" / "tei").rglob("*.xml"))
     files = [f.resolve() for f in files if well_formed(f)]
     cmd = [sys.executable, "-m", "tei_tools", "validate", "--schema", str(TEI_ALL)]
-    cmd += ["--format", "json", "--select", "S,V", "--no-cache", *map(str, files)]
+    cmd += ["--format", "json", "--select", "S,V", "--no-cache", "--no-schematron"]
+    cmd += [*map(str, files)]
     report = json.loads(subprocess.run(cmd, capture_output=True, text=True).stdout)
     ours = {str(Path(f["file"]).resolve()): f["valid"] for f in report["files"]}
     jing = subprocess.run(["jing", str(TEI_ALL), *map(str, files)], capture_output=True, text=True)
@@ -116,6 +122,12 @@ def compare_tei_all(validate: list[str], folder: Path, files: list[str], rounds:
         "simplified grammar cached, --no-cache": [*rng, "--no-cache", str(folder)],
         "first run that records verdicts": [*rng, str(folder)],
         "files unchanged since the last run": [*rng, str(folder)],
+        "grammar only (--no-schematron), --no-cache": [
+            *rng,
+            "--no-schematron",
+            "--no-cache",
+            str(folder),
+        ],
         "one file: jing": ["jing", str(TEI_ALL), files[0]],
         "one file: tei-tools, --no-cache": [*rng, "--no-cache", files[0]],
     }
@@ -135,6 +147,73 @@ def compare_tei_all(validate: list[str], folder: Path, files: list[str], rounds:
             f"ratio jing / tei-tools {base / seconds:.2f}x"
         )
     print(f"one file: jing {one_jing:.2f} s (ratio above 1: tei-tools is faster)")
+    schxslt = schxslt_seconds(files)
+    if schxslt is not None:
+        print(
+            f"jing + SchXslt in SaxonC (tei_all.isosch), {len(files)} files: "
+            f"{jing + schxslt:6.2f} s ({schxslt:.2f} s of it Schematron, in process)"
+        )
+
+
+def schxslt_seconds(files: list[str]) -> float | None:
+    """SchXslt's pipeline compiles the TEI's Schematron into an XSLT, which Saxon runs
+    on every file (in one process, as a CI job would script it)."""
+    shared = ROOT.parent / "shared"
+    pipeline = shared / "peers" / "schxslt" / "xslt-2.0" / "pipeline-for-svrl.xsl"
+    isosch = shared / "tei-p5" / "reference" / "compiled" / "tei_all.isosch"
+    if not pipeline.is_file():
+        found = sorted((shared / "peers" / "schxslt").rglob("pipeline-for-svrl.xsl"))
+        pipeline = found[0] if found else pipeline
+    try:
+        from saxonche import PySaxonProcessor
+    except ImportError:
+        return None
+    if not (pipeline.is_file() and isosch.is_file()):
+        return None
+    start = time.perf_counter()
+    with PySaxonProcessor(license=False) as saxon:
+        compiler = saxon.new_xslt30_processor()
+        validator_xsl = compiler.compile_stylesheet(
+            stylesheet_file=str(pipeline)
+        ).transform_to_string(source_file=str(isosch))
+        check = saxon.new_xslt30_processor().compile_stylesheet(stylesheet_text=validator_xsl)
+        for file in files:
+            check.transform_to_string(source_file=file)
+    return time.perf_counter() - start
+
+
+def odd_compile() -> None:
+    """`validate --odd tei_all.odd` on one file: the first run compiles, the next reads
+    the cache."""
+    reference = ROOT.parent / "shared" / "tei-p5" / "reference"
+    stylesheets = ROOT.parent / "shared" / "peers" / "tei-stylesheets"
+    odd = reference / "odd" / "tei_all.odd"
+    if not (odd.is_file() and stylesheets.is_dir()):
+        print(
+            "ODD compile: the reference ODDs or the TEI Stylesheets are not beside this repository"
+        )
+        return
+    cmd = [
+        sys.executable,
+        "-m",
+        "tei_tools",
+        "validate",
+        "--odd",
+        str(odd),
+        "--tei-source",
+        str(reference / "p5subset.xml"),
+        "--stylesheets",
+        str(stylesheets),
+        str(ROOT / "encoded" / "1962-10-29_kuznetsov-u-thant_record.xml"),
+    ]
+    with tempfile.TemporaryDirectory() as cache:
+        os.environ["TEI_TOOLS_CACHE_DIR"] = cache
+        cold = timed(cmd)[0]
+        warm = min(timed(cmd)[0] for _ in range(3))
+    del os.environ["TEI_TOOLS_CACHE_DIR"]
+    print(
+        f"validate --odd tei_all.odd, one file: cold (compiles) {cold:.2f} s, cached {warm:.2f} s"
+    )
 
 
 def main() -> None:
@@ -160,6 +239,7 @@ def main() -> None:
         if shutil.which("jing") and TEI_ALL.is_file():
             compare_tei_all(validate, folder, files)
             agreement()
+            odd_compile()
         else:
             print("jing or tei_all.rng not found: no comparison (apt-get install jing)")
 

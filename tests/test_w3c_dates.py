@@ -103,7 +103,9 @@ def test_a_schema_libxml2_cannot_compile_gives_jings_verdicts():
 
     skip_unless((TEI_SIMPLE / "teisimple.rng").is_file(), f"TEI Simple is not at {TEI_SIMPLE}")
     skip_unless(jing_command() is not None, "jing is not installed (pip install 'tei-tools[rng]')")
-    validator = Validator(schema=TEI_SIMPLE / "teisimple.rng", select=["S"], max_findings=0)
+    validator = Validator(
+        schema=TEI_SIMPLE / "teisimple.rng", select=["S"], max_findings=0, schematron=False
+    )
     verdicts = {}
     for test in sorted((TEI_SIMPLE / "tests").glob("*.xml")):
         verdicts[test.name] = list(validator.iter_errors(str(test), test.read_bytes()))
