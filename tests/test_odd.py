@@ -188,3 +188,25 @@ def test_a_bad_odd_is_refused_with_its_line_and_column(tmp_path, text, where, sa
     )
     assert code == 2, out
     assert f"{odd}{where}" in out and says in out and "Traceback" not in out
+
+
+def test_a_collection_builds_against_its_odd(tmp_path, odd_cache, monkeypatch):
+    """schema = "x.odd" in the configuration, with the TEI source and Stylesheets it
+    names: the build validates every document against the compiled grammar and rules."""
+    need_inputs()
+    monkeypatch.setenv("TEI_TOOLS_CACHE_DIR", str(odd_cache))
+    monkeypatch.delenv("TEI_TOOLS_TEI_SOURCE", raising=False)
+    monkeypatch.delenv("TEI_TOOLS_STYLESHEETS", raising=False)
+    folder = tmp_path / "collection"
+    shutil.copytree(ROOT / "raw", folder / "raw")
+    (folder / "schema").mkdir()
+    shutil.copy(REFERENCE / "odd" / "tei_all.odd", folder / "schema" / "project.odd")
+    shutil.copy(P5SUBSET, folder / "schema" / "p5subset.xml")
+    (folder / "tei-tools.toml").write_text(
+        'schema = "schema/project.odd"\ntei-source = "schema/p5subset.xml"\n'
+        f'stylesheets = "{STYLESHEETS}"\nsearch = false\n'
+    )
+    result = CliRunner().invoke(cli, ["build", str(folder), "-j", "1", "-q"])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((folder / "encoded" / "manifest.json").read_text())
+    assert all(r["validation"]["valid"] for r in manifest["documents"].values())

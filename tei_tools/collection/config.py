@@ -33,6 +33,8 @@ class BuildConfig:
     strict: bool = False  # a document with warnings fails (for CI)
     publication: Publication = field(default_factory=Publication)
     search: bool = True  # index the site with Pagefind
+    tei_source: Path | None = None  # the p5subset.xml an ODD schema customizes
+    stylesheets: Path | None = None  # the TEI Stylesheets that compile an ODD schema
     source: str = field(default="defaults", compare=False)  # where the settings came from
 
 
@@ -53,6 +55,8 @@ _KEYS = {
     "licence-url": str,
     "base-url": str,
     "search": bool,
+    "tei-source": str,
+    "stylesheets": str,
 }
 
 
@@ -116,6 +120,14 @@ def load_config(root: Path, **overrides: Any) -> BuildConfig:
             )
     if encoded.resolve() == site.resolve():
         raise ConfigError(f"{where}: encoded and site must be different folders")
+    odd_inputs = {}
+    for key in ("tei_source", "stylesheets"):
+        if given.get(key):
+            odd_inputs[key] = path(key, "")
+            if not odd_inputs[key].exists():
+                raise ConfigError(
+                    f"{where}: {key.replace('_', '-')} {odd_inputs[key]} does not exist"
+                )
     title = str(given.get("title", DEFAULT_TITLE))
     editors = given.get("editors", [])
     if not all(isinstance(e, str) and e.strip() for e in editors):
@@ -145,5 +157,7 @@ def load_config(root: Path, **overrides: Any) -> BuildConfig:
         strict=bool(given.get("strict", False)),
         publication=publication,
         search=bool(given.get("search", True)),
+        tei_source=odd_inputs.get("tei_source"),
+        stylesheets=odd_inputs.get("stylesheets"),
         source=where,
     )

@@ -121,9 +121,12 @@ def context(config: BuildConfig) -> dict[str, Any]:
     """What every document's outputs depend on besides its own raw bytes."""
     schema = config.schema or project_schema_path()
     people = config.people.read_bytes() if config.people else None
+    schema_bytes = schema.read_bytes()
+    if config.tei_source is not None:  # an ODD means what the TEI source it names says
+        schema_bytes += config.tei_source.read_bytes()
     return {
         "tool_version": __version__,
-        "schema_sha256": mf.sha256(schema.read_bytes()),
+        "schema_sha256": mf.sha256(schema_bytes),
         "people_sha256": mf.sha256(people) if people is not None else None,
         "exports": sorted(config.exports),
         "strict": config.strict,

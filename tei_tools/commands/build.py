@@ -121,6 +121,13 @@ def build_command(
     except ConfigError as exc:
         click.echo(f"tei-tools build: {exc}", err=True)
         sys.exit(EXIT_USAGE)
+    # An ODD schema's inputs, for the compiler in every worker (validate.odd reads them)
+    for variable, value in (
+        ("TEI_TOOLS_TEI_SOURCE", config.tei_source),
+        ("TEI_TOOLS_STYLESHEETS", config.stylesheets),
+    ):
+        if value is not None:
+            os.environ[variable] = str(value.resolve())
     if check:
         _check(config)
     try:

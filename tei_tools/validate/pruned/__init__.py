@@ -1,0 +1,54 @@
+"""A fast route to jing's verdicts on large RELAX NG schemas (tei_all, ODD outputs).
+
+jing simplifies the schema once (``jing -s``: one ``define`` per element pattern); the
+result is cached on disk, keyed by the SHA-256 of the schema and of every file it
+includes. For a run, the simplified grammar is pruned to the elements the documents can
+contain: an element pattern whose local name occurs nowhere in them becomes
+``notAllowed``, which then propagates as in RELAX NG simplification (spec §4.20). A
+pattern for an element a document does not contain matches nothing in it, so for those
+documents the pruned grammar accepts what the whole one accepts; libxml2 compiles it in
+milliseconds where the whole of tei_all takes seconds (and TEI Simple, forever).
+
+The pruned grammar only ever accepts: a document libxml2 rejects is checked again by
+jing, whose verdict and positions stand (``JingSchema.prepare``).
+
+The package, one job a module: ``scan`` reads the documents' bytes, ``prune`` and
+``relax`` rewrite the grammar (pure functions), ``cache`` keeps what lasts between
+runs, ``engines`` compiles and runs libxml2 under a budget.
+"""
+
+from tei_tools.validate.pruned.cache import (
+    CACHE_FORMAT,
+    VerdictCache,
+    schema_key,
+    simplified,
+    simplify_ahead,
+)
+from tei_tools.validate.pruned.engines import (
+    COMPILE_BUDGET,
+    compiles,
+    exit_code_within,
+    pruned_validator,
+)
+from tei_tools.validate.pruned.prune import Unsupported, prune
+from tei_tools.validate.pruned.relax import Facet, droppable, without_facets
+from tei_tools.validate.pruned.scan import Scanned, scan_files
+
+__all__ = [
+    "CACHE_FORMAT",
+    "COMPILE_BUDGET",
+    "Facet",
+    "Scanned",
+    "Unsupported",
+    "VerdictCache",
+    "compiles",
+    "droppable",
+    "exit_code_within",
+    "prune",
+    "pruned_validator",
+    "scan_files",
+    "schema_key",
+    "simplified",
+    "simplify_ahead",
+    "without_facets",
+]

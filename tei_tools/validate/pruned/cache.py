@@ -1,0 +1,128 @@
+"""What the fast route keeps on disk (``TEI_TOOLS_CACHE_DIR``): jing's simplified
+grammar by schema key, and the documents found valid, by their SHA-256. Every write is
+best effort and atomic; concurrent runs are safe."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO
+
+from lxml import etree
+
+from tei_tools.cache import cache_dir
+from tei_tools.io import atomic_write
+from tei_tools.validate.pruned.prune import _R
+
+CACHE_FORMAT = "3"  # bump when the cached form changes
+
+
+def _schema_files(path: Path) -> list[Path]:
+    """The schema and every file it includes, transitively, in a stable order."""
+    seen: dict[Path, None] = {}
+    todo = [path.resolve()]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen[current] = None
+        tree = etree.parse(str(current), etree.XMLParser(no_network=True, resolve_entities=False))
+        for ref in tree.iter(f"{_R}include", f"{_R}externalRef"):
+            href = ref.get("href")
+            if href:
+                todo.append((current.parent / href).resolve())
+    return list(seen)
+
+
+def schema_key(path: Path, command: list[str]) -> str:
+    digest = hashlib.sha256(CACHE_FORMAT.encode())
+    digest.update(" ".join(command).encode())  # another jing may simplify differently
+    for file in _schema_files(path):
+        digest.update(file.read_bytes())
+    return digest.hexdigest()
+
+
+def _store(target: Path, data: bytes) -> None:
+    """Best effort: a cache that cannot be written only costs the next run the work
+    again. Concurrent runs may race here: each writes its own file and renames it."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(target, data)
+    except OSError:
+        pass
+
+
+# Background ``jing -s`` runs of this process, by schema key (started ahead, collected
+# when the grammar is needed).
+_SIMPLIFYING: dict[str, tuple[subprocess.Popen[bytes], IO[bytes]]] = {}
+
+
+def simplify_ahead(key: str, path: Path, command: list[str]) -> None:
+    """Start ``jing -s`` now if the cache lacks its output, so that it runs while the
+    documents are read (``simplified`` collects it)."""
+    if key in _SIMPLIFYING or (cache_dir() / "rng" / f"{key}.rng").exists():
+        return
+    # A file, not a pipe (jing never waits on us); closed in ``simplified``.
+    output = tempfile.TemporaryFile()  # noqa: SIM115
+    process = subprocess.Popen(
+        [*command, "-s", str(path)], stdout=output, stderr=subprocess.DEVNULL
+    )
+    _SIMPLIFYING[key] = (process, output)
+
+
+def simplified(key: str, path: Path, command: list[str]) -> bytes | None:
+    """jing's simplified form of the schema (of ``schema_key`` ``key``), from the cache
+    or made now (None if jing cannot simplify it)."""
+    cached = cache_dir() / "rng" / f"{key}.rng"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
+    simplify_ahead(key, path, command)
+    process, output = _SIMPLIFYING.pop(key)
+    with output:
+        process.wait()
+        output.seek(0)
+        grammar = output.read()
+    if process.returncode or not grammar.strip():
+        return None
+    _store(cached, grammar)
+    return grammar
+
+
+class VerdictCache:
+    """Documents found valid against a schema, by the SHA-256 of their bytes: a CI run
+    over files that did not change since the last run checks only the ones that did.
+    One file of digests per schema key, appended to in a single write per run (so
+    concurrent runs do not interleave); a damaged line matches no digest."""
+
+    def __init__(self, key: str) -> None:
+        self.path = cache_dir() / "valid" / f"{key}.txt"
+        self._known: frozenset[str] | None = None
+
+    @property
+    def known(self) -> frozenset[str]:
+        if self._known is None:
+            try:
+                lines = self.path.read_text(encoding="ascii", errors="replace").split()
+            except OSError:
+                lines = []
+            self._known = frozenset(line for line in lines if len(line) == 64)
+        return self._known
+
+    def __contains__(self, digest: str) -> bool:
+        return digest in self.known
+
+    def add(self, digests: Iterable[str]) -> None:
+        new = "".join(f"{d}\n" for d in digests if d not in self)
+        if not new:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.path.open("a", encoding="ascii") as f:
+                f.write(new)
+        except OSError:
+            pass  # a read-only cache only costs the next run the check again

@@ -1,0 +1,88 @@
+"""libxml2 on the pruned and relaxed grammar, compiled once per process, in a child
+process under a time budget (libxml2 cannot be interrupted, and never finishes some
+schemas)."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import multiprocessing
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+from tei_tools.cache import cache_dir
+from tei_tools.validate.pruned.cache import _store, simplified
+from tei_tools.validate.pruned.prune import Unsupported, prune
+from tei_tools.validate.pruned.relax import Facet, droppable, without_facets
+from tei_tools.validate.pruned.scan import Scanned
+
+COMPILE_BUDGET = 20.0  # seconds libxml2 may take to compile a pruned grammar
+
+
+def _compile_child(grammar: bytes) -> None:
+    etree.RelaxNG(etree.fromstring(grammar))
+
+
+def exit_code_within(
+    target: Callable[..., object], args: tuple[Any, ...], seconds: float
+) -> int | None:
+    """Run ``target(*args)`` in a forked child: its exit code, or None (after killing
+    it) when it does not finish within ``seconds``. libxml2 cannot be interrupted in
+    process, and never finishes compiling some schemas."""
+    child = multiprocessing.get_context("fork").Process(target=target, args=args)
+    child.start()
+    child.join(seconds)
+    if child.is_alive():
+        child.kill()
+        child.join()
+        return None
+    return child.exitcode
+
+
+def compiles(grammar: bytes) -> bool:
+    """Whether libxml2 compiles ``grammar`` within COMPILE_BUDGET: tried once in a
+    child process, and a grammar that did is remembered in the cache."""
+    marker = cache_dir() / "rng" / f"{hashlib.sha256(grammar).hexdigest()}.compiles"
+    if marker.exists():
+        return True
+    if exit_code_within(_compile_child, (grammar,), COMPILE_BUDGET) != 0:
+        return False
+    _store(marker, b"")
+    return True
+
+
+def pruned_validator(
+    key: str, path: Path, command: list[str], scanned: Scanned
+) -> etree.RelaxNG | None:
+    """libxml2 validator of ``path`` pruned to the names in ``scanned`` and relaxed to
+    its values, or None (then jing alone). A pruned grammar is cached too: a run that
+    meets the same names as an earlier one neither reads nor prunes the whole grammar."""
+    wanted = hashlib.sha256((key + scanned.key).encode()).hexdigest()
+    cached = cache_dir() / "rng" / f"{wanted}.pruned.rng"
+    try:
+        grammar = cached.read_bytes()
+    except OSError:
+        whole = simplified(key, path, command)
+        if whole is None:
+            return None
+        try:
+            grammar = prune(whole, scanned.attributes_of)
+        except (Unsupported, etree.XMLSyntaxError):
+            return None
+        _store(cached, grammar)
+    if not compiles(grammar):
+        return None
+    try:  # relaxing only drops facets: it compiles where the pruned grammar does
+        return _compiled(grammar, droppable(grammar, scanned))
+    except (etree.RelaxNGParseError, etree.XMLSyntaxError):
+        return None
+
+
+@functools.lru_cache(maxsize=32)
+def _compiled(grammar: bytes, dropped: frozenset[Facet]) -> etree.RelaxNG:
+    """One compile per pruned grammar and set of dropped facets, in each process: the
+    same names with other values may drop other facets, so both make the key."""
+    return etree.RelaxNG(etree.fromstring(without_facets(grammar, dropped)))

@@ -1,0 +1,112 @@
+"""Relaxing a pruned grammar to the documents' values: a pattern facet every value the
+documents give the attribute already meets (checked in ASCII) is dropped, a third of
+libxml2's work on TEI."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from collections.abc import Iterator
+
+from lxml import etree
+
+from tei_tools.cache import cache_dir
+from tei_tools.validate.pruned.cache import _store
+from tei_tools.validate.pruned.prune import _R
+from tei_tools.validate.pruned.scan import Scanned
+
+_XML_SPACE = re.compile(r"[ \t\n\r]+")
+
+Facet = tuple[str, str, bool]  # attribute local name, pattern, whether in a list
+
+
+def _facet_sites(root: etree._Element) -> Iterator[tuple[etree._Element, Facet]]:
+    """Every pattern facet of a named attribute's data (not under ``except``)."""
+    for attribute in root.iter(f"{_R}attribute"):
+        name = attribute.get("name")
+        if name is None:
+            continue
+        for data in attribute.iter(f"{_R}data"):
+            context = set()
+            for ancestor in data.iterancestors():
+                if ancestor is attribute:
+                    break
+                context.add(ancestor.tag)
+            if f"{_R}except" in context:
+                continue
+            for param in data.iterchildren(f"{_R}param"):
+                if param.get("name") == "pattern":
+                    yield param, (name, param.text or "", f"{_R}list" in context)
+
+
+@functools.lru_cache(maxsize=8)
+def _facets(grammar: bytes) -> frozenset[Facet]:
+    return frozenset(facet for _, facet in _facet_sites(etree.fromstring(grammar)))
+
+
+def droppable(grammar: bytes, scanned: Scanned) -> frozenset[Facet]:
+    """The pattern facets that every value the documents give the attribute already
+    meets, as checked here in ASCII (where every Unicode version and regex engine
+    agree). Matching those patterns is a third of libxml2's work on TEI
+    (``[^\\p{C}\\p{Z}]+`` on every token); for the scanned documents dropping them
+    changes no verdict, and ``check`` validates only those bytes with it."""
+    if not scanned.exact:
+        return frozenset()
+    dropped = set()
+    for facet in _facets(grammar):
+        name, pattern, in_list = facet
+        values = scanned.values.get(name, set())
+        if _meet(pattern, _tokens(values) if in_list else _forms(values)):
+            dropped.add(facet)
+    return frozenset(dropped)
+
+
+def without_facets(grammar: bytes, dropped: frozenset[Facet]) -> bytes:
+    if not dropped:
+        return grammar
+    root = etree.fromstring(grammar)
+    for param, facet in list(_facet_sites(root)):
+        if facet in dropped:
+            parent = param.getparent()
+            assert parent is not None
+            parent.remove(param)
+    return etree.tostring(root)
+
+
+def _tokens(values: set[str]) -> set[str]:
+    return {token for value in values for token in _XML_SPACE.split(value) if token}
+
+
+def _forms(values: set[str]) -> set[str]:
+    """Each value as given and as each XML Schema white-space facet would make it."""
+    forms = set(values)
+    for value in values:
+        replaced = _XML_SPACE.sub(lambda m: " " * len(m.group()), value)
+        forms |= {replaced, " ".join(t for t in _XML_SPACE.split(value) if t)}
+    return forms
+
+
+@functools.lru_cache(maxsize=256)
+def _translated(pattern: str) -> re.Pattern[str] | None:
+    """An XML Schema pattern as a Python one (elementpath translates it; the result is
+    cached on disk, as expanding ``\\p{C}`` takes elementpath a fifth of a second)."""
+    cached = cache_dir() / "regex" / f"{hashlib.sha256(pattern.encode()).hexdigest()}.txt"
+    try:
+        return re.compile(cached.read_text(encoding="utf-8"))
+    except (OSError, re.error, UnicodeDecodeError):
+        pass
+    from elementpath.regex import translate_pattern
+
+    try:
+        translated = translate_pattern(pattern)
+        compiled = re.compile(translated)
+    except Exception:  # a pattern elementpath cannot read stays with libxml2
+        return None
+    _store(cached, translated.encode("utf-8"))
+    return compiled
+
+
+def _meet(pattern: str, strings: set[str]) -> bool:
+    compiled = _translated(pattern)
+    return compiled is not None and all(s.isascii() and compiled.fullmatch(s) for s in strings)

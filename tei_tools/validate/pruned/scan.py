@@ -1,0 +1,114 @@
+"""What a batch of documents holds, read from their bytes without parsing them (element
+names, the attributes each carries, their values), on several processes."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import multiprocessing
+import os
+import re
+from pathlib import Path
+
+from tei_tools.processes import die_with_parent
+
+# A start tag as XML defines it (an attribute value holds no "<"), so no real start tag
+# escapes it; text that looks like one (in a comment, say) only adds names and values.
+_START_TAG = re.compile(
+    rb"<([^\s/>!?<\"'=]+)((?:\s+[^\s=/>\"'<]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)\s*/?>"
+)
+_ATTRIBUTE = re.compile(rb"([^\s=/>\"'<]+)\s*=\s*(?:\"([^\"<]*)\"|'([^'<]*)')")
+_ENCODING = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml[^>]*encoding\s*=\s*[\"']([^\"']*)")
+
+
+class Scanned:
+    """What a batch of documents holds, read from their bytes without parsing: the
+    local names of its elements, the attributes each element name carries somewhere,
+    and each attribute's values (supersets: text that looks like markup adds some,
+    harmlessly)."""
+
+    def __init__(self, data: bytes = b"") -> None:
+        self.attributes_of: dict[str, set[str]] = {}  # element local name -> attributes
+        self.values: dict[str, set[str]] = {}  # attribute local name -> values, as parsed
+        self.exact = True  # False: some values may be missing (a document not in UTF-8)
+        self._tags: set[tuple[bytes, bytes]] = set()
+        if data:
+            self.add(data)
+
+    def add(self, data: bytes) -> None:
+        declared = _ENCODING.match(data)
+        if data[:2] in (b"\xff\xfe", b"\xfe\xff") or (
+            declared and declared[1].lower() not in (b"utf-8", b"utf8", b"us-ascii", b"ascii")
+        ):
+            self.exact = False
+        tags = set(_START_TAG.findall(data)) - self._tags  # documents repeat most tags
+        self._tags |= tags
+        for name, attributes in tags:
+            carried = self.attributes_of.setdefault(_local(name), set())
+            for attribute, double, single in _ATTRIBUTE.findall(attributes):
+                local = _local(attribute)
+                carried.add(local)
+                self.values.setdefault(local, set()).add(_parsed(double or single))
+
+    def merge(self, other: Scanned) -> None:
+        self.exact &= other.exact
+        for element, attributes in other.attributes_of.items():
+            self.attributes_of.setdefault(element, set()).update(attributes)
+        for attribute, values in other.values.items():
+            self.values.setdefault(attribute, set()).update(values)
+
+    @property
+    def key(self) -> str:
+        """Which pruned grammar these names call for."""
+        names = sorted((element, sorted(a)) for element, a in self.attributes_of.items())
+        return hashlib.sha256(repr(names).encode()).hexdigest()
+
+
+def _parsed(raw: bytes) -> str:
+    """An attribute value as an XML parser reports it: line ends and literal white
+    space made spaces, then character and entity references replaced."""
+    text = raw.replace(b"\r\n", b" ").translate(_WHITE_TO_SPACE).decode("utf-8", "replace")
+    if "&" in text:
+        import html
+
+        text = html.unescape(text)  # a name XML does not predefine fails the parse anyway
+    return text
+
+
+_WHITE_TO_SPACE = bytes.maketrans(b"\t\n\r", b"   ")
+
+
+def _local(name: bytes) -> str:
+    return name.rpartition(b":")[2].decode("utf-8", "replace")
+
+
+def _scan_chunk(known: frozenset[str], files: list[str]) -> tuple[list[str], Scanned]:
+    """Each file's SHA-256, and the names and values of those not ``known`` valid."""
+    digests, scanned = [], Scanned()
+    for file in files:
+        data = Path(file).read_bytes()
+        digest = hashlib.sha256(data).hexdigest()
+        digests.append(digest)
+        if digest not in known:
+            scanned.add(data)
+    return digests, scanned
+
+
+def scan_files(
+    files: list[str], known: frozenset[str], jobs: int
+) -> tuple[dict[str, str], Scanned]:
+    """The SHA-256 of each file, and what the files whose digest is not ``known`` hold,
+    read on ``jobs`` processes."""
+    chunks = [files[i : i + 64] for i in range(0, len(files), 64)]
+    scan = functools.partial(_scan_chunk, known)
+    if jobs < 2 or len(chunks) < 2 or os.name != "posix":
+        parts = [scan(chunk) for chunk in chunks]
+    else:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=die_with_parent) as pool:
+            parts = pool.map(scan, chunks)
+    digests: dict[str, str] = {}
+    scanned = Scanned()
+    for chunk, (found, part) in zip(chunks, parts, strict=True):
+        digests.update(zip(chunk, found, strict=True))
+        scanned.merge(part)
+    return digests, scanned
