@@ -12,7 +12,8 @@ from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.validate.loader import DEFAULT_MAX_BYTES, load
 
 if TYPE_CHECKING:
-    from tei_tools.validate.schemas import OddSources, Schema, SchemaError
+    from tei_tools.validate.loader import Located
+    from tei_tools.validate.schemas import OddSources, Pending, Schema, SchemaError
 
 
 def __getattr__(name: str) -> Any:
@@ -96,25 +97,56 @@ class Validator:
             return True
         return code in self.select or any(code.startswith(p) for p in self.select if len(p) < 4)
 
-    def iter_errors(self, name: str, data: bytes, size: int | None = None) -> Iterator[Diagnostic]:
-        """Findings for one document, at most ``max_findings`` and one that counts the
-        rest; ``size`` stands in for ``len(data)`` when the caller did not read a file
-        because it is too large."""
+    def check(
+        self, name: str, data: bytes, size: int | None = None, defer: bool = False
+    ) -> list[Diagnostic] | Pending:
+        """The batch API: every finding for one document, capped at ``max_findings``
+        (one more counts the rest); with ``defer``, Pending when a batch engine (jing)
+        gives this document's verdict after the pass (the runner settles it)."""
         doc, problems = load(name, data, self.max_bytes, size)
         found = [d for d in problems if self.wanted(d.code)]
         more = 0  # schema errors past the cap, found and counted by the schema
         if doc is not None:
-            limit = self.max_findings or None
-            if self.wanted("S001") or self.wanted("S002"):
-                checked, more = self.schema.check(doc, limit)
-                found += [d for d in checked if self.wanted(d.code)]
-            from tei_tools.validate.rules import RULES, run_rules
+            if self.wanted("S001") or self.wanted("S002") or self.wanted("S003"):
+                checked = self.schema.check(doc, self.max_findings or None, defer)
+                if not isinstance(checked, tuple):
+                    return checked
+                found += [d for d in checked[0] if self.wanted(d.code)]
+                more = checked[1]
+            found += self._rules(doc)
+        return capped(found, self.max_findings, name, more)
 
-            found += run_rules(doc, {code for code in RULES if self.wanted(code)})
-        yield from capped(found, self.max_findings, name, more)
+    def _rules(self, doc: Located) -> Iterator[Diagnostic]:
+        from tei_tools.validate.rules import RULES, iter_rules
+
+        return iter_rules(doc, {code for code in RULES if self.wanted(code)})
+
+    def iter_errors(self, name: str, data: bytes, size: int | None = None) -> Iterator[Diagnostic]:
+        """Findings for one document, at most ``max_findings`` and one that counts the
+        rest; ``size`` stands in for ``len(data)`` when the caller did not read a file
+        because it is too large. A generator: the checks run as it is consumed (with
+        ``max_findings=0``, stage by stage: reading, schema, rules)."""
+        if self.max_findings:
+            checked = self.check(name, data, size)
+            assert isinstance(checked, list)  # without defer nothing is pending
+            yield from checked
+            return
+        yield from self._stages(name, data, size)
+
+    def _stages(self, name: str, data: bytes, size: int | None) -> Iterator[Diagnostic]:
+        doc, problems = load(name, data, self.max_bytes, size)
+        yield from (d for d in problems if self.wanted(d.code))
+        if doc is None:
+            return
+        if self.wanted("S001") or self.wanted("S002") or self.wanted("S003"):
+            checked = self.schema.check(doc)
+            assert isinstance(checked, tuple)
+            yield from (d for d in checked[0] if self.wanted(d.code))
+        yield from self._rules(doc)
 
     def is_valid(self, name: str, data: bytes) -> bool:
-        return not any(d.level >= Severity.ERROR for d in self.iter_errors(name, data))
+        """No error: stops at the first (the rules after it are not run)."""
+        return not any(d.level >= Severity.ERROR for d in self._stages(name, data, None))
 
     def validate(self, name: str, data: bytes) -> None:
         errors = [d for d in self.iter_errors(name, data) if d.level >= Severity.ERROR]

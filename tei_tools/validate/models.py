@@ -15,7 +15,14 @@ from pathlib import Path
 
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.validate.loader import DEFAULT_MAX_BYTES, Located
-from tei_tools.validate.schemas import BatchSchema, Schema, SchemaError, load_schema
+from tei_tools.validate.schemas import (
+    BatchSchema,
+    Checked,
+    Pending,
+    Schema,
+    SchemaError,
+    load_schema,
+)
 
 RELAXNG = "http://relaxng.org/ns/structure/1.0"
 SCHEMATRON = "http://purl.oclc.org/dsdl/schematron"
@@ -113,14 +120,18 @@ class ModelSchema:
             raise SchemaError(f"the xml-model names {model.href}, which is not at {path}")
         return path
 
-    def check(self, doc: Located, limit: int | None = None) -> tuple[list[Diagnostic], int]:
+    def check(
+        self, doc: Located, limit: int | None = None, defer: bool = False
+    ) -> Checked | Pending:
         found: list[Diagnostic] = []
         more = 0
         for part in self.parts:
             left = None if limit is None else max(limit - len(found), 0)
-            shown, hidden = part.check(doc, left)
-            found += shown
-            more += hidden
+            checked = part.check(doc, left, defer)
+            if isinstance(checked, Pending):
+                return checked
+            found += checked[0]
+            more += checked[1]
         return found, more
 
     def prepare(self, files: list[str], jobs: int = 1, max_bytes: int = DEFAULT_MAX_BYTES) -> None:

@@ -392,19 +392,13 @@ RULES: dict[str, Rule] = {
 }
 
 
-def run_rules(doc: Located, codes: set[str]) -> list[Diagnostic]:
-    found = []
+def iter_rules(doc: Located, codes: set[str]) -> Iterator[Diagnostic]:
+    """The rules' findings, one rule at a time (a caller may stop at the first)."""
     for code in sorted(codes & RULES.keys()):
         rule = RULES[code]
         for el, message, hint in rule.check(doc):
-            found.append(
-                Diagnostic(
-                    code,
-                    message,
-                    doc.name,
-                    line_of(el),
-                    doc.column(el),
-                    hint=hint,
-                )
-            )
-    return found
+            yield Diagnostic(code, message, doc.name, line_of(el), doc.column(el), hint=hint)
+
+
+def run_rules(doc: Located, codes: set[str]) -> list[Diagnostic]:
+    return list(iter_rules(doc, codes))

@@ -27,7 +27,7 @@ class FileResult:
     name: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
-    deferred: bool = False  # the schema's findings come after the pass (Deferred)
+    deferred: bool = False  # the schema's verdict comes after the pass (Pending)
 
     def worst(self) -> Severity | None:
         return max((d.level for d in self.diagnostics), default=None)
@@ -84,13 +84,10 @@ def check_file(name: str) -> FileResult:
     except OSError as exc:
         return _unreadable(name, exc.strerror or str(exc))
     shown = "<stdin>" if name == STDIN else name
-    from tei_tools.validate.schemas import Deferred  # loaded with the validator's schema
-
-    try:
-        found = list(_VALIDATOR.iter_errors(shown, data))
-    except Deferred:
+    checked = _VALIDATOR.check(shown, data, defer=True)
+    if not isinstance(checked, list):  # Pending: settled after the pass
         return FileResult(shown, deferred=True)
-    return FileResult(shown, found, time.perf_counter() - start)
+    return FileResult(shown, checked, time.perf_counter() - start)
 
 
 def run(

@@ -37,16 +37,25 @@ class SchemaError(Exception):
     """The schema itself cannot be read or compiled (a usage error)."""
 
 
-class Deferred(Exception):
-    """This document's schema findings come from a batch run after the pass (the
-    runner collects such documents and calls the schema's ``settle``)."""
+@dataclass(frozen=True)
+class Pending:
+    """A verdict a batch engine gives after the pass (``check(..., defer=True)`` on a
+    prepared file): the runner collects such documents and calls ``settle``."""
+
+    key: str
+
+
+Checked = tuple[list[Diagnostic], int]  # findings shown, and how many more were found
 
 
 class Schema(Protocol):
     name: str
 
-    def check(self, doc: Located, limit: int | None = None) -> tuple[list[Diagnostic], int]:
-        """At most ``limit`` findings (all when None), and how many more it found."""
+    def check(
+        self, doc: Located, limit: int | None = None, defer: bool = False
+    ) -> Checked | Pending:
+        """At most ``limit`` findings (all when None), and how many more it found; with
+        ``defer``, a batch engine may answer Pending instead (never without it)."""
         ...
 
 
@@ -160,7 +169,7 @@ class XsdSchema:
             return [e for e in log if e.domain_name == "SCHEMASV"] or log
         return []
 
-    def check(self, doc: Located, limit: int | None = None) -> tuple[list[Diagnostic], int]:
+    def check(self, doc: Located, limit: int | None = None, defer: bool = False) -> Checked:
         log = self._errors(doc)
         if not log:
             return [], 0
@@ -212,7 +221,7 @@ class RelaxNGSchema:
         except etree.RelaxNGParseError as exc:
             raise SchemaError(f"{path}: invalid RELAX NG schema: {exc}") from exc
 
-    def check(self, doc: Located, limit: int | None = None) -> tuple[list[Diagnostic], int]:
+    def check(self, doc: Located, limit: int | None = None, defer: bool = False) -> Checked:
         if self.schema.validate(doc.tree):
             return [], 0
         log = list(cast(Iterable[Any], self.schema.error_log))
@@ -392,7 +401,9 @@ class JingSchema:
         fast = pruned.pruned_validator(self.key, self.path, self.command, scanned)
         return fast is not None and bool(fast.validate(doc.tree))
 
-    def check(self, doc: Located, limit: int | None = None) -> tuple[list[Diagnostic], int]:
+    def check(
+        self, doc: Located, limit: int | None = None, defer: bool = False
+    ) -> Checked | Pending:
         key = str(Path(doc.name).resolve())
         entries = self.found.get(key)
         if entries is None and key in self.batch:
@@ -401,8 +412,11 @@ class JingSchema:
             # A file that changed since ``prepare`` read it is left to jing too.
             same = hashlib.sha256(doc.data).hexdigest() == self.batch[key]
             if not same or self.fast is None or not self.fast.validate(doc.tree):
-                raise Deferred(key)
-            entries = []
+                if defer:
+                    return Pending(key)
+                entries = self._run([key])[0].get(key, [])  # jing now, for this file
+            else:
+                entries = []
         if entries is None and self._accepts(doc):
             entries = []
         if entries is None:
@@ -460,7 +474,7 @@ class SchematronSchema:
         except (etree.SchematronParseError, etree.XSLTParseError) as exc:
             raise SchemaError(f"{path}: invalid Schematron schema: {exc}") from exc
 
-    def check(self, doc: Located, limit: int | None = None) -> tuple[list[Diagnostic], int]:
+    def check(self, doc: Located, limit: int | None = None, defer: bool = False) -> Checked:
         try:
             report = self.transform(doc.tree)
         except etree.XSLTApplyError as exc:
@@ -504,7 +518,7 @@ class RulesSchema:
         except SchematronError as exc:
             raise SchemaError(str(exc)) from exc
 
-    def check(self, doc: Located, limit: int | None = None) -> tuple[list[Diagnostic], int]:
+    def check(self, doc: Located, limit: int | None = None, defer: bool = False) -> Checked:
         from tei_tools.validate.schematron import RuleFailure, findings_as_diagnostics
 
         try:
@@ -524,8 +538,13 @@ class LayeredSchema:
         self.name = grammar.name
         self.grammar, self.rules = grammar, rules
 
-    def check(self, doc: Located, limit: int | None = None) -> tuple[list[Diagnostic], int]:
-        found, more = self.grammar.check(doc, limit)
+    def check(
+        self, doc: Located, limit: int | None = None, defer: bool = False
+    ) -> Checked | Pending:
+        grammar = self.grammar.check(doc, limit, defer)
+        if isinstance(grammar, Pending):
+            return grammar
+        found, more = grammar
         left = None if limit is None else max(limit - len(found), 0)
         rules, rules_more = self.rules.check(doc, left)
         return found + rules, more + rules_more

@@ -1,0 +1,56 @@
+"""The validator's API (after xmlschema's triad): ``iter_errors`` is a generator,
+``is_valid`` stops at the first error, and a batch engine's pending verdict never
+escapes the public API."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+from tei_tools.validate import Validator
+from tei_tools.validate.schemas import JingSchema, jing_command
+
+from .conftest import ROOT, skip_unless
+
+TEI_ALL = ROOT.parent / "shared" / "tei-p5" / "tei_all.rng"
+INVALID = (
+    b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>t'
+    b"</title></titleStmt><publicationStmt><p>p</p></publicationStmt><sourceDesc><p>s</p>"
+    b"</sourceDesc></fileDesc></teiHeader><text><body><zz/></body></text></TEI>"
+)
+
+
+def test_iter_errors_is_a_generator():
+    assert inspect.isgenerator(Validator().iter_errors("x.xml", INVALID))
+    assert inspect.isgenerator(Validator(max_findings=0).iter_errors("x.xml", INVALID))
+
+
+def test_is_valid_stops_at_the_first_error(monkeypatch):
+    validator = Validator()
+
+    def rules_must_not_run(doc):  # type: ignore[no-untyped-def]
+        pytest.fail("the rules ran after the schema had found an error")
+
+    monkeypatch.setattr(validator, "_rules", rules_must_not_run)
+    assert validator.is_valid("x.xml", INVALID) is False
+
+
+def test_max_findings_zero_streams_the_same_findings_as_the_capped_path():
+    streamed = [d.code for d in Validator(max_findings=0).iter_errors("x.xml", INVALID)]
+    capped = [d.code for d in Validator(max_findings=100).iter_errors("x.xml", INVALID)]
+    assert sorted(streamed) == sorted(capped) and "S001" in streamed
+
+
+def test_a_pending_verdict_never_escapes_iter_errors(tmp_path):
+    skip_unless(TEI_ALL.is_file(), f"tei_all.rng is not at {TEI_ALL}")
+    skip_unless(jing_command() is not None, "jing is not installed")
+    doc = tmp_path / "bad.xml"
+    doc.write_bytes(INVALID)
+    validator = Validator(TEI_ALL, cache=False, schematron=False)
+    schema = validator.schema
+    assert isinstance(schema, JingSchema)
+    schema.prepare([str(doc)])  # the batch is ready, libxml2 will not accept the file
+    assert validator.check(str(doc), INVALID, defer=True).__class__.__name__ == "Pending"
+    found = list(validator.iter_errors(str(doc), INVALID))  # jing, now, for this file
+    assert found and {d.code for d in found} == {"S001"} and "zz" in found[0].message
