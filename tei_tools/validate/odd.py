@@ -90,19 +90,29 @@ def read_odd(path: Path) -> tuple[Located, etree._Element]:
 _REMOTE = re.compile(r"^[a-z][a-z0-9+.-]*://", re.I)
 
 
+# What an ODD processor dereferences: a module or spec from elsewhere, the TEI source,
+# a specGrp in another file, an XInclude. (Examples in egXML are not processed.)
+_REFERENCES = {
+    f"{T}moduleRef": ("url", "source"),
+    f"{T}elementRef": ("source",),
+    f"{T}classRef": ("source",),
+    f"{T}macroRef": ("source",),
+    f"{T}dataRef": ("source",),
+    f"{T}schemaSpec": ("source",),
+    f"{T}specGrpRef": ("target",),
+    "{http://www.w3.org/2001/XInclude}include": ("href",),
+}
+
+
 def check_local(odd: Located, allow_network: bool) -> None:
-    """An ODD that points at a remote resource (a moduleRef/@url, an @source URL, an
-    xi:include) would make the compiler fetch it: refused unless --allow-network."""
+    """An ODD that points the compiler at a remote resource would make it fetch it:
+    refused unless --allow-network."""
     if allow_network:
         return
-    for el in odd.tree.iter():
-        for attr in ("url", "source", "href", "target"):
+    for el in odd.tree.iter(*_REFERENCES):
+        for attr in _REFERENCES[str(el.tag)]:
             value = el.get(attr) or ""
-            if (
-                _REMOTE.match(value)
-                and not value.lower().startswith("file:")
-                and (attr != "target" or etree.QName(el).localname == "specGrpRef")
-            ):
+            if _REMOTE.match(value) and not value.lower().startswith("file:"):
                 raise _error(
                     odd,
                     el,

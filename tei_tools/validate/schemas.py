@@ -508,23 +508,40 @@ class RulesSchema:
     """ISO Schematron with XPath 2/3 (``tei_tools.validate.schematron``): a standalone
     ``.sch``/``.isosch``, or the rules a RELAX NG grammar embeds."""
 
-    def __init__(self, path: Path, tree: etree._ElementTree) -> None:
+    def __init__(self, path: Path, tree: etree._ElementTree, cache: bool = False) -> None:
+        import hashlib
+
         from tei_tools.validate.schematron import Schematron, SchematronError
 
         self.name = path.name
-        source = Located(str(path), path.read_bytes(), tree)
+        data = path.read_bytes()
+        source = Located(str(path), data, tree)
         try:
             self.rules = Schematron(tree.getroot(), source)
         except SchematronError as exc:
             raise SchemaError(str(exc)) from exc
+        # Documents these rules found nothing in, by SHA-256 (as the grammar's verdicts)
+        self.clean = None
+        if cache:
+            from tei_tools.validate.pruned import CACHE_FORMAT, VerdictCache
+
+            key = hashlib.sha256(b"schematron\0" + CACHE_FORMAT.encode() + b"\0" + data)
+            self.clean = VerdictCache(key.hexdigest())
 
     def check(self, doc: Located, limit: int | None = None, defer: bool = False) -> Checked:
+        import hashlib
+
         from tei_tools.validate.schematron import RuleFailure, findings_as_diagnostics
 
+        digest = hashlib.sha256(doc.data).hexdigest() if self.clean is not None else ""
+        if self.clean is not None and digest in self.clean:
+            return [], 0
         try:
             found = findings_as_diagnostics(self.rules.run(doc.tree), doc)
         except RuleFailure as exc:
             found = [Diagnostic("S003", str(exc), doc.name, 1, 1, hint=exc.hint)]
+        if self.clean is not None and not found:
+            self.clean.add([digest])
         shown = found if limit is None else found[:limit]
         return shown, len(found) - len(shown)
 
@@ -593,7 +610,9 @@ def load_schema(
         )
         if not schematron:
             return compiled_grammar
-        rules = RulesSchema(compiled.isosch, _parse_schema_file(compiled.isosch, SCHEMATRON_NS))
+        rules = RulesSchema(
+            compiled.isosch, _parse_schema_file(compiled.isosch, SCHEMATRON_NS), cache
+        )
         layered = LayeredSchema(compiled_grammar, rules)
         layered.name = path.name
         return layered
@@ -604,11 +623,11 @@ def load_schema(
         grammar: Schema = JingSchema(path, command, cache) if command else RelaxNGSchema(path)
         tree = _parse_schema_file(path, RELAXNG_NS)
         if schematron and embedded(tree.getroot()):
-            return LayeredSchema(grammar, RulesSchema(path, tree))
+            return LayeredSchema(grammar, RulesSchema(path, tree, cache))
         return grammar
     if suffix in (".sch", ".schematron", ".isosch"):
         tree = _parse_schema_file(path, SCHEMATRON_NS)
         if is_xpath2(tree.getroot()):
-            return RulesSchema(path, tree)
+            return RulesSchema(path, tree, cache)
         return SchematronSchema(path)
     raise SchemaError(f"{path}: unknown schema type (expected .xsd, .rng, .sch, .isosch or .odd)")

@@ -15,7 +15,7 @@ XSLT 1 Schematron (``queryBinding`` absent or xslt) stays with lxml.isoschematro
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from tei_tools.validate.loader import Located, line_of
 SCH_NS = "http://purl.oclc.org/dsdl/schematron"
 S = f"{{{SCH_NS}}}"
 XSL = "{http://www.w3.org/1999/XSL/Transform}"
+CODEPOINT_COLLATION = "http://www.w3.org/2005/xpath-functions/collation/codepoint"
 XPATH2_BINDINGS = ("xslt2", "xslt3", "xpath2", "xpath3", "xpath31")
 ROLES = {  # as oXygen reads them: everything else, nonfatal included, is an error
     "warning": Severity.WARNING,
@@ -63,9 +64,10 @@ class Check:
 class Rule:
     context: str
     select: Any  # //(context), compiled
-    needs: tuple[frozenset[str], frozenset[str]] | None  # element / attribute names
+    needs: Needs | None  # what a document must hold for the context to match anything
     lets: list[tuple[str, Any]]
     checks: list[Check]
+    steps: list[Step] | None = None  # the context as single steps lxml finds (see _steps)
 
 
 @dataclass
@@ -174,49 +176,109 @@ def _top_level(text: str, separator: str) -> list[str]:
     return parts
 
 
+# Alternatives (any), each a list of name sets (all), each met by any of its names:
+# element names in Clark notation, attribute names as "@name".
+Needs = list[list[frozenset[str]]]
+# One single-step alternative of a context: the element tag ("{uri}*": any in that
+# namespace; None: any), an attribute a predicate requires (None: none), and the step
+# as a self:: test (None: the tag decides alone).
+Step = tuple[str | None, str | None, Any]
 _NAME = r"[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?"
 _CURRENT = re.compile(r"(?<![\w.:-])current\(\s*\)")
 CURRENT = "tei-tools-current"
 _STEP = re.compile(rf"^(?:(?P<attr>@)?(?P<name>{_NAME}|(?:{_NAME}:)?\*))(?P<preds>(?:\[.*\])*)$")
-_FIRST_ATTR = re.compile(rf"^\[\s*@(?P<name>{_NAME})\s*[\]\s]")
+_PREDICATE = re.compile(r"\[((?:[^\[\]]|\[[^\[\]]*\])*)\]")
 
 
-def _needs(
-    context: str, namespaces: dict[str, str]
-) -> tuple[frozenset[str], frozenset[str]] | None:
-    """What a document must contain for ``context`` to match anything: element names
-    (Clark) or attribute names, any of them; None when that cannot be told safely."""
-    elements: set[str] = set()
-    attributes: set[str] = set()
-    for alternative in _top_level(context.strip(), "|"):
-        alternative = alternative.strip()
-        if alternative.startswith("(") and alternative.endswith(")"):
-            inner = _needs(alternative[1:-1], namespaces)
-            if inner is None:
+def _strip_parens(text: str) -> str:
+    """``text`` without parentheses that enclose all of it."""
+    text = text.strip()
+    while text.startswith("(") and text.endswith(")"):
+        depth = 0
+        for char in text[1:-1]:
+            depth += {"(": 1, ")": -1}.get(char, 0)
+            if depth < 0:
+                return text
+        text = text[1:-1].strip()
+    return text
+
+
+def _needs(context: str, namespaces: dict[str, str]) -> Needs | None:
+    """What a document must contain for ``context`` to match anything; None when that
+    cannot be told safely (then the rule always runs)."""
+    alternatives: Needs = []
+    for alternative in _top_level(_strip_parens(context), "|"):
+        needed: list[frozenset[str]] = []
+        for step in _top_level(alternative.strip(), "/"):
+            step = step.strip()
+            if not step:
+                continue  # the root, or the empty step of //
+            if step.startswith("("):
+                inner = _needs(step, namespaces)
+                if inner is None or any(len(a) != 1 for a in inner):
+                    return None
+                needed.append(frozenset().union(*(a[0] for a in inner)))
+                continue
+            found = _STEP.match(step.split("::", 1)[1] if step.startswith("child::") else step)
+            if found is None:
                 return None
-            elements |= inner[0]
-            attributes |= inner[1]
-            continue
-        last = _top_level(alternative, "/")[-1].strip()
-        step = _STEP.match(last)
-        if step is None:
+            name = found["name"]
+            if found["attr"]:
+                if ":" in name or "*" in name:
+                    return None
+                needed.append(frozenset({f"@{name}"}))
+            elif name.endswith("*"):
+                required = _required_attribute(found["preds"] or "")
+                if required is not None:
+                    needed.append(frozenset({f"@{required}"}))
+                counted = _counted_element(found["preds"] or "", namespaces)
+                if counted is not None:
+                    needed.append(frozenset({counted}))
+            else:
+                clark = _clark_of(name, namespaces)
+                if clark is None:
+                    return None
+                needed.append(frozenset({clark}))
+        if not needed:
             return None
-        name = step["name"]
-        if step["attr"]:
-            if ":" in name or "*" in name:
-                return None
-            attributes.add(name)
-        elif name.endswith("*"):
-            first = _FIRST_ATTR.match(step["preds"] or "")
-            if first is None or ":" in first["name"]:
-                return None
-            attributes.add(first["name"])
-        else:
-            clark = _clark_of(name, namespaces)
-            if clark is None:
-                return None
-            elements.add(clark)
-    return frozenset(elements), frozenset(attributes)
+        alternatives.append(needed)
+    return alternatives
+
+
+# Predicates false on an element without the attribute: [@x], [starts-with(@x, …)],
+# [@x = …] (a comparison or string test of an empty sequence is false), [@x and …].
+_NEEDS_ATTRIBUTE = (
+    re.compile(rf"\s*@({_NAME})\s*"),
+    re.compile(rf"\s*(?:starts-with|ends-with|contains|matches)\(\s*@({_NAME})\s*,.*", re.S),
+    re.compile(rf"\s*@({_NAME})\s*(?:=|!=|<|>|\seq\s|\sne\s|\slt\s|\sgt\s).*", re.S),
+    re.compile(rf"\s*@({_NAME})\s+and\s.*", re.S),
+)
+
+
+def _required_attribute(predicates: str) -> str | None:
+    """An attribute (no namespace) a step's predicates cannot be true without."""
+    for predicate in _PREDICATE.findall(predicates):
+        for form in _NEEDS_ATTRIBUTE:
+            found = form.fullmatch(predicate)
+            if found and ":" not in found.group(1):
+                return found.group(1)
+    return None
+
+
+_COUNTED = re.compile(rf"\s*count\(\s*//({_NAME})\s*\)\s*(?:gt|>)\s*\d+\s*")
+
+
+def _counted_element(predicates: str, namespaces: dict[str, str]) -> str | None:
+    """An element a predicate ``[count(//tei:x) gt N]`` cannot be true without."""
+    for predicate in _PREDICATE.findall(predicates):
+        found = _COUNTED.fullmatch(predicate)
+        if found:
+            return _clark_of(found.group(1), namespaces)
+    return None
+
+
+def _met(needs: Needs, present: set[str]) -> bool:
+    return any(all(names & present for names in alternative) for alternative in needs)
 
 
 def _parser(namespaces: dict[str, str], binding: str) -> Any:
@@ -224,7 +286,9 @@ def _parser(namespaces: dict[str, str], binding: str) -> Any:
     Not elementpath's 3.1 parser: it reads ``tei:head`` as its head() function."""
     from elementpath.xpath30 import XPath30Parser
 
-    return XPath30Parser(namespaces=namespaces)
+    # The codepoint collation, as XSLT and Saxon default to; elementpath would take the
+    # process's locale (which SaxonC, once loaded, changes) and then need it installed
+    return XPath30Parser(namespaces=namespaces, default_collation=CODEPOINT_COLLATION)
 
 
 class Schematron:
@@ -323,7 +387,32 @@ class Schematron:
             _needs(context, self.namespaces),
             [self._let(let) for let in element.findall(f"{S}let")],
             checks,
+            self._steps(element, context),
         )
+
+    def _steps(self, element: etree._Element, context: str) -> list[Step] | None:
+        """The context as single steps (``tei:p``, ``tei:list[@type='gloss']``,
+        ``tei:*[@when]``): lxml finds their candidates, elementpath only tests a
+        candidate's predicates. None for a context with paths (elementpath selects)."""
+        steps: list[Step] = []
+        for alternative in _top_level(_strip_parens(context), "|"):
+            alternative = alternative.strip()
+            found = _STEP.match(alternative)
+            if found is None or found["attr"] or "/" in _top_level(alternative, "[")[0]:
+                return None
+            name, predicates = found["name"], found["preds"] or ""
+            if name == "*":
+                tag = None
+            else:
+                tag = _clark_of(name, self.namespaces)  # "{uri}*" for prefix:*
+                if tag is None:
+                    return None
+            attr = _required_attribute(predicates)
+            test = None
+            if predicates:
+                test = self._compile(element, f"self::{alternative}", "the context")
+            steps.append((tag, attr, test))
+        return steps
 
     def _message(self, check: etree._Element) -> list[Any]:
         parts: list[Any] = [check.text or ""]
@@ -346,8 +435,10 @@ class Schematron:
         from elementpath import XPathContext, build_lxml_node_tree
         from elementpath.exceptions import ElementPathError
 
-        present = {el.tag for el in tree.iter() if isinstance(el.tag, str)}
-        attributes = {name for el in tree.iter() if isinstance(el.tag, str) for name in el.attrib}
+        elements = [el for el in tree.iter() if isinstance(el.tag, str)]
+        present: set[str] = {str(el.tag) for el in elements}
+        present |= {f"@{etree.QName(name).localname}" for el in elements for name in el.attrib}
+        order = {el: n for n, el in enumerate(elements)}
         nodes = build_lxml_node_tree(tree)
         variables: dict[str, Any] = {
             f"{KEY_NODES}{name}": list(match.select(XPathContext(nodes)))
@@ -358,12 +449,10 @@ class Schematron:
         for pattern in self.patterns:
             fired: set[Any] = set()
             for rule in pattern.rules:
-                if rule.needs is not None and not (
-                    rule.needs[0] & present or rule.needs[1] & attributes
-                ):
+                if rule.needs is not None and not _met(rule.needs, present):
                     continue
                 try:
-                    for node in rule.select.select(XPathContext(nodes, variables=scope)):
+                    for node in self._matches(rule, tree, nodes, scope, order):
                         key = _identity(node)
                         if key in fired:
                             continue
@@ -376,6 +465,39 @@ class Schematron:
                         "on this document",
                     ) from None
         return found
+
+    def _matches(
+        self,
+        rule: Rule,
+        tree: etree._ElementTree,
+        nodes: Any,
+        scope: dict[str, Any],
+        order: dict[etree._Element, int],
+    ) -> Iterator[Any]:
+        """The nodes ``rule``'s context matches, in document order."""
+        from elementpath import XPathContext
+
+        if rule.steps is None:
+            yield from rule.select.select(XPathContext(nodes, variables=scope))
+            return
+        chosen: set[etree._Element] = set()
+        for tag, attr, test in rule.steps:
+            namespace = tag[:-1] if tag is not None and tag.endswith("*") else None
+            exact = tag if namespace is None else None
+            candidates: Iterable[etree._Element] = tree.iter(exact) if exact else order
+            for element in candidates:
+                if element in chosen or (attr is not None and attr not in element.attrib):
+                    continue
+                if namespace is not None and not str(element.tag).startswith(namespace):
+                    continue
+                if test is not None:
+                    node = nodes.get_element_node(element)
+                    context = XPathContext(nodes, item=node, variables=scope)
+                    if not test.boolean_value(test.evaluate(context)):
+                        continue
+                chosen.add(element)
+        for element in sorted(chosen, key=order.__getitem__):
+            yield nodes.get_element_node(element)
 
     def _globals(self, context: Any, bound: dict[str, Any]) -> dict[str, Any]:
         """The global lets, each bound once its variables are (they may name each other
