@@ -275,7 +275,7 @@ def compile_odd(
         )
     )
     folder = cache_dir() / "odd" / key
-    name = path.stem
+    name = "schema"  # the key names the ODD, whatever its file is called
     rng, isosch = folder / f"{name}.rng", folder / f"{name}.isosch"
     if rng.is_file() and isosch.is_file():
         return Compiled(rng, isosch, 0.0)
