@@ -15,26 +15,13 @@ from lxml import etree
 
 from tei_tools import __version__
 from tei_tools.collection.publication import Publication
+from tei_tools.convert.front import MONTHS
 from tei_tools.export.page import CSS
 from tei_tools.export.visitor import text_of
 from tei_tools.names.identity import parts
 from tei_tools.namespaces import T
 from tei_tools.site import frame
 
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def shown_date(when: str, printed: str) -> str:
