@@ -23,7 +23,6 @@ from tei_tools.namespaces import T
 from tei_tools.site import frame
 
 
-
 def shown_date(when: str, printed: str) -> str:
     """An ISO date in the one format every page shows ("6 November 1962", "October
     1962", "1962"); the date as printed when there is no ISO date."""
@@ -287,7 +286,9 @@ def write_persons_page(
     html, body = _page(f"Persons — {title}", site, "persons.html", search)
     header = _own_header(body, site)
     etree.SubElement(header, "h1", id="page-title").text = "Persons"
-    etree.SubElement(header, "p").text = (
+    etree.SubElement(
+        header, "p"
+    ).text = (
         f"{len(persons)} persons who take part in, speak in or are named in {len(titles)} documents"
     )
     if site is None:
