@@ -58,6 +58,7 @@ class Check:
     message: list[Any]  # text, or ("value-of", compiled) / ("name", compiled | None)
     role: str | None
     id: str | None
+    fast: etree.XPath | None = None  # the same test in libxml2, where XPath 1 agrees
 
 
 @dataclass
@@ -182,7 +183,7 @@ Needs = list[list[frozenset[str]]]
 # One single-step alternative of a context: the element tag ("{uri}*": any in that
 # namespace; None: any), an attribute a predicate requires (None: none), and the step
 # as a self:: test (None: the tag decides alone).
-Step = tuple[str | None, str | None, Any]
+Step = tuple[str | None, str | None, Any, "etree.XPath | None"]
 _NAME = r"[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?"
 _CURRENT = re.compile(r"(?<![\w.:-])current\(\s*\)")
 CURRENT = "tei-tools-current"
@@ -379,6 +380,7 @@ class Schematron:
                     self._message(check),
                     check.get("role"),
                     check.get("id"),
+                    _xpath1(test, self.namespaces),
                 )
             )
         return Rule(
@@ -408,10 +410,11 @@ class Schematron:
                 if tag is None:
                     return None
             attr = _required_attribute(predicates)
-            test = None
+            test, fast = None, None
             if predicates:
                 test = self._compile(element, f"self::{alternative}", "the context")
-            steps.append((tag, attr, test))
+                fast = _xpath1(f"self::{alternative}", self.namespaces)
+            steps.append((tag, attr, test, fast))
         return steps
 
     def _message(self, check: etree._Element) -> list[Any]:
@@ -439,12 +442,16 @@ class Schematron:
         present: set[str] = {str(el.tag) for el in elements}
         present |= {f"@{etree.QName(name).localname}" for el in elements for name in el.attrib}
         order = {el: n for n, el in enumerate(elements)}
-        nodes = build_lxml_node_tree(tree)
-        variables: dict[str, Any] = {
-            f"{KEY_NODES}{name}": list(match.select(XPathContext(nodes)))
-            for name, (match, _) in self.keys.items()
-        }
-        scope = self._globals(XPathContext(nodes, variables=variables), variables)
+        # elementpath's node tree is built only when a rule needs it (libxml2 answers
+        # the XPath 1 tests on the lxml tree itself)
+        nodes = _LazyTree(tree, build_lxml_node_tree)
+        scope: dict[str, Any] = {}
+        if self.keys or self.lets:
+            variables: dict[str, Any] = {
+                f"{KEY_NODES}{name}": list(match.select(XPathContext(nodes.get())))
+                for name, (match, _) in self.keys.items()
+            }
+            scope = self._globals(XPathContext(nodes.get(), variables=variables), variables)
         found: list[Finding] = []
         for pattern in self.patterns:
             fired: set[Any] = set()
@@ -458,6 +465,11 @@ class Schematron:
                             continue
                         fired.add(key)
                         found.extend(self._fire(pattern, rule, node, nodes, scope))
+                except etree.XPathError as exc:
+                    raise RuleFailure(
+                        f"the Schematron rule on {rule.context!r} ({pattern.id}) failed: {exc}",
+                        f"{self.source.name}: the rule's tests raise this error on this document",
+                    ) from None
                 except ElementPathError as exc:
                     raise RuleFailure(
                         f"the Schematron rule on {rule.context!r} ({pattern.id}) failed: {exc}",
@@ -470,18 +482,19 @@ class Schematron:
         self,
         rule: Rule,
         tree: etree._ElementTree,
-        nodes: Any,
+        nodes: _LazyTree,
         scope: dict[str, Any],
         order: dict[etree._Element, int],
     ) -> Iterator[Any]:
-        """The nodes ``rule``'s context matches, in document order."""
+        """The nodes ``rule``'s context matches, in document order: lxml elements for a
+        context of single steps, elementpath's nodes otherwise."""
         from elementpath import XPathContext
 
         if rule.steps is None:
-            yield from rule.select.select(XPathContext(nodes, variables=scope))
+            yield from rule.select.select(XPathContext(nodes.get(), variables=scope))
             return
         chosen: set[etree._Element] = set()
-        for tag, attr, test in rule.steps:
+        for tag, attr, test, fast in rule.steps:
             namespace = tag[:-1] if tag is not None and tag.endswith("*") else None
             exact = tag if namespace is None else None
             candidates: Iterable[etree._Element] = tree.iter(exact) if exact else order
@@ -490,14 +503,16 @@ class Schematron:
                     continue
                 if namespace is not None and not str(element.tag).startswith(namespace):
                     continue
-                if test is not None:
-                    node = nodes.get_element_node(element)
-                    context = XPathContext(nodes, item=node, variables=scope)
+                if fast is not None:
+                    if not _true(fast(element)):
+                        continue
+                elif test is not None:
+                    node = nodes.get().get_element_node(element)
+                    context = XPathContext(nodes.get(), item=node, variables=scope)
                     if not test.boolean_value(test.evaluate(context)):
                         continue
                 chosen.add(element)
-        for element in sorted(chosen, key=order.__getitem__):
-            yield nodes.get_element_node(element)
+        yield from sorted(chosen, key=order.__getitem__)
 
     def _globals(self, context: Any, bound: dict[str, Any]) -> dict[str, Any]:
         """The global lets, each bound once its variables are (they may name each other
@@ -534,18 +549,29 @@ class Schematron:
         return bound
 
     def _fire(
-        self, pattern: Pattern, rule: Rule, node: Any, nodes: Any, scope: dict[str, Any]
+        self, pattern: Pattern, rule: Rule, item: Any, nodes: _LazyTree, scope: dict[str, Any]
     ) -> Iterator[Finding]:
         from elementpath import XPathContext
 
+        if isinstance(item, etree._Element):
+            if not rule.lets and all(c.fast is not None for c in rule.checks):
+                fired = [
+                    c
+                    for c in rule.checks
+                    if c.fast is not None and _true(c.fast(item)) == (c.kind == "report")
+                ]
+                if not fired:
+                    return  # the common case: every test passed in libxml2
+            node = nodes.get().get_element_node(item)
+        else:
+            node = item
+        tree = nodes.get()
         variables = scope
         if rule.lets:
-            variables = self._bind(
-                rule.lets, XPathContext(nodes, item=node, variables=scope), scope
-            )
+            variables = self._bind(rule.lets, XPathContext(tree, item=node, variables=scope), scope)
         variables = {**variables, CURRENT: node}
         for check in rule.checks:
-            context = XPathContext(nodes, item=node, variables=variables)
+            context = XPathContext(tree, item=node, variables=variables)
             outcome = check.compiled.boolean_value(check.compiled.evaluate(context))
             if outcome == (check.kind == "report"):
                 yield Finding(
@@ -555,7 +581,7 @@ class Schematron:
                     check.test,
                     check.role,
                     location(node),
-                    self._text(check, nodes, node, variables),
+                    self._text(check, tree, node, variables),
                     _element(node),
                     check.id,
                 )
@@ -582,8 +608,77 @@ class Schematron:
         return " ".join("".join(pieces).split())
 
 
+class _LazyTree:
+    """elementpath's node tree of a document, built on first use."""
+
+    def __init__(self, tree: etree._ElementTree, build: Any) -> None:
+        self.tree, self.build, self.nodes = tree, build, None
+
+    def get(self) -> Any:
+        if self.nodes is None:
+            self.nodes = self.build(self.tree)
+        return self.nodes
+
+
+# Functions XPath 1 and XPath 2 define alike on the values TEI's tests give them.
+_XPATH1_FUNCTIONS = frozenset(
+    {
+        "not",
+        "count",
+        "starts-with",
+        "contains",
+        "string-length",
+        "normalize-space",
+        "string",
+        "boolean",
+        "true",
+        "false",
+        "local-name",
+        "name",
+        "namespace-uri",
+        "substring-before",
+        "substring-after",
+        "concat",
+        "translate",
+        "position",
+        "last",
+    }
+)
+_CALL = re.compile(r"([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)\s*\(")
+_KIND_TESTS = frozenset({"node", "text", "comment", "processing-instruction"})
+
+
+def _xpath1(expression: str, namespaces: dict[str, str]) -> etree.XPath | None:
+    """``expression`` for libxml2 when XPath 1 gives it the same meaning as XPath 2: no
+    variables, no ordering comparisons (XPath 1 compares as numbers, 2 as strings), no
+    string literal with a quote inside, only the functions both define alike."""
+    if "$" in expression or re.search(r"[<>]", expression) or "current(" in expression:
+        return None
+    for name in _CALL.findall(expression):
+        if name not in _XPATH1_FUNCTIONS and name not in _KIND_TESTS:
+            return None
+    try:
+        return etree.XPath(expression, namespaces=namespaces)
+    except etree.XPathError:
+        return None
+
+
+def _true(value: Any) -> bool:
+    """XPath's effective boolean value of what libxml2 returned."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        return value == value and value != 0.0  # NaN is false
+    if isinstance(value, str):
+        return bool(value)
+    return bool(value)  # a node-set
+
+
 def _identity(node: Any) -> tuple[int, str]:
-    """The same node, however elementpath wraps it: an element, or an attribute of one."""
+    """The same node, however it comes: an lxml element, elementpath's wrapper of one,
+    or an attribute of one."""
+    if isinstance(node, etree._Element):
+        return id(node), ""
     elem = getattr(node, "elem", None)
     if isinstance(elem, etree._Element):
         return id(elem), ""
