@@ -61,6 +61,8 @@ def stamp(root: etree._Element, publication: Publication, stem: str) -> None:
     file_desc = root.find(f"{T}teiHeader/{T}fileDesc")
     if file_desc is None:
         return
+    for series in file_desc.findall(f"{T}seriesStmt"):  # stamping twice changes nothing
+        file_desc.remove(series)
     old = file_desc.find(f"{T}publicationStmt")
     if publication.publisher or publication.base_url or publication.licence:
         statement = etree.Element(f"{T}publicationStmt")

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
+from tei_tools.collection.config import CONFIG_FILE, ConfigError, load_config
+from tei_tools.collection.publication import Publication, stamp
 from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, read_input, report
 from tei_tools.convert import convert_bytes
 from tei_tools.convert.model import Person
@@ -58,6 +61,25 @@ def collection_for(
     if key not in cache:
         cache[key] = load_people(path)
     return cache[key]
+
+
+def publication_for(source: str, cache: dict[Path, Any]) -> Publication | None:
+    """The publication facts of the collection whose raw folder holds ``source`` (its
+    configuration two levels up, or one), so that convert writes what build writes."""
+    if source == "-":
+        return None
+    path = Path(source).resolve()
+    for root in (path.parent.parent, path.parent, path.parent.parent.parent):
+        if root not in cache:
+            has_config = (root / CONFIG_FILE).is_file() or (
+                (root / "pyproject.toml").is_file()
+                and "[tool.tei-tools]" in (root / "pyproject.toml").read_text(errors="replace")
+            )
+            cache[root] = load_config(root) if has_config else None
+        config = cache[root]
+        if config is not None and path.is_relative_to(config.raw.resolve()):
+            return config.publication  # type: ignore[no-any-return]
+    return None
 
 
 def expand_inputs(inputs: tuple[str, ...]) -> list[str]:
@@ -140,6 +162,7 @@ def convert(
         raise click.UsageError("-o/--output takes a single input and excludes --out-dir")
     status = EXIT_OK
     cache: dict[str, tuple[list[Person], list[Diagnostic]]] = {}
+    configs: dict[Path, Any] = {}  # collection root -> its configuration, or None
     if out_dir is not None and not check:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
     with Batch() as batch:  # one durability barrier for all the outputs
@@ -175,6 +198,14 @@ def convert(
             if failed:
                 status = max(status, EXIT_FINDINGS)
                 continue
+            try:
+                publication = publication_for(source, configs)
+            except ConfigError as exc:
+                click.echo(f"tei-tools convert: {exc}", err=True)
+                status = max(status, EXIT_USAGE)
+                continue
+            if publication is not None and result.tree is not None:
+                stamp(result.tree.getroot(), publication, Path(source).stem)
             xml = result.xml()
             if check:
                 current = Path(target).read_bytes() if Path(target).is_file() else None
