@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from tei_tools.collection.config import CONFIG_FILE, ConfigError, load_config
+from tei_tools.collection.config import ConfigError, load_config
 from tei_tools.collection.publication import Publication, stamp
 from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, read_input, report
 from tei_tools.convert import convert_bytes
@@ -71,11 +71,8 @@ def publication_for(source: str, cache: dict[Path, Any]) -> Publication | None:
     path = Path(source).resolve()
     for root in (path.parent.parent, path.parent, path.parent.parent.parent):
         if root not in cache:
-            has_config = (root / CONFIG_FILE).is_file() or (
-                (root / "pyproject.toml").is_file()
-                and "[tool.tei-tools]" in (root / "pyproject.toml").read_text(errors="replace")
-            )
-            cache[root] = load_config(root) if has_config else None
+            config = load_config(root)
+            cache[root] = None if config.source == "defaults" else config
         config = cache[root]
         if config is not None and path.is_relative_to(config.raw.resolve()):
             return config.publication  # type: ignore[no-any-return]

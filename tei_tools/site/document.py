@@ -37,6 +37,7 @@ class SitePage(HtmlPage):
     downloads: tuple[str, ...] = (".xml", ".txt")  # the site's copies of this document
     surfaces: list[Surface] = field(default_factory=list)
     _pb_surface: dict[etree._Element, Surface] = field(default_factory=dict)
+    _pb_number: dict[etree._Element, int] = field(default_factory=dict)  # 1, 2, … in order
     _first_line: dict[str, str] = field(default_factory=dict)
     _pages: list[tuple[str, str]] = field(default_factory=list)  # (anchor, label)
 
@@ -75,8 +76,7 @@ class SitePage(HtmlPage):
 
     def page_list(self, root: etree._Element) -> None:
         """Jump to a page: a link to each page of the typescript."""
-        text = root.find(f"{T}text")
-        pages = [] if text is None else list(text.iter(f"{T}pb"))
+        pages = list(self._pb_number)
         if self.surfaces and (
             not pages
             or pages[0] not in self._pb_surface
@@ -172,15 +172,10 @@ class SitePage(HtmlPage):
     def visit_pb(self, el: etree._Element) -> None:
         super().visit_pb(el)
         span = next(self._parent.iterchildren("span", reversed=True))  # type: ignore[union-attr]
-        span.set("id", f"page-{self._pb_number(el)}")
+        span.set("id", f"page-{self._pb_number.get(el, 0)}")
         surface = self._pb_surface.get(el)
         if surface is not None:
             span.set("data-surface", surface.id)
-
-    def _pb_number(self, el: etree._Element) -> int:
-        text = el.getroottree().getroot().find(f"{T}text")
-        pages = [] if text is None else list(text.iter(f"{T}pb"))
-        return pages.index(el) + 1
 
     def visit_lb(self, el: etree._Element) -> None:
         super().visit_lb(el)
@@ -305,6 +300,9 @@ def site_page(
         surfaces=surfaces,
     )
     page._pb_surface = pb_surfaces(root, surfaces)
+    text = root.find(f"{T}text")
+    breaks = [] if text is None else text.iter(f"{T}pb")
+    page._pb_number = {pb: n for n, pb in enumerate(breaks, 1)}
     page._first_line = _first_lines(surfaces)
     html = page.document(root)
     body = html.find("body")
