@@ -300,8 +300,8 @@ def site_page(
         surfaces=surfaces,
     )
     page._pb_surface = pb_surfaces(root, surfaces)
-    text = root.find(f"{T}text")
-    breaks = [] if text is None else text.iter(f"{T}pb")
+    body_text = root.find(f"{T}text")
+    breaks = [] if body_text is None else body_text.iter(f"{T}pb")
     page._pb_number = {pb: n for n, pb in enumerate(breaks, 1)}
     page._first_line = _first_lines(surfaces)
     html = page.document(root)
