@@ -81,7 +81,7 @@ def site_footer(parent: etree._Element, publication: Publication, made: str) -> 
     footer = _sub(parent, "footer", class_="site")
     said = [made]
     if publication.editors:
-        said.append(f"Edited by {_names(publication.editors)}.")
+        said.append(f"Edited by {names(publication.editors)}.")
     if publication.publisher:
         said.append(f"Published by {publication.publisher}.")
     footer.text = " ".join(said) + " "
@@ -101,11 +101,7 @@ def site_footer(parent: etree._Element, publication: Publication, made: str) -> 
     tail.set("class", "made")
 
 
-def _names(names: tuple[str, ...] | list[str]) -> str:
-    names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def names(items: tuple[str, ...] | list[str]) -> str:
     """ "A", "A and B", "A, B and C"."""
-    return _names(items)
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from lxml import etree
 
 from tei_tools.export.html import HtmlExporter
-from tei_tools.namespaces import T
+from tei_tools.namespaces import TEI_NS, T
 
 # (XPath over the text, sample as (tag, class, text), what it means); in reading order.
 CONVENTIONS: tuple[tuple[str, tuple[str, str, str], str], ...] = (
@@ -61,7 +61,7 @@ CONVENTIONS: tuple[tuple[str, tuple[str, str, str], str], ...] = (
         "the source's form (diplomatic view); the reading view shows the correction",
     ),
 )
-_NS = {"t": "http://www.tei-c.org/ns/1.0"}
+_NS = {"t": TEI_NS}
 
 
 def conventions_in(root: etree._Element) -> list[tuple[tuple[str, str, str], str]]:

@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from lxml import etree
@@ -331,10 +330,6 @@ class Schematron:
                 continue
             seen.add(same)
             self.patterns.append(Pattern(element.get("id") or f"pattern-{n + 1}", rules))
-
-    @classmethod
-    def from_file(cls, path: Path, located: Located) -> Schematron:
-        return cls(located.tree.getroot(), located)
 
     # --- compiling ------------------------------------------------------------------
 
