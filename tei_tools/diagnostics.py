@@ -70,6 +70,7 @@ class Code(enum.StrEnum):
     C402 = ("C402", Severity.WARNING, "a PAGE tag tei-tools does not encode; its text is kept")
     C403 = ("C403", Severity.INFO, "a tracked change accepted or rejected as the editor asked")
     C900 = ("C900", Severity.ERROR, "the converter wrote TEI its own schema rejects (a bug)")
+    C901 = ("C901", Severity.ERROR, "building this document failed unexpectedly (a bug); it alone")
     # Reading TEI (V0xx)
     V001 = ("V001", Severity.ERROR, "the file is not well-formed XML")
     V002 = ("V002", Severity.ERROR, "a DOCTYPE (and so entities) is not accepted")
@@ -88,6 +89,11 @@ class Code(enum.StrEnum):
     E002 = ("E002", Severity.ERROR, "the input is not TEI the exporter can read")
     E003 = ("E003", Severity.INFO, "word boundaries at breaks without @break, decided on evidence")
     E004 = ("E004", Severity.WARNING, "a page image the facsimile names is not beside the source")
+    E005 = (
+        "E005",
+        Severity.WARNING,
+        "a page image not copied into the site (not an image, too large, ambiguous, unreadable)",
+    )
     # Schemas (S0xx)
     S001 = ("S001", Severity.ERROR, "the document does not conform to the schema")
     S002 = (

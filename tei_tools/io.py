@@ -12,12 +12,13 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import functools
+import hashlib
 import os
 import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 
 @functools.cache
@@ -117,6 +118,10 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+class TooLarge(Exception):
+    """A stream longer than its budget."""
+
+
 class Batch:
     """Many files written behind one durability barrier (see the module's docstring).
 
@@ -149,6 +154,28 @@ class Batch:
             raise _naming(exc, path) from exc
         if len(self.pending) >= self.max_files:
             self.commit()
+
+    def write_stream(self, path: Path, stream: IO[bytes], limit: int) -> tuple[str, int]:
+        """Copy ``stream`` into ``path`` a chunk at a time (an image need not fit in
+        memory); its SHA-256 and size. More than ``limit`` bytes is a ``TooLarge`` and
+        writes nothing."""
+        fd, tmp = _temporary(path)
+        digest, size = hashlib.sha256(), 0
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                while chunk := stream.read(1 << 20):
+                    size += len(chunk)
+                    if size > limit:
+                        raise TooLarge(f"{path.name}: more than {limit:,} bytes")
+                    digest.update(chunk)
+                    handle.write(chunk)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self.pending.append((tmp, path))
+        if len(self.pending) >= self.max_files:
+            self.commit()
+        return digest.hexdigest(), size
 
     def commit(self) -> None:
         if not self.pending:

@@ -37,7 +37,8 @@ def exclusive(lock_file: Path) -> Iterator[None]:
     another process holds it. The kernel drops it when the holder dies, however it
     dies, so a killed build never leaves a stale lock."""
     lock_file.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o666)
+    # O_NOFOLLOW: a lock file that is a link would have its target truncated below
+    fd = os.open(lock_file, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o666)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

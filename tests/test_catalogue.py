@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from lxml import etree
 
 from tei_tools.cli import cli
+from tei_tools.collection import task
 from tei_tools.collection.config import load_config
 from tei_tools.collection.engine import validate_persons
 from tei_tools.convert import convert_bytes, pipeline
@@ -105,6 +106,10 @@ def _commands(tmp_path) -> set[str]:
     export = tmp_path / "collection" / "raw" / "memo"
     (export / "page").mkdir(parents=True)
     shutil.copy(SOURCE_FIXTURES / "unknown-tag.page.xml", export / "page" / "0001.xml")
+    # one whose "image" is a web page (E005: only images are copied into the site)
+    other = tmp_path / "collection" / "raw" / "memo2"
+    shutil.copytree(export, other)
+    (other / "0001.jpg").write_text("<script>alert(1)</script>")
     build = ["build", str(tmp_path / "collection"), "-j", "1", "--no-search"]
     out = runner.invoke(cli, build).output
     out += runner.invoke(cli, ["convert", str(tmp_path / "missing.txt")]).output
@@ -140,7 +145,11 @@ def _converter_bug(monkeypatch) -> set[str]:
         return tree
 
     monkeypatch.setattr(pipeline, "write_tei", broken)
-    return {d.code for d in convert_bytes(b"A paragraph.\n", "x.txt").diagnostics}
+    found = {d.code for d in convert_bytes(b"A paragraph.\n", "x.txt").diagnostics}
+    # C901: whatever a document's build raises fails that document alone
+    monkeypatch.setattr(task, "convert_bytes", lambda *args, **kwargs: 1 / 0)
+    job = task.Job("x", "raw/x.txt", b"A paragraph.\n", None, "", None, ("html",), "x.xml")
+    return found | {d.code for d in task.run_job(job).diagnostics}
 
 
 def test_every_code_in_the_catalogue_is_produced_by_a_fixture(tmp_path, monkeypatch):

@@ -240,7 +240,8 @@ def test_pb_facs_image_urls_and_iiif_services_become_surfaces():
     )
     surfaces = surfaces_of(root)
     assert [s.label for s in surfaces] == ["1", "2", "3"]
-    assert surfaces[0].local and surfaces[0].display_url("f") == "f/p1.jpg"
+    # the image keeps its folder in the site: scans/p1.jpg and other/p1.jpg are two
+    assert surfaces[0].local and surfaces[0].display_url("f") == "f/scans/p1.jpg"
     assert surfaces[1].service == "https://iiif.example.org/iiif/3/p2"
     assert surfaces[2].display_url("f") == (
         "https://iiif.example.org/iiif/3/p3/full/!1600,1600/0/default.jpg"

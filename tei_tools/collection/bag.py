@@ -27,7 +27,8 @@ def make_package(config: BuildConfig, target: Path) -> bagit.Bag:
     try:
         for folder in (config.encoded, config.site):
             if folder.is_dir():
-                shutil.copytree(folder, work / relative(config, folder))
+                # links are refused before (engine.plan); never followed here either
+                shutil.copytree(folder, work / relative(config, folder), symlinks=True)
         info = {
             "External-Description": config.description
             or f"{config.title}: TEI P5 documents, their manifest and personography, and "

@@ -60,6 +60,11 @@ _KEYS = {
 }
 
 
+# Files the configuration makes a build read: they must be inside the collection when
+# the configuration names them (the command line may name any file).
+_READ_INSIDE = ("people", "schema", "tei_source")  # and the folders, checked below
+
+
 def _read(root: Path) -> tuple[dict[str, Any], str]:
     own = root / CONFIG_FILE
     pyproject = root / "pyproject.toml"
@@ -90,9 +95,21 @@ def load_config(root: Path, **overrides: Any) -> BuildConfig:
             raise ConfigError(f"{where}: {key} must be a {expected.__name__}")
     given = {k.replace("-", "_"): v for k, v in settings.items()}
     given.update({k: v for k, v in overrides.items() if v is not None})
+    from_file = {k.replace("-", "_") for k in settings} - {
+        k for k, v in overrides.items() if v is not None
+    }
 
     def path(key: str, default: str) -> Path:
-        return root / str(given.get(key, default))
+        found = root / str(given.get(key, default))
+        # the configuration is the collection's: what it makes a build read stays in it
+        named = key in from_file and key in _READ_INSIDE and given.get(key)
+        if named and not found.resolve().is_relative_to(root.resolve()):
+            raise ConfigError(
+                    f"{where}: {key.replace('_', '-')} {found} is outside the collection "
+                    f"{root.resolve()}; a collection's configuration names files inside it "
+                    "(give the file on the command line if you mean it)"
+                )
+        return found
 
     raw = path("raw", "raw")
     people: Path | None
@@ -132,15 +149,17 @@ def load_config(root: Path, **overrides: Any) -> BuildConfig:
     editors = given.get("editors", [])
     if not all(isinstance(e, str) and e.strip() for e in editors):
         raise ConfigError(f"{where}: editors must be a list of names")
-    base_url = str(given.get("base_url", ""))
-    if base_url and not base_url.startswith(("http://", "https://")):
-        raise ConfigError(f"{where}: base-url must start with http:// or https:// ({base_url!r})")
+    base_url, licence_url = (str(given.get(key, "")) for key in ("base_url", "licence_url"))
+    for key, url in (("base-url", base_url), ("licence-url", licence_url)):
+        # every page links to them: a javascript: or data: address would run there
+        if url and not url.startswith(("http://", "https://")):
+            raise ConfigError(f"{where}: {key} must start with http:// or https:// ({url!r})")
     publication = Publication(
         title=title,
         editors=tuple(editors),
         publisher=str(given.get("publisher", "")),
         licence=str(given.get("licence", "")),
-        licence_url=str(given.get("licence_url", "")),
+        licence_url=licence_url,
         base_url=base_url,
     )
     return BuildConfig(

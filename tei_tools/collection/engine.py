@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import html
 import os
+import re
+import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,16 +27,24 @@ from lxml import etree
 from tei_tools import __version__
 from tei_tools.collection import manifest as mf
 from tei_tools.collection.config import BuildConfig, ConfigError
+from tei_tools.collection.confine import (
+    check_collection,
+    check_target,
+    make_folder,
+    recorded_output,
+    valid_stem,
+)
 from tei_tools.collection.persons import merge, write_persons_tei
 from tei_tools.collection.task import Job, Outcome, counts, validator_for
 from tei_tools.convert.sources import source_bytes, transcriptions_in
+from tei_tools.convert.sources.xmlparts import ReadError
 from tei_tools.diagnostics import Diagnostic
-from tei_tools.io import Batch, atomic_file
+from tei_tools.io import Batch, TooLarge, atomic_file
+from tei_tools.limits import MAX_IMAGE_BYTES
 from tei_tools.namespaces import XML_ID, T
 from tei_tools.schema_files import project_schema_path
 from tei_tools.site import assets, sequence
-from tei_tools.site.facsimile import local_name
-from tei_tools.site.images import find_image
+from tei_tools.site.images import find_image, site_path
 from tei_tools.site.pages import (
     Entry,
     entry_from_summary,
@@ -46,6 +58,7 @@ from tei_tools.validate.rules import repeated_ids
 from tei_tools.validate.schemas import XsdSchema
 
 DOCUMENTS_PER_BARRIER = 16  # documents whose outputs are made durable together
+LOCK = ".tei-tools.lock"  # in the collection's folder: one build at a time
 PERSONS = "persons.xml"
 PERSON_TAG = f"{T}person"
 
@@ -55,6 +68,7 @@ class Source:
     stem: str
     path: Path
     sha256: str
+    error: str = ""  # why the source cannot be read: it fails alone
 
 
 @dataclass
@@ -66,6 +80,7 @@ class Plan:
     context: dict[str, Any]
     manifest: mf.Manifest
     failed: list[str] = field(default_factory=list)  # in todo: they failed last time
+    ignored: list[str] = field(default_factory=list)  # manifest records not trusted, and why
 
     @property
     def up_to_date(self) -> bool:
@@ -87,8 +102,9 @@ def relative(config: BuildConfig, path: Path) -> str:
 
 
 # Stems whose outputs would be the collection's own files (encoded/persons.xml,
-# site/index.html, site/persons.html).
-RESERVED_STEMS = ("index", "persons")
+# site/index.html, site/persons.html, site/search.html), compared as file systems
+# that ignore case (macOS, Windows) compare them.
+RESERVED_STEMS = ("index", "persons", "search")
 
 
 def sources(config: BuildConfig) -> list[Path]:
@@ -101,7 +117,7 @@ def sources(config: BuildConfig) -> list[Path]:
     root = config.root.resolve()
     stems: dict[str, Path] = {}
     for path in found:
-        if path.stem in RESERVED_STEMS:
+        if path.stem.casefold() in RESERVED_STEMS:
             raise ConfigError(
                 f"{path}: its outputs would overwrite the collection's {path.stem} files "
                 f"(names reserved: {', '.join(RESERVED_STEMS)}); rename it"
@@ -111,9 +127,13 @@ def sources(config: BuildConfig) -> list[Path]:
                 f"{path}: a link to {path.resolve()}, outside the collection {root}; "
                 "refusing to read it (copy the file into the collection instead)"
             )
-        if path.stem in stems:
-            raise ConfigError(f"{path} and {stems[path.stem]} would both build {path.stem}.xml")
-        stems[path.stem] = path
+        key = path.stem.casefold()
+        if key in stems:
+            raise ConfigError(
+                f"{path} and {stems[key]} would both build {path.stem}.xml (names that differ "
+                "only in case are one file on macOS and Windows); rename one"
+            )
+        stems[key] = path
     return found
 
 
@@ -138,16 +158,19 @@ def context(config: BuildConfig) -> dict[str, Any]:
 def _outputs_present(config: BuildConfig, outputs: dict[str, Any]) -> bool:
     """Presence and size (stat only): fixity is `tei-tools package --verify`'s job."""
     for name, record in outputs.items():
+        path = recorded_output(config, name)
         try:
-            if (config.root / name).stat().st_size != record["bytes"]:
+            if path is None or path.stat().st_size != record["bytes"]:
                 return False
-        except OSError:
+        except (OSError, TypeError, KeyError):
             return False
     return True
 
 
 def plan(config: BuildConfig, force: bool = False) -> Plan:
+    check_collection(config, config.root / LOCK)
     manifest = mf.load(config.encoded / mf.NAME)
+    ignored = _untrusted(config, manifest)
     ctx = context(config)
     documents = manifest.documents
     todo: list[Source] = []
@@ -155,7 +178,10 @@ def plan(config: BuildConfig, force: bool = False) -> Plan:
     failed: list[str] = []
     current = sources(config)
     for path in current:
-        digest = mf.sha256(source_bytes(path))
+        try:
+            digest, error = source_digest(path), ""
+        except (OSError, ReadError) as exc:
+            digest, error = "", f"{relative(config, path)}: cannot be read: {exc}"
         record = documents.get(path.stem)
         if isinstance(record, dict) and record.get("status") == "failed":
             # a failure is never up to date: it is tried again, and fails again, until
@@ -163,6 +189,7 @@ def plan(config: BuildConfig, force: bool = False) -> Plan:
             failed.append(path.stem)
         up_to_date = (
             not force
+            and not error
             and isinstance(record, dict)
             and record.get("status") == "built"
             and record.get("raw", {}).get("sha256") == digest
@@ -172,17 +199,79 @@ def plan(config: BuildConfig, force: bool = False) -> Plan:
         if up_to_date:
             fresh.append(path.stem)
         else:
-            todo.append(Source(path.stem, path, digest))
+            todo.append(Source(path.stem, path, digest, error))
     stems = {p.stem for p in current}
     removed = [s for s in documents.stems() if s not in stems]
     stale = (
         force
-        or bool(todo or removed)
+        or bool(todo or removed or ignored)  # a manifest with untrusted records is rewritten
         or not manifest.complete
         or not _outputs_present(config, manifest.collection)
         or (config.search and "html" in config.exports and not index_present(config.site))
     )
-    return Plan(todo, fresh, removed, stale, ctx, manifest, failed)
+    return Plan(todo, fresh, removed, stale, ctx, manifest, failed, ignored)
+
+
+def source_digest(path: Path) -> str:
+    """The SHA-256 a document's record keeps of its source, read as a stream: a file's
+    bytes; for an export folder its XML (as ``source_bytes`` gives it) and the page
+    images its pages name, so that a changed image rebuilds the document but an
+    unrelated file in the folder is never read."""
+    if not path.is_dir():
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    xml = source_bytes(path)
+    digest = hashlib.sha256(xml)
+    named = {
+        site_path(html.unescape(m.decode("utf-8", "replace"))) for m in _IMAGE_FILENAME.findall(xml)
+    }
+    names = {n.rsplit("/", 1)[-1] for n in named}
+    for file in sorted(path.rglob("*")):
+        relative_name = file.relative_to(path).as_posix()
+        if not (relative_name in named or file.name in names) or not file.is_file():
+            continue
+        if file.is_symlink() or file.stat().st_size > MAX_IMAGE_BYTES:
+            digest.update(f"{relative_name}\0not copied\n".encode())
+            continue
+        with file.open("rb") as handle:
+            image = hashlib.file_digest(handle, "sha256").hexdigest()
+        digest.update(f"{relative_name}\0{image}\n".encode())
+    return digest.hexdigest()
+
+
+_IMAGE_FILENAME = re.compile(rb"""imageFilename\s*=\s*["']([^"']*)["']""")
+
+
+def _untrusted(config: BuildConfig, manifest: mf.Manifest) -> list[str]:
+    """Drop the manifest's records that name a document or an output a build would
+    not make (a stem with a folder in it, a path outside the output folders): the
+    manifest is the collection's data, so a forged record must not steer a deletion.
+    A dropped record's document is rebuilt; its named files are left alone."""
+    ignored = []
+    for stem, record in list(manifest.documents.items()):
+        outputs = record.get("outputs", {})
+        bad = [] if isinstance(outputs, dict) else [repr(outputs)]
+        if isinstance(outputs, dict):
+            bad = [str(name) for name in outputs if recorded_output(config, name) is None]
+        if valid_stem(stem) and not bad:
+            continue
+        manifest.documents.pop(stem)
+        why = f"outputs outside {relative(config, config.encoded)}/ and " + (
+            f"{relative(config, config.site)}/: {', '.join(bad[:3])}"
+            if bad
+            else "a name that is not a file name"
+        )
+        ignored.append(
+            f"{config.encoded / mf.NAME}: record {stem!r} ignored ({why}); "
+            "nothing it names is deleted"
+        )
+    collection = manifest.collection
+    if any(recorded_output(config, name) is None for name in collection):
+        manifest.collection = {}
+        ignored.append(
+            f"{config.encoded / mf.NAME}: collection files outside the output folders ignored"
+        )
+    return ignored
 
 
 def _jobs(config: BuildConfig, todo: list[Source]) -> Iterator[Job]:
@@ -191,10 +280,17 @@ def _jobs(config: BuildConfig, todo: list[Source]) -> Iterator[Job]:
     people_name = relative(config, config.people) if config.people else ""
     schema = str(config.schema.resolve()) if config.schema else None
     for source in todo:
+        raw, error = b"", source.error
+        if not error:
+            try:
+                raw = source_bytes(source.path)
+            except (OSError, ReadError) as exc:
+                error = f"{relative(config, source.path)}: cannot be read: {exc}"
         yield Job(
             stem=source.stem,
             raw_name=relative(config, source.path),
-            raw=source_bytes(source.path),
+            raw=raw,
+            error=error,
             people=people,
             people_name=people_name,
             schema=schema,
@@ -206,15 +302,19 @@ def _jobs(config: BuildConfig, todo: list[Source]) -> Iterator[Job]:
 
 
 def _delete(config: BuildConfig, names: Any) -> None:
+    """Remove outputs a manifest records; only files a build writes (see ``_untrusted``)."""
     for name in names:
-        (config.root / name).unlink(missing_ok=True)
+        path = recorded_output(config, name)
+        if path is not None:
+            path.unlink(missing_ok=True)
 
 
 def _record(
-    config: BuildConfig, outcome: Outcome, raw: Path, old: dict[str, Any] | None, batch: Batch
+    config: BuildConfig, outcome: Outcome, source: Source, old: dict[str, Any] | None, batch: Batch
 ) -> dict[str, Any]:
     """Write a document's outputs and return its manifest record."""
-    record: dict[str, Any] = {"raw": {"path": relative(config, raw), "sha256": outcome.raw_sha256}}
+    raw = source.path
+    record: dict[str, Any] = {"raw": {"path": relative(config, raw), "sha256": source.sha256}}
     record["diagnostics"] = counts(outcome.diagnostics)
     warnings = record["diagnostics"]["warning"]
     if config.strict and outcome.tei is not None and warnings and not outcome.failed:
@@ -232,21 +332,13 @@ def _record(
     files = {config.encoded / f"{outcome.stem}.xml": outcome.tei}
     for suffix, data in outcome.pages.items():
         files[config.site / f"{outcome.stem}{suffix}"] = data
-    missing = []
-    for url in outcome.images:
-        image = find_image(raw, url)
-        if image is None:
-            missing.append(url)
-        else:
-            files[config.site / "facsimile" / outcome.stem / local_name(url)] = image
-    if missing:
-        outcome.diagnostics.append(_missing_images(config, raw, outcome, missing))
-        record["diagnostics"] = counts(outcome.diagnostics)
     outputs = {}
     for path, data in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(config.root, path.parent)
         batch.write(path, data)
         outputs[relative(config, path)] = mf.file_record(data)
+    outputs.update(_copy_images(config, raw, outcome, batch))
+    record["diagnostics"] = counts(outcome.diagnostics)
     _delete(config, set((old or {}).get("outputs", {})) - set(outputs))
     tei_name = relative(config, config.encoded / f"{outcome.stem}.xml")
     record.update(
@@ -261,19 +353,53 @@ def _record(
     return record
 
 
-def _missing_images(
-    config: BuildConfig, raw: Path, outcome: Outcome, missing: list[str]
-) -> Diagnostic:
-    shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
-    return Diagnostic(
-        "E004",
-        f"{len(missing)} page image(s) the facsimile names are not beside the source: {shown}",
-        relative(config, raw),
-        1,
-        1,
-        hint="put the images beside the source (in its export folder or zip); the page "
-        "shows the zones' outlines and says the image is missing",
-    )
+def _copy_images(config: BuildConfig, raw: Path, outcome: Outcome, batch: Batch) -> dict[str, Any]:
+    """Copy the page images the document shows into its facsimile folder, streamed;
+    those missing (E004) or not copied (E005: not an image, too large, ambiguous,
+    unreadable) are reported on the document, which is built without them."""
+    outputs: dict[str, Any] = {}
+    missing: list[str] = []
+    refused: list[str] = []
+    folder = config.site / "facsimile" / outcome.stem
+    for url in outcome.images:
+        found = find_image(raw, url)
+        if found.open is None:
+            (missing if found.problem == "missing" else refused).append(
+                url if found.problem == "missing" else found.problem
+            )
+            continue
+        path = folder / site_path(url)
+        make_folder(config.root, path.parent)
+        try:
+            with found.open() as stream:
+                digest, size = batch.write_stream(path, stream, MAX_IMAGE_BYTES)
+        except (TooLarge, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+            refused.append(f"{url}: {exc}")
+            continue
+        outputs[relative(config, path)] = {"sha256": digest, "bytes": size}
+    for code, urls, what, hint in (
+        (
+            "E004",
+            missing,
+            "page image(s) the facsimile names are not beside the source",
+            "put the images beside the source (in its export folder or zip); the page shows "
+            "the zones' outlines and says the image is missing",
+        ),
+        (
+            "E005",
+            refused,
+            "page image(s) not copied into the site",
+            "replace each with the page's image file (JPEG, PNG, TIFF, GIF, WebP, JPEG 2000)",
+        ),
+    ):
+        if urls:
+            shown = "; ".join(urls[:3]) + (f"; and {len(urls) - 3} more" if len(urls) > 3 else "")
+            outcome.diagnostics.append(
+                Diagnostic(
+                    code, f"{len(urls)} {what}: {shown}", relative(config, raw), 1, 1, hint=hint
+                )
+            )
+    return outputs
 
 
 def build(
@@ -290,7 +416,7 @@ def build(
     path = config.encoded / mf.NAME
     manifest.complete = False
     for folder in (config.encoded, config.site):
-        folder.mkdir(parents=True, exist_ok=True)
+        make_folder(config.root, folder)
         for leftover in folder.glob(".*.tmp"):  # atomic_write's, from a killed build
             leftover.unlink(missing_ok=True)
     journal = mf.Journal(config.encoded)
@@ -298,7 +424,7 @@ def build(
         _delete(config, (documents.pop(stem) or {}).get("outputs", {}))
         journal.add(stem, None)
         report.removed += 1
-    sources_by_stem = {s.stem: s.path for s in plan_.todo}
+    sources_by_stem = {s.stem: s for s in plan_.todo}
     unjournaled: list[tuple[str, dict[str, Any]]] = []
 
     def durable() -> None:
@@ -376,7 +502,8 @@ def _collection(config: BuildConfig, documents: mf.Records, title: str) -> dict[
             writers[config.site / "search.html"] = lambda out: write_search_page(out, title, site)
     written = {}
     for path, write in writers.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(config.root, path.parent)
+        check_target(config.root, path)
         with atomic_file(path) as out:
             digest = _Digesting(out)
             write(cast(BinaryIO, digest))

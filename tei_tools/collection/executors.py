@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from typing import Any
 
-from tei_tools.collection.task import Job, Outcome, run_job
+from tei_tools.collection.task import Job, Outcome, failed_outcome, run_job
 from tei_tools.processes import die_with_parent
 
 IN_FLIGHT_PER_WORKER = 8
@@ -22,16 +22,28 @@ def _windowed(
     done: Callable[[set[Any]], tuple[set[Any], set[Any]]],
 ) -> Iterator[Outcome]:
     pending: set[Any] = set()
+    job_of: dict[Any, Job] = {}
     for job in jobs:
-        pending.add(submit(job))
+        future = submit(job)
+        pending.add(future)
+        job_of[future] = job
         if len(pending) >= window:
             finished, pending = done(pending)
-            for future in finished:
-                yield future.result()
+            yield from _results(finished, job_of)
     while pending:
         finished, pending = done(pending)
-        for future in finished:
+        yield from _results(finished, job_of)
+
+
+def _results(finished: set[Any], job_of: dict[Any, Job]) -> Iterator[Outcome]:
+    """Each finished job's outcome; a job whose worker failed (it died, ran out of
+    memory, or its outcome could not be sent back) fails alone, named."""
+    for future in finished:
+        job = job_of.pop(future)
+        try:
             yield future.result()
+        except Exception as exc:
+            yield failed_outcome(job.stem, job.raw, job.raw_name, exc)
 
 
 def run_local(jobs: Iterable[Job], workers: int) -> Iterator[Outcome]:

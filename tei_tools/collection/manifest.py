@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -133,9 +134,13 @@ class Journal:
     and each document costs one short write, whatever the size of the collection."""
 
     def __init__(self, folder: Path) -> None:
+        from tei_tools.collection.confine import open_no_follow
+
         folder.mkdir(parents=True, exist_ok=True)
         self.path = folder / JOURNAL
-        self.file = self.path.open("a", encoding="utf-8")
+        # never through a link: its lines would be appended to whatever it points at
+        fd = open_no_follow(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT)
+        self.file = os.fdopen(fd, "a", encoding="utf-8")
 
     def add(self, stem: str, record: dict[str, Any] | None) -> None:
         line = json.dumps({"stem": stem, "record": record}, sort_keys=True, ensure_ascii=False)

@@ -43,6 +43,7 @@ class Job:
     tei_name: str  # where validation findings point
     publication: Publication = field(default_factory=Publication)
     search: bool = True  # the page carries the search's filters
+    error: str = ""  # the source could not be read: the document fails with it
 
 
 @dataclass
@@ -83,7 +84,40 @@ def counts(diagnostics: list[Diagnostic]) -> dict[str, int]:
 
 
 def run_job(job: Job) -> Outcome:
+    """The document's outcome. Whatever goes wrong in it fails this document alone: a
+    build of a collection is never stopped by one source (C901 names the error)."""
+    try:
+        return _run(job)
+    except Exception as exc:  # the failure boundary: one document, never the build
+        return failed_outcome(job.stem, job.raw, job.raw_name, exc)
+
+
+def failed_outcome(stem: str, raw: bytes, raw_name: str, exc: BaseException) -> Outcome:
+    """A document that could not be built: no outputs (its previous ones stay) and a
+    C901 naming the error; it is tried again by the next build."""
+    message = f"building it failed: {type(exc).__name__}: {exc}"
+    return Outcome(
+        stem,
+        hashlib.sha256(raw).hexdigest(),
+        None,
+        diagnostics=[
+            Diagnostic(
+                "C901",
+                message,
+                raw_name,
+                1,
+                1,
+                hint="the other documents were built; please report this error with the file",
+            )
+        ],
+    )
+
+
+def _run(job: Job) -> Outcome:
     outcome = Outcome(job.stem, hashlib.sha256(job.raw).hexdigest(), None)
+    if job.error:
+        outcome.diagnostics = [Diagnostic("C006", job.error, job.raw_name, 1, 1)]
+        return outcome
     people, people_diags = _people(job.people, job.people_name)
     if any(d.level is Severity.ERROR for d in people_diags):
         outcome.diagnostics = list(people_diags)

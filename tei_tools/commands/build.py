@@ -11,7 +11,8 @@ from pathlib import Path
 import click
 
 from tei_tools.collection.config import EXPORTS, BuildConfig, ConfigError, load_config
-from tei_tools.collection.engine import build, plan, validate_persons
+from tei_tools.collection.confine import check_collection
+from tei_tools.collection.engine import LOCK, build, plan, validate_persons
 from tei_tools.collection.executors import run_dask, run_local
 from tei_tools.collection.task import Job, Outcome
 from tei_tools.commands.common import (
@@ -25,8 +26,6 @@ from tei_tools.diagnostics import Severity
 from tei_tools.processes import Busy, exclusive
 from tei_tools.site.search import SearchError
 from tei_tools.validate.schemas import SchemaError
-
-LOCK = ".tei-tools.lock"  # in the collection's folder: one build at a time
 
 
 def _progress_wanted() -> bool:
@@ -75,6 +74,12 @@ def _progress_wanted() -> bool:
     default=None,
     help="A document with warnings fails (exit 1), as strict = true in the configuration.",
 )
+@click.option(
+    "--trust-stylesheets",
+    is_flag=True,
+    help="Run the stylesheets the configuration names (they are code: XSLT with access "
+    "to your files) to compile an ODD schema.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only.")
 def build_command(
     directory: str,
@@ -93,6 +98,7 @@ def build_command(
     force: bool,
     check: bool,
     strict: bool | None,
+    trust_stylesheets: bool,
     quiet: bool,
 ) -> None:
     """Build the collection in DIRECTORY (default: here): convert every raw file,
@@ -118,6 +124,14 @@ def build_command(
             strict=strict,
             search=False if no_search else None,
         )
+        check_collection(config, config.root / LOCK)
+        if config.stylesheets is not None and not trust_stylesheets:
+            raise ConfigError(
+                f"{config.source}: stylesheets = {config.stylesheets}: stylesheets are code "
+                "(XSLT run in SaxonC, able to read and write any of your files) and a build "
+                "runs them to compile the ODD schema; give --trust-stylesheets if you trust "
+                "them, or remove the setting (tei-tools then uses its cached, verified copy)"
+            )
     except ConfigError as exc:
         click.echo(f"tei-tools build: {exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -150,6 +164,8 @@ def _check(config: BuildConfig) -> None:
         click.echo(f"tei-tools build: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     failed = set(todo.failed)
+    for warning in todo.ignored:
+        click.echo(f"tei-tools build: {warning}", err=True)
     for source in todo.todo:
         why = "failed in the last build" if source.stem in failed else "out of date"
         click.echo(f"{source.path}: {why}", err=True)
@@ -187,6 +203,8 @@ def _build(
     except ConfigError as exc:
         click.echo(f"tei-tools build: {exc}", err=True)
         sys.exit(EXIT_USAGE)
+    for warning in todo.ignored:
+        click.echo(f"tei-tools build: {warning}", err=True)
     if todo.up_to_date:
         click.echo(f"{len(todo.fresh)} documents: nothing to rebuild, all up to date")
         sys.exit(EXIT_OK)

@@ -21,19 +21,23 @@ from tei_tools.commands.common import EXIT_OK, EXIT_USAGE
 )
 @click.option("-v", "--verbose", is_flag=True, help="Log every request.")
 def serve_command(directory: str | None, port: int, verbose: bool) -> None:
-    """Serve the site in DIRECTORY (default: ./site if there is one, else here) on
-    http://127.0.0.1:PORT/ until interrupted. Only this machine can reach it.
-    Search needs it: browsers do not let Pagefind load its index from file://."""
+    """Serve the built site in DIRECTORY (default: ./site) on http://127.0.0.1:PORT/
+    until interrupted. Only this machine can reach it. Search needs it: browsers do
+    not let Pagefind load its index from file://."""
     from tei_tools.site.serve import make_server
 
-    folder = (
-        Path(directory) if directory else (Path("site") if Path("site").is_dir() else Path("."))
-    )
+    folder = Path(directory) if directory else Path("site")
     if not folder.is_dir():
-        click.echo(f"tei-tools serve: {folder}: no such folder", err=True)
+        click.echo(
+            f"tei-tools serve: {folder}: no such folder (run tei-tools build, or name the "
+            "site's folder)",
+            err=True,
+        )
         sys.exit(EXIT_USAGE)
     if not (folder / "index.html").is_file():
-        click.echo(f"tei-tools serve: {folder}: no index.html (is this a built site?)", err=True)
+        # never a folder that is not a site: it would publish whatever is in it
+        click.echo(f"tei-tools serve: {folder}: no index.html; not a built site", err=True)
+        sys.exit(EXIT_USAGE)
     try:
         server = make_server(folder, port, verbose)
     except OSError as exc:

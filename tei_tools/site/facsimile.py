@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from lxml import etree
 
 from tei_tools.namespaces import XML_ID, T
+from tei_tools.site.images import site_path
 
 _IIIF_IMAGE = re.compile(
     r"^(?P<base>https?://.+?)/(?:full|square|\d+,\d+,\d+,\d+|pct:[\d.,]+)/[^/]+/!?\d+/"
@@ -56,13 +57,8 @@ class Surface:
         if self.service:
             return f"{self.service}/full/!1600,1600/0/default.jpg"
         if self.local:
-            return f"{folder}/{local_name(self.image)}"
+            return f"{folder}/{quote(site_path(self.image))}"
         return self.image
-
-
-def local_name(url: str) -> str:
-    """The file name a local image has in the site (its path's last part)."""
-    return url.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def _length(value: str | None) -> float | None:

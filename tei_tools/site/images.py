@@ -1,34 +1,124 @@
 """The page images a document's facsimile names, found beside its source and copied
-into the site (``facsimile/<stem>/``) so that the site stands alone."""
+into the site (``facsimile/<stem>/<the image's path>``) so that the site stands alone.
+
+Only what is an image by its content is copied (a file named ``page.jpg`` that is HTML
+would otherwise be served from the edition's own origin), at most
+``MAX_IMAGE_BYTES`` of it (a zip member can claim any size and unpack to far more),
+and a name that matches two files of an export is not guessed at.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import zipfile
-from pathlib import Path
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import IO
 
-from tei_tools.site.facsimile import local_name
+from tei_tools.limits import MAX_IMAGE_BYTES
+
+# The formats a browser or a IIIF viewer shows, by their first bytes.
+_SIGNATURES = (
+    b"\xff\xd8\xff",  # JPEG
+    b"\x89PNG\r\n\x1a\n",
+    b"GIF87a",
+    b"GIF89a",
+    b"II*\x00",  # TIFF, little-endian
+    b"MM\x00*",  # TIFF, big-endian
+    b"\x00\x00\x00\x0cjP  \r\n\x87\n",  # JPEG 2000 (JP2)
+    b"\xffO\xffQ",  # JPEG 2000 codestream
+)
 
 
-def find_image(source: Path, url: str) -> bytes | None:
-    """The bytes of the image ``url`` names, looked for where the source is: beside a
-    file, anywhere in an export folder, in an export zip; None when it is not there."""
-    name = local_name(url)
-    if not name or name in (".", ".."):
-        return None
+def is_image(head: bytes) -> bool:
+    """Whether ``head`` (a file's first 16 bytes) starts an image format."""
+    webp = head[:4] == b"RIFF" and head[8:12] == b"WEBP"
+    return webp or head.startswith(_SIGNATURES)
+
+
+def site_path(url: str) -> str:
+    """Where a local image goes in the document's facsimile folder: its path as the
+    TEI writes it, normalised (``a/img.jpg`` and ``b/img.jpg`` stay two files), with
+    no step up or out of the folder; "" when nothing of it is a file name."""
+    parts = [p for p in url.replace("\\", "/").split("/") if p not in ("", ".", "..")]
+    return "/".join(parts)
+
+
+@dataclass
+class Found:
+    """An image to copy: how to open it, or why it is not copied."""
+
+    open: Callable[[], contextlib.AbstractContextManager[IO[bytes]]] | None = None
+    problem: str = ""  # "": found; else why it is not copied ("missing" when absent)
+
+
+def find_image(source: Path, url: str) -> Found:
+    """The image ``url`` names, looked for where the source is: at its path from an
+    export folder (else by its file name, when one file of the folder has it), in an
+    export zip the same way, or beside a single file."""
+    relative = site_path(url)
+    if not relative:
+        return Found(problem="missing")
+    name = PurePosixPath(relative).name
     if source.is_dir():
-        direct = source / url
-        candidates = [direct] if direct.is_file() else sorted(source.rglob(name))
-        for path in candidates:
-            if path.is_file() and path.resolve().is_relative_to(source.resolve()):
-                return path.read_bytes()
-        return None
+        return _in_folder(source, relative, name)
     if source.suffix.lower() == ".zip" and zipfile.is_zipfile(source):
+        return _in_zip(source, relative, name)
+    return _checked_file(source.parent, source.parent / relative)
+
+
+def _in_folder(folder: Path, relative: str, name: str) -> Found:
+    direct = folder / relative
+    if direct.is_file():
+        return _checked_file(folder, direct)
+    candidates = sorted(p for p in folder.rglob(name) if p.is_file())
+    if len(candidates) > 1:
+        shown = ", ".join(p.relative_to(folder).as_posix() for p in candidates[:3])
+        return Found(
+            problem=f"{relative}: more than one file of the export has that name ({shown})"
+        )
+    return _checked_file(folder, candidates[0]) if candidates else Found(problem="missing")
+
+
+def _checked_file(folder: Path, path: Path) -> Found:
+    if not path.is_file():
+        return Found(problem="missing")
+    if not path.resolve().is_relative_to(folder.resolve()):
+        return Found(problem=f"{path.name}: a link out of the source's folder")
+    if path.stat().st_size > MAX_IMAGE_BYTES:
+        return Found(problem=f"{path.name}: larger than {MAX_IMAGE_BYTES:,} bytes")
+    with path.open("rb") as handle:
+        if not is_image(handle.read(16)):
+            return Found(problem=f"{path.name}: not an image by its content")
+    return Found(open=lambda: path.open("rb"))
+
+
+def _in_zip(source: Path, relative: str, name: str) -> Found:
+    try:
         with zipfile.ZipFile(source) as archive:
-            for info in archive.infolist():
-                if info.filename.rsplit("/", 1)[-1] == name and not info.is_dir():
-                    return archive.read(info)
-        return None
-    beside = source.parent / url
-    if beside.is_file() and beside.resolve().is_relative_to(source.parent.resolve()):
-        return beside.read_bytes()
-    return None
+            members = [i for i in archive.infolist() if not i.is_dir()]
+            exact = [i for i in members if site_path(i.filename) == relative]
+            matches = exact or [i for i in members if PurePosixPath(i.filename).name == name]
+            if len(matches) > 1:
+                shown = ", ".join(i.filename for i in matches[:3])
+                return Found(problem=f"{relative}: more than one member has that name ({shown})")
+            if not matches:
+                return Found(problem="missing")
+            info = matches[0]
+            if info.file_size > MAX_IMAGE_BYTES:
+                return Found(
+                    problem=f"{info.filename}: unpacks to more than {MAX_IMAGE_BYTES:,} bytes"
+                )
+            with archive.open(info) as handle:
+                if not is_image(handle.read(16)):
+                    return Found(problem=f"{info.filename}: not an image by its content")
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+        return Found(problem=f"{relative}: the zip cannot be read ({exc})")
+    return Found(open=lambda: _zip_member(source, info))
+
+
+@contextlib.contextmanager
+def _zip_member(source: Path, info: zipfile.ZipInfo) -> Iterator[IO[bytes]]:
+    with zipfile.ZipFile(source) as archive, archive.open(info) as handle:
+        yield handle

@@ -105,18 +105,30 @@ def _where(exc: ReadError, name: str, kind: str) -> str:
 
 
 def source_bytes(path: Path) -> bytes:
-    """A source's bytes: a file's own, or for a PAGE export's folder a zip of its files
-    made the same way every time (names in order, fixed times), so that its checksum
-    changes exactly when a file of the export does, and a worker can read it whole."""
+    """A source's bytes: a file's own, or for a PAGE export's folder a zip of its XML
+    files (the METS file and the pages: all the converter reads; images are found
+    beside the source when the site is made) made the same way every time (names in
+    order, fixed times), so that a worker can read it whole. A file larger than a
+    part may be is a ``ReadError`` naming it (it is never read into memory)."""
     if not path.is_dir():
         return path.read_bytes()
     buffer = io.BytesIO()
+    root = path.resolve()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        for file in sorted(p for p in path.rglob("*") if p.is_file()):
-            if file.resolve().is_relative_to(path.resolve()):
-                info = zipfile.ZipInfo(file.relative_to(path).as_posix(), (1980, 1, 1, 0, 0, 0))
-                archive.writestr(info, file.read_bytes())
+        for file in export_xml_files(path):
+            name = file.relative_to(path).as_posix()
+            if not file.resolve().is_relative_to(root):
+                raise ReadError(f"{name} is a link out of the export's folder", file=name)
+            if file.stat().st_size > MAX_PART:
+                raise ReadError(f"{name} is larger than {MAX_PART:,} bytes", file=name)
+            info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
+            archive.writestr(info, file.read_bytes())
     return buffer.getvalue()
+
+
+def export_xml_files(folder: Path) -> list[Path]:
+    """The XML files of an export folder, in name order."""
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() == ".xml" and p.is_file())
 
 
 def _rendered(page: PageReader) -> Rendered:
