@@ -228,7 +228,8 @@ def _build(
 
         try:
             report = build(config, todo, outcomes, shown)
-        except SchemaError as exc:  # found only when jing reads the schema's includes
+        except (SchemaError, ConfigError) as exc:  # a schema's includes, found only when
+            # jing reads them; a link that appeared in the collection during the build
             click.echo(f"tei-tools build: {exc}", err=True)
             sys.exit(EXIT_USAGE)
         except SearchError as exc:

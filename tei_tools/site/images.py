@@ -61,11 +61,14 @@ def find_image(source: Path, url: str) -> Found:
     if not relative:
         return Found(problem="missing")
     name = PurePosixPath(relative).name
-    if source.is_dir():
-        return _in_folder(source, relative, name)
-    if source.suffix.lower() == ".zip" and zipfile.is_zipfile(source):
-        return _in_zip(source, relative, name)
-    return _checked_file(source.parent, source.parent / relative)
+    try:
+        if source.is_dir():
+            return _in_folder(source, relative, name)
+        if source.suffix.lower() == ".zip" and zipfile.is_zipfile(source):
+            return _in_zip(source, relative, name)
+        return _checked_file(source.parent, source.parent / relative)
+    except OSError as exc:
+        return Found(problem=f"{relative}: cannot be read ({exc.strerror or exc})")
 
 
 def _in_folder(folder: Path, relative: str, name: str) -> Found:
