@@ -475,21 +475,22 @@ class SchematronSchema:
             raise SchemaError(f"{path}: invalid Schematron schema: {exc}") from exc
 
     def check(self, doc: Located, limit: int | None = None, defer: bool = False) -> Checked:
+        from tei_tools.validate.schematron import severity_of
+
         try:
             report = self.transform(doc.tree)
         except etree.XSLTApplyError as exc:
             message = f"a Schematron rule could not be evaluated: {exc}"
-            return [Diagnostic("S002", message, doc.name, 1, 1)], 0
-        if report.find(".//{http://purl.oclc.org/dsdl/svrl}failed-assert") is None:
-            return [], 0
+            return [Diagnostic("S003", message, doc.name, 1, 1)], 0
         svrl = "{http://purl.oclc.org/dsdl/svrl}"
         found = []
-        for failed in report.iter(f"{svrl}failed-assert", f"{svrl}successful-report"):
-            element = _element_at(doc, failed.get("location"))
+        # a failed assert and a report that fired alike, each at its role's severity
+        for fired in report.iter(f"{svrl}failed-assert", f"{svrl}successful-report"):
+            element = _element_at(doc, fired.get("location"))
             line, column = 1, 1
             if element is not None:
                 line, column = line_of(element), doc.column(element)
-            text = " ".join("".join(str(t) for t in failed.itertext()).split())
+            text = " ".join("".join(str(t) for t in fired.itertext()).split())
             found.append(
                 Diagnostic(
                     "S002",
@@ -497,7 +498,8 @@ class SchematronSchema:
                     doc.name,
                     line,
                     column,
-                    hint=f"rule test: {failed.get('test', '')}",
+                    hint=f"rule test: {fired.get('test', '')}",
+                    severity=severity_of(fired.get("role")),
                 )
             )
         shown = found if limit is None else found[:limit]

@@ -91,7 +91,12 @@ class Finding:
 
     @property
     def severity(self) -> Severity:
-        return ROLES.get((self.role or "").lower(), Severity.ERROR)
+        return severity_of(self.role)
+
+
+def severity_of(role: str | None) -> Severity:
+    """A Schematron role as a severity (ROLES; any other role is an error)."""
+    return ROLES.get((role or "").lower(), Severity.ERROR)
 
 
 def _clark_of(qname: str, namespaces: dict[str, str]) -> str | None:
