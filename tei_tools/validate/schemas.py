@@ -32,6 +32,8 @@ from tei_tools.validate.loader import (
 if TYPE_CHECKING:  # xmlschema is imported when a detailed report is first needed
     import xmlschema
 
+    from tei_tools.validate.includes import Expanded
+
 
 class SchemaError(Exception):
     """The schema itself cannot be read or compiled (a usage error)."""
@@ -461,13 +463,25 @@ def _element_at(doc: Located, path: str | None) -> etree._Element | None:
 _NO_ACCESS = etree.XSLTAccessControl.DENY_ALL  # type: ignore[attr-defined]  # lxml-stubs lag
 
 
+def _expanded(tree: etree._ElementTree, path: Path) -> Expanded:
+    """The Schematron with its includes resolved (one step for every binding)."""
+    from tei_tools.validate.includes import IncludeError, expand
+
+    try:
+        return expand(tree, path)
+    except IncludeError as exc:
+        raise SchemaError(str(exc)) from None
+
+
 class SchematronSchema:
     def __init__(self, path: Path) -> None:
         self.name = path.name
+        expanded = _expanded(_parse_schema_file(path, SCHEMATRON_NS), path)
+        self.files = expanded.files
         try:
-            compiled = isoschematron.Schematron(
-                _parse_schema_file(path, SCHEMATRON_NS), store_xslt=True
-            )
+            # includes resolved above, as for every binding (lxml's own step would
+            # read any file or URL through XSLT's document())
+            compiled = isoschematron.Schematron(expanded.root, include=False, store_xslt=True)
             # The rules run with every file and network access denied: a rule's
             # document('file:///etc/passwd') must not put a file into a finding.
             self.transform = etree.XSLT(compiled.validator_xslt, access_control=_NO_ACCESS)
@@ -518,8 +532,10 @@ class RulesSchema:
         self.name = path.name
         data = path.read_bytes()
         source = Located(str(path), data, tree)
+        expanded = _expanded(tree, path)
+        self.files = expanded.files
         try:
-            self.rules = Schematron(tree.getroot(), source)
+            self.rules = Schematron(expanded.root, source, expanded)
         except SchematronError as exc:
             raise SchemaError(str(exc)) from exc
         # Documents these rules found nothing in, by SHA-256 (as the grammar's verdicts)

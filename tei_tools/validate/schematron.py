@@ -17,12 +17,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.validate.loader import Located, line_of
+
+if TYPE_CHECKING:
+    from tei_tools.validate.includes import Expanded
 
 SCH_NS = "http://purl.oclc.org/dsdl/schematron"
 S = f"{{{SCH_NS}}}"
@@ -300,8 +303,13 @@ class Schematron:
     """Compiled Schematron rules: ``root`` is a ``sch:schema`` or any element holding
     ``sch:ns`` and ``sch:pattern``s (a RELAX NG grammar)."""
 
-    def __init__(self, root: etree._Element, source: Located) -> None:
+    def __init__(
+        self, root: etree._Element, source: Located, expanded: Expanded | None = None
+    ) -> None:
+        """``expanded``: ``root`` came from ``includes.expand`` (it tells where each
+        included element stands in its own file)."""
         self.source = source
+        self.expanded = expanded
         self.namespaces = {
             ns.get("prefix", ""): ns.get("uri", "")
             for ns in root.iter(f"{S}ns")
@@ -339,9 +347,11 @@ class Schematron:
     # --- compiling ------------------------------------------------------------------
 
     def _error(self, element: etree._Element, message: str) -> SchematronError:
-        line = line_of(element)
-        column = self.source.column(element)
-        return SchematronError(f"{self.source.name}:{line}:{column}: {message}")
+        if self.expanded is not None:
+            name, line, column = self.expanded.where(element, self.source)
+        else:
+            name, line, column = self.source.name, line_of(element), self.source.column(element)
+        return SchematronError(f"{name}:{line}:{column}: {message}")
 
     def _compile(self, element: etree._Element, expression: str, what: str) -> Any:
         from elementpath.exceptions import ElementPathError
@@ -365,6 +375,9 @@ class Schematron:
         if not context:
             raise self._error(element, "a rule needs @context (abstract rules are not supported)")
         select = context if context.lstrip().startswith("/") else f"//({context})"
+        extends = element.find(f"{S}extends")
+        if extends is not None:  # extends @href is resolved before (includes.expand)
+            raise self._error(extends, "extends @rule (abstract rules) is not supported")
         checks = []
         for check in element:
             if check.tag not in (f"{S}assert", f"{S}report"):
