@@ -1,6 +1,7 @@
-"""The schemas a document names in ``<?xml-model?>`` processing instructions, used as
-Oxygen uses them when no ``--schema`` is given: a RELAX NG grammar (with the
-Schematron it embeds), an XML Schema, a Schematron file. Local files only, relative to
+"""The schemas a document names in ``<?xml-model?>`` processing instructions, read when
+no ``--schema`` is given: a RELAX NG grammar (with the Schematron it embeds), an XML
+Schema, a Schematron file. They are checked in addition to the project schema, never
+instead: a document cannot opt out of the checks a project runs on it. Local files only, relative to
 the document; a remote one is fetched (once, into the cache) only with
 ``--allow-network``, else the document gets a V008 error naming it."""
 
@@ -90,10 +91,17 @@ class ModelSchema:
     """The schemas of one set of xml-model instructions, checked together."""
 
     def __init__(
-        self, models: tuple[Model, ...], cache: bool, schematron: bool, network: Path | None
+        self,
+        models: tuple[Model, ...],
+        cache: bool,
+        schematron: bool,
+        network: Path | None,
+        base: Schema | None = None,
     ) -> None:
+        """``base``: the schema every document is checked against (the project's);
+        the models' schemas are checked after it, in addition, never instead."""
         self.name = ", ".join(Path(m.href).name for m in models)
-        self.parts: list[Schema] = []
+        self.parts: list[Schema] = [] if base is None else [base]
         grammars = {m.location for m in models if m.kind == "rng"}
         for model in models:
             path = self._local(model, network)
