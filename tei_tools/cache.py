@@ -15,3 +15,14 @@ def cache_dir() -> Path:
     import platformdirs
 
     return platformdirs.user_cache_path("tei-tools")
+
+
+def tool_version() -> str:
+    """tei-tools' version, part of every cache key: a new release never trusts what an
+    older one derived."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("tei-tools")
+    except PackageNotFoundError:
+        return "unknown"

@@ -164,8 +164,8 @@ def _progress(files: list[str], output: str) -> Iterator[Callable[[FileResult], 
 @click.option(
     "--no-cache",
     is_flag=True,
-    help="Check every file again, even one found valid against the same RELAX NG schema "
-    "before (cache: TEI_TOOLS_CACHE_DIR, else the user cache folder).",
+    help="Check every file again, even one found valid against the same schema before, "
+    "and compile an ODD again (cache: TEI_TOOLS_CACHE_DIR, else the user cache folder).",
 )
 @click.option(
     "--no-schematron",
@@ -247,9 +247,7 @@ def validate(
                 if models is None:
                     done = run(validator, group, jobs, on_result=advance)
                 else:
-                    done = _with_models(
-                        models, group, jobs, validator, settings, network, advance
-                    )
+                    done = _with_models(models, group, jobs, validator, settings, network, advance)
                 checked.update((f, r) for f, r in zip(group, done, strict=True))
         results += [checked[f] for f in files]
     except SchemaError as exc:

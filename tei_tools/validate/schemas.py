@@ -620,7 +620,9 @@ def load_schema(
         from tei_tools.validate.odd import compile_odd
 
         sources = odd or OddSources()
-        compiled = compile_odd(path, sources.tei_source, sources.stylesheets, sources.allow_network)
+        compiled = compile_odd(
+            path, sources.tei_source, sources.stylesheets, sources.allow_network, cache
+        )
         command = jing_command()
         rng = compiled.rng
         compiled_grammar: Schema = (
