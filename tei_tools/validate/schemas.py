@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -32,7 +32,9 @@ from tei_tools.validate.loader import (
 if TYPE_CHECKING:  # xmlschema is imported when a detailed report is first needed
     import xmlschema
 
+    from tei_tools.validate.budget import BoundedRules
     from tei_tools.validate.includes import Expanded
+    from tei_tools.validate.schematron import Unit
 
 
 class SchemaError(Exception):
@@ -487,15 +489,34 @@ class SchematronSchema:
             self.transform = etree.XSLT(compiled.validator_xslt, access_control=_NO_ACCESS)
         except (etree.SchematronParseError, etree.XSLTParseError) as exc:
             raise SchemaError(f"{path}: invalid Schematron schema: {exc}") from exc
+        self.bounded: BoundedRules | None = None  # the worker, started on first use
 
     def check(self, doc: Located, limit: int | None = None, defer: bool = False) -> Checked:
+        if self.bounded is None:
+            from tei_tools.validate.budget import BoundedRules
+
+            self.bounded = BoundedRules(self._evaluate, self.name)
+        found = self.bounded.check(doc)
+        shown = found if limit is None else found[:limit]
+        return shown, len(found) - len(shown)
+
+    def _evaluate(self, doc: Located, start: int) -> Iterator[Unit | list[Diagnostic]]:
+        """The one unit the budget bounds: the whole transform (in the worker)."""
+        from tei_tools.validate.schematron import Unit
+
+        if start > 1:
+            return
+        yield Unit(1, "the Schematron (XSLT 1)", None)
+        yield self._findings(doc)
+
+    def _findings(self, doc: Located) -> list[Diagnostic]:
         from tei_tools.validate.schematron import severity_of
 
         try:
             report = self.transform(doc.tree)
         except etree.XSLTApplyError as exc:
             message = f"a Schematron rule could not be evaluated: {exc}"
-            return [Diagnostic("S003", message, doc.name, 1, 1)], 0
+            return [Diagnostic("S003", message, doc.name, 1, 1)]
         svrl = "{http://purl.oclc.org/dsdl/svrl}"
         found = []
         # a failed assert and a report that fired alike, each at its role's severity
@@ -516,8 +537,7 @@ class SchematronSchema:
                     severity=severity_of(fired.get("role")),
                 )
             )
-        shown = found if limit is None else found[:limit]
-        return shown, len(found) - len(shown)
+        return found
 
 
 class RulesSchema:
@@ -538,6 +558,7 @@ class RulesSchema:
             self.rules = Schematron(expanded.root, source, expanded)
         except SchematronError as exc:
             raise SchemaError(str(exc)) from exc
+        self.bounded: BoundedRules | None = None  # the worker, started on first use
         # Documents these rules found nothing in, by SHA-256 (as the grammar's verdicts)
         self.clean = None
         if cache:
@@ -549,15 +570,15 @@ class RulesSchema:
     def check(self, doc: Located, limit: int | None = None, defer: bool = False) -> Checked:
         import hashlib
 
-        from tei_tools.validate.schematron import RuleFailure, findings_as_diagnostics
-
         digest = hashlib.sha256(doc.data).hexdigest() if self.clean is not None else ""
         if self.clean is not None and digest in self.clean:
             return [], 0
-        try:
-            found = findings_as_diagnostics(self.rules.run(doc.tree), doc)
-        except RuleFailure as exc:
-            found = [Diagnostic("S003", str(exc), doc.name, 1, 1, hint=exc.hint)]
+        if self.bounded is None:
+            from tei_tools.validate.budget import BoundedRules
+            from tei_tools.validate.schematron import evaluated
+
+            self.bounded = BoundedRules(functools.partial(evaluated, self.rules), self.name)
+        found = self.bounded.check(doc)
         if self.clean is not None and not found:
             self.clean.add([digest])
         shown = found if limit is None else found[:limit]
