@@ -14,7 +14,17 @@ from tei_tools.cli import cli
 from tei_tools.validate import budget
 
 SCH = "http://purl.oclc.org/dsdl/schematron"
-FAILS = '<pattern id="always"><rule context="tei:body"><assert test="false()">body seen</assert></rule></pattern>'
+FAILS = (
+    '<pattern id="always"><rule context="tei:body"><assert test="false()">body seen</assert>'
+    "</rule></pattern>"
+)
+
+
+def pattern_of(name: str, context: str, test: str) -> str:
+    return (
+        f'<pattern id="{name}"><rule context="{context}"><assert test="{test}">x</assert>'
+        "</rule></pattern>"
+    )
 
 
 @pytest.fixture
@@ -57,7 +67,7 @@ HOSTILE = {
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_a_rule_past_its_budget_is_s003_and_the_others_still_run(tmp_path, small_budget, name):
     context, test, body = HOSTILE[name]
-    pattern = f'<pattern id="hostile"><rule context="{context}"><assert test="{test}">x</assert></rule></pattern>'
+    pattern = pattern_of("hostile", context, test)
     code, out, seconds = check(tmp_path, "xslt2", pattern, body)
     assert code == 1, out
     assert "error S003" in out and "tei:p" in out and "hostile" in out, out
@@ -67,14 +77,14 @@ def test_a_rule_past_its_budget_is_s003_and_the_others_still_run(tmp_path, small
 
 def test_an_xslt1_schematron_past_its_budget_is_s003(tmp_path, small_budget):
     cubic = "count(//*[count(//*[count(//*) &gt; 0]) &gt; 0]) &gt; 0"
-    pattern = f'<pattern id="hostile"><rule context="tei:text"><assert test="{cubic}">x</assert></rule></pattern>'
+    pattern = pattern_of("hostile", "tei:text", cubic)
     code, out, seconds = check(tmp_path, "xslt", pattern, "<p>x</p>" * 3000)
     assert code == 1 and "error S003" in out, out
     assert seconds < budget.DOCUMENT_SECONDS + 5, seconds
 
 
 def test_a_rule_that_raises_does_not_stop_the_others(tmp_path):
-    pattern = '<pattern id="typed"><rule context="tei:p"><assert test="xs:integer(.) gt 0">x</assert></rule></pattern>'
+    pattern = pattern_of("typed", "tei:p", "xs:integer(.) gt 0")
     code, out, _ = check(tmp_path, "xslt2", pattern, "<p>x</p>")
     assert code == 1 and "error S003" in out and "typed" in out, out
     assert "S002 body seen" in out, out

@@ -14,6 +14,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from tei_tools.cache import seal, sealed
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.validate.loader import DEFAULT_MAX_BYTES, Located
 from tei_tools.validate.schemas import (
@@ -75,7 +76,12 @@ def fetch(url: str, cache: Path) -> Path:
     """A remote schema, downloaded once into ``cache`` (--allow-network only)."""
     suffix = Path(urllib.parse.urlsplit(url).path).suffix or ".xml"
     target = cache / f"{hashlib.sha256(url.encode()).hexdigest()}{suffix}"
-    if not target.is_file():
+    mac = target.with_name(target.name + ".mac")
+    try:  # a copy this user's tei-tools fetched from this URL, unchanged since
+        kept = sealed(url, target.read_bytes(), mac.read_text().strip())
+    except OSError:
+        kept = False
+    if not kept:
         cache.mkdir(parents=True, exist_ok=True)
         with urllib.request.urlopen(url, timeout=60) as answer:
             data = answer.read(DEFAULT_MAX_BYTES + 1)
@@ -84,6 +90,7 @@ def fetch(url: str, cache: Path) -> Path:
         partial = target.with_suffix(".part")
         partial.write_bytes(data)
         partial.replace(target)
+        mac.write_text(seal(url, data) + "\n")
     return target
 
 

@@ -17,8 +17,8 @@ Where the inputs come from, first found first:
   the cache; else, with ``--allow-network``, the TEI Stylesheets release zip
   (``TEI_TOOLS_STYLESHEETS_URL``), downloaded once.
 
-A download is kept with its SHA-256, checked each time the cached copy is used (a
-changed file is refused, never used).
+A download is kept with its HMAC (``tei_tools.cache``), checked each time the cached
+copy is used (a changed file is refused, never used); so is each compile.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from tei_tools.cache import cache_dir, tool_version
+from tei_tools.cache import cache_dir, seal, sealed, versions
 from tei_tools.namespaces import TEI_NS
 from tei_tools.validate.loader import Located, line_of, safe_parser
 from tei_tools.validate.schemas import SchemaError
@@ -164,12 +164,12 @@ def _download(url: str, allow_network: bool, what: str) -> bytes:
 
 def _kept(folder: Path, name: str, url: str, allow_network: bool, what: str) -> Path:
     """A downloaded file in the cache, verified against the SHA-256 kept beside it."""
-    path, digest = folder / name, folder / f"{name}.sha256"
+    path, digest = folder / name, folder / f"{name}.mac"
     if path.is_file() and digest.is_file():
-        if _sha256(path.read_bytes()) != digest.read_text().strip():
+        if not sealed(url, path.read_bytes(), digest.read_text().strip()):
             raise SchemaError(
-                f"{path}: the cached {what} does not match the checksum recorded when it was "
-                "downloaded; delete the folder to download it again"
+                f"{path}: the cached {what} does not match the checksum (an HMAC) recorded "
+                "when it was downloaded; delete the folder to download it again"
             )
         return path
     data = _download(url, allow_network, what)
@@ -177,7 +177,7 @@ def _kept(folder: Path, name: str, url: str, allow_network: bool, what: str) -> 
     partial = path.with_suffix(".part")
     partial.write_bytes(data)
     partial.replace(path)
-    digest.write_text(_sha256(data) + "\n")
+    digest.write_text(seal(url, data) + "\n")
     return path
 
 
@@ -308,7 +308,7 @@ def _key(odd: Located, subset: Path, root: Path) -> str:
     except PackageNotFoundError:
         saxon = "none"
     digest = hashlib.sha256(b"odd2odd+relax+isosch\0")
-    digest.update(f"{tool_version()}\0{saxon}\0{_version_of(root)}\0".encode())
+    digest.update(f"{versions()}\0{saxon}\0{_version_of(root)}\0".encode())
     digest.update(_sha256(odd.data).encode() + _sha256(subset.read_bytes()).encode())
     for path, data in sorted(referred_files(odd).items()):
         digest.update(f"\0{path}\0{'-' if data is None else _sha256(data)}".encode())
@@ -329,14 +329,31 @@ def compile_odd(
     subset = tei_source(spec, source, allow_network)
     check_modules(odd, spec, subset)
     root = stylesheets(xsl, allow_network)
-    folder = cache_dir() / "odd" / _key(odd, subset, root)
+    key = _key(odd, subset, root)
+    folder = cache_dir() / "odd" / key
     name = "schema"  # the key names the ODD, whatever its file is called
     rng, isosch = folder / f"{name}.rng", folder / f"{name}.isosch"
-    if cache and rng.is_file() and isosch.is_file():
+    if cache and _intact(folder, key, rng, isosch):
         return Compiled(rng, isosch, 0.0)
     start = time.perf_counter()
-    _run_pipeline(path, localized(odd, subset), subset, root, folder, name, replace=not cache)
+    stale = cache and folder.exists()  # a compile whose HMAC does not hold is replaced
+    _run_pipeline(
+        path, localized(odd, subset), subset, root, folder, name, replace=not cache or stale
+    )
+    (folder / "schema.mac").write_text(seal(key, _pair(rng, isosch)))
     return Compiled(rng, isosch, time.perf_counter() - start)
+
+
+def _pair(rng: Path, isosch: Path) -> bytes:
+    return _sha256(rng.read_bytes()).encode() + b" " + _sha256(isosch.read_bytes()).encode()
+
+
+def _intact(folder: Path, key: str, rng: Path, isosch: Path) -> bool:
+    """A compile this user's tei-tools made for ``key``, unchanged since."""
+    try:
+        return sealed(key, _pair(rng, isosch), (folder / "schema.mac").read_text().strip())
+    except OSError:
+        return False
 
 
 def _run_pipeline(

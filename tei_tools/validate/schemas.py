@@ -562,9 +562,14 @@ class RulesSchema:
         # Documents these rules found nothing in, by SHA-256 (as the grammar's verdicts)
         self.clean = None
         if cache:
+            from tei_tools.cache import versions
             from tei_tools.validate.pruned import CACHE_FORMAT, VerdictCache
 
-            key = hashlib.sha256(b"schematron\0" + CACHE_FORMAT.encode() + b"\0" + data)
+            # every file the rules were made of, and the versions that ran them
+            key = hashlib.sha256(b"schematron\0" + CACHE_FORMAT.encode() + b"\0")
+            key.update(versions().encode())
+            for file in self.files:
+                key.update(b"\0" + hashlib.sha256(file.read_bytes()).digest())
             self.clean = VerdictCache(key.hexdigest())
 
     def check(self, doc: Located, limit: int | None = None, defer: bool = False) -> Checked:
