@@ -93,3 +93,24 @@ def test_a_rule_that_raises_does_not_stop_the_others(tmp_path):
 def test_the_budgets_keep_one_file_within_a_minute_and_a_gigabyte():
     assert budget.RULE_SECONDS <= budget.DOCUMENT_SECONDS <= 40
     assert budget.MEMORY_BYTES <= 512 * 2**20
+
+
+def test_one_budget_holds_for_every_schematron_a_document_names(tmp_path, small_budget):
+    """Three xml-model Schematron files of three slow rules each: the document's budget
+    holds for all of them together."""
+    slow = "count(for $i in 1 to 100000, $j in 1 to 100000 return $i) gt 0"
+    models = ""
+    for n in range(3):
+        patterns = "".join(pattern_of(f"slow{n}{k}", "tei:p", slow) for k in range(3))
+        (tmp_path / f"slow{n}.sch").write_text(
+            f'<schema xmlns="{SCH}" queryBinding="xslt2"><ns prefix="tei" '
+            f'uri="http://www.tei-c.org/ns/1.0"/>{patterns}</schema>'
+        )
+        models += f'<?xml-model href="slow{n}.sch" schematypens="{SCH}"?>\n'
+    doc = tmp_path / "doc.xml"
+    doc.write_text(f'{models}<TEI xmlns="http://www.tei-c.org/ns/1.0"><p>x</p></TEI>')
+    start = time.perf_counter()
+    result = CliRunner().invoke(cli, ["validate", "--no-cache", str(doc)])
+    seconds = time.perf_counter() - start
+    assert result.exit_code == 1 and "S003" in result.output, result.output
+    assert seconds < budget.DOCUMENT_SECONDS + 3, seconds

@@ -30,7 +30,7 @@ from tei_tools.validate.loader import Located, safe_parser
 
 # The budgets, in one place (seconds, bytes, characters).
 RULE_SECONDS = 10.0  # one rule (or the global lets and keys) on one document
-DOCUMENT_SECONDS = 30.0  # every rule on one document
+DOCUMENT_SECONDS = 30.0  # every rule of every Schematron on one document
 MEMORY_BYTES = 512 * 2**20  # what the worker may allocate beyond what it inherits
 MESSAGE_MAX_CHARS = 4_000  # one finding's message (value-of may render a whole document)
 
@@ -55,7 +55,9 @@ class BoundedRules:
         if os.name != "posix":
             return [d for item in self.evaluate(doc, 1) if isinstance(item, list) for d in item]
         found: list[Diagnostic] = []
-        deadline = time.monotonic() + DOCUMENT_SECONDS
+        if doc.deadline is None:  # one budget for all the Schematron a document meets
+            doc.deadline = time.monotonic() + DOCUMENT_SECONDS
+        deadline = doc.deadline
         start: int | None = 1
         while start is not None:
             start = self._run(doc, start, deadline, found)
