@@ -98,10 +98,10 @@ def test_the_budgets_keep_one_file_within_a_minute_and_a_gigabyte():
 def test_one_budget_holds_for_every_schematron_a_document_names(tmp_path, small_budget):
     """Three xml-model Schematron files of three slow rules each: the document's budget
     holds for all of them together."""
-    slow = "count(for $i in 1 to 100000, $j in 1 to 100000 return $i) gt 0"
+    slow = "count(for $i in 1 to 100000, $j in 1 to 100000 return $i) gt "
     models = ""
     for n in range(3):
-        patterns = "".join(pattern_of(f"slow{n}{k}", "tei:p", slow) for k in range(3))
+        patterns = "".join(pattern_of(f"slow{n}{k}", "tei:p", f"{slow}{k}") for k in range(3))
         (tmp_path / f"slow{n}.sch").write_text(
             f'<schema xmlns="{SCH}" queryBinding="xslt2"><ns prefix="tei" '
             f'uri="http://www.tei-c.org/ns/1.0"/>{patterns}</schema>'

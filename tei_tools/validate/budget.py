@@ -103,9 +103,9 @@ class BoundedRules:
         """The unit that could not finish, as an S003 finding; the worker replaced."""
         self.close()
         _, label, resume = unit
-        after = "the rules after it in its pattern were not evaluated"
+        after = "the rest of its pattern was skipped"
         if resume is None:
-            after = "no rule was evaluated"
+            after = "no rule of this Schematron was evaluated"
         elif time.monotonic() >= deadline:
             after = "the rules after it were not evaluated"
             resume = None
