@@ -19,6 +19,7 @@ import resource
 import signal
 import socket
 import time
+import weakref
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any
@@ -50,6 +51,7 @@ class BoundedRules:
         self.what = what  # the schema, in a finding's hint
         self.worker: tuple[int, Connection] | None = None  # (pid, connection)
         self.owner = os.getpid()
+        self._end: Any = None  # weakref.finalize of the worker (see _worker)
 
     def check(self, doc: Located) -> list[Diagnostic]:
         if os.name != "posix":
@@ -125,6 +127,7 @@ class BoundedRules:
     def _worker(self) -> tuple[int, Connection]:
         if self.worker is not None and self.owner != os.getpid():
             # inherited through a fork (a runner's pool): the parent's, not ours
+            self._end.detach()
             with contextlib.suppress(OSError):
                 self.worker[1].close()
             self.worker = None
@@ -137,21 +140,21 @@ class BoundedRules:
                 _serve(Connection(theirs.detach()), self.evaluate)
             theirs.close()
             self.worker = (pid, Connection(ours.detach()))
+            # ended with this object, or at exit (before the modules go)
+            self._end = weakref.finalize(self, _end, *self.worker)
         return self.worker
 
     def close(self) -> None:
-        if self.worker is None:
-            return
-        pid, connection = self.worker
-        self.worker = None
-        connection.close()
-        if self.owner == os.getpid():
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
+        if self.worker is not None:
+            self.worker = None
+            self._end()
 
-    def __del__(self) -> None:
-        self.close()
+
+def _end(pid: int, connection: Connection) -> None:
+    connection.close()
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
 
 
 def _serve(connection: Connection, evaluate: Evaluate) -> None:
