@@ -210,3 +210,44 @@ def test_a_collection_builds_against_its_odd(tmp_path, odd_cache, monkeypatch):
     assert result.exit_code == 0, result.output
     manifest = json.loads((folder / "encoded" / "manifest.json").read_text())
     assert all(r["validation"]["valid"] for r in manifest["documents"].values())
+
+
+def _odd_with_a_specgrp_ref(folder: Path) -> Path:
+    """tei_bare with a specGrp kept in another file (deleting an element)."""
+    text = (REFERENCE / "odd" / "tei_bare.odd").read_text()
+    odd = folder / "custom.odd"
+    odd.write_text(
+        text.replace("</schemaSpec>", '<specGrpRef target="parts/extra.xml"/></schemaSpec>')
+    )
+    (folder / "parts").mkdir()
+    return odd
+
+
+def _delete(folder: Path, element: str) -> None:
+    (folder / "parts" / "extra.xml").write_text(
+        '<specGrp xmlns="http://www.tei-c.org/ns/1.0">'
+        f'<elementSpec ident="{element}" mode="delete"/></specGrp>'
+    )
+
+
+def test_a_file_the_odd_refers_to_is_part_of_the_cache_key(tmp_path, monkeypatch):
+    need_inputs()
+    monkeypatch.setenv("TEI_TOOLS_CACHE_DIR", str(tmp_path / "cache"))
+    odd = _odd_with_a_specgrp_ref(tmp_path)
+    _delete(tmp_path, "label")
+    first = compile_odd(odd, P5SUBSET, STYLESHEETS)
+    assert 'name="label"' not in first.rng.read_text()
+    _delete(tmp_path, "head")  # the ODD's own bytes are unchanged
+    second = compile_odd(odd, P5SUBSET, STYLESHEETS)
+    assert second.seconds > 0, "the edited specGrp was not compiled"
+    grammar = second.rng.read_text()
+    assert 'name="label"' in grammar and 'name="head"' not in grammar
+
+
+def test_no_cache_compiles_the_odd_again(tmp_path, monkeypatch):
+    need_inputs()
+    monkeypatch.setenv("TEI_TOOLS_CACHE_DIR", str(tmp_path / "cache"))
+    odd = REFERENCE / "odd" / "tei_bare.odd"
+    compile_odd(odd, P5SUBSET, STYLESHEETS)
+    again = compile_odd(odd, P5SUBSET, STYLESHEETS, cache=False)
+    assert again.seconds > 0 and again.rng.is_file() and again.isosch.is_file()

@@ -53,24 +53,36 @@ def _with_models(
     models: tuple[Model, ...],
     files: list[str],
     jobs: int,
+    validator: Validator,
     settings: dict[str, Any],
     network: Path | None,
     advance: Callable[[FileResult], None],
 ) -> list[FileResult]:
-    """The files whose xml-model instructions name ``models``; a schema that cannot be
-    used is a V008 error on each of them (never a silent fall back)."""
+    """The files whose xml-model instructions name ``models``: checked against the
+    project schema and, in addition, those schemas. A schema that cannot be used is a
+    V008 error on each file (never a silent fall back), and the project schema still
+    checks them."""
     from tei_tools.validate.models import ModelSchema
 
     try:
-        schema = ModelSchema(models, settings["cache"], settings["schematron"], network)
+        schema = ModelSchema(
+            models, settings["cache"], settings["schematron"], network, validator.schema
+        )
     except SchemaError as exc:
-        done = []
-        for name in files:
-            result = FileResult(name, [Diagnostic("V008", str(exc), name, 1, 1)])
+        done = run(validator, files, jobs)
+        for result in done:
+            result.diagnostics.insert(0, Diagnostic("V008", str(exc), result.name, 1, 1))
             advance(result)
-            done.append(result)
         return done
     return run(Validator(schema, **settings), files, jobs, on_result=advance)
+
+
+def _say_schemas(validator: Validator, models: tuple[Model, ...] | None, files: int) -> None:
+    """--verbose: the schemas a group of files is checked against."""
+    names = validator.schema.name
+    if models:
+        names += ", and in addition the xml-model's " + ", ".join(m.href for m in models)
+    click.echo(f"tei-tools validate: {files} file(s) checked against {names}", err=True)
 
 
 @contextlib.contextmanager
@@ -89,7 +101,8 @@ def _progress(files: list[str], output: str) -> Iterator[Callable[[FileResult], 
     "schema_path",
     type=click.Path(exists=True, dir_okay=False),
     help="Validate against this XSD, RELAX NG (.rng, with its embedded Schematron), "
-    "Schematron (.sch, .isosch) or ODD (.odd) instead of the project schema.",
+    "Schematron (.sch, .isosch) or ODD (.odd) instead of the project schema (the "
+    "files' xml-model instructions are then not read).",
 )
 @click.option(
     "--odd",
@@ -151,8 +164,8 @@ def _progress(files: list[str], output: str) -> Iterator[Callable[[FileResult], 
 @click.option(
     "--no-cache",
     is_flag=True,
-    help="Check every file again, even one found valid against the same RELAX NG schema "
-    "before (cache: TEI_TOOLS_CACHE_DIR, else the user cache folder).",
+    help="Check every file again, even one found valid against the same schema before, "
+    "and compile an ODD again (cache: TEI_TOOLS_CACHE_DIR, else the user cache folder).",
 )
 @click.option(
     "--no-schematron",
@@ -164,6 +177,9 @@ def _progress(files: list[str], output: str) -> Iterator[Callable[[FileResult], 
     is_flag=True,
     help="Fetch (once, into the cache) a remote schema an xml-model instruction names, "
     "an ODD's TEI source or the TEI Stylesheets.",
+)
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Say which schemas each file is checked against."
 )
 @click.option("--list-codes", is_flag=True, help="List every code with its severity and exit.")
 def validate(
@@ -183,12 +199,14 @@ def validate(
     no_cache: bool,
     no_schematron: bool,
     allow_network: bool,
+    verbose: bool,
     list_codes: bool,
 ) -> None:
     """Validate TEI files (PATH: file, folder searched for *.xml, glob, or '-').
 
-    Without --schema, a file's xml-model instructions choose its schemas (as oXygen
-    does); a file without any is checked against the project schema."""
+    Without --schema, every file is checked against the project schema and, in
+    addition (never instead), against the schemas its xml-model instructions name.
+    With --schema (or --odd), against that schema only."""
     if list_codes:
         for code, (severity, rationale) in all_codes().items():
             click.echo(f"{code}  {severity!s:<7}  {rationale}")
@@ -224,10 +242,12 @@ def validate(
         checked: dict[str, FileResult] = {}
         with _progress(files, output) as advance:
             for models, group in groups.items():
+                if verbose:
+                    _say_schemas(validator, models, len(group))
                 if models is None:
                     done = run(validator, group, jobs, on_result=advance)
                 else:
-                    done = _with_models(models, group, jobs, settings, network, advance)
+                    done = _with_models(models, group, jobs, validator, settings, network, advance)
                 checked.update((f, r) for f, r in zip(group, done, strict=True))
         results += [checked[f] for f in files]
     except SchemaError as exc:

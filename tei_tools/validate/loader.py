@@ -118,6 +118,9 @@ class Located:
     pointers: list[tuple[etree._Element, str, str, bool | None]] | None = None
     max_bytes: int = DEFAULT_MAX_BYTES  # the limit on any other file a rule reads
     encoding: str | None = None  # what ``data`` must be read as ("utf-8" after UTF-16)
+    # when the Schematron budget of this document runs out (monotonic; shared by every
+    # Schematron it is checked against: see validate.budget)
+    deadline: float | None = None
 
     def attributes(self, *names: str) -> list[tuple[etree._Element, str, str]]:
         """(element, name, value) for attributes with these names (``id`` is xml:id;

@@ -1,6 +1,7 @@
-"""The schemas a document names in ``<?xml-model?>`` processing instructions, used as
-Oxygen uses them when no ``--schema`` is given: a RELAX NG grammar (with the
-Schematron it embeds), an XML Schema, a Schematron file. Local files only, relative to
+"""The schemas a document names in ``<?xml-model?>`` processing instructions, read when
+no ``--schema`` is given: a RELAX NG grammar (with the Schematron it embeds), an XML
+Schema, a Schematron file. They are checked in addition to the project schema, never
+instead: a document cannot opt out of the checks a project runs on it. Local files only, relative to
 the document; a remote one is fetched (once, into the cache) only with
 ``--allow-network``, else the document gets a V008 error naming it."""
 
@@ -13,6 +14,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from tei_tools.cache import seal, sealed
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.validate.loader import DEFAULT_MAX_BYTES, Located
 from tei_tools.validate.schemas import (
@@ -74,7 +76,12 @@ def fetch(url: str, cache: Path) -> Path:
     """A remote schema, downloaded once into ``cache`` (--allow-network only)."""
     suffix = Path(urllib.parse.urlsplit(url).path).suffix or ".xml"
     target = cache / f"{hashlib.sha256(url.encode()).hexdigest()}{suffix}"
-    if not target.is_file():
+    mac = target.with_name(target.name + ".mac")
+    try:  # a copy this user's tei-tools fetched from this URL, unchanged since
+        kept = sealed(url, target.read_bytes(), mac.read_text().strip())
+    except OSError:
+        kept = False
+    if not kept:
         cache.mkdir(parents=True, exist_ok=True)
         with urllib.request.urlopen(url, timeout=60) as answer:
             data = answer.read(DEFAULT_MAX_BYTES + 1)
@@ -83,6 +90,7 @@ def fetch(url: str, cache: Path) -> Path:
         partial = target.with_suffix(".part")
         partial.write_bytes(data)
         partial.replace(target)
+        mac.write_text(seal(url, data) + "\n")
     return target
 
 
@@ -90,10 +98,17 @@ class ModelSchema:
     """The schemas of one set of xml-model instructions, checked together."""
 
     def __init__(
-        self, models: tuple[Model, ...], cache: bool, schematron: bool, network: Path | None
+        self,
+        models: tuple[Model, ...],
+        cache: bool,
+        schematron: bool,
+        network: Path | None,
+        base: Schema | None = None,
     ) -> None:
+        """``base``: the schema every document is checked against (the project's);
+        the models' schemas are checked after it, in addition, never instead."""
         self.name = ", ".join(Path(m.href).name for m in models)
-        self.parts: list[Schema] = []
+        self.parts: list[Schema] = [] if base is None else [base]
         grammars = {m.location for m in models if m.kind == "rng"}
         for model in models:
             path = self._local(model, network)

@@ -3,8 +3,9 @@
 The compiler is the TEI's own: the TEI Stylesheets' ``odd2odd.xsl`` (the ODD resolved
 against the TEI source, ``p5subset.xml``), ``odd2relax.xsl`` and ``extract-isosch.xsl``,
 run by SaxonC-HE from PyPI (``saxonche``: no Java), so the verdicts are the TEI's.
-The result is cached under the checksums of the ODD, the TEI source and the
-Stylesheets: CI compiles once.
+The result is cached under the checksums of the ODD, every local file it refers to
+(transitively), the TEI source, the Stylesheets and the tools' versions: CI compiles
+once, and an edit to any input compiles again.
 
 Where the inputs come from, first found first:
 
@@ -16,8 +17,8 @@ Where the inputs come from, first found first:
   the cache; else, with ``--allow-network``, the TEI Stylesheets release zip
   (``TEI_TOOLS_STYLESHEETS_URL``), downloaded once.
 
-A download is kept with its SHA-256, checked each time the cached copy is used (a
-changed file is refused, never used).
+A download is kept with its HMAC (``tei_tools.cache``), checked each time the cached
+copy is used (a changed file is refused, never used); so is each compile.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from tei_tools.cache import cache_dir
+from tei_tools.cache import cache_dir, seal, sealed, versions
 from tei_tools.namespaces import TEI_NS
 from tei_tools.validate.loader import Located, line_of, safe_parser
 from tei_tools.validate.schemas import SchemaError
@@ -163,12 +164,12 @@ def _download(url: str, allow_network: bool, what: str) -> bytes:
 
 def _kept(folder: Path, name: str, url: str, allow_network: bool, what: str) -> Path:
     """A downloaded file in the cache, verified against the SHA-256 kept beside it."""
-    path, digest = folder / name, folder / f"{name}.sha256"
+    path, digest = folder / name, folder / f"{name}.mac"
     if path.is_file() and digest.is_file():
-        if _sha256(path.read_bytes()) != digest.read_text().strip():
+        if not sealed(url, path.read_bytes(), digest.read_text().strip()):
             raise SchemaError(
-                f"{path}: the cached {what} does not match the checksum recorded when it was "
-                "downloaded; delete the folder to download it again"
+                f"{path}: the cached {what} does not match the checksum (an HMAC) recorded "
+                "when it was downloaded; delete the folder to download it again"
             )
         return path
     data = _download(url, allow_network, what)
@@ -176,7 +177,7 @@ def _kept(folder: Path, name: str, url: str, allow_network: bool, what: str) -> 
     partial = path.with_suffix(".part")
     partial.write_bytes(data)
     partial.replace(path)
-    digest.write_text(_sha256(data) + "\n")
+    digest.write_text(seal(url, data) + "\n")
     return path
 
 
@@ -257,35 +258,106 @@ def _version_of(root: Path) -> str:
     )
 
 
+def referred_files(odd: Located) -> dict[Path, bytes | None]:
+    """Every local file the ODD refers to, transitively, with its bytes (None: absent
+    or unreadable, which a later file there must also change): what odd2odd reads
+    besides the ODD and the TEI source. A reference in a referred file is taken
+    relative to that file and, for a specGrpRef, to the ODD too (odd2odd resolves it
+    against the ODD, wherever it stands)."""
+    found: dict[Path, bytes | None] = {}
+    todo = [(odd, Path(odd.name).resolve().parent)]
+    top = todo[0][1]
+    while todo:
+        document, base = todo.pop()
+        for el in document.tree.iter(*_REFERENCES):
+            for attr in _REFERENCES[str(el.tag)]:
+                value = (el.get(attr) or "").partition("#")[0]
+                if (
+                    not value
+                    or _VERSION.match(value)
+                    or (_REMOTE.match(value) and not value.lower().startswith("file:"))
+                ):
+                    continue
+                relative = value.removeprefix("file://").removeprefix("file:")
+                bases = {base, top} if el.tag == f"{T}specGrpRef" else {base}
+                for folder in bases:
+                    path = (folder / relative).resolve()
+                    if path in found:
+                        continue
+                    try:
+                        data: bytes | None = path.read_bytes()
+                    except OSError:
+                        data = None
+                    found[path] = data
+                    if data is not None and path.suffix.lower() != ".rnc":
+                        try:
+                            tree = etree.ElementTree(etree.fromstring(data, safe_parser()))
+                        except etree.XMLSyntaxError:
+                            continue  # not XML (a compact grammar): its bytes are keyed
+                        todo.append((Located(str(path), data, tree), path.parent))
+    return found
+
+
+def _key(odd: Located, subset: Path, root: Path) -> str:
+    """The compiled ODD's cache key: every input (the ODD, each file it refers to, the
+    TEI source, the Stylesheets) and the tools that compile it."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        saxon = version("saxonche")
+    except PackageNotFoundError:
+        saxon = "none"
+    digest = hashlib.sha256(b"odd2odd+relax+isosch\0")
+    digest.update(f"{versions()}\0{saxon}\0{_version_of(root)}\0".encode())
+    digest.update(_sha256(odd.data).encode() + _sha256(subset.read_bytes()).encode())
+    for path, data in sorted(referred_files(odd).items()):
+        digest.update(f"\0{path}\0{'-' if data is None else _sha256(data)}".encode())
+    return digest.hexdigest()
+
+
 def compile_odd(
     path: Path,
     source: Path | None = None,
     xsl: Path | None = None,
     allow_network: bool = False,
+    cache: bool = True,
 ) -> Compiled:
-    """``path``'s grammar and Schematron, from the cache or compiled now."""
+    """``path``'s grammar and Schematron, from the cache or compiled now (always now
+    without ``cache``; the result then replaces the cached one)."""
     odd, spec = read_odd(path)
     check_local(odd, allow_network)
     subset = tei_source(spec, source, allow_network)
     check_modules(odd, spec, subset)
     root = stylesheets(xsl, allow_network)
-    key = _sha256(
-        b"\0".join(
-            [odd.data, subset.read_bytes(), _version_of(root).encode(), b"odd2odd+relax+isosch"]
-        )
-    )
+    key = _key(odd, subset, root)
     folder = cache_dir() / "odd" / key
     name = "schema"  # the key names the ODD, whatever its file is called
     rng, isosch = folder / f"{name}.rng", folder / f"{name}.isosch"
-    if rng.is_file() and isosch.is_file():
+    if cache and _intact(folder, key, rng, isosch):
         return Compiled(rng, isosch, 0.0)
     start = time.perf_counter()
-    _run_pipeline(path, localized(odd, subset), subset, root, folder, name)
+    stale = cache and folder.exists()  # a compile whose HMAC does not hold is replaced
+    _run_pipeline(
+        path, localized(odd, subset), subset, root, folder, name, replace=not cache or stale
+    )
+    (folder / "schema.mac").write_text(seal(key, _pair(rng, isosch)))
     return Compiled(rng, isosch, time.perf_counter() - start)
 
 
+def _pair(rng: Path, isosch: Path) -> bytes:
+    return _sha256(rng.read_bytes()).encode() + b" " + _sha256(isosch.read_bytes()).encode()
+
+
+def _intact(folder: Path, key: str, rng: Path, isosch: Path) -> bool:
+    """A compile this user's tei-tools made for ``key``, unchanged since."""
+    try:
+        return sealed(key, _pair(rng, isosch), (folder / "schema.mac").read_text().strip())
+    except OSError:
+        return False
+
+
 def _run_pipeline(
-    odd: Path, text: bytes, subset: Path, root: Path, folder: Path, name: str
+    odd: Path, text: bytes, subset: Path, root: Path, folder: Path, name: str, replace: bool
 ) -> None:
     try:
         from saxonche import PySaxonProcessor
@@ -331,6 +403,10 @@ def _run_pipeline(
     resolved.unlink()
     localized_odd.unlink()
     folder.parent.mkdir(parents=True, exist_ok=True)
+    if folder.exists() and replace:  # --no-cache: this compile replaces the cached one
+        stale = folder.with_name(folder.name + f".{os.getpid()}.stale")
+        folder.replace(stale)
+        shutil.rmtree(stale, ignore_errors=True)
     if folder.exists():  # another process compiled it meanwhile: theirs stands
         shutil.rmtree(scratch, ignore_errors=True)
         return

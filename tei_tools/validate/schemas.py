@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -31,6 +31,10 @@ from tei_tools.validate.loader import (
 
 if TYPE_CHECKING:  # xmlschema is imported when a detailed report is first needed
     import xmlschema
+
+    from tei_tools.validate.budget import BoundedRules
+    from tei_tools.validate.includes import Expanded
+    from tei_tools.validate.schematron import Unit
 
 
 class SchemaError(Exception):
@@ -461,35 +465,67 @@ def _element_at(doc: Located, path: str | None) -> etree._Element | None:
 _NO_ACCESS = etree.XSLTAccessControl.DENY_ALL  # type: ignore[attr-defined]  # lxml-stubs lag
 
 
+def _expanded(tree: etree._ElementTree, path: Path) -> Expanded:
+    """The Schematron with its includes resolved (one step for every binding)."""
+    from tei_tools.validate.includes import IncludeError, expand
+
+    try:
+        return expand(tree, path)
+    except IncludeError as exc:
+        raise SchemaError(str(exc)) from None
+
+
 class SchematronSchema:
     def __init__(self, path: Path) -> None:
         self.name = path.name
+        expanded = _expanded(_parse_schema_file(path, SCHEMATRON_NS), path)
+        self.files = expanded.files
         try:
-            compiled = isoschematron.Schematron(
-                _parse_schema_file(path, SCHEMATRON_NS), store_xslt=True
-            )
+            # includes resolved above, as for every binding (lxml's own step would
+            # read any file or URL through XSLT's document())
+            compiled = isoschematron.Schematron(expanded.root, include=False, store_xslt=True)
             # The rules run with every file and network access denied: a rule's
             # document('file:///etc/passwd') must not put a file into a finding.
             self.transform = etree.XSLT(compiled.validator_xslt, access_control=_NO_ACCESS)
         except (etree.SchematronParseError, etree.XSLTParseError) as exc:
             raise SchemaError(f"{path}: invalid Schematron schema: {exc}") from exc
+        self.bounded: BoundedRules | None = None  # the worker, started on first use
 
     def check(self, doc: Located, limit: int | None = None, defer: bool = False) -> Checked:
+        if self.bounded is None:
+            from tei_tools.validate.budget import BoundedRules
+
+            self.bounded = BoundedRules(self._evaluate, self.name)
+        found = self.bounded.check(doc)
+        shown = found if limit is None else found[:limit]
+        return shown, len(found) - len(shown)
+
+    def _evaluate(self, doc: Located, start: int) -> Iterator[Unit | list[Diagnostic]]:
+        """The one unit the budget bounds: the whole transform (in the worker)."""
+        from tei_tools.validate.schematron import Unit
+
+        if start > 1:
+            return
+        yield Unit(1, "the Schematron (XSLT 1)", None)
+        yield self._findings(doc)
+
+    def _findings(self, doc: Located) -> list[Diagnostic]:
+        from tei_tools.validate.schematron import severity_of
+
         try:
             report = self.transform(doc.tree)
         except etree.XSLTApplyError as exc:
             message = f"a Schematron rule could not be evaluated: {exc}"
-            return [Diagnostic("S002", message, doc.name, 1, 1)], 0
-        if report.find(".//{http://purl.oclc.org/dsdl/svrl}failed-assert") is None:
-            return [], 0
+            return [Diagnostic("S003", message, doc.name, 1, 1)]
         svrl = "{http://purl.oclc.org/dsdl/svrl}"
         found = []
-        for failed in report.iter(f"{svrl}failed-assert", f"{svrl}successful-report"):
-            element = _element_at(doc, failed.get("location"))
+        # a failed assert and a report that fired alike, each at its role's severity
+        for fired in report.iter(f"{svrl}failed-assert", f"{svrl}successful-report"):
+            element = _element_at(doc, fired.get("location"))
             line, column = 1, 1
             if element is not None:
                 line, column = line_of(element), doc.column(element)
-            text = " ".join("".join(str(t) for t in failed.itertext()).split())
+            text = " ".join("".join(str(t) for t in fired.itertext()).split())
             found.append(
                 Diagnostic(
                     "S002",
@@ -497,11 +533,11 @@ class SchematronSchema:
                     doc.name,
                     line,
                     column,
-                    hint=f"rule test: {failed.get('test', '')}",
+                    hint=f"rule test: {fired.get('test', '')}",
+                    severity=severity_of(fired.get("role")),
                 )
             )
-        shown = found if limit is None else found[:limit]
-        return shown, len(found) - len(shown)
+        return found
 
 
 class RulesSchema:
@@ -516,30 +552,38 @@ class RulesSchema:
         self.name = path.name
         data = path.read_bytes()
         source = Located(str(path), data, tree)
+        expanded = _expanded(tree, path)
+        self.files = expanded.files
         try:
-            self.rules = Schematron(tree.getroot(), source)
+            self.rules = Schematron(expanded.root, source, expanded)
         except SchematronError as exc:
             raise SchemaError(str(exc)) from exc
+        self.bounded: BoundedRules | None = None  # the worker, started on first use
         # Documents these rules found nothing in, by SHA-256 (as the grammar's verdicts)
         self.clean = None
         if cache:
+            from tei_tools.cache import versions
             from tei_tools.validate.pruned import CACHE_FORMAT, VerdictCache
 
-            key = hashlib.sha256(b"schematron\0" + CACHE_FORMAT.encode() + b"\0" + data)
+            # every file the rules were made of, and the versions that ran them
+            key = hashlib.sha256(b"schematron\0" + CACHE_FORMAT.encode() + b"\0")
+            key.update(versions().encode())
+            for file in self.files:
+                key.update(b"\0" + hashlib.sha256(file.read_bytes()).digest())
             self.clean = VerdictCache(key.hexdigest())
 
     def check(self, doc: Located, limit: int | None = None, defer: bool = False) -> Checked:
         import hashlib
 
-        from tei_tools.validate.schematron import RuleFailure, findings_as_diagnostics
-
         digest = hashlib.sha256(doc.data).hexdigest() if self.clean is not None else ""
         if self.clean is not None and digest in self.clean:
             return [], 0
-        try:
-            found = findings_as_diagnostics(self.rules.run(doc.tree), doc)
-        except RuleFailure as exc:
-            found = [Diagnostic("S003", str(exc), doc.name, 1, 1, hint=exc.hint)]
+        if self.bounded is None:
+            from tei_tools.validate.budget import BoundedRules
+            from tei_tools.validate.schematron import evaluated
+
+            self.bounded = BoundedRules(functools.partial(evaluated, self.rules), self.name)
+        found = self.bounded.check(doc)
         if self.clean is not None and not found:
             self.clean.add([digest])
         shown = found if limit is None else found[:limit]
@@ -602,7 +646,9 @@ def load_schema(
         from tei_tools.validate.odd import compile_odd
 
         sources = odd or OddSources()
-        compiled = compile_odd(path, sources.tei_source, sources.stylesheets, sources.allow_network)
+        compiled = compile_odd(
+            path, sources.tei_source, sources.stylesheets, sources.allow_network, cache
+        )
         command = jing_command()
         rng = compiled.rng
         compiled_grammar: Schema = (

@@ -17,12 +17,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.validate.loader import Located, line_of
+
+if TYPE_CHECKING:
+    from tei_tools.validate.includes import Expanded
 
 SCH_NS = "http://purl.oclc.org/dsdl/schematron"
 S = f"{{{SCH_NS}}}"
@@ -47,6 +50,40 @@ class RuleFailure(Exception):
     def __init__(self, message: str, hint: str) -> None:
         super().__init__(message)
         self.hint = hint
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A piece of one document's evaluation that a budget bounds: the global lets and
+    keys (number 0) or one rule (1, 2, … in schema order)."""
+
+    index: int
+    label: str
+    resume: int | None  # the unit to go on with when this one cannot finish (None: none)
+
+
+def _failures() -> tuple[type[BaseException], ...]:
+    from elementpath.exceptions import ElementPathError
+
+    # what a rule's evaluation may raise on a document: an XPath error, or Python's
+    # own for a value or a depth it cannot take
+    return (
+        ElementPathError,
+        etree.XPathError,
+        ArithmeticError,
+        ValueError,
+        TypeError,
+        RecursionError,
+        MemoryError,
+    )
+
+
+def _said(exc: BaseException) -> str:
+    if isinstance(exc, MemoryError):
+        from tei_tools.validate.budget import MEMORY_BYTES
+
+        return f"it needs more than the {MEMORY_BYTES // 2**20} MiB memory budget"
+    return str(exc) or type(exc).__name__
 
 
 @dataclass
@@ -91,7 +128,12 @@ class Finding:
 
     @property
     def severity(self) -> Severity:
-        return ROLES.get((self.role or "").lower(), Severity.ERROR)
+        return severity_of(self.role)
+
+
+def severity_of(role: str | None) -> Severity:
+    """A Schematron role as a severity (ROLES; any other role is an error)."""
+    return ROLES.get((role or "").lower(), Severity.ERROR)
 
 
 def _clark_of(qname: str, namespaces: dict[str, str]) -> str | None:
@@ -295,8 +337,13 @@ class Schematron:
     """Compiled Schematron rules: ``root`` is a ``sch:schema`` or any element holding
     ``sch:ns`` and ``sch:pattern``s (a RELAX NG grammar)."""
 
-    def __init__(self, root: etree._Element, source: Located) -> None:
+    def __init__(
+        self, root: etree._Element, source: Located, expanded: Expanded | None = None
+    ) -> None:
+        """``expanded``: ``root`` came from ``includes.expand`` (it tells where each
+        included element stands in its own file)."""
         self.source = source
+        self.expanded = expanded
         self.namespaces = {
             ns.get("prefix", ""): ns.get("uri", "")
             for ns in root.iter(f"{S}ns")
@@ -334,9 +381,11 @@ class Schematron:
     # --- compiling ------------------------------------------------------------------
 
     def _error(self, element: etree._Element, message: str) -> SchematronError:
-        line = line_of(element)
-        column = self.source.column(element)
-        return SchematronError(f"{self.source.name}:{line}:{column}: {message}")
+        if self.expanded is not None:
+            name, line, column = self.expanded.where(element, self.source)
+        else:
+            name, line, column = self.source.name, line_of(element), self.source.column(element)
+        return SchematronError(f"{name}:{line}:{column}: {message}")
 
     def _compile(self, element: etree._Element, expression: str, what: str) -> Any:
         from elementpath.exceptions import ElementPathError
@@ -360,6 +409,9 @@ class Schematron:
         if not context:
             raise self._error(element, "a rule needs @context (abstract rules are not supported)")
         select = context if context.lstrip().startswith("/") else f"//({context})"
+        extends = element.find(f"{S}extends")
+        if extends is not None:  # extends @href is resolved before (includes.expand)
+            raise self._error(extends, "extends @rule (abstract rules) is not supported")
         checks = []
         for check in element:
             if check.tag not in (f"{S}assert", f"{S}report"):
@@ -430,8 +482,23 @@ class Schematron:
     # --- running --------------------------------------------------------------------
 
     def run(self, tree: etree._ElementTree) -> list[Finding]:
+        """Every finding on ``tree``; the first rule that fails raises RuleFailure."""
+        found = []
+        for item in self.evaluate(tree):
+            if isinstance(item, RuleFailure):
+                raise item
+            if isinstance(item, Finding):
+                found.append(item)
+        return found
+
+    def evaluate(
+        self, tree: etree._ElementTree, start: int = 1
+    ) -> Iterator[Unit | Finding | RuleFailure]:
+        """The findings on ``tree``, each unit of work announced before it runs (the
+        global lets and keys, then each rule whose context may match, from rule number
+        ``start`` on), so that a budget can name what ran past it and go on after it.
+        A rule that raises is a RuleFailure, and the other rules still run."""
         from elementpath import XPathContext, build_lxml_node_tree
-        from elementpath.exceptions import ElementPathError
 
         elements = [el for el in tree.iter() if isinstance(el.tag, str)]
         present: set[str] = {str(el.tag) for el in elements}
@@ -442,36 +509,43 @@ class Schematron:
         nodes = _LazyTree(tree, build_lxml_node_tree)
         scope: dict[str, Any] = {}
         if self.keys or self.lets:
-            variables: dict[str, Any] = {
-                f"{KEY_NODES}{name}": list(match.select(XPathContext(nodes.get())))
-                for name, (match, _) in self.keys.items()
-            }
-            scope = self._globals(XPathContext(nodes.get(), variables=variables), variables)
-        found: list[Finding] = []
+            yield Unit(0, "the schema's global lets and keys", None)
+            failures: tuple[type[BaseException], ...] = (*_failures(), SchematronError)
+            try:
+                variables: dict[str, Any] = {
+                    f"{KEY_NODES}{name}": list(match.select(XPathContext(nodes.get())))
+                    for name, (match, _) in self.keys.items()
+                }
+                scope = self._globals(XPathContext(nodes.get(), variables=variables), variables)
+            except failures as exc:
+                yield RuleFailure(
+                    f"the Schematron's global lets and keys failed: {_said(exc)}",
+                    f"{self.source.name}: no rule can run without them",
+                )
+                return
+        index = 0
         for pattern in self.patterns:
             fired: set[Any] = set()
+            following = index + len(pattern.rules) + 1  # the next pattern's first rule
             for rule in pattern.rules:
-                if rule.needs is not None and not _met(rule.needs, present):
+                index += 1
+                if index < start or (rule.needs is not None and not _met(rule.needs, present)):
                     continue
+                yield Unit(index, f"the rule on {rule.context!r} ({pattern.id})", following)
                 try:
                     for node in self._matches(rule, tree, nodes, scope, order):
                         key = _identity(node)
                         if key in fired:
                             continue
                         fired.add(key)
-                        found.extend(self._fire(pattern, rule, node, nodes, scope))
-                except etree.XPathError as exc:
-                    raise RuleFailure(
-                        f"the Schematron rule on {rule.context!r} ({pattern.id}) failed: {exc}",
-                        f"{self.source.name}: the rule's tests raise this error on this document",
-                    ) from None
-                except ElementPathError as exc:
-                    raise RuleFailure(
-                        f"the Schematron rule on {rule.context!r} ({pattern.id}) failed: {exc}",
+                        yield from self._fire(pattern, rule, node, nodes, scope)
+                except _failures() as exc:
+                    yield RuleFailure(
+                        f"the Schematron rule on {rule.context!r} ({pattern.id}) failed: "
+                        f"{_said(exc)}",
                         f"{self.source.name}: the rule's context or tests raise this error "
                         "on this document",
-                    ) from None
-        return found
+                    )
 
     def _matches(
         self,
@@ -747,14 +821,19 @@ def embedded(grammar: etree._Element) -> bool:
 
 
 def findings_as_diagnostics(findings: list[Finding], doc: Located) -> list[Diagnostic]:
+    from tei_tools.validate.budget import MESSAGE_MAX_CHARS
+
     found = []
     for finding in findings:
         element = finding.element
         line, column = (line_of(element), doc.column(element)) if element is not None else (1, 1)
+        text = finding.text or f"{finding.kind} failed: {finding.test}"
+        if len(text) > MESSAGE_MAX_CHARS:
+            text = f"{text[:MESSAGE_MAX_CHARS]}… ({len(text) - MESSAGE_MAX_CHARS} more characters)"
         found.append(
             Diagnostic(
                 "S002",
-                finding.text or f"{finding.kind} failed: {finding.test}",
+                text,
                 doc.name,
                 line,
                 column,
@@ -764,3 +843,21 @@ def findings_as_diagnostics(findings: list[Finding], doc: Located) -> list[Diagn
             )
         )
     return found
+
+
+def evaluated(rules: Schematron, doc: Located, start: int) -> Iterator[Unit | list[Diagnostic]]:
+    """``rules.evaluate`` on a document as findings: each unit announced, then its
+    findings (S002) or its failure (S003) in one list."""
+    batch: list[Diagnostic] = []
+    for item in rules.evaluate(doc.tree, start):
+        if isinstance(item, Unit):
+            if batch:
+                yield batch
+                batch = []
+            yield item
+        elif isinstance(item, RuleFailure):
+            batch.append(Diagnostic("S003", str(item), doc.name, 1, 1, hint=item.hint))
+        else:
+            batch += findings_as_diagnostics([item], doc)
+    if batch:
+        yield batch

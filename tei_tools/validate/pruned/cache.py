@@ -13,11 +13,11 @@ from typing import IO
 
 from lxml import etree
 
-from tei_tools.cache import cache_dir
+from tei_tools.cache import cache_dir, seal, sealed, unwrap, versions, wrap
 from tei_tools.io import atomic_write
 from tei_tools.validate.pruned.prune import _R
 
-CACHE_FORMAT = "3"  # bump when the cached form changes
+CACHE_FORMAT = "4"  # bump when the cached form changes
 
 
 def _schema_files(path: Path) -> list[Path]:
@@ -39,6 +39,7 @@ def _schema_files(path: Path) -> list[Path]:
 
 def schema_key(path: Path, command: list[str]) -> str:
     digest = hashlib.sha256(CACHE_FORMAT.encode())
+    digest.update(versions().encode())  # a verdict of another version is not reused
     digest.update(" ".join(command).encode())  # another jing may simplify differently
     for file in _schema_files(path):
         digest.update(file.read_bytes())
@@ -47,12 +48,22 @@ def schema_key(path: Path, command: list[str]) -> str:
 
 def _store(target: Path, data: bytes) -> None:
     """Best effort: a cache that cannot be written only costs the next run the work
-    again. Concurrent runs may race here: each writes its own file and renames it."""
+    again. Concurrent runs may race here: each writes its own file and renames it.
+    The entry is sealed for its name (its key): see ``_load``."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(target, data)
+        atomic_write(target, wrap(target.name, data))
     except OSError:
         pass
+
+
+def _load(target: Path) -> bytes | None:
+    """An entry ``_store`` made for this name, or None (absent, or not sealed with
+    this user's secret for this name: a file swapped in is not believed)."""
+    try:
+        return unwrap(target.name, target.read_bytes())
+    except OSError:
+        return None
 
 
 # Background ``jing -s`` runs of this process, by schema key (started ahead, collected
@@ -60,10 +71,10 @@ def _store(target: Path, data: bytes) -> None:
 _SIMPLIFYING: dict[str, tuple[subprocess.Popen[bytes], IO[bytes]]] = {}
 
 
-def simplify_ahead(key: str, path: Path, command: list[str]) -> None:
+def simplify_ahead(key: str, path: Path, command: list[str], force: bool = False) -> None:
     """Start ``jing -s`` now if the cache lacks its output, so that it runs while the
     documents are read (``simplified`` collects it)."""
-    if key in _SIMPLIFYING or (cache_dir() / "rng" / f"{key}.rng").exists():
+    if key in _SIMPLIFYING or (not force and (cache_dir() / "rng" / f"{key}.rng").exists()):
         return
     # A file, not a pipe (jing never waits on us); closed in ``simplified``.
     output = tempfile.TemporaryFile()  # noqa: SIM115
@@ -77,11 +88,10 @@ def simplified(key: str, path: Path, command: list[str]) -> bytes | None:
     """jing's simplified form of the schema (of ``schema_key`` ``key``), from the cache
     or made now (None if jing cannot simplify it)."""
     cached = cache_dir() / "rng" / f"{key}.rng"
-    try:
-        return cached.read_bytes()
-    except OSError:
-        pass
-    simplify_ahead(key, path, command)
+    kept = _load(cached)
+    if kept is not None:
+        return kept
+    simplify_ahead(key, path, command, force=True)
     process, output = _SIMPLIFYING.pop(key)
     with output:
         process.wait()
@@ -101,23 +111,29 @@ class VerdictCache:
 
     def __init__(self, key: str) -> None:
         self.path = cache_dir() / "valid" / f"{key}.txt"
+        self.purpose = f"valid {key}"  # a line sealed for one schema proves nothing of another
         self._known: frozenset[str] | None = None
 
     @property
     def known(self) -> frozenset[str]:
+        """The digests on lines that carry their HMAC (``digest mac``): a line anyone
+        without the secret appended matches nothing."""
         if self._known is None:
             try:
-                lines = self.path.read_text(encoding="ascii", errors="replace").split()
+                lines = self.path.read_text(encoding="ascii", errors="replace").splitlines()
             except OSError:
                 lines = []
-            self._known = frozenset(line for line in lines if len(line) == 64)
+            entries = (line.split(" ", 1) for line in lines)
+            self._known = frozenset(
+                e[0] for e in entries if len(e) == 2 and sealed(self.purpose, e[0].encode(), e[1])
+            )
         return self._known
 
     def __contains__(self, digest: str) -> bool:
         return digest in self.known
 
     def add(self, digests: Iterable[str]) -> None:
-        new = "".join(f"{d}\n" for d in digests if d not in self)
+        new = "".join(f"{d} {seal(self.purpose, d.encode())}\n" for d in digests if d not in self)
         if not new:
             return
         try:

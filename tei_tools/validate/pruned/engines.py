@@ -14,7 +14,7 @@ from typing import Any
 from lxml import etree
 
 from tei_tools.cache import cache_dir
-from tei_tools.validate.pruned.cache import _store, simplified
+from tei_tools.validate.pruned.cache import _load, _store, simplified
 from tei_tools.validate.pruned.prune import Unsupported, prune
 from tei_tools.validate.pruned.relax import Facet, droppable, without_facets
 from tei_tools.validate.pruned.scan import Scanned
@@ -46,7 +46,7 @@ def compiles(grammar: bytes) -> bool:
     """Whether libxml2 compiles ``grammar`` within COMPILE_BUDGET: tried once in a
     child process, and a grammar that did is remembered in the cache."""
     marker = cache_dir() / "rng" / f"{hashlib.sha256(grammar).hexdigest()}.compiles"
-    if marker.exists():
+    if _load(marker) is not None:
         return True
     if exit_code_within(_compile_child, (grammar,), COMPILE_BUDGET) != 0:
         return False
@@ -62,9 +62,8 @@ def pruned_validator(
     meets the same names as an earlier one neither reads nor prunes the whole grammar."""
     wanted = hashlib.sha256((key + scanned.key).encode()).hexdigest()
     cached = cache_dir() / "rng" / f"{wanted}.pruned.rng"
-    try:
-        grammar = cached.read_bytes()
-    except OSError:
+    grammar = _load(cached)
+    if grammar is None:
         whole = simplified(key, path, command)
         if whole is None:
             return None

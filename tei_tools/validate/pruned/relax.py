@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from lxml import etree
 
 from tei_tools.cache import cache_dir
-from tei_tools.validate.pruned.cache import _store
+from tei_tools.validate.pruned.cache import _load, _store
 from tei_tools.validate.pruned.prune import _R
 from tei_tools.validate.pruned.scan import Scanned
 
@@ -92,9 +92,11 @@ def _translated(pattern: str) -> re.Pattern[str] | None:
     """An XML Schema pattern as a Python one (elementpath translates it; the result is
     cached on disk, as expanding ``\\p{C}`` takes elementpath a fifth of a second)."""
     cached = cache_dir() / "regex" / f"{hashlib.sha256(pattern.encode()).hexdigest()}.txt"
+    kept = _load(cached)
     try:
-        return re.compile(cached.read_text(encoding="utf-8"))
-    except (OSError, re.error, UnicodeDecodeError):
+        if kept is not None:
+            return re.compile(kept.decode("utf-8"))
+    except (re.error, UnicodeDecodeError):
         pass
     from elementpath.regex import translate_pattern
 

@@ -1,0 +1,116 @@
+"""Schematron rules run under a time and memory budget: a rule that runs past its
+budget is an S003 finding naming it, on that document, and the other rules still run.
+A pull request cannot hang CI through the rules an xml-model names."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tei_tools.cli import cli
+from tei_tools.validate import budget
+
+SCH = "http://purl.oclc.org/dsdl/schematron"
+FAILS = (
+    '<pattern id="always"><rule context="tei:body"><assert test="false()">body seen</assert>'
+    "</rule></pattern>"
+)
+
+
+def pattern_of(name: str, context: str, test: str) -> str:
+    return (
+        f'<pattern id="{name}"><rule context="{context}"><assert test="{test}">x</assert>'
+        "</rule></pattern>"
+    )
+
+
+@pytest.fixture
+def small_budget(monkeypatch):
+    monkeypatch.setattr(budget, "RULE_SECONDS", 1.5)
+    monkeypatch.setattr(budget, "DOCUMENT_SECONDS", 6.0)
+    monkeypatch.setattr(budget, "MEMORY_BYTES", 256 * 2**20)
+
+
+def check(tmp_path: Path, binding: str, pattern: str, body: str) -> tuple[int, str, float]:
+    rules = tmp_path / "rules.sch"
+    rules.write_text(
+        f'<schema xmlns="{SCH}" queryBinding="{binding}"><ns prefix="tei" '
+        f'uri="http://www.tei-c.org/ns/1.0"/>{pattern}{FAILS}</schema>'
+    )
+    doc = tmp_path / "doc.xml"
+    doc.write_text(
+        f'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body>{body}</body></text></TEI>'
+    )
+    start = time.perf_counter()
+    result = CliRunner().invoke(cli, ["validate", "--no-cache", "--schema", str(rules), str(doc)])
+    return result.exit_code, result.output, time.perf_counter() - start
+
+
+HOSTILE = {
+    "backtracking": ("tei:p", "not(matches(., '^(a+)+$'))", "<p>" + "a" * 40 + "b</p>"),
+    "nested loops": (
+        "tei:p",
+        "count(for $i in 1 to 100000, $j in 1 to 100000 return $i) gt 0",
+        "<p>x</p>",
+    ),
+    "a huge sequence": (
+        "tei:p",
+        "string-length(string-join(for $i in 1 to 50000000 return 'xxxxxxxx', '')) gt 0",
+        "<p>x</p>",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_a_rule_past_its_budget_is_s003_and_the_others_still_run(tmp_path, small_budget, name):
+    context, test, body = HOSTILE[name]
+    pattern = pattern_of("hostile", context, test)
+    code, out, seconds = check(tmp_path, "xslt2", pattern, body)
+    assert code == 1, out
+    assert "error S003" in out and "tei:p" in out and "hostile" in out, out
+    assert "S002 body seen" in out, out  # the rule after it ran
+    assert seconds < budget.DOCUMENT_SECONDS + 5, seconds
+
+
+def test_an_xslt1_schematron_past_its_budget_is_s003(tmp_path, small_budget):
+    cubic = "count(//*[count(//*[count(//*) &gt; 0]) &gt; 0]) &gt; 0"
+    pattern = pattern_of("hostile", "tei:text", cubic)
+    code, out, seconds = check(tmp_path, "xslt", pattern, "<p>x</p>" * 3000)
+    assert code == 1 and "error S003" in out, out
+    assert seconds < budget.DOCUMENT_SECONDS + 5, seconds
+
+
+def test_a_rule_that_raises_does_not_stop_the_others(tmp_path):
+    pattern = pattern_of("typed", "tei:p", "xs:integer(.) gt 0")
+    code, out, _ = check(tmp_path, "xslt2", pattern, "<p>x</p>")
+    assert code == 1 and "error S003" in out and "typed" in out, out
+    assert "S002 body seen" in out, out
+
+
+def test_the_budgets_keep_one_file_within_a_minute_and_a_gigabyte():
+    assert budget.RULE_SECONDS <= budget.DOCUMENT_SECONDS <= 40
+    assert budget.MEMORY_BYTES <= 512 * 2**20
+
+
+def test_one_budget_holds_for_every_schematron_a_document_names(tmp_path, small_budget):
+    """Three xml-model Schematron files of three slow rules each: the document's budget
+    holds for all of them together."""
+    slow = "count(for $i in 1 to 100000, $j in 1 to 100000 return $i) gt "
+    models = ""
+    for n in range(3):
+        patterns = "".join(pattern_of(f"slow{n}{k}", "tei:p", f"{slow}{k}") for k in range(3))
+        (tmp_path / f"slow{n}.sch").write_text(
+            f'<schema xmlns="{SCH}" queryBinding="xslt2"><ns prefix="tei" '
+            f'uri="http://www.tei-c.org/ns/1.0"/>{patterns}</schema>'
+        )
+        models += f'<?xml-model href="slow{n}.sch" schematypens="{SCH}"?>\n'
+    doc = tmp_path / "doc.xml"
+    doc.write_text(f'{models}<TEI xmlns="http://www.tei-c.org/ns/1.0"><p>x</p></TEI>')
+    start = time.perf_counter()
+    result = CliRunner().invoke(cli, ["validate", "--no-cache", str(doc)])
+    seconds = time.perf_counter() - start
+    assert result.exit_code == 1 and "S003" in result.output, result.output
+    assert seconds < budget.DOCUMENT_SECONDS + 3, seconds
