@@ -54,6 +54,7 @@ UNREADABLE = {
         _docx(),
         "memo.docx/word/document.xml:1:12: error C008 word/document.xml is not well-formed XML",
     ),
+    "memo.zip": (b"PK\x03\x04" + b"\x00" * 40, "is not a readable zip archive"),
 }
 
 
@@ -69,7 +70,6 @@ def test_a_word_file_or_page_export_that_cannot_be_read_is_refused(tmp_path, nam
 
 
 FOREIGN = {
-    "memo.zip": (b"PK\x03\x04" + b"\x00" * 40, "zip"),
     "memo.pdf": (b"%PDF-1.7\n", "PDF"),
     "memo16.txt": ("Memorandum\n".encode("utf-16"), "UTF-16"),
 }

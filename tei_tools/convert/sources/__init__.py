@@ -9,10 +9,12 @@ import io
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from tei_tools.convert.sources.archive import Archive
+from tei_tools.convert.sources.budgets import MAX_PART
 from tei_tools.convert.sources.docx import DocxReader
 from tei_tools.convert.sources.page import PageReader, inside, is_mets, is_page, zip_opener
 from tei_tools.convert.sources.styled import Rendered, render
-from tei_tools.convert.sources.xmlparts import MAX_PART, ReadError, parse_part
+from tei_tools.convert.sources.xmlparts import ReadError, parse_part
 from tei_tools.diagnostics import Diagnostic
 
 FORMATS = "raw transcriptions (UTF-8 text), Word (.docx) and PAGE-XML exports"
@@ -126,12 +128,8 @@ def _rendered(page: PageReader) -> Rendered:
 
 
 def _read_zip(data: bytes, name: str, diags: list[Diagnostic], prefix: str) -> Rendered | None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        return None
-    with archive:
-        names = [n for n in archive.namelist() if not n.endswith("/")]
+    with Archive(data) as archive:
+        names = archive.names
         opener = zip_opener(archive)
         page = PageReader(diags, prefix)
         mets = sorted((n for n in names if PurePosixPath(n).name == "mets.xml"), key=len)

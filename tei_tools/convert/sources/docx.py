@@ -13,14 +13,13 @@ tables) keeps its text and gets a diagnostic naming the paragraph.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from tei_tools.convert.model import Change
+from tei_tools.convert.sources.archive import Archive
 from tei_tools.convert.sources.styled import (
     BOLD,
     DSTRIKE,
@@ -36,10 +35,12 @@ from tei_tools.convert.sources.styled import (
     SourceBlock,
     SourceLine,
 )
-from tei_tools.convert.sources.xmlparts import ReadError, parse_part, read_member
+from tei_tools.convert.sources.values import bad_value, character, line_of
+from tei_tools.convert.sources.xmlparts import ReadError, parse_part
 from tei_tools.diagnostics import Diagnostic
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+DOCUMENT = "word/document.xml"  # the main text part
 TRACKED_CHANGES = ("keep", "accept", "reject")
 
 
@@ -78,12 +79,8 @@ class DocxReader:
         self.diags.append(Diagnostic(code, message, self.name, paragraph, col, hint))
 
     def read(self, data: bytes) -> list[SourceBlock]:
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile as exc:
-            raise ReadError(f"the Word file is not a readable zip archive ({exc})") from exc
-        with archive:
-            root = parse_part(read_member(archive, "word/document.xml"), "word/document.xml")
+        with Archive(data, "the Word file") as archive:
+            root = parse_part(archive.read(DOCUMENT), DOCUMENT)
         body = root.find(w("body"))
         if body is None:
             raise ReadError("word/document.xml has no w:body")
@@ -195,7 +192,19 @@ class DocxReader:
             elif tag in (w("noBreakHyphen"),):
                 yield "run", Run("-", styles, change)
             elif tag == w("sym"):
-                yield "run", Run(chr(int(child.get(w("char"), "20"), 16)), styles, change)
+                symbol = character(child.get(w("char")))
+                if symbol is None:
+                    self.diags.append(
+                        bad_value(
+                            f"paragraph {para.number}: a symbol (w:sym) whose w:char is not "
+                            "the hexadecimal code of a character; the symbol is left out",
+                            child.get(w("char")),
+                            f"{self.name}/{DOCUMENT}",
+                            line_of(child),
+                        )
+                    )
+                else:
+                    yield "run", Run(symbol, styles, change)
             elif tag in (w("br"), w("cr")):
                 yield ("page", None) if child.get(w("type")) == "page" else ("br", None)
             elif tag in _SKIPPED:

@@ -1,13 +1,9 @@
 """Reading the XML parts of a Word file or a PAGE export safely: no DTD, no
-entities, no network, and a size limit on what a zip member may unpack to."""
+entities, no network."""
 
 from __future__ import annotations
 
-import zipfile
-
 from lxml import etree
-
-MAX_PART = 256 * 1024 * 1024  # what one part may unpack to (a zip bomb is refused)
 
 
 class ReadError(Exception):
@@ -31,17 +27,3 @@ def parse_part(data: bytes, name: str) -> etree._Element:
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (1, 1)
         raise ReadError(f"{name} is not well-formed XML: {exc.msg}", line, col, name) from exc
-
-
-def read_member(archive: zipfile.ZipFile, name: str) -> bytes:
-    try:
-        info = archive.getinfo(name)
-    except KeyError as exc:
-        raise ReadError(f"the archive has no {name}") from exc
-    if info.file_size > MAX_PART:
-        raise ReadError(f"{name} unpacks to {info.file_size} bytes, over the {MAX_PART} limit")
-    with archive.open(info) as handle:
-        data = handle.read(MAX_PART + 1)
-    if len(data) > MAX_PART:
-        raise ReadError(f"{name} unpacks to more than {MAX_PART} bytes")
-    return data

@@ -1,0 +1,190 @@
+"""Word files and PAGE exports damaged in the zip, in a value or in their markup: each is
+refused by name (C008: file, part, line, column) or, when only one value is bad, the
+rest is converted and the value is reported (C009). ``convert_bytes`` never raises."""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+
+import pytest
+from lxml import etree
+
+from tei_tools.convert import convert_bytes
+
+from .test_sources import BODY, NS, docx, line, page_xml, para, region, run
+
+
+def _entries(data: bytes, name: str) -> list[int]:
+    """Where the local header and central directory entry of member ``name`` start."""
+    found = []
+    at = 0
+    while (at := data.find(b"PK", at)) >= 0:
+        sig = data[at : at + 4]
+        if sig == b"PK\x03\x04":
+            size = struct.unpack("<H", data[at + 26 : at + 28])[0]
+            if data[at + 30 : at + 30 + size] == name.encode():
+                found.append(at)
+        elif sig == b"PK\x01\x02":
+            size = struct.unpack("<H", data[at + 28 : at + 30])[0]
+            if data[at + 46 : at + 46 + size] == name.encode():
+                found.append(at)
+        at += 2
+    return found
+
+
+def patched(data: bytes, name: str, *, flags: int = 0, method: int | None = None) -> bytes:
+    """``data`` with member ``name``'s flag bits set and compression method changed, in
+    its local header and its central directory entry alike."""
+    out = bytearray(data)
+    for at in _entries(data, name):
+        offset = 6 if out[at + 2 : at + 4] == b"\x03\x04" else 8
+        old = struct.unpack("<H", out[at + offset : at + offset + 2])[0]
+        out[at + offset : at + offset + 2] = struct.pack("<H", old | flags)
+        if method is not None:
+            out[at + offset + 2 : at + offset + 4] = struct.pack("<H", method)
+    return bytes(out)
+
+
+def stored_docx(body: str, compression: int = zipfile.ZIP_STORED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr(
+            "word/document.xml",
+            '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/'
+            f'main"><w:body>{body}</w:body></w:document>',
+        )
+    return buffer.getvalue()
+
+
+def _damaged_data(data: bytes) -> bytes:
+    """The document part's bytes changed in place (the zip's records intact)."""
+    at = _entries(data, "word/document.xml")[0]
+    start = at + 30 + len("word/document.xml") + 40
+    return data[:start] + bytes(b ^ 0x55 for b in data[start : start + 8]) + data[start + 8 :]
+
+
+DAMAGED_ZIPS = {
+    "bad-crc": _damaged_data(stored_docx(BODY)),
+    "bad-deflate": _damaged_data(stored_docx(BODY, zipfile.ZIP_DEFLATED)),
+    "unknown-method": patched(stored_docx(BODY), "word/document.xml", method=99),
+    "encrypted": patched(stored_docx(BODY), "word/document.xml", flags=1),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DAMAGED_ZIPS))
+def test_a_damaged_zip_member_is_refused_naming_the_member(case: str) -> None:
+    result = convert_bytes(DAMAGED_ZIPS[case], "memo.docx")
+    assert not result.ok
+    [error] = result.diagnostics
+    assert error.code == "C008"
+    assert error.file == "memo.docx/word/document.xml", error.format()
+    assert "word/document.xml" in error.message
+
+
+def test_a_damaged_member_of_a_zipped_page_export_is_refused_naming_it() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("page/0001.xml", page_xml(region("r1", line("l1", "Text", 1, 1, 9))))
+    data = patched(buffer.getvalue(), "page/0001.xml", flags=1)
+    result = convert_bytes(data, "export.zip")
+    assert [(d.code, d.file) for d in result.diagnostics] == [("C008", "export.zip/page/0001.xml")]
+
+
+@pytest.mark.parametrize("cut", [30, 200, 400])
+def test_a_word_file_cut_short_is_refused_by_name(cut: int) -> None:
+    result = convert_bytes(docx(BODY)[:-cut], "memo.docx")
+    assert not result.ok
+    assert [d.code for d in result.diagnostics] == ["C008"]
+    assert result.diagnostics[0].file.startswith("memo.docx")
+
+
+# -- a bad value: reported, the rest converted -----------------------------------------
+
+
+def _warnings(result: object) -> list[str]:
+    return [d.format() for d in result.diagnostics if d.code == "C009"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("char", ["zz", "FFFFFFF", "D800", "0001", ""])
+def test_a_word_symbol_that_is_no_character_is_reported(char: str) -> None:
+    sym = f'<w:r><w:sym w:font="Symbol" w:char="{char}"/></w:r>'
+    result = convert_bytes(docx(para(run("Before "), sym, run(" after."))), "memo.docx")
+    assert result.ok, [d.format() for d in result.diagnostics]
+    [warning] = _warnings(result)
+    assert warning.startswith("memo.docx/word/document.xml:1:")
+    assert f"{char!r}" in warning
+    assert b"Before" in result.xml() and b"after." in result.xml()
+
+
+def test_a_word_symbol_is_read_as_its_character() -> None:
+    sym = '<w:r><w:sym w:font="Symbol" w:char="F0B7"/></w:r>'
+    result = convert_bytes(docx(para(run("Item"), sym, run(" one."))), "memo.docx")
+    assert result.ok and "Item\uf0b7 one." in result.xml().decode()
+    assert not _warnings(result)
+
+
+def _page(regions: str, width: str = "2480", order: str = "") -> bytes:
+    return page_xml(regions, order=order).replace(
+        b'imageWidth="2480"', f'imageWidth="{width}"'.encode()
+    )
+
+
+TEXT = "The talks had ended on Tuesday."
+
+
+def _region_with_points(points: str) -> str:
+    return (
+        f'<TextRegion id="r1"><Coords points="1,1 9,1 9,9 1,9"/><TextLine id="l1">'
+        f'<Coords points="{points}"/><TextEquiv><Unicode>{TEXT}</Unicode></TextEquiv>'
+        "</TextLine></TextRegion>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "value"),
+    [
+        (_page(_region_with_points("1e999,5 10,5")), "1e999,5"),
+        (_page(_region_with_points("1,5 10,5 12")), "12"),
+        (_page(_region_with_points("15 10,5")), "15"),
+        (_page(_region_with_points("nan,5 10,5")), "nan,5"),
+        (_page(region("r1", line("l1", TEXT, 1, 1, 9)), width="2480.5"), "2480.5"),
+        (_page(region("r1", line("l1", TEXT, 1, 1, 9, "readingOrder {index:²;}"))), "²"),
+        (
+            _page(
+                region("r1", line("l1", TEXT, 1, 1, 9)),
+                order='<ReadingOrder><OrderedGroup id="g"><RegionRefIndexed index="x" '
+                'regionRef="r1"/></OrderedGroup></ReadingOrder>',
+            ),
+            "x",
+        ),
+        (_page(region("r1", line("l1", TEXT, 1, 1, 9, "textStyle {offset:²;bold:true;}"))), "²"),
+    ],
+    ids=["overflow", "no-comma", "last-no-comma", "nan", "width", "index", "ref-index", "offset"],
+)
+def test_a_bad_number_in_a_page_file_is_reported_and_the_text_kept(data: bytes, value: str) -> None:
+    result = convert_bytes(data, "page.xml")
+    assert result.ok, [d.format() for d in result.diagnostics]
+    [warning] = _warnings(result)
+    assert warning.startswith("page.xml:1:") and repr(value) in warning
+    body = etree.fromstring(result.xml()).find(".//t:body", NS)
+    assert body is not None and TEXT in "".join(body.itertext())
+
+
+def test_a_bad_seq_in_a_mets_file_is_reported(tmp_path: object) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(
+            "mets.xml",
+            '<mets:mets xmlns:mets="http://www.loc.gov/METS/" '
+            'xmlns:xlink="http://www.w3.org/1999/xlink"><mets:fileSec>'
+            '<mets:fileGrp USE="PAGEXML"><mets:file SEQ="²"><mets:FLocat '
+            'xlink:href="page/1.xml"/></mets:file></mets:fileGrp></mets:fileSec></mets:mets>',
+        )
+        archive.writestr("page/1.xml", _page(region("r1", line("l1", TEXT, 1, 1, 9))))
+    result = convert_bytes(buffer.getvalue(), "export.zip")
+    assert result.ok, [d.format() for d in result.diagnostics]
+    [warning] = _warnings(result)
+    assert warning.startswith("export.zip/mets.xml:1:") and "'²'" in warning
