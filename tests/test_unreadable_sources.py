@@ -188,3 +188,55 @@ def test_a_bad_seq_in_a_mets_file_is_reported(tmp_path: object) -> None:
     assert result.ok, [d.format() for d in result.diagnostics]
     [warning] = _warnings(result)
     assert warning.startswith("export.zip/mets.xml:1:") and "'²'" in warning
+
+
+# -- a DOCTYPE in any encoding ----------------------------------------------------------
+
+W_DOC = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+WITH_ENTITY = (
+    '<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE w:document [<!ENTITY e "in Geneva">]>\n'
+    f'<w:document xmlns:w="{W_DOC}"><w:body>'
+    + para(run("The talks &e; had ended on Tuesday."))
+    + "</w:body></w:document>"
+)
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-8"])
+def test_a_doctype_is_refused_in_any_encoding(encoding: str) -> None:
+    text = WITH_ENTITY.replace("UTF-16", encoding.upper().replace("-BE", "BE"))
+    data = _zip({"word/document.xml": text.encode(encoding)})
+    result = convert_bytes(data, "memo.docx")
+    assert not result.ok
+    [error] = result.diagnostics
+    assert (error.code, error.file, error.line, error.column) == (
+        "C008",
+        "memo.docx/word/document.xml",
+        2,
+        1,
+    ), error.format()
+    assert "DOCTYPE" in error.message
+
+
+def test_a_doctype_in_a_utf16_page_file_of_an_export_is_refused() -> None:
+    page = page_xml(region("r1", line("l1", "The talks &e; had ended.", 1, 1, 9))).decode()
+    page = '<?xml version="1.0" encoding="UTF-16"?>\n<!DOCTYPE PcGts [<!ENTITY e "x">]>\n' + page
+    result = convert_bytes(_zip({"page/1.xml": page.encode("utf-16")}), "export.zip")
+    assert [(d.code, d.file, d.line) for d in result.diagnostics] == [
+        ("C008", "export.zip/page/1.xml", 2)
+    ]
+
+
+def test_a_utf16_word_part_without_a_doctype_is_read_whole() -> None:
+    text = WITH_ENTITY.replace('<!DOCTYPE w:document [<!ENTITY e "in Geneva">]>\n', "")
+    text = text.replace("&e;", "in Geneva")
+    result = convert_bytes(_zip({"word/document.xml": text.encode("utf-16")}), "memo.docx")
+    assert result.ok, [d.format() for d in result.diagnostics]
+    assert "The talks in Geneva had ended on Tuesday." in result.xml().decode()
