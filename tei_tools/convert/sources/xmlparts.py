@@ -33,10 +33,11 @@ def parse_part(data: bytes, name: str) -> etree._Element:
         line, col = exc.position if exc.position else (1, 1)
         raise ReadError(f"{name} is not well-formed XML: {exc.msg}", line, col, name) from exc
     docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None:
+    doctype = str(getattr(docinfo, "doctype", ""))  # not in lxml's type stubs
+    if doctype or docinfo.internalDTD is not None:
         line, col = _position(data, docinfo.encoding, "<!DOCTYPE")
         raise ReadError(
-            f"{name} declares a DOCTYPE ({docinfo.doctype}), which is not accepted: "
+            f"{name} declares a DOCTYPE ({doctype}), which is not accepted: "
             "its entities would be text no reader sees",
             line,
             col,
