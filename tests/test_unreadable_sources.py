@@ -12,6 +12,7 @@ import pytest
 from lxml import etree
 
 from tei_tools.convert import convert_bytes
+from tei_tools.convert.sources import budgets
 
 from .test_sources import BODY, NS, docx, line, page_xml, para, region, run
 
@@ -240,3 +241,88 @@ def test_a_utf16_word_part_without_a_doctype_is_read_whole() -> None:
     result = convert_bytes(_zip({"word/document.xml": text.encode("utf-16")}), "memo.docx")
     assert result.ok, [d.format() for d in result.diagnostics]
     assert "The talks in Geneva had ended on Tuesday." in result.xml().decode()
+
+
+# -- the budgets -------------------------------------------------------------------------
+
+
+def _compressed_docx(document: str) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", document)
+    return buffer.getvalue()
+
+
+def test_a_small_word_file_of_a_million_tiny_elements_is_refused_by_its_budget() -> None:
+    empty = "<w:p/>" * (budgets.MAX_PART_ELEMENTS + 1)
+    data = _compressed_docx(f'<w:document xmlns:w="{W_DOC}"><w:body>{empty}</w:body></w:document>')
+    assert len(data) < 100_000
+    result = convert_bytes(data, "memo.docx")
+    [error] = result.diagnostics
+    assert (error.code, error.file) == ("C008", "memo.docx/word/document.xml")
+    assert f"{budgets.MAX_PART_ELEMENTS} elements one part may hold" in error.message
+
+
+def test_a_part_that_unpacks_past_its_budget_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(budgets, "MAX_PART", 4096)
+    data = _compressed_docx(WITH_ENTITY.replace("&e;", " " * 5000))
+    [error] = convert_bytes(data, "memo.docx").diagnostics
+    assert (error.code, error.file) == ("C008", "memo.docx/word/document.xml")
+    assert "past the 4096 bytes one part may unpack to" in error.message
+
+
+def _export(pages: int, text: str = TEXT) -> bytes:
+    page = page_xml(region("r1", line("l1", text, 1, 1, 9)))
+    return _zip({f"page/{n}.xml": page for n in range(1, pages + 1)})
+
+
+def test_the_parts_of_one_source_share_their_budgets(monkeypatch: pytest.MonkeyPatch) -> None:
+    size = len(page_xml(region("r1", line("l1", TEXT, 1, 1, 9))))
+    monkeypatch.setattr(budgets, "MAX_UNPACKED", 3 * size + 10)
+    [error] = convert_bytes(_export(4), "export.zip").diagnostics
+    assert (error.code, error.file) == ("C008", "export.zip/page/4.xml")
+    assert f"{3 * size + 10} bytes all parts of one source may unpack to" in error.message
+    monkeypatch.setattr(budgets, "MAX_UNPACKED", 10**9)
+    monkeypatch.setattr(budgets, "MAX_ELEMENTS", 20)  # a page has 8
+    [error] = convert_bytes(_export(3), "export.zip").diagnostics
+    assert (error.code, error.file) == ("C008", "export.zip/page/3.xml")
+    assert "20 all parts of one source may hold" in error.message
+
+
+@pytest.mark.parametrize(
+    ("budget", "what"),
+    [
+        ("MAX_TEXT", "characters of text"),
+        ("MAX_LINES", "lines"),
+        ("MAX_RUNS", "stretches of one formatting"),
+    ],
+)
+def test_what_the_readers_render_from_one_source_has_a_budget(
+    monkeypatch: pytest.MonkeyPatch, budget: str, what: str
+) -> None:
+    two_pages = {"MAX_TEXT": 2 * len(TEXT), "MAX_LINES": 2, "MAX_RUNS": 2}[budget]
+    monkeypatch.setattr(budgets, budget, two_pages)
+    [error] = convert_bytes(_export(3), "export.zip").diagnostics
+    assert (error.code, error.file) == ("C008", "export.zip/page/3.xml")
+    assert f"past the {two_pages} one source may hold" in error.message and what in error.message
+    assert convert_bytes(_export(2), "export.zip").ok
+    word = docx(para(run(TEXT), run(" ", "<w:b/>"), run(TEXT)) + para(run(TEXT)) + para(run("x")))
+    [error] = convert_bytes(word, "memo.docx").diagnostics
+    assert (error.code, error.file) == ("C008", "memo.docx/word/document.xml")
+
+
+def test_runs_split_by_word_count_once_against_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(budgets, "MAX_RUNS", 1)
+    assert convert_bytes(docx(para(run("The talks "), run("had ended."))), "memo.docx").ok
+
+
+def test_many_styled_stretches_on_a_page_line_are_cut_in_one_sweep() -> None:
+    styles = "".join(f"textStyle {{offset:{i};length:1;bold:true;}}" for i in range(0, 2000, 2))
+    text = "ab" * 1000
+    result = convert_bytes(_page(region("r1", line("l1", text, 1, 1, 9, styles))), "page.xml")
+    assert result.ok, [d.format() for d in result.diagnostics]
+    body = etree.fromstring(result.xml()).find(".//t:body", NS)
+    assert body is not None
+    assert [h.text for h in body.iterfind(".//t:hi", NS)] == ["a"] * 1000
+    assert "".join(body.itertext()).strip() == text

@@ -9,12 +9,12 @@ import io
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from tei_tools.convert.sources import budgets
 from tei_tools.convert.sources.archive import Archive
-from tei_tools.convert.sources.budgets import MAX_PART
 from tei_tools.convert.sources.docx import DocxReader
 from tei_tools.convert.sources.page import PageReader, inside, is_mets, is_page, zip_opener
 from tei_tools.convert.sources.styled import Rendered, render
-from tei_tools.convert.sources.xmlparts import ReadError, parse_part
+from tei_tools.convert.sources.xmlparts import ReadError, Spent, parse_part
 from tei_tools.diagnostics import Diagnostic
 
 FORMATS = "raw transcriptions (UTF-8 text), Word (.docx) and PAGE-XML exports"
@@ -54,21 +54,22 @@ def read_source(
     neither (a raw transcription, or something the raw reader refuses by name).
     ``base`` is the folder a METS file's page files are found in."""
     kind = kind_of(data)
+    spent = Spent()  # what this source's parts cost, against the budgets
     try:
         if kind == "docx":
-            reader = DocxReader(name, diags, tracked)
+            reader = DocxReader(name, diags, tracked, spent)
             rendered = render(reader.read(data))
             rendered.changes = list(reader.changes.values())
             return rendered
         if kind == "zip":
-            return _read_zip(data, name, diags, prefix=f"{name}/")
+            return _read_zip(data, name, diags, f"{name}/", spent)
         if kind == "xml":
             try:
-                root = parse_part(data, name)
+                root = parse_part(data, name, spent)
             except ReadError:
                 return None  # not well-formed: the raw reader refuses it as XML
             if is_page(root):
-                page = PageReader(diags)
+                page = PageReader(diags, spent=spent)
                 page.read_page(root, name)
                 return _rendered(page)
             if is_mets(root):
@@ -78,8 +79,8 @@ def read_source(
                         "give its path or its folder"
                     )
                 folder = Path(name).parent.as_posix()
-                page = PageReader(diags, prefix="" if folder == "." else f"{folder}/")
-                page.read_mets(root, Path(name).name, _folder_opener(base))
+                page = PageReader(diags, "" if folder == "." else f"{folder}/", spent)
+                page.read_mets(root, Path(name).name, _folder_opener(base, spent))
                 return _rendered(page)
     except ReadError as exc:
         diags.append(
@@ -127,16 +128,18 @@ def _rendered(page: PageReader) -> Rendered:
     return rendered
 
 
-def _read_zip(data: bytes, name: str, diags: list[Diagnostic], prefix: str) -> Rendered | None:
-    with Archive(data) as archive:
+def _read_zip(
+    data: bytes, name: str, diags: list[Diagnostic], prefix: str, spent: Spent
+) -> Rendered | None:
+    with Archive(data, spent=spent) as archive:
         names = archive.names
         opener = zip_opener(archive)
-        page = PageReader(diags, prefix)
+        page = PageReader(diags, prefix, spent)
         mets = sorted((n for n in names if PurePosixPath(n).name == "mets.xml"), key=len)
         if mets:
-            page.read_mets(parse_part(opener(mets[0]), mets[0]), mets[0], opener)
+            page.read_mets(parse_part(opener(mets[0]), mets[0], spent), mets[0], opener)
             return _rendered(page)
-        roots = [(n, parse_part(opener(n), n)) for n in sorted(names) if n.endswith(".xml")]
+        roots = [(n, parse_part(opener(n), n, spent)) for n in sorted(names) if n.endswith(".xml")]
         pages = [(n, r) for n, r in roots if is_page(r)]
         if not pages:
             return None  # an unknown zip: the raw reader refuses it by name
@@ -145,7 +148,7 @@ def _read_zip(data: bytes, name: str, diags: list[Diagnostic], prefix: str) -> R
         return _rendered(page)
 
 
-def _folder_opener(folder: Path):  # type: ignore[no-untyped-def]
+def _folder_opener(folder: Path, spent: Spent):  # type: ignore[no-untyped-def]
     root = folder.resolve()
 
     def open_file(path: str) -> bytes:
@@ -155,8 +158,19 @@ def _folder_opener(folder: Path):  # type: ignore[no-untyped-def]
             raise ReadError(f"{path!r} leaves the export's folder", file=path)
         if not target.is_file():
             raise ReadError(f"the page file {relative} named in the export is missing")
-        if target.stat().st_size > MAX_PART:
-            raise ReadError(f"{relative} is larger than {MAX_PART} bytes", file=relative)
+        size = target.stat().st_size
+        if size > budgets.MAX_PART:
+            raise ReadError(
+                f"{relative} is {size} bytes, past the {budgets.MAX_PART} bytes one part may be",
+                file=relative,
+            )
+        if spent.unpacked + size > budgets.MAX_UNPACKED:
+            raise ReadError(
+                f"{relative} brings the export's files past the {budgets.MAX_UNPACKED} bytes "
+                "all parts of one source may be",
+                file=relative,
+            )
+        spent.unpacked += size
         return target.read_bytes()
 
     return open_file

@@ -11,8 +11,8 @@ import zipfile
 import zlib
 from types import TracebackType
 
-from tei_tools.convert.sources.budgets import MAX_PART, MAX_UNPACKED
-from tei_tools.convert.sources.xmlparts import ReadError
+from tei_tools.convert.sources import budgets
+from tei_tools.convert.sources.xmlparts import ReadError, Spent
 
 # What zipfile and the decompressors raise on damaged or unsupported input: a bad
 # CRC or record (BadZipFile), bad deflate data (zlib.error), an unknown method
@@ -34,14 +34,14 @@ _FAILURES = (
 class Archive:
     """The members of a zip archive, read with their failures and budgets checked."""
 
-    def __init__(self, data: bytes, what: str = "the input"):
+    def __init__(self, data: bytes, what: str = "the input", spent: Spent | None = None):
+        self.spent = spent if spent is not None else Spent()
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self._zip.infolist()
         except _FAILURES as exc:
             raise ReadError(f"{what} is not a readable zip archive ({exc})") from exc
         self.names = [i.filename for i in infos if not i.filename.endswith("/")]
-        self.unpacked = 0
 
     def __enter__(self) -> Archive:
         return self
@@ -61,7 +61,7 @@ class Archive:
             info = self._zip.getinfo(name)
         except KeyError as exc:
             raise ReadError(f"the archive has no {name}") from exc
-        left = min(MAX_PART, MAX_UNPACKED - self.unpacked)
+        left = min(budgets.MAX_PART, budgets.MAX_UNPACKED - self.spent.unpacked)
         if info.file_size > left:
             raise ReadError(_over(name, info.file_size, left), file=name)
         try:
@@ -71,14 +71,16 @@ class Archive:
             raise ReadError(f"{name} cannot be unpacked ({exc})", file=name) from exc
         if len(data) > left:
             raise ReadError(_over(name, len(data), left), file=name)
-        self.unpacked += len(data)
+        self.spent.unpacked += len(data)
         return data
 
 
 def _over(name: str, size: int, left: int) -> str:
-    if left < MAX_PART:
+    if left < budgets.MAX_PART:
         return (
-            f"{name} unpacks to {size} bytes, past the {MAX_UNPACKED} bytes "
+            f"{name} unpacks to {size} bytes, past the {budgets.MAX_UNPACKED} bytes "
             "all parts of one source may unpack to"
         )
-    return f"{name} unpacks to {size} bytes, past the {MAX_PART} bytes one part may unpack to"
+    return (
+        f"{name} unpacks to {size} bytes, past the {budgets.MAX_PART} bytes one part may unpack to"
+    )

@@ -36,7 +36,7 @@ from tei_tools.convert.sources.styled import (
     SourceLine,
 )
 from tei_tools.convert.sources.values import bad_value, character, line_of
-from tei_tools.convert.sources.xmlparts import ReadError, parse_part
+from tei_tools.convert.sources.xmlparts import ReadError, Spent, parse_part
 from tei_tools.diagnostics import Diagnostic
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -67,8 +67,15 @@ class _Paragraph:
 
 
 class DocxReader:
-    def __init__(self, name: str, diagnostics: list[Diagnostic], tracked: str = "keep"):
+    def __init__(
+        self,
+        name: str,
+        diagnostics: list[Diagnostic],
+        tracked: str = "keep",
+        spent: Spent | None = None,
+    ):
         self.name = name
+        self.spent = spent if spent is not None else Spent()
         self.diags = diagnostics
         self.tracked = tracked
         self.changes: dict[tuple[str, str, str | None], Change] = {}
@@ -79,13 +86,14 @@ class DocxReader:
         self.diags.append(Diagnostic(code, message, self.name, paragraph, col, hint))
 
     def read(self, data: bytes) -> list[SourceBlock]:
-        with Archive(data, "the Word file") as archive:
-            root = parse_part(archive.read(DOCUMENT), DOCUMENT)
+        with Archive(data, "the Word file", self.spent) as archive:
+            root = parse_part(archive.read(DOCUMENT), DOCUMENT, self.spent)
         body = root.find(w("body"))
         if body is None:
-            raise ReadError("word/document.xml has no w:body")
+            raise ReadError(f"{DOCUMENT} has no w:body", file=DOCUMENT)
         for element in body:
             self.block_element(element)
+        self.spent.add_rendered(self.blocks, DOCUMENT)
         return self.blocks
 
     def block_element(self, element: etree._Element) -> None:

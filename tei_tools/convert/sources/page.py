@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -38,7 +39,7 @@ from tei_tools.convert.sources.styled import (
     SourceLine,
 )
 from tei_tools.convert.sources.values import bad_point, bad_value, line_of, points, signed, whole
-from tei_tools.convert.sources.xmlparts import ReadError, parse_part
+from tei_tools.convert.sources.xmlparts import ReadError, Spent, parse_part
 from tei_tools.diagnostics import Diagnostic
 
 PAGE_NS_PREFIX = "http://schema.primaresearch.org/PAGE/gts/pagecontent/"
@@ -101,8 +102,9 @@ class _Line:
 
 
 class PageReader:
-    def __init__(self, diagnostics: list[Diagnostic], prefix: str = ""):
+    def __init__(self, diagnostics: list[Diagnostic], prefix: str = "", spent: Spent | None = None):
         self.diags = diagnostics
+        self.spent = spent if spent is not None else Spent()
         self.prefix = prefix  # before a page file's path in what diagnostics name
         self.blocks: list[SourceBlock] = []
         self.surfaces: list[Surface] = []
@@ -156,7 +158,7 @@ class PageReader:
             )
         for _, href in sorted(files):
             path = inside(base, href, mets_name)
-            self.read_page(parse_part(open_file(path), path), path)
+            self.read_page(parse_part(open_file(path), path, self.spent), path)
 
     # -- one page --------------------------------------------------------------------
     def read_page(self, root: etree._Element, name: str) -> None:
@@ -185,6 +187,7 @@ class PageReader:
             if ln.box and len(ln.text) >= 10
         ]
         char = sorted(widths)[len(widths) // 2] if widths else 0.0
+        before = len(self.blocks)
         for region, lines in zip(regions, lines_of, strict=True):
             zone = self.zone(surface, region, ns)
             block = SourceBlock([], facs=zone.id if zone else None)
@@ -202,6 +205,7 @@ class PageReader:
                 )
             if block.lines:
                 self.blocks.append(block)
+        self.spent.add_rendered(self.blocks[before:], name)
 
     def ordered_regions(self, page: etree._Element, ns: str) -> list[etree._Element]:
         regions = list(page.iter(f"{{{ns}}}TextRegion"))
@@ -290,17 +294,7 @@ class PageReader:
                     "encode it in the TEI by hand, or remove the tag in the platform",
                 )
             )
-        cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
-        runs: list[Run] = []
-        for start, end in itertools.pairwise(c for c in cuts if 0 <= c <= len(text)):
-            if start >= end:
-                continue
-            styles = frozenset(kind for s, e, kind in spans if s <= start and end <= e)
-            if runs and runs[-1].styles == styles:
-                runs[-1] = Run(runs[-1].text + text[start:end], styles)
-            else:
-                runs.append(Run(text[start:end], styles))
-        return runs
+        return styled_runs(text, spans)
 
     def place(self, props: dict[str, str], key: str, tag: str, line: _Line, default: int) -> int:
         """A tag's offset or length in the line; ``default`` when absent or bad."""
@@ -313,6 +307,29 @@ class PageReader:
             self.diags.append(bad_value(what, props[key], self.part, line.text_line))
             return default
         return n
+
+
+def styled_runs(text: str, spans: list[tuple[int, int, str]]) -> list[Run]:
+    """``text`` cut where a style starts or ends, each piece with the styles over it;
+    one sweep over the cuts (each span opened and closed once), pieces of one
+    formatting joined."""
+    opening: dict[int, list[str]] = defaultdict(list)
+    closing: dict[int, list[str]] = defaultdict(list)
+    for start, end, style in spans:
+        if start < end:
+            opening[start].append(style)
+            closing[end].append(style)
+    cuts = sorted({0, len(text), *opening, *closing})
+    active: Counter[str] = Counter()
+    pieces: list[tuple[frozenset[str], str]] = []
+    for start, end in itertools.pairwise(cuts):
+        active.subtract(closing.get(start, ()))
+        active.update(opening.get(start, ()))
+        pieces.append((frozenset(k for k, n in active.items() if n > 0), text[start:end]))
+    return [
+        Run("".join(piece for _, piece in group), styles)
+        for styles, group in itertools.groupby(pieces, key=lambda p: p[0])
+    ]
 
 
 def ended_on_purpose(line: _Line, nxt: _Line, measure: int, char: float) -> bool:
