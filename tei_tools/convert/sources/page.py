@@ -21,6 +21,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 from lxml import etree
 
@@ -58,6 +59,7 @@ _STRUCTURAL = {"readingOrder", "structure", "textStyle"}
 _CUSTOM = re.compile(r"([A-Za-z][\w-]*)\s*\{([^}]*)\}")
 _NCNAME_BAD = re.compile(r"[^\w.-]")
 
+T = TypeVar("T")
 Opener = Callable[[str], bytes]  # a path inside the export → its bytes
 
 
@@ -209,20 +211,15 @@ class PageReader:
 
     def ordered_regions(self, page: etree._Element, ns: str) -> list[etree._Element]:
         regions = list(page.iter(f"{{{ns}}}TextRegion"))
-        by_id = {r.get("id"): r for r in regions}
-        order: list[etree._Element] = []
+        refs: list[tuple[int, str | None]] = []
         ro = page.find(f"{{{ns}}}ReadingOrder")
         if ro is not None:
             refs = [
                 (self.number(ref, "index", "a RegionRefIndexed's index") or 0, ref.get("regionRef"))
                 for ref in ro.iter(f"{{{ns}}}RegionRefIndexed")
             ]
-            for _, rid in sorted(refs, key=lambda t: t[0]):
-                if rid in by_id and by_id[rid] not in order:
-                    order.append(by_id[rid])
-        rest = [(r, self.index(r)) for r in regions if r not in order]
-        indexed = sorted(((r, i) for r, i in rest if i is not None), key=lambda t: t[1])
-        return order + [r for r, _ in indexed] + [r for r, i in rest if i is None]
+        ids = [r.get("id") for r in regions]
+        return in_reading_order(regions, ids, refs, [self.index(r) for r in regions])
 
     def region_lines(
         self, region: etree._Element, ns: str, page: int, surface: Surface
@@ -307,6 +304,30 @@ class PageReader:
             self.diags.append(bad_value(what, props[key], self.part, line.text_line))
             return default
         return n
+
+
+def in_reading_order(
+    regions: list[T],
+    ids: list[str | None],
+    refs: list[tuple[int, str | None]],
+    indexes: list[int | None],
+) -> list[T]:
+    """``regions`` in reading order: first those the ReadingOrder refers to (``refs``,
+    (index, id) pairs), by index, each once; then the rest with a readingOrder index
+    (``indexes``), by it; then the rest in document order. Regions are found by
+    position, never searched for, so this is n log n however many there are."""
+    position = {rid: i for i, rid in enumerate(ids)}  # an id given twice: the last
+    placed = [False] * len(regions)
+    order: list[int] = []
+    for _, rid in sorted(refs, key=lambda t: t[0]):
+        i = position.get(rid)
+        if i is not None and not placed[i]:
+            placed[i] = True
+            order.append(i)
+    rest = [i for i in range(len(regions)) if not placed[i]]
+    indexed = sorted((i for i in rest if indexes[i] is not None), key=lambda i: indexes[i] or 0)
+    unindexed = [i for i in rest if indexes[i] is None]
+    return [regions[i] for i in order + indexed + unindexed]
 
 
 def styled_runs(text: str, spans: list[tuple[int, int, str]]) -> list[Run]:
