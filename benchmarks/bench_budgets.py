@@ -52,7 +52,7 @@ def page(regions: str, order: str = "") -> str:
 
 def text_line(n: int, text: str, custom: str = "") -> str:
     return (
-        f'<TextLine id="l{n}" custom="{custom}"><Coords points="1,{n} 9,{n}"/>'
+        f'<TextLine id="l{n}" custom="{custom}"><Coords points="1,{n} 9,{n} 9,{n + 1}"/>'
         f"<TextEquiv><Unicode>{text}</Unicode></TextEquiv></TextLine>"
     )
 
@@ -129,6 +129,9 @@ CASES: dict[str, Callable[[], bytes]] = {
                 + "</TextRegion>"
             )
         }
+    ),
+    "page: empty elements to the element budget over pages": lambda: _zip(
+        {f"page/{p}.xml": page("<X/>" * (budgets.MAX_ELEMENTS // 5 - 10)) for p in range(5)}
     ),
     "word: past the element budget (refused)": lambda: word(
         "<w:p/>" * (budgets.MAX_PART_ELEMENTS + 10)

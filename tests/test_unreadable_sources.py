@@ -149,6 +149,7 @@ def _region_with_points(points: str) -> str:
     [
         (_page(_region_with_points("1e999,5 10,5")), "1e999,5"),
         (_page(_region_with_points("1,5 10,5 12")), "12"),
+        (_page(_region_with_points("1,5 10,5")), "1,5 10,5"),
         (_page(_region_with_points("15 10,5")), "15"),
         (_page(_region_with_points("nan,5 10,5")), "nan,5"),
         (_page(region("r1", line("l1", TEXT, 1, 1, 9)), width="2480.5"), "2480.5"),
@@ -163,7 +164,17 @@ def _region_with_points(points: str) -> str:
         ),
         (_page(region("r1", line("l1", TEXT, 1, 1, 9, "textStyle {offset:²;bold:true;}"))), "²"),
     ],
-    ids=["overflow", "no-comma", "last-no-comma", "nan", "width", "index", "ref-index", "offset"],
+    ids=[
+        "overflow",
+        "no-comma",
+        "last-no-comma",
+        "two-points",
+        "nan",
+        "width",
+        "index",
+        "ref-index",
+        "offset",
+    ],
 )
 def test_a_bad_number_in_a_page_file_is_reported_and_the_text_kept(data: bytes, value: str) -> None:
     result = convert_bytes(data, "page.xml")

@@ -139,12 +139,12 @@ def _read_zip(
         if mets:
             page.read_mets(parse_part(opener(mets[0]), mets[0], spent), mets[0], opener)
             return _rendered(page)
-        roots = [(n, parse_part(opener(n), n, spent)) for n in sorted(names) if n.endswith(".xml")]
-        pages = [(n, r) for n, r in roots if is_page(r)]
-        if not pages:
+        for path in sorted(n for n in names if n.endswith(".xml")):
+            root = parse_part(opener(path), path, spent)  # one tree at a time in memory
+            if is_page(root):
+                page.read_page(root, path)
+        if not page.surfaces:
             return None  # an unknown zip: the raw reader refuses it by name
-        for path, root in pages:
-            page.read_page(root, path)
         return _rendered(page)
 
 

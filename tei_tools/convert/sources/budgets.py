@@ -21,7 +21,7 @@ MAX_UNPACKED = 64 * MIB  # bytes all parts read from one source unpack to togeth
 MAX_PART_ELEMENTS = 1_000_000  # elements, comments and PIs in one part (its tree's memory)
 MAX_ELEMENTS = 5_000_000  # the same in all parts of one source together (parsing time)
 # What the readers render from one source, which the later stages read as they read
-# a raw transcription: as much as a raw transcription of 1 MiB holds (some 500 pages).
+# a raw transcription: a text of 1 MiB (some 500 pages) in at most 50,000 lines.
 MAX_TEXT = 1 * MIB  # characters of text
-MAX_LINES = 100_000  # lines (a Word paragraph or line break, a PAGE text line)
+MAX_LINES = 50_000  # lines (a Word paragraph or line break, a PAGE text line)
 MAX_RUNS = 100_000  # stretches of one formatting (each may become an element of the TEI)

@@ -253,6 +253,10 @@ class PageReader:
             what = f"the Coords of {element.get('id') or 'an element'} hold a point that is not x,y"
             self.bad(f"{what}; it gets no zone", bad, coords)
             return None
+        if len(coords.get("points", "").split()) < 3:  # TEI's zone is an area
+            what = f"the Coords of {element.get('id') or 'an element'} hold fewer than 3 points"
+            self.bad(f"{what}; it gets no zone", coords.get("points"), coords)
+            return None
         local = _NCNAME_BAD.sub("_", element.get("id") or f"z{len(surface.zones) + 1}")
         zone = Zone(f"{surface.id}-{local}", coords.get("points", ""))
         surface.zones.append(zone)
