@@ -55,6 +55,16 @@ _KEPT_WITH_NOTE = {
     w("txbxContent"): "a text box",
 }
 _SKIPPED = {w("instrText"): "a field's code", w("delInstrText"): "a field's code"}
+# Elements a paragraph's runs may sit in that say nothing the TEI keeps.
+_CONTAINERS = {w(t) for t in ("hyperlink", "smartTag", "customXml", "fldSimple", "dir", "bdo")}
+
+
+@dataclass(frozen=True)
+class _Tracked:
+    """A tracked change a run is inside."""
+
+    deletion: bool
+    change: str  # its id
 
 
 @dataclass
@@ -140,28 +150,33 @@ class DocxReader:
         if any(run.text.strip() for line in lines for run in line.runs):
             self.blocks.append(SourceBlock(lines))
 
-    def pieces(self, parent: etree._Element, para: _Paragraph) -> Iterator[tuple[str, object]]:
-        """Runs, line breaks and page breaks of a paragraph, in order."""
+    def pieces(
+        self, parent: etree._Element, para: _Paragraph, tracked: tuple[_Tracked, ...] = ()
+    ) -> Iterator[tuple[str, object]]:
+        """Runs, line breaks and page breaks of a paragraph, in order; ``tracked``: the
+        tracked changes they are inside, outermost first."""
         for child in parent:
             tag = child.tag
             if tag == w("r"):
-                yield from self.run(child, frozenset(), None, para)
+                yield from self.tracked_run(child, para, tracked)
             elif tag in (w("del"), w("ins"), w("moveFrom"), w("moveTo")):
-                yield from self.tracked_change(child, para)
-            elif tag in (w("hyperlink"), w("smartTag"), w("customXml"), w("fldSimple")):
+                yield from self.tracked_change(child, para, tracked)
+            elif tag in _CONTAINERS:
                 if tag in _KEPT_WITH_NOTE:
                     self.note(
                         "C401", f"{_KEPT_WITH_NOTE[tag]}: its text is kept", para.number, para.col
                     )
-                yield from self.pieces(child, para)
+                yield from self.pieces(child, para, tracked)
             elif tag == w("sdt"):
                 content = child.find(w("sdtContent"))
                 if content is not None:
-                    yield from self.pieces(content, para)
+                    yield from self.pieces(content, para, tracked)
 
     def tracked_change(
-        self, element: etree._Element, para: _Paragraph
+        self, element: etree._Element, para: _Paragraph, tracked: tuple[_Tracked, ...]
     ) -> Iterator[tuple[str, object]]:
+        """The pieces of a tracked change, left out when the editor accepts a deletion
+        or rejects an insertion (a change inside it goes with it)."""
         deletion = element.tag in (w("del"), w("moveFrom"))
         author = element.get(w("author")) or "unknown"
         when = element.get(w("date"))
@@ -177,28 +192,45 @@ class DocxReader:
             )
             return
         if self.tracked != "keep":
-            for r in element.iter(w("r")):
-                yield from self.run(r, frozenset(), None, para)
+            yield from self.pieces(element, para, tracked)
             return
         key = (kind, author, when)
         if key not in self.changes:
             self.changes[key] = Change(f"change-{len(self.changes) + 1}", kind, author, when)
-        style = TRACKED_DEL if deletion else TRACKED_INS
-        for r in element.iter(w("r")):
-            yield from self.run(r, frozenset({style}), self.changes[key].id, para)
+        yield from self.pieces(element, para, (*tracked, _Tracked(deletion, self.changes[key].id)))
+
+    def tracked_run(
+        self, r: etree._Element, para: _Paragraph, tracked: tuple[_Tracked, ...]
+    ) -> Iterator[tuple[str, object]]:
+        """A run inside tracked changes: a deletion, an addition, or (text an insertion
+        brought and a later deletion took away) a deletion inside an addition."""
+        deleted = next((t.change for t in reversed(tracked) if t.deletion), None)
+        inserted = next((t.change for t in reversed(tracked) if not t.deletion), None)
+        styles = frozenset(
+            ({TRACKED_DEL} if deleted else set()) | ({TRACKED_INS} if inserted else set())
+        )
+        if deleted and inserted:
+            yield from self.run(r, styles, deleted, para, inserted_by=inserted)
+        else:
+            yield from self.run(r, styles, deleted or inserted, para)
 
     def run(
-        self, r: etree._Element, extra: frozenset[str], change: str | None, para: _Paragraph
+        self,
+        r: etree._Element,
+        extra: frozenset[str],
+        change: str | None,
+        para: _Paragraph,
+        inserted_by: str | None = None,
     ) -> Iterator[tuple[str, object]]:
         styles = run_styles(r.find(w("rPr"))) | extra
         for child in r:
             tag = child.tag
             if tag in (w("t"), w("delText")):
-                yield "run", Run(child.text or "", styles, change)
+                yield "run", Run(child.text or "", styles, change, inserted_by)
             elif tag == w("tab"):
-                yield "run", Run(" ", styles, change)
+                yield "run", Run(" ", styles, change, inserted_by)
             elif tag in (w("noBreakHyphen"),):
-                yield "run", Run("-", styles, change)
+                yield "run", Run("-", styles, change, inserted_by)
             elif tag == w("sym"):
                 symbol = character(child.get(w("char")))
                 if symbol is None:
@@ -212,7 +244,7 @@ class DocxReader:
                         )
                     )
                 else:
-                    yield "run", Run(symbol, styles, change)
+                    yield "run", Run(symbol, styles, change, inserted_by)
             elif tag in (w("br"), w("cr")):
                 yield ("page", None) if child.get(w("type")) == "page" else ("br", None)
             elif tag in _SKIPPED:
@@ -233,7 +265,7 @@ class DocxReader:
                     "describe the image in the transcription if it matters",
                 )
                 if texts:
-                    yield "run", Run(" ".join(texts), styles, change)
+                    yield "run", Run(" ".join(texts), styles, change, inserted_by)
             elif tag in (w("footnoteReference"), w("endnoteReference"), w("commentReference")):
                 what = {
                     w("footnoteReference"): "a footnote",
