@@ -337,3 +337,87 @@ def test_many_styled_stretches_on_a_page_line_are_cut_in_one_sweep() -> None:
     assert body is not None
     assert [h.text for h in body.iterfind(".//t:hi", NS)] == ["a"] * 1000
     assert "".join(body.itertext()).strip() == text
+
+
+# -- no silent choices -------------------------------------------------------------------
+
+
+def _with_duplicate(members: list[tuple[str, bytes]]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in members:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_a_member_given_twice_is_refused_by_every_reader() -> None:
+    document = docx(BODY)
+    with zipfile.ZipFile(io.BytesIO(document)) as archive:
+        part = archive.read("word/document.xml")
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate name it writes
+        word = _with_duplicate([("word/document.xml", part), ("word/document.xml", b"<x/>")])
+        page = page_xml(region("r1", line("l1", TEXT, 1, 1, 9)))
+        export = _with_duplicate([("page/1.xml", page), ("page/1.xml", page)])
+    for data, name in ((word, "memo.docx"), (export, "export.zip")):
+        [error] = convert_bytes(data, name).diagnostics
+        assert error.code == "C008" and error.file == name, error.format()
+        assert "holds two members named" in error.message
+        assert ("word/document.xml" if name == "memo.docx" else "page/1.xml") in error.message
+
+
+def test_two_mets_files_in_one_zip_are_refused_naming_both() -> None:
+    page = page_xml(region("r1", line("l1", TEXT, 1, 1, 9)))
+    mets = (
+        '<mets:mets xmlns:mets="http://www.loc.gov/METS/" '
+        'xmlns:xlink="http://www.w3.org/1999/xlink"><mets:fileSec>'
+        '<mets:fileGrp USE="PAGEXML"><mets:file><mets:FLocat '
+        'xlink:href="page/1.xml"/></mets:file></mets:fileGrp></mets:fileSec></mets:mets>'
+    )
+    data = _zip(
+        {"a/mets.xml": mets, "a/page/1.xml": page, "b/mets.xml": mets, "b/page/1.xml": page}
+    )
+    [error] = convert_bytes(data, "export.zip").diagnostics
+    assert error.code == "C008" and error.file == "export.zip"
+    assert "a/mets.xml" in error.message and "b/mets.xml" in error.message
+
+
+def test_a_zip_is_told_by_its_members_not_by_the_bytes_it_holds() -> None:
+    text = "Filed as word/document.xml in the archive."
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("page/1.xml", page_xml(region("r1", line("l1", text, 1, 1, 9))))
+    result = convert_bytes(buffer.getvalue(), "export.zip")
+    assert result.ok, [d.format() for d in result.diagnostics]
+    assert text in result.xml().decode()
+
+
+def test_a_word_file_without_its_text_part_says_what_is_missing() -> None:
+    data = _zip({"[Content_Types].xml": "<Types/>", "word/styles.xml": "<styles/>"})
+    [error] = convert_bytes(data, "memo.docx").diagnostics
+    assert (error.code, error.file) == ("C008", "memo.docx")
+    assert "has no word/document.xml" in error.message
+
+
+@pytest.mark.parametrize("kind", ["page", "mets"])
+def test_a_page_or_mets_file_that_is_not_well_formed_is_named_as_such(kind: str) -> None:
+    good = (
+        page_xml(region("r1", line("l1", TEXT, 1, 1, 9)))
+        if kind == "page"
+        else b'<mets:mets xmlns:mets="http://www.loc.gov/METS/">\n<mets:fileSec>'
+    )
+    data = good.replace(b"<TextEquiv>", b"\n<TextEquiv><broken>") if kind == "page" else good
+    [error] = convert_bytes(data, f"{kind}.xml").diagnostics
+    assert error.code == "C008" and error.file == f"{kind}.xml"
+    what = "a PAGE file" if kind == "page" else "a METS file"
+    assert f"{what} that is not well-formed XML" in error.message
+    assert error.line == 2 and error.column > 1, error.format()
+
+
+def test_a_utf16_page_file_is_read() -> None:
+    data = page_xml(region("r1", line("l1", TEXT, 1, 1, 9))).decode()
+    result = convert_bytes(data.encode("utf-16"), "page.xml")
+    assert result.ok, [d.format() for d in result.diagnostics]
+    assert TEXT in result.xml().decode()

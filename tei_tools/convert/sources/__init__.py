@@ -12,13 +12,14 @@ from pathlib import Path, PurePosixPath
 from tei_tools.convert.sources import budgets
 from tei_tools.convert.sources.archive import Archive
 from tei_tools.convert.sources.docx import DocxReader
+from tei_tools.convert.sources.kinds import declared_as, is_tei_file, is_word, kind_of
 from tei_tools.convert.sources.page import PageReader, inside, is_mets, is_page, zip_opener
 from tei_tools.convert.sources.styled import Rendered, render
 from tei_tools.convert.sources.xmlparts import ReadError, Spent, parse_part
 from tei_tools.diagnostics import Diagnostic
 
 FORMATS = "raw transcriptions (UTF-8 text), Word (.docx) and PAGE-XML exports"
-SOURCE_SUFFIXES = (".txt", ".md", ".docx", ".zip")
+SOURCE_SUFFIXES = (".txt", ".md", ".docx", ".zip", ".xml")
 
 
 def is_page_export(folder: Path) -> bool:
@@ -27,24 +28,20 @@ def is_page_export(folder: Path) -> bool:
 
 
 def transcriptions_in(folder: Path) -> list[Path]:
-    """The sources in a folder, by name: raw text, Word files, zips, PAGE exports
-    (sub-folders). TEI files (*.xml) beside them are outputs, not inputs."""
+    """The sources in a folder, by name: raw text, Word files, zips, PAGE files,
+    PAGE exports (sub-folders). TEI files (*.xml) beside them are outputs, not inputs;
+    any other XML file is taken, so that it is refused by name, not passed over."""
     found = [
         p
         for p in folder.iterdir()
-        if (p.is_file() and p.suffix in SOURCE_SUFFIXES) or (p.is_dir() and is_page_export(p))
+        if (
+            p.is_file()
+            and p.suffix in SOURCE_SUFFIXES
+            and not (p.suffix == ".xml" and is_tei_file(p))
+        )
+        or (p.is_dir() and is_page_export(p))
     ]
     return sorted(found)
-
-
-def kind_of(data: bytes) -> str:
-    """ "docx", "zip", "xml" or "text", from the first bytes."""
-    if data.startswith(b"PK\x03\x04"):
-        return "docx" if b"word/document.xml" in data else "zip"
-    head = data[:4096].lstrip()
-    if head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:].lstrip()
-    return "xml" if head.startswith(b"<") else "text"
 
 
 def read_source(
@@ -56,18 +53,22 @@ def read_source(
     kind = kind_of(data)
     spent = Spent()  # what this source's parts cost, against the budgets
     try:
-        if kind == "docx":
-            reader = DocxReader(name, diags, tracked, spent)
-            rendered = render(reader.read(data))
-            rendered.changes = list(reader.changes.values())
-            return rendered
         if kind == "zip":
-            return _read_zip(data, name, diags, f"{name}/", spent)
+            with Archive(data, "the input", spent) as archive:
+                if is_word(archive.names):
+                    reader = DocxReader(name, diags, tracked, spent)
+                    rendered = render(reader.read_archive(archive))
+                    rendered.changes = list(reader.changes.values())
+                    return rendered
+                return _read_zip(archive, name, diags, f"{name}/", spent)
         if kind == "xml":
+            declared = declared_as(data)
             try:
-                root = parse_part(data, name, spent)
+                root = parse_part(data, name, spent, declared)
             except ReadError:
-                return None  # not well-formed: the raw reader refuses it as XML
+                if declared:
+                    raise
+                return None  # XML of another kind: the raw reader refuses it as XML
             if is_page(root):
                 page = PageReader(diags, spent=spent)
                 page.read_page(root, name)
@@ -102,7 +103,7 @@ def _where(exc: ReadError, name: str, kind: str) -> str:
     a page file beside the METS file, or the input itself."""
     if not exc.file or exc.file == name:
         return name
-    if kind in ("docx", "zip"):
+    if kind == "zip":
         return f"{name}/{exc.file}"
     return (Path(name).parent / exc.file).as_posix()
 
@@ -129,23 +130,28 @@ def _rendered(page: PageReader) -> Rendered:
 
 
 def _read_zip(
-    data: bytes, name: str, diags: list[Diagnostic], prefix: str, spent: Spent
+    archive: Archive, name: str, diags: list[Diagnostic], prefix: str, spent: Spent
 ) -> Rendered | None:
-    with Archive(data, spent=spent) as archive:
-        names = archive.names
-        opener = zip_opener(archive)
-        page = PageReader(diags, prefix, spent)
-        mets = sorted((n for n in names if PurePosixPath(n).name == "mets.xml"), key=len)
-        if mets:
-            page.read_mets(parse_part(opener(mets[0]), mets[0], spent), mets[0], opener)
-            return _rendered(page)
-        for path in sorted(n for n in names if n.endswith(".xml")):
-            root = parse_part(opener(path), path, spent)  # one tree at a time in memory
-            if is_page(root):
-                page.read_page(root, path)
-        if not page.surfaces:
-            return None  # an unknown zip: the raw reader refuses it by name
+    """A zipped PAGE export: its METS file (there must be one at most), else its PAGE
+    files in the order of their names; None for a zip that holds neither."""
+    opener = zip_opener(archive)
+    page = PageReader(diags, prefix, spent)
+    mets = sorted(n for n in archive.names if PurePosixPath(n).name == "mets.xml")
+    if len(mets) > 1:
+        raise ReadError(
+            f"the zip holds {len(mets)} METS files ({', '.join(mets)}), so which export "
+            "to read cannot be told; zip one export at a time"
+        )
+    if mets:
+        page.read_mets(parse_part(opener(mets[0]), mets[0], spent), mets[0], opener)
         return _rendered(page)
+    for path in sorted(n for n in archive.names if n.endswith(".xml")):
+        root = parse_part(opener(path), path, spent)  # one tree at a time in memory
+        if is_page(root):
+            page.read_page(root, path)
+    if not page.surfaces:
+        return None  # an unknown zip: the raw reader refuses it by name
+    return _rendered(page)
 
 
 def _folder_opener(folder: Path, spent: Spent):  # type: ignore[no-untyped-def]

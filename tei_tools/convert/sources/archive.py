@@ -42,6 +42,13 @@ class Archive:
         except _FAILURES as exc:
             raise ReadError(f"{what} is not a readable zip archive ({exc})") from exc
         self.names = [i.filename for i in infos if not i.filename.endswith("/")]
+        seen: set[str] = set()
+        for member in self.names:
+            if member in seen:  # zipfile would read the last, other tools the first
+                raise ReadError(
+                    f"{what} holds two members named {member}, so which one is meant cannot be told"
+                )
+            seen.add(member)
 
     def __enter__(self) -> Archive:
         return self

@@ -97,7 +97,15 @@ class DocxReader:
 
     def read(self, data: bytes) -> list[SourceBlock]:
         with Archive(data, "the Word file", self.spent) as archive:
-            root = parse_part(archive.read(DOCUMENT), DOCUMENT, self.spent)
+            return self.read_archive(archive)
+
+    def read_archive(self, archive: Archive) -> list[SourceBlock]:
+        if DOCUMENT not in archive.names:
+            held = ", ".join(archive.names[:8]) + (", …" if len(archive.names) > 8 else "")
+            raise ReadError(
+                f"the Word file has no {DOCUMENT}, the part that holds its text (it holds {held})"
+            )
+        root = parse_part(archive.read(DOCUMENT), DOCUMENT, self.spent)
         body = root.find(w("body"))
         if body is None:
             raise ReadError(f"{DOCUMENT} has no w:body", file=DOCUMENT)

@@ -68,9 +68,12 @@ def _stretches(runs: list[Run]) -> int:
 _CHUNK = 64 * 1024  # bytes fed to the parser between counts of what it has built
 
 
-def parse_part(data: bytes, name: str, spent: Spent | None = None) -> etree._Element:
+def parse_part(
+    data: bytes, name: str, spent: Spent | None = None, what: str | None = None
+) -> etree._Element:
     """The part's tree, parsed in chunks so that a part that would build more nodes
-    than a part or its source may hold is refused before it is built whole."""
+    than a part or its source may hold is refused before it is built whole. ``what``
+    the part declares itself to be ("a PAGE file") names it when it is not well-formed."""
     spent = spent if spent is not None else Spent()
     left = min(budgets.MAX_PART_ELEMENTS, budgets.MAX_ELEMENTS - spent.elements)
     parser = etree.XMLPullParser(
@@ -90,7 +93,8 @@ def parse_part(data: bytes, name: str, spent: Spent | None = None) -> etree._Ele
         root = parser.close()
     except etree.XMLSyntaxError as exc:
         line, col = exc.position if exc.position else (1, 1)
-        raise ReadError(f"{name} is not well-formed XML: {exc.msg}", line, col, name) from exc
+        problem = f"{what} that is not well-formed XML" if what else "not well-formed XML"
+        raise ReadError(f"{name} is {problem}: {exc.msg}", line, col, name) from exc
     spent.elements += count
     docinfo = root.getroottree().docinfo
     doctype = str(getattr(docinfo, "doctype", ""))  # not in lxml's type stubs
