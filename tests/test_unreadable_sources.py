@@ -421,3 +421,22 @@ def test_a_utf16_page_file_is_read() -> None:
     result = convert_bytes(data.encode("utf-16"), "page.xml")
     assert result.ok, [d.format() for d in result.diagnostics]
     assert TEXT in result.xml().decode()
+
+
+def test_adjacent_texts_reach_the_tree_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Appended one by one, each text copied the whole text after the last child
+    (quadratic: 350,000 one-letter paragraphs of a 1 MB input took minutes)."""
+    from tei_tools.convert import tei_writer
+    from tei_tools.convert.model import Text
+
+    calls: list[str] = []
+    original = tei_writer.append_text
+
+    def counted(parent: etree._Element, text: str) -> None:
+        calls.append(text)
+        original(parent, text)
+
+    monkeypatch.setattr(tei_writer, "append_text", counted)
+    p = etree.Element("p")
+    tei_writer.write_inlines(p, [Text(1, i, "a ") for i in range(1000)])
+    assert calls == ["a " * 1000] and p.text == "a " * 1000
