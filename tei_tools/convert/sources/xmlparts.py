@@ -92,7 +92,7 @@ def parse_part(
                 raise ReadError(_over_elements(name, left), file=name)
         root = parser.close()
     except etree.XMLSyntaxError as exc:
-        line, col = exc.position if exc.position else (1, 1)
+        line, col = (max(1, n) for n in exc.position or (1, 1))  # an empty part: 0, 0
         problem = f"{what} that is not well-formed XML" if what else "not well-formed XML"
         raise ReadError(f"{name} is {problem}: {exc.msg}", line, col, name) from exc
     spent.elements += count
