@@ -45,6 +45,7 @@ class Code(enum.StrEnum):
     C006 = ("C006", Severity.ERROR, "the input path cannot be read")
     C007 = ("C007", Severity.ERROR, "the input is a format tei-tools does not read (PDF, …)")
     C008 = ("C008", Severity.ERROR, "a Word file or PAGE export that cannot be read")
+    C009 = ("C009", Severity.WARNING, "a value in a Word or PAGE source that cannot be read")
     # Inline markup (C1xx)
     C101 = ("C101", Severity.WARNING, "'~~' opens a deletion that is not closed in its block")
     C102 = ("C102", Severity.WARNING, "'<sup>' opens an addition that is not closed in its block")

@@ -68,9 +68,11 @@ def _converted() -> set[str]:
 
 
 def _sources() -> set[str]:
-    """The Word and PAGE readers' codes: a footnote (C401) and a tracked change
-    accepted (C403) in a Word file, a tag in a PAGE file (C402), a damaged one (C008)."""
-    body = para(run("Text"), '<w:r><w:footnoteReference w:id="1"/></w:r>') + TRACKED
+    """The Word and PAGE readers' codes: a footnote (C401), a tracked change accepted
+    (C403) and a symbol with no character code (C009) in a Word file, a tag in a PAGE
+    file (C402), a damaged one (C008)."""
+    symbol = '<w:r><w:sym w:char="zz"/></w:r>'
+    body = para(run("Text"), '<w:r><w:footnoteReference w:id="1"/></w:r>', symbol) + TRACKED
     codes = {d.code for d in convert_bytes(docx(body), "memo.docx", tracked="accept").diagnostics}
     page = SOURCE_FIXTURES / "unknown-tag.page.xml"
     codes |= {d.code for d in convert_bytes(page.read_bytes(), page.name).diagnostics}

@@ -54,6 +54,7 @@ UNREADABLE = {
         _docx(),
         "memo.docx/word/document.xml:1:12: error C008 word/document.xml is not well-formed XML",
     ),
+    "memo.zip": (b"PK\x03\x04" + b"\x00" * 40, "is not a readable zip archive"),
 }
 
 
@@ -69,7 +70,6 @@ def test_a_word_file_or_page_export_that_cannot_be_read_is_refused(tmp_path, nam
 
 
 FOREIGN = {
-    "memo.zip": (b"PK\x03\x04" + b"\x00" * 40, "zip"),
     "memo.pdf": (b"%PDF-1.7\n", "PDF"),
     "memo16.txt": ("Memorandum\n".encode("utf-16"), "UTF-16"),
 }
@@ -236,3 +236,21 @@ def test_package_replaces_a_bag_only_with_force_and_speaks_plainly(tmp_path):
     from tei_tools.commands.package import _count
 
     assert [_count(n, "file") for n in (0, 1, 1234)] == ["0 files", "1 file", "1,234 files"]
+
+
+def test_page_files_in_a_folder_are_inputs_and_other_xml_is_refused_by_name(tmp_path):
+    """A folder's TEI files are outputs; its PAGE and METS files are inputs; an XML file
+    that is neither is named and refused, not passed over."""
+    from .test_sources import PAGE_ONE
+
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    (folder / "page.xml").write_bytes(PAGE_ONE)
+    (folder / "notes.xml").write_text('<notes xmlns="urn:x"/>')
+    (folder / "memo.xml").write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"/>')
+    out = tmp_path / "encoded"
+    out.mkdir()
+    result = run("convert", folder, "--out-dir", out, "-q")
+    assert result.exit_code == 1
+    assert f"{folder / 'notes.xml'}:1:1: error C007" in result.output
+    assert sorted(p.name for p in out.iterdir()) == ["page.xml"]

@@ -174,6 +174,52 @@ def test_tracked_changes_accepted_or_rejected_on_request(
     assert [d.code for d in diags if d.code == "C403"] == ["C403"]  # said, not silent
 
 
+NESTED = para(
+    run("The Minister said that "),
+    '<w:ins w:id="1" w:author="Able" w:date="2024-05-01T10:00:00Z">'
+    '<w:r><w:t xml:space="preserve">the new </w:t></w:r>'
+    '<w:del w:id="2" w:author="Baker" w:date="2024-05-02T10:00:00Z">'
+    "<w:r><w:delText>DELETED-BY-BAKER</w:delText></w:r></w:del>"
+    "</w:ins>",
+    run(" note was acceptable."),
+)
+
+
+def test_a_deletion_inside_an_insertion_is_a_del_inside_the_add() -> None:
+    """Word's "inserted by Able, then deleted by Baker": the deletion is Baker's and
+    sits inside Able's addition; each points to its own change."""
+    root, _ = tei(docx(NESTED))
+    addition = root.find(".//t:body//t:add", NS)
+    assert addition is not None
+    assert addition.text == "the new "
+    [deletion] = addition.findall("t:del", NS)
+    assert deletion.text == "DELETED-BY-BAKER"
+    changes = {
+        "#" + (c.get("{http://www.w3.org/XML/1998/namespace}id") or ""): (c.get("type"), c.text)
+        for c in root.iterfind(".//t:revisionDesc/t:change", NS)
+    }
+    assert changes[addition.get("change", "")][0] == "insertion"
+    assert "Able" in (changes[addition.get("change", "")][1] or "")
+    assert changes[deletion.get("change", "")][0] == "deletion"
+    assert "Baker" in (changes[deletion.get("change", "")][1] or "")
+
+
+@pytest.mark.parametrize(
+    ("choice", "text"),
+    [
+        ("accept", "The Minister said that the new note was acceptable."),
+        ("reject", "The Minister said that note was acceptable."),
+    ],
+)
+def test_a_deletion_inside_an_insertion_accepted_or_rejected(choice: str, text: str) -> None:
+    root, diags = tei(docx(NESTED), tracked=choice)
+    body = root.find(".//t:body", NS)
+    assert body is not None
+    assert " ".join("".join(body.itertext()).split()) == text
+    assert body.find(".//t:del", NS) is None and body.find(".//t:add", NS) is None
+    assert [d.code for d in diags if d.code == "C403"] == ["C403"]
+
+
 def test_word_diagnostics_name_the_paragraph_and_column() -> None:
     body = para(run("Intro.")) + para(
         run("Then "), run("Mr. Nobody", "<w:b/>"), run(" said that it was late.")

@@ -42,14 +42,9 @@ class RawBlock:
 _NAMESPACED_ROOT = re.compile(rb"<[A-Za-z_][\w.:-]*\s[^>]*?\bxmlns(:[\w.-]+)?\s*=")
 _AS_TEI = "tei-tools convert reads raw transcriptions; validate or export TEI instead"
 _FOREIGN: tuple[tuple[Callable[[bytes, bytes], bool], str, str], ...] = (
-    (
-        lambda head, data: head.startswith(b"PK\x03\x04") and b"word/document.xml" in data,
-        "a Word document (.docx)",
-        "save it from Word as plain text (UTF-8), or transcribe it in the raw format",
-    ),
-    (
-        lambda head, _: head.startswith(b"PK\x03\x04"),
-        "a zip archive",
+    (  # Word files and PAGE exports are read before; this zip is neither
+        lambda head, _: head.startswith((b"PK\x03\x04", b"PK\x05\x06")),
+        "a zip archive that holds neither a Word document nor a PAGE export",
         "unpack it and convert the transcriptions",
     ),
     (

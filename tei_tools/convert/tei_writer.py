@@ -57,8 +57,19 @@ def _attr_name(key: str) -> str:
 
 
 def write_inlines(parent: etree._Element, nodes: list[Inline]) -> None:
+    """Adjacent texts are joined before they reach the tree: appended one by one, the
+    text after the last child would be copied whole each time (quadratic)."""
+    texts: list[str] = []
     for node in nodes:
+        if isinstance(node, Text):
+            texts.append(node.text)
+            continue
+        if texts:
+            append_text(parent, "".join(texts))
+            texts.clear()
         write_inline(parent, node)
+    if texts:
+        append_text(parent, "".join(texts))
 
 
 def write_inline(parent: etree._Element, node: Inline) -> None:

@@ -9,14 +9,17 @@ import io
 import zipfile
 from pathlib import Path, PurePosixPath
 
+from tei_tools.convert.sources import budgets
+from tei_tools.convert.sources.archive import Archive
 from tei_tools.convert.sources.docx import DocxReader
+from tei_tools.convert.sources.kinds import declared_as, is_tei_file, is_word, kind_of
 from tei_tools.convert.sources.page import PageReader, inside, is_mets, is_page, zip_opener
 from tei_tools.convert.sources.styled import Rendered, render
-from tei_tools.convert.sources.xmlparts import MAX_PART, ReadError, parse_part
+from tei_tools.convert.sources.xmlparts import ReadError, Spent, parse_part
 from tei_tools.diagnostics import Diagnostic
 
 FORMATS = "raw transcriptions (UTF-8 text), Word (.docx) and PAGE-XML exports"
-SOURCE_SUFFIXES = (".txt", ".md", ".docx", ".zip")
+SOURCE_SUFFIXES = (".txt", ".md", ".docx", ".zip", ".xml")
 
 
 def is_page_export(folder: Path) -> bool:
@@ -25,24 +28,20 @@ def is_page_export(folder: Path) -> bool:
 
 
 def transcriptions_in(folder: Path) -> list[Path]:
-    """The sources in a folder, by name: raw text, Word files, zips, PAGE exports
-    (sub-folders). TEI files (*.xml) beside them are outputs, not inputs."""
+    """The sources in a folder, by name: raw text, Word files, zips, PAGE files,
+    PAGE exports (sub-folders). TEI files (*.xml) beside them are outputs, not inputs;
+    any other XML file is taken, so that it is refused by name, not passed over."""
     found = [
         p
         for p in folder.iterdir()
-        if (p.is_file() and p.suffix in SOURCE_SUFFIXES) or (p.is_dir() and is_page_export(p))
+        if (
+            p.is_file()
+            and p.suffix in SOURCE_SUFFIXES
+            and not (p.suffix == ".xml" and is_tei_file(p))
+        )
+        or (p.is_dir() and is_page_export(p))
     ]
     return sorted(found)
-
-
-def kind_of(data: bytes) -> str:
-    """ "docx", "zip", "xml" or "text", from the first bytes."""
-    if data.startswith(b"PK\x03\x04"):
-        return "docx" if b"word/document.xml" in data else "zip"
-    head = data[:4096].lstrip()
-    if head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:].lstrip()
-    return "xml" if head.startswith(b"<") else "text"
 
 
 def read_source(
@@ -52,21 +51,26 @@ def read_source(
     neither (a raw transcription, or something the raw reader refuses by name).
     ``base`` is the folder a METS file's page files are found in."""
     kind = kind_of(data)
+    spent = Spent()  # what this source's parts cost, against the budgets
     try:
-        if kind == "docx":
-            reader = DocxReader(name, diags, tracked)
-            rendered = render(reader.read(data))
-            rendered.changes = list(reader.changes.values())
-            return rendered
         if kind == "zip":
-            return _read_zip(data, name, diags, prefix=f"{name}/")
+            with Archive(data, "the input", spent) as archive:
+                if is_word(archive.names):
+                    reader = DocxReader(name, diags, tracked, spent)
+                    rendered = render(reader.read_archive(archive))
+                    rendered.changes = list(reader.changes.values())
+                    return rendered
+                return _read_zip(archive, name, diags, f"{name}/", spent)
         if kind == "xml":
+            declared = declared_as(data)
             try:
-                root = parse_part(data, name)
+                root = parse_part(data, name, spent, declared)
             except ReadError:
-                return None  # not well-formed: the raw reader refuses it as XML
+                if declared:
+                    raise
+                return None  # XML of another kind: the raw reader refuses it as XML
             if is_page(root):
-                page = PageReader(diags)
+                page = PageReader(diags, spent=spent)
                 page.read_page(root, name)
                 return _rendered(page)
             if is_mets(root):
@@ -76,8 +80,8 @@ def read_source(
                         "give its path or its folder"
                     )
                 folder = Path(name).parent.as_posix()
-                page = PageReader(diags, prefix="" if folder == "." else f"{folder}/")
-                page.read_mets(root, Path(name).name, _folder_opener(base))
+                page = PageReader(diags, "" if folder == "." else f"{folder}/", spent)
+                page.read_mets(root, Path(name).name, _folder_opener(base, spent))
                 return _rendered(page)
     except ReadError as exc:
         diags.append(
@@ -99,7 +103,7 @@ def _where(exc: ReadError, name: str, kind: str) -> str:
     a page file beside the METS file, or the input itself."""
     if not exc.file or exc.file == name:
         return name
-    if kind in ("docx", "zip"):
+    if kind == "zip":
         return f"{name}/{exc.file}"
     return (Path(name).parent / exc.file).as_posix()
 
@@ -137,29 +141,32 @@ def _rendered(page: PageReader) -> Rendered:
     return rendered
 
 
-def _read_zip(data: bytes, name: str, diags: list[Diagnostic], prefix: str) -> Rendered | None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
-        return None
-    with archive:
-        names = [n for n in archive.namelist() if not n.endswith("/")]
-        opener = zip_opener(archive)
-        page = PageReader(diags, prefix)
-        mets = sorted((n for n in names if PurePosixPath(n).name == "mets.xml"), key=len)
-        if mets:
-            page.read_mets(parse_part(opener(mets[0]), mets[0]), mets[0], opener)
-            return _rendered(page)
-        roots = [(n, parse_part(opener(n), n)) for n in sorted(names) if n.endswith(".xml")]
-        pages = [(n, r) for n, r in roots if is_page(r)]
-        if not pages:
-            return None  # an unknown zip: the raw reader refuses it by name
-        for path, root in pages:
-            page.read_page(root, path)
+def _read_zip(
+    archive: Archive, name: str, diags: list[Diagnostic], prefix: str, spent: Spent
+) -> Rendered | None:
+    """A zipped PAGE export: its METS file (there must be one at most), else its PAGE
+    files in the order of their names; None for a zip that holds neither."""
+    opener = zip_opener(archive)
+    page = PageReader(diags, prefix, spent)
+    mets = sorted(n for n in archive.names if PurePosixPath(n).name == "mets.xml")
+    if len(mets) > 1:
+        raise ReadError(
+            f"the zip holds {len(mets)} METS files ({', '.join(mets)}), so which export "
+            "to read cannot be told; zip one export at a time"
+        )
+    if mets:
+        page.read_mets(parse_part(opener(mets[0]), mets[0], spent), mets[0], opener)
         return _rendered(page)
+    for path in sorted(n for n in archive.names if n.endswith(".xml")):
+        root = parse_part(opener(path), path, spent)  # one tree at a time in memory
+        if is_page(root):
+            page.read_page(root, path)
+    if not page.surfaces:
+        return None  # an unknown zip: the raw reader refuses it by name
+    return _rendered(page)
 
 
-def _folder_opener(folder: Path):  # type: ignore[no-untyped-def]
+def _folder_opener(folder: Path, spent: Spent):  # type: ignore[no-untyped-def]
     root = folder.resolve()
 
     def open_file(path: str) -> bytes:
@@ -169,8 +176,19 @@ def _folder_opener(folder: Path):  # type: ignore[no-untyped-def]
             raise ReadError(f"{path!r} leaves the export's folder", file=path)
         if not target.is_file():
             raise ReadError(f"the page file {relative} named in the export is missing")
-        if target.stat().st_size > MAX_PART:
-            raise ReadError(f"{relative} is larger than {MAX_PART} bytes", file=relative)
+        size = target.stat().st_size
+        if size > budgets.MAX_PART:
+            raise ReadError(
+                f"{relative} is {size} bytes, past the {budgets.MAX_PART} bytes one part may be",
+                file=relative,
+            )
+        if spent.unpacked + size > budgets.MAX_UNPACKED:
+            raise ReadError(
+                f"{relative} brings the export's files past the {budgets.MAX_UNPACKED} bytes "
+                "all parts of one source may be",
+                file=relative,
+            )
+        spent.unpacked += size
         return target.read_bytes()
 
     return open_file

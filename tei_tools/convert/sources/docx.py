@@ -13,14 +13,13 @@ tables) keeps its text and gets a diagnostic naming the paragraph.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lxml import etree
 
 from tei_tools.convert.model import Change
+from tei_tools.convert.sources.archive import Archive
 from tei_tools.convert.sources.styled import (
     BOLD,
     DSTRIKE,
@@ -36,10 +35,12 @@ from tei_tools.convert.sources.styled import (
     SourceBlock,
     SourceLine,
 )
-from tei_tools.convert.sources.xmlparts import ReadError, parse_part, read_member
+from tei_tools.convert.sources.values import bad_value, character, line_of
+from tei_tools.convert.sources.xmlparts import ReadError, Spent, parse_part
 from tei_tools.diagnostics import Diagnostic
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+DOCUMENT = "word/document.xml"  # the main text part
 TRACKED_CHANGES = ("keep", "accept", "reject")
 
 
@@ -54,6 +55,16 @@ _KEPT_WITH_NOTE = {
     w("txbxContent"): "a text box",
 }
 _SKIPPED = {w("instrText"): "a field's code", w("delInstrText"): "a field's code"}
+# Elements a paragraph's runs may sit in that say nothing the TEI keeps.
+_CONTAINERS = {w(t) for t in ("hyperlink", "smartTag", "customXml", "fldSimple", "dir", "bdo")}
+
+
+@dataclass(frozen=True)
+class _Tracked:
+    """A tracked change a run is inside."""
+
+    deletion: bool
+    change: str  # its id
 
 
 @dataclass
@@ -66,8 +77,15 @@ class _Paragraph:
 
 
 class DocxReader:
-    def __init__(self, name: str, diagnostics: list[Diagnostic], tracked: str = "keep"):
+    def __init__(
+        self,
+        name: str,
+        diagnostics: list[Diagnostic],
+        tracked: str = "keep",
+        spent: Spent | None = None,
+    ):
         self.name = name
+        self.spent = spent if spent is not None else Spent()
         self.diags = diagnostics
         self.tracked = tracked
         self.changes: dict[tuple[str, str, str | None], Change] = {}
@@ -78,17 +96,22 @@ class DocxReader:
         self.diags.append(Diagnostic(code, message, self.name, paragraph, col, hint))
 
     def read(self, data: bytes) -> list[SourceBlock]:
-        try:
-            archive = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile as exc:
-            raise ReadError(f"the Word file is not a readable zip archive ({exc})") from exc
-        with archive:
-            root = parse_part(read_member(archive, "word/document.xml"), "word/document.xml")
+        with Archive(data, "the Word file", self.spent) as archive:
+            return self.read_archive(archive)
+
+    def read_archive(self, archive: Archive) -> list[SourceBlock]:
+        if DOCUMENT not in archive.names:
+            held = ", ".join(archive.names[:8]) + (", …" if len(archive.names) > 8 else "")
+            raise ReadError(
+                f"the Word file has no {DOCUMENT}, the part that holds its text (it holds {held})"
+            )
+        root = parse_part(archive.read(DOCUMENT), DOCUMENT, self.spent)
         body = root.find(w("body"))
         if body is None:
-            raise ReadError("word/document.xml has no w:body")
+            raise ReadError(f"{DOCUMENT} has no w:body", file=DOCUMENT)
         for element in body:
             self.block_element(element)
+        self.spent.add_rendered(self.blocks, DOCUMENT)
         return self.blocks
 
     def block_element(self, element: etree._Element) -> None:
@@ -135,28 +158,33 @@ class DocxReader:
         if any(run.text.strip() for line in lines for run in line.runs):
             self.blocks.append(SourceBlock(lines))
 
-    def pieces(self, parent: etree._Element, para: _Paragraph) -> Iterator[tuple[str, object]]:
-        """Runs, line breaks and page breaks of a paragraph, in order."""
+    def pieces(
+        self, parent: etree._Element, para: _Paragraph, tracked: tuple[_Tracked, ...] = ()
+    ) -> Iterator[tuple[str, object]]:
+        """Runs, line breaks and page breaks of a paragraph, in order; ``tracked``: the
+        tracked changes they are inside, outermost first."""
         for child in parent:
             tag = child.tag
             if tag == w("r"):
-                yield from self.run(child, frozenset(), None, para)
+                yield from self.tracked_run(child, para, tracked)
             elif tag in (w("del"), w("ins"), w("moveFrom"), w("moveTo")):
-                yield from self.tracked_change(child, para)
-            elif tag in (w("hyperlink"), w("smartTag"), w("customXml"), w("fldSimple")):
+                yield from self.tracked_change(child, para, tracked)
+            elif tag in _CONTAINERS:
                 if tag in _KEPT_WITH_NOTE:
                     self.note(
                         "C401", f"{_KEPT_WITH_NOTE[tag]}: its text is kept", para.number, para.col
                     )
-                yield from self.pieces(child, para)
+                yield from self.pieces(child, para, tracked)
             elif tag == w("sdt"):
                 content = child.find(w("sdtContent"))
                 if content is not None:
-                    yield from self.pieces(content, para)
+                    yield from self.pieces(content, para, tracked)
 
     def tracked_change(
-        self, element: etree._Element, para: _Paragraph
+        self, element: etree._Element, para: _Paragraph, tracked: tuple[_Tracked, ...]
     ) -> Iterator[tuple[str, object]]:
+        """The pieces of a tracked change, left out when the editor accepts a deletion
+        or rejects an insertion (a change inside it goes with it)."""
         deletion = element.tag in (w("del"), w("moveFrom"))
         author = element.get(w("author")) or "unknown"
         when = element.get(w("date"))
@@ -172,30 +200,59 @@ class DocxReader:
             )
             return
         if self.tracked != "keep":
-            for r in element.iter(w("r")):
-                yield from self.run(r, frozenset(), None, para)
+            yield from self.pieces(element, para, tracked)
             return
         key = (kind, author, when)
         if key not in self.changes:
             self.changes[key] = Change(f"change-{len(self.changes) + 1}", kind, author, when)
-        style = TRACKED_DEL if deletion else TRACKED_INS
-        for r in element.iter(w("r")):
-            yield from self.run(r, frozenset({style}), self.changes[key].id, para)
+        yield from self.pieces(element, para, (*tracked, _Tracked(deletion, self.changes[key].id)))
+
+    def tracked_run(
+        self, r: etree._Element, para: _Paragraph, tracked: tuple[_Tracked, ...]
+    ) -> Iterator[tuple[str, object]]:
+        """A run inside tracked changes: a deletion, an addition, or (text an insertion
+        brought and a later deletion took away) a deletion inside an addition."""
+        deleted = next((t.change for t in reversed(tracked) if t.deletion), None)
+        inserted = next((t.change for t in reversed(tracked) if not t.deletion), None)
+        styles = frozenset(
+            ({TRACKED_DEL} if deleted else set()) | ({TRACKED_INS} if inserted else set())
+        )
+        if deleted and inserted:
+            yield from self.run(r, styles, deleted, para, inserted_by=inserted)
+        else:
+            yield from self.run(r, styles, deleted or inserted, para)
 
     def run(
-        self, r: etree._Element, extra: frozenset[str], change: str | None, para: _Paragraph
+        self,
+        r: etree._Element,
+        extra: frozenset[str],
+        change: str | None,
+        para: _Paragraph,
+        inserted_by: str | None = None,
     ) -> Iterator[tuple[str, object]]:
         styles = run_styles(r.find(w("rPr"))) | extra
         for child in r:
             tag = child.tag
             if tag in (w("t"), w("delText")):
-                yield "run", Run(child.text or "", styles, change)
+                yield "run", Run(child.text or "", styles, change, inserted_by)
             elif tag == w("tab"):
-                yield "run", Run(" ", styles, change)
+                yield "run", Run(" ", styles, change, inserted_by)
             elif tag in (w("noBreakHyphen"),):
-                yield "run", Run("-", styles, change)
+                yield "run", Run("-", styles, change, inserted_by)
             elif tag == w("sym"):
-                yield "run", Run(chr(int(child.get(w("char"), "20"), 16)), styles, change)
+                symbol = character(child.get(w("char")))
+                if symbol is None:
+                    self.diags.append(
+                        bad_value(
+                            f"paragraph {para.number}: a symbol (w:sym) whose w:char is not "
+                            "the hexadecimal code of a character; the symbol is left out",
+                            child.get(w("char")),
+                            f"{self.name}/{DOCUMENT}",
+                            line_of(child),
+                        )
+                    )
+                else:
+                    yield "run", Run(symbol, styles, change, inserted_by)
             elif tag in (w("br"), w("cr")):
                 yield ("page", None) if child.get(w("type")) == "page" else ("br", None)
             elif tag in _SKIPPED:
@@ -216,7 +273,7 @@ class DocxReader:
                     "describe the image in the transcription if it matters",
                 )
                 if texts:
-                    yield "run", Run(" ".join(texts), styles, change)
+                    yield "run", Run(" ".join(texts), styles, change, inserted_by)
             elif tag in (w("footnoteReference"), w("endnoteReference"), w("commentReference")):
                 what = {
                     w("footnoteReference"): "a footnote",

@@ -17,14 +17,16 @@ from __future__ import annotations
 
 import itertools
 import re
-import zipfile
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import TypeVar
 
 from lxml import etree
 
 from tei_tools.convert.model import Surface, Zone
+from tei_tools.convert.sources.archive import Archive
 from tei_tools.convert.sources.styled import (
     BOLD,
     ITALIC,
@@ -37,7 +39,8 @@ from tei_tools.convert.sources.styled import (
     SourceBlock,
     SourceLine,
 )
-from tei_tools.convert.sources.xmlparts import ReadError, parse_part, read_member
+from tei_tools.convert.sources.values import bad_point, bad_value, line_of, points, signed, whole
+from tei_tools.convert.sources.xmlparts import ReadError, Spent, parse_part
 from tei_tools.diagnostics import Diagnostic
 
 PAGE_NS_PREFIX = "http://schema.primaresearch.org/PAGE/gts/pagecontent/"
@@ -56,6 +59,7 @@ _STRUCTURAL = {"readingOrder", "structure", "textStyle"}
 _CUSTOM = re.compile(r"([A-Za-z][\w-]*)\s*\{([^}]*)\}")
 _NCNAME_BAD = re.compile(r"[^\w.-]")
 
+T = TypeVar("T")
 Opener = Callable[[str], bytes]  # a path inside the export → its bytes
 
 
@@ -81,22 +85,12 @@ def custom_tags(value: str | None) -> list[tuple[str, dict[str, str]]]:
     return tags
 
 
-def _index(element: etree._Element) -> int | None:
-    for name, props in custom_tags(element.get("custom")):
-        if name == "readingOrder" and props.get("index", "").isdigit():
-            return int(props["index"])
-    return None
-
-
-def _bbox(points: str) -> tuple[int, int, int, int] | None:
-    try:
-        xy = [tuple(int(float(v)) for v in p.split(",")) for p in points.split()]
-    except ValueError:
-        return None
+def _bbox(zone: Zone | None) -> tuple[int, int, int, int] | None:
+    xy = points(zone.points) if zone is not None else None
     if not xy:
         return None
-    xs = [p[0] for p in xy]
-    ys = [p[1] for p in xy]
+    xs = [int(p[0]) for p in xy]
+    ys = [int(p[1]) for p in xy]
     return min(xs), min(ys), max(xs), max(ys)
 
 
@@ -110,11 +104,39 @@ class _Line:
 
 
 class PageReader:
-    def __init__(self, diagnostics: list[Diagnostic], prefix: str = ""):
+    def __init__(self, diagnostics: list[Diagnostic], prefix: str = "", spent: Spent | None = None):
         self.diags = diagnostics
+        self.spent = spent if spent is not None else Spent()
         self.prefix = prefix  # before a page file's path in what diagnostics name
         self.blocks: list[SourceBlock] = []
         self.surfaces: list[Surface] = []
+        self.part = ""  # the file being read, as diagnostics name it
+
+    def bad(self, what: str, value: str | None, element: etree._Element) -> None:
+        self.diags.append(bad_value(what, value, self.part, line_of(element)))
+
+    def number(self, element: etree._Element, attribute: str, what: str) -> int | None:
+        """A whole number in ``attribute`` (None when absent); a bad one is reported."""
+        value = element.get(attribute)
+        n = whole(value)
+        if value is not None and n is None:
+            self.bad(f"{what} is not a whole number; it is left out", value, element)
+        return n
+
+    def index(self, element: etree._Element) -> int | None:
+        """The element's ``readingOrder {index:N}``, if it has one that is a number."""
+        for name, props in custom_tags(element.get("custom")):
+            if name == "readingOrder" and "index" in props:
+                n = whole(props["index"])
+                if n is None:
+                    what = f"the readingOrder index of {element.get('id') or 'an element'}"
+                    self.bad(
+                        f"{what} is not a whole number; it is read in document order",
+                        props["index"],
+                        element,
+                    )
+                return n
+        return None
 
     # -- the export ----------------------------------------------------------------
     def read_mets(self, root: etree._Element, mets_name: str, open_file: Opener) -> None:
@@ -129,15 +151,16 @@ class PageReader:
                 href = loc.get(f"{{{XLINK}}}href") if loc is not None else None
                 if not href:
                     continue
-                seq = item.get("SEQ")
-                files.append((int(seq) if seq and seq.isdigit() else n, href))
+                self.part = self.prefix + mets_name
+                seq = self.number(item, "SEQ", f"the SEQ of the file {href}")
+                files.append((n if seq is None else seq, href))
         if not files:
             raise ReadError(
                 f'{mets_name} lists no PAGE files (a fileGrp with USE="PAGEXML")', file=mets_name
             )
         for _, href in sorted(files):
             path = inside(base, href, mets_name)
-            self.read_page(parse_part(open_file(path), path), path)
+            self.read_page(parse_part(open_file(path), path, self.spent), path)
 
     # -- one page --------------------------------------------------------------------
     def read_page(self, root: etree._Element, name: str) -> None:
@@ -147,12 +170,13 @@ class PageReader:
         page = root.find(f"{{{ns}}}Page")
         if page is None:
             raise ReadError(f"{name} has no Page element", file=name)
+        self.part = self.prefix + name
         number = len(self.surfaces) + 1
         surface = Surface(
             f"page{number}",
             page.get("imageFilename") or "",
-            int(page.get("imageWidth") or 0),
-            int(page.get("imageHeight") or 0),
+            self.number(page, "imageWidth", "the page's imageWidth") or 0,
+            self.number(page, "imageHeight", "the page's imageHeight") or 0,
         )
         self.surfaces.append(surface)
         regions = self.ordered_regions(page, ns)
@@ -165,9 +189,10 @@ class PageReader:
             if ln.box and len(ln.text) >= 10
         ]
         char = sorted(widths)[len(widths) // 2] if widths else 0.0
+        before = len(self.blocks)
         for region, lines in zip(regions, lines_of, strict=True):
             zone = self.zone(surface, region, ns)
-            block = SourceBlock([], facs=zone)
+            block = SourceBlock([], facs=zone.id if zone else None)
             for i, ln in enumerate(lines):
                 nxt = lines[i + 1] if i + 1 < len(lines) else None
                 block.lines.append(
@@ -182,59 +207,69 @@ class PageReader:
                 )
             if block.lines:
                 self.blocks.append(block)
+        self.spent.add_rendered(self.blocks[before:], name)
 
     def ordered_regions(self, page: etree._Element, ns: str) -> list[etree._Element]:
         regions = list(page.iter(f"{{{ns}}}TextRegion"))
-        by_id = {r.get("id"): r for r in regions}
-        order: list[etree._Element] = []
+        refs: list[tuple[int, str | None]] = []
         ro = page.find(f"{{{ns}}}ReadingOrder")
         if ro is not None:
             refs = [
-                (int(ref.get("index") or 0), ref.get("regionRef"))
+                (self.number(ref, "index", "a RegionRefIndexed's index") or 0, ref.get("regionRef"))
                 for ref in ro.iter(f"{{{ns}}}RegionRefIndexed")
             ]
-            for _, rid in sorted(refs, key=lambda t: t[0]):
-                if rid in by_id and by_id[rid] not in order:
-                    order.append(by_id[rid])
-        rest = [r for r in regions if r not in order]
-        indexed = sorted((r for r in rest if _index(r) is not None), key=lambda r: _index(r) or 0)
-        return order + indexed + [r for r in rest if _index(r) is None]
+        ids = [r.get("id") for r in regions]
+        return in_reading_order(regions, ids, refs, [self.index(r) for r in regions])
 
     def region_lines(
         self, region: etree._Element, ns: str, page: int, surface: Surface
     ) -> list[_Line]:
-        lines = region.findall(f"{{{ns}}}TextLine")
-        indexed = sorted(
-            (ln for ln in lines if _index(ln) is not None), key=lambda e: _index(e) or 0
-        )
-        lines = indexed + [ln for ln in lines if _index(ln) is None]
+        found = [(ln, self.index(ln)) for ln in region.findall(f"{{{ns}}}TextLine")]
+        indexed = sorted(((ln, i) for ln, i in found if i is not None), key=lambda t: t[1])
+        lines = [ln for ln, _ in indexed] + [ln for ln, i in found if i is None]
         out = []
         for line in lines:
-            unicode = text_equiv(line, ns)
+            unicode = self.text_equiv(line, ns)
             if unicode is None:
                 continue
-            coords = line.find(f"{{{ns}}}Coords")
-            points = coords.get("points", "") if coords is not None else ""
             zone = self.zone(surface, line, ns)
             out.append(
                 _Line(
                     line,
                     unicode.text or "",
                     getattr(unicode, "sourceline", 0) or 0,
-                    _bbox(points),
-                    zone or "",
+                    _bbox(zone),
+                    zone.id if zone else "",
                 )
             )
         return out
 
-    def zone(self, surface: Surface, element: etree._Element, ns: str) -> str | None:
+    def zone(self, surface: Surface, element: etree._Element, ns: str) -> Zone | None:
         coords = element.find(f"{{{ns}}}Coords")
         if coords is None or not coords.get("points"):
+            return None
+        bad = bad_point(coords.get("points", ""))
+        if bad is not None:
+            what = f"the Coords of {element.get('id') or 'an element'} hold a point that is not x,y"
+            self.bad(f"{what}; it gets no zone", bad, coords)
+            return None
+        if len(coords.get("points", "").split()) < 3:  # TEI's zone is an area
+            what = f"the Coords of {element.get('id') or 'an element'} hold fewer than 3 points"
+            self.bad(f"{what}; it gets no zone", coords.get("points"), coords)
             return None
         local = _NCNAME_BAD.sub("_", element.get("id") or f"z{len(surface.zones) + 1}")
         zone = Zone(f"{surface.id}-{local}", coords.get("points", ""))
         surface.zones.append(zone)
-        return zone.id
+        return zone
+
+    def text_equiv(self, element: etree._Element, ns: str) -> etree._Element | None:
+        """The line's text: the TextEquiv with the lowest @index (2019), else the first."""
+        equivs = element.findall(f"{{{ns}}}TextEquiv")
+        if not equivs:
+            return None
+        indexes = [self.number(e, "index", "a TextEquiv's index") for e in equivs]
+        best = min(range(len(equivs)), key=lambda i: indexes[i] or 0)
+        return equivs[best].find(f"{{{ns}}}Unicode")
 
     def runs(self, line: _Line, name: str) -> list[Run]:
         text = line.text
@@ -242,8 +277,8 @@ class PageReader:
         for tag, props in custom_tags(line.element.get("custom")):
             if tag in _STRUCTURAL and tag != "textStyle":
                 continue
-            start = _int(props.get("offset"), 0)
-            length = _int(props.get("length"), len(text) - start)
+            start = self.place(props, "offset", tag, line, 0)
+            length = self.place(props, "length", tag, line, len(text) - start)
             if tag == "textStyle":
                 for key, style in _STYLE_KEYS.items():
                     if props.get(key) == "true":
@@ -260,30 +295,66 @@ class PageReader:
                     "encode it in the TEI by hand, or remove the tag in the platform",
                 )
             )
-        cuts = sorted({0, len(text), *(s for s, _, _ in spans), *(e for _, e, _ in spans)})
-        runs: list[Run] = []
-        for start, end in itertools.pairwise(c for c in cuts if 0 <= c <= len(text)):
-            if start >= end:
-                continue
-            styles = frozenset(kind for s, e, kind in spans if s <= start and end <= e)
-            if runs and runs[-1].styles == styles:
-                runs[-1] = Run(runs[-1].text + text[start:end], styles)
-            else:
-                runs.append(Run(text[start:end], styles))
-        return runs
+        return styled_runs(text, spans)
+
+    def place(self, props: dict[str, str], key: str, tag: str, line: _Line, default: int) -> int:
+        """A tag's offset or length in the line; ``default`` when absent or bad."""
+        if key not in props:
+            return default
+        n = signed(props[key])
+        if n is None:
+            instead = "from the line's start" if key == "offset" else "to the line's end"
+            what = f"the {key} of the tag {tag!r} is not a whole number; it is read {instead}"
+            self.diags.append(bad_value(what, props[key], self.part, line.text_line))
+            return default
+        return n
 
 
-def _int(value: str | None, default: int) -> int:
-    return int(value) if value and value.lstrip("-").isdigit() else default
+def in_reading_order(
+    regions: list[T],
+    ids: list[str | None],
+    refs: list[tuple[int, str | None]],
+    indexes: list[int | None],
+) -> list[T]:
+    """``regions`` in reading order: first those the ReadingOrder refers to (``refs``,
+    (index, id) pairs), by index, each once; then the rest with a readingOrder index
+    (``indexes``), by it; then the rest in document order. Regions are found by
+    position, never searched for, so this is n log n however many there are."""
+    position = {rid: i for i, rid in enumerate(ids)}  # an id given twice: the last
+    placed = [False] * len(regions)
+    order: list[int] = []
+    for _, rid in sorted(refs, key=lambda t: t[0]):
+        i = position.get(rid)
+        if i is not None and not placed[i]:
+            placed[i] = True
+            order.append(i)
+    rest = [i for i in range(len(regions)) if not placed[i]]
+    indexed = sorted((i for i in rest if indexes[i] is not None), key=lambda i: indexes[i] or 0)
+    unindexed = [i for i in rest if indexes[i] is None]
+    return [regions[i] for i in order + indexed + unindexed]
 
 
-def text_equiv(element: etree._Element, ns: str) -> etree._Element | None:
-    """The line's text: the TextEquiv with the lowest @index (2019), else the first."""
-    equivs = element.findall(f"{{{ns}}}TextEquiv")
-    if not equivs:
-        return None
-    best = min(equivs, key=lambda e: _int(e.get("index"), 0))
-    return best.find(f"{{{ns}}}Unicode")
+def styled_runs(text: str, spans: list[tuple[int, int, str]]) -> list[Run]:
+    """``text`` cut where a style starts or ends, each piece with the styles over it;
+    one sweep over the cuts (each span opened and closed once), pieces of one
+    formatting joined."""
+    opening: dict[int, list[str]] = defaultdict(list)
+    closing: dict[int, list[str]] = defaultdict(list)
+    for start, end, style in spans:
+        if start < end:
+            opening[start].append(style)
+            closing[end].append(style)
+    cuts = sorted({0, len(text), *opening, *closing})
+    active: Counter[str] = Counter()
+    pieces: list[tuple[frozenset[str], str]] = []
+    for start, end in itertools.pairwise(cuts):
+        active.subtract(closing.get(start, ()))
+        active.update(opening.get(start, ()))
+        pieces.append((frozenset(k for k, n in active.items() if n > 0), text[start:end]))
+    return [
+        Run("".join(piece for _, piece in group), styles)
+        for styles, group in itertools.groupby(pieces, key=lambda p: p[0])
+    ]
 
 
 def ended_on_purpose(line: _Line, nxt: _Line, measure: int, char: float) -> bool:
@@ -312,8 +383,5 @@ def inside(base: PurePosixPath, href: str, referrer: str) -> str:
     return "/".join(parts)
 
 
-def zip_opener(archive: zipfile.ZipFile) -> Opener:
-    def open_member(path: str) -> bytes:
-        return read_member(archive, path)
-
-    return open_member
+def zip_opener(archive: Archive) -> Opener:
+    return archive.read

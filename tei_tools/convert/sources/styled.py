@@ -42,6 +42,9 @@ class Run:
     text: str
     styles: frozenset[str] = frozenset()
     change: str | None = None  # the id of the tracked change this run belongs to
+    # A tracked deletion of text a tracked insertion brought (Word writes the deletion
+    # inside the insertion): the insertion's change; ``change`` is the deletion's.
+    inserted_by: str | None = None
 
 
 @dataclass
@@ -97,9 +100,15 @@ class _Slots:
     emphasis: _Slot | None
     deletion: _Slot | None
     addition: _Slot | None
+    deletion_inside: bool = False  # an inserted text deleted: the deletion nests inside
 
     def as_list(self) -> list[_Slot]:
-        return [s for s in (self.emphasis, self.deletion, self.addition) if s is not None]
+        order = (
+            (self.emphasis, self.addition, self.deletion)
+            if self.deletion_inside
+            else (self.emphasis, self.deletion, self.addition)
+        )
+        return [s for s in order if s is not None]
 
 
 _CLOSERS = {"**": "**", "*": "*", "~~": "~~", "<sup>": "</sup>"}
@@ -125,15 +134,19 @@ def _slots(run: Run) -> _Slots:
         deletion = ("~~", ())
     addition: _Slot | None = None
     if TRACKED_INS in s:
+        by = run.inserted_by or run.change
         addition = (
             "<sup>",
-            (("place", "below" if SUB in s else "above" if SUP in s else ""), *change),
+            (
+                ("place", "below" if SUB in s else "above" if SUP in s else ""),
+                *((("change", by),) if by else ()),
+            ),
         )
     elif SUP in s:
         addition = ("<sup>", ())
     elif SUB in s:
         addition = ("<sup>", (("place", "below"),))
-    return _Slots(emphasis, deletion, addition)
+    return _Slots(emphasis, deletion, addition, run.inserted_by is not None)
 
 
 class _LineWriter:

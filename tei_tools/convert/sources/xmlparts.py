@@ -1,13 +1,20 @@
 """Reading the XML parts of a Word file or a PAGE export safely: no DTD, no
-entities, no network, and a size limit on what a zip member may unpack to."""
+entities, no network.
+
+Whether a part declares a DOCTYPE is decided on the parsed document, not on its
+bytes, so a part in UTF-16 (or any encoding lxml reads) is checked as well. Entities
+are never resolved; a reference left in the tree would be text the readers do not
+see, so a part holding one is refused too."""
 
 from __future__ import annotations
 
-import zipfile
+import codecs
+from dataclasses import dataclass
 
 from lxml import etree
 
-MAX_PART = 256 * 1024 * 1024  # what one part may unpack to (a zip bomb is refused)
+from tei_tools.convert.sources import budgets
+from tei_tools.convert.sources.styled import Run, SourceBlock
 
 
 class ReadError(Exception):
@@ -20,28 +27,115 @@ class ReadError(Exception):
         self.file = file
 
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+@dataclass
+class Spent:
+    """What the parts read from one source have cost so far, against ``budgets``."""
+
+    unpacked: int = 0
+    elements: int = 0
+    text: int = 0
+    lines: int = 0
+    runs: int = 0
+
+    def add_rendered(self, blocks: list[SourceBlock], name: str) -> None:
+        """Count what the readers made of part ``name``; refuse it past a budget."""
+        lines = [line for block in blocks for line in block.lines]
+        self.lines += len(lines)
+        self.text += sum(len(run.text) for line in lines for run in line.runs)
+        self.runs += sum(_stretches(line.runs) for line in lines)
+        for spent, budget, what in (
+            (self.text, budgets.MAX_TEXT, "characters of text"),
+            (self.lines, budgets.MAX_LINES, "lines"),
+            (self.runs, budgets.MAX_RUNS, "stretches of one formatting"),
+        ):
+            if spent > budget:
+                raise ReadError(
+                    f"{name} brings the source to {spent} {what}, past the {budget} "
+                    "one source may hold",
+                    file=name,
+                )
 
 
-def parse_part(data: bytes, name: str) -> etree._Element:
-    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:  # markup outside text: escaped there
-        raise ReadError(f"{name} declares a DOCTYPE or entities, which are not accepted", file=name)
+def _stretches(runs: list[Run]) -> int:
+    """Runs of one formatting, counted once however many runs Word split them into."""
+    return sum(
+        1
+        for i, run in enumerate(runs)
+        if i == 0 or (run.styles, run.change) != (runs[i - 1].styles, runs[i - 1].change)
+    )
+
+
+_CHUNK = 64 * 1024  # bytes fed to the parser between counts of what it has built
+
+
+def parse_part(
+    data: bytes, name: str, spent: Spent | None = None, what: str | None = None
+) -> etree._Element:
+    """The part's tree, parsed in chunks so that a part that would build more nodes
+    than a part or its source may hold is refused before it is built whole. ``what``
+    the part declares itself to be ("a PAGE file") names it when it is not well-formed."""
+    spent = spent if spent is not None else Spent()
+    left = min(budgets.MAX_PART_ELEMENTS, budgets.MAX_ELEMENTS - spent.elements)
+    parser = etree.XMLPullParser(
+        events=("start", "comment", "pi"),
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+    )
+    count = 0
     try:
-        return etree.fromstring(data, _PARSER)
+        for at in range(0, len(data), _CHUNK):
+            parser.feed(data[at : at + _CHUNK])
+            count += sum(1 for _ in parser.read_events())
+            if count > left:
+                raise ReadError(_over_elements(name, left), file=name)
+        root = parser.close()
     except etree.XMLSyntaxError as exc:
-        line, col = exc.position if exc.position else (1, 1)
-        raise ReadError(f"{name} is not well-formed XML: {exc.msg}", line, col, name) from exc
+        line, col = (max(1, n) for n in exc.position or (1, 1))  # an empty part: 0, 0
+        problem = f"{what} that is not well-formed XML" if what else "not well-formed XML"
+        raise ReadError(f"{name} is {problem}: {exc.msg}", line, col, name) from exc
+    spent.elements += count
+    docinfo = root.getroottree().docinfo
+    doctype = str(getattr(docinfo, "doctype", ""))  # not in lxml's type stubs
+    if doctype or docinfo.internalDTD is not None:
+        line, col = _position(data, docinfo.encoding, "<!DOCTYPE")
+        raise ReadError(
+            f"{name} declares a DOCTYPE ({doctype}), which is not accepted: "
+            "its entities would be text no reader sees",
+            line,
+            col,
+            name,
+        )
+    entity = next(root.iter(etree.Entity), None)
+    if entity is not None:
+        raise ReadError(
+            f"{name} holds the entity reference {entity.text}, which is not resolved",
+            int(getattr(entity, "sourceline", 0) or 1),
+            1,
+            name,
+        )
+    return root
 
 
-def read_member(archive: zipfile.ZipFile, name: str) -> bytes:
+def _position(data: bytes, encoding: str | None, needle: str) -> tuple[int, int]:
+    """Line and column of ``needle`` in ``data`` read in its own encoding."""
     try:
-        info = archive.getinfo(name)
-    except KeyError as exc:
-        raise ReadError(f"the archive has no {name}") from exc
-    if info.file_size > MAX_PART:
-        raise ReadError(f"{name} unpacks to {info.file_size} bytes, over the {MAX_PART} limit")
-    with archive.open(info) as handle:
-        data = handle.read(MAX_PART + 1)
-    if len(data) > MAX_PART:
-        raise ReadError(f"{name} unpacks to more than {MAX_PART} bytes")
-    return data
+        codec = encoding if encoding and encoding.upper() != "UTF-8" else "utf-8-sig"
+        text = codecs.decode(data, codec, errors="replace")
+    except LookupError:
+        return 1, 1
+    at = text.find(needle)
+    if at < 0:
+        return 1, 1
+    line_start = text.rfind("\n", 0, at) + 1
+    return text.count("\n", 0, at) + 1, at - line_start + 1
+
+
+def _over_elements(name: str, left: int) -> str:
+    if left < budgets.MAX_PART_ELEMENTS:
+        return (
+            f"{name} holds more elements than the {budgets.MAX_ELEMENTS} all parts of one "
+            "source may hold"
+        )
+    return f"{name} holds more than the {budgets.MAX_PART_ELEMENTS} elements one part may hold"
