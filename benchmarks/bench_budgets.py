@@ -1,5 +1,5 @@
 """The costliest Word files and PAGE exports under 1 MB that the reading budgets
-(``tei_tools/convert/sources/budgets.py``) let in, each converted by the command as an
+(``tei_tools/budgets.py``) let in, each converted by the command as an
 editor runs it in its own process: its time and peak memory, against the promise that
 no input under 1 MB takes more than a minute or 1 GB. Also the inputs just past a
 budget, which must be refused quickly.
@@ -22,7 +22,7 @@ from pathlib import Path
 
 from bench_common import ROOT
 
-from tei_tools.convert.sources import budgets
+from tei_tools import budgets
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 PAGE = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"

@@ -300,9 +300,9 @@ def test_an_image_name_two_files_share_is_not_guessed(tmp_path):
 
 def test_an_image_zip_bomb_is_not_unpacked(tmp_path, monkeypatch):
     """Item 11: a member larger than the image budget is not copied (nor read whole)."""
-    from tei_tools.site import images
+    from tei_tools import budgets
 
-    monkeypatch.setattr(images, "MAX_IMAGE_BYTES", 1 << 20)
+    monkeypatch.setattr(budgets, "MAX_IMAGE_BYTES", 1 << 20)
     folder = collection(tmp_path)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

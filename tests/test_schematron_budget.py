@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from tei_tools import budgets as budget
 from tei_tools.cli import cli
-from tei_tools.validate import budget
 
 SCH = "http://purl.oclc.org/dsdl/schematron"
 FAILS = (

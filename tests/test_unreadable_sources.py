@@ -11,8 +11,8 @@ import zipfile
 import pytest
 from lxml import etree
 
+from tei_tools import budgets
 from tei_tools.convert import convert_bytes
-from tei_tools.convert.sources import budgets
 
 from .test_sources import BODY, NS, docx, line, page_xml, para, region, run
 

@@ -105,10 +105,10 @@ def load_config(root: Path, **overrides: Any) -> BuildConfig:
         named = key in from_file and key in _READ_INSIDE and given.get(key)
         if named and not found.resolve().is_relative_to(root.resolve()):
             raise ConfigError(
-                    f"{where}: {key.replace('_', '-')} {found} is outside the collection "
-                    f"{root.resolve()}; a collection's configuration names files inside it "
-                    "(give the file on the command line if you mean it)"
-                )
+                f"{where}: {key.replace('_', '-')} {found} is outside the collection "
+                f"{root.resolve()}; a collection's configuration names files inside it "
+                "(give the file on the command line if you mean it)"
+            )
         return found
 
     raw = path("raw", "raw")

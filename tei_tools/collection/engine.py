@@ -24,7 +24,7 @@ from typing import Any, BinaryIO, cast
 
 from lxml import etree
 
-from tei_tools import __version__
+from tei_tools import __version__, budgets
 from tei_tools.collection import manifest as mf
 from tei_tools.collection.config import BuildConfig, ConfigError
 from tei_tools.collection.confine import (
@@ -40,7 +40,6 @@ from tei_tools.convert.sources import source_bytes, transcriptions_in
 from tei_tools.convert.sources.xmlparts import ReadError
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.io import Batch, TooLarge, atomic_file
-from tei_tools.limits import MAX_IMAGE_BYTES
 from tei_tools.namespaces import XML_ID, T
 from tei_tools.schema_files import project_schema_path
 from tei_tools.site import assets, sequence
@@ -230,7 +229,7 @@ def source_digest(path: Path) -> str:
         relative_name = file.relative_to(path).as_posix()
         if not (relative_name in named or file.name in names) or not file.is_file():
             continue
-        if file.is_symlink() or file.stat().st_size > MAX_IMAGE_BYTES:
+        if file.is_symlink() or file.stat().st_size > budgets.MAX_IMAGE_BYTES:
             digest.update(f"{relative_name}\0not copied\n".encode())
             continue
         with file.open("rb") as handle:
@@ -372,7 +371,7 @@ def _copy_images(config: BuildConfig, raw: Path, outcome: Outcome, batch: Batch)
         make_folder(config.root, path.parent)
         try:
             with found.open() as stream:
-                digest, size = batch.write_stream(path, stream, MAX_IMAGE_BYTES)
+                digest, size = batch.write_stream(path, stream, budgets.MAX_IMAGE_BYTES)
         except (TooLarge, zipfile.BadZipFile, zlib.error, EOFError) as exc:
             refused.append(f"{url}: {exc}")
             continue

@@ -3,7 +3,7 @@ into the site (``facsimile/<stem>/<the image's path>``) so that the site stands 
 
 Only what is an image by its content is copied (a file named ``page.jpg`` that is HTML
 would otherwise be served from the edition's own origin), at most
-``MAX_IMAGE_BYTES`` of it (a zip member can claim any size and unpack to far more),
+``budgets.MAX_IMAGE_BYTES`` of it (a zip member can claim any size and unpack to far more),
 and a name that matches two files of an export is not guessed at.
 """
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from tei_tools.limits import MAX_IMAGE_BYTES
+from tei_tools import budgets
 
 # The formats a browser or a IIIF viewer shows, by their first bytes.
 _SIGNATURES = (
@@ -89,8 +89,8 @@ def _checked_file(folder: Path, path: Path) -> Found:
         return Found(problem="missing")
     if not path.resolve().is_relative_to(folder.resolve()):
         return Found(problem=f"{path.name}: a link out of the source's folder")
-    if path.stat().st_size > MAX_IMAGE_BYTES:
-        return Found(problem=f"{path.name}: larger than {MAX_IMAGE_BYTES:,} bytes")
+    if path.stat().st_size > budgets.MAX_IMAGE_BYTES:
+        return Found(problem=f"{path.name}: larger than {budgets.MAX_IMAGE_BYTES:,} bytes")
     with path.open("rb") as handle:
         if not is_image(handle.read(16)):
             return Found(problem=f"{path.name}: not an image by its content")
@@ -109,10 +109,9 @@ def _in_zip(source: Path, relative: str, name: str) -> Found:
             if not matches:
                 return Found(problem="missing")
             info = matches[0]
-            if info.file_size > MAX_IMAGE_BYTES:
-                return Found(
-                    problem=f"{info.filename}: unpacks to more than {MAX_IMAGE_BYTES:,} bytes"
-                )
+            limit = budgets.MAX_IMAGE_BYTES
+            if info.file_size > limit:
+                return Found(problem=f"{info.filename}: unpacks to more than {limit:,} bytes")
             with archive.open(info) as handle:
                 if not is_image(handle.read(16)):
                     return Found(problem=f"{info.filename}: not an image by its content")

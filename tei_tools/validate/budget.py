@@ -26,14 +26,9 @@ from typing import Any
 
 from lxml import etree
 
+from tei_tools import budgets
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.validate.loader import Located, safe_parser
-
-# The budgets, in one place (seconds, bytes, characters).
-RULE_SECONDS = 10.0  # one rule (or the global lets and keys) on one document
-DOCUMENT_SECONDS = 30.0  # every rule of every Schematron on one document
-MEMORY_BYTES = 512 * 2**20  # what the worker may allocate beyond what it inherits
-MESSAGE_MAX_CHARS = 4_000  # one finding's message (value-of may render a whole document)
 
 READING = "reading the document"  # the worker's first unit, before any rule
 
@@ -58,7 +53,7 @@ class BoundedRules:
             return [d for item in self.evaluate(doc, 1) if isinstance(item, list) for d in item]
         found: list[Diagnostic] = []
         if doc.deadline is None:  # one budget for all the Schematron a document meets
-            doc.deadline = time.monotonic() + DOCUMENT_SECONDS
+            doc.deadline = time.monotonic() + budgets.DOCUMENT_SECONDS
         deadline = doc.deadline
         start: int | None = 1
         while start is not None:
@@ -74,11 +69,13 @@ class BoundedRules:
         unit: tuple[int, str, int | None] = (-1, READING, None)
         try:
             connection.send((doc.name, doc.data, doc.encoding, doc.max_bytes, start))
-            rule_deadline = min(deadline, time.monotonic() + RULE_SECONDS)
+            rule_deadline = min(deadline, time.monotonic() + budgets.RULE_SECONDS)
             while True:
                 if not connection.poll(max(rule_deadline - time.monotonic(), 0)):
                     over = "document's" if rule_deadline >= deadline else "rule's"
-                    budget = DOCUMENT_SECONDS if over == "document's" else RULE_SECONDS
+                    budget = (
+                        budgets.DOCUMENT_SECONDS if over == "document's" else budgets.RULE_SECONDS
+                    )
                     return self._stopped(
                         doc, unit, found, f"ran past the {over} {budget:g} s budget", deadline
                     )
@@ -87,11 +84,13 @@ class BoundedRules:
                     return None
                 if isinstance(message, tuple):
                     unit = message
-                    rule_deadline = min(deadline, time.monotonic() + RULE_SECONDS)
+                    rule_deadline = min(deadline, time.monotonic() + budgets.RULE_SECONDS)
                 else:
                     found.extend(message)
         except (EOFError, OSError):
-            why = f"stopped the worker (over its {MEMORY_BYTES // 2**20} MiB memory budget?)"
+            why = (
+                f"stopped the worker (over its {budgets.MEMORY_BYTES // 2**20} MiB memory budget?)"
+            )
             return self._stopped(doc, unit, found, why, deadline)
 
     def _stopped(
@@ -119,7 +118,7 @@ class BoundedRules:
                 1,
                 1,
                 hint=f"{self.what}: a rule's cost is bounded (RULE_SECONDS, DOCUMENT_SECONDS, "
-                "MEMORY_BYTES in tei_tools.validate.budget); simplify the rule or the document",
+                "MEMORY_BYTES in tei_tools.budgets); simplify the rule or the document",
             )
         )
         return resume
@@ -186,13 +185,13 @@ def _serve(connection: Connection, evaluate: Evaluate) -> None:
 
 
 def _cap_memory() -> None:
-    """The worker's address space: what it has now (inherited) plus MEMORY_BYTES."""
+    """The worker's address space: what it has now (inherited) plus budgets.MEMORY_BYTES."""
     try:
         with open("/proc/self/statm") as statm:
             size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError):
         return  # no /proc: the time budget alone holds
-    limit = size + MEMORY_BYTES
+    limit = size + budgets.MEMORY_BYTES
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)

@@ -80,7 +80,7 @@ def _failures() -> tuple[type[BaseException], ...]:
 
 def _said(exc: BaseException) -> str:
     if isinstance(exc, MemoryError):
-        from tei_tools.validate.budget import MEMORY_BYTES
+        from tei_tools.budgets import MEMORY_BYTES
 
         return f"it needs more than the {MEMORY_BYTES // 2**20} MiB memory budget"
     return str(exc) or type(exc).__name__
@@ -821,7 +821,7 @@ def embedded(grammar: etree._Element) -> bool:
 
 
 def findings_as_diagnostics(findings: list[Finding], doc: Located) -> list[Diagnostic]:
-    from tei_tools.validate.budget import MESSAGE_MAX_CHARS
+    from tei_tools.budgets import MESSAGE_MAX_CHARS
 
     found = []
     for finding in findings:

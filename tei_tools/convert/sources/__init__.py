@@ -9,7 +9,7 @@ import io
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from tei_tools.convert.sources import budgets
+from tei_tools import budgets
 from tei_tools.convert.sources.archive import Archive
 from tei_tools.convert.sources.docx import DocxReader
 from tei_tools.convert.sources.kinds import declared_as, is_tei_file, is_word, kind_of
@@ -123,8 +123,8 @@ def source_bytes(path: Path) -> bytes:
             name = file.relative_to(path).as_posix()
             if not file.resolve().is_relative_to(root):
                 raise ReadError(f"{name} is a link out of the export's folder", file=name)
-            if file.stat().st_size > MAX_PART:
-                raise ReadError(f"{name} is larger than {MAX_PART:,} bytes", file=name)
+            if file.stat().st_size > budgets.MAX_PART:
+                raise ReadError(f"{name} is larger than {budgets.MAX_PART:,} bytes", file=name)
             info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
             archive.writestr(info, file.read_bytes())
     return buffer.getvalue()

@@ -11,7 +11,7 @@ import zipfile
 import zlib
 from types import TracebackType
 
-from tei_tools.convert.sources import budgets
+from tei_tools import budgets
 from tei_tools.convert.sources.xmlparts import ReadError, Spent
 
 # What zipfile and the decompressors raise on damaged or unsupported input: a bad

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from tei_tools.convert.sources import budgets
+from tei_tools import budgets
 from tei_tools.convert.sources.styled import Run, SourceBlock
 
 
