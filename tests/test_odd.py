@@ -206,7 +206,11 @@ def test_a_collection_builds_against_its_odd(tmp_path, odd_cache, monkeypatch):
         'schema = "schema/project.odd"\ntei-source = "schema/p5subset.xml"\n'
         f'stylesheets = "{STYLESHEETS}"\nsearch = false\n'
     )
-    result = CliRunner().invoke(cli, ["build", str(folder), "-j", "1", "-q"])
+    build = ["build", str(folder), "-j", "1", "-q"]
+    # the configuration's stylesheets are code: run only when the user says so
+    result = CliRunner().invoke(cli, build)
+    assert result.exit_code == 2 and "--trust-stylesheets" in result.output
+    result = CliRunner().invoke(cli, [*build, "--trust-stylesheets"])
     assert result.exit_code == 0, result.output
     manifest = json.loads((folder / "encoded" / "manifest.json").read_text())
     assert all(r["validation"]["valid"] for r in manifest["documents"].values())
