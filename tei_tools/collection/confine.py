@@ -10,9 +10,10 @@ output folders are refused up front, by name, before anything is written.
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from tei_tools.collection.config import BuildConfig, ConfigError
 
@@ -114,26 +115,27 @@ def _parts_below(root: Path, path: Path) -> tuple[str, ...]:
 
 def recorded_output(config: BuildConfig, name: object) -> Path | None:
     """The file a manifest's output name means, or None when the name is not one a
-    build writes: a relative POSIX path, normalised, in the encoded or site folder,
-    reached through no link. A manifest is data from the collection, never trusted."""
+    build writes: a relative POSIX path, normalised, in the encoded or site folder. A
+    manifest is data from the collection, never trusted. A check of the name alone
+    (it runs for every output of every document on each build): the folders were
+    checked for links by ``check_collection``, and a deletion checks again."""
     if not isinstance(name, str) or not name or "\\" in name or "\x00" in name:
         return None
-    pure = PurePosixPath(name)
-    if pure.is_absolute() or any(p in ("", ".", "..") for p in name.split("/")):
+    if name.startswith("/") or any(p in ("", ".", "..") for p in name.split("/")):
         return None
-    path = config.root / pure
-    folders = [config.encoded, config.site]
-    if not any(_within(path, folder) for folder in folders):
+    if not name.startswith(
+        _output_prefixes(str(config.root), str(config.encoded), str(config.site))
+    ):
         return None
-    try:
-        check_target(config.root, path)
-    except Outside:
-        return None
-    return path
+    return config.root / name
 
 
-def _within(path: Path, folder: Path) -> bool:
-    return Path(os.path.normpath(path)).is_relative_to(os.path.normpath(folder))
+@functools.cache
+def _output_prefixes(root: str, *folders: str) -> tuple[str, ...]:
+    """``encoded/``, ``site/``: how the output folders' files begin, relative to the
+    collection."""
+    relative = (Path(os.path.relpath(folder, root)).as_posix() for folder in folders)
+    return tuple("" if r == "." else f"{r}/" for r in relative)
 
 
 def valid_stem(stem: object) -> bool:

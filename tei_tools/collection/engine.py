@@ -168,7 +168,7 @@ def _outputs_present(config: BuildConfig, outputs: dict[str, Any]) -> bool:
 
 def plan(config: BuildConfig, force: bool = False) -> Plan:
     check_collection(config, config.root / LOCK)
-    manifest = mf.load(config.encoded / mf.NAME)
+    manifest = mf.load(config.encoded / mf.NAME, _distrust(config))
     ignored = _untrusted(config, manifest)
     ctx = context(config)
     documents = manifest.documents
@@ -241,35 +241,39 @@ def source_digest(path: Path) -> str:
 _IMAGE_FILENAME = re.compile(rb"""imageFilename\s*=\s*["']([^"']*)["']""")
 
 
-def _untrusted(config: BuildConfig, manifest: mf.Manifest) -> list[str]:
-    """Drop the manifest's records that name a document or an output a build would
-    not make (a stem with a folder in it, a path outside the output folders): the
-    manifest is the collection's data, so a forged record must not steer a deletion.
-    A dropped record's document is rebuilt; its named files are left alone."""
-    ignored = []
-    for stem, record in list(manifest.documents.items()):
+def _distrust(config: BuildConfig) -> Callable[[str, dict[str, Any]], str | None]:
+    """Why a manifest record cannot be trusted, or None: the manifest is the
+    collection's data, so a record naming a document or an output a build would not
+    make (a stem with a folder in it, a path outside the output folders) is dropped as
+    it is read, and never steers a deletion. Its document is rebuilt; the files it
+    names are left alone."""
+
+    def reason(stem: str, record: dict[str, Any]) -> str | None:
+        if not valid_stem(stem):
+            return "its name is not a file name"
         outputs = record.get("outputs", {})
-        bad = [] if isinstance(outputs, dict) else [repr(outputs)]
-        if isinstance(outputs, dict):
-            bad = [str(name) for name in outputs if recorded_output(config, name) is None]
-        if valid_stem(stem) and not bad:
-            continue
-        manifest.documents.pop(stem)
-        why = f"outputs outside {relative(config, config.encoded)}/ and " + (
-            f"{relative(config, config.site)}/: {', '.join(bad[:3])}"
-            if bad
-            else "a name that is not a file name"
-        )
-        ignored.append(
-            f"{config.encoded / mf.NAME}: record {stem!r} ignored ({why}); "
-            "nothing it names is deleted"
-        )
-    collection = manifest.collection
-    if any(recorded_output(config, name) is None for name in collection):
+        if not isinstance(outputs, dict):
+            return "its outputs are not a table of files"
+        bad = [str(name) for name in outputs if recorded_output(config, name) is None]
+        if bad:
+            folders = f"{relative(config, config.encoded)}/ and {relative(config, config.site)}/"
+            return f"outputs outside {folders}: {', '.join(bad[:3])}"
+        return None
+
+    return reason
+
+
+def _untrusted(config: BuildConfig, manifest: mf.Manifest) -> list[str]:
+    """The records ``mf.load`` dropped, and why, for the user; collection files
+    outside the output folders are forgotten too."""
+    where = config.encoded / mf.NAME
+    ignored = [
+        f"{where}: record {stem!r} ignored ({why}); nothing it names is deleted"
+        for stem, why in manifest.ignored
+    ]
+    if any(recorded_output(config, name) is None for name in manifest.collection):
         manifest.collection = {}
-        ignored.append(
-            f"{config.encoded / mf.NAME}: collection files outside the output folders ignored"
-        )
+        ignored.append(f"{where}: collection files outside the output folders ignored")
     return ignored
 
 
@@ -305,6 +309,7 @@ def _delete(config: BuildConfig, names: Any) -> None:
     for name in names:
         path = recorded_output(config, name)
         if path is not None:
+            check_target(config.root, path)  # no link on the way, whatever appeared since
             path.unlink(missing_ok=True)
 
 

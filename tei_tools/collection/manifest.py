@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,19 +85,32 @@ class Manifest:
     documents: Records = field(default_factory=Records)
     collection: dict[str, Any] = field(default_factory=dict)
     complete: bool = False
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # (stem, why) not trusted
 
 
-def load(path: Path) -> Manifest:
+Distrust = Callable[[str, dict[str, Any]], "str | None"]
+
+
+def load(path: Path, distrust: Distrust = lambda stem, record: None) -> Manifest:
     """The manifest at ``path`` with the journal of an unfinished build replayed on it;
     an empty one when it is missing or unreadable (then every document is rebuilt,
-    which is always safe). Read as a stream: one record at a time in memory."""
+    which is always safe). Read as a stream: one record at a time in memory. A record
+    ``distrust`` gives a reason for (manifest or journal) is left out, with the reason
+    in ``ignored``."""
     import ijson
 
     manifest = Manifest()
+
+    def keep(stem: str, record: dict[str, Any]) -> bool:
+        why = distrust(stem, record)
+        if why is not None:
+            manifest.ignored.append((stem, why))
+        return why is None
+
     try:
         with path.open("rb") as f:
             for stem, record in ijson.kvitems(f, "documents", use_float=True):
-                if isinstance(record, dict):
+                if isinstance(record, dict) and keep(stem, record):
                     manifest.documents[stem] = record
             head: dict[str, Any] = {}
             for name in ("format", "collection", "complete"):  # around the documents
@@ -110,7 +123,7 @@ def load(path: Path) -> Manifest:
             manifest.complete = head["complete"] is True
     except (OSError, ValueError, ijson.JSONError):
         manifest.documents.clear()
-        manifest.collection, manifest.complete = {}, False
+        manifest.collection, manifest.complete, manifest.ignored = {}, False, []
     try:
         lines = (path.parent / JOURNAL).read_bytes().splitlines()
     except OSError:
@@ -122,10 +135,11 @@ def load(path: Path) -> Manifest:
             stem = entry["stem"]
         except (ValueError, TypeError, KeyError):
             continue  # the line a kill cut short
-        if entry.get("record") is None:
+        record = entry.get("record")
+        if record is None:
             manifest.documents.pop(stem)
-        else:
-            manifest.documents[stem] = entry["record"]
+        elif isinstance(record, dict) and keep(stem, record):
+            manifest.documents[stem] = record
     return manifest
 
 
