@@ -33,7 +33,9 @@ def requested_urls(driver) -> list[str]:
         message = json.loads(entry["message"])["message"]
         if message.get("method") == "Network.requestWillBeSent":
             urls.append(message["params"]["request"]["url"])
-    return urls
+    # chrome:// is the browser's own interface (a tooltip's styles, since Chromium 150),
+    # which a page cannot request: not the page's requests.
+    return [url for url in urls if not url.startswith("chrome://")]
 
 
 def style(driver, element, prop: str) -> str:
