@@ -46,6 +46,7 @@ class Code(enum.StrEnum):
     C007 = ("C007", Severity.ERROR, "the input is a format tei-tools does not read (PDF, …)")
     C008 = ("C008", Severity.ERROR, "a Word file or PAGE export that cannot be read")
     C009 = ("C009", Severity.WARNING, "a value in a Word or PAGE source that cannot be read")
+    C020 = ("C020", Severity.INFO, "the profile a document is read with, and its evidence")
     # Inline markup (C1xx)
     C101 = ("C101", Severity.WARNING, "'~~' opens a deletion that is not closed in its block")
     C102 = ("C102", Severity.WARNING, "'<sup>' opens an addition that is not closed in its block")
@@ -95,6 +96,7 @@ class Code(enum.StrEnum):
         Severity.WARNING,
         "a page image not copied into the site (not an image, too large, ambiguous, unreadable)",
     )
+    E006 = ("E006", Severity.WARNING, "a rendering the raw format cannot say; its text is kept")
     # Schemas (S0xx)
     S001 = ("S001", Severity.ERROR, "the document does not conform to the schema")
     S002 = (

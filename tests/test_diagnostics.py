@@ -11,7 +11,9 @@ from .conftest import non_space, projection
 
 
 def diag(text, code):
-    result = convert_text(text, "in.txt")
+    """The first diagnostic of ``code`` for a memorandum's text (fragments may lack the
+    heading; C201 and C301 are the memorandum's)."""
+    result = convert_text(text, "in.txt", profile="memorandum")
     found = [d for d in result.diagnostics if d.code == code]
     assert found, [d.format() for d in result.diagnostics]
     return result, found[0]

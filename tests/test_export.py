@@ -204,6 +204,26 @@ def test_raw_round_trip_of_the_seeds(raw):
     assert verbatim / len(lines) > 0.9
 
 
+def test_a_rendering_the_raw_format_cannot_say_is_reported_not_misread():
+    tei = (
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>vom 8<hi rend="superscript">'
+        't</hi> May, H<hi rend="subscript">2</hi>O, <hi rend="bold">so</hi></p></body></text></TEI>'
+    )
+    back, diags = export(etree.fromstring(tei), "raw")
+    assert back.strip() == "vom 8t May, H2O, **so**"
+    assert [(d.code, d.message) for d in diags] == [
+        (
+            "E006",
+            '<hi rend="superscript"> has no notation in the raw format; its text is kept '
+            "without it",
+        ),
+        (
+            "E006",
+            '<hi rend="subscript"> has no notation in the raw format; its text is kept without it',
+        ),
+    ]
+
+
 @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
 @given(_DOCS)
 def test_raw_round_trip_of_generated_text(raw):

@@ -18,7 +18,8 @@ NARRATIVE = "Mr. Kohler said that the meeting would take place in the afternoon 
 
 
 def convert(raw: str) -> etree._Element:
-    result = convert_bytes(raw.encode("utf-8"), "case.txt")
+    """A memorandum's front matter, read as one: a fragment may lack its heading."""
+    result = convert_bytes(raw.encode("utf-8"), "case.txt", profile="memorandum")
     assert result.tree is not None, result.diagnostics
     return result.tree.getroot()
 

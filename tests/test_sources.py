@@ -63,8 +63,8 @@ def body_xml(root: etree._Element) -> str:
     return etree.tostring(body, encoding="unicode").replace(f' xmlns="{TEI_NS}"', "")
 
 
-def test_word_strike_and_superscript_are_a_substitution() -> None:
-    root, _ = tei(docx(BODY))
+def test_word_strike_and_superscript_are_a_substitution_in_a_memorandum() -> None:
+    root, _ = tei(docx(BODY), profile="memorandum")
     subst = root.find(".//t:subst", NS)
     assert subst is not None
     assert [(etree.QName(e).localname, e.text) for e in subst] == [
@@ -90,13 +90,36 @@ def test_word_run_properties_map_to_their_meaning() -> None:
         run("plain", '<w:b w:val="0"/>'),
         run("."),
     )
-    xml = body_xml(tei(docx(body))[0])
+    xml = body_xml(tei(docx(body), profile="memorandum")[0])
     assert '<del rend="doubleStrikethrough">gone</del>' in xml
     assert '<add place="below">low</add>' in xml
     assert '<hi rend="bold">heavy</hi>' in xml
     assert '<hi rend="italic">slanted</hi>' in xml
     assert '<hi rend="underline">ruled</hi>' in xml
     assert "and plain." in xml
+
+
+def test_a_document_is_given_the_styles_its_source_states() -> None:
+    """No memorandum heading: a raised run is superscript, not an insertion; no
+    speech is reported; each Word paragraph stays a block of its own."""
+    body = (
+        BODY
+        + para(run("vom 8"), run("t", '<w:vertAlign w:val="superscript"/>'), run(" May"))
+        + para(run("H"), run("2", '<w:vertAlign w:val="subscript"/>'), run("O and"))
+        + para(run("a short line"))
+    )
+    root, diags = tei(docx(body))
+    xml = body_xml(root)
+    assert '<hi rend="superscript">London</hi>' in xml
+    assert 'vom 8<hi rend="superscript">t</hi> May' in xml
+    assert 'H<hi rend="subscript">2</hi>O and' in xml
+    assert len(root.findall(".//t:body/t:p", NS)) == 4
+    assert root.find(".//t:add", NS) is None and root.find(".//t:said", NS) is None
+    assert root.find(".//t:persName", NS) is None
+    assert [d.message for d in diags if d.code == "C020"] == [
+        "read as a document: no memorandum heading or participants list at its top; "
+        "give --profile memorandum to read it as one"
+    ]
 
 
 def test_a_word_split_over_runs_of_one_format_is_one_word() -> None:
@@ -116,11 +139,15 @@ def test_word_line_and_page_breaks() -> None:
         + para('<w:r><w:br w:type="page"/></w:r>', run("- 2 -"))
         + para(run("The talks went on."))
     )
-    root, _ = tei(docx(body))
+    root, _ = tei(docx(body), profile="memorandum")
     xml = body_xml(root)
     assert "First line<lb/>" in xml
     assert root.find(".//t:pb[@n='2']", NS) is not None
     assert root.find(".//t:fw[@type='pageNum']", NS) is not None
+    # a document states a page break and the text after it, and no page number
+    xml = body_xml(tei(docx(body))[0])
+    assert "<p>First line<lb/>second line of the paragraph.</p>" in xml
+    assert "<pb/>\n      <p>- 2 -</p>" in xml
 
 
 def test_text_that_looks_like_the_dialect_is_kept_as_text() -> None:
@@ -224,7 +251,7 @@ def test_word_diagnostics_name_the_paragraph_and_column() -> None:
     body = para(run("Intro.")) + para(
         run("Then "), run("Mr. Nobody", "<w:b/>"), run(" said that it was late.")
     )
-    result = convert_bytes(docx(body), "memo.docx")
+    result = convert_bytes(docx(body), "memo.docx", profile="memorandum")
     c301 = [d for d in result.diagnostics if d.code == "C301"]
     assert c301 and (c301[0].file, c301[0].line, c301[0].column) == ("memo.docx", 2, 6)
 
@@ -249,8 +276,13 @@ def test_a_document_written_by_python_docx_converts() -> None:
     p.add_run(" had ended.")
     buffer = io.BytesIO()
     document.save(buffer)
-    root, _ = tei(buffer.getvalue())
+    root, _ = tei(buffer.getvalue(), profile="memorandum")
     assert root.find(".//t:subst/t:del", NS).text == "meating"  # type: ignore[union-attr]
+    root, _ = tei(buffer.getvalue())
+    assert (
+        '<p>Mr. Allen said that the <del rend="strikethrough">meating</del> '
+        '<hi rend="superscript">meeting</hi> had ended.</p>'
+    ) in body_xml(root)
 
 
 def test_a_damaged_word_file_is_refused_by_name() -> None:
@@ -478,3 +510,74 @@ def test_devset_tracked_deletions_point_to_their_change(path: Path) -> None:
     assert not accepted.findall(".//t:body//t:del[@change]", NS)
     gone = " ".join("".join(changed[0].itertext()).split())
     assert gone in " ".join("".join(rejected.find(".//t:body", NS).itertext()).split())  # type: ignore[union-attr]
+
+
+# -- the document profile: what the source states, nothing invented -----------------
+
+
+def test_a_page_document_has_a_pb_per_page_and_an_lb_per_line(tmp_path: Path) -> None:
+    """A print, not a memorandum: page 1 starts with a pb; each line starts with an lb
+    pointing at its zone; a word hyphenated at a line end ("=" in a print) is joined
+    by lb break="no" keeping its hyphen, and a hyphen inside a line stays text."""
+    first = page_xml(
+        region(
+            "r1",
+            line("l1", "Gestern langete hier ein Expres=", 190, 100, 2140),
+            line("l2", "ser von Staats- und Welt- Sachen", 190, 150, 2140),
+        ),
+        image="a.jpg",
+    )
+    second = page_xml(region("r2", line("l3", "Ende.", 190, 100, 400)), image="b.jpg")
+    with zipfile.ZipFile(tmp_path / "print.zip", "w") as archive:
+        archive.writestr("page/0001.xml", first)
+        archive.writestr("page/0002.xml", second)
+    root, diags = tei((tmp_path / "print.zip").read_bytes(), "print.zip")
+    xml = body_xml(root)
+    assert [pb.get("n") for pb in root.iterfind(".//t:body/t:pb", NS)] == ["1", "2"]
+    assert [pb.get("facs") for pb in root.iterfind(".//t:body/t:pb", NS)] == [
+        "#page1",
+        "#page2",
+    ]
+    assert (
+        '<p facs="#page1-r1"><lb facs="#page1-l1"/>Gestern langete hier ein Expres'
+        '<pc force="weak">=</pc><lb break="no" facs="#page1-l2"/>ser von Staats- und Welt- '
+        "Sachen</p>"
+    ) in xml
+    assert '<p facs="#page2-r2"><lb facs="#page2-l3"/>Ende.</p>' in xml
+    assert [d.code for d in diags if d.code == "C020"] == ["C020"]
+
+
+def test_a_memorandum_from_page_is_still_read_as_one() -> None:
+    root, diags = tei(PAGE_ONE, "p.xml")
+    assert root.find(".//t:particDesc", NS) is not None
+    assert [d.message for d in diags if d.code == "C020"] == [
+        "read as a memorandum: a participants list (2 entries)"
+    ]
+
+
+def test_a_reader_diagnostic_keeps_its_paragraph_in_a_memorandum() -> None:
+    """The reader's own diagnostics are at their source place already: the rendering's
+    line numbers are not applied to them (paragraph 4 is not rendered line 4)."""
+    body = (
+        para(run("MEMORANDUM OF CONVERSATION"))
+        + para(run("SUBJECT: Berlin"))
+        + para(run("The Secretary opened the talks."))
+        + para(run("Text"), '<w:r><w:footnoteReference w:id="1"/></w:r>', run(" goes on."))
+    )
+    _, diags = tei(docx(body))
+    assert next(d.message for d in diags if d.code == "C020").startswith("read as a memorandum")
+    assert [(d.code, d.line) for d in diags if d.code == "C401"] == [("C401", 4)]
+
+
+def test_the_profile_asked_for_is_used_and_said(tmp_path: Path) -> None:
+    text = "MEMORANDUM OF CONVERSATION\n\nSECRET\n\nMr. Allen said that the talks had ended.\n"
+    as_document, diags = tei(text.encode(), "memo.txt", profile="document")
+    assert as_document.find(".//t:said", NS) is None
+    assert as_document.find(".//t:persName", NS) is None
+    assert as_document.find(".//t:front", NS) is None
+    assert [d.message for d in diags if d.code == "C020"] == [
+        "read as a document: as asked (--profile)"
+    ]
+    as_memo, _ = tei(text.encode(), "memo.txt")
+    assert as_memo.find(".//t:body/t:p/t:said/t:persName", NS) is not None
+    assert as_memo.find(".//t:front/t:ab[@type='classification']", NS) is not None

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from tei_tools.collection.publication import DEFAULT_TITLE, Publication
+from tei_tools.convert.profiles import AUTO, PROFILES
 
 CONFIG_FILE = "tei-tools.toml"
 EXPORTS = ("html", "text")
@@ -31,6 +32,7 @@ class BuildConfig:
     source_organization: str = ""
     description: str = ""
     strict: bool = False  # a document with warnings fails (for CI)
+    profile: str = AUTO  # how documents are read (tei_tools.convert.profiles)
     publication: Publication = field(default_factory=Publication)
     search: bool = True  # index the site with Pagefind
     tei_source: Path | None = None  # the p5subset.xml an ODD schema customizes
@@ -49,6 +51,7 @@ _KEYS = {
     "source-organization": str,
     "description": str,
     "strict": bool,
+    "profile": str,
     "editors": list,
     "publisher": str,
     "licence": str,
@@ -154,6 +157,9 @@ def load_config(root: Path, **overrides: Any) -> BuildConfig:
         # every page links to them: a javascript: or data: address would run there
         if url and not url.startswith(("http://", "https://")):
             raise ConfigError(f"{where}: {key} must start with http:// or https:// ({url!r})")
+    profile = str(given.get("profile", AUTO))
+    if profile not in PROFILES:
+        raise ConfigError(f"{where}: profile must be one of {', '.join(PROFILES)} ({profile!r})")
     publication = Publication(
         title=title,
         editors=tuple(editors),
@@ -174,6 +180,7 @@ def load_config(root: Path, **overrides: Any) -> BuildConfig:
         source_organization=str(given.get("source_organization", "")),
         description=str(given.get("description", "")),
         strict=bool(given.get("strict", False)),
+        profile=profile,
         publication=publication,
         search=bool(given.get("search", True)),
         tei_source=odd_inputs.get("tei_source"),

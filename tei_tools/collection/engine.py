@@ -149,6 +149,7 @@ def context(config: BuildConfig) -> dict[str, Any]:
         "people_sha256": mf.sha256(people) if people is not None else None,
         "exports": sorted(config.exports),
         "strict": config.strict,
+        "profile": config.profile,
         "publication": config.publication.context(),
         "search": config.search,
     }
@@ -301,6 +302,7 @@ def _jobs(config: BuildConfig, todo: list[Source]) -> Iterator[Job]:
             tei_name=relative(config, config.encoded / f"{source.stem}.xml"),
             publication=config.publication,
             search=config.search,
+            profile=config.profile,
         )
 
 

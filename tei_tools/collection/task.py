@@ -20,6 +20,7 @@ from tei_tools.collection.publication import Publication, stamp
 from tei_tools.convert import convert_bytes
 from tei_tools.convert.model import Person
 from tei_tools.convert.people_file import parse_people
+from tei_tools.convert.profiles import AUTO
 from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.export import export_text
 from tei_tools.export.visitor import text_of
@@ -44,6 +45,7 @@ class Job:
     publication: Publication = field(default_factory=Publication)
     search: bool = True  # the page carries the search's filters
     error: str = ""  # the source could not be read: the document fails with it
+    profile: str = AUTO  # how the document is read (tei_tools.convert.profiles)
 
 
 @dataclass
@@ -122,7 +124,7 @@ def _run(job: Job) -> Outcome:
     if any(d.level is Severity.ERROR for d in people_diags):
         outcome.diagnostics = list(people_diags)
         return outcome
-    result = convert_bytes(job.raw, job.raw_name, list(people))
+    result = convert_bytes(job.raw, job.raw_name, list(people), profile=job.profile)
     outcome.diagnostics = list(result.diagnostics)
     if not result.ok:
         return outcome

@@ -8,13 +8,14 @@ from typing import Any
 
 import click
 
-from tei_tools.collection.config import ConfigError, load_config
-from tei_tools.collection.publication import Publication, stamp
+from tei_tools.collection.config import BuildConfig, ConfigError, load_config
+from tei_tools.collection.publication import stamp
 from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, read_input, report
 from tei_tools.convert import convert_bytes
 from tei_tools.convert.model import Person
 from tei_tools.convert.people_file import load_people
 from tei_tools.convert.pipeline import convert_folder
+from tei_tools.convert.profiles import AUTO, PROFILES
 from tei_tools.convert.sources import SOURCE_SUFFIXES, is_page_export, transcriptions_in
 from tei_tools.convert.sources.docx import TRACKED_CHANGES
 from tei_tools.diagnostics import Diagnostic, Severity
@@ -63,9 +64,10 @@ def collection_for(
     return cache[key]
 
 
-def publication_for(source: str, cache: dict[Path, Any]) -> Publication | None:
-    """The publication facts of the collection whose raw folder holds ``source`` (its
-    configuration two levels up, or one), so that convert writes what build writes."""
+def config_for(source: str, cache: dict[Path, Any]) -> BuildConfig | None:
+    """The configuration of the collection whose raw folder holds ``source`` (two
+    levels up, or one), so that convert writes what build writes: its publication
+    facts and its profile."""
     if source == "-":
         return None
     path = Path(source).resolve()
@@ -75,7 +77,7 @@ def publication_for(source: str, cache: dict[Path, Any]) -> Publication | None:
             cache[root] = None if config.source == "defaults" else config
         config = cache[root]
         if config is not None and path.is_relative_to(config.raw.resolve()):
-            return config.publication  # type: ignore[no-any-return]
+            return config  # type: ignore[no-any-return]
     return None
 
 
@@ -134,6 +136,14 @@ def _same_file(source: str, target: str) -> bool:
     help="Word's tracked changes: keep them as del/add with @change, or accept or "
     "reject them (for those who track their own corrections).",
 )
+@click.option(
+    "--profile",
+    type=click.Choice(PROFILES),
+    help="How to read each document: as a memorandum (front matter, participants, "
+    "speakers, classification), as a document (what the source states, nothing "
+    "more), or auto: a memorandum where its heading or participants list shows it. "
+    "Default: the collection's `profile`, else auto.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print warnings and errors only.")
 def convert(
     inputs: tuple[str, ...],
@@ -144,6 +154,7 @@ def convert(
     people: str | None,
     no_people: bool,
     tracked_changes: str,
+    profile: str | None,
     quiet: bool,
 ) -> None:
     """Convert transcriptions to TEI P5: raw text, Word (.docx) or PAGE-XML (a
@@ -178,8 +189,17 @@ def convert(
                 report(people_diags, quiet)
                 status = max(status, EXIT_USAGE)
                 continue
+            try:
+                config = config_for(source, configs)
+            except ConfigError as exc:
+                click.echo(f"tei-tools convert: {exc}", err=True)
+                status = max(status, EXIT_USAGE)
+                continue
+            reading = profile or (config.profile if config is not None else AUTO)
             if source != "-" and Path(source).is_dir():
-                result = convert_folder(Path(source), collection, tracked=tracked_changes)
+                result = convert_folder(
+                    Path(source), collection, tracked=tracked_changes, profile=reading
+                )
             else:
                 data = read_input(source, "C006")
                 if data is None:
@@ -187,7 +207,9 @@ def convert(
                     continue
                 name = "<stdin>" if source == "-" else source
                 base = None if source == "-" else Path(source).parent
-                result = convert_bytes(data, name, collection, base=base, tracked=tracked_changes)
+                result = convert_bytes(
+                    data, name, collection, base=base, tracked=tracked_changes, profile=reading
+                )
             report(result.diagnostics, quiet)
             failed = not result.ok or (
                 strict and any(d.level >= Severity.WARNING for d in result.diagnostics)
@@ -195,14 +217,8 @@ def convert(
             if failed:
                 status = max(status, EXIT_FINDINGS)
                 continue
-            try:
-                publication = publication_for(source, configs)
-            except ConfigError as exc:
-                click.echo(f"tei-tools convert: {exc}", err=True)
-                status = max(status, EXIT_USAGE)
-                continue
-            if publication is not None and result.tree is not None:
-                stamp(result.tree.getroot(), publication, Path(source).stem)
+            if config is not None and result.tree is not None:
+                stamp(result.tree.getroot(), config.publication, Path(source).stem)
             xml = result.xml()
             if check:
                 current = Path(target).read_bytes() if Path(target).is_file() else None

@@ -87,6 +87,9 @@ class LineBreak(Node):
 class Hyphenation(Node):
     """A word broken at the line end ("over- flights"): the hyphen is kept."""
 
+    mark: str = "-"  # the hyphen as the source wrote it ("=", "¬" in prints)
+    facs: str | None = None  # the zone of the line it starts, on the page image
+
 
 @dataclass
 class Metamark(Node):

@@ -284,6 +284,9 @@ class Linker:
     registry: Registry
     file: str
     diagnostics: list[Diagnostic]
+    # Tag only names a person is declared for (a document, not a memorandum: a
+    # title before a capitalised word is no evidence of a person there).
+    declared_only: bool = False
 
     def find(self, text: str) -> Iterator[tuple[int, int, str | None, bool]]:
         """Yield (start, end, person id, exact) for each name in ``text``."""
@@ -330,7 +333,7 @@ class Linker:
     def _split(self, node: Text) -> Iterable[Inline]:
         text, pos = node.text, 0
         for start, end, pid, exact in sorted(self.find(text)):
-            if start < pos:
+            if start < pos or (pid is None and self.declared_only):
                 continue
             if start > pos:
                 yield Text(node.line, node.col + pos, text[pos:start])

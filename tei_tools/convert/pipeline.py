@@ -21,11 +21,13 @@ from tei_tools.convert.header import write_header
 from tei_tools.convert.inline import ESCAPED_SOURCE
 from tei_tools.convert.model import Document, Paragraph, Person, Surface
 from tei_tools.convert.participants import Entry, parse_entry
+from tei_tools.convert.profiles import AUTO, DOCUMENT, decide
 from tei_tools.convert.reader import RawBlock, decode, split_blocks
 from tei_tools.convert.serialize import serialize
 from tei_tools.convert.sources import read_source, source_bytes
 from tei_tools.convert.sources.annotate import apply as annotate
 from tei_tools.convert.sources.annotate import relocate
+from tei_tools.convert.sources.nodes import build_blocks
 from tei_tools.convert.sources.styled import Rendered
 from tei_tools.convert.speakers import assign_speakers
 from tei_tools.convert.structure import read_body
@@ -64,9 +66,13 @@ class Conversion:
 
 
 def convert_text(
-    text: str, source: str = "<input>", collection: list[Person] | None = None
+    text: str,
+    source: str = "<input>",
+    collection: list[Person] | None = None,
+    *,
+    profile: str = AUTO,
 ) -> Conversion:
-    return convert_bytes(text.encode("utf-8"), source, collection)
+    return convert_bytes(text.encode("utf-8"), source, collection, profile=profile)
 
 
 def convert_bytes(
@@ -76,10 +82,12 @@ def convert_bytes(
     *,
     base: Path | None = None,
     tracked: str = "keep",
+    profile: str = AUTO,
 ) -> Conversion:
     """Convert a transcription's bytes (raw text, a Word file, a PAGE file or export
     zip, a METS file whose page files are in ``base``); diagnostics capped per code.
-    ``tracked`` says what to do with Word's tracked changes: keep, accept, reject."""
+    ``tracked`` says what to do with Word's tracked changes: keep, accept, reject;
+    ``profile`` how to read the document (``tei_tools.convert.profiles``)."""
     result = Conversion(source)
     rendered = read_source(data, source, base, result.diagnostics, tracked)
     if rendered is None:
@@ -93,21 +101,25 @@ def convert_bytes(
         digest = hashlib.sha256(data).hexdigest()
         token = ESCAPED_SOURCE.set(rendered is not None)  # a rendering's text is escaped
         try:
-            _convert(text, digest, result, collection, rendered)
+            _convert(text, digest, result, collection, rendered, profile)
         finally:
             ESCAPED_SOURCE.reset(token)
-    if rendered is not None:
-        result.diagnostics = relocate(result.diagnostics, source, rendered)
     result.diagnostics = capped_per_code(result.diagnostics)
     return result
 
 
 def convert_folder(
-    folder: Path, collection: list[Person] | None = None, *, tracked: str = "keep"
+    folder: Path,
+    collection: list[Person] | None = None,
+    *,
+    tracked: str = "keep",
+    profile: str = AUTO,
 ) -> Conversion:
     """Convert a PAGE export given as its folder: read as the zip of its files that
     ``build`` reads too, so both give the same TEI and the same checksum."""
-    return convert_bytes(source_bytes(folder), str(folder), collection, tracked=tracked)
+    return convert_bytes(
+        source_bytes(folder), str(folder), collection, tracked=tracked, profile=profile
+    )
 
 
 def _failed(diags: list[Diagnostic]) -> bool:
@@ -120,6 +132,7 @@ def _convert(
     result: Conversion,
     collection: list[Person] | None,
     rendered: Rendered | None,
+    profile: str,
 ) -> None:
     source = result.source
     diags = result.diagnostics
@@ -131,8 +144,17 @@ def _convert(
             RawBlock(tuple(replace(ln, lb=rendered.lines[ln.number].physical) for ln in b.lines))
             for b in blocks
         ]
-    front = FrontReader(source, diags)
+    front_diags: list[Diagnostic] = []
+    front = FrontReader(source, front_diags)
     start = front.read(blocks)
+    decision = decide(profile, front)
+    read = len(diags)  # the reader's own diagnostics are at their source places already
+    diags.append(decision.diagnostic(source))
+    if decision.profile == DOCUMENT:  # its nodes keep their source places
+        _read_document(doc, blocks, rendered, collection, diags)
+        _write(doc, result)
+        return
+    diags += front_diags
     body_blocks = ([front.leftover] if front.leftover else []) + blocks[start:]
     doc.front = list(front.blocks)
     doc.body = read_body(body_blocks, source, diags)
@@ -163,6 +185,40 @@ def _convert(
         annotate(doc.front + doc.body, rendered)
         doc.surfaces, doc.changes = rendered.surfaces, rendered.changes
     doc.people = [p for p in registry.people.values() if p.id in used or p.participant]
+    if rendered is not None:  # what the stages found in the rendering, at the source
+        diags[read + 1 :] = relocate(diags[read + 1 :], source, rendered)
+    _write(doc, result)
+
+
+def _read_document(
+    doc: Document,
+    blocks: list[RawBlock],
+    rendered: Rendered | None,
+    collection: list[Person] | None,
+    diags: list[Diagnostic],
+) -> None:
+    """The ``document`` profile: the blocks and annotations the source states. A
+    Word or PAGE source's nodes are built from what its reader read; raw text is
+    read in its dialect, without the typescript's rules. Names are linked to the
+    people file's persons only: a document states no participants."""
+    if rendered is not None:
+        doc.body = build_blocks(rendered.blocks, rendered.surfaces)
+        doc.surfaces, doc.changes = rendered.surfaces, rendered.changes
+    else:
+        doc.body = read_body(blocks, doc.source_name, diags, typescript=False)
+    registry = build_registry(collection or [], [])
+    linker = people_mod.Linker(registry, doc.source_name, diags, declared_only=True)
+    for block in doc.body:
+        for nodes in block_inlines(block):
+            if rendered is None:  # the dialect's pairs; a reader pairs its own
+                nodes[:] = pair_substitutions(nodes)
+            linker.link(nodes)
+    doc.people = [p for p in registry.people.values() if p.id in registry.used]
+
+
+def _write(doc: Document, result: Conversion) -> None:
+    """The TEI of ``doc``, kept only when the project schema accepts it."""
+    source, diags = result.source, result.diagnostics
     tree = write_tei(doc)
     problems = schema_problems(tree)
     if problems:  # a converter bug: refuse to write TEI the project cannot accept

@@ -90,7 +90,9 @@ def is_page_number(block: RawBlock) -> bool:
     return len(block.lines) == 1 and PAGE_NUMBER.fullmatch(block.first.text) is not None
 
 
-def read_block(block: RawBlock, file: str, diags: list[Diagnostic]) -> list[Block]:
+def read_block(
+    block: RawBlock, file: str, diags: list[Diagnostic], typescript: bool = True
+) -> list[Block]:
     first = block.first
     col = first.indent + 1
     if len(block.lines) == 1:
@@ -101,7 +103,7 @@ def read_block(block: RawBlock, file: str, diags: list[Diagnostic]) -> list[Bloc
                 PageBreak(first.number, col, page.group(1)),
                 FormWork(first.number, col, "pageNum", label),
             ]
-        if is_classification(first.text):
+        if typescript and is_classification(first.text):
             content = parse_inline(first.text, file, first.number, col, diags)
             return [FormWork(first.number, col, "classification", content)]
         note = _SOURCE_NOTE.fullmatch(first.text)
@@ -122,17 +124,27 @@ def read_block(block: RawBlock, file: str, diags: list[Diagnostic]) -> list[Bloc
     return [Paragraph(first.number, col, parse_lines(block.lines, file, diags))]
 
 
-def read_body(blocks: list[RawBlock], file: str, diags: list[Diagnostic]) -> list[Block]:
+def read_body(
+    blocks: list[RawBlock], file: str, diags: list[Diagnostic], typescript: bool = True
+) -> list[Block]:
+    """The body's blocks. A ``typescript`` (a memorandum) has its classification lines
+    read as furniture and its paragraphs continued over block ends by the sentence;
+    any other document's blocks stay apart, but for a sentence a page break cuts."""
     out: list[Block] = []
     last: Paragraph | None = None  # the paragraph the next block may continue
     last_text = ""
     pending: list[FormWork | PageBreak] = []  # furniture seen since ``last``
     for block in blocks:
-        for node in read_block(block, file, diags):
+        for node in read_block(block, file, diags, typescript):
             if isinstance(node, FormWork | PageBreak) and last is not None:
                 pending.append(node)
                 continue
-            if isinstance(node, Paragraph) and last is not None and continues(last_text, block):
+            if (
+                isinstance(node, Paragraph)
+                and last is not None
+                and (typescript or any(isinstance(f, PageBreak) for f in pending))
+                and continues(last_text, block)
+            ):
                 for furniture in pending:
                     last.children.extend([Text(furniture.line, 1, "\n"), furniture])
                 last.children.append(Text(node.line, 1, "\n"))

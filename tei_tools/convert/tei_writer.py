@@ -106,15 +106,15 @@ def write_inline(parent: etree._Element, node: Inline) -> None:
             write_inlines(el, children)
         case LineBreak(facs=facs):
             sub(parent, "lb", **_given(facs=_ref(facs)))
-        case Hyphenation():
-            sub(parent, "pc", "-", force="weak")
-            sub(parent, "lb", break_="no")
+        case Hyphenation(mark=mark, facs=facs):
+            sub(parent, "pc", mark, force="weak")
+            sub(parent, "lb", break_="no", **_given(facs=_ref(facs)))
         case Metamark(mark=mark):
             sub(parent, "metamark", mark, function="insert")
         case FormWork(kind=kind, children=children, facs=facs):
             write_inlines(sub(parent, "fw", type=kind, **_given(facs=_ref(facs))), children)
         case PageBreak(n=n, facs=facs):
-            sub(parent, "pb", n=n, **_given(facs=_ref(facs)))
+            sub(parent, "pb", **_given(n=n, facs=_ref(facs)))  # a Word page break has no n
 
 
 def _ref(targets: str | None) -> str:

@@ -111,7 +111,23 @@ class RawExporter(BlockWriter):
             self.emit("x" * int(el.get("quantity", "3") or 3))
 
     def visit_hi(self, el: etree._Element) -> None:
-        marker = "**" if el.get("rend") == "bold" else "*"
+        rend = el.get("rend", "")
+        marker = _MARKERS.get(rend)
+        if marker is None:  # "*" or "<sup>" would read back as underline or an addition
+            line = el.sourceline if isinstance(el.sourceline, int) else 0
+            self.diagnostics.append(
+                Diagnostic(
+                    "E006",
+                    f'<hi rend="{rend}"> has no notation in the raw format; its text is kept '
+                    "without it",
+                    self.source,
+                    line,
+                    1,
+                    hint="the TEI keeps the rendering; the raw text cannot",
+                )
+            )
+            self.visit_children(el)
+            return
         self.emit(marker)
         self.visit_children(el)
         self.emit(marker)
@@ -128,6 +144,11 @@ class RawExporter(BlockWriter):
 
     visit_said = visit_persName = visit_placeName = visit_date = visit_time = inline
     visit_seg = visit_idno = visit_stamp = visit_pc = visit_metamark = visit_name = inline
+
+
+# The renderings the raw format has notation for; italic reads as the typescript's
+# underline, as it always has.
+_MARKERS = {"bold": "**", "underline": "*", "italic": "*"}
 
 
 def export_raw(root: etree._Element, source: str = "<input>") -> tuple[str, list[Diagnostic]]:

@@ -91,6 +91,7 @@ class DocxReader:
         self.changes: dict[tuple[str, str, str | None], Change] = {}
         self.blocks: list[SourceBlock] = []
         self.number = 0
+        self.page_break = False  # an explicit page break waits for the next block
 
     def note(self, code: str, message: str, paragraph: int, col: int, hint: str = "") -> None:
         self.diags.append(Diagnostic(code, message, self.name, paragraph, col, hint))
@@ -147,6 +148,7 @@ class DocxReader:
                 para.starts.append(para.col)
             elif kind == "page":
                 self.flush(para)
+                self.page_break = True
                 para.lines, para.breaks, para.starts = [[]], [], [para.col]
         self.flush(para)
 
@@ -156,7 +158,8 @@ class DocxReader:
             hard = para.breaks[i] if i < len(para.breaks) else False
             lines.append(SourceLine(runs, Origin(self.name, para.number, para.starts[i]), hard))
         if any(run.text.strip() for line in lines for run in line.runs):
-            self.blocks.append(SourceBlock(lines))
+            self.blocks.append(SourceBlock(lines, page_break=self.page_break))
+            self.page_break = False
 
     def pieces(
         self, parent: etree._Element, para: _Paragraph, tracked: tuple[_Tracked, ...] = ()

@@ -292,7 +292,7 @@ class PageReader:
                     self.prefix + name,
                     line.text_line,
                     start + 1,
-                    "encode it in the TEI by hand, or remove the tag in the platform",
+                    "the text is in the TEI; mark it up by hand where the tag matters",
                 )
             )
         return styled_runs(text, spans)

@@ -61,6 +61,7 @@ class SourceLine:
 class SourceBlock:
     lines: list[SourceLine]
     facs: str | None = None  # the zone of the block's region on the page image
+    page_break: bool = False  # an explicit page break comes before it (Word)
 
 
 @dataclass
@@ -87,6 +88,7 @@ class Rendered:
     block_facs: dict[int, str] = field(default_factory=dict)
     surfaces: list[Surface] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    blocks: list[SourceBlock] = field(default_factory=list)  # what was rendered
 
 
 _Slot = tuple[str, tuple[tuple[str, str], ...]]  # a notation and the mark completing it
@@ -239,7 +241,7 @@ def _first_slots(line: SourceLine) -> list[_Slot]:
 def render(blocks: list[SourceBlock]) -> Rendered:
     """The dialect text of ``blocks``: a blank line between blocks, two trailing
     spaces after a line ended on purpose; lines that hold no text are left out."""
-    rendered = Rendered("")
+    rendered = Rendered("", blocks=blocks)
     out: list[str] = []
     number = 0
     for block in blocks:

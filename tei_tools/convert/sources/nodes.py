@@ -1,0 +1,210 @@
+"""The document model built straight from what a Word or PAGE reader read: blocks of
+lines of styled runs become paragraphs of inline nodes, with no notation between.
+
+Used for every document that is not a memorandum (``tei_tools.convert.profiles``):
+each source paragraph or region is a block of its own, never merged; a style is the
+node the source states (a superscript is ``hi``, not an addition, unless a tracked
+change inserted it); a PAGE line starts with an ``lb`` pointing at its zone, and a
+hyphen joins two words only at a line end of the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tei_tools.convert.model import (
+    Addition,
+    Block,
+    Deletion,
+    Emphasis,
+    Hyphenation,
+    Inline,
+    LineBreak,
+    PageBreak,
+    Paragraph,
+    Surface,
+    Text,
+)
+from tei_tools.convert.sources.styled import (
+    BOLD,
+    DSTRIKE,
+    ITALIC,
+    STRIKE,
+    SUB,
+    SUP,
+    TRACKED_DEL,
+    TRACKED_INS,
+    UNDERLINE,
+    Run,
+    SourceBlock,
+    SourceLine,
+)
+from tei_tools.convert.transforms import pair_substitutions
+
+# The characters a printer or scribe ends a line with when a word goes on.
+HYPHENS = "-\u00ac=\u2e17\u2010"
+_EMPHASIS = ((BOLD, "bold"), (ITALIC, "italic"), (UNDERLINE, "underline"))
+
+
+@dataclass(frozen=True)
+class _Wrap:
+    """One container a run sits in: its kind and the attributes that tell it apart."""
+
+    kind: str  # "hi", "del", "add"
+    value: str  # rend or place
+    change: str | None = None
+
+
+def _wraps(run: Run) -> tuple[_Wrap, ...]:
+    """The containers of a run, outermost first: emphasis, then the deletion, then
+    the addition (a tracked deletion of inserted text nests inside the insertion)."""
+    s = run.styles
+    out = [_Wrap("hi", rend) for style, rend in _EMPHASIS if style in s]
+    if TRACKED_INS not in s:  # a raised or lowered run the source does not mark inserted
+        out += [_Wrap("hi", "superscript")] if SUP in s else []
+        out += [_Wrap("hi", "subscript")] if SUB in s else []
+    deletion = None
+    if TRACKED_DEL in s or STRIKE in s or DSTRIKE in s:
+        rend = "doubleStrikethrough" if DSTRIKE in s else "strikethrough" if STRIKE in s else ""
+        deletion = _Wrap("del", rend, run.change if TRACKED_DEL in s else None)
+    addition = None
+    if TRACKED_INS in s:
+        place = "below" if SUB in s else "above" if SUP in s else ""
+        addition = _Wrap("add", place, run.inserted_by or run.change)
+    inner = [deletion, addition] if run.inserted_by is None else [addition, deletion]
+    return tuple(out + [w for w in inner if w is not None])
+
+
+def _container(wrap: _Wrap, line: int, col: int) -> Deletion | Addition | Emphasis:
+    if wrap.kind == "del":
+        return Deletion(line, col, rend=wrap.value, change=wrap.change)
+    if wrap.kind == "add":
+        return Addition(line, col, place=wrap.value, change=wrap.change)
+    return Emphasis(line, col, rend=wrap.value)
+
+
+class _Builder:
+    """Writes one block's runs as nested nodes, keeping a container open over a line
+    end when the next line goes on in it (a deletion over two lines stays one)."""
+
+    def __init__(self, paragraph: Paragraph):
+        self.top = paragraph
+        self.stack: list[tuple[_Wrap, Deletion | Addition | Emphasis]] = []
+        self.pending: list[Text] = []  # white space held until the next run's containers
+
+    @property
+    def here(self) -> list[Inline]:
+        return self.stack[-1][1].children if self.stack else self.top.children
+
+    def close_to(self, wraps: tuple[_Wrap, ...]) -> None:
+        keep = 0
+        while keep < min(len(wraps), len(self.stack)) and wraps[keep] == self.stack[keep][0]:
+            keep += 1
+        del self.stack[keep:]
+
+    def flush(self) -> None:
+        self.here.extend(self.pending)
+        self.pending = []
+
+    def run(self, run: Run, line: int, col: int) -> None:
+        text = run.text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+        core = text.strip(" ")
+        if not core:
+            self.pending.append(Text(line, col, text))
+            return
+        lead = text[: len(text) - len(text.lstrip(" "))]
+        wraps = _wraps(run)
+        self.close_to(wraps)
+        self.flush()
+        if lead:
+            self.here.append(Text(line, col, lead))
+        for wrap in wraps[len(self.stack) :]:
+            node = _container(wrap, line, col + len(lead))
+            self.here.append(node)
+            self.stack.append((wrap, node))
+        self.here.append(Text(line, col + len(lead), core))
+        trail = text[len(lead) + len(core) :]
+        if trail:
+            self.pending.append(Text(line, col + len(lead) + len(core), trail))
+
+    def line_end(self, following: tuple[_Wrap, ...], breaks: list[Inline]) -> None:
+        self.close_to(following)
+        self.flush()
+        self.here.extend(breaks)
+
+
+def _first_wraps(line: SourceLine) -> tuple[_Wrap, ...]:
+    return next((_wraps(r) for r in line.runs if r.text.strip()), ())
+
+
+def _hyphen_at_end(nodes: list[Inline]) -> str | None:
+    """The hyphen a line's last text ends with, taken off it; None when it ends
+    otherwise (or inside a container: then the hyphen stays where it is)."""
+    if not nodes or not isinstance(nodes[-1], Text):
+        return None
+    last = nodes[-1]
+    body = last.text.rstrip(" ")
+    if len(body) < 2 or body[-1] not in HYPHENS or not body[-2].isalpha():
+        return None
+    last.text = body[:-1]
+    return body[-1]
+
+
+def _paragraph(block: SourceBlock) -> Paragraph:
+    lines = [ln for ln in block.lines if any(run.text.strip() for run in ln.runs)]
+    first = lines[0].origin
+    paragraph = Paragraph(first.line, first.col, facs=block.facs)
+    builder = _Builder(paragraph)
+    on_page = lines[0].page is not None  # a page's lines each start with an lb
+    if on_page:
+        paragraph.children.append(LineBreak(first.line, first.col, facs=lines[0].facs))
+    for i, line in enumerate(lines):
+        col = line.origin.col
+        for run in line.runs:
+            builder.run(run, line.origin.line, col)
+            col += len(run.text)
+        if i + 1 == len(lines):
+            builder.line_end((), [])
+            break
+        nxt = lines[i + 1]
+        where = (nxt.origin.line, nxt.origin.col)
+        following = _first_wraps(nxt)
+        builder.close_to(following)
+        builder.flush()
+        mark = _hyphen_at_end(builder.here) if on_page and _starts_word(nxt) else None
+        if mark is not None:
+            breaks: list[Inline] = [Hyphenation(*where, mark=mark, facs=nxt.facs)]
+        elif on_page:
+            breaks = [Text(*where, "\n"), LineBreak(*where, facs=nxt.facs)]
+        elif line.hard_break:
+            breaks = [LineBreak(*where)]
+        else:
+            breaks = [Text(*where, " ")]
+        builder.line_end(following, breaks)
+    paragraph.children = pair_substitutions(paragraph.children)
+    return paragraph
+
+
+def _starts_word(line: SourceLine) -> bool:
+    text = "".join(run.text for run in line.runs).lstrip()
+    return bool(text) and text[0].isalpha()
+
+
+def build_blocks(blocks: list[SourceBlock], surfaces: list[Surface]) -> list[Block]:
+    """The body's blocks: a paragraph per source block, and a ``pb`` where a page
+    starts (each page of a PAGE export, page 1 included; a Word page break)."""
+    out: list[Block] = []
+    page: int | None = None
+    for block in blocks:
+        lines = [ln for ln in block.lines if any(run.text.strip() for run in ln.runs)]
+        if not lines:
+            continue
+        origin = lines[0].origin
+        start = lines[0].page
+        if start is not None and start != page and start < len(surfaces):
+            out.append(PageBreak(origin.line, origin.col, str(start + 1), surfaces[start].id))
+            page = start
+        elif block.page_break:
+            out.append(PageBreak(origin.line, origin.col, ""))
+        out.append(_paragraph(block))
+    return out
