@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from click.testing import CliRunner
 from lxml import etree
@@ -132,3 +134,18 @@ def test_nameparsers_words_are_cached_and_a_broken_cache_is_read_afresh(tmp_path
     cached.write_text("{not json")
     assert lexicon._nameparser_words() == words  # refused, made again
     assert "titles" in cached.read_text()
+
+
+def test_importing_the_lexicon_touches_no_file(tmp_path):
+    """The user's cache is read when a name is first looked at, not on import (the
+    site and the validator import the package without reading names)."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TEI_TOOLS_CACHE_DIR": str(tmp_path)}
+    code = "import tei_tools.names.lexicon, tei_tools.convert.participants"
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)
+    assert list(tmp_path.iterdir()) == []
+    code += "; print(tei_tools.names.lexicon.is_title('Ambassador'))"
+    done = subprocess.run([sys.executable, "-c", code], check=True, env=env, capture_output=True)
+    assert done.stdout.strip() == b"True" and list(tmp_path.iterdir())

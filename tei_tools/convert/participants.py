@@ -18,10 +18,10 @@ from tei_tools.names.lexicon import (
     CONNECTORS,
     OFFICES,
     ORG_WORDS,
-    SUFFIXES,
     is_honorific,
     is_particle,
     is_title,
+    suffixes,
     word_key,
 )
 from tei_tools.names.tokens import name_words, split_name
@@ -103,7 +103,7 @@ def parse_entry(text: str, side: str | None, bare: bool = False) -> Entry | None
     for part in (p.strip() for p in tail.split(",")):
         if not part:
             continue
-        if word_key(part) in SUFFIXES:
+        if word_key(part) in suffixes():
             name = f"{name}, {part}"
         elif is_code(part) or role is not None:
             affiliation.append(part)

@@ -6,6 +6,7 @@ stage that reads names (participants, linking, paragraphs, the header) reads the
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import json
 import re
@@ -16,9 +17,10 @@ from tei_tools.cache import cache_dir
 
 
 def _nameparser_words() -> dict[str, list[str]]:
-    """nameparser's titles, prefixes and suffixes. Importing nameparser takes 50 ms,
-    a quarter of converting one file, so its words are kept in the cache, keyed by the
-    installed nameparser's files: a new version is read afresh."""
+    """nameparser's titles, prefixes and suffixes, read when a name is first looked
+    at (never on import: importing this module touches no file). Importing nameparser
+    takes 50 ms, a quarter of converting one file, so its words are kept in the cache,
+    keyed by the installed nameparser's files: a new version is read afresh."""
     spec = importlib.util.find_spec("nameparser")
     origin = Path(spec.origin) if spec and spec.origin else None
     stamp = origin.parent.stat() if origin else None
@@ -47,16 +49,33 @@ def _nameparser_words() -> dict[str, list[str]]:
     return words
 
 
-_NAMEPARSER = _nameparser_words()
-# nameparser's lexicon, plus forms it lacks that typescripts use.
-TITLE_WORDS = frozenset(_NAMEPARSER["titles"]) | {
+# Forms nameparser's titles lack that typescripts use.
+_MORE_TITLE_WORDS = {
     "under", "chairman", "major", "m", "amb", "am", "comrade", "messrs", "mm", "he", "sem",
     "acting", "counsellor", "art", "minister-counselor", "vice-president", "premier", "defense",
     "defence",
 }  # fmt: skip
+
+
+_words = functools.cache(_nameparser_words)  # once a process
+
+
+@functools.cache
+def title_words() -> frozenset[str]:
+    return frozenset(_words()["titles"]) | _MORE_TITLE_WORDS
+
+
+@functools.cache
+def particles() -> frozenset[str]:
+    return frozenset(_words()["prefixes"]) - {"st", "ste", "bar", "bat", "san", "santa"}
+
+
+@functools.cache
+def suffixes() -> frozenset[str]:
+    return frozenset(_words()["suffixes"])
+
+
 HONORIFICS = frozenset({"mr", "mrs", "miss", "ms", "dr", "m", "mm", "sir", "messrs", "he", "sem"})
-PARTICLES = frozenset(_NAMEPARSER["prefixes"]) - {"st", "ste", "bar", "bat", "san", "santa"}
-SUFFIXES = frozenset(_NAMEPARSER["suffixes"])
 # Nouns that head an office: a name ending in one is an office ("First Secretary").
 OFFICES = frozenset(
     [
@@ -166,7 +185,8 @@ def is_title(word: str) -> bool:
     if not word[:1].isupper():
         return False
     key = word_key(word)
-    return key in TITLE_WORDS or (key.endswith("s") and key[:-1] in TITLE_WORDS)
+    words = title_words()
+    return key in words or (key.endswith("s") and key[:-1] in words)
 
 
 def is_initial_here(word: str, following: str | None) -> bool:
@@ -184,4 +204,4 @@ def is_initial(word: str) -> bool:
 
 
 def is_particle(word: str) -> bool:
-    return word.isalpha() and word_key(word) in PARTICLES
+    return word.isalpha() and word_key(word) in particles()

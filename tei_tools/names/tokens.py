@@ -8,12 +8,12 @@ import re
 
 from tei_tools.names.lexicon import (
     CONNECTORS,
-    SUFFIXES,
     is_honorific,
     is_initial,
     is_initial_here,
     is_particle,
     is_title,
+    suffixes,
     word_key,
 )
 
@@ -66,7 +66,7 @@ def split_name(words: list[str]) -> tuple[list[str], list[str], str]:
     if current:
         titles.append(" ".join(current))
     rest = words[i:]
-    while len(rest) > 1 and word_key(rest[-1]) in SUFFIXES:
+    while len(rest) > 1 and word_key(rest[-1]) in suffixes():
         rest = rest[:-1]
     if not rest:
         return titles, [], ""

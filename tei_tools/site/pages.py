@@ -7,6 +7,7 @@ stylesheet; ``tei-tools export`` writes a standalone index with the CSS inline."
 
 from __future__ import annotations
 
+import calendar
 import io
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
@@ -15,7 +16,6 @@ from lxml import etree
 
 from tei_tools import __version__
 from tei_tools.collection.publication import Publication
-from tei_tools.convert.front import MONTHS
 from tei_tools.export.page import CSS
 from tei_tools.export.visitor import text_of
 from tei_tools.names.identity import parts
@@ -32,9 +32,9 @@ def shown_date(when: str, printed: str) -> str:
     except ValueError:
         return printed
     if len(numbers) == 3 and 1 <= numbers[1] <= 12:
-        return f"{numbers[2]} {MONTHS[numbers[1] - 1]} {numbers[0]}"
+        return f"{numbers[2]} {calendar.month_name[numbers[1]]} {numbers[0]}"
     if len(numbers) == 2 and 1 <= numbers[1] <= 12:
-        return f"{MONTHS[numbers[1] - 1]} {numbers[0]}"
+        return f"{calendar.month_name[numbers[1]]} {numbers[0]}"
     return str(numbers[0]) if numbers else printed
 
 
