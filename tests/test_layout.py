@@ -1,0 +1,51 @@
+"""The README's layout is the map a newcomer reads first: every path it names exists,
+and it names every module of the package."""
+
+from __future__ import annotations
+
+import re
+
+from .conftest import ROOT
+
+_ENTRY = re.compile(r"^(?P<indent> *)(?P<name>[^ ]+)(?: {2,}.*)?$")
+
+
+def layout_paths() -> set[str]:
+    """The paths the layout block names, folders ending in "/", built from indents."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("## Layout", 1)[1].split("```", 2)[1]
+    paths: set[str] = set()
+    stack: list[tuple[int, str]] = []  # (indent, folder path)
+    for line in block.splitlines():
+        found = _ENTRY.match(line)
+        if not line.strip() or found is None:
+            continue
+        indent, name = len(found["indent"]), found["name"]
+        while stack and stack[-1][0] >= indent:
+            stack.pop()
+        path = (stack[-1][1] if stack else "") + name
+        paths.add(path)
+        if name.endswith("/"):
+            stack.append((indent, path))
+    return paths
+
+
+def test_every_path_the_layout_names_exists() -> None:
+    missing = sorted(p for p in layout_paths() if not (ROOT / p).exists())
+    assert missing == []
+
+
+def test_the_layout_names_every_module() -> None:
+    named = layout_paths()
+    package = ROOT / "tei_tools"
+    modules = {
+        p.relative_to(ROOT).as_posix()
+        for p in package.rglob("*.py")
+        if p.name not in ("__init__.py", "__main__.py") and "__pycache__" not in p.parts
+    }
+    folders = {
+        p.relative_to(ROOT).as_posix() + "/"
+        for p in package.rglob("*")
+        if p.is_dir() and (p / "__init__.py").exists() and p != package
+    }
+    assert sorted((modules | folders) - named) == []
