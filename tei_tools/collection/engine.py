@@ -43,7 +43,7 @@ from tei_tools.io import Batch, TooLarge, atomic_file
 from tei_tools.namespaces import XML_ID, T
 from tei_tools.schema_files import project_schema_path
 from tei_tools.site import assets, sequence
-from tei_tools.site.images import find_image, site_path
+from tei_tools.site.images import file_path, find_image, site_path
 from tei_tools.site.pages import (
     Entry,
     entry_from_summary,
@@ -223,7 +223,7 @@ def source_digest(path: Path) -> str:
     xml = source_bytes(path)
     digest = hashlib.sha256(xml)
     named = {
-        site_path(html.unescape(m.decode("utf-8", "replace"))) for m in _IMAGE_FILENAME.findall(xml)
+        file_path(html.unescape(m.decode("utf-8", "replace"))) for m in _IMAGE_FILENAME.findall(xml)
     }
     names = {n.rsplit("/", 1)[-1] for n in named}
     for file in sorted(path.rglob("*")):
@@ -371,7 +371,7 @@ def _copy_images(config: BuildConfig, raw: Path, outcome: Outcome, batch: Batch)
         found = find_image(raw, url)
         if found.open is None:
             (missing if found.problem == "missing" else refused).append(
-                url if found.problem == "missing" else found.problem
+                (site_path(url) or url) if found.problem == "missing" else found.problem
             )
             continue
         path = folder / site_path(url)

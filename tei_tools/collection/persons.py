@@ -18,6 +18,7 @@ from tei_tools import __version__
 from tei_tools.convert.serialize import INDENT, indent_blocks, serialize
 from tei_tools.names.identity import fuller, same_name
 from tei_tools.namespaces import TEI_NS, XML_ID, T
+from tei_tools.pointers import pointer_from_name
 
 
 @dataclass
@@ -130,7 +131,8 @@ def _person(person: CollectionPerson, titles: dict[str, str]) -> etree._Element:
         etree.SubElement(el, f"{T}affiliation").text = affiliation
     note = etree.SubElement(el, f"{T}note", type="documents")
     for n, (stem, how) in enumerate(person.documents):
-        ref = etree.SubElement(note, f"{T}ref", target=f"{stem}.xml#{person.source_id}", type=how)
+        target = f"{pointer_from_name(stem + '.xml')}#{person.source_id}"
+        ref = etree.SubElement(note, f"{T}ref", target=target, type=how)
         ref.text = titles.get(stem) or stem
         if n < len(person.documents) - 1:
             ref.tail = "; "

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from tei_tools.namespaces import T
+from tei_tools.pointers import pointer_from_address, pointer_from_name
 
 DEFAULT_TITLE = "TEI collection"
 
@@ -31,8 +32,11 @@ class Publication:
         return bool(self.editors or self.publisher or self.licence or self.base_url)
 
     def url_of(self, name: str) -> str:
-        """The published URL of a site file, or "" when no base URL is configured."""
-        return f"{self.base_url.rstrip('/')}/{name}" if self.base_url else ""
+        """The published URL of a site file (a pointer: the TEI header holds it), or ""
+        when no base URL is configured."""
+        if not self.base_url:
+            return ""
+        return f"{pointer_from_address(self.base_url.rstrip('/'))}/{pointer_from_name(name)}"
 
     def context(self) -> dict[str, object]:
         """What a document's outputs depend on (the build's manifest keeps it)."""
@@ -83,7 +87,7 @@ def stamp(root: etree._Element, publication: Publication, stem: str) -> None:
             availability = _el(statement, "availability")
             licence = _el(availability, "licence", publication.licence or publication.licence_url)
             if publication.licence_url:
-                licence.set("target", publication.licence_url)
+                licence.set("target", pointer_from_address(publication.licence_url))
         old = statement
     if old is None or (publication.title == DEFAULT_TITLE and not publication.editors):
         return

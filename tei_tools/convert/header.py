@@ -10,6 +10,7 @@ from tei_tools import __version__
 from tei_tools.convert.model import Document, Facts, Person
 from tei_tools.convert.tei_writer import sub
 from tei_tools.names.identity import fold, given_agree, parts
+from tei_tools.pointers import pointer_from_address
 
 LANGUAGE_CODES = {"english": "en", "russian": "ru", "french": "fr", "spanish": "es", "german": "de"}
 EDITORIAL_NOTES = (
@@ -123,7 +124,7 @@ def write_header(root: etree._Element, doc: Document, raw_name: str) -> None:
     if facts.citation:
         sub(bibl, "note", facts.citation, type="citation")
     if facts.url:
-        sub(bibl, "ref", facts.url, target=facts.url)
+        sub(bibl, "ref", facts.url, target=pointer_from_address(facts.url))
 
     encoding = sub(header, "encodingDesc")
     app_info = sub(encoding, "appInfo")

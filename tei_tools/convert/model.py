@@ -244,7 +244,7 @@ class Surface:
     """A page image of the facsimile and the zones of its regions and lines."""
 
     id: str
-    url: str
+    url: str  # the image's file name as the source gives it (not yet a pointer)
     width: int
     height: int
     zones: list[Zone] = field(default_factory=list)

@@ -44,6 +44,7 @@ from tei_tools.diagnostics import Diagnostic, Severity, capped_per_code
 from tei_tools.names.identity import given_agree, parts
 from tei_tools.names.lexicon import is_honorific, is_title
 from tei_tools.namespaces import TEI_NS, XML_NS
+from tei_tools.pointers import pointer_from_name
 from tei_tools.schema_files import project_schema_path
 
 
@@ -355,7 +356,7 @@ def write_facsimile(root: etree._Element, surfaces: list[Surface]) -> None:
             sub(
                 el,
                 "graphic",
-                url=surface.url,
+                url=pointer_from_name(surface.url),
                 width=f"{surface.width}px",
                 height=f"{surface.height}px",
             )

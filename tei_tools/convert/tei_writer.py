@@ -33,6 +33,7 @@ from tei_tools.convert.model import (
     Text,
 )
 from tei_tools.namespaces import TEI_NS, XML_NS
+from tei_tools.pointers import pointer_from_address
 from tei_tools.trees import append_text
 
 _SEGMENT_TAGS = {"time": "time", "place": "placeName", "docNumber": "idno"}
@@ -92,7 +93,7 @@ def write_inline(parent: etree._Element, node: Inline) -> None:
         case Emphasis(rend=rend, children=children):
             write_inlines(sub(parent, "hi", rend=rend), children)
         case Link(target=target, children=children):
-            write_inlines(sub(parent, "ref", target=target), children)
+            write_inlines(sub(parent, "ref", target=pointer_from_address(target)), children)
         case PersonRef(ref=ref, children=children):
             attrs = {"ref": f"#{ref}"} if ref else {}
             write_inlines(sub(parent, "persName", **attrs), children)

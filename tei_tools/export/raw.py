@@ -12,6 +12,7 @@ from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.export.visitor import BlockWriter, printed_number_follows, text_of
+from tei_tools.pointers import pointer_from_address
 
 HARD_BREAK = "  \n"
 
@@ -133,9 +134,9 @@ class RawExporter(BlockWriter):
         self.emit(marker)
 
     def visit_ref(self, el: etree._Element) -> None:
-        target = el.get("target", "")
-        if target and text_of(el) == target:
-            self.emit(f"<{target}>")
+        target, text = el.get("target", ""), text_of(el)
+        if target and pointer_from_address(text) == target:  # the address as typed
+            self.emit(f"<{text}>")
         else:
             self.visit_children(el)
 

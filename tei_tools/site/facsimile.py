@@ -15,6 +15,7 @@ from urllib.parse import quote, urlsplit
 from lxml import etree
 
 from tei_tools.namespaces import XML_ID, T
+from tei_tools.pointers import name_from_pointer
 from tei_tools.site.images import site_path
 
 _IIIF_IMAGE = re.compile(
@@ -50,6 +51,12 @@ class Surface:
     def local(self) -> bool:
         """An image file beside the TEI (copied into the site), not one on the web."""
         return bool(self.image) and not urlsplit(self.image).scheme
+
+    @property
+    def name(self) -> str:
+        """The image as the reader is told of it: a local file by its name (the
+        pointer's escapes decoded), an image on the web by its address."""
+        return name_from_pointer(self.image) if self.local else self.image
 
     def display_url(self, folder: str) -> str:
         """Where the site's page finds the image: through the IIIF service, at its web

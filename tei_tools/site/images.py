@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO
 
 from tei_tools import budgets
+from tei_tools.pointers import name_from_pointer
 
 # The formats a browser or a IIIF viewer shows, by their first bytes.
 _SIGNATURES = (
@@ -37,12 +38,18 @@ def is_image(head: bytes) -> bool:
     return webp or head.startswith(_SIGNATURES)
 
 
-def site_path(url: str) -> str:
-    """Where a local image goes in the document's facsimile folder: its path as the
-    TEI writes it, normalised (``a/img.jpg`` and ``b/img.jpg`` stay two files), with
-    no step up or out of the folder; "" when nothing of it is a file name."""
-    parts = [p for p in url.replace("\\", "/").split("/") if p not in ("", ".", "..")]
+def file_path(name: str) -> str:
+    """A file's path as the site keeps it: normalised (``a/img.jpg`` and ``b/img.jpg``
+    stay two files), with no step up or out of the folder; "" when nothing of it is a
+    file name."""
+    parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".", "..")]
     return "/".join(parts)
+
+
+def site_path(url: str) -> str:
+    """Where a local image goes in the document's facsimile folder: the path its
+    pointer names (``A%200001.jpg`` is the file ``A 0001.jpg``), as ``file_path``."""
+    return file_path(name_from_pointer(url))
 
 
 @dataclass
@@ -101,7 +108,7 @@ def _in_zip(source: Path, relative: str, name: str) -> Found:
     try:
         with zipfile.ZipFile(source) as archive:
             members = [i for i in archive.infolist() if not i.is_dir()]
-            exact = [i for i in members if site_path(i.filename) == relative]
+            exact = [i for i in members if file_path(i.filename) == relative]
             matches = exact or [i for i in members if PurePosixPath(i.filename).name == name]
             if len(matches) > 1:
                 shown = ", ".join(i.filename for i in matches[:3])

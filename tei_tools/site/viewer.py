@@ -82,7 +82,7 @@ def write_viewer(page: HtmlExporter, surfaces: list[Surface], folder: str) -> No
                             href=surface.display_url(folder),
                             width=_number(width),
                             height=_number(height),
-                            **{"data-name": surface.image},
+                            **{"data-name": surface.name},
                         )
                     else:
                         page.add(
@@ -100,6 +100,6 @@ def write_viewer(page: HtmlExporter, surfaces: list[Surface], folder: str) -> No
                             id=f"zone-{zone.id}",
                             **{"data-zone": zone.id},
                         )
-                caption = "no image named" if not surface.image else surface.image
+                caption = "no image named" if not surface.image else surface.name
                 page.add("figcaption", f"Page {surface.label} ({caption})", class_="fx-caption")
                 page.add("p", "", class_="fx-missing", hidden="hidden", role="status")

@@ -19,6 +19,7 @@ from lxml import etree
 
 from tei_tools.diagnostics import Code, Diagnostic, Severity
 from tei_tools.namespaces import TEI_NS, XML_ID
+from tei_tools.pointers import name_from_pointer
 from tei_tools.validate.loader import Located, line_of
 
 POINTER_ATTRIBUTES = ("who", "ref", "target", "corresp", "hand")
@@ -104,7 +105,10 @@ def _external(doc: Located, token: str) -> bool | None:
     to look in. A pointer out of the folder (``../../etc/passwd``) is never read."""
     target, _, fragment = token.partition("#")
     base = (Path(doc.name).parent if doc.name != "<stdin>" else Path.cwd()).resolve()
-    for candidate in (base / target, base / f"{target}.xml"):
+    # a pointer names "a b.xml" as "a%20b.xml"; a name written unescaped is looked for too
+    names = dict.fromkeys((name_from_pointer(target), target))
+    fragment = name_from_pointer(fragment)
+    for candidate in [base / f for name in names for f in (name, f"{name}.xml")]:
         try:
             resolved = candidate.resolve()
         except (OSError, RuntimeError):
