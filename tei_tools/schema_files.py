@@ -10,8 +10,12 @@ PROJECT_XSD = "tei_tools.xsd"
 
 
 def project_schema_path() -> Path:
-    """The installed copy of schema/tei_tools.xsd, or the one in a source checkout
-    (where the package is imported from the work tree, without package data)."""
+    """The schema of the code that runs: schema/tei_tools.xsd beside the package in a
+    source checkout (also when another checkout is installed editable, whose package
+    data would be that checkout's schema), else the installed copy."""
+    beside = Path(__file__).resolve().parents[1] / "schema" / PROJECT_XSD
+    if beside.is_file():
+        return beside
     try:
         return Path(str(resources.files(SCHEMA_PACKAGE).joinpath(PROJECT_XSD)))
     except ModuleNotFoundError:
