@@ -151,6 +151,8 @@ def context(config: BuildConfig) -> dict[str, Any]:
         "strict": config.strict,
         "publication": config.publication.context(),
         "search": config.search,
+        # only when set, so that a collection without it keeps its manifest's context
+        **({"lang": config.lang} if config.lang else {}),
     }
 
 
@@ -301,6 +303,7 @@ def _jobs(config: BuildConfig, todo: list[Source]) -> Iterator[Job]:
             tei_name=relative(config, config.encoded / f"{source.stem}.xml"),
             publication=config.publication,
             search=config.search,
+            lang=config.lang,
         )
 
 

@@ -44,6 +44,7 @@ class Job:
     publication: Publication = field(default_factory=Publication)
     search: bool = True  # the page carries the search's filters
     error: str = ""  # the source could not be read: the document fails with it
+    lang: str | None = None  # the collection's language for its texts (lang =)
 
 
 @dataclass
@@ -122,7 +123,7 @@ def _run(job: Job) -> Outcome:
     if any(d.level is Severity.ERROR for d in people_diags):
         outcome.diagnostics = list(people_diags)
         return outcome
-    result = convert_bytes(job.raw, job.raw_name, list(people))
+    result = convert_bytes(job.raw, job.raw_name, list(people), lang=job.lang)
     outcome.diagnostics = list(result.diagnostics)
     if not result.ok:
         return outcome

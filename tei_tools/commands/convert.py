@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from tei_tools.collection.config import ConfigError, load_config
-from tei_tools.collection.publication import Publication, stamp
+from tei_tools.collection.config import LANGUAGE_TAG, ConfigError, load_config
+from tei_tools.collection.publication import stamp
 from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, read_input, report
 from tei_tools.convert import convert_bytes
 from tei_tools.convert.model import Person
@@ -63,9 +63,10 @@ def collection_for(
     return cache[key]
 
 
-def publication_for(source: str, cache: dict[Path, Any]) -> Publication | None:
-    """The publication facts of the collection whose raw folder holds ``source`` (its
-    configuration two levels up, or one), so that convert writes what build writes."""
+def config_for(source: str, cache: dict[Path, Any]) -> Any:
+    """The configuration of the collection whose raw folder holds ``source`` (its
+    configuration two levels up, or one), so that convert writes what build writes;
+    None outside a collection."""
     if source == "-":
         return None
     path = Path(source).resolve()
@@ -75,8 +76,14 @@ def publication_for(source: str, cache: dict[Path, Any]) -> Publication | None:
             cache[root] = None if config.source == "defaults" else config
         config = cache[root]
         if config is not None and path.is_relative_to(config.raw.resolve()):
-            return config.publication  # type: ignore[no-any-return]
+            return config
     return None
+
+
+def _language_tag(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not LANGUAGE_TAG.fullmatch(value):
+        raise click.BadParameter(f"{value!r} is not a BCP 47 language tag (en, de-AT, la)")
+    return value
 
 
 def expand_inputs(inputs: tuple[str, ...]) -> list[str]:
@@ -134,6 +141,13 @@ def _same_file(source: str, target: str) -> bool:
     help="Word's tracked changes: keep them as del/add with @change, or accept or "
     "reject them (for those who track their own corrections).",
 )
+@click.option(
+    "--lang",
+    callback=_language_tag,
+    metavar="TAG",
+    help="The text's language (BCP 47: en, de-AT, la), over what the source states; "
+    "default: the collection's 'lang', else what the source states (none when it states none).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print warnings and errors only.")
 def convert(
     inputs: tuple[str, ...],
@@ -144,6 +158,7 @@ def convert(
     people: str | None,
     no_people: bool,
     tracked_changes: str,
+    lang: str | None,
     quiet: bool,
 ) -> None:
     """Convert transcriptions to TEI P5: raw text, Word (.docx) or PAGE-XML (a
@@ -178,8 +193,17 @@ def convert(
                 report(people_diags, quiet)
                 status = max(status, EXIT_USAGE)
                 continue
+            try:
+                config = config_for(source, configs)
+            except ConfigError as exc:
+                click.echo(f"tei-tools convert: {exc}", err=True)
+                status = max(status, EXIT_USAGE)
+                continue
+            language = lang or (config.lang if config is not None else None)
             if source != "-" and Path(source).is_dir():
-                result = convert_folder(Path(source), collection, tracked=tracked_changes)
+                result = convert_folder(
+                    Path(source), collection, tracked=tracked_changes, lang=language
+                )
             else:
                 data = read_input(source, "C006")
                 if data is None:
@@ -187,7 +211,9 @@ def convert(
                     continue
                 name = "<stdin>" if source == "-" else source
                 base = None if source == "-" else Path(source).parent
-                result = convert_bytes(data, name, collection, base=base, tracked=tracked_changes)
+                result = convert_bytes(
+                    data, name, collection, base=base, tracked=tracked_changes, lang=language
+                )
             report(result.diagnostics, quiet)
             failed = not result.ok or (
                 strict and any(d.level >= Severity.WARNING for d in result.diagnostics)
@@ -195,12 +221,7 @@ def convert(
             if failed:
                 status = max(status, EXIT_FINDINGS)
                 continue
-            try:
-                publication = publication_for(source, configs)
-            except ConfigError as exc:
-                click.echo(f"tei-tools convert: {exc}", err=True)
-                status = max(status, EXIT_USAGE)
-                continue
+            publication = config.publication if config is not None else None
             if publication is not None and result.tree is not None:
                 stamp(result.tree.getroot(), publication, Path(source).stem)
             xml = result.xml()

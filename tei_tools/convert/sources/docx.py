@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from tei_tools.convert.model import Change
+from tei_tools.convert.model import Change, SourceMeta
 from tei_tools.convert.sources.archive import Archive
 from tei_tools.convert.sources.styled import (
     BOLD,
@@ -36,6 +36,7 @@ from tei_tools.convert.sources.styled import (
     SourceLine,
 )
 from tei_tools.convert.sources.values import bad_value, character, line_of
+from tei_tools.convert.sources.wordmeta import WordFacts
 from tei_tools.convert.sources.xmlparts import ReadError, Spent, parse_part
 from tei_tools.diagnostics import Diagnostic
 
@@ -91,6 +92,8 @@ class DocxReader:
         self.changes: dict[tuple[str, str, str | None], Change] = {}
         self.blocks: list[SourceBlock] = []
         self.number = 0
+        self.tracked_seen = 0  # tracked changes met, whatever was done with them
+        self.meta = SourceMeta(format="Word")
 
     def note(self, code: str, message: str, paragraph: int, col: int, hint: str = "") -> None:
         self.diags.append(Diagnostic(code, message, self.name, paragraph, col, hint))
@@ -112,7 +115,35 @@ class DocxReader:
         for element in body:
             self.block_element(element)
         self.spent.add_rendered(self.blocks, DOCUMENT)
+        self.meta = WordFacts(archive, self.name, self.spent, self.diags).read(root)
+        self.meta.decisions = self.decisions()
         return self.blocks
+
+    def decisions(self) -> list[str]:
+        """What reading this file did, for the header's editorialDecl."""
+        done = [
+            "The text is the body of word/document.xml in document order: each paragraph "
+            "a block (a table's cells are paragraphs too), a line break (w:br) an lb. "
+            "Headers, footers, footnotes, endnotes and comments are not encoded; a field "
+            "gives its result, not its code."
+        ]
+        if not self.tracked_seen:
+            done.append("The Word file holds no tracked changes.")
+        elif self.tracked == "keep":
+            done.append(
+                "Tracked changes were kept: an insertion is add, a deletion del, each "
+                "pointing (@change) to a change in revisionDesc that names its author and date."
+            )
+        else:
+            done.append(
+                f"Tracked changes were {self.tracked}ed, as the editor asked: "
+                + (
+                    "insertions are plain text and deleted text is left out."
+                    if self.tracked == "accept"
+                    else "deleted text is plain text and insertions are left out."
+                )
+            )
+        return done
 
     def block_element(self, element: etree._Element) -> None:
         if element.tag == w("p"):
@@ -186,6 +217,7 @@ class DocxReader:
         """The pieces of a tracked change, left out when the editor accepts a deletion
         or rejects an insertion (a change inside it goes with it)."""
         deletion = element.tag in (w("del"), w("moveFrom"))
+        self.tracked_seen += 1
         author = element.get(w("author")) or "unknown"
         when = element.get(w("date"))
         kind = "deletion" if deletion else "insertion"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tei_tools.convert.model import Change, Surface
+from tei_tools.convert.model import Change, SourceMeta, Surface
 
 # A run's styles, as the readers name them.
 STRIKE, DSTRIKE, SUP, SUB = "strike", "dstrike", "sup", "sub"
@@ -87,6 +87,7 @@ class Rendered:
     block_facs: dict[int, str] = field(default_factory=dict)
     surfaces: list[Surface] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    meta: SourceMeta = field(default_factory=SourceMeta)
 
 
 _Slot = tuple[str, tuple[tuple[str, str], ...]]  # a notation and the mark completing it
