@@ -36,7 +36,7 @@ from tei_tools.convert.sources.styled import (
     SourceLine,
 )
 from tei_tools.convert.sources.values import bad_value, character, line_of
-from tei_tools.convert.sources.wordmeta import WordFacts
+from tei_tools.convert.sources.wordmeta import MC, WordFacts, transitional
 from tei_tools.convert.sources.xmlparts import ReadError, Spent, parse_part
 from tei_tools.diagnostics import Diagnostic
 
@@ -58,6 +58,22 @@ _KEPT_WITH_NOTE = {
 _SKIPPED = {w("instrText"): "a field's code", w("delInstrText"): "a field's code"}
 # Elements a paragraph's runs may sit in that say nothing the TEI keeps.
 _CONTAINERS = {w(t) for t in ("hyperlink", "smartTag", "customXml", "fldSimple", "dir", "bdo")}
+
+
+_ALTERNATE, _CHOICE = f"{{{MC}}}AlternateContent", f"{{{MC}}}Choice"
+
+
+def _chosen(parent: etree._Element) -> Iterator[etree._Element]:
+    """The children of ``parent``, a markup-compatibility block (mc:AlternateContent)
+    standing for the children of its first mc:Choice: its mc:Fallback is a copy of the
+    same content for older readers, never read as well."""
+    for child in parent:
+        if child.tag == _ALTERNATE:
+            choice = child.find(_CHOICE)
+            if choice is not None:
+                yield from _chosen(choice)
+        else:
+            yield child
 
 
 @dataclass(frozen=True)
@@ -108,7 +124,7 @@ class DocxReader:
             raise ReadError(
                 f"the Word file has no {DOCUMENT}, the part that holds its text (it holds {held})"
             )
-        root = parse_part(archive.read(DOCUMENT), DOCUMENT, self.spent)
+        root = transitional(parse_part(archive.read(DOCUMENT), DOCUMENT, self.spent))
         body = root.find(w("body"))
         if body is None:
             raise ReadError(f"{DOCUMENT} has no w:body", file=DOCUMENT)
@@ -210,6 +226,10 @@ class DocxReader:
                 content = child.find(w("sdtContent"))
                 if content is not None:
                     yield from self.pieces(content, para, tracked)
+            elif tag == _ALTERNATE:
+                choice = child.find(_CHOICE)
+                if choice is not None:
+                    yield from self.pieces(choice, para, tracked)
 
     def tracked_change(
         self, element: etree._Element, para: _Paragraph, tracked: tuple[_Tracked, ...]
@@ -263,7 +283,7 @@ class DocxReader:
         inserted_by: str | None = None,
     ) -> Iterator[tuple[str, object]]:
         styles = run_styles(r.find(w("rPr"))) | extra
-        for child in r:
+        for child in _chosen(r):
             tag = child.tag
             if tag in (w("t"), w("delText")):
                 yield "run", Run(child.text or "", styles, change, inserted_by)

@@ -109,6 +109,7 @@ class _Line:
     text_line: int  # source line of the Unicode element
     box: tuple[int, int, int, int] | None
     zone: str
+    tagged: bool = True  # the line's @custom tags apply to this text (not its words' text)
 
 
 class PageReader:
@@ -227,10 +228,11 @@ class PageReader:
         meta.pages = len(self.surfaces)
         meta.pages_from = "page files" if self.surfaces else ""
         meta.decisions = [
-            "The text of each line is its TextEquiv (the one with the lowest @index); "
-            "text given only for words, glyphs or a whole region is not read. Each "
-            "region is a block pointing (@facs) at its zone, each line end within it "
-            "an lb pointing at the zone of the line that follows.",
+            "The text of each line is its TextEquiv (the one with the lowest @index), else "
+            "its words' joined by spaces; a region whose lines hold no text gives its own "
+            "TextEquiv, line by line. Glyph-level text is not read. Each region is a block "
+            "pointing (@facs) at its zone, each line end within it an lb pointing at the "
+            "zone of the line that follows.",
             "Regions are read "
             + ", ".join(
                 _ORDERS[kind] + (f" ({n} pages)" if len(self.orders) > 1 else "")
@@ -333,19 +335,38 @@ class PageReader:
         out = []
         for line in lines:
             unicode = self.text_equiv(line, ns)
+            text, tagged = (unicode.text or "") if unicode is not None else "", True
+            if not text.strip():  # text given for the line's words only
+                words = [self.text_equiv(word, ns) for word in line.findall(f"{{{ns}}}Word")]
+                given = [u for u in words if u is not None and (u.text or "").strip()]
+                if given:
+                    unicode, tagged = given[0], False
+                    text = " ".join((u.text or "").strip() for u in given)
             if unicode is None:
                 continue
             zone = self.zone(surface, line, ns)
             out.append(
                 _Line(
                     line,
-                    unicode.text or "",
+                    text,
                     getattr(unicode, "sourceline", 0) or 0,
                     _bbox(zone),
                     zone.id if zone else "",
+                    tagged,
                 )
             )
-        return out
+        if any(ln.text.strip() for ln in out):
+            return out
+        # No line holds text: the region's own TextEquiv, if it has one, line by line
+        unicode = self.text_equiv(region, ns)
+        if unicode is None or not (unicode.text or "").strip():
+            return out
+        first = getattr(unicode, "sourceline", 0) or 0
+        return [
+            _Line(region, part, first + n, None, "", tagged=False)
+            for n, part in enumerate((unicode.text or "").split("\n"))
+            if part.strip()
+        ]
 
     def zone(self, surface: Surface, element: etree._Element, ns: str) -> Zone | None:
         coords = element.find(f"{{{ns}}}Coords")
@@ -376,6 +397,8 @@ class PageReader:
 
     def runs(self, line: _Line, name: str) -> list[Run]:
         text = line.text
+        if not line.tagged:
+            return styled_runs(text, [])
         spans: list[tuple[int, int, str]] = []  # (start, end, style)
         for tag, props in custom_tags(line.element.get("custom")):
             if tag in _STRUCTURAL and tag != "textStyle":

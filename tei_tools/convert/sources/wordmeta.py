@@ -31,6 +31,19 @@ from tei_tools.diagnostics import Diagnostic
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+# Strict Office Open XML (ISO/IEC 29500 Strict) names the same vocabularies otherwise
+_STRICT = {
+    "http://purl.oclc.org/ooxml/wordprocessingml/main": W,
+    "http://purl.oclc.org/ooxml/officeDocument/relationships": (
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    ),
+    "http://purl.oclc.org/ooxml/drawingml/main": (
+        "http://schemas.openxmlformats.org/drawingml/2006/main"
+    ),
+    "http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing": (
+        "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+    ),
+}
 DC = "http://purl.org/dc/elements/1.1/"
 STYLES = "word/styles.xml"
 CORE = "docProps/core.xml"
@@ -42,6 +55,26 @@ _TITLE_MAX = 300  # characters of a heading taken as the title
 
 def w(tag: str) -> str:
     return f"{{{W}}}{tag}"
+
+
+def transitional(root: etree._Element) -> etree._Element:
+    """A part in Strict Office Open XML with its elements and attributes renamed into
+    the transitional namespaces the readers know (the names are the same); a
+    transitional part as it is."""
+    if not isinstance(root.tag, str) or etree.QName(root).namespace not in _STRICT:
+        return root
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        qname = etree.QName(el)
+        if qname.namespace in _STRICT:
+            el.tag = f"{{{_STRICT[qname.namespace]}}}{qname.localname}"
+        for key in [str(k) for k in el.attrib if str(k).startswith("{")]:
+            name = etree.QName(key)
+            if name.namespace in _STRICT:
+                value = str(el.attrib.pop(key))
+                el.set(f"{{{_STRICT[name.namespace]}}}{name.localname}", value)
+    return root
 
 
 @dataclass
@@ -145,7 +178,8 @@ class WordFacts:
 
     def read(self, document: etree._Element) -> SourceMeta:
         meta = SourceMeta(format="Word", form="Office Open XML")
-        styles = _Styles(self.part(STYLES, "the languages and headings"))
+        found = self.part(STYLES, "the languages and headings")
+        styles = _Styles(transitional(found) if found is not None else None)
         core = self.part(CORE, "the title and creator")
         if core is not None:
             meta.title = _value(core.find(f"{{{DC}}}title"))
