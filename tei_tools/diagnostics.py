@@ -58,6 +58,7 @@ class Code(enum.StrEnum):
     # Structure and front matter (C2xx)
     C201 = ("C201", Severity.WARNING, "text run together by the source's extraction")
     C202 = ("C202", Severity.WARNING, "a date the converter could not read as a calendar date")
+    C203 = ("C203", Severity.WARNING, "nothing in the source states a title: titled 'Document'")
     # People and speakers (C3xx)
     C301 = ("C301", Severity.WARNING, "a name that resolves to no declared person")
     C302 = ("C302", Severity.INFO, "a name resolved to a person through a spelling variant")

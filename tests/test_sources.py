@@ -581,3 +581,58 @@ def test_the_profile_asked_for_is_used_and_said(tmp_path: Path) -> None:
     as_memo, _ = tei(text.encode(), "memo.txt")
     assert as_memo.find(".//t:body/t:p/t:said/t:persName", NS) is not None
     assert as_memo.find(".//t:front/t:ab[@type='classification']", NS) is not None
+
+
+def test_strict_office_open_xml_is_read_like_transitional() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx(para(run("Read in the Strict namespace."))))) as source:
+        document = source.read("word/document.xml").decode()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        strict = document.replace(W_NS, "http://purl.oclc.org/ooxml/wordprocessingml/main")
+        archive.writestr("word/document.xml", strict)
+    root, _ = tei(buffer.getvalue())
+    assert "Read in the Strict namespace." in body_xml(root)
+
+
+def test_alternate_content_is_read_once_from_its_choice() -> None:
+    box = (
+        '<mc:AlternateContent xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/'
+        '2006"><mc:Choice Requires="wps"><w:drawing><w:txbxContent><w:p><w:r><w:t>Datum plane'
+        "</w:t></w:r></w:p></w:txbxContent></w:drawing></mc:Choice><mc:Fallback><w:pict>"
+        "<w:txbxContent><w:p><w:r><w:t>Fallback copy</w:t></w:r></w:p></w:txbxContent>"
+        "</w:pict></mc:Fallback></mc:AlternateContent>"
+    )
+    root, _ = tei(docx(f"<w:p><w:r>{box}</w:r></w:p>" + para(run("After the box."))))
+    xml = body_xml(root)
+    assert "Datum plane" in xml and "Fallback copy" not in xml
+
+
+def test_a_damaged_styles_part_is_left_out_with_a_warning() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx(BODY))) as source, zipfile.ZipFile(buffer, "w") as out:
+        for item in source.infolist():
+            out.writestr(item, source.read(item))
+        out.writestr("word/styles.xml", "<w:styles")
+    root, diags = tei(buffer.getvalue())
+    assert "London" in body_xml(root)
+    assert [d.file for d in diags if d.code == "C009"] == ["memo.docx/word/styles.xml"]
+
+
+def test_page_text_given_for_words_or_the_region_only() -> None:
+    words = (
+        '<TextLine id="l1"><Coords points="190,100 900,100 900,140 190,140"/>'
+        '<Word id="w1"><TextEquiv><Unicode>Words</Unicode></TextEquiv></Word>'
+        '<Word id="w2"><TextEquiv><Unicode>only</Unicode></TextEquiv></Word>'
+        "<TextEquiv><Unicode></Unicode></TextEquiv></TextLine>"
+    )
+    by_region = (
+        '<TextRegion id="r2"><Coords points="190,300 900,300 900,500 190,500"/>'
+        '<TextLine id="l2"><TextEquiv><Unicode/></TextEquiv></TextLine>'
+        "<TextEquiv><Unicode>Region first line\nRegion second line</Unicode></TextEquiv>"
+        "</TextRegion>"
+    )
+    root, _ = tei(page_xml(region("r1", words) + by_region), "p.xml")
+    xml = body_xml(root)
+    assert "Words only" in xml
+    assert "<lb/>Region first line\n<lb/>Region second line" in xml

@@ -3,6 +3,7 @@ or ``tei-tools.toml`` (top-level keys), with command-line overrides on top."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,8 @@ from tei_tools.convert.profiles import AUTO, PROFILES
 
 CONFIG_FILE = "tei-tools.toml"
 EXPORTS = ("html", "text")
+# A BCP 47 language tag as an editor gives one ("en", "de-AT", "la"), for --lang and lang =
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 
 
 class ConfigError(Exception):
@@ -37,6 +40,7 @@ class BuildConfig:
     search: bool = True  # index the site with Pagefind
     tei_source: Path | None = None  # the p5subset.xml an ODD schema customizes
     stylesheets: Path | None = None  # the TEI Stylesheets that compile an ODD schema
+    lang: str | None = None  # the texts' language, over what each source states
     source: str = field(default="defaults", compare=False)  # where the settings came from
 
 
@@ -60,6 +64,7 @@ _KEYS = {
     "search": bool,
     "tei-source": str,
     "stylesheets": str,
+    "lang": str,
 }
 
 
@@ -148,6 +153,9 @@ def load_config(root: Path, **overrides: Any) -> BuildConfig:
                 raise ConfigError(
                     f"{where}: {key.replace('_', '-')} {odd_inputs[key]} does not exist"
                 )
+    lang = str(given["lang"]) if given.get("lang") else None
+    if lang is not None and not LANGUAGE_TAG.fullmatch(lang):
+        raise ConfigError(f"{where}: lang {lang!r} is not a BCP 47 language tag (en, de-AT, la)")
     title = str(given.get("title", DEFAULT_TITLE))
     editors = given.get("editors", [])
     if not all(isinstance(e, str) and e.strip() for e in editors):
@@ -185,5 +193,6 @@ def load_config(root: Path, **overrides: Any) -> BuildConfig:
         search=bool(given.get("search", True)),
         tei_source=odd_inputs.get("tei_source"),
         stylesheets=odd_inputs.get("stylesheets"),
+        lang=lang,
         source=where,
     )

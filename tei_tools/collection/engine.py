@@ -152,6 +152,8 @@ def context(config: BuildConfig) -> dict[str, Any]:
         "profile": config.profile,
         "publication": config.publication.context(),
         "search": config.search,
+        # only when set, so that a collection without it keeps its manifest's context
+        **({"lang": config.lang} if config.lang else {}),
     }
 
 
@@ -303,6 +305,7 @@ def _jobs(config: BuildConfig, todo: list[Source]) -> Iterator[Job]:
             publication=config.publication,
             search=config.search,
             profile=config.profile,
+            lang=config.lang,
         )
 
 

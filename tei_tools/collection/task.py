@@ -46,6 +46,7 @@ class Job:
     search: bool = True  # the page carries the search's filters
     error: str = ""  # the source could not be read: the document fails with it
     profile: str = AUTO  # how the document is read (tei_tools.convert.profiles)
+    lang: str | None = None  # the collection's language for its texts (lang =)
 
 
 @dataclass
@@ -124,7 +125,7 @@ def _run(job: Job) -> Outcome:
     if any(d.level is Severity.ERROR for d in people_diags):
         outcome.diagnostics = list(people_diags)
         return outcome
-    result = convert_bytes(job.raw, job.raw_name, list(people), profile=job.profile)
+    result = convert_bytes(job.raw, job.raw_name, list(people), profile=job.profile, lang=job.lang)
     outcome.diagnostics = list(result.diagnostics)
     if not result.ok:
         return outcome

@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from tei_tools.collection.config import BuildConfig, ConfigError, load_config
+from tei_tools.collection.config import LANGUAGE_TAG, BuildConfig, ConfigError, load_config
 from tei_tools.collection.publication import stamp
 from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, read_input, report
 from tei_tools.convert import convert_bytes
@@ -67,7 +67,7 @@ def collection_for(
 def config_for(source: str, cache: dict[Path, Any]) -> BuildConfig | None:
     """The configuration of the collection whose raw folder holds ``source`` (two
     levels up, or one), so that convert writes what build writes: its publication
-    facts and its profile."""
+    facts, profile and language; None outside a collection."""
     if source == "-":
         return None
     path = Path(source).resolve()
@@ -79,6 +79,12 @@ def config_for(source: str, cache: dict[Path, Any]) -> BuildConfig | None:
         if config is not None and path.is_relative_to(config.raw.resolve()):
             return config  # type: ignore[no-any-return]
     return None
+
+
+def _language_tag(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not LANGUAGE_TAG.fullmatch(value):
+        raise click.BadParameter(f"{value!r} is not a BCP 47 language tag (en, de-AT, la)")
+    return value
 
 
 def expand_inputs(inputs: tuple[str, ...]) -> list[str]:
@@ -144,6 +150,13 @@ def _same_file(source: str, target: str) -> bool:
     "more), or auto: a memorandum where its heading or participants list shows it. "
     "Default: the collection's `profile`, else auto.",
 )
+@click.option(
+    "--lang",
+    callback=_language_tag,
+    metavar="TAG",
+    help="The text's language (BCP 47: en, de-AT, la), over what the source states; "
+    "default: the collection's 'lang', else what the source states (none when it states none).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print warnings and errors only.")
 def convert(
     inputs: tuple[str, ...],
@@ -155,6 +168,7 @@ def convert(
     no_people: bool,
     tracked_changes: str,
     profile: str | None,
+    lang: str | None,
     quiet: bool,
 ) -> None:
     """Convert transcriptions to TEI P5: raw text, Word (.docx) or PAGE-XML (a
@@ -196,9 +210,14 @@ def convert(
                 status = max(status, EXIT_USAGE)
                 continue
             reading = profile or (config.profile if config is not None else AUTO)
+            language = lang or (config.lang if config is not None else None)
             if source != "-" and Path(source).is_dir():
                 result = convert_folder(
-                    Path(source), collection, tracked=tracked_changes, profile=reading
+                    Path(source),
+                    collection,
+                    tracked=tracked_changes,
+                    profile=reading,
+                    lang=language,
                 )
             else:
                 data = read_input(source, "C006")
@@ -208,7 +227,13 @@ def convert(
                 name = "<stdin>" if source == "-" else source
                 base = None if source == "-" else Path(source).parent
                 result = convert_bytes(
-                    data, name, collection, base=base, tracked=tracked_changes, profile=reading
+                    data,
+                    name,
+                    collection,
+                    base=base,
+                    tracked=tracked_changes,
+                    profile=reading,
+                    lang=language,
                 )
             report(result.diagnostics, quiet)
             failed = not result.ok or (

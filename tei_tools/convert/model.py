@@ -261,6 +261,31 @@ class Change:
 
 
 @dataclass
+class SourceMeta:
+    """What a source states about itself, and what reading it did, for the header.
+
+    The readers fill it: ``format`` names the source's format ("raw", "Word",
+    "PAGE-XML"), ``form`` how it came (one file, a METS export, a zip); ``title`` is
+    a title the source states as such (Word's core properties, METS, Transkribus
+    metadata) and ``heading`` its first heading; ``languages`` are the languages it
+    states, most first, each with the characters or words it covers (None where the
+    statement gives no measure: METS); ``decisions`` say what reading it did.
+    """
+
+    format: str = "raw"
+    form: str = ""
+    title: str | None = None
+    title_from: str = ""
+    heading: str | None = None
+    languages: list[tuple[str, int | None]] = field(default_factory=list)
+    language_from: str = ""
+    pages: int | None = None
+    pages_from: str = ""
+    creator: str | None = None
+    decisions: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Document:
     front: list[Block] = field(default_factory=list)
     body: list[Block] = field(default_factory=list)
@@ -270,6 +295,8 @@ class Document:
     source_sha256: str = ""
     surfaces: list[Surface] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    meta: SourceMeta = field(default_factory=SourceMeta)
+    language: str | None = None  # the text's language as the editor gives it (--lang)
 
 
 def pretty(node: object, indent: int = 0) -> str:

@@ -17,7 +17,7 @@ from lxml import etree
 
 from tei_tools.convert import people as people_mod
 from tei_tools.convert.front import FrontReader
-from tei_tools.convert.header import write_header
+from tei_tools.convert.header import untitled, write_header
 from tei_tools.convert.inline import ESCAPED_SOURCE
 from tei_tools.convert.model import Document, Paragraph, Person, Surface
 from tei_tools.convert.participants import Entry, parse_entry
@@ -43,7 +43,7 @@ from tei_tools.convert.transforms import (
 from tei_tools.diagnostics import Diagnostic, Severity, capped_per_code
 from tei_tools.names.identity import given_agree, parts
 from tei_tools.names.lexicon import is_honorific, is_title
-from tei_tools.namespaces import TEI_NS, XML_NS
+from tei_tools.namespaces import TEI_NS
 from tei_tools.pointers import pointer_from_name
 from tei_tools.schema_files import project_schema_path
 
@@ -84,11 +84,13 @@ def convert_bytes(
     base: Path | None = None,
     tracked: str = "keep",
     profile: str = AUTO,
+    lang: str | None = None,
 ) -> Conversion:
     """Convert a transcription's bytes (raw text, a Word file, a PAGE file or export
     zip, a METS file whose page files are in ``base``); diagnostics capped per code.
     ``tracked`` says what to do with Word's tracked changes: keep, accept, reject;
-    ``profile`` how to read the document (``tei_tools.convert.profiles``)."""
+    ``profile`` how to read the document (``tei_tools.convert.profiles``); ``lang``
+    the text's language when the editor gives it (over what the source says)."""
     result = Conversion(source)
     rendered = read_source(data, source, base, result.diagnostics, tracked)
     if rendered is None:
@@ -102,7 +104,7 @@ def convert_bytes(
         digest = hashlib.sha256(data).hexdigest()
         token = ESCAPED_SOURCE.set(rendered is not None)  # a rendering's text is escaped
         try:
-            _convert(text, digest, result, collection, rendered, profile)
+            _convert(text, digest, result, collection, rendered, profile, lang)
         finally:
             ESCAPED_SOURCE.reset(token)
     result.diagnostics = capped_per_code(result.diagnostics)
@@ -115,11 +117,12 @@ def convert_folder(
     *,
     tracked: str = "keep",
     profile: str = AUTO,
+    lang: str | None = None,
 ) -> Conversion:
     """Convert a PAGE export given as its folder: read as the zip of its files that
     ``build`` reads too, so both give the same TEI and the same checksum."""
     return convert_bytes(
-        source_bytes(folder), str(folder), collection, tracked=tracked, profile=profile
+        source_bytes(folder), str(folder), collection, tracked=tracked, profile=profile, lang=lang
     )
 
 
@@ -134,10 +137,13 @@ def _convert(
     collection: list[Person] | None,
     rendered: Rendered | None,
     profile: str,
+    lang: str | None = None,
 ) -> None:
     source = result.source
     diags = result.diagnostics
-    doc = Document(source_name=source, source_sha256=digest)
+    doc = Document(source_name=source, source_sha256=digest, language=lang)
+    if rendered is not None:
+        doc.meta = rendered.meta
 
     blocks = split_blocks(text)
     if rendered is not None:  # a PAGE line end is a line end of the page: an lb
@@ -221,6 +227,7 @@ def _write(doc: Document, result: Conversion) -> None:
     """The TEI of ``doc``, kept only when the project schema accepts it."""
     source, diags = result.source, result.diagnostics
     tree = write_tei(doc)
+    diags += untitled(doc)
     problems = schema_problems(tree)
     if problems:  # a converter bug: refuse to write TEI the project cannot accept
         diags.append(
@@ -369,7 +376,6 @@ _GLOBAL_ONLY = frozenset(tei(name) for name in ("fw", "pb", "note", "lb", "gap")
 
 def write_tei(doc: Document) -> etree._ElementTree:
     root = etree.Element(tei("TEI"), nsmap={None: TEI_NS})  # type: ignore[dict-item]
-    root.set(f"{{{XML_NS}}}lang", "en")
     write_header(root, doc, doc.source_name.rsplit("/", 1)[-1])
     if doc.surfaces:
         write_facsimile(root, doc.surfaces)

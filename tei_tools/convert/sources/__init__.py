@@ -59,6 +59,7 @@ def read_source(
                     reader = DocxReader(name, diags, tracked, spent)
                     rendered = render(reader.read_archive(archive))
                     rendered.changes = list(reader.changes.values())
+                    rendered.meta = reader.meta
                     return rendered
                 return _read_zip(archive, name, diags, f"{name}/", spent)
         if kind == "xml":
@@ -72,7 +73,7 @@ def read_source(
             if is_page(root):
                 page = PageReader(diags, spent=spent)
                 page.read_page(root, name)
-                return _rendered(page)
+                return _rendered(page, "one PAGE file")
             if is_mets(root):
                 if base is None:
                     raise ReadError(
@@ -82,7 +83,7 @@ def read_source(
                 folder = Path(name).parent.as_posix()
                 page = PageReader(diags, "" if folder == "." else f"{folder}/", spent)
                 page.read_mets(root, Path(name).name, _folder_opener(base, spent))
-                return _rendered(page)
+                return _rendered(page, "an export (a METS file and its page files)")
     except ReadError as exc:
         diags.append(
             Diagnostic(
@@ -135,9 +136,10 @@ def export_xml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix.lower() == ".xml" and p.is_file())
 
 
-def _rendered(page: PageReader) -> Rendered:
+def _rendered(page: PageReader, form: str) -> Rendered:
     rendered = render(page.blocks)
     rendered.surfaces = page.surfaces
+    rendered.meta = page.facts(form)
     return rendered
 
 
@@ -156,14 +158,14 @@ def _read_zip(
         )
     if mets:
         page.read_mets(parse_part(opener(mets[0]), mets[0], spent), mets[0], opener)
-        return _rendered(page)
+        return _rendered(page, "an export (a METS file and its page files)")
     for path in sorted(n for n in archive.names if n.endswith(".xml")):
         root = parse_part(opener(path), path, spent)  # one tree at a time in memory
         if is_page(root):
             page.read_page(root, path)
     if not page.surfaces:
         return None  # an unknown zip: the raw reader refuses it by name
-    return _rendered(page)
+    return _rendered(page, "a zip or folder of page files")
 
 
 def _folder_opener(folder: Path, spent: Spent):  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from tei_tools.convert.model import Change
+from tei_tools.convert.model import Change, SourceMeta
 from tei_tools.convert.sources.archive import Archive
 from tei_tools.convert.sources.styled import (
     BOLD,
@@ -36,6 +36,7 @@ from tei_tools.convert.sources.styled import (
     SourceLine,
 )
 from tei_tools.convert.sources.values import bad_value, character, line_of
+from tei_tools.convert.sources.wordmeta import MC, WordFacts, transitional
 from tei_tools.convert.sources.xmlparts import ReadError, Spent, parse_part
 from tei_tools.diagnostics import Diagnostic
 
@@ -57,6 +58,22 @@ _KEPT_WITH_NOTE = {
 _SKIPPED = {w("instrText"): "a field's code", w("delInstrText"): "a field's code"}
 # Elements a paragraph's runs may sit in that say nothing the TEI keeps.
 _CONTAINERS = {w(t) for t in ("hyperlink", "smartTag", "customXml", "fldSimple", "dir", "bdo")}
+
+
+_ALTERNATE, _CHOICE = f"{{{MC}}}AlternateContent", f"{{{MC}}}Choice"
+
+
+def _chosen(parent: etree._Element) -> Iterator[etree._Element]:
+    """The children of ``parent``, a markup-compatibility block (mc:AlternateContent)
+    standing for the children of its first mc:Choice: its mc:Fallback is a copy of the
+    same content for older readers, never read as well."""
+    for child in parent:
+        if child.tag == _ALTERNATE:
+            choice = child.find(_CHOICE)
+            if choice is not None:
+                yield from _chosen(choice)
+        else:
+            yield child
 
 
 @dataclass(frozen=True)
@@ -92,6 +109,8 @@ class DocxReader:
         self.blocks: list[SourceBlock] = []
         self.number = 0
         self.page_break = False  # an explicit page break waits for the next block
+        self.tracked_seen = 0  # tracked changes met, whatever was done with them
+        self.meta = SourceMeta(format="Word")
 
     def note(self, code: str, message: str, paragraph: int, col: int, hint: str = "") -> None:
         self.diags.append(Diagnostic(code, message, self.name, paragraph, col, hint))
@@ -106,14 +125,42 @@ class DocxReader:
             raise ReadError(
                 f"the Word file has no {DOCUMENT}, the part that holds its text (it holds {held})"
             )
-        root = parse_part(archive.read(DOCUMENT), DOCUMENT, self.spent)
+        root = transitional(parse_part(archive.read(DOCUMENT), DOCUMENT, self.spent))
         body = root.find(w("body"))
         if body is None:
             raise ReadError(f"{DOCUMENT} has no w:body", file=DOCUMENT)
         for element in body:
             self.block_element(element)
         self.spent.add_rendered(self.blocks, DOCUMENT)
+        self.meta = WordFacts(archive, self.name, self.spent, self.diags).read(root)
+        self.meta.decisions = self.decisions()
         return self.blocks
+
+    def decisions(self) -> list[str]:
+        """What reading this file did, for the header's editorialDecl."""
+        done = [
+            "The text is the body of word/document.xml in document order: each paragraph "
+            "a block (a table's cells are paragraphs too), a line break (w:br) an lb. "
+            "Headers, footers, footnotes, endnotes and comments are not encoded; a field "
+            "gives its result, not its code."
+        ]
+        if not self.tracked_seen:
+            done.append("The Word file holds no tracked changes.")
+        elif self.tracked == "keep":
+            done.append(
+                "Tracked changes were kept: an insertion is add, a deletion del, each "
+                "pointing (@change) to a change in revisionDesc that names its author and date."
+            )
+        else:
+            done.append(
+                f"Tracked changes were {self.tracked}ed, as the editor asked: "
+                + (
+                    "insertions are plain text and deleted text is left out."
+                    if self.tracked == "accept"
+                    else "deleted text is plain text and insertions are left out."
+                )
+            )
+        return done
 
     def block_element(self, element: etree._Element) -> None:
         if element.tag == w("p"):
@@ -182,6 +229,10 @@ class DocxReader:
                 content = child.find(w("sdtContent"))
                 if content is not None:
                     yield from self.pieces(content, para, tracked)
+            elif tag == _ALTERNATE:
+                choice = child.find(_CHOICE)
+                if choice is not None:
+                    yield from self.pieces(choice, para, tracked)
 
     def tracked_change(
         self, element: etree._Element, para: _Paragraph, tracked: tuple[_Tracked, ...]
@@ -189,6 +240,7 @@ class DocxReader:
         """The pieces of a tracked change, left out when the editor accepts a deletion
         or rejects an insertion (a change inside it goes with it)."""
         deletion = element.tag in (w("del"), w("moveFrom"))
+        self.tracked_seen += 1
         author = element.get(w("author")) or "unknown"
         when = element.get(w("date"))
         kind = "deletion" if deletion else "insertion"
@@ -234,7 +286,7 @@ class DocxReader:
         inserted_by: str | None = None,
     ) -> Iterator[tuple[str, object]]:
         styles = run_styles(r.find(w("rPr"))) | extra
-        for child in r:
+        for child in _chosen(r):
             tag = child.tag
             if tag in (w("t"), w("delText")):
                 yield "run", Run(child.text or "", styles, change, inserted_by)

@@ -25,7 +25,8 @@ from typing import TypeVar
 
 from lxml import etree
 
-from tei_tools.convert.model import Surface, Zone
+from tei_tools.convert.languages import language_code
+from tei_tools.convert.model import SourceMeta, Surface, Zone
 from tei_tools.convert.sources.archive import Archive
 from tei_tools.convert.sources.styled import (
     BOLD,
@@ -45,7 +46,14 @@ from tei_tools.diagnostics import Diagnostic
 
 PAGE_NS_PREFIX = "http://schema.primaresearch.org/PAGE/gts/pagecontent/"
 METS_NS = "http://www.loc.gov/METS/"
+MODS_NS = "http://www.loc.gov/mods/v3"
 XLINK = "http://www.w3.org/1999/xlink"
+_WORD = re.compile(r"\w+")
+_ORDERS = {
+    "ReadingOrder": "in the page's ReadingOrder",
+    "index": "by their Transkribus readingOrder index",
+    "document": "in document order",
+}
 
 _STYLE_KEYS = {
     "strikethrough": STRIKE,
@@ -101,6 +109,7 @@ class _Line:
     text_line: int  # source line of the Unicode element
     box: tuple[int, int, int, int] | None
     zone: str
+    tagged: bool = True  # the line's @custom tags apply to this text (not its words' text)
 
 
 class PageReader:
@@ -111,6 +120,14 @@ class PageReader:
         self.blocks: list[SourceBlock] = []
         self.surfaces: list[Surface] = []
         self.part = ""  # the file being read, as diagnostics name it
+        # What the export states about itself, for the header (see ``facts``)
+        self.words: Counter[str] = Counter()  # words of text by their @primaryLanguage
+        self.orders: Counter[str] = Counter()  # pages by how their regions were ordered
+        self.versions: set[str] = set()  # PAGE schema versions read
+        self.heading: str | None = None  # the first heading region's text
+        self.title: tuple[str, str] | None = None  # (title, where stated)
+        self.stated: list[tuple[str, str]] = []  # METS/Transkribus languages: (code, where)
+        self.tagged = 0  # Transkribus tags not encoded (C402)
 
     def bad(self, what: str, value: str | None, element: etree._Element) -> None:
         self.diags.append(bad_value(what, value, self.part, line_of(element)))
@@ -141,6 +158,7 @@ class PageReader:
     # -- the export ----------------------------------------------------------------
     def read_mets(self, root: etree._Element, mets_name: str, open_file: Opener) -> None:
         base = PurePosixPath(mets_name).parent
+        self.mets_facts(root)
         files = []
         for group in root.iter(f"{{{METS_NS}}}fileGrp"):
             use = (group.get("USE") or group.get("ID") or "").upper()
@@ -162,6 +180,73 @@ class PageReader:
             path = inside(base, href, mets_name)
             self.read_page(parse_part(open_file(path), path, self.spent), path)
 
+    def mets_facts(self, root: etree._Element) -> None:
+        """The title and languages a METS file's MODS states (a related item's, a
+        series', are not this document's), else its Transkribus document metadata."""
+        for el in root.iter(f"{{{MODS_NS}}}title"):
+            text = _text(el)
+            if text and not _in_related_item(el) and self.title is None:
+                self.title = (text, "the METS file's MODS (mods:title)")
+        for el in root.iter(f"{{{MODS_NS}}}languageTerm"):
+            code = language_code(_text(el))
+            if code and not _in_related_item(el):
+                self.stated.append((code, "the METS file's MODS (mods:languageTerm)"))
+        self.transkribus_facts(root)
+
+    def transkribus_facts(self, root: etree._Element) -> None:
+        """Transkribus' document metadata (``trpDocMetadata``: title, language), in a
+        METS file or a PAGE file's Metadata."""
+        for el in root.iter():
+            if not isinstance(el.tag, str) or etree.QName(el).localname != "trpDocMetadata":
+                continue
+            for child in el:
+                key = etree.QName(child).localname if isinstance(child.tag, str) else ""
+                if key == "title" and self.title is None and _text(child):
+                    self.title = (_text(child), "Transkribus' document metadata")
+                elif key == "language" and not self.stated:
+                    for name in re.split(r"[,;/]", _text(child)):
+                        code = language_code(name)
+                        if code:
+                            self.stated.append((code, "Transkribus' document metadata"))
+
+    def facts(self, form: str) -> SourceMeta:
+        """What the export states about itself and what reading it did."""
+        meta = SourceMeta(format="PAGE-XML", form=form)
+        if self.versions:
+            meta.format = f"PAGE-XML ({', '.join(sorted(self.versions))})"
+        if self.title is not None:
+            meta.title, meta.title_from = self.title
+        meta.heading = self.heading
+        stated = list(dict.fromkeys(code for code, _ in self.stated))
+        meta.languages = [(code, None) for code in stated] + [
+            (code, n) for code, n in self.words.most_common() if code not in stated
+        ]
+        if self.stated:
+            meta.language_from = self.stated[0][1]
+        elif self.words:
+            meta.language_from = "@primaryLanguage"
+        meta.pages = len(self.surfaces)
+        meta.pages_from = "page files" if self.surfaces else ""
+        meta.decisions = [
+            "The text of each line is its TextEquiv (the one with the lowest @index), else "
+            "its words' joined by spaces; a region whose lines hold no text gives its own "
+            "TextEquiv, line by line. Glyph-level text is not read. Each region is a block "
+            "pointing (@facs) at its zone, each line end within it an lb pointing at the "
+            "zone of the line that follows.",
+            "Regions are read "
+            + ", ".join(
+                _ORDERS[kind] + (f" ({n} pages)" if len(self.orders) > 1 else "")
+                for kind, n in self.orders.most_common()
+            )
+            + "; the lines of a region by their readingOrder index, else in document order.",
+        ]
+        if self.tagged:
+            meta.decisions.append(
+                "Transkribus tags other than textStyle (persons, places, abbreviations…) "
+                "are not encoded; their text is kept."
+            )
+        return meta
+
     # -- one page --------------------------------------------------------------------
     def read_page(self, root: etree._Element, name: str) -> None:
         if not is_page(root):
@@ -171,6 +256,10 @@ class PageReader:
         if page is None:
             raise ReadError(f"{name} has no Page element", file=name)
         self.part = self.prefix + name
+        self.versions.add(ns.rsplit("/", 1)[-1])
+        metadata = root.find(f"{{{ns}}}Metadata")
+        if metadata is not None:
+            self.transkribus_facts(metadata)
         number = len(self.surfaces) + 1
         surface = Surface(
             f"page{number}",
@@ -190,7 +279,15 @@ class PageReader:
         ]
         char = sorted(widths)[len(widths) // 2] if widths else 0.0
         before = len(self.blocks)
+        page_language = page.get("primaryLanguage")
         for region, lines in zip(regions, lines_of, strict=True):
+            region_language = region.get("primaryLanguage") or page_language
+            for ln in lines:
+                code = language_code(ln.element.get("primaryLanguage") or region_language)
+                if code:
+                    self.words[code] += len(_WORD.findall(ln.text))
+            if self.heading is None and _region_type(region) == "heading":
+                self.heading = " ".join(" ".join(ln.text for ln in lines).split()) or None
             zone = self.zone(surface, region, ns)
             block = SourceBlock([], facs=zone.id if zone else None)
             for i, ln in enumerate(lines):
@@ -219,7 +316,15 @@ class PageReader:
                 for ref in ro.iter(f"{{{ns}}}RegionRefIndexed")
             ]
         ids = [r.get("id") for r in regions]
-        return in_reading_order(regions, ids, refs, [self.index(r) for r in regions])
+        indexes = [self.index(r) for r in regions]
+        known = set(ids)
+        if any(rid in known for _, rid in refs):
+            self.orders["ReadingOrder"] += 1
+        elif any(i is not None for i in indexes):
+            self.orders["index"] += 1
+        else:
+            self.orders["document"] += 1
+        return in_reading_order(regions, ids, refs, indexes)
 
     def region_lines(
         self, region: etree._Element, ns: str, page: int, surface: Surface
@@ -230,19 +335,38 @@ class PageReader:
         out = []
         for line in lines:
             unicode = self.text_equiv(line, ns)
+            text, tagged = (unicode.text or "") if unicode is not None else "", True
+            if not text.strip():  # text given for the line's words only
+                words = [self.text_equiv(word, ns) for word in line.findall(f"{{{ns}}}Word")]
+                given = [u for u in words if u is not None and (u.text or "").strip()]
+                if given:
+                    unicode, tagged = given[0], False
+                    text = " ".join((u.text or "").strip() for u in given)
             if unicode is None:
                 continue
             zone = self.zone(surface, line, ns)
             out.append(
                 _Line(
                     line,
-                    unicode.text or "",
+                    text,
                     getattr(unicode, "sourceline", 0) or 0,
                     _bbox(zone),
                     zone.id if zone else "",
+                    tagged,
                 )
             )
-        return out
+        if any(ln.text.strip() for ln in out):
+            return out
+        # No line holds text: the region's own TextEquiv, if it has one, line by line
+        unicode = self.text_equiv(region, ns)
+        if unicode is None or not (unicode.text or "").strip():
+            return out
+        first = getattr(unicode, "sourceline", 0) or 0
+        return [
+            _Line(region, part, first + n, None, "", tagged=False)
+            for n, part in enumerate((unicode.text or "").split("\n"))
+            if part.strip()
+        ]
 
     def zone(self, surface: Surface, element: etree._Element, ns: str) -> Zone | None:
         coords = element.find(f"{{{ns}}}Coords")
@@ -273,6 +397,8 @@ class PageReader:
 
     def runs(self, line: _Line, name: str) -> list[Run]:
         text = line.text
+        if not line.tagged:
+            return styled_runs(text, [])
         spans: list[tuple[int, int, str]] = []  # (start, end, style)
         for tag, props in custom_tags(line.element.get("custom")):
             if tag in _STRUCTURAL and tag != "textStyle":
@@ -284,6 +410,7 @@ class PageReader:
                     if props.get(key) == "true":
                         spans.append((max(start, 0), min(start + length, len(text)), style))
                 continue
+            self.tagged += 1
             self.diags.append(
                 Diagnostic(
                     "C402",
@@ -308,6 +435,24 @@ class PageReader:
             self.diags.append(bad_value(what, props[key], self.part, line.text_line))
             return default
         return n
+
+
+def _text(element: etree._Element) -> str:
+    return " ".join("".join(str(t) for t in element.itertext()).split())
+
+
+def _in_related_item(element: etree._Element) -> bool:
+    return any(a.tag == f"{{{MODS_NS}}}relatedItem" for a in element.iterancestors())
+
+
+def _region_type(region: etree._Element) -> str:
+    """A region's type: @type, else Transkribus' ``structure {type:…}``."""
+    kind = region.get("type")
+    if not kind:
+        kind = next(
+            (p.get("type") for n, p in custom_tags(region.get("custom")) if n == "structure"), ""
+        )
+    return (kind or "").strip().casefold()
 
 
 def in_reading_order(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tei_tools.convert.model import Change, Surface
+from tei_tools.convert.model import Change, SourceMeta, Surface
 
 # A run's styles, as the readers name them.
 STRIKE, DSTRIKE, SUP, SUB = "strike", "dstrike", "sup", "sub"
@@ -89,6 +89,7 @@ class Rendered:
     surfaces: list[Surface] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     blocks: list[SourceBlock] = field(default_factory=list)  # what was rendered
+    meta: SourceMeta = field(default_factory=SourceMeta)
 
 
 _Slot = tuple[str, tuple[tuple[str, str], ...]]  # a notation and the mark completing it
