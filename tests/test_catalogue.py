@@ -140,8 +140,8 @@ def _converter_bug(monkeypatch) -> set[str]:
     """C900 reports a converter bug: provoked by breaking the writer."""
     original = pipeline.write_tei
 
-    def broken(doc):  # type: ignore[no-untyped-def]
-        tree = original(doc)
+    def broken(doc, publication=None):  # type: ignore[no-untyped-def]
+        tree = original(doc, publication)
         body = tree.getroot().find(".//{http://www.tei-c.org/ns/1.0}body")
         etree.SubElement(body, "bogus")
         return tree

@@ -98,12 +98,12 @@ def test_misspelling_index_never_misses_a_close_name():
 
 def test_output_the_project_schema_rejects_is_never_written(monkeypatch):
     from tei_tools.convert import pipeline
-    from tei_tools.convert.tei_writer import sub
+    from tei_tools.convert.writer.text import sub
 
     original = pipeline.write_tei
 
-    def broken(doc):
-        tree = original(doc)
+    def broken(doc, publication=None):
+        tree = original(doc, publication)
         sub(tree.getroot().find(".//{http://www.tei-c.org/ns/1.0}body"), "bogus")
         return tree
 

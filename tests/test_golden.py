@@ -7,7 +7,6 @@ import difflib
 import pytest
 
 from tei_tools.collection.config import load_config
-from tei_tools.collection.publication import stamp
 from tei_tools.commands.convert import PEOPLE_FILE
 from tei_tools.convert import convert_bytes
 from tei_tools.convert.people_file import load_people
@@ -21,12 +20,12 @@ ACTUAL = ROOT / "tests" / "_actual"
 def test_encoded_matches_conversion(raw):
     people, diags = load_people(RAW / PEOPLE_FILE)
     assert not diags
-    result = convert_bytes(raw.read_bytes(), f"raw/{raw.name}", people)
-    assert result.ok, [d.format() for d in result.diagnostics]
-    assert result.tree is not None
     # encoded/ is what `tei-tools build` writes: the conversion, with the collection's
     # publication facts (pyproject.toml [tool.tei-tools]) in its header
-    stamp(result.tree.getroot(), load_config(ROOT).publication, raw.stem)
+    publication = load_config(ROOT).publication
+    result = convert_bytes(raw.read_bytes(), f"raw/{raw.name}", people, publication=publication)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    assert result.tree is not None
     actual = result.xml()
     golden = ENCODED / f"{raw.stem}.xml"
     expected = golden.read_bytes() if golden.exists() else b""

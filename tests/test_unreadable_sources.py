@@ -426,8 +426,8 @@ def test_a_utf16_page_file_is_read() -> None:
 def test_adjacent_texts_reach_the_tree_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Appended one by one, each text copied the whole text after the last child
     (quadratic: 350,000 one-letter paragraphs of a 1 MB input took minutes)."""
-    from tei_tools.convert import tei_writer
     from tei_tools.convert.model import Text
+    from tei_tools.convert.writer import text as tei_writer
 
     calls: list[str] = []
     original = tei_writer.append_text

@@ -15,7 +15,7 @@ from typing import Any, BinaryIO
 from lxml import etree
 
 from tei_tools import __version__
-from tei_tools.convert.serialize import INDENT, indent_blocks, serialize
+from tei_tools.convert.writer.serialize import INDENT, indent_blocks, serialize
 from tei_tools.names.identity import fuller, same_name
 from tei_tools.namespaces import TEI_NS, XML_ID, T
 from tei_tools.pointers import pointer_from_name

@@ -16,11 +16,11 @@ from typing import Any
 
 from lxml import etree
 
-from tei_tools.collection.publication import Publication, stamp
 from tei_tools.convert import convert_bytes
 from tei_tools.convert.model import Person
 from tei_tools.convert.people_file import parse_people
 from tei_tools.convert.profiles import AUTO
+from tei_tools.convert.writer.publication import Publication
 from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.export import export_text
 from tei_tools.export.visitor import text_of
@@ -125,12 +125,18 @@ def _run(job: Job) -> Outcome:
     if any(d.level is Severity.ERROR for d in people_diags):
         outcome.diagnostics = list(people_diags)
         return outcome
-    result = convert_bytes(job.raw, job.raw_name, list(people), profile=job.profile, lang=job.lang)
+    result = convert_bytes(
+        job.raw,
+        job.raw_name,
+        list(people),
+        profile=job.profile,
+        lang=job.lang,
+        publication=job.publication,
+    )
     outcome.diagnostics = list(result.diagnostics)
     if not result.ok:
         return outcome
     assert result.tree is not None
-    stamp(result.tree.getroot(), job.publication, job.stem)
     tei = result.xml()
     outcome.tei = tei
     tei_name = job.tei_name

@@ -9,7 +9,6 @@ from typing import Any
 import click
 
 from tei_tools.collection.config import LANGUAGE_TAG, BuildConfig, ConfigError, load_config
-from tei_tools.collection.publication import stamp
 from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, read_input, report
 from tei_tools.convert import convert_bytes
 from tei_tools.convert.model import Person
@@ -218,6 +217,7 @@ def convert(
                     tracked=tracked_changes,
                     profile=reading,
                     lang=language,
+                    publication=config.publication if config is not None else None,
                 )
             else:
                 data = read_input(source, "C006")
@@ -234,6 +234,7 @@ def convert(
                     tracked=tracked_changes,
                     profile=reading,
                     lang=language,
+                    publication=config.publication if config is not None else None,
                 )
             report(result.diagnostics, quiet)
             failed = not result.ok or (
@@ -242,8 +243,6 @@ def convert(
             if failed:
                 status = max(status, EXIT_FINDINGS)
                 continue
-            if config is not None and result.tree is not None:
-                stamp(result.tree.getroot(), config.publication, Path(source).stem)
             xml = result.xml()
             if check:
                 current = Path(target).read_bytes() if Path(target).is_file() else None

@@ -6,7 +6,6 @@ tree only when no error was found.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
 import unicodedata
@@ -17,13 +16,11 @@ from lxml import etree
 
 from tei_tools.convert import people as people_mod
 from tei_tools.convert.front import FrontReader
-from tei_tools.convert.header import untitled, write_header
 from tei_tools.convert.inline import ESCAPED_SOURCE
-from tei_tools.convert.model import Document, Paragraph, Person, Surface
+from tei_tools.convert.model import Document, Paragraph, Person
 from tei_tools.convert.participants import Entry, parse_entry
 from tei_tools.convert.profiles import AUTO, DOCUMENT, decide
 from tei_tools.convert.reader import RawBlock, decode, split_blocks
-from tei_tools.convert.serialize import serialize
 from tei_tools.convert.sources import read_source, source_bytes
 from tei_tools.convert.sources.annotate import apply as annotate
 from tei_tools.convert.sources.annotate import relocate
@@ -31,7 +28,6 @@ from tei_tools.convert.sources.nodes import build_blocks
 from tei_tools.convert.sources.styled import Rendered
 from tei_tools.convert.speakers import assign_speakers
 from tei_tools.convert.structure import read_body
-from tei_tools.convert.tei_writer import sub, tei, write_block
 from tei_tools.convert.transforms import (
     block_inlines,
     classification_marks,
@@ -40,12 +36,13 @@ from tei_tools.convert.transforms import (
     recorder,
     report_run_together,
 )
+from tei_tools.convert.writer import schema_problems, write_tei
+from tei_tools.convert.writer.header import untitled
+from tei_tools.convert.writer.publication import Publication
+from tei_tools.convert.writer.serialize import serialize
 from tei_tools.diagnostics import Diagnostic, Severity, capped_per_code
 from tei_tools.names.identity import given_agree, parts
 from tei_tools.names.lexicon import is_honorific, is_title
-from tei_tools.namespaces import TEI_NS
-from tei_tools.pointers import pointer_from_name
-from tei_tools.schema_files import project_schema_path
 
 
 @dataclass
@@ -55,6 +52,7 @@ class Conversion:
     source: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
     tree: etree._ElementTree | None = None
+    publication: Publication | None = None  # the collection's facts the header carries
 
     @property
     def ok(self) -> bool:
@@ -85,13 +83,16 @@ def convert_bytes(
     tracked: str = "keep",
     profile: str = AUTO,
     lang: str | None = None,
+    publication: Publication | None = None,
 ) -> Conversion:
     """Convert a transcription's bytes (raw text, a Word file, a PAGE file or export
     zip, a METS file whose page files are in ``base``); diagnostics capped per code.
     ``tracked`` says what to do with Word's tracked changes: keep, accept, reject;
     ``profile`` how to read the document (``tei_tools.convert.profiles``); ``lang``
-    the text's language when the editor gives it (over what the source says)."""
-    result = Conversion(source)
+    the text's language when the editor gives it (over what the source says);
+    ``publication`` the collection's facts for the header (``build`` and ``convert``
+    in a collection give them, so both write the same bytes)."""
+    result = Conversion(source, publication=publication)
     rendered = read_source(data, source, base, result.diagnostics, tracked)
     if rendered is None:
         text, found = decode(data, source)
@@ -118,11 +119,19 @@ def convert_folder(
     tracked: str = "keep",
     profile: str = AUTO,
     lang: str | None = None,
+    publication: Publication | None = None,
 ) -> Conversion:
     """Convert a PAGE export given as its folder: read as the zip of its files that
     ``build`` reads too, so both give the same TEI and the same checksum."""
+    data = source_bytes(folder)
     return convert_bytes(
-        source_bytes(folder), str(folder), collection, tracked=tracked, profile=profile, lang=lang
+        data,
+        str(folder),
+        collection,
+        tracked=tracked,
+        profile=profile,
+        lang=lang,
+        publication=publication,
     )
 
 
@@ -226,7 +235,7 @@ def _read_document(
 def _write(doc: Document, result: Conversion) -> None:
     """The TEI of ``doc``, kept only when the project schema accepts it."""
     source, diags = result.source, result.diagnostics
-    tree = write_tei(doc)
+    tree = write_tei(doc, result.publication)
     diags += untitled(doc)
     problems = schema_problems(tree)
     if problems:  # a converter bug: refuse to write TEI the project cannot accept
@@ -242,19 +251,6 @@ def _write(doc: Document, result: Conversion) -> None:
         )
         return
     result.tree = tree
-
-
-@functools.cache
-def _project_schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(project_schema_path())))
-
-
-def schema_problems(tree: etree._ElementTree) -> str:
-    """libxml2's first complaint about ``tree`` against the project XSD, or ''."""
-    schema = _project_schema()
-    if schema.validate(tree):
-        return ""
-    return str(schema.error_log).splitlines()[0]
 
 
 def build_registry(collection: list[Person], participants: list[Entry]) -> people_mod.Registry:
@@ -352,42 +348,3 @@ def designations(entry: Entry) -> list[str]:
         if len(head.split()) > 1 and not is_title(head.split()[0]):
             out.append(" ".join(head.split()[1:]))
     return list(dict.fromkeys(out))
-
-
-def write_facsimile(root: etree._Element, surfaces: list[Surface]) -> None:
-    facsimile = sub(root, "facsimile")
-    for surface in surfaces:
-        box = {"ulx": "0", "uly": "0", "lrx": str(surface.width), "lry": str(surface.height)}
-        el = sub(facsimile, "surface", xml_id=surface.id, **box)
-        if surface.url:
-            sub(
-                el,
-                "graphic",
-                url=pointer_from_name(surface.url),
-                width=f"{surface.width}px",
-                height=f"{surface.height}px",
-            )
-        for zone in surface.zones:
-            sub(el, "zone", xml_id=zone.id, points=zone.points)
-
-
-_GLOBAL_ONLY = frozenset(tei(name) for name in ("fw", "pb", "note", "lb", "gap"))
-
-
-def write_tei(doc: Document) -> etree._ElementTree:
-    root = etree.Element(tei("TEI"), nsmap={None: TEI_NS})  # type: ignore[dict-item]
-    write_header(root, doc, doc.source_name.rsplit("/", 1)[-1])
-    if doc.surfaces:
-        write_facsimile(root, doc.surfaces)
-    text = sub(root, "text")
-    if doc.front:
-        front = sub(text, "front")
-        for block in doc.front:
-            write_block(front, block)
-    body = sub(text, "body")
-    for block in doc.body:
-        write_block(body, block)
-    # TEI's body needs one paragraph-like element; furniture and notes alone do not count.
-    if all(child.tag in _GLOBAL_ONLY for child in body):
-        sub(body, "p")
-    return etree.ElementTree(root)

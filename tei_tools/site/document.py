@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from tei_tools.collection.publication import Publication
+from tei_tools.convert.writer.publication import Publication
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.export.page import HtmlPage
 from tei_tools.export.visitor import local, text_of

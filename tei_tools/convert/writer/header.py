@@ -24,7 +24,7 @@ from tei_tools.convert.model import (
     Substitution,
 )
 from tei_tools.convert.sources.annotate import walk
-from tei_tools.convert.tei_writer import sub
+from tei_tools.convert.writer.text import sub
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.names.identity import fold, given_agree, parts
 from tei_tools.namespaces import XML_NS

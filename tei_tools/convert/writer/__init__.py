@@ -1,0 +1,75 @@
+"""The one mapping from the document model to TEI: the text (``text``), the header
+(``header``), the facsimile, and the collection's publication facts
+(``publication``), written together so that ``convert`` and ``build`` write the same
+bytes by construction, and the schema self-check sees what is written."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import PurePosixPath
+
+from lxml import etree
+
+from tei_tools.convert.model import Document, Surface
+from tei_tools.convert.writer.header import write_header
+from tei_tools.convert.writer.publication import Publication, stamp
+from tei_tools.convert.writer.text import sub, tei, write_block
+from tei_tools.namespaces import TEI_NS
+from tei_tools.pointers import pointer_from_name
+from tei_tools.schema_files import project_schema_path
+
+
+def write_tei(doc: Document, publication: Publication | None = None) -> etree._ElementTree:
+    """The TEI of ``doc``; with ``publication``, its header carries the collection's
+    publication facts (the page's URL named by the source's stem, as the site names it)."""
+    root = etree.Element(tei("TEI"), nsmap={None: TEI_NS})  # type: ignore[dict-item]
+    write_header(root, doc, doc.source_name.rsplit("/", 1)[-1])
+    if doc.surfaces:
+        write_facsimile(root, doc.surfaces)
+    text = sub(root, "text")
+    if doc.front:
+        front = sub(text, "front")
+        for block in doc.front:
+            write_block(front, block)
+    body = sub(text, "body")
+    for block in doc.body:
+        write_block(body, block)
+    # TEI's body needs one paragraph-like element; furniture and notes alone do not count.
+    if all(child.tag in _GLOBAL_ONLY for child in body):
+        sub(body, "p")
+    if publication is not None:
+        stamp(root, publication, PurePosixPath(doc.source_name).stem)
+    return etree.ElementTree(root)
+
+
+def write_facsimile(root: etree._Element, surfaces: list[Surface]) -> None:
+    facsimile = sub(root, "facsimile")
+    for surface in surfaces:
+        box = {"ulx": "0", "uly": "0", "lrx": str(surface.width), "lry": str(surface.height)}
+        el = sub(facsimile, "surface", xml_id=surface.id, **box)
+        if surface.url:
+            sub(
+                el,
+                "graphic",
+                url=pointer_from_name(surface.url),
+                width=f"{surface.width}px",
+                height=f"{surface.height}px",
+            )
+        for zone in surface.zones:
+            sub(el, "zone", xml_id=zone.id, points=zone.points)
+
+
+_GLOBAL_ONLY = frozenset(tei(name) for name in ("fw", "pb", "note", "lb", "gap"))
+
+
+@functools.cache
+def _project_schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(project_schema_path())))
+
+
+def schema_problems(tree: etree._ElementTree) -> str:
+    """libxml2's first complaint about ``tree`` against the project XSD, or ''."""
+    schema = _project_schema()
+    if schema.validate(tree):
+        return ""
+    return str(schema.error_log).splitlines()[0]
