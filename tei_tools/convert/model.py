@@ -1,7 +1,9 @@
 """The document model: nodes named for what the typescript means, not how it looks.
 
-Every node records the raw line and column it came from (1-based), so later stages
-can report ``file:line:col``. ``pretty()`` prints a stable dump for parser tests.
+Every node records the line and column it came from (1-based), so later stages can
+report ``file:line:col``: a raw file's line, a Word paragraph's number, a PAGE file's
+line; ``file`` is the part it is in when that is not the source itself (a page file of
+a PAGE export). ``pretty()`` prints a stable dump for parser tests.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass, field
 class Node:
     line: int
     col: int
+    file: str | None = field(default=None, kw_only=True, repr=False, compare=False)
 
 
 @dataclass
