@@ -16,6 +16,7 @@ from pathlib import Path
 from lxml import etree
 
 from tei_tools.convert import people as people_mod
+from tei_tools.convert.blocks import TextBlock, raw_blocks
 from tei_tools.convert.front import FrontReader
 from tei_tools.convert.header import write_header
 from tei_tools.convert.inline import ESCAPED_SOURCE
@@ -138,12 +139,14 @@ def _convert(
     diags = result.diagnostics
     doc = Document(source_name=source, source_sha256=digest)
 
-    blocks = split_blocks(text)
+    split = split_blocks(text)
     if rendered is not None:  # a PAGE line end is a line end of the page: an lb
-        blocks = [
+        split = [
             RawBlock(tuple(replace(ln, lb=rendered.lines[ln.number].physical) for ln in b.lines))
-            for b in blocks
+            for b in split
         ]
+    parsed: list[Diagnostic] = []
+    blocks = raw_blocks(split, source, parsed)
     front_diags: list[Diagnostic] = []
     front = FrontReader(source, front_diags)
     start = front.read(blocks)
@@ -151,13 +154,16 @@ def _convert(
     read = len(diags)  # the reader's own diagnostics are at their source places already
     diags.append(decision.diagnostic(source))
     if decision.profile == DOCUMENT:  # its nodes keep their source places
+        if rendered is None:
+            diags += parsed
         _read_document(doc, blocks, rendered, collection, diags)
         _write(doc, result)
         return
+    diags += parsed
     diags += front_diags
     body_blocks = ([front.leftover] if front.leftover else []) + blocks[start:]
     doc.front = list(front.blocks)
-    doc.body = read_body(body_blocks, source, diags)
+    doc.body = read_body(body_blocks)
     doc.facts = front.facts
 
     participants = list(front.participants)
@@ -169,13 +175,13 @@ def _convert(
             stated.append((name, None))
     participants += [e for n, side in stated if (e := parse_entry(n, side, bare=True)) is not None]
 
+    report_run_together(doc.front + doc.body, source, diags)
     registry = build_registry(collection or [], participants)
     linker = people_mod.Linker(registry, source, diags)
     for block in doc.front + doc.body:
         for nodes in block_inlines(block):
             nodes[:] = pair_substitutions(nodes)
             linker.link(nodes)
-    report_run_together(text, source, diags)
     marks = [*doc.facts.classifications, *classification_marks(doc.body)]
     doc.facts.classifications = list(dict.fromkeys(marks))
 
@@ -192,7 +198,7 @@ def _convert(
 
 def _read_document(
     doc: Document,
-    blocks: list[RawBlock],
+    blocks: list[TextBlock],
     rendered: Rendered | None,
     collection: list[Person] | None,
     diags: list[Diagnostic],
@@ -205,7 +211,7 @@ def _read_document(
         doc.body = build_blocks(rendered.blocks, rendered.surfaces)
         doc.surfaces, doc.changes = rendered.surfaces, rendered.changes
     else:
-        doc.body = read_body(blocks, doc.source_name, diags, typescript=False)
+        doc.body = read_body(blocks, typescript=False)
     registry = build_registry(collection or [], [])
     linker = people_mod.Linker(registry, doc.source_name, diags, declared_only=True)
     for block in doc.body:

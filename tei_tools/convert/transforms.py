@@ -1,4 +1,5 @@
-"""Transforms over the model: substitutions, run-together text, participants."""
+"""Transforms over the model: substitutions, run-together text, participants (these
+read the blocks' text, whatever reader made them)."""
 
 from __future__ import annotations
 
@@ -96,28 +97,32 @@ def texts(nodes: list[Inline]) -> Iterator[Text]:
                     yield from texts(part.children)
 
 
-def report_run_together(text: str, file: str, diags: list[Diagnostic]) -> None:
+def report_run_together(blocks: list[Block], file: str, diags: list[Diagnostic]) -> None:
     """Report words run together by the source's extraction ("CitationsTS"), kept as
-    they are: once per word, however often its letters change case. Lines where a
-    stage already split such text (and said so) are skipped."""
-    reported = {d.line for d in diags if d.code == "C201"}
-    for number, line in enumerate(text.split("\n"), start=1):
-        if number in reported:
-            continue
-        for word in _LETTERS.finditer(line):
-            if _RUN_TOGETHER.search(word.group()) is None:
-                continue
-            shown = word.group() if len(word.group()) <= 60 else word.group()[:57] + "..."
-            diags.append(
-                Diagnostic(
-                    "C201",
-                    f"text run together: {shown!r} (kept as is)",
-                    file,
-                    number,
-                    word.start() + 1,
-                    hint="check the transcription; a space or line break may be missing",
-                )
-            )
+    they are: once per word, however often its letters change case. Words end where
+    a text does (at an alteration, a line end). Lines where a stage already split
+    such text (and said so) are skipped."""
+    reported = {(d.file, d.line) for d in diags if d.code == "C201"}
+    for block in blocks:
+        for nodes in block_inlines(block):
+            for node in texts(nodes):
+                where = node.file or file
+                if (where, node.line) in reported:
+                    continue
+                for word in _LETTERS.finditer(node.text):
+                    if _RUN_TOGETHER.search(word.group()) is None:
+                        continue
+                    shown = word.group() if len(word.group()) <= 60 else word.group()[:57] + "..."
+                    diags.append(
+                        Diagnostic(
+                            "C201",
+                            f"text run together: {shown!r} (kept as is)",
+                            where,
+                            node.line,
+                            node.col + word.start(),
+                            hint="check the transcription; a space or line break may be missing",
+                        )
+                    )
 
 
 def plain_text(nodes: list[Inline]) -> str:
