@@ -88,7 +88,7 @@ def _validated_and_exported() -> set[str]:
             root = etree.parse(str(path)).getroot()
         except etree.XMLSyntaxError:
             continue
-        for fmt in ("html", "text"):
+        for fmt in ("html", "text", "raw"):
             codes |= {d.code for d in export(root, fmt, view="reading", source=path.name)[1]}
     valid = TEI_FIXTURES / "valid" / "alterations.xml"
     tiny = Validator(None, max_bytes=16)
