@@ -9,6 +9,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tei_tools.convert.blocks import raw_blocks
 from tei_tools.convert.model import (
     Addition,
     Deletion,
@@ -22,7 +23,9 @@ from tei_tools.convert.model import (
     Text,
     pretty,
 )
+from tei_tools.convert.reader import split_blocks
 from tei_tools.convert.view import View, children, text_of
+from tei_tools.diagnostics import Diagnostic
 
 
 def sample() -> list[Inline]:
@@ -192,3 +195,22 @@ def test_a_segment_keeps_the_file_of_its_text() -> None:
     [segment] = view.segments([("place", 0, 6)])
     assert isinstance(segment, Segment) and segment.file == "page/0001.xml"
     assert isinstance(segment.children[0], Text) and segment.children[0].file == "page/0001.xml"
+
+
+def test_a_raw_block_is_parsed_once_and_read_by_lines() -> None:
+    diags: list[Diagnostic] = []
+    text = "Date: ~~May~~ <sup>June</sup> 3, 1961  \n  Place: Geneva\n"
+    [block] = raw_blocks(split_blocks(text), "x.txt", diags)
+    assert block.line_texts == ["Date: May June 3, 1961", "Place: Geneva"]
+    assert block.text == "Date: May June 3, 1961 Place: Geneva"
+    assert block.marked(*block.spans[0]) and not block.marked(*block.spans[1])
+    head, rest = block.part(0, 1), block.part(1, 2)
+    assert pretty(head.nodes) == (
+        "Text 'Date: '\nDeletion rend='strikethrough'\n  Text 'May'\nText ' '\n"
+        "Addition place='above'\n  Text 'June'\nText ' 3, 1961'"
+    )  # the hard line break and the line end between them are in neither part
+    assert rest.start == (2, 3, None) and pretty(rest.nodes) == "Text 'Place: Geneva'"
+    before, after = block.split(block.spans[1][0] + len("Place: "))
+    assert after.line_texts == ["Geneva"] and after.start == (2, 10, None)
+    assert before.line_texts == ["Date: May June 3, 1961", "Place: "]
+    assert not diags

@@ -9,7 +9,7 @@ block through its ``View`` and cut its nodes; none of them parses notation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from tei_tools.convert.inline import parse_lines
@@ -36,16 +36,15 @@ class LineInfo:
 
 @dataclass
 class TextBlock:
+    """A block's nodes and lines; read, never changed (its view is made once)."""
+
     nodes: list[Inline]
     lines: tuple[LineInfo, ...]
     facs: str | None = None  # the zone of the region the block's first line starts
-    _view: View | None = field(default=None, repr=False, compare=False)
 
-    @property
+    @cached_property
     def view(self) -> View:
-        if self._view is None:
-            self._view = View(self.nodes)
-        return self._view
+        return View(self.nodes)
 
     @property
     def first(self) -> LineInfo:
@@ -67,12 +66,12 @@ class TextBlock:
             raise ValueError(f"a block of {len(self.lines)} lines holds {len(out)}")
         return out
 
-    @property
+    @cached_property
     def line_texts(self) -> list[str]:
         text = self.view.text
         return [text[start:end] for start, end in self.spans]
 
-    @property
+    @cached_property
     def text(self) -> str:
         """The block's text, its lines joined by a space."""
         return self.view.text.replace("\n", " ")

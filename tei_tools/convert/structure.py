@@ -100,10 +100,14 @@ def read_block(block: TextBlock, typescript: bool = True) -> list[Block]:
             content = block.fresh()
             return [FormWork(line, col, "classification", content, facs=block.facs, file=file)]
         note = _SOURCE_NOTE.fullmatch(text)
-        if note:  # the brackets are the note's notation
+        if note and not block.marked(0, 1) and not block.marked(len(text) - 1, len(text)):
+            # the brackets are the note's notation, typed as such
             content = block.view.slice(note.start(1), note.end(1))
             return [SourceNote(line, col, content, facs=block.facs, file=file)]
-    if all(_LIST_ITEM.match(item) for item in block.line_texts):
+    if all(
+        _LIST_ITEM.match(item) and not block.marked(start, start + 2)
+        for item, (start, _) in zip(block.line_texts, block.spans, strict=True)
+    ):  # every line starts with a bullet typed as such (not struck, not raised)
         items = []
         for info, item, (start, end) in zip(
             block.lines, block.line_texts, block.spans, strict=True

@@ -13,6 +13,7 @@ from tei_tools.convert.model import (
     Container,
     Deletion,
     FormWork,
+    Gap,
     Inline,
     LineBreak,
     ListBlock,
@@ -31,7 +32,7 @@ _PRESENT = re.compile(r"Present were:\s*(?P<list>.+?)\.\s*$", re.M)
 _SIDE_WORDS = {"soviet": "USSR", "ussr": "USSR", "american": "US", "us": "US", "un": "UN"}
 
 
-def pair_substitutions(nodes: list[Inline]) -> list[Inline]:
+def pair_substitutions(nodes: list[Inline], typescript: bool = False) -> list[Inline]:
     """Pair each deletion with an addition standing next to it (either order).
 
     Only white space may separate the two, and it is dropped: it parts the two
@@ -39,14 +40,16 @@ def pair_substitutions(nodes: list[Inline]) -> list[Inline]:
     moving the space would put it before a following comma). A line end between
     them (a word struck at the end of a line, its replacement typed at the start
     of the next) stays between them, inside the substitution. Chains pair left to
-    right, two at a time.
+    right, two at a time. A struck deletion pairs, never an x-out; in a
+    ``typescript`` any other deletion too (a double strike, a tracked deletion): the
+    typist took the word back and typed its replacement beside it.
     """
     out: list[Inline] = []
     i = 0
     while i < len(nodes):
         node = nodes[i]
         if isinstance(node, Container):
-            node.children = pair_substitutions(node.children)
+            node.children = pair_substitutions(node.children, typescript)
         j = i + 1
         breaks: list[LineBreak] = []
         while j < len(nodes) and (
@@ -57,10 +60,10 @@ def pair_substitutions(nodes: list[Inline]) -> list[Inline]:
                 breaks.append(cast(LineBreak, nodes[j]))
             j += 1
         partner = nodes[j] if j < len(nodes) else None
-        if _pairable(node, partner):
+        if _pairable(node, partner, typescript):
             assert isinstance(node, Deletion | Addition)
             assert isinstance(partner, Deletion | Addition)
-            partner.children = pair_substitutions(partner.children)
+            partner.children = pair_substitutions(partner.children, typescript)
             out.append(Substitution(node.line, node.col, [node, *breaks, partner]))
             i = j + 1
             continue
@@ -69,12 +72,19 @@ def pair_substitutions(nodes: list[Inline]) -> list[Inline]:
     return out
 
 
-def _pairable(a: Inline, b: Inline | None) -> bool:
-    if isinstance(a, Deletion) and a.rend == "strikethrough":
+def _pairable(a: Inline, b: Inline | None, typescript: bool) -> bool:
+    if isinstance(a, Deletion) and _struck(a, typescript):
         return isinstance(b, Addition)
     if isinstance(a, Addition):
-        return isinstance(b, Deletion) and b.rend == "strikethrough"
+        return isinstance(b, Deletion) and _struck(b, typescript)
     return False
+
+
+def _struck(deletion: Deletion, typescript: bool) -> bool:
+    if not typescript:
+        return deletion.rend == "strikethrough"
+    only = deletion.children[0] if len(deletion.children) == 1 else None
+    return not (isinstance(only, Gap) and only.reason == "illegible")  # an x-out
 
 
 def block_inlines(block: Block) -> Iterator[list[Inline]]:

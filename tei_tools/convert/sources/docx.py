@@ -112,7 +112,7 @@ class DocxReader:
             raise ReadError(f"{DOCUMENT} has no w:body", file=DOCUMENT)
         for element in body:
             self.block_element(element)
-        self.spent.add_rendered(self.blocks, DOCUMENT)
+        self.spent.add_blocks(self.blocks, DOCUMENT)
         return self.blocks
 
     def block_element(self, element: etree._Element) -> None:
