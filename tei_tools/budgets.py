@@ -3,7 +3,7 @@
 Reading.
 A zip can hold a part that unpacks to a thousand times its size; a small part can
 hold millions of tiny elements, each costing far more memory than its bytes; and
-every character and line the readers render costs the later stages their time. So
+every character and line the readers make costs the later stages their time. So
 each is bounded, per part and per source (a Word file, a PAGE file, an export with
 all its pages). Input over a budget is refused (C008) naming the part and the
 budget, never read in part.
@@ -25,7 +25,7 @@ MAX_PART = 16 * MIB  # bytes one part (word/document.xml, a page file, mets.xml)
 MAX_UNPACKED = 64 * MIB  # bytes all parts read from one source unpack to together
 MAX_PART_ELEMENTS = 1_000_000  # elements, comments and PIs in one part (its tree's memory)
 MAX_ELEMENTS = 5_000_000  # the same in all parts of one source together (parsing time)
-# What the readers render from one source, which the later stages read as they read
+# What the readers make of one source, which the later stages read as they read
 # a raw transcription: a text of 1 MiB (some 500 pages) in at most 50,000 lines.
 MAX_TEXT = 1 * MIB  # characters of text
 MAX_LINES = 50_000  # lines (a Word paragraph or line break, a PAGE text line)

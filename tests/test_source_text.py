@@ -59,3 +59,19 @@ def test_a_page_documents_body_is_its_text(paragraphs: list[str]) -> None:
     # a line that ends in a hyphen before a letter is a word broken at the line end:
     # its hyphen stays, the line break goes (lb break="no")
     assert words(got.replace(" ", "")) == words(source_text(paragraphs).replace(" ", ""))
+
+
+@_SETTINGS
+@given(_WORDS)
+def test_a_word_memorandums_subject_is_its_text(subject: str) -> None:
+    body = (
+        para(run("MEMORANDUM OF CONVERSATION"))
+        + para(run(escape(f"SUBJECT: {subject}")))
+        + para(run("PARTICIPANTS: Mr. Allen, Assistant Secretary"))
+        + para(run("Mr. Allen opened the talks."))
+    )
+    result = convert_bytes(docx(body), "memo.docx")
+    assert result.ok, [d.format() for d in result.diagnostics]
+    root = etree.fromstring(result.xml())
+    title = " ".join("".join(root.find(".//t:titleStmt/t:title", NS).itertext()).split())
+    assert " ".join(subject.split()) in title

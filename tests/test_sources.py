@@ -158,6 +158,69 @@ def test_text_that_looks_like_the_dialect_is_kept_as_text() -> None:
     assert root.find(".//t:del", NS) is None and root.find(".//t:hi", NS) is None
 
 
+def test_text_that_looks_like_the_dialect_is_kept_as_text_in_a_memorandum() -> None:
+    """No notation is ever rendered: a Word memorandum's typed "~~", "*", "<sup>" are
+    its text, and nothing is said of them in the dialect's words (C101-C107)."""
+    body = para(run("Code ~~x~~ and **y** and &lt;sup>z&lt;/sup> and *a\\b* of course / the."))
+    root, diags = tei(docx(body), profile="memorandum")
+    text = "".join(root.find(".//t:body", NS).itertext())  # type: ignore[union-attr]
+    assert "Code ~~x~~ and **y** and <sup>z</sup> and *a\\b* of course / the." in text
+    assert root.find(".//t:body//t:del", NS) is None and root.find(".//t:body//t:hi", NS) is None
+    assert not [d for d in diags if d.code.startswith("C10")]
+
+
+def test_a_word_memorandum_reads_the_typescript_conventions_typed_in_it() -> None:
+    sup = '<w:vertAlign w:val="superscript"/>'
+    body = para(
+        run("He said [REDACTED] and "),
+        run("xxxx", "<w:strike/>"),
+        run(" and "),
+        run("xxx", "<w:dstrike/>"),
+        run(" but advert/"),
+        run("to", sup),
+        run(" the over- flights xxxxx."),
+    )
+    xml = body_xml(tei(docx(body), profile="memorandum")[0])
+    assert '<gap reason="redacted"/>' in xml
+    assert (
+        '<del rend="overtyped"><gap reason="illegible" quantity="4" unit="chars"/></del>'
+    ) in xml
+    assert (
+        '<del rend="doubleStrikethrough"><gap reason="illegible" quantity="3" unit="chars"/></del>'
+    ) in xml
+    assert 'advert<metamark function="insert">/</metamark><add place="above">to</add>' in xml
+    assert 'over<pc force="weak">-</pc><lb break="no"/>flights' in xml
+    assert 'flights <del rend="overtyped"><gap reason="illegible" quantity="5"' in xml
+
+
+def test_a_double_strike_or_a_tracked_deletion_beside_an_addition_is_a_substitution() -> None:
+    body = para(
+        run("between Greece "),
+        run("adn", "<w:dstrike/>"),
+        run(" "),
+        run("and", '<w:vertAlign w:val="superscript"/>'),
+        run(" Turkey."),
+    )
+    xml = body_xml(tei(docx(body), profile="memorandum")[0])
+    assert (
+        '<subst><del rend="doubleStrikethrough">adn</del><add place="above">and</add></subst>'
+    ) in xml
+
+
+def test_a_word_memorandum_line_keeps_its_containers_over_a_line_break() -> None:
+    """A deletion typed over a line end stays one deletion; the line's edges lose
+    their spaces, as a raw line's do (the spaces between runs stay)."""
+    body = para(
+        run("  The talks "),
+        run("went", "<w:strike/>"),
+        "<w:r><w:rPr><w:strike/></w:rPr><w:br/></w:r>",
+        run(" on  ", "<w:strike/>"),
+        run(" at noon. "),
+    )
+    xml = body_xml(tei(docx(body), profile="memorandum")[0])
+    assert '<p>The talks <del rend="strikethrough">went<lb/>\non</del>   at noon.</p>' in xml
+
+
 TRACKED = para(
     run("The Minister said that "),
     '<w:del w:id="1" w:author="Editor" w:date="2024-05-01T10:00:00Z">'
@@ -567,6 +630,22 @@ def test_a_reader_diagnostic_keeps_its_paragraph_in_a_memorandum() -> None:
     _, diags = tei(docx(body))
     assert next(d.message for d in diags if d.code == "C020").startswith("read as a memorandum")
     assert [(d.code, d.line) for d in diags if d.code == "C401"] == [("C401", 4)]
+
+
+def test_memorandum_diagnostics_name_the_page_file_of_an_export(tmp_path: Path) -> None:
+    """A name that resolves to nobody on the second page is reported at that page
+    file's line, not at the export's."""
+    second = page_xml(
+        region("r3", line("l6", "Mr. Nobody said that the talks had ended.", 190, 100, 1500))
+    )
+    with zipfile.ZipFile(tmp_path / "memo.zip", "w") as archive:
+        archive.writestr("page/0001.xml", PAGE_ONE)
+        archive.writestr("page/0002.xml", second)
+    _, diags = tei((tmp_path / "memo.zip").read_bytes(), "memo.zip")
+    [c301] = [d for d in diags if d.code == "C301" and "Nobody" in d.message]
+    assert c301.file == "memo.zip/page/0002.xml" and (c301.line, c301.column) == (1, 1)
+    [c303] = [d for d in diags if d.code == "C303"]
+    assert c303.file == "memo.zip/page/0002.xml"
 
 
 def test_the_profile_asked_for_is_used_and_said(tmp_path: Path) -> None:

@@ -1,9 +1,11 @@
 """Front matter: the leading blocks that state facts about the document.
 
-Each recogniser reads one block and, when it knows the block, returns the
-``FrontBlock`` it becomes and records the facts it states. The first block that
-no recogniser knows starts the body. Text run together by the source's extraction
-is split only where the block's grammar makes the boundary certain, and reported.
+Each recogniser reads one block's text (its view: no notation, whatever the reader)
+and, when it knows the block, emits the ``FrontBlock`` it becomes, its nodes cut where
+the facts it states stand (``Segment``, ``DateRef``), and records those facts. The
+first block that no recogniser knows starts the body. Text run together by the
+source's extraction is split only where the block's grammar makes the boundary
+certain, and reported.
 """
 
 from __future__ import annotations
@@ -12,25 +14,23 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
-from tei_tools.convert.inline import parse_inline, parse_lines
+from tei_tools.convert.blocks import TextBlock
 from tei_tools.convert.model import (
     DateRef,
     Emphasis,
     Facts,
     FrontBlock,
     Inline,
-    LineBreak,
+    Link,
     Segment,
     Stamp,
     Text,
 )
 from tei_tools.convert.participants import Entry, parse_block
-from tei_tools.convert.reader import Line, RawBlock
 from tei_tools.convert.structure import (
     classification_mark,
     is_classification,
     is_page_number,
-    plain,
 )
 from tei_tools.diagnostics import Diagnostic
 
@@ -114,31 +114,40 @@ class FrontReader:
     participants: list[Entry] = field(default_factory=list)
     blocks: list[FrontBlock | Stamp] = field(default_factory=list)
     pending_label: str | None = None
-    leftover: RawBlock | None = None
+    leftover: TextBlock | None = None
     dated: bool = False  # a date or time line was read: a place line may follow
 
-    def inlines(self, block: RawBlock) -> list[Inline]:
-        return parse_lines(block.lines, self.file, self.diagnostics)
-
-    def emit(self, kind: str, block: RawBlock, nodes: list[Inline] | None = None) -> bool:
-        content = self.inlines(block) if nodes is None else nodes
-        first = block.first
-        self.blocks.append(FrontBlock(first.number, first.indent + 1, content, kind=kind))
+    def emit(self, kind: str, block: TextBlock, nodes: list[Inline] | None = None) -> bool:
+        content = block.fresh() if nodes is None else nodes
+        line, col, file = block.start
+        self.blocks.append(FrontBlock(line, col, content, kind=kind, facs=block.facs, file=file))
         return True
 
-    def run_together(self, line: Line, offset: int, what: str) -> None:
+    def run_together(self, block: TextBlock, offset: int, what: str) -> None:
+        line, col, file = block.view.at(offset)
         self.diagnostics.append(
             Diagnostic(
                 "C201",
                 f"text run together: {what}",
-                self.file,
-                line.number,
-                line.indent + offset + 1,
+                file or self.file,
+                line,
+                col,
                 hint="check the transcription; a line break or space is probably missing",
             )
         )
 
-    def read(self, blocks: list[RawBlock]) -> int:
+    def segmented(self, block: TextBlock, parts: list[Part]) -> list[Inline]:
+        """The block's nodes with its stated parts (offsets in its text) as Segments;
+        the first time and the first place stated are the document's."""
+        text = block.view.text
+        for kind, begin, end in parts:
+            if kind == "time" and self.facts.time is None:
+                self.facts.time = text[begin:end]
+            elif kind == "place" and self.facts.place is None:
+                self.facts.place = text[begin:end]
+        return block.view.segments(parts)
+
+    def read(self, blocks: list[TextBlock]) -> int:
         """Consume the front matter; return the index of the first body block.
 
         Front matter is read as fields, in any order: a block no rule knows stays in
@@ -147,7 +156,7 @@ class FrontReader:
         starts the body, unless a label is waiting for its value; a page number
         always does.
         """
-        waiting: list[RawBlock] = []  # unknown blocks: front or body, decided later
+        waiting: list[TextBlock] = []  # unknown blocks: front or body, decided later
         index = 0
         for index, block in enumerate(blocks):
             if is_page_number(block):
@@ -167,20 +176,20 @@ class FrontReader:
             index = len(blocks)
         return index - len(waiting)
 
-    def unknown_block(self, block: RawBlock) -> FrontBlock:
-        kind = "heading" if is_capitals(block.first.text) else "front"
-        first = block.first
-        nodes = wrap_dates(self.inlines(block), self)
-        return FrontBlock(first.number, first.indent + 1, nodes, kind=kind)
+    def unknown_block(self, block: TextBlock) -> FrontBlock:
+        kind = "heading" if is_capitals(block.line_texts[0]) else "front"
+        line, col, file = block.start
+        nodes = wrap_dates(block.fresh(), self)
+        return FrontBlock(line, col, nodes, kind=kind, facs=block.facs, file=file)
 
-    def read_block(self, block: RawBlock) -> bool:
+    def read_block(self, block: TextBlock) -> bool:
         """Try the rules on the whole block, else on its first line and then the rest
         (a date line directly above a bold title forms one block in some sources)."""
         if any(rule(self, block) for rule in _RULES):
             return True
         if len(block.lines) == 1:
             return False
-        head, rest = RawBlock(block.lines[:1]), RawBlock(block.lines[1:])
+        head, rest = block.part(0, 1), block.part(1, len(block.lines))
         if not any(rule(self, head) for rule in _RULES):
             return False
         if self.read_block(rest):
@@ -194,17 +203,17 @@ def is_capitals(text: str) -> bool:
     return len(letters) > 8 and sum(c.isupper() for c in letters) > 0.8 * len(letters)
 
 
-def is_narrative(block: RawBlock) -> bool:
+def is_narrative(block: TextBlock) -> bool:
     """The block reads as prose: a sentence with lower-case words, eight words or more
     or ending with a full stop; not a labelled field, a heading or a stamp line."""
-    first = plain(block.first.text)
+    first = block.line_texts[0].strip()
     words = first.split()
     if len(words) < 6 or not re.match(r"[\"“‘'(\[]?[A-Z]", first):
         return False
     heading = _HEADING.match(first)
     if _LABEL.match(first) or _STAMP_WORDS.search(first) or (heading and heading["type"].isupper()):
         return False
-    sentence = len(words) >= 8 or re.search(r"[.?!][\"”’)\]]?$", plain(block.text)) is not None
+    sentence = len(words) >= 8 or re.search(r"[.?!][\"”’)\]]?$", block.text.strip()) is not None
     return sentence and sum(w[:1].islower() for w in words) >= 3
 
 
@@ -213,16 +222,16 @@ def is_narrative(block: RawBlock) -> bool:
 Part = tuple[str, int, int]  # (kind, start, end) of a stated fact inside a line
 
 
-def dateline_parts(text: str, place_allowed: bool) -> list[Part] | None:
+def dateline_parts(text: str, place_allowed: bool, marked: bool = False) -> list[Part] | None:
     """The time and place parts of a date, time or place line; None for any other line.
 
     Forms: "November 15, 1956", "June 3, 1961, 3 p.m.", "10:30–11:10 a.m.",
     "Washington, May 18, 1955", and a place alone ("Washington", "US Mission, N.Y.")
-    where ``place_allowed``.
+    where ``place_allowed``. A ``marked`` line (struck, added to, in bold) is read
+    only as a date alone, whose parts are not cut.
     """
-    bare = plain(text)
-    if bare != text.strip():
-        return [] if DATE_RE.fullmatch(bare) else None
+    if marked:
+        return [] if DATE_RE.fullmatch(text.strip()) else None
     parts: list[Part] = []
     offset = 0
     located = _PLACE_DATE.fullmatch(text)
@@ -253,59 +262,28 @@ def dateline_parts(text: str, place_allowed: bool) -> list[Part] | None:
     return None
 
 
-def line_nodes(r: FrontReader, line: Line, parts: list[Part], start: int = 0) -> list[Inline]:
-    """A line's inline nodes from ``start``, with its stated parts as Segments."""
-    nodes: list[Inline] = []
-    col = line.indent + 1
-    pos = start
-    for kind, begin, end in parts:
-        if begin > pos:
-            nodes.extend(
-                parse_inline(line.text[pos:begin], r.file, line.number, col + pos, r.diagnostics)
-            )
-        piece = line.text[begin:end]
-        content = parse_inline(piece, r.file, line.number, col + begin, r.diagnostics)
-        nodes.append(Segment(line.number, col + begin, content, kind=kind))
-        if kind == "time" and r.facts.time is None:
-            r.facts.time = piece
-        elif kind == "place" and r.facts.place is None:
-            r.facts.place = piece
-        pos = end
-    if pos < len(line.text):
-        nodes.extend(parse_inline(line.text[pos:], r.file, line.number, col + pos, r.diagnostics))
-    return nodes
+def line_parts(block: TextBlock, n: int, place_allowed: bool, start: int = 0) -> list[Part] | None:
+    """``dateline_parts`` of line ``n`` from ``start``, at offsets of the block's text."""
+    begin, end = block.spans[n]
+    text = block.view.text[begin + start : end]
+    parts = dateline_parts(text, place_allowed, block.marked(begin + start, end))
+    if parts is None:
+        return None
+    return [(kind, b + begin + start, e + begin + start) for kind, b, e in parts]
 
 
-def joined(lines: list[tuple[Line, list[Inline]]]) -> list[Inline]:
-    """Lines' nodes joined as the block holds them: a line end, and <lb/> for a hard one."""
-    nodes: list[Inline] = []
-    prev: Line | None = None
-    for line, content in lines:
-        if prev is not None:
-            if prev.hard_break or prev.lb:
-                nodes.append(LineBreak(prev.number, prev.indent + len(prev.text) + 1))
-            nodes.append(Text(line.number, 1, "\n"))
-        nodes.extend(content)
-        prev = line
-    return nodes
-
-
-def rule_dateline(r: FrontReader, block: RawBlock) -> bool:
+def rule_dateline(r: FrontReader, block: TextBlock) -> bool:
     """Date, time and place lines, in any order and combination."""
-    dated = any(DATE_RE.search(x.text) or TIME_RE.fullmatch(x.text) for x in block.lines)
+    texts = block.line_texts
+    dated = any(DATE_RE.search(x) or TIME_RE.fullmatch(x) for x in texts)
     # A place stands in a block with a date or time, or alone right after one.
-    place_allowed = dated or (len(block.lines) == 1 and r.dated and r.facts.place is None)
-    found = [dateline_parts(line.text, place_allowed) for line in block.lines]
+    place_allowed = dated or (len(texts) == 1 and r.dated and r.facts.place is None)
+    found = [line_parts(block, n, place_allowed) for n in range(len(texts))]
     if any(parts is None for parts in found):
         return False
     r.dated = True
-    nodes = joined(
-        [
-            (line, line_nodes(r, line, parts or []))
-            for line, parts in zip(block.lines, found, strict=True)
-        ]
-    )
-    only_date = len(block.lines) == 1 and not found[0]
+    nodes = r.segmented(block, [part for parts in found for part in parts or []])
+    only_date = len(texts) == 1 and not found[0]
     return r.emit("date" if only_date else "dateline", block, wrap_dates(nodes, r))
 
 
@@ -316,13 +294,13 @@ def _label_kind(label: str) -> str:
     return re.sub(r"[^a-z]+", "-", label.lower()).strip("-")
 
 
-def rule_label_value(r: FrontReader, block: RawBlock) -> bool:
+def rule_label_value(r: FrontReader, block: TextBlock) -> bool:
     if r.pending_label is None:
         return False
     label, r.pending_label = r.pending_label, None
-    value = plain(block.text)
+    value = block.text.strip()
     if _PARTICIPANTS_LABEL.fullmatch(label):
-        return read_participants(r, block, [line.text for line in block.lines])
+        return read_participants(r, block, block.line_texts)
     if label == "citation":
         r.facts.citation = value
         found = re.search(r"translation by ([A-Z][\w.]*(?: [A-Z][\w.]*)+)", value)
@@ -341,7 +319,7 @@ def rule_label_value(r: FrontReader, block: RawBlock) -> bool:
     return r.emit(label, block)
 
 
-def rule_label(r: FrontReader, block: RawBlock) -> bool:
+def rule_label(r: FrontReader, block: TextBlock) -> bool:
     """A label alone ("Citation:", "COPIES TO:", "PARTICIPANTS:"): its value follows."""
     match = re.fullmatch(r"([A-Z][A-Za-z ]{2,30}):", block.text)
     if len(block.lines) != 1 or match is None:
@@ -351,24 +329,21 @@ def rule_label(r: FrontReader, block: RawBlock) -> bool:
     return r.emit("label", block)
 
 
-def rule_labelled(r: FrontReader, block: RawBlock) -> bool:
+def rule_labelled(r: FrontReader, block: TextBlock) -> bool:
     """``LABEL: value`` on the block's first line, the value going on over its other
     lines: SUBJECT, PARTICIPANTS / Present, Place, Time, Date, COPIES TO, …"""
-    match = _LABEL.match(block.first.text)
+    texts = block.line_texts
+    first = texts[0]
+    match = _LABEL.match(first)
     if match is None:
         return False
     label = match.group("label")
-    value_start = (
-        match.end()
-        + len(block.first.text[match.end() :])
-        - len(block.first.text[match.end() :].lstrip())
-    )
+    value_start = match.end() + len(first[match.end() :]) - len(first[match.end() :].lstrip())
     if _PARTICIPANTS_LABEL.fullmatch(label):
-        texts = [block.first.text[value_start:]] + [line.text for line in block.lines[1:]]
-        return read_participants(r, block, texts, value_start)
+        return read_participants(r, block, [first[value_start:], *texts[1:]], value_start)
     kind = _label_kind(label)
     if kind == "subject":
-        value = plain(block.text[value_start:])
+        value = block.text[value_start:].strip()
         r.facts.subject = " ".join(value.split())
         return r.emit("subject", block)
     if kind in _FACT_LABELS:
@@ -376,53 +351,48 @@ def rule_labelled(r: FrontReader, block: RawBlock) -> bool:
     return r.emit(kind, block)
 
 
-def record_fact(r: FrontReader, block: RawBlock, kind: str, start: int) -> bool:
+def record_fact(r: FrontReader, block: TextBlock, kind: str, start: int) -> bool:
     """``Place: Washington``, ``Time: 3 p.m.``, ``Date: May 3, 1961`` as stated facts."""
-    first = block.first
-    value = first.text[start:]
+    end = block.spans[0][1]
+    value = block.view.text[start:end]
     if kind == "date" and not DATE_RE.search(value):
         return False  # "Date: 4/4/92" belongs to a review stamp
     parts: list[Part] = []
     if kind in ("place", "time") and value.strip():
-        parts = [(kind, start, len(first.text))]
-    nodes = joined(
-        [(first, line_nodes(r, first, parts))]
-        + [
-            (line, parse_inline(line.text, r.file, line.number, line.indent + 1, r.diagnostics))
-            for line in block.lines[1:]
-        ]
-    )
+        parts = [(kind, start, end)]
+    nodes = r.segmented(block, parts)
     r.dated = r.dated or kind in ("date", "time")
     return r.emit(kind, block, wrap_dates(nodes, r))
 
 
 def read_participants(
-    r: FrontReader, block: RawBlock, texts: list[str], first_offset: int = 0
+    r: FrontReader, block: TextBlock, texts: list[str], first_offset: int = 0
 ) -> bool:
     """A participants field: each entry becomes a participant (see participants.py)."""
-    for n, (line, parsed) in enumerate(zip(block.lines, parse_block(texts), strict=True)):
-        offset = first_offset if n == 0 else 0
+    for n, ((begin, _), parsed) in enumerate(zip(block.spans, parse_block(texts), strict=True)):
+        offset = begin + (first_offset if n == 0 else 0)
         r.participants.extend(parsed.entries)
         for at, label in parsed.glued_sides:
             r.run_together(
-                line, offset + at, f"a name and the side label {label!r}; split before the label"
+                block, offset + at, f"a name and the side label {label!r}; split before the label"
             )
     return r.emit("participants", block)
 
 
-def rule_doc_number(r: FrontReader, block: RawBlock) -> bool:
-    match = re.fullmatch(r"\*\*(\d+)\*\*", block.text)
-    if match is None:
+def rule_doc_number(r: FrontReader, block: TextBlock) -> bool:
+    """A document number alone, in bold."""
+    bold = block.nodes[0] if len(block.nodes) == 1 else None
+    if not isinstance(bold, Emphasis) or bold.rend != "bold":
         return False
-    r.facts.doc_number = match.group(1)
-    line = block.first
-    number = Segment(
-        line.number,
-        line.indent + 3,
-        [Text(line.number, line.indent + 3, match.group(1))],
-        kind="docNumber",
-    )
-    return r.emit("docNumber", block, [Emphasis(line.number, line.indent + 1, [number])])
+    digits = block.view.text
+    if not re.fullmatch(r"\d+", digits) or not all(isinstance(n, Text) for n in bold.children):
+        return False
+    r.facts.doc_number = digits
+    [copy] = block.fresh()
+    assert isinstance(copy, Emphasis)
+    line, col, file = block.view.at(0)
+    copy.children = [Segment(line, col, copy.children, kind="docNumber", file=file)]
+    return r.emit("docNumber", block, [copy])
 
 
 def wrap_dates(nodes: list[Inline], r: FrontReader) -> list[Inline]:
@@ -438,22 +408,23 @@ def wrap_dates(nodes: list[Inline], r: FrontReader) -> list[Inline]:
                         Diagnostic(
                             "C202",
                             f"{m.group()!r} is not a calendar date",
-                            r.file,
+                            node.file or r.file,
                             node.line,
                             node.col + m.start(),
                         )
                     )
                     continue
                 if m.start() > pos:
-                    out.append(Text(node.line, node.col + pos, node.text[pos : m.start()]))
+                    out.append(replace(node, col=node.col + pos, text=node.text[pos : m.start()]))
                 col = node.col + m.start()
-                out.append(DateRef(node.line, col, [Text(node.line, col, m.group())], when=when))
+                date = replace(node, col=col, text=m.group())
+                out.append(DateRef(node.line, col, [date], when=when, file=node.file))
                 # The first date dates the document; a spelled-out form names it best.
                 if r.facts.date_when is None or (r.facts.date_when == when and not m.group("y3")):
                     r.facts.date_when, r.facts.date_text = when, m.group()
                 pos = m.end()
             if pos < len(node.text):
-                out.append(Text(node.line, node.col + pos, node.text[pos:]))
+                out.append(replace(node, col=node.col + pos, text=node.text[pos:]))
         elif isinstance(node, Emphasis | Segment):
             node.children = wrap_dates(node.children, r)
             out.append(node)
@@ -462,7 +433,7 @@ def wrap_dates(nodes: list[Inline], r: FrontReader) -> list[Inline]:
     return out
 
 
-def rule_copy(r: FrontReader, block: RawBlock) -> bool:
+def rule_copy(r: FrontReader, block: TextBlock) -> bool:
     match = re.fullmatch(r"Copy (\d+) of (\d+)(?: copies)?", block.text)
     if match is None:
         return False
@@ -470,25 +441,30 @@ def rule_copy(r: FrontReader, block: RawBlock) -> bool:
     return r.emit("copy", block)
 
 
-def rule_title(r: FrontReader, block: RawBlock) -> bool:
-    text = block.text
-    if not (text.startswith("**") and text.endswith("**")) or r.facts.title is not None:
+def _bold(node: Inline) -> bool:
+    return isinstance(node, Emphasis) and node.rend == "bold"
+
+
+def rule_title(r: FrontReader, block: TextBlock) -> bool:
+    """A title in bold: the block starts and ends in bold (it may span lines)."""
+    nodes = block.nodes
+    if not nodes or not (_bold(nodes[0]) and _bold(nodes[-1])) or r.facts.title is not None:
         return False
-    if DATE_RE.fullmatch(plain(text)):
+    text = block.text.strip()
+    if DATE_RE.fullmatch(text):
         return False
-    r.facts.title = " ".join(plain(text).split())
+    r.facts.title = " ".join(text.split())
     return r.emit("title", block)
 
 
-def rule_url(r: FrontReader, block: RawBlock) -> bool:
-    match = re.fullmatch(r"<(https?://\S+)>", block.text)
-    if match is None:
+def rule_url(r: FrontReader, block: TextBlock) -> bool:
+    if len(block.nodes) != 1 or not isinstance(block.nodes[0], Link):
         return False
-    r.facts.url = match.group(1)
+    r.facts.url = block.nodes[0].target
     return r.emit("url", block)
 
 
-def rule_stated_person(r: FrontReader, block: RawBlock) -> bool:
+def rule_stated_person(r: FrontReader, block: TextBlock) -> bool:
     match = re.fullmatch(r"(From the diary of|Drafted by|Prepared by) (.+)", block.text)
     if match is None or len(block.lines) != 1:
         return False
@@ -500,7 +476,7 @@ def rule_stated_person(r: FrontReader, block: RawBlock) -> bool:
     return r.emit("drafter", block)
 
 
-def _split_heading(r: FrontReader, first: Line, match: re.Match[str]) -> list[Inline]:
+def heading_parts(r: FrontReader, block: TextBlock, match: re.Match[str]) -> list[Part]:
     """``MEMORANDUM OF CONVERSATIONDRAFTNovember 6, 1962`` → docType | status | date."""
     r.facts.doc_type = match.group("type").capitalize()
     ends = [(match.end("type"), "docType")]
@@ -510,46 +486,38 @@ def _split_heading(r: FrontReader, first: Line, match: re.Match[str]) -> list[In
     if match.group("draft") or match.group("date"):
         pieces = " | ".join(p for p in match.group(0).partition("DRAFT") if p)
         r.run_together(
-            first, match.end("type"), f"document type, status and date; split as {pieces}"
+            block, match.end("type"), f"document type, status and date; split as {pieces}"
         )
-    col, start = first.indent + 1, 0
-    nodes: list[Inline] = []
+    parts: list[Part] = []
+    start = 0
     for end, kind in ends:
-        content = parse_inline(
-            first.text[start:end], r.file, first.number, col + start, r.diagnostics
-        )
-        nodes.append(Segment(first.number, col + start, content, kind=kind))
+        parts.append((kind, start, end))
         start = end
-    rest = first.text[start:]
-    parts = dateline_parts(rest, place_allowed=False) if rest.strip() else None
-    shifted = [(kind, begin + start, end + start) for kind, begin, end in parts or []]
-    nodes.extend(line_nodes(r, first, shifted, start))
-    return nodes
+    if block.line_texts[0][start:].strip():
+        parts += line_parts(block, 0, place_allowed=False, start=start) or []
+    return parts
 
 
-def rule_heading(r: FrontReader, block: RawBlock) -> bool:
+def rule_heading(r: FrontReader, block: TextBlock) -> bool:
     """A document-type heading, with date, time and place lines after it."""
-    first = block.first
-    match = _HEADING.match(first.text)
+    first = block.line_texts[0]
+    match = _HEADING.match(first)
     if match is None:
         return False
-    if not match.group("type").isupper() and re.search(r"[a-z]", first.text[match.end() :]):
+    if not match.group("type").isupper() and re.search(r"[a-z]", first[match.end() :]):
         return False  # "Memorandum of conversation between …": a sentence, not a heading
-    lines = [(first, _split_heading(r, first, match))]
+    parts = heading_parts(r, block, match)
     dated = bool(match.group("date"))
-    for line in block.lines[1:]:
-        parts = dateline_parts(line.text, place_allowed=dated)
-        if parts is None:
-            nodes = parse_inline(line.text, r.file, line.number, line.indent + 1, r.diagnostics)
-        else:
+    for n in range(1, len(block.lines)):
+        found = line_parts(block, n, place_allowed=dated)
+        if found is not None:
             dated = True
-            nodes = line_nodes(r, line, parts)
-        lines.append((line, nodes))
+            parts += found
     r.dated = r.dated or dated
-    return r.emit("heading", block, wrap_dates(joined(lines), r))
+    return r.emit("heading", block, wrap_dates(r.segmented(block, parts), r))
 
 
-def rule_classification(r: FrontReader, block: RawBlock) -> bool:
+def rule_classification(r: FrontReader, block: TextBlock) -> bool:
     """A classification mark above the heading (``~~SECRET~~``, ``TOP SECRET``)."""
     if len(block.lines) != 1 or not is_classification(block.text):
         return False
@@ -557,30 +525,27 @@ def rule_classification(r: FrontReader, block: RawBlock) -> bool:
     return r.emit("classification", block)
 
 
-def rule_stamp(r: FrontReader, block: RawBlock) -> bool:
-    if not any(_STAMP_WORDS.search(line.text) for line in block.lines):
+def rule_stamp(r: FrontReader, block: TextBlock) -> bool:
+    texts = block.line_texts
+    if not any(_STAMP_WORDS.search(text) for text in texts):
         return False
-    lines = list(block.lines)
-    last = lines[-1]
-    run_on = _STAMP_RUN_ON.match(last.text)
+    stamp = block
+    run_on = _STAMP_RUN_ON.match(texts[-1])
     if run_on is not None:
-        cut = run_on.end("stamp")
+        cut = block.spans[-1][0] + run_on.end("stamp")
         r.run_together(
-            last,
+            block,
             cut,
             f"the stamp line {run_on.group('stamp')!r} and the text "
             "after it; the text after it starts the body",
         )
-        lines[-1] = replace(last, text=last.text[:cut], hard_break=False)
-        r.leftover = RawBlock((replace(last, text=last.text[cut:], indent=last.indent + cut),))
-    first = lines[0]
-    r.blocks.append(
-        Stamp(first.number, first.indent + 1, parse_lines(lines, r.file, r.diagnostics))
-    )
+        stamp, r.leftover = block.split(cut)
+    line, col, file = stamp.start
+    r.blocks.append(Stamp(line, col, stamp.fresh(), facs=stamp.facs, file=file))
     return True
 
 
-Rule = Callable[[FrontReader, RawBlock], bool]
+Rule = Callable[[FrontReader, TextBlock], bool]
 
 _RULES: tuple[Rule, ...] = (
     rule_label_value,

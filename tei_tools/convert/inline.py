@@ -3,6 +3,10 @@
 An ordered list of small rules, each tried at the cursor (after markdown-it-py's
 inline parser). Whatever no rule claims is plain text, so no character is lost;
 markup that opens and never closes is kept as text and reported.
+
+A typescript's own conventions (a redaction, an x-out, a slash marking an insertion,
+a word hyphenated over a line) are also typed in Word and PAGE sources: ``typed``
+reads them in a Text node that a reader made, with the rules that need no notation.
 """
 
 from __future__ import annotations
@@ -10,7 +14,6 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -30,9 +33,9 @@ from tei_tools.convert.reader import Line
 from tei_tools.diagnostics import Diagnostic
 
 # Positions where some rule may apply; everything between them is plain text.
-_TRIGGER = re.compile(
-    r"\\[\\~*<]|\n|~~|<|\*|\[REDACTED\]|(?<![A-Za-z])x{3,}(?![A-Za-z])|/|(?<=[A-Za-z])- (?=[a-z])"
-)
+_TYPED = r"\[REDACTED\]|(?<![A-Za-z])x{3,}(?![A-Za-z])|/|(?<=[A-Za-z])- (?=[a-z])"
+_TRIGGER = re.compile(rf"\n|~~|<|\*|{_TYPED}")
+_TYPED_TRIGGER = re.compile(_TYPED)
 _X_RUN = re.compile(r"x{3,}")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*\s*/?>")
 _AUTOLINK = re.compile(r"<(https?://[^\s<>]+)>")
@@ -71,6 +74,12 @@ class InlineParser:
     diagnostics: list[Diagnostic]
     base: int = 0
     in_deletion: bool = False
+    rules: tuple[Rule, ...] = ()
+    trigger: re.Pattern[str] = _TRIGGER
+    # A typed text's neighbours (a Word run struck or raised beside it): whether an
+    # alteration stands right before or after it, for the slash between them
+    after_alteration: bool = False
+    before_alteration: bool = False
     nodes: list[Inline] = field(default_factory=list)
     _open: Text | None = None  # the last Text node, while pieces are added to it
     _pieces: list[str] = field(default_factory=list)
@@ -128,19 +137,22 @@ class InlineParser:
             self.diagnostics,
             self.base + offset,
             in_deletion or self.in_deletion,
+            self.rules,
+            self.trigger,
         )
         return sub.parse(text)
 
     def parse(self, text: str) -> list[Inline]:
         pos = 0
+        rules = self.rules or _RULES
         while pos < len(text):
-            match = _TRIGGER.search(text, pos)
+            match = self.trigger.search(text, pos)
             if match is None:
                 self.add_text(text[pos:], pos)
                 break
             self.add_text(text[pos : match.start()], pos)
             pos = match.start()
-            for rule in _RULES:
+            for rule in rules:
                 end = rule(self, text, pos)
                 if end is not None:
                     pos = end
@@ -164,21 +176,6 @@ def _empty_markup(p: InlineParser, text: str, pos: int, end: int, what: str) -> 
     )
     p.add_text(text[pos:end], pos)
     return end
-
-
-# Set while a Word or PAGE source's rendering is parsed: its text escapes the
-# characters of the notation. A raw transcription has no escapes: a backslash is text.
-ESCAPED_SOURCE: ContextVar[bool] = ContextVar("escaped_source", default=False)
-
-
-def rule_escape(p: InlineParser, text: str, pos: int) -> int | None:
-    """``\\~``, ``\\*``, ``\\<``, ``\\\\``: the character itself, never markup."""
-    if text[pos] != "\\" or pos + 1 >= len(text) or text[pos + 1] not in "\\~*<":
-        return None
-    if not ESCAPED_SOURCE.get():
-        return None
-    p.add_text(text[pos + 1], pos + 1)
-    return pos + 2
 
 
 def rule_newline(p: InlineParser, text: str, pos: int) -> int | None:
@@ -320,8 +317,20 @@ def rule_hyphenation(p: InlineParser, text: str, pos: int) -> int | None:
     return pos + 2
 
 
+def rule_typed_slash(p: InlineParser, text: str, pos: int) -> int | None:
+    """A slash typed against a struck or raised run beside it: an insertion mark. Any
+    other slash is text, and nothing is said of it (the source has no notation to
+    write the mark otherwise)."""
+    if text[pos] != "/":
+        return None
+    if (pos == 0 and p.after_alteration) or (pos == len(text) - 1 and p.before_alteration):
+        p.add(Metamark(*p.at(pos)))
+    else:
+        p.add_text("/", pos)
+    return pos + 1
+
+
 _RULES: tuple[Rule, ...] = (
-    rule_escape,
     rule_newline,
     rule_deletion,
     rule_angle,
@@ -333,12 +342,38 @@ _RULES: tuple[Rule, ...] = (
 )
 
 
-def parse_inline(
-    text: str, file: str, line: int, col0: int, diagnostics: list[Diagnostic]
-) -> list[Inline]:
-    """Inline nodes for one piece of a single raw line starting at column ``col0``."""
-    locator = Locator.for_lines([Line(line, text, False, col0 - 1)])
-    return InlineParser(file, locator, diagnostics).parse(text)
+_TYPED_RULES: tuple[Rule, ...] = (
+    rule_redaction,
+    rule_bare_xout,
+    rule_typed_slash,
+    rule_hyphenation,
+)
+
+
+def typed(node: Text, in_deletion: bool, after: bool, before: bool) -> list[Inline]:
+    """The typescript's conventions in a Text a reader made: ``[REDACTED]``, x-outs,
+    hyphenated words, a slash against an alteration (``after``: one stands right
+    before the text, ``before``: right after it). Never notation, never a warning."""
+    if _TYPED_TRIGGER.search(node.text) is None:
+        return [node]
+    locator = Locator.for_lines([Line(node.line, node.text, False, node.col - 1)])
+    parser = InlineParser(
+        node.file or "",
+        locator,
+        [],
+        in_deletion=in_deletion,
+        rules=_TYPED_RULES,
+        trigger=_TYPED_TRIGGER,
+        after_alteration=after,
+        before_alteration=before,
+    )
+    nodes = parser.parse(node.text)
+    for made in nodes:
+        made.file = node.file
+        if isinstance(made, Deletion):
+            for inner in made.children:
+                inner.file = node.file
+    return nodes
 
 
 def parse_lines(

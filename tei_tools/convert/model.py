@@ -1,11 +1,14 @@
 """The document model: nodes named for what the typescript means, not how it looks.
 
-Every node records the raw line and column it came from (1-based), so later stages
-can report ``file:line:col``. ``pretty()`` prints a stable dump for parser tests.
+Every node records the line and column it came from (1-based), so later stages can
+report ``file:line:col``: a raw file's line, a Word paragraph's number, a PAGE file's
+line; ``file`` is the part it is in when that is not the source itself (a page file of
+a PAGE export). ``pretty()`` prints a stable dump for parser tests.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 
@@ -13,6 +16,7 @@ from dataclasses import dataclass, field
 class Node:
     line: int
     col: int
+    file: str | None = field(default=None, kw_only=True, repr=False, compare=False)
 
 
 @dataclass
@@ -297,6 +301,20 @@ class Document:
     changes: list[Change] = field(default_factory=list)
     meta: SourceMeta = field(default_factory=SourceMeta)
     language: str | None = None  # the text's language as the editor gives it (--lang)
+
+
+def walk(blocks: list[Block]) -> Iterator[Node]:
+    """Every node of ``blocks``, in document order."""
+    stack: list[Node] = list(reversed(blocks))
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, Container | FormWork):
+            stack.extend(reversed(node.children))
+        elif isinstance(node, Substitution):
+            stack.extend(reversed(node.parts))
+        elif isinstance(node, ListBlock):
+            stack.extend(reversed(node.items))
 
 
 def pretty(node: object, indent: int = 0) -> str:

@@ -336,7 +336,7 @@ class Linker:
             if start < pos or (pid is None and self.declared_only):
                 continue
             if start > pos:
-                yield Text(node.line, node.col + pos, text[pos:start])
+                yield Text(node.line, node.col + pos, text[pos:start], file=node.file)
             name = text[start:end]
             col = node.col + start
             if pid is None:
@@ -344,7 +344,7 @@ class Linker:
                     Diagnostic(
                         "C301",
                         f"name {name!r} resolves to no declared person",
-                        self.file,
+                        node.file or self.file,
                         node.line,
                         col,
                         hint="declare the person in people.toml, or add an alias",
@@ -358,13 +358,14 @@ class Linker:
                             "C302",
                             f"name {name!r} read as a variant of "
                             f"{self.registry.people[pid].name!r}",
-                            self.file,
+                            node.file or self.file,
                             node.line,
                             col,
                             hint="add the spelling to the person's aliases to confirm it",
                         )
                     )
-            yield PersonRef(node.line, col, [Text(node.line, col, name)], ref=pid)
+            name_text = Text(node.line, col, name, file=node.file)
+            yield PersonRef(node.line, col, [name_text], ref=pid, file=node.file)
             pos = end
         if pos < len(text):
-            yield Text(node.line, node.col + pos, text[pos:])
+            yield Text(node.line, node.col + pos, text[pos:], file=node.file)

@@ -15,17 +15,15 @@ from pathlib import Path
 from lxml import etree
 
 from tei_tools.convert import people as people_mod
+from tei_tools.convert.blocks import TextBlock, raw_blocks
 from tei_tools.convert.front import FrontReader
-from tei_tools.convert.inline import ESCAPED_SOURCE
 from tei_tools.convert.model import Document, Paragraph, Person
 from tei_tools.convert.participants import Entry, parse_entry
 from tei_tools.convert.profiles import AUTO, DOCUMENT, decide
-from tei_tools.convert.reader import RawBlock, decode, split_blocks
+from tei_tools.convert.reader import decode, split_blocks
 from tei_tools.convert.sources import read_source, source_bytes
-from tei_tools.convert.sources.annotate import apply as annotate
-from tei_tools.convert.sources.annotate import relocate
-from tei_tools.convert.sources.nodes import build_blocks
-from tei_tools.convert.sources.styled import Rendered
+from tei_tools.convert.sources.nodes import build_blocks, typescript_blocks
+from tei_tools.convert.sources.styled import StyledSource
 from tei_tools.convert.speakers import assign_speakers
 from tei_tools.convert.structure import read_body
 from tei_tools.convert.transforms import (
@@ -93,21 +91,22 @@ def convert_bytes(
     ``publication`` the collection's facts for the header (``build`` and ``convert``
     in a collection give them, so both write the same bytes)."""
     result = Conversion(source, publication=publication)
-    rendered = read_source(data, source, base, result.diagnostics, tracked)
-    if rendered is None:
+    diags = result.diagnostics
+    styled = read_source(data, source, base, diags, tracked)
+    parsed: list[Diagnostic] = []  # the raw dialect's findings in its inline notation
+    blocks: list[TextBlock] | None = None
+    if styled is None:
         text, found = decode(data, source)
-        result.diagnostics += found
-    else:
-        text = rendered.text
-        if not text.strip() and not _failed(result.diagnostics):
-            result.diagnostics.append(Diagnostic("C002", "the source holds no text", source, 1, 1))
-    if text is not None and not _failed(result.diagnostics):
+        diags += found
+        if text is not None and not _failed(diags):
+            blocks = raw_blocks(split_blocks(text), source, parsed)
+    elif not _failed(diags):
+        blocks = typescript_blocks(styled.blocks, styled.surfaces)
+        if not blocks:
+            diags.append(Diagnostic("C002", "the source holds no text", source, 1, 1))
+    if blocks is not None and not _failed(diags):
         digest = hashlib.sha256(data).hexdigest()
-        token = ESCAPED_SOURCE.set(rendered is not None)  # a rendering's text is escaped
-        try:
-            _convert(text, digest, result, collection, rendered, profile, lang)
-        finally:
-            ESCAPED_SOURCE.reset(token)
+        _convert(blocks, parsed, digest, result, collection, styled, profile, lang)
     result.diagnostics = capped_per_code(result.diagnostics)
     return result
 
@@ -140,41 +139,38 @@ def _failed(diags: list[Diagnostic]) -> bool:
 
 
 def _convert(
-    text: str,
+    blocks: list[TextBlock],
+    parsed: list[Diagnostic],
     digest: str,
     result: Conversion,
     collection: list[Person] | None,
-    rendered: Rendered | None,
+    styled: StyledSource | None,
     profile: str,
     lang: str | None = None,
 ) -> None:
     source = result.source
     diags = result.diagnostics
     doc = Document(source_name=source, source_sha256=digest, language=lang)
-    if rendered is not None:
-        doc.meta = rendered.meta
+    if styled is not None:
+        doc.meta = styled.meta
 
-    blocks = split_blocks(text)
-    if rendered is not None:  # a PAGE line end is a line end of the page: an lb
-        blocks = [
-            RawBlock(tuple(replace(ln, lb=rendered.lines[ln.number].physical) for ln in b.lines))
-            for b in blocks
-        ]
     front_diags: list[Diagnostic] = []
     front = FrontReader(source, front_diags)
     start = front.read(blocks)
     decision = decide(profile, front)
-    read = len(diags)  # the reader's own diagnostics are at their source places already
     diags.append(decision.diagnostic(source))
-    if decision.profile == DOCUMENT:  # its nodes keep their source places
-        _read_document(doc, blocks, rendered, collection, diags)
+    diags += parsed
+    if decision.profile == DOCUMENT:
+        _read_document(doc, blocks, styled, collection, diags)
         _write(doc, result)
         return
     diags += front_diags
     body_blocks = ([front.leftover] if front.leftover else []) + blocks[start:]
     doc.front = list(front.blocks)
-    doc.body = read_body(body_blocks, source, diags)
+    doc.body = read_body(body_blocks)
     doc.facts = front.facts
+    if styled is not None:
+        doc.surfaces, doc.changes = styled.surfaces, styled.changes
 
     participants = list(front.participants)
     body_text = "\n".join(b.text for b in body_blocks)
@@ -185,31 +181,26 @@ def _convert(
             stated.append((name, None))
     participants += [e for n, side in stated if (e := parse_entry(n, side, bare=True)) is not None]
 
+    report_run_together(doc.front + doc.body, source, diags)
     registry = build_registry(collection or [], participants)
     linker = people_mod.Linker(registry, source, diags)
     for block in doc.front + doc.body:
         for nodes in block_inlines(block):
-            nodes[:] = pair_substitutions(nodes)
+            nodes[:] = pair_substitutions(nodes, typescript=True)
             linker.link(nodes)
-    report_run_together(text, source, diags)
     marks = [*doc.facts.classifications, *classification_marks(doc.body)]
     doc.facts.classifications = list(dict.fromkeys(marks))
 
     assign_speakers(doc.body, source, diags)
     used = registry.used | {b.speaker for b in doc.body if isinstance(b, Paragraph) and b.speaker}
-    if rendered is not None:
-        annotate(doc.front + doc.body, rendered)
-        doc.surfaces, doc.changes = rendered.surfaces, rendered.changes
     doc.people = [p for p in registry.people.values() if p.id in used or p.participant]
-    if rendered is not None:  # what the stages found in the rendering, at the source
-        diags[read + 1 :] = relocate(diags[read + 1 :], source, rendered)
     _write(doc, result)
 
 
 def _read_document(
     doc: Document,
-    blocks: list[RawBlock],
-    rendered: Rendered | None,
+    blocks: list[TextBlock],
+    styled: StyledSource | None,
     collection: list[Person] | None,
     diags: list[Diagnostic],
 ) -> None:
@@ -217,16 +208,16 @@ def _read_document(
     Word or PAGE source's nodes are built from what its reader read; raw text is
     read in its dialect, without the typescript's rules. Names are linked to the
     people file's persons only: a document states no participants."""
-    if rendered is not None:
-        doc.body = build_blocks(rendered.blocks, rendered.surfaces)
-        doc.surfaces, doc.changes = rendered.surfaces, rendered.changes
+    if styled is not None:
+        doc.body = build_blocks(styled.blocks, styled.surfaces)
+        doc.surfaces, doc.changes = styled.surfaces, styled.changes
     else:
-        doc.body = read_body(blocks, doc.source_name, diags, typescript=False)
+        doc.body = read_body(blocks, typescript=False)
     registry = build_registry(collection or [], [])
     linker = people_mod.Linker(registry, doc.source_name, diags, declared_only=True)
     for block in doc.body:
         for nodes in block_inlines(block):
-            if rendered is None:  # the dialect's pairs; a reader pairs its own
+            if styled is None:  # the dialect's pairs; a reader pairs its own
                 nodes[:] = pair_substitutions(nodes)
             linker.link(nodes)
     doc.people = [p for p in registry.people.values() if p.id in registry.used]

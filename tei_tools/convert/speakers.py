@@ -206,7 +206,7 @@ def assign_speakers(body: list[Block], file: str, diagnostics: list[Diagnostic])
                 Diagnostic(
                     "C303",
                     message,
-                    file,
+                    block.file or file,
                     block.line,
                     block.col,
                     hint="declare the speaker in people.toml or correct the name",

@@ -1,4 +1,6 @@
-"""Block stage for the body: raw blocks → paragraphs, lists, notes and page furniture.
+"""Block stage for the body: blocks of nodes → paragraphs, lists, notes and page
+furniture, decided on the blocks' text (their view), the nodes cut where a list's
+bullets or a note's brackets stand.
 
 A paragraph that ends without sentence-final punctuation (or on an abbreviation
 such as "Mr.") continues in the next paragraph block, and the page furniture found
@@ -9,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from tei_tools.convert.inline import parse_inline, parse_lines
+from tei_tools.convert.blocks import TextBlock
 from tei_tools.convert.model import (
     Block,
     FormWork,
@@ -20,8 +22,6 @@ from tei_tools.convert.model import (
     SourceNote,
     Text,
 )
-from tei_tools.convert.reader import RawBlock
-from tei_tools.diagnostics import Diagnostic
 from tei_tools.names.lexicon import ABBREVIATIONS
 
 PAGE_NUMBER = re.compile(r"-\s*(\d+)\s*-")
@@ -46,25 +46,20 @@ _ENUMERATED = re.compile(r"\(?(?:[a-z]|\d{1,2}|[ivx]{1,4})\)\s")
 _WINDOW = 64  # characters at a block's edge that decide whether it continues
 
 
-def plain(text: str) -> str:
-    """The block's characters without inline markup markers, for layout decisions."""
-    return re.sub(r"~~|\*\*|</?sup>", "", text).strip()
-
-
 def is_classification(text: str) -> bool:
-    return CLASSIFICATION.fullmatch(plain(text)) is not None
+    return CLASSIFICATION.fullmatch(text.strip()) is not None
 
 
 def classification_mark(text: str) -> str:
     """The mark a classification line states, for the header ("S SECRET" → "SECRET")."""
-    line = " ".join(plain(text).split())
+    line = " ".join(text.split())
     found = CLASSIFICATION.fullmatch(line)
     return found.group("mark") if found else line
 
 
 def ends_open(text: str) -> bool:
     """True when a block stops mid-sentence, so the next block continues it."""
-    tail = plain(text[-_WINDOW:])  # only the last characters decide
+    tail = text[-_WINDOW:].strip()  # only the last characters decide
     if not tail or _LONG_INITIALS.search(tail):
         return False
     return not tail.endswith(_CLOSED) or bool(_ABBREVIATION.search(tail))
@@ -74,7 +69,7 @@ def is_caption(text: str) -> bool:
     """A line that stands alone: a reference code ("US/MC/1"), a heading in capitals
     or in title case ("Summit Tactics", "1. East-West Relations"), a dateline
     ("August–September 1959"). It neither continues a paragraph nor is continued."""
-    line = plain(text)
+    line = text.strip()
     words = line.split()
     if not words or len(words) > 14 or "\n" in text or line.endswith((",", ";")):
         return False
@@ -84,49 +79,51 @@ def is_caption(text: str) -> bool:
     return bool(long_words) and all(w[0].isupper() for w in long_words)
 
 
-def is_page_number(block: RawBlock) -> bool:
+def is_page_number(block: TextBlock) -> bool:
     """A block that is a page number alone ("- 2 -", "-3-"): page furniture, never
     front matter."""
-    return len(block.lines) == 1 and PAGE_NUMBER.fullmatch(block.first.text) is not None
+    return len(block.lines) == 1 and PAGE_NUMBER.fullmatch(block.view.text) is not None
 
 
-def read_block(
-    block: RawBlock, file: str, diags: list[Diagnostic], typescript: bool = True
-) -> list[Block]:
-    first = block.first
-    col = first.indent + 1
+def read_block(block: TextBlock, typescript: bool = True) -> list[Block]:
+    line, col, file = block.start
+    text = block.view.text
     if len(block.lines) == 1:
-        page = PAGE_NUMBER.fullmatch(first.text)
+        page = PAGE_NUMBER.fullmatch(text)
         if page:
-            label = parse_inline(first.text, file, first.number, col, diags)
+            surface = block.first.surface
             return [
-                PageBreak(first.number, col, page.group(1)),
-                FormWork(first.number, col, "pageNum", label),
+                PageBreak(line, col, page.group(1), facs=surface, file=file),
+                FormWork(line, col, "pageNum", block.fresh(), facs=block.facs, file=file),
             ]
-        if typescript and is_classification(first.text):
-            content = parse_inline(first.text, file, first.number, col, diags)
-            return [FormWork(first.number, col, "classification", content)]
-        note = _SOURCE_NOTE.fullmatch(first.text)
-        if note:
-            content = parse_inline(note.group(1), file, first.number, col + 1, diags)
-            return [SourceNote(first.number, col, content)]
-    if all(_LIST_ITEM.match(line.text) for line in block.lines):
+        if typescript and is_classification(text):
+            content = block.fresh()
+            return [FormWork(line, col, "classification", content, facs=block.facs, file=file)]
+        note = _SOURCE_NOTE.fullmatch(text)
+        if note and not block.marked(0, 1) and not block.marked(len(text) - 1, len(text)):
+            # the brackets are the note's notation, typed as such
+            content = block.view.slice(note.start(1), note.end(1))
+            return [SourceNote(line, col, content, facs=block.facs, file=file)]
+    if all(
+        _LIST_ITEM.match(item) and not block.marked(start, start + 2)
+        for item, (start, _) in zip(block.line_texts, block.spans, strict=True)
+    ):  # every line starts with a bullet typed as such (not struck, not raised)
         items = []
-        for line in block.lines:
-            marker = _LIST_ITEM.match(line.text)
+        for info, item, (start, end) in zip(
+            block.lines, block.line_texts, block.spans, strict=True
+        ):
+            marker = _LIST_ITEM.match(item)
             assert marker is not None
-            skip = 2  # the "- " bullet is markup; the "1)" label stays as text
-            content = parse_inline(
-                line.text[skip:], file, line.number, line.indent + skip + 1, diags
+            # the "- " bullet is markup; the "1)" label stays as text
+            content = block.view.slice(start + 2, end)
+            items.append(
+                ListItem(info.number, info.col, content, n=marker.group(1), file=info.file)
             )
-            items.append(ListItem(line.number, line.indent + 1, content, n=marker.group(1)))
-        return [ListBlock(first.number, col, items)]
-    return [Paragraph(first.number, col, parse_lines(block.lines, file, diags))]
+        return [ListBlock(line, col, items, facs=block.facs, file=file)]
+    return [Paragraph(line, col, block.fresh(), facs=block.facs, file=file)]
 
 
-def read_body(
-    blocks: list[RawBlock], file: str, diags: list[Diagnostic], typescript: bool = True
-) -> list[Block]:
+def read_body(blocks: list[TextBlock], typescript: bool = True) -> list[Block]:
     """The body's blocks. A ``typescript`` (a memorandum) has its classification lines
     read as furniture and its paragraphs continued over block ends by the sentence;
     any other document's blocks stay apart, but for a sentence a page break cuts."""
@@ -135,7 +132,7 @@ def read_body(
     last_text = ""
     pending: list[FormWork | PageBreak] = []  # furniture seen since ``last``
     for block in blocks:
-        for node in read_block(block, file, diags, typescript):
+        for node in read_block(block, typescript):
             if isinstance(node, FormWork | PageBreak) and last is not None:
                 pending.append(node)
                 continue
@@ -146,9 +143,13 @@ def read_body(
                 and continues(last_text, block)
             ):
                 for furniture in pending:
+                    if isinstance(furniture, FormWork):  # its zone is the paragraph's now
+                        last.facs = _joined(last.facs, furniture.facs)
+                        furniture.facs = None
                     last.children.extend([Text(furniture.line, 1, "\n"), furniture])
                 last.children.append(Text(node.line, 1, "\n"))
                 last.children.extend(node.children)
+                last.facs = _joined(last.facs, node.facs)
                 pending = []
                 last_text = block.text
                 continue
@@ -161,10 +162,17 @@ def read_body(
     return out
 
 
-def continues(previous: str, block: RawBlock) -> bool:
+def _joined(facs: str | None, more: str | None) -> str | None:
+    """The zones of a paragraph continued over regions, each once, in order."""
+    zones = [*(facs or "").split(), *(more or "").split()]
+    return " ".join(dict.fromkeys(zones)) or None
+
+
+def continues(previous: str, block: TextBlock) -> bool:
     """The previous paragraph stops mid-sentence, or this one starts in lower case;
     never across a caption or before an enumerated block."""
-    start = plain(block.text[:_WINDOW])
-    if is_caption(previous) or is_caption(block.text) or _ENUMERATED.match(start):
+    text = block.text
+    start = text[:_WINDOW].strip()
+    if is_caption(previous) or is_caption(text) or _ENUMERATED.match(start):
         return False
     return ends_open(previous) or (bool(start) and start[0].islower())

@@ -1,4 +1,5 @@
-"""Transforms over the model: substitutions, run-together text, participants."""
+"""Transforms over the model: substitutions, run-together text, participants (these
+read the blocks' text, whatever reader made them)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from tei_tools.convert.model import (
     Container,
     Deletion,
     FormWork,
+    Gap,
     Inline,
     LineBreak,
     ListBlock,
@@ -30,7 +32,7 @@ _PRESENT = re.compile(r"Present were:\s*(?P<list>.+?)\.\s*$", re.M)
 _SIDE_WORDS = {"soviet": "USSR", "ussr": "USSR", "american": "US", "us": "US", "un": "UN"}
 
 
-def pair_substitutions(nodes: list[Inline]) -> list[Inline]:
+def pair_substitutions(nodes: list[Inline], typescript: bool = False) -> list[Inline]:
     """Pair each deletion with an addition standing next to it (either order).
 
     Only white space may separate the two, and it is dropped: it parts the two
@@ -38,14 +40,16 @@ def pair_substitutions(nodes: list[Inline]) -> list[Inline]:
     moving the space would put it before a following comma). A line end between
     them (a word struck at the end of a line, its replacement typed at the start
     of the next) stays between them, inside the substitution. Chains pair left to
-    right, two at a time.
+    right, two at a time. A struck deletion pairs, never an x-out; in a
+    ``typescript`` any other deletion too (a double strike, a tracked deletion): the
+    typist took the word back and typed its replacement beside it.
     """
     out: list[Inline] = []
     i = 0
     while i < len(nodes):
         node = nodes[i]
         if isinstance(node, Container):
-            node.children = pair_substitutions(node.children)
+            node.children = pair_substitutions(node.children, typescript)
         j = i + 1
         breaks: list[LineBreak] = []
         while j < len(nodes) and (
@@ -56,10 +60,10 @@ def pair_substitutions(nodes: list[Inline]) -> list[Inline]:
                 breaks.append(cast(LineBreak, nodes[j]))
             j += 1
         partner = nodes[j] if j < len(nodes) else None
-        if _pairable(node, partner):
+        if _pairable(node, partner, typescript):
             assert isinstance(node, Deletion | Addition)
             assert isinstance(partner, Deletion | Addition)
-            partner.children = pair_substitutions(partner.children)
+            partner.children = pair_substitutions(partner.children, typescript)
             out.append(Substitution(node.line, node.col, [node, *breaks, partner]))
             i = j + 1
             continue
@@ -68,12 +72,19 @@ def pair_substitutions(nodes: list[Inline]) -> list[Inline]:
     return out
 
 
-def _pairable(a: Inline, b: Inline | None) -> bool:
-    if isinstance(a, Deletion) and a.rend == "strikethrough":
+def _pairable(a: Inline, b: Inline | None, typescript: bool) -> bool:
+    if isinstance(a, Deletion) and _struck(a, typescript):
         return isinstance(b, Addition)
     if isinstance(a, Addition):
-        return isinstance(b, Deletion) and b.rend == "strikethrough"
+        return isinstance(b, Deletion) and _struck(b, typescript)
     return False
+
+
+def _struck(deletion: Deletion, typescript: bool) -> bool:
+    if not typescript:
+        return deletion.rend == "strikethrough"
+    only = deletion.children[0] if len(deletion.children) == 1 else None
+    return not (isinstance(only, Gap) and only.reason == "illegible")  # an x-out
 
 
 def block_inlines(block: Block) -> Iterator[list[Inline]]:
@@ -96,28 +107,32 @@ def texts(nodes: list[Inline]) -> Iterator[Text]:
                     yield from texts(part.children)
 
 
-def report_run_together(text: str, file: str, diags: list[Diagnostic]) -> None:
+def report_run_together(blocks: list[Block], file: str, diags: list[Diagnostic]) -> None:
     """Report words run together by the source's extraction ("CitationsTS"), kept as
-    they are: once per word, however often its letters change case. Lines where a
-    stage already split such text (and said so) are skipped."""
-    reported = {d.line for d in diags if d.code == "C201"}
-    for number, line in enumerate(text.split("\n"), start=1):
-        if number in reported:
-            continue
-        for word in _LETTERS.finditer(line):
-            if _RUN_TOGETHER.search(word.group()) is None:
-                continue
-            shown = word.group() if len(word.group()) <= 60 else word.group()[:57] + "..."
-            diags.append(
-                Diagnostic(
-                    "C201",
-                    f"text run together: {shown!r} (kept as is)",
-                    file,
-                    number,
-                    word.start() + 1,
-                    hint="check the transcription; a space or line break may be missing",
-                )
-            )
+    they are: once per word, however often its letters change case. Words end where
+    a text does (at an alteration, a line end). Lines where a stage already split
+    such text (and said so) are skipped."""
+    reported = {(d.file, d.line) for d in diags if d.code == "C201"}
+    for block in blocks:
+        for nodes in block_inlines(block):
+            for node in texts(nodes):
+                where = node.file or file
+                if (where, node.line) in reported:
+                    continue
+                for word in _LETTERS.finditer(node.text):
+                    if _RUN_TOGETHER.search(word.group()) is None:
+                        continue
+                    shown = word.group() if len(word.group()) <= 60 else word.group()[:57] + "..."
+                    diags.append(
+                        Diagnostic(
+                            "C201",
+                            f"text run together: {shown!r} (kept as is)",
+                            where,
+                            node.line,
+                            node.col + word.start(),
+                            hint="check the transcription; a space or line break may be missing",
+                        )
+                    )
 
 
 def plain_text(nodes: list[Inline]) -> str:

@@ -1,7 +1,8 @@
 """Readers for the sources an editor transcribes in, chosen by content, not name:
 the raw dialect (``tei_tools.convert.reader``), Word (``docx``) and PAGE-XML
-(``page``: a Transkribus or eScriptorium export). Word and PAGE are rendered into
-the dialect's line layer (``styled``), so every later stage is shared."""
+(``page``: a Transkribus or eScriptorium export). Word and PAGE are read into blocks
+of lines of styled runs (``styled``), which ``nodes`` builds into the model's blocks
+of nodes, the kind the raw reader yields, so every later stage is shared."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from tei_tools.convert.sources.archive import Archive
 from tei_tools.convert.sources.docx import DocxReader
 from tei_tools.convert.sources.kinds import declared_as, is_tei_file, is_word, kind_of
 from tei_tools.convert.sources.page import PageReader, inside, is_mets, is_page, zip_opener
-from tei_tools.convert.sources.styled import Rendered, render
+from tei_tools.convert.sources.styled import StyledSource
 from tei_tools.convert.sources.xmlparts import ReadError, Spent, parse_part
 from tei_tools.diagnostics import Diagnostic
 
@@ -46,8 +47,8 @@ def transcriptions_in(folder: Path) -> list[Path]:
 
 def read_source(
     data: bytes, name: str, base: Path | None, diags: list[Diagnostic], tracked: str = "keep"
-) -> Rendered | None:
-    """The rendering of a Word file or PAGE export in ``data``; None when ``data`` is
+) -> StyledSource | None:
+    """What a Word file or PAGE export in ``data`` holds; None when ``data`` is
     neither (a raw transcription, or something the raw reader refuses by name).
     ``base`` is the folder a METS file's page files are found in."""
     kind = kind_of(data)
@@ -57,10 +58,9 @@ def read_source(
             with Archive(data, "the input", spent) as archive:
                 if is_word(archive.names):
                     reader = DocxReader(name, diags, tracked, spent)
-                    rendered = render(reader.read_archive(archive))
-                    rendered.changes = list(reader.changes.values())
-                    rendered.meta = reader.meta
-                    return rendered
+                    blocks = reader.read_archive(archive)
+                    changes = list(reader.changes.values())
+                    return StyledSource(blocks, changes=changes, meta=reader.meta)
                 return _read_zip(archive, name, diags, f"{name}/", spent)
         if kind == "xml":
             declared = declared_as(data)
@@ -73,7 +73,7 @@ def read_source(
             if is_page(root):
                 page = PageReader(diags, spent=spent)
                 page.read_page(root, name)
-                return _rendered(page, "one PAGE file")
+                return _styled(page, "one PAGE file")
             if is_mets(root):
                 if base is None:
                     raise ReadError(
@@ -83,7 +83,7 @@ def read_source(
                 folder = Path(name).parent.as_posix()
                 page = PageReader(diags, "" if folder == "." else f"{folder}/", spent)
                 page.read_mets(root, Path(name).name, _folder_opener(base, spent))
-                return _rendered(page, "an export (a METS file and its page files)")
+                return _styled(page, "an export (a METS file and its page files)")
     except ReadError as exc:
         diags.append(
             Diagnostic(
@@ -95,7 +95,7 @@ def read_source(
                 hint=f"tei-tools reads {FORMATS}",
             )
         )
-        return Rendered("")
+        return StyledSource()
     return None
 
 
@@ -136,16 +136,13 @@ def export_xml_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix.lower() == ".xml" and p.is_file())
 
 
-def _rendered(page: PageReader, form: str) -> Rendered:
-    rendered = render(page.blocks)
-    rendered.surfaces = page.surfaces
-    rendered.meta = page.facts(form)
-    return rendered
+def _styled(page: PageReader, form: str) -> StyledSource:
+    return StyledSource(page.blocks, page.surfaces, meta=page.facts(form))
 
 
 def _read_zip(
     archive: Archive, name: str, diags: list[Diagnostic], prefix: str, spent: Spent
-) -> Rendered | None:
+) -> StyledSource | None:
     """A zipped PAGE export: its METS file (there must be one at most), else its PAGE
     files in the order of their names; None for a zip that holds neither."""
     opener = zip_opener(archive)
@@ -158,14 +155,14 @@ def _read_zip(
         )
     if mets:
         page.read_mets(parse_part(opener(mets[0]), mets[0], spent), mets[0], opener)
-        return _rendered(page, "an export (a METS file and its page files)")
+        return _styled(page, "an export (a METS file and its page files)")
     for path in sorted(n for n in archive.names if n.endswith(".xml")):
         root = parse_part(opener(path), path, spent)  # one tree at a time in memory
         if is_page(root):
             page.read_page(root, path)
     if not page.surfaces:
         return None  # an unknown zip: the raw reader refuses it by name
-    return _rendered(page, "a zip or folder of page files")
+    return _styled(page, "a zip or folder of page files")
 
 
 def _folder_opener(folder: Path, spent: Spent):  # type: ignore[no-untyped-def]

@@ -131,7 +131,7 @@ class DocxReader:
             raise ReadError(f"{DOCUMENT} has no w:body", file=DOCUMENT)
         for element in body:
             self.block_element(element)
-        self.spent.add_rendered(self.blocks, DOCUMENT)
+        self.spent.add_blocks(self.blocks, DOCUMENT)
         self.meta = WordFacts(archive, self.name, self.spent, self.diags).read(root)
         self.meta.decisions = self.decisions()
         return self.blocks

@@ -1,22 +1,33 @@
 """The document model built straight from what a Word or PAGE reader read: blocks of
-lines of styled runs become paragraphs of inline nodes, with no notation between.
+lines of styled runs become blocks of inline nodes, with no notation between.
 
-Used for every document that is not a memorandum (``tei_tools.convert.profiles``):
-each source paragraph or region is a block of its own, never merged; a style is the
-node the source states (a superscript is ``hi``, not an addition, unless a tracked
-change inserted it); a PAGE line starts with an ``lb`` pointing at its zone, and a
-hyphen joins two words only at a line end of the page.
+For a document that is not a memorandum (``tei_tools.convert.profiles``),
+``build_blocks``: each source paragraph or region is a paragraph of its own, never
+merged; a style is the node the source states (a superscript is ``hi``, not an
+addition, unless a tracked change inserted it); a PAGE line starts with an ``lb``
+pointing at its zone, and a hyphen joins two words only at a line end of the page.
+
+For a memorandum, ``typescript_blocks``: the blocks its recognisers read, as the
+raw reader gives them. A typed memorandum raises an interlinear insertion, so a
+superscript run is an addition (``place="above"``, a subscript ``"below"``), one
+emphasis stands for the run's styles, and the typescript's conventions typed in the
+text are read (``[REDACTED]``, x-outs, a slash against an alteration, "over- flights").
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
+from tei_tools.convert.blocks import LineInfo, TextBlock
+from tei_tools.convert.inline import typed
 from tei_tools.convert.model import (
     Addition,
     Block,
+    Container,
     Deletion,
     Emphasis,
+    Gap,
     Hyphenation,
     Inline,
     LineBreak,
@@ -44,6 +55,8 @@ from tei_tools.convert.transforms import pair_substitutions
 # The characters a printer or scribe ends a line with when a word goes on.
 HYPHENS = "-\u00ac=\u2e17\u2010"
 _EMPHASIS = ((BOLD, "bold"), (ITALIC, "italic"), (UNDERLINE, "underline"))
+# A typescript's one emphasis, by precedence: bold, else underlined, else italic.
+_ONE_EMPHASIS = ((BOLD, "bold"), (UNDERLINE, "underline"), (ITALIC, "italic"))
 
 
 @dataclass(frozen=True)
@@ -55,14 +68,19 @@ class _Wrap:
     change: str | None = None
 
 
-def _wraps(run: Run) -> tuple[_Wrap, ...]:
+def _wraps(run: Run, typescript: bool = False) -> tuple[_Wrap, ...]:
     """The containers of a run, outermost first: emphasis, then the deletion, then
-    the addition (a tracked deletion of inserted text nests inside the insertion)."""
+    the addition (a tracked deletion of inserted text nests inside the insertion).
+    In a ``typescript`` one emphasis stands for all (bold, else underlined, else
+    italic), and a raised or lowered run is an addition."""
     s = run.styles
-    out = [_Wrap("hi", rend) for style, rend in _EMPHASIS if style in s]
-    if TRACKED_INS not in s:  # a raised or lowered run the source does not mark inserted
-        out += [_Wrap("hi", "superscript")] if SUP in s else []
-        out += [_Wrap("hi", "subscript")] if SUB in s else []
+    if typescript:
+        out = [_Wrap("hi", rend) for style, rend in _ONE_EMPHASIS if style in s][:1]
+    else:
+        out = [_Wrap("hi", rend) for style, rend in _EMPHASIS if style in s]
+        if TRACKED_INS not in s:  # a raised or lowered run the source does not mark inserted
+            out += [_Wrap("hi", "superscript")] if SUP in s else []
+            out += [_Wrap("hi", "subscript")] if SUB in s else []
     deletion = None
     if TRACKED_DEL in s or STRIKE in s or DSTRIKE in s:
         rend = "doubleStrikethrough" if DSTRIKE in s else "strikethrough" if STRIKE in s else ""
@@ -71,6 +89,8 @@ def _wraps(run: Run) -> tuple[_Wrap, ...]:
     if TRACKED_INS in s:
         place = "below" if SUB in s else "above" if SUP in s else ""
         addition = _Wrap("add", place, run.inserted_by or run.change)
+    elif typescript and (SUP in s or SUB in s):
+        addition = _Wrap("add", "below" if SUB in s else "above")
     inner = [deletion, addition] if run.inserted_by is None else [addition, deletion]
     return tuple(out + [w for w in inner if w is not None])
 
@@ -85,16 +105,21 @@ def _container(wrap: _Wrap, line: int, col: int) -> Deletion | Addition | Emphas
 
 class _Builder:
     """Writes one block's runs as nested nodes, keeping a container open over a line
-    end when the next line goes on in it (a deletion over two lines stays one)."""
+    end when the next line goes on in it (a deletion over two lines stays one). In a
+    ``typescript`` a line's leading and trailing spaces are left out, as the raw
+    reader leaves out a raw line's."""
 
-    def __init__(self, paragraph: Paragraph):
-        self.top = paragraph
+    def __init__(self, top: list[Inline], typescript: bool = False, file: str | None = None):
+        self.top = top
+        self.typescript = typescript
+        self.file = file
         self.stack: list[tuple[_Wrap, Deletion | Addition | Emphasis]] = []
         self.pending: list[Text] = []  # white space held until the next run's containers
+        self.at_start = True  # no text of the line written yet
 
     @property
     def here(self) -> list[Inline]:
-        return self.stack[-1][1].children if self.stack else self.top.children
+        return self.stack[-1][1].children if self.stack else self.top
 
     def close_to(self, wraps: tuple[_Wrap, ...]) -> None:
         keep = 0
@@ -106,35 +131,47 @@ class _Builder:
         self.here.extend(self.pending)
         self.pending = []
 
+    def text(self, line: int, col: int, text: str) -> Text:
+        return Text(line, col, text, file=self.file)
+
     def run(self, run: Run, line: int, col: int) -> None:
         text = run.text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
         core = text.strip(" ")
         if not core:
-            self.pending.append(Text(line, col, text))
+            if not (self.typescript and self.at_start):
+                self.pending.append(self.text(line, col, text))
             return
+        if self.typescript and self.at_start:  # the line's leading spaces
+            col += len(text) - len(text.lstrip(" "))
+            text = text.lstrip(" ")
+        self.at_start = False
         lead = text[: len(text) - len(text.lstrip(" "))]
-        wraps = _wraps(run)
+        wraps = _wraps(run, self.typescript)
         self.close_to(wraps)
         self.flush()
         if lead:
-            self.here.append(Text(line, col, lead))
+            self.here.append(self.text(line, col, lead))
         for wrap in wraps[len(self.stack) :]:
             node = _container(wrap, line, col + len(lead))
+            node.file = self.file
             self.here.append(node)
             self.stack.append((wrap, node))
-        self.here.append(Text(line, col + len(lead), core))
+        self.here.append(self.text(line, col + len(lead), core))
         trail = text[len(lead) + len(core) :]
         if trail:
-            self.pending.append(Text(line, col + len(lead) + len(core), trail))
+            self.pending.append(self.text(line, col + len(lead) + len(core), trail))
 
     def line_end(self, following: tuple[_Wrap, ...], breaks: list[Inline]) -> None:
         self.close_to(following)
+        if self.typescript:
+            self.pending = []
         self.flush()
         self.here.extend(breaks)
+        self.at_start = True
 
 
-def _first_wraps(line: SourceLine) -> tuple[_Wrap, ...]:
-    return next((_wraps(r) for r in line.runs if r.text.strip()), ())
+def _first_wraps(line: SourceLine, typescript: bool = False) -> tuple[_Wrap, ...]:
+    return next((_wraps(r, typescript) for r in line.runs if r.text.strip()), ())
 
 
 def _hyphen_at_end(nodes: list[Inline]) -> str | None:
@@ -154,7 +191,7 @@ def _paragraph(block: SourceBlock) -> Paragraph:
     lines = [ln for ln in block.lines if any(run.text.strip() for run in ln.runs)]
     first = lines[0].origin
     paragraph = Paragraph(first.line, first.col, facs=block.facs)
-    builder = _Builder(paragraph)
+    builder = _Builder(paragraph.children)
     on_page = lines[0].page is not None  # a page's lines each start with an lb
     if on_page:
         paragraph.children.append(LineBreak(first.line, first.col, facs=lines[0].facs))
@@ -207,4 +244,102 @@ def build_blocks(blocks: list[SourceBlock], surfaces: list[Surface]) -> list[Blo
         elif block.page_break:
             out.append(PageBreak(origin.line, origin.col, ""))
         out.append(_paragraph(block))
+    return out
+
+
+# -- a memorandum ---------------------------------------------------------------------
+
+_X_OUT = re.compile(r"x{3,}|x")
+
+
+def typescript_blocks(blocks: list[SourceBlock], surfaces: list[Surface]) -> list[TextBlock]:
+    """A memorandum's blocks, for its recognisers: a block per source paragraph or
+    region that holds text, its lines' ends a "\\n" (after an ``lb`` where the line
+    was ended on purpose or is a line of the page, pointing at the next line's zone).
+    A line ending in two spaces was ended on purpose, as in the raw dialect."""
+    out = []
+    for block in blocks:
+        lines = [ln for ln in block.lines if any(run.text.strip() for run in ln.runs)]
+        if lines:
+            out.append(_typescript_block(block, lines, surfaces))
+    return out
+
+
+def _typescript_block(
+    block: SourceBlock, lines: list[SourceLine], surfaces: list[Surface]
+) -> TextBlock:
+    nodes: list[Inline] = []
+    builder = _Builder(nodes, typescript=True, file=lines[0].origin.file)
+    infos = []
+    for i, line in enumerate(lines):
+        origin = line.origin
+        builder.file = origin.file
+        text = "".join(run.text for run in line.runs)
+        text = text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+        lead = len(text) - len(text.lstrip(" "))
+        hard = line.hard_break or text.endswith("  ")
+        surface = (
+            surfaces[line.page].id if line.page is not None and line.page < len(surfaces) else None
+        )
+        infos.append(
+            LineInfo(origin.line, origin.col + lead, hard, line.physical, surface, origin.file)
+        )
+        col = origin.col
+        for run in line.runs:
+            builder.run(run, origin.line, col)
+            col += len(run.text)
+        if i + 1 == len(lines):
+            builder.line_end((), [])
+            break
+        nxt = lines[i + 1]
+        end = (origin.line, origin.col + len(text.rstrip(" ")))
+        breaks: list[Inline] = [LineBreak(*end, facs=nxt.facs)] if hard or line.physical else []
+        breaks.append(Text(*end, "\n", file=origin.file))
+        builder.line_end(_first_wraps(nxt, typescript=True), breaks)
+    return TextBlock(_typed(_merged(nodes)), tuple(infos), block.facs)
+
+
+def _merged(nodes: list[Inline]) -> list[Inline]:
+    """Adjacent texts of a line joined, as a parser of the line's text makes them."""
+    out: list[Inline] = []
+    for node in nodes:
+        if isinstance(node, Container):
+            node.children = _merged(node.children)
+        last = out[-1] if out else None
+        if (
+            isinstance(node, Text)
+            and isinstance(last, Text)
+            and "\n" not in node.text
+            and "\n" not in last.text
+        ):
+            out[-1] = Text(last.line, last.col, last.text + node.text, file=last.file)
+            continue
+        out.append(node)
+    return out
+
+
+def _typed(nodes: list[Inline], in_deletion: bool = False) -> list[Inline]:
+    """The typescript's conventions typed in the texts (``inline.typed``), and a
+    struck run of x's: an x-out over unreadable typing, its rend "overtyped" where
+    the source says no more than that it is struck."""
+    out: list[Inline] = []
+    for i, node in enumerate(nodes):
+        if isinstance(node, Deletion) and len(node.children) == 1:
+            only = node.children[0]
+            if isinstance(only, Text) and _X_OUT.fullmatch(only.text):
+                gap = Gap(only.line, only.col, "illegible", len(only.text), file=only.file)
+                node.children = [gap]
+                if node.rend == "strikethrough" and node.change is None:
+                    node.rend = "overtyped"
+                out.append(node)
+                continue
+        if isinstance(node, Container):
+            node.children = _typed(node.children, in_deletion or isinstance(node, Deletion))
+            out.append(node)
+        elif isinstance(node, Text) and node.text != "\n":
+            after = i > 0 and isinstance(nodes[i - 1], Deletion | Addition)
+            before = i + 1 < len(nodes) and isinstance(nodes[i + 1], Deletion | Addition)
+            out.extend(typed(node, in_deletion, after, before))
+        else:
+            out.append(node)
     return out

@@ -304,7 +304,7 @@ class PageReader:
                 )
             if block.lines:
                 self.blocks.append(block)
-        self.spent.add_rendered(self.blocks[before:], name)
+        self.spent.add_blocks(self.blocks[before:], name)
 
     def ordered_regions(self, page: etree._Element, ns: str) -> list[etree._Element]:
         regions = list(page.iter(f"{{{ns}}}TextRegion"))

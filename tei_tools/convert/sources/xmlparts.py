@@ -37,7 +37,7 @@ class Spent:
     lines: int = 0
     runs: int = 0
 
-    def add_rendered(self, blocks: list[SourceBlock], name: str) -> None:
+    def add_blocks(self, blocks: list[SourceBlock], name: str) -> None:
         """Count what the readers made of part ``name``; refuse it past a budget."""
         lines = [line for block in blocks for line in block.lines]
         self.lines += len(lines)

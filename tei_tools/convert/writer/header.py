@@ -22,8 +22,8 @@ from tei_tools.convert.model import (
     Person,
     PersonRef,
     Substitution,
+    walk,
 )
-from tei_tools.convert.sources.annotate import walk
 from tei_tools.convert.writer.text import sub
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.names.identity import fold, given_agree, parts
