@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from tei_tools.convert.inline import parse_lines
-from tei_tools.convert.model import Inline
+from tei_tools.convert.model import Escaped, Inline
 from tei_tools.convert.reader import RawBlock
 from tei_tools.convert.view import Position, View, children
 from tei_tools.diagnostics import Diagnostic
@@ -83,7 +83,14 @@ class TextBlock:
     def marked(self, start: int, end: int) -> bool:
         """Whether the text between two offsets is altered or styled (a deletion, an
         addition, emphasis, a link stand in it)."""
-        return any(children(node) is not None for node in self.view.slice(start, end))
+        return any(
+            children(node) is not None or isinstance(node, Escaped)
+            for node in self.view.slice(start, end)
+        )
+
+    def escaped(self, start: int, end: int) -> bool:
+        """Whether the raw text escaped a character between two offsets (``\\-``)."""
+        return any(isinstance(node, Escaped) for node in self.view.slice(start, end))
 
     def part(self, first: int, last: int) -> TextBlock:
         """The block of lines ``first`` to ``last`` (excluded); the line ends around

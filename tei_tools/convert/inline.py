@@ -21,6 +21,7 @@ from tei_tools.convert.model import (
     Addition,
     Deletion,
     Emphasis,
+    Escaped,
     Gap,
     Hyphenation,
     Inline,
@@ -34,7 +35,9 @@ from tei_tools.diagnostics import Diagnostic
 
 # Positions where some rule may apply; everything between them is plain text.
 _TYPED = r"\[REDACTED\]|(?<![A-Za-z])x{3,}(?![A-Za-z])|/|(?<=[A-Za-z])- (?=[a-z])"
-_TRIGGER = re.compile(rf"\n|~~|<|\*|{_TYPED}")
+# A backslash before one of these is that character as text (docs/raw-format.md).
+ESCAPABLE = "\\~*<[/x-"
+_TRIGGER = re.compile(rf"\\[{re.escape(ESCAPABLE)}]|\n|~~|<|\*|{_TYPED}")
 _TYPED_TRIGGER = re.compile(_TYPED)
 _X_RUN = re.compile(r"x{3,}")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*\s*/?>")
@@ -330,7 +333,18 @@ def rule_typed_slash(p: InlineParser, text: str, pos: int) -> int | None:
     return pos + 1
 
 
+def rule_escape(p: InlineParser, text: str, pos: int) -> int | None:
+    """``\\~``, ``\\*``, ``\\<``, ``\\[``, ``\\/``, ``\\x``, ``\\-``, ``\\\\``: the character
+    itself, never notation (what the raw export writes for text that would read as
+    notation)."""
+    if text[pos] != "\\" or pos + 1 >= len(text) or text[pos + 1] not in ESCAPABLE:
+        return None
+    p.add(Escaped(*p.at(pos + 1), text[pos + 1]))
+    return pos + 2
+
+
 _RULES: tuple[Rule, ...] = (
+    rule_escape,
     rule_newline,
     rule_deletion,
     rule_angle,

@@ -25,6 +25,12 @@ class Text(Node):
 
 
 @dataclass
+class Escaped(Text):
+    """A character the raw text escaped (``\\~``, ``\\-``): text, never notation, also
+    where a block's own notation would begin (a list's bullet, a page number)."""
+
+
+@dataclass
 class Container(Node):
     children: list[Inline] = field(default_factory=list)
 

@@ -82,7 +82,11 @@ def is_caption(text: str) -> bool:
 def is_page_number(block: TextBlock) -> bool:
     """A block that is a page number alone ("- 2 -", "-3-"): page furniture, never
     front matter."""
-    return len(block.lines) == 1 and PAGE_NUMBER.fullmatch(block.view.text) is not None
+    return (
+        len(block.lines) == 1
+        and PAGE_NUMBER.fullmatch(block.view.text) is not None
+        and not block.escaped(0, 1)
+    )
 
 
 def read_block(block: TextBlock, typescript: bool = True) -> list[Block]:
@@ -90,7 +94,7 @@ def read_block(block: TextBlock, typescript: bool = True) -> list[Block]:
     text = block.view.text
     if len(block.lines) == 1:
         page = PAGE_NUMBER.fullmatch(text)
-        if page:
+        if page and not block.escaped(0, 1):
             surface = block.first.surface
             return [
                 PageBreak(line, col, page.group(1), facs=surface, file=file),

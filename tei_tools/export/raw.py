@@ -19,6 +19,7 @@ HARD_BREAK = "  \n"
 
 @dataclass
 class RawExporter(BlockWriter):
+    _furniture: bool = False  # inside page furniture, whose text is its notation
     def render(self, root: etree._Element) -> str:
         out = []
         for joined in self.render_blocks(root):
@@ -30,6 +31,13 @@ class RawExporter(BlockWriter):
             if block.strip():
                 out.append(block)
         return "\n\n".join(out) + "\n" if out else ""
+
+    def text(self, text: str) -> None:
+        """TEI text as raw text: what would read as notation is escaped."""
+        if self._current is None and not text.strip():
+            return  # white space between blocks
+        opening = not self._furniture and not any(p.strip() for p in self._current or [])
+        self.emit(escape_raw(self.clean(text), opening))
 
     container = BlockWriter.container
     visit_TEI = visit_text = visit_front = visit_body = visit_back = visit_div = container
@@ -66,7 +74,9 @@ class RawExporter(BlockWriter):
             self.visit_children(el)
 
     def visit_fw(self, el: etree._Element) -> None:
+        self._furniture = True  # "- 2 -" is the page number's own notation
         self.block(el)
+        self._furniture = False
 
     def visit_pb(self, el: etree._Element) -> None:
         if not printed_number_follows(el):
@@ -160,7 +170,25 @@ def export_raw(root: etree._Element, source: str = "<input>") -> tuple[str, list
 _BARE_XOUT = re.compile(r"(?<![~A-Za-z])(x{3,})(?![~A-Za-z])")
 
 
+# Text that the raw reader would read as notation: its markers, a redaction, an x-out,
+# a hyphen before a space inside a word, a slash at an edge (it may touch a marker).
+_NOTATION = re.compile(
+    r"[\\~*<]|\[REDACTED\]|(?<![A-Za-z])x{3,}(?![A-Za-z])|(?<=[A-Za-z])- (?=[a-z])|^/|/$"
+)
+# What a block's first characters would mean: a bullet or page number, a source note.
+_BLOCK_NOTATION = re.compile(r"^\s*(?=-|\[)")
+_ESCAPE = re.compile(r"\\([\\~*<\[/x-])")
+
+
+def escape_raw(text: str, opening: bool = False) -> str:
+    """``text`` with a backslash before each character that would read as notation
+    (docs/raw-format.md, Escapes); ``opening``: it starts its block."""
+    text = _NOTATION.sub(lambda m: "\\" + m.group(), text)
+    return _BLOCK_NOTATION.sub(r"\g<0>\\", text, count=1) if opening else text
+
+
 def normalize_raw(text: str) -> str:
     """The raw text as the round trip keeps it (docs/raw-format.md, Normalisation):
-    every character but white space, in order, with bare x-outs written struck."""
-    return "".join(_BARE_XOUT.sub(r"~~\1~~", text).split())
+    every character but white space, in order, with bare x-outs written struck and an
+    escaped character read as itself."""
+    return "".join(_BARE_XOUT.sub(r"~~\1~~", _ESCAPE.sub(r"\1", text)).split())

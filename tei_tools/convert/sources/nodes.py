@@ -138,10 +138,10 @@ class _Builder:
         text = run.text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
         core = text.strip(" ")
         if not core:
-            if not (self.typescript and self.at_start):
+            if not self.at_start:  # a line's edge spaces are the layout's, not the text's
                 self.pending.append(self.text(line, col, text))
             return
-        if self.typescript and self.at_start:  # the line's leading spaces
+        if self.at_start:  # the line's leading spaces
             col += len(text) - len(text.lstrip(" "))
             text = text.lstrip(" ")
         self.at_start = False
@@ -163,8 +163,7 @@ class _Builder:
 
     def line_end(self, following: tuple[_Wrap, ...], breaks: list[Inline]) -> None:
         self.close_to(following)
-        if self.typescript:
-            self.pending = []
+        self.pending = []  # the line's trailing spaces
         self.flush()
         self.here.extend(breaks)
         self.at_start = True
