@@ -154,7 +154,10 @@ class RawExporter(BlockWriter):
         self.visit_children(el)
 
     visit_said = visit_persName = visit_placeName = visit_date = visit_time = inline
-    visit_seg = visit_idno = visit_stamp = visit_pc = visit_metamark = visit_name = inline
+    visit_seg = visit_idno = visit_stamp = visit_pc = visit_name = inline
+
+    def visit_metamark(self, el: etree._Element) -> None:
+        self.emit(text_of(el))  # the slash is this format's own notation: never escaped
 
 
 # The renderings the raw format has notation for; italic reads as the typescript's
