@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 
 from tei_tools.convert import convert_bytes
-from tei_tools.convert.participants import parse_block
+from tei_tools.convert.profiles.memorandum.participants import parse_block
 from tests.conftest import NS
 
 NARRATIVE = "Mr. Kohler said that the meeting would take place in the afternoon as planned."

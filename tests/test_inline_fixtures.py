@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tei_tools.convert.inline import parse_lines
 from tei_tools.convert.model import pretty
-from tei_tools.convert.reader import split_blocks
-from tei_tools.convert.transforms import pair_substitutions
+from tei_tools.convert.profiles.memorandum.transforms import pair_substitutions
+from tei_tools.convert.readers.inline import parse_lines
+from tei_tools.convert.readers.raw import split_blocks
 
 FIXTURES = Path(__file__).parent / "fixtures" / "inline.txt"
 

@@ -49,3 +49,19 @@ def test_the_layout_names_every_module() -> None:
         if p.is_dir() and (p / "__init__.py").exists() and p != package
     }
     assert sorted((modules | folders) - named) == []
+
+
+def test_every_package_is_installed() -> None:
+    """``pip install .`` installs the packages pyproject.toml lists: a package left
+    out works in a checkout and is missing on every machine that installs it."""
+    import tomllib
+
+    listed = set(
+        tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {
+        ".".join(p.relative_to(ROOT).parts)
+        for p in (ROOT / "tei_tools").rglob("*")
+        if p.is_dir() and (p / "__init__.py").exists()
+    } | {"tei_tools"}
+    assert sorted(found - listed) == []

@@ -143,7 +143,7 @@ def test_importing_the_lexicon_touches_no_file(tmp_path):
     import sys
 
     env = {**os.environ, "TEI_TOOLS_CACHE_DIR": str(tmp_path)}
-    code = "import tei_tools.names.lexicon, tei_tools.convert.participants"
+    code = "import tei_tools.names.lexicon, tei_tools.convert.profiles.memorandum.participants"
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
     assert list(tmp_path.iterdir()) == []
     code += "; print(tei_tools.names.lexicon.is_title('Ambassador'))"

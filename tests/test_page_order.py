@@ -7,7 +7,7 @@ from __future__ import annotations
 from lxml import etree
 
 from tei_tools.convert import convert_bytes
-from tei_tools.convert.sources.page import in_reading_order
+from tei_tools.convert.readers.page import in_reading_order
 
 from .test_sources import NS, line, page_xml, region
 

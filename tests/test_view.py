@@ -23,7 +23,7 @@ from tei_tools.convert.model import (
     Text,
     pretty,
 )
-from tei_tools.convert.reader import split_blocks
+from tei_tools.convert.readers.raw import split_blocks
 from tei_tools.convert.view import View, children, text_of
 from tei_tools.diagnostics import Diagnostic
 

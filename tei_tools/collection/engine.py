@@ -36,8 +36,8 @@ from tei_tools.collection.confine import (
 )
 from tei_tools.collection.persons import merge, write_persons_tei
 from tei_tools.collection.task import Job, Outcome, counts, validator_for
-from tei_tools.convert.sources import source_bytes, transcriptions_in
-from tei_tools.convert.sources.xmlparts import ReadError
+from tei_tools.convert.readers import source_bytes, transcriptions_in
+from tei_tools.convert.readers.xmlparts import ReadError
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.io import Batch, TooLarge, atomic_file
 from tei_tools.namespaces import XML_ID, T

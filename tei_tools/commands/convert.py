@@ -15,8 +15,8 @@ from tei_tools.convert.model import Person
 from tei_tools.convert.people_file import load_people
 from tei_tools.convert.pipeline import convert_folder
 from tei_tools.convert.profiles import AUTO, PROFILES
-from tei_tools.convert.sources import SOURCE_SUFFIXES, is_page_export, transcriptions_in
-from tei_tools.convert.sources.docx import TRACKED_CHANGES
+from tei_tools.convert.readers import SOURCE_SUFFIXES, is_page_export, transcriptions_in
+from tei_tools.convert.readers.docx import TRACKED_CHANGES
 from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.io import Batch
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from tei_tools.convert.inline import parse_lines
 from tei_tools.convert.model import Escaped, Inline
-from tei_tools.convert.reader import RawBlock
+from tei_tools.convert.readers.inline import parse_lines
+from tei_tools.convert.readers.raw import RawBlock
 from tei_tools.convert.view import Position, View, children
 from tei_tools.diagnostics import Diagnostic
 

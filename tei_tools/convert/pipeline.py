@@ -16,17 +16,12 @@ from lxml import etree
 
 from tei_tools.convert import people as people_mod
 from tei_tools.convert.blocks import TextBlock, raw_blocks
-from tei_tools.convert.front import FrontReader
 from tei_tools.convert.model import Document, Paragraph, Person
-from tei_tools.convert.participants import Entry, parse_entry
 from tei_tools.convert.profiles import AUTO, DOCUMENT, decide
-from tei_tools.convert.reader import decode, split_blocks
-from tei_tools.convert.sources import read_source, source_bytes
-from tei_tools.convert.sources.nodes import build_blocks, typescript_blocks
-from tei_tools.convert.sources.styled import StyledSource
-from tei_tools.convert.speakers import assign_speakers
-from tei_tools.convert.structure import read_body
-from tei_tools.convert.transforms import (
+from tei_tools.convert.profiles.memorandum.front import FrontReader
+from tei_tools.convert.profiles.memorandum.participants import Entry, parse_entry
+from tei_tools.convert.profiles.memorandum.speakers import assign_speakers
+from tei_tools.convert.profiles.memorandum.transforms import (
     block_inlines,
     classification_marks,
     pair_substitutions,
@@ -34,6 +29,11 @@ from tei_tools.convert.transforms import (
     recorder,
     report_run_together,
 )
+from tei_tools.convert.profiles.structure import read_body
+from tei_tools.convert.readers import read_source, source_bytes
+from tei_tools.convert.readers.nodes import build_blocks, typescript_blocks
+from tei_tools.convert.readers.raw import decode, split_blocks
+from tei_tools.convert.readers.styled import StyledSource
 from tei_tools.convert.writer import schema_problems, write_tei
 from tei_tools.convert.writer.header import untitled
 from tei_tools.convert.writer.publication import Publication

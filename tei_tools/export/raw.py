@@ -20,6 +20,7 @@ HARD_BREAK = "  \n"
 @dataclass
 class RawExporter(BlockWriter):
     _furniture: bool = False  # inside page furniture, whose text is its notation
+
     def render(self, root: etree._Element) -> str:
         out = []
         for joined in self.render_blocks(root):

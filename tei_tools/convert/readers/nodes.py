@@ -20,7 +20,6 @@ import re
 from dataclasses import dataclass
 
 from tei_tools.convert.blocks import LineInfo, TextBlock
-from tei_tools.convert.inline import typed
 from tei_tools.convert.model import (
     Addition,
     Block,
@@ -36,7 +35,9 @@ from tei_tools.convert.model import (
     Surface,
     Text,
 )
-from tei_tools.convert.sources.styled import (
+from tei_tools.convert.profiles.memorandum.transforms import pair_substitutions
+from tei_tools.convert.readers.inline import typed
+from tei_tools.convert.readers.styled import (
     BOLD,
     DSTRIKE,
     ITALIC,
@@ -50,7 +51,6 @@ from tei_tools.convert.sources.styled import (
     SourceBlock,
     SourceLine,
 )
-from tei_tools.convert.transforms import pair_substitutions
 
 # The characters a printer or scribe ends a line with when a word goes on.
 HYPHENS = "-\u00ac=\u2e17\u2010"

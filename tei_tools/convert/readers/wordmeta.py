@@ -24,9 +24,9 @@ from lxml import etree
 
 from tei_tools.convert.languages import language_code
 from tei_tools.convert.model import SourceMeta
-from tei_tools.convert.sources.archive import Archive
-from tei_tools.convert.sources.values import bad_value, whole
-from tei_tools.convert.sources.xmlparts import ReadError, Spent, parse_part
+from tei_tools.convert.readers.archive import Archive
+from tei_tools.convert.readers.values import bad_value, whole
+from tei_tools.convert.readers.xmlparts import ReadError, Spent, parse_part
 from tei_tools.diagnostics import Diagnostic
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -12,7 +12,7 @@ import zlib
 from types import TracebackType
 
 from tei_tools import budgets
-from tei_tools.convert.sources.xmlparts import ReadError, Spent
+from tei_tools.convert.readers.xmlparts import ReadError, Spent
 
 # What zipfile and the decompressors raise on damaged or unsupported input: a bad
 # CRC or record (BadZipFile), bad deflate data (zlib.error), an unknown method

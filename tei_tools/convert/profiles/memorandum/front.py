@@ -26,8 +26,8 @@ from tei_tools.convert.model import (
     Stamp,
     Text,
 )
-from tei_tools.convert.participants import Entry, parse_block
-from tei_tools.convert.structure import (
+from tei_tools.convert.profiles.memorandum.participants import Entry, parse_block
+from tei_tools.convert.profiles.structure import (
     classification_mark,
     is_classification,
     is_page_number,

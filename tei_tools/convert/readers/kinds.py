@@ -10,7 +10,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from tei_tools.convert.sources.page import METS_NS, PAGE_NS_PREFIX
+from tei_tools.convert.readers.page import METS_NS, PAGE_NS_PREFIX
 from tei_tools.namespaces import TEI_NS
 
 _UTF16 = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")

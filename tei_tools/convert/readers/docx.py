@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from tei_tools.convert.model import Change, SourceMeta
-from tei_tools.convert.sources.archive import Archive
-from tei_tools.convert.sources.styled import (
+from tei_tools.convert.readers.archive import Archive
+from tei_tools.convert.readers.styled import (
     BOLD,
     DSTRIKE,
     ITALIC,
@@ -35,9 +35,9 @@ from tei_tools.convert.sources.styled import (
     SourceBlock,
     SourceLine,
 )
-from tei_tools.convert.sources.values import bad_value, character, line_of
-from tei_tools.convert.sources.wordmeta import MC, WordFacts, transitional
-from tei_tools.convert.sources.xmlparts import ReadError, Spent, parse_part
+from tei_tools.convert.readers.values import bad_value, character, line_of
+from tei_tools.convert.readers.wordmeta import MC, WordFacts, transitional
+from tei_tools.convert.readers.xmlparts import ReadError, Spent, parse_part
 from tei_tools.diagnostics import Diagnostic
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

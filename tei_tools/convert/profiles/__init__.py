@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from tei_tools.diagnostics import Diagnostic
 
 if TYPE_CHECKING:  # the collection's configuration imports the names without the readers
-    from tei_tools.convert.front import FrontReader
+    from tei_tools.convert.profiles.memorandum.front import FrontReader
 
 AUTO, MEMORANDUM, DOCUMENT = "auto", "memorandum", "document"
 PROFILES = (AUTO, MEMORANDUM, DOCUMENT)

@@ -27,8 +27,8 @@ from lxml import etree
 
 from tei_tools.convert.languages import language_code
 from tei_tools.convert.model import SourceMeta, Surface, Zone
-from tei_tools.convert.sources.archive import Archive
-from tei_tools.convert.sources.styled import (
+from tei_tools.convert.readers.archive import Archive
+from tei_tools.convert.readers.styled import (
     BOLD,
     ITALIC,
     STRIKE,
@@ -40,8 +40,8 @@ from tei_tools.convert.sources.styled import (
     SourceBlock,
     SourceLine,
 )
-from tei_tools.convert.sources.values import bad_point, bad_value, line_of, points, signed, whole
-from tei_tools.convert.sources.xmlparts import ReadError, Spent, parse_part
+from tei_tools.convert.readers.values import bad_point, bad_value, line_of, points, signed, whole
+from tei_tools.convert.readers.xmlparts import ReadError, Spent, parse_part
 from tei_tools.diagnostics import Diagnostic
 
 PAGE_NS_PREFIX = "http://schema.primaresearch.org/PAGE/gts/pagecontent/"

@@ -30,7 +30,7 @@ from tei_tools.convert.model import (
     Metamark,
     Text,
 )
-from tei_tools.convert.reader import Line
+from tei_tools.convert.readers.raw import Line
 from tei_tools.diagnostics import Diagnostic
 
 # Positions where some rule may apply; everything between them is plain text.

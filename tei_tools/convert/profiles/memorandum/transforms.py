@@ -21,7 +21,7 @@ from tei_tools.convert.model import (
     Substitution,
     Text,
 )
-from tei_tools.convert.structure import classification_mark
+from tei_tools.convert.profiles.structure import classification_mark
 from tei_tools.diagnostics import Diagnostic
 
 # Fixed-width probes keep the scan linear; the report widens the hit to the whole word.

@@ -1,5 +1,5 @@
 """Readers for the sources an editor transcribes in, chosen by content, not name:
-the raw dialect (``tei_tools.convert.reader``), Word (``docx``) and PAGE-XML
+the raw dialect (``tei_tools.convert.readers.raw``), Word (``docx``) and PAGE-XML
 (``page``: a Transkribus or eScriptorium export). Word and PAGE are read into blocks
 of lines of styled runs (``styled``), which ``nodes`` builds into the model's blocks
 of nodes, the kind the raw reader yields, so every later stage is shared."""
@@ -11,12 +11,12 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from tei_tools import budgets
-from tei_tools.convert.sources.archive import Archive
-from tei_tools.convert.sources.docx import DocxReader
-from tei_tools.convert.sources.kinds import declared_as, is_tei_file, is_word, kind_of
-from tei_tools.convert.sources.page import PageReader, inside, is_mets, is_page, zip_opener
-from tei_tools.convert.sources.styled import StyledSource
-from tei_tools.convert.sources.xmlparts import ReadError, Spent, parse_part
+from tei_tools.convert.readers.archive import Archive
+from tei_tools.convert.readers.docx import DocxReader
+from tei_tools.convert.readers.kinds import declared_as, is_tei_file, is_word, kind_of
+from tei_tools.convert.readers.page import PageReader, inside, is_mets, is_page, zip_opener
+from tei_tools.convert.readers.styled import StyledSource
+from tei_tools.convert.readers.xmlparts import ReadError, Spent, parse_part
 from tei_tools.diagnostics import Diagnostic
 
 FORMATS = "raw transcriptions (UTF-8 text), Word (.docx) and PAGE-XML exports"
