@@ -17,7 +17,7 @@ from .conftest import SEEDS, is_subsequence, non_space, projection
 # Markup of the raw format, removed independently of the converter's own parser.
 _MARKUP = re.compile(r"~~|</?sup>|\*\*|\*|^- (?=\d+\) )|<(?=https?:)|(?<=\S)>(?=\s|$)", re.M)
 _SOURCE_NOTE = re.compile(r"^\[(Source:.*)\]$", re.M)
-MARKUP_CHARS = set("~*<>[]-") | set("sup/")
+MARKUP_CHARS = set("~*<>[]-") | set("sup/") | {"\\"}  # and the escape's backslash
 
 
 def strip_markup(raw: str) -> str:

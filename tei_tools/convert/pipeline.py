@@ -33,7 +33,7 @@ from tei_tools.convert.profiles.structure import read_body
 from tei_tools.convert.readers import read_source, source_bytes
 from tei_tools.convert.readers.nodes import build_blocks, typescript_blocks
 from tei_tools.convert.readers.raw import decode, split_blocks
-from tei_tools.convert.readers.styled import StyledSource
+from tei_tools.convert.readers.runs import StyledSource
 from tei_tools.convert.writer import schema_problems, write_tei
 from tei_tools.convert.writer.header import untitled
 from tei_tools.convert.writer.publication import Publication

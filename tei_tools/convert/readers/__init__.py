@@ -15,7 +15,7 @@ from tei_tools.convert.readers.archive import Archive
 from tei_tools.convert.readers.docx import DocxReader
 from tei_tools.convert.readers.kinds import declared_as, is_tei_file, is_word, kind_of
 from tei_tools.convert.readers.page import PageReader, inside, is_mets, is_page, zip_opener
-from tei_tools.convert.readers.styled import StyledSource
+from tei_tools.convert.readers.runs import StyledSource
 from tei_tools.convert.readers.xmlparts import ReadError, Spent, parse_part
 from tei_tools.diagnostics import Diagnostic
 

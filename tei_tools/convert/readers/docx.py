@@ -20,7 +20,7 @@ from lxml import etree
 
 from tei_tools.convert.model import Change, SourceMeta
 from tei_tools.convert.readers.archive import Archive
-from tei_tools.convert.readers.styled import (
+from tei_tools.convert.readers.runs import (
     BOLD,
     DSTRIKE,
     ITALIC,

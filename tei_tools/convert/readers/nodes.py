@@ -37,7 +37,7 @@ from tei_tools.convert.model import (
 )
 from tei_tools.convert.profiles.memorandum.transforms import pair_substitutions
 from tei_tools.convert.readers.inline import typed
-from tei_tools.convert.readers.styled import (
+from tei_tools.convert.readers.runs import (
     BOLD,
     DSTRIKE,
     ITALIC,

@@ -28,7 +28,7 @@ from lxml import etree
 from tei_tools.convert.languages import language_code
 from tei_tools.convert.model import SourceMeta, Surface, Zone
 from tei_tools.convert.readers.archive import Archive
-from tei_tools.convert.readers.styled import (
+from tei_tools.convert.readers.runs import (
     BOLD,
     ITALIC,
     STRIKE,

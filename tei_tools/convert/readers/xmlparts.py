@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from tei_tools import budgets
-from tei_tools.convert.readers.styled import Run, SourceBlock
+from tei_tools.convert.readers.runs import Run, SourceBlock
 
 
 class ReadError(Exception):

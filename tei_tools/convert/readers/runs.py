@@ -1,5 +1,5 @@
 """What the Word and PAGE readers produce: blocks of lines of styled runs, each line
-with its place in the source (``StyledSource``). ``sources.nodes`` builds the model's
+with its place in the source (``StyledSource``). ``readers.nodes`` builds the model's
 blocks of nodes from them, as the document's profile reads them; nothing is rendered
 into the raw dialect's notation.
 """
