@@ -715,3 +715,59 @@ def test_page_text_given_for_words_or_the_region_only() -> None:
     xml = body_xml(root)
     assert "Words only" in xml
     assert "<lb/>Region first line\n<lb/>Region second line" in xml
+
+
+def test_a_folder_of_page_files_is_one_export_read_in_natural_order(tmp_path: Path) -> None:
+    """No METS file and no page/ folder: a folder that holds PAGE files and no other
+    source is one document's pages, read 1, 2, 10 (not 1, 10, 2), as a zip is."""
+    export = tmp_path / "export"
+    export.mkdir()
+    for n in (1, 2, 10):
+        page = page_xml(region(f"r{n}", line(f"l{n}", f"Page {n}.", 190, 100, 600)), f"{n}.jpg")
+        (export / f"{n}.xml").write_bytes(page)
+    result = convert_folder(export)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    body = etree.fromstring(result.xml()).find(".//t:body", NS)
+    assert " ".join("".join(body.itertext()).split()) == "Page 1. Page 2. Page 10."  # type: ignore[union-attr]
+    with zipfile.ZipFile(tmp_path / "export.zip", "w") as archive:
+        for n in (10, 2, 1):
+            archive.write(export / f"{n}.xml", f"{n}.xml")
+    root, _ = tei((tmp_path / "export.zip").read_bytes(), "export.zip")
+    urls = [g.get("url") for g in root.iterfind(".//t:facsimile//t:graphic", NS)]
+    assert urls == ["1.jpg", "2.jpg", "10.jpg"]
+
+
+def test_a_folder_with_other_sources_beside_page_files_is_a_folder_of_sources(
+    tmp_path: Path,
+) -> None:
+    from tei_tools.convert.readers import is_page_export
+
+    (tmp_path / "1.xml").write_bytes(page_xml(region("r1", line("l1", "One.", 190, 100, 600))))
+    assert is_page_export(tmp_path)
+    (tmp_path / "letter.txt").write_text("A letter.\n")
+    assert not is_page_export(tmp_path)
+
+
+def test_a_transkribus_tables_cells_are_read_row_by_row_and_reported() -> None:
+    def cell(row: int, col: int, text: str) -> str:
+        return (
+            f'<TableCell row="{row}" col="{col}" id="c{row}{col}">'
+            f'<Coords points="{190 + col * 500},{100 + row * 100} {600 + col * 500},'
+            f'{100 + row * 100} {600 + col * 500},{180 + row * 100}"/>'
+            + line(f"l{row}{col}", text, 190 + col * 500, 100 + row * 100, 600 + col * 500)
+            + "</TableCell>"
+        )
+
+    table = (
+        '<TableRegion id="t1"><Coords points="190,100 1200,100 1200,400"/>'
+        + cell(1, 1, "Köln")
+        + cell(0, 0, "Name")
+        + cell(1, 0, "Meyer")
+        + cell(0, 1, "Ort")
+        + "</TableRegion>"
+    )
+    root, diags = tei(page_xml(region("r0", line("l0", "Vorher.", 190, 40, 600)) + table), "t.xml")
+    paragraphs = ["".join(p.itertext()) for p in root.iterfind(".//t:body/t:p", NS)]
+    assert paragraphs == ["Vorher.", "Name", "Ort", "Meyer", "Köln"]
+    [table_note] = [d for d in diags if d.code == "C402"]
+    assert "a table of 4 cells" in table_note.message and table_note.file == "t.xml"

@@ -7,6 +7,7 @@ of nodes, the kind the raw reader yields, so every later stage is shared."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path, PurePosixPath
 
@@ -24,8 +25,33 @@ SOURCE_SUFFIXES = (".txt", ".md", ".docx", ".zip", ".xml")
 
 
 def is_page_export(folder: Path) -> bool:
-    """A folder that is a PAGE export: it holds a mets.xml, or a page/ folder."""
-    return (folder / "mets.xml").is_file() or (folder / "page").is_dir()
+    """A folder that is a PAGE export: it holds a mets.xml, or a page/ folder, or
+    PAGE files and no other source (an export without METS: one document's pages)."""
+    if (folder / "mets.xml").is_file() or (folder / "page").is_dir():
+        return True
+    entries = [p for p in folder.iterdir() if not p.name.startswith(".")]
+    xml = [p for p in entries if p.is_file() and p.suffix.lower() == ".xml"]
+    others = [
+        p
+        for p in entries
+        if (p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES and p not in xml) or p.is_dir()
+    ]
+    return bool(xml) and not others and all(_holds_page(p) for p in xml)
+
+
+def _holds_page(path: Path) -> bool:
+    """Whether a file's first bytes open a PAGE document (``PcGts``)."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return re.search(rb"<(?:\w+:)?PcGts[\s>]", head) is not None
+
+
+def natural_key(name: str) -> list[object]:
+    """Names as people number pages: ``2`` before ``10``."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
 def transcriptions_in(folder: Path) -> list[Path]:
@@ -132,8 +158,9 @@ def source_bytes(path: Path) -> bytes:
 
 
 def export_xml_files(folder: Path) -> list[Path]:
-    """The XML files of an export folder, in name order."""
-    return sorted(p for p in folder.rglob("*") if p.suffix.lower() == ".xml" and p.is_file())
+    """The XML files of an export folder, in natural name order (2 before 10)."""
+    found = [p for p in folder.rglob("*") if p.suffix.lower() == ".xml" and p.is_file()]
+    return sorted(found, key=lambda p: natural_key(p.relative_to(folder).as_posix()))
 
 
 def _styled(page: PageReader, form: str) -> StyledSource:
@@ -156,7 +183,7 @@ def _read_zip(
     if mets:
         page.read_mets(parse_part(opener(mets[0]), mets[0], spent), mets[0], opener)
         return _styled(page, "an export (a METS file and its page files)")
-    for path in sorted(n for n in archive.names if n.endswith(".xml")):
+    for path in sorted((n for n in archive.names if n.endswith(".xml")), key=natural_key):
         root = parse_part(opener(path), path, spent)  # one tree at a time in memory
         if is_page(root):
             page.read_page(root, path)

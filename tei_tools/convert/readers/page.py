@@ -307,7 +307,9 @@ class PageReader:
         self.spent.add_blocks(self.blocks[before:], name)
 
     def ordered_regions(self, page: etree._Element, ns: str) -> list[etree._Element]:
-        regions = list(page.iter(f"{{{ns}}}TextRegion"))
+        """The page's text regions in reading order, a table's cells (Transkribus's
+        ``TableRegion``) in its place, row by row."""
+        regions = list(page.iter(f"{{{ns}}}TextRegion", f"{{{ns}}}TableRegion"))
         refs: list[tuple[int, str | None]] = []
         ro = page.find(f"{{{ns}}}ReadingOrder")
         if ro is not None:
@@ -324,7 +326,38 @@ class PageReader:
             self.orders["index"] += 1
         else:
             self.orders["document"] += 1
-        return in_reading_order(regions, ids, refs, indexes)
+        ordered = in_reading_order(regions, ids, refs, indexes)
+        return [cell for region in ordered for cell in self.cells(region, ns)]
+
+    def cells(self, region: etree._Element, ns: str) -> list[etree._Element]:
+        """A text region itself; a table's cells that hold lines, row by row, reported:
+        tables are not encoded as TEI tables yet, so each cell is a paragraph."""
+        if etree.QName(region).localname != "TableRegion":
+            return [region]
+        found = [
+            c for c in region.iter(f"{{{ns}}}TableCell") if c.find(f"{{{ns}}}TextLine") is not None
+        ]
+        key = [
+            (
+                self.number(c, "row", "a table cell's row") or 0,
+                self.number(c, "col", "a table cell's column") or 0,
+            )
+            for c in found
+        ]
+        cells = [c for _, c in sorted(zip(key, found, strict=True), key=lambda t: t[0])]
+        if cells:
+            self.diags.append(
+                Diagnostic(
+                    "C402",
+                    f"a table of {len(cells)} cells is not encoded as a table: its cells are "
+                    "kept as paragraphs, row by row",
+                    self.part,
+                    line_of(region),
+                    1,
+                    "check the cells' order; TEI tables from PAGE are not written yet",
+                )
+            )
+        return cells
 
     def region_lines(
         self, region: etree._Element, ns: str, page: int, surface: Surface
