@@ -76,6 +76,41 @@ def parse_part(
     the part declares itself to be ("a PAGE file") names it when it is not well-formed."""
     spent = spent if spent is not None else Spent()
     left = min(budgets.MAX_PART_ELEMENTS, budgets.MAX_ELEMENTS - spent.elements)
+    if len(data) < _MIN_NODE_BYTES * left:  # too small to pass the budget: parse it whole
+        root, count = _parse_whole(data, name, what)
+    else:
+        root, count = _parse_counting(data, name, what, left)
+    spent.elements += count
+    return _checked(root, data, name)
+
+
+# No element, comment or processing instruction takes fewer bytes ("<a/>"), so a part
+# shorter than this many bytes a node cannot build more nodes than its budget allows.
+_MIN_NODE_BYTES = 4
+_WHOLE = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+def _parse_whole(data: bytes, name: str, what: str | None) -> tuple[etree._Element, int]:
+    try:
+        root = etree.fromstring(data, _WHOLE)
+    except etree.XMLSyntaxError as exc:
+        raise _not_well_formed(exc, name, what) from exc
+    if root is None:
+        raise ReadError(f"{name} is {what or 'not well-formed XML'}: empty", 1, 1, name)
+    nodes = root.xpath("count(//* | //comment() | //processing-instruction())")
+    return root, int(nodes)  # type: ignore[arg-type]
+
+
+def _not_well_formed(exc: etree.XMLSyntaxError, name: str, what: str | None) -> ReadError:
+    line, col = (max(1, n) for n in exc.position or (1, 1))  # an empty part: 0, 0
+    problem = f"{what} that is not well-formed XML" if what else "not well-formed XML"
+    return ReadError(f"{name} is {problem}: {exc.msg}", line, col, name)
+
+
+def _parse_counting(
+    data: bytes, name: str, what: str | None, left: int
+) -> tuple[etree._Element, int]:
+    """Parsed in chunks, the nodes counted as they are built: refused past ``left``."""
     parser = etree.XMLPullParser(
         events=("start", "comment", "pi"),
         resolve_entities=False,
@@ -92,10 +127,12 @@ def parse_part(
                 raise ReadError(_over_elements(name, left), file=name)
         root = parser.close()
     except etree.XMLSyntaxError as exc:
-        line, col = (max(1, n) for n in exc.position or (1, 1))  # an empty part: 0, 0
-        problem = f"{what} that is not well-formed XML" if what else "not well-formed XML"
-        raise ReadError(f"{name} is {problem}: {exc.msg}", line, col, name) from exc
-    spent.elements += count
+        raise _not_well_formed(exc, name, what) from exc
+    return root, count
+
+
+def _checked(root: etree._Element, data: bytes, name: str) -> etree._Element:
+    """``root`` unless its part declares a DOCTYPE or holds an entity reference."""
     docinfo = root.getroottree().docinfo
     doctype = str(getattr(docinfo, "doctype", ""))  # not in lxml's type stubs
     if doctype or docinfo.internalDTD is not None:
