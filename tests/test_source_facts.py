@@ -6,8 +6,6 @@ did for this source, and a sourceDesc naming the format and the pages."""
 
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -21,7 +19,7 @@ from tei_tools.convert.pipeline import convert_folder
 from tei_tools.namespaces import TEI_NS, XML_NS
 
 from .conftest import RAW, tei_all_errors
-from .test_sources import PAGE_NS, W_NS, line, para, region, run
+from .test_sources import PAGE_NS, W_NS, docx, line, para, region, run
 
 NS = {"t": TEI_NS}
 LANG = f"{{{XML_NS}}}lang"
@@ -56,20 +54,7 @@ def core(title: str = "", creator: str = "") -> str:
     )
 
 
-def word(body: str, **parts: str) -> bytes:
-    """A Word package: ``body`` in word/document.xml, and the parts given by name
-    (styles, core, app)."""
-    where = {"styles": "word/styles.xml", "core": "docProps/core.xml", "app": "docProps/app.xml"}
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr(
-            "word/document.xml",
-            f'<w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>',
-        )
-        for key, xml in parts.items():
-            archive.writestr(where[key], xml)
-    return buffer.getvalue()
+word = docx  # a Word package with styles, core and app parts
 
 
 def convert(data: bytes, name: str = "letter.docx", **options: object):  # type: ignore[no-untyped-def]

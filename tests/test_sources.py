@@ -21,8 +21,12 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 PAGE_NS = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"
 
 
-def docx(body: str) -> bytes:
-    """A Word package whose document body is ``body`` (w: paragraphs)."""
+WORD_PARTS = {"styles": "word/styles.xml", "core": "docProps/core.xml", "app": "docProps/app.xml"}
+
+
+def docx(body: str, **parts: str) -> bytes:
+    """A Word package whose document body is ``body`` (w: paragraphs), with the other
+    parts given by name (styles, core, app)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
@@ -30,6 +34,8 @@ def docx(body: str) -> bytes:
             "word/document.xml",
             f'<w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>',
         )
+        for key, xml in parts.items():
+            archive.writestr(WORD_PARTS[key], xml)
     return buffer.getvalue()
 
 
