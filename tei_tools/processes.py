@@ -6,13 +6,18 @@ import contextlib
 import ctypes
 import errno
 import fcntl
+import multiprocessing
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 _PR_SET_PDEATHSIG = 1
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 def die_with_parent() -> None:
@@ -25,6 +30,23 @@ def die_with_parent() -> None:
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     if os.getppid() == 1:  # the parent died before the call: end now
         os._exit(1)
+
+
+def in_order(
+    work: Callable[[T], R], items: Sequence[T], jobs: int, *, at_least: int = 2
+) -> Iterator[R]:
+    """``work`` over ``items``, results in the items' order: in ``jobs`` workers
+    forked from this process (they inherit what it has loaded and compiled) when
+    there are at least ``at_least`` items and more than one job, else here. The one
+    worker pool of every command that handles many files."""
+    if jobs <= 1 or len(items) < at_least or os.name != "posix":
+        yield from map(work, items)
+        return
+    workers = min(jobs, len(items))
+    chunk = max(1, min(32, len(items) // (workers * 4)))
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=die_with_parent) as pool:
+        yield from pool.imap(work, items, chunksize=chunk)
 
 
 class Busy(Exception):

@@ -135,3 +135,23 @@ def test_convert_writes_what_build_writes_inside_a_collection(tmp_path):
     assert "<seriesStmt>" not in outside.stdout and "Unpublished TEI encoding" in outside.stdout
     assert run("build", str(collection), "-j", "1", "-q", "--no-search").exit_code == 0
     assert (collection / "encoded" / "memo.xml").read_text() == inside.stdout
+
+
+def test_workers_write_what_one_process_writes(tmp_path):
+    """--jobs converts in forked workers; the outputs, the diagnostics' order and the
+    exit code are those of one process, an unreadable input among the others."""
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"caf\xe9\n")
+    sources = [*(str(p) for p in sorted(RAW.glob("*.txt"))), str(bad), str(tmp_path / "gone.txt")]
+    outcomes = []
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}"
+        result = run("convert", *sources, "--out-dir", str(out), "-j", jobs)
+        outcomes.append(
+            (result.exit_code, result.stderr, {p.name: p.read_bytes() for p in out.iterdir()})
+        )
+    assert outcomes[0] == outcomes[1]
+    code, stderr, written = outcomes[0]
+    assert code == 2  # an input that cannot be read is a usage error, whatever else failed
+    assert "bad.txt:1:4: error C001" in stderr and "gone.txt:0:0: error C006" in stderr
+    assert sorted(written) == sorted(p.name for p in ENCODED_DOCS)

@@ -3,22 +3,36 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import click
 
 from tei_tools.collection.config import LANGUAGE_TAG, BuildConfig, ConfigError, load_config
-from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, read_input, report
+from tei_tools.commands.common import (
+    EXIT_FINDINGS,
+    EXIT_OK,
+    EXIT_USAGE,
+    jobs_option,
+    read_input,
+    report,
+)
 from tei_tools.convert import convert_bytes
 from tei_tools.convert.model import Person
 from tei_tools.convert.people_file import load_people
-from tei_tools.convert.pipeline import convert_folder
 from tei_tools.convert.profiles import AUTO, PROFILES
-from tei_tools.convert.readers import SOURCE_SUFFIXES, is_page_export, transcriptions_in
+from tei_tools.convert.readers import (
+    SOURCE_SUFFIXES,
+    is_page_export,
+    source_bytes,
+    transcriptions_in,
+)
 from tei_tools.convert.readers.docx import TRACKED_CHANGES
+from tei_tools.convert.writer.publication import Publication
 from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.io import Batch
+from tei_tools.processes import in_order
 
 PEOPLE_FILE = "people.toml"
 
@@ -104,6 +118,55 @@ def expand_inputs(inputs: tuple[str, ...]) -> list[str]:
     return files
 
 
+@dataclass(frozen=True)
+class Task:
+    """One input to convert, with everything its conversion needs (sent to a worker)."""
+
+    source: str
+    target: str
+    collection: list[Person]
+    tracked: str
+    profile: str
+    lang: str | None
+    publication: Publication | None
+    stdin: bytes | None = None  # standard input, read in the parent
+
+
+@dataclass(frozen=True)
+class Converted:
+    diagnostics: list[Diagnostic]
+    xml: bytes | None  # None: the conversion failed (see the diagnostics)
+    unreadable: bool = False  # the input could not be read at all
+
+
+def convert_task(task: Task) -> Converted:
+    """Convert one input; never raises on bad input. Runs in a worker process, so it
+    prints nothing: the parent reports and writes, in the inputs' order."""
+    name, base = task.source, None
+    if task.stdin is not None:
+        data, name = task.stdin, "<stdin>"
+    elif Path(task.source).is_dir():
+        data = source_bytes(Path(task.source))
+    else:
+        base = Path(task.source).parent
+        try:
+            data = Path(task.source).read_bytes()
+        except OSError as exc:
+            why = f"cannot read input: {exc.strerror or exc}"
+            return Converted([Diagnostic("C006", why, task.source, 0, 0)], None, True)
+    result = convert_bytes(
+        data,
+        name,
+        task.collection,
+        base=base,
+        tracked=task.tracked,
+        profile=task.profile,
+        lang=task.lang,
+        publication=task.publication,
+    )
+    return Converted(result.diagnostics, result.xml() if result.ok else None)
+
+
 def _same_file(source: str, target: str) -> bool:
     return Path(source).resolve() == Path(target).resolve()
 
@@ -156,6 +219,7 @@ def _same_file(source: str, target: str) -> bool:
     help="The text's language (BCP 47: en, de-AT, la), over what the source states; "
     "default: the collection's 'lang', else what the source states (none when it states none).",
 )
+@jobs_option("Worker processes for several inputs.")
 @click.option("-q", "--quiet", is_flag=True, help="Print warnings and errors only.")
 def convert(
     inputs: tuple[str, ...],
@@ -168,6 +232,7 @@ def convert(
     tracked_changes: str,
     profile: str | None,
     lang: str | None,
+    jobs: int,
     quiet: bool,
 ) -> None:
     """Convert transcriptions to TEI P5: raw text, Word (.docx) or PAGE-XML (a
@@ -186,76 +251,69 @@ def convert(
     configs: dict[Path, Any] = {}  # collection root -> its configuration, or None
     if out_dir is not None and not check:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
+    tasks: list[Task] = []
+    for source in sources:
+        target = output_path(source, output, out_dir)
+        if source != "-" and target != "-" and _same_file(source, target):
+            click.echo(f"{source}:0:0: error C006 the output would overwrite the input", err=True)
+            status = max(status, EXIT_USAGE)
+            continue
+        collection, people_diags = collection_for(
+            str(document_path(source)), people, no_people, cache
+        )
+        if any(d.level is Severity.ERROR for d in people_diags):
+            report(people_diags, quiet)
+            status = max(status, EXIT_USAGE)
+            continue
+        try:
+            config = config_for(source, configs)
+        except ConfigError as exc:
+            click.echo(f"tei-tools convert: {exc}", err=True)
+            status = max(status, EXIT_USAGE)
+            continue
+        stdin = None
+        if source == "-":
+            stdin = read_input(source, "C006")
+            if stdin is None:
+                status = max(status, EXIT_USAGE)
+                continue
+        tasks.append(
+            Task(
+                source,
+                target,
+                collection,
+                tracked_changes,
+                profile or (config.profile if config is not None else AUTO),
+                lang or (config.lang if config is not None else None),
+                config.publication if config is not None else None,
+                stdin,
+            )
+        )
     with Batch() as batch:  # one durability barrier for all the outputs
-        for source in sources:
-            target = output_path(source, output, out_dir)
-            if source != "-" and target != "-" and _same_file(source, target):
-                click.echo(
-                    f"{source}:0:0: error C006 the output would overwrite the input", err=True
-                )
+        for task, done in zip(tasks, in_order(convert_task, tasks, jobs), strict=True):
+            report(done.diagnostics, quiet)
+            if done.unreadable:
                 status = max(status, EXIT_USAGE)
                 continue
-            collection, people_diags = collection_for(
-                str(document_path(source)), people, no_people, cache
+            failed = done.xml is None or (
+                strict and any(d.level >= Severity.WARNING for d in done.diagnostics)
             )
-            if any(d.level is Severity.ERROR for d in people_diags):
-                report(people_diags, quiet)
-                status = max(status, EXIT_USAGE)
-                continue
-            try:
-                config = config_for(source, configs)
-            except ConfigError as exc:
-                click.echo(f"tei-tools convert: {exc}", err=True)
-                status = max(status, EXIT_USAGE)
-                continue
-            reading = profile or (config.profile if config is not None else AUTO)
-            language = lang or (config.lang if config is not None else None)
-            if source != "-" and Path(source).is_dir():
-                result = convert_folder(
-                    Path(source),
-                    collection,
-                    tracked=tracked_changes,
-                    profile=reading,
-                    lang=language,
-                    publication=config.publication if config is not None else None,
-                )
-            else:
-                data = read_input(source, "C006")
-                if data is None:
-                    status = max(status, EXIT_USAGE)
-                    continue
-                name = "<stdin>" if source == "-" else source
-                base = None if source == "-" else Path(source).parent
-                result = convert_bytes(
-                    data,
-                    name,
-                    collection,
-                    base=base,
-                    tracked=tracked_changes,
-                    profile=reading,
-                    lang=language,
-                    publication=config.publication if config is not None else None,
-                )
-            report(result.diagnostics, quiet)
-            failed = not result.ok or (
-                strict and any(d.level >= Severity.WARNING for d in result.diagnostics)
-            )
-            if failed:
+            if failed or done.xml is None:
                 status = max(status, EXIT_FINDINGS)
                 continue
-            xml = result.xml()
             if check:
-                current = Path(target).read_bytes() if Path(target).is_file() else None
-                if current != xml:
+                on_disk = Path(task.target)
+                current = on_disk.read_bytes() if on_disk.is_file() else None
+                if current != done.xml:
                     click.echo(
-                        f"{target}: out of date with {source} "
-                        f"(run: tei-tools convert {source} -o {target})",
+                        f"{task.target}: out of date with {task.source} "
+                        f"(run: tei-tools convert {task.source} -o {task.target})",
                         err=True,
                     )
                     status = max(status, EXIT_FINDINGS)
-            elif target == "-":
-                sys.stdout.buffer.write(xml)
+            elif task.target == "-":
+                sys.stdout.buffer.write(done.xml)
                 sys.stdout.flush()
             else:
-                batch.write(Path(target), xml)
+                batch.write(Path(task.target), done.xml)
     sys.exit(status)

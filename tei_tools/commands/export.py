@@ -6,11 +6,10 @@ writes every output behind one durability barrier."""
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import click
@@ -26,7 +25,7 @@ from tei_tools.commands.common import (
 from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.export import export
 from tei_tools.io import Batch
-from tei_tools.processes import die_with_parent
+from tei_tools.processes import in_order
 from tei_tools.site.pages import Entry, entry_for, index_page
 from tei_tools.validate.loader import load
 from tei_tools.validate.runner import expand
@@ -87,24 +86,11 @@ def export_one(name: str, settings: Settings) -> Exported:
     return result
 
 
-_SETTINGS: Settings | None = None  # set in the parent before the workers fork
-
-
-def _worker(name: str) -> Exported:
-    assert _SETTINGS is not None
-    return export_one(name, _SETTINGS)
-
-
 def exported(files: list[str], settings: Settings, jobs: int) -> Iterator[Exported]:
     """Every file's export, in order; in ``jobs`` forked workers when that helps."""
-    global _SETTINGS
-    _SETTINGS = settings
-    if jobs <= 1 or len(files) < 4 or "-" in files or os.name != "posix":
-        yield from (export_one(name, settings) for name in files)
-        return
-    context = multiprocessing.get_context("fork")
-    with context.Pool(min(jobs, len(files)), initializer=die_with_parent) as pool:
-        yield from pool.imap(_worker, files, chunksize=max(1, len(files) // (jobs * 4)))
+    if "-" in files:
+        jobs = 1
+    yield from in_order(partial(export_one, settings=settings), files, jobs, at_least=4)
 
 
 @click.command("export")

@@ -7,8 +7,6 @@ and inherit the compiled schema, so ``--jobs`` adds no compile cost.
 from __future__ import annotations
 
 import glob
-import multiprocessing
-import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -16,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tei_tools.diagnostics import Diagnostic, Severity
-from tei_tools.processes import die_with_parent
+from tei_tools.processes import in_order
 from tei_tools.validate import Validator
 
 STDIN = "-"
@@ -130,11 +128,6 @@ def _valid(result: FileResult) -> bool:
 
 
 def _iter_results(files: list[str], jobs: int) -> Iterator[FileResult]:
-    parallel = jobs > 1 and len(files) > 1 and STDIN not in files and os.name == "posix"
-    if not parallel:
-        yield from map(check_file, files)
-        return
-    context = multiprocessing.get_context("fork")
-    chunk = max(1, min(32, len(files) // (jobs * 4)))
-    with context.Pool(jobs, initializer=die_with_parent) as pool:
-        yield from pool.imap(check_file, files, chunksize=chunk)
+    if STDIN in files:
+        jobs = 1
+    yield from in_order(check_file, files, jobs)
