@@ -119,6 +119,7 @@ class Registry:
 
     designations: dict[str, set[str]] = field(default_factory=dict)  # folded office → ids
     _designation_pattern: re.Pattern[str] | None = None
+    _capitalised: bool | None = None
     # deletion → (declaration order, form) (see ``deletions``), kept as forms are added:
     # close misspellings are found in time linear in the number of forms, not in their
     # product with the names of the text
@@ -133,8 +134,17 @@ class Registry:
                 self.forms[form] = person.id
         for office in person.designations:
             self.designations.setdefault(fold(office), set()).add(person.id)
-        self._pattern = self._designation_pattern = None
+        self._pattern = self._designation_pattern = self._capitalised = None
         self._cache.clear()
+
+    @property
+    def capitalised(self) -> bool:
+        """Whether every name and office it knows holds a capital letter: then a text
+        without one names nobody (most Text nodes are a line end or lower-case words)."""
+        if self._capitalised is None:
+            offices = {o for person in self.people.values() for o in person.designations}
+            self._capitalised = all(f != f.lower() for f in [*self.surface_forms(), *offices])
+        return self._capitalised
 
     def surface_forms(self) -> list[str]:
         forms: set[str] = set()
@@ -290,6 +300,8 @@ class Linker:
 
     def find(self, text: str) -> Iterator[tuple[int, int, str | None, bool]]:
         """Yield (start, end, person id, exact) for each name in ``text``."""
+        if text == text.lower() and self.registry.capitalised:
+            return  # every pattern below needs a capital letter
         taken = _Spans()
         for m in self.registry.pattern.finditer(text):
             pid, _ = self.registry.resolve(m.group())

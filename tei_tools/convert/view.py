@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterable
-from dataclasses import replace
+from typing import TypeVar
 
 from tei_tools.convert.model import (
     Container,
@@ -33,6 +33,7 @@ from tei_tools.convert.model import (
     Text,
 )
 
+T = TypeVar("T")
 Position = tuple[int, int, str | None]  # line, column (1-based), file (None: the document's)
 
 
@@ -61,8 +62,19 @@ def children(node: Inline) -> list[Inline] | None:
 def _with_children(node: Inline, inner: list[Inline], line: int, col: int) -> Inline:
     if isinstance(node, Substitution):
         parts = [p for p in inner if not isinstance(p, Text)]  # parts are elements only
-        return replace(node, parts=parts, line=line, col=col)  # type: ignore[arg-type]
-    return replace(node, children=inner, line=line, col=col)  # type: ignore[arg-type]
+        return _changed(node, parts=parts, line=line, col=col)
+    return _changed(node, children=inner, line=line, col=col)
+
+
+def _changed(node: T, **fields: object) -> T:
+    """A shallow copy of ``node`` with ``fields`` set. Nodes are plain dataclasses
+    whose fields were checked when made, so the copy takes their dictionary as it is:
+    ``dataclasses.replace`` would run ``__init__`` again, and the slices of a
+    document copy tens of thousands of nodes."""
+    new = object.__new__(type(node))
+    new.__dict__.update(node.__dict__)
+    new.__dict__.update(fields)
+    return new
 
 
 def text_of(nodes: Iterable[Inline]) -> str:
@@ -166,7 +178,7 @@ class View:
             if inner is None:
                 if isinstance(node, Text):
                     lo, hi = max(start - a, 0), min(end, b) - a
-                    out.append(replace(node, col=node.col + lo, text=node.text[lo:hi]))
+                    out.append(_changed(node, col=node.col + lo, text=node.text[lo:hi]))
                 elif start <= a:  # an atom is never cut: it goes with its first character
                     out.append(_copy(node))
                 continue
@@ -196,5 +208,5 @@ def _copy(node: Inline) -> Inline:
     """A deep copy of ``node``: slices never share nodes with what they were cut from."""
     inner = children(node)
     if inner is None:
-        return replace(node)
+        return _changed(node)
     return _with_children(node, [_copy(n) for n in inner], node.line, node.col)

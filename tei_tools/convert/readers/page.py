@@ -15,12 +15,14 @@ tags keep their text and are reported. Each page becomes a ``surface`` with a
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from types import MappingProxyType
 from typing import TypeVar
 
 from lxml import etree
@@ -79,24 +81,26 @@ def is_mets(root: etree._Element) -> bool:
     return root.tag == f"{{{METS_NS}}}mets"
 
 
-def custom_tags(value: str | None) -> list[tuple[str, dict[str, str]]]:
+def custom_tags(value: str | None) -> tuple[tuple[str, Mapping[str, str]], ...]:
     """``readingOrder {index:0;} textStyle {offset:0; length:5;bold:true;}`` →
-    [(name, {key: value})] in order."""
+    ((name, {key: value}), …) in order."""
+    return _custom_tags(value) if value else ()
+
+
+@functools.lru_cache(maxsize=4096)  # an export repeats a few values on every line
+def _custom_tags(value: str) -> tuple[tuple[str, Mapping[str, str]], ...]:
     tags = []
-    for match in _CUSTOM.finditer(value or ""):
+    for match in _CUSTOM.finditer(value):
         props = {}
         for item in match.group(2).split(";"):
             key, sep, val = item.partition(":")
             if sep:
                 props[key.strip()] = val.strip().replace("\\u0020", " ")
-        tags.append((match.group(1), props))
-    return tags
+        tags.append((match.group(1), MappingProxyType(props)))
+    return tuple(tags)
 
 
-def _bbox(zone: Zone | None) -> tuple[int, int, int, int] | None:
-    xy = points(zone.points) if zone is not None else None
-    if not xy:
-        return None
+def _bbox(xy: list[tuple[float, float]]) -> tuple[int, int, int, int]:
     xs = [int(p[0]) for p in xy]
     ys = [int(p[1]) for p in xy]
     return min(xs), min(ys), max(xs), max(ys)
@@ -142,7 +146,10 @@ class PageReader:
 
     def index(self, element: etree._Element) -> int | None:
         """The element's ``readingOrder {index:N}``, if it has one that is a number."""
-        for name, props in custom_tags(element.get("custom")):
+        custom = element.get("custom")
+        if not custom or "readingOrder" not in custom:
+            return None
+        for name, props in custom_tags(custom):
             if name == "readingOrder" and "index" in props:
                 n = whole(props["index"])
                 if n is None:
@@ -377,13 +384,13 @@ class PageReader:
                     text = " ".join((u.text or "").strip() for u in given)
             if unicode is None:
                 continue
-            zone = self.zone(surface, line, ns)
+            zone, xy = self.located(surface, line, ns)
             out.append(
                 _Line(
                     line,
                     text,
                     getattr(unicode, "sourceline", 0) or 0,
-                    _bbox(zone),
+                    _bbox(xy) if xy else None,
                     zone.id if zone else "",
                     tagged,
                 )
@@ -402,28 +409,38 @@ class PageReader:
         ]
 
     def zone(self, surface: Surface, element: etree._Element, ns: str) -> Zone | None:
+        return self.located(surface, element, ns)[0]
+
+    def located(
+        self, surface: Surface, element: etree._Element, ns: str
+    ) -> tuple[Zone | None, list[tuple[float, float]] | None]:
+        """The element's zone on ``surface`` and its points; (None, None) when its
+        Coords are absent, or reported when they are no area TEI takes."""
         coords = element.find(f"{{{ns}}}Coords")
-        if coords is None or not coords.get("points"):
-            return None
-        bad = bad_point(coords.get("points", ""))
-        if bad is not None:
+        value = coords.get("points") if coords is not None else None
+        if coords is None or not value:
+            return None, None
+        xy = points(value)
+        if xy is None:
             what = f"the Coords of {element.get('id') or 'an element'} hold a point that is not x,y"
-            self.bad(f"{what}; it gets no zone", bad, coords)
-            return None
-        if len(coords.get("points", "").split()) < 3:  # TEI's zone is an area
+            self.bad(f"{what}; it gets no zone", bad_point(value) or value, coords)
+            return None, None
+        if len(xy) < 3:  # TEI's zone is an area
             what = f"the Coords of {element.get('id') or 'an element'} hold fewer than 3 points"
-            self.bad(f"{what}; it gets no zone", coords.get("points"), coords)
-            return None
+            self.bad(f"{what}; it gets no zone", value, coords)
+            return None, None
         local = _NCNAME_BAD.sub("_", element.get("id") or f"z{len(surface.zones) + 1}")
-        zone = Zone(f"{surface.id}-{local}", coords.get("points", ""))
+        zone = Zone(f"{surface.id}-{local}", value)
         surface.zones.append(zone)
-        return zone
+        return zone, xy
 
     def text_equiv(self, element: etree._Element, ns: str) -> etree._Element | None:
         """The line's text: the TextEquiv with the lowest @index (2019), else the first."""
         equivs = element.findall(f"{{{ns}}}TextEquiv")
         if not equivs:
             return None
+        if len(equivs) == 1 and equivs[0].get("index") is None:
+            return equivs[0].find(f"{{{ns}}}Unicode")
         indexes = [self.number(e, "index", "a TextEquiv's index") for e in equivs]
         best = min(range(len(equivs)), key=lambda i: indexes[i] or 0)
         return equivs[best].find(f"{{{ns}}}Unicode")
@@ -457,7 +474,7 @@ class PageReader:
             )
         return styled_runs(text, spans)
 
-    def place(self, props: dict[str, str], key: str, tag: str, line: _Line, default: int) -> int:
+    def place(self, props: Mapping[str, str], key: str, tag: str, line: _Line, default: int) -> int:
         """A tag's offset or length in the line; ``default`` when absent or bad."""
         if key not in props:
             return default
@@ -516,6 +533,8 @@ def styled_runs(text: str, spans: list[tuple[int, int, str]]) -> list[Run]:
     """``text`` cut where a style starts or ends, each piece with the styles over it;
     one sweep over the cuts (each span opened and closed once), pieces of one
     formatting joined."""
+    if not spans:
+        return [Run(text)] if text else []
     opening: dict[int, list[str]] = defaultdict(list)
     closing: dict[int, list[str]] = defaultdict(list)
     for start, end, style in spans:

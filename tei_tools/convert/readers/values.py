@@ -17,6 +17,7 @@ _SIGNED = re.compile(r"-?[0-9]{1,15}")
 _HEX = re.compile(r"[0-9A-Fa-f]{1,6}")
 # One point of a PAGE Coords/@points, as TEI's zone/@points (data.point) takes it.
 _POINT = re.compile(r"-?[0-9]{1,9}(\.[0-9]{1,9})?,-?[0-9]{1,9}(\.[0-9]{1,9})?")
+_POINTS = re.compile(rf"\s*{_POINT.pattern}(?:\s+{_POINT.pattern})*\s*")
 
 
 def whole(value: str | None) -> int | None:
@@ -45,7 +46,7 @@ def character(code: str | None) -> str | None:
 
 def points(value: str) -> list[tuple[float, float]] | None:
     """The points of ``x,y x,y …``; None unless every one is a point TEI takes."""
-    if not value.split() or bad_point(value) is not None:
+    if not _POINTS.fullmatch(value):  # one match for the whole list: a page has thousands
         return None
     return [(float(x), float(y)) for x, y in (p.split(",") for p in value.split())]
 
