@@ -70,8 +70,14 @@ class Code(enum.StrEnum):
     C304 = ("C304", Severity.ERROR, "the people file is not valid")
     # Word and PAGE sources (C4xx)
     C401 = ("C401", Severity.WARNING, "Word content not encoded as such (field, note, table…)")
-    C402 = ("C402", Severity.WARNING, "a PAGE tag tei-tools does not encode; its text is kept")
+    C402 = (
+        "C402",
+        Severity.INFO,
+        "what of a PAGE source is kept in another form (a tag's properties, crossing tags)",
+    )
     C403 = ("C403", Severity.INFO, "a tracked change accepted or rejected as the editor asked")
+    C404 = ("C404", Severity.INFO, "the group of PAGE files read, of several in a METS file")
+    C405 = ("C405", Severity.INFO, "PAGE text outside a region, or in a placeholder region")
     C900 = ("C900", Severity.ERROR, "the converter wrote TEI its own schema rejects (a bug)")
     C901 = ("C901", Severity.ERROR, "building this document failed unexpectedly (a bug); it alone")
     # Reading TEI (V0xx)

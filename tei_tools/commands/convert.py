@@ -130,6 +130,7 @@ class Task:
     lang: str | None
     publication: Publication | None
     stdin: bytes | None = None  # standard input, read in the parent
+    file_grp: str | None = None
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,7 @@ def convert_task(task: Task) -> Converted:
         profile=task.profile,
         lang=task.lang,
         publication=task.publication,
+        file_grp=task.file_grp,
     )
     return Converted(result.diagnostics, result.xml() if result.ok else None)
 
@@ -219,6 +221,12 @@ def _same_file(source: str, target: str) -> bool:
     help="The text's language (BCP 47: en, de-AT, la), over what the source states; "
     "default: the collection's 'lang', else what the source states (none when it states none).",
 )
+@click.option(
+    "--file-grp",
+    metavar="NAME",
+    help="A METS export's group of PAGE files to read (an OCR-D workspace has one per "
+    "step); default: the ground truth group, else the last complete one.",
+)
 @jobs_option("Worker processes for several inputs.")
 @click.option("-q", "--quiet", is_flag=True, help="Print warnings and errors only.")
 def convert(
@@ -232,6 +240,7 @@ def convert(
     tracked_changes: str,
     profile: str | None,
     lang: str | None,
+    file_grp: str | None,
     jobs: int,
     quiet: bool,
 ) -> None:
@@ -287,6 +296,7 @@ def convert(
                 lang or (config.lang if config is not None else None),
                 config.publication if config is not None else None,
                 stdin,
+                file_grp,
             )
         )
     with Batch() as batch:  # one durability barrier for all the outputs

@@ -82,6 +82,35 @@ class DateRef(Container):
 
 
 @dataclass
+class Tagged(Container):
+    """Text an editor tagged on the platform (Transkribus): ``element`` is the TEI
+    element it becomes (placeName, orgName, unclear, supplied, rs…), ``attrs`` the
+    tag's attributes as that element takes them."""
+
+    element: str = "rs"
+    attrs: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Choice(Container):
+    """Text the source gives two readings of: an abbreviation and its expansion
+    (``kind`` "abbr", ``other`` the expansion), an error and its correction ("sic")."""
+
+    kind: str = "abbr"
+    other: str = ""
+
+
+@dataclass
+class Note(Container):
+    """A note the source anchors here: a comment on the text before it, a footnote."""
+
+    place: str = ""  # "foot", "end", "margin"; "" where the source says nothing
+    kind: str = ""  # "comment"; "" for an editor's or author's note
+    n: str = ""  # the note's number or mark as the source gives it
+    resp: str = ""  # who wrote it (a comment's author)
+
+
+@dataclass
 class Segment(Container):
     """A stated fact inside front matter (document type, time, place, side…)."""
 
@@ -133,6 +162,9 @@ Inline = (
     | Link
     | PersonRef
     | DateRef
+    | Tagged
+    | Choice
+    | Note
     | Segment
     | LineBreak
     | Hyphenation
@@ -182,7 +214,58 @@ class Stamp(Container):
     facs: str | None = None
 
 
-Block = Paragraph | ListBlock | SourceNote | FrontBlock | Stamp | FormWork | PageBreak
+@dataclass
+class Heading(Container):
+    """A heading: it opens a division of the text at its ``level`` (1 the highest)."""
+
+    level: int = 1
+    facs: str | None = None
+
+
+@dataclass
+class BlockNote(Container):
+    """A note standing as a block of its own: a marginal note, a footnote region."""
+
+    place: str = ""
+    facs: str | None = None
+
+
+@dataclass
+class Cell(Container):
+    cols: int = 1  # columns it spans
+    rows: int = 1  # rows it spans
+    facs: str | None = None
+
+
+@dataclass
+class Table(Node):
+    """A table, row by row; a cell that spans several keeps its place in the first."""
+
+    rows: list[list[Cell]] = field(default_factory=list)
+    facs: str | None = None
+
+
+@dataclass
+class Figure(Node):
+    """An image or graphic of the page; ``children`` its caption."""
+
+    children: list[Inline] = field(default_factory=list)
+    facs: str | None = None
+
+
+Block = (
+    Paragraph
+    | ListBlock
+    | SourceNote
+    | FrontBlock
+    | Stamp
+    | FormWork
+    | PageBreak
+    | Heading
+    | BlockNote
+    | Table
+    | Figure
+)
 
 
 @dataclass
@@ -258,6 +341,7 @@ class Surface:
     width: int
     height: int
     zones: list[Zone] = field(default_factory=list)
+    n: str = ""  # the page's label as the source states it (METS ORDERLABEL); "" if none
 
 
 @dataclass(frozen=True)
@@ -315,12 +399,14 @@ def walk(blocks: list[Block]) -> Iterator[Node]:
     while stack:
         node = stack.pop()
         yield node
-        if isinstance(node, Container | FormWork):
+        if isinstance(node, Container | FormWork | Figure):
             stack.extend(reversed(node.children))
         elif isinstance(node, Substitution):
             stack.extend(reversed(node.parts))
         elif isinstance(node, ListBlock):
             stack.extend(reversed(node.items))
+        elif isinstance(node, Table):
+            stack.extend(reversed([cell for row in node.rows for cell in row]))
 
 
 def pretty(node: object, indent: int = 0) -> str:
@@ -332,16 +418,19 @@ def pretty(node: object, indent: int = 0) -> str:
         return f"{pad}Text {node.text!r}"
     name = type(node).__name__
     attrs = []
-    for key in ("rend", "place", "reason", "quantity", "target", "ref", "when", "kind", "n"):
+    keys = ("rend", "place", "reason", "quantity", "target", "ref", "when", "kind", "n")
+    for key in (*keys, "element", "attrs", "other", "level", "cols", "rows"):
         value = getattr(node, key, None)
-        if value is not None and value != "":
+        if value is not None and value != "" and value != {} and not isinstance(value, list):
             attrs.append(f"{key}={value!r}")
     if isinstance(node, Paragraph) and node.reports_speech:
         attrs.append(f"speaker={node.speaker!r}")
     head = f"{pad}{name}" + (" " + " ".join(attrs) if attrs else "")
     kids: list[object] = []
-    if isinstance(node, Container | FormWork):
+    if isinstance(node, Container | FormWork | Figure):
         kids = list(node.children)
+    elif isinstance(node, Table):
+        kids = [cell for row in node.rows for cell in row]
     elif isinstance(node, Substitution):
         kids = list(node.parts)
     elif isinstance(node, ListBlock):

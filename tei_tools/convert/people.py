@@ -13,7 +13,17 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from tei_tools.convert.model import Container, Inline, Person, PersonRef, Substitution, Text
+from tei_tools.convert.model import (
+    Choice,
+    Container,
+    Inline,
+    Note,
+    Person,
+    PersonRef,
+    Substitution,
+    Tagged,
+    Text,
+)
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.names.identity import fold
 from tei_tools.names.lexicon import TITLES, is_initial, is_particle, is_title
@@ -247,11 +257,19 @@ def _flexible(form: str) -> str:
     return r"[\s-]+".join(re.escape(w) for w in form.split())
 
 
+_NAMED = frozenset({"persName", "placeName", "orgName", "rs"})
+
+
 def iter_texts(nodes: list[Inline]) -> Iterator[tuple[list[Inline], int, Text]]:
-    """Every Text node with its parent list and index, depth first."""
+    """Every Text node with its parent list and index, depth first; not those an
+    editor's tag already names, nor an abbreviation's or a note's."""
     for i, node in enumerate(nodes):
         if isinstance(node, Text):
             yield nodes, i, node
+        elif isinstance(node, Choice | Note) or (
+            isinstance(node, Tagged) and node.element in _NAMED
+        ):
+            continue
         elif isinstance(node, Container):
             yield from iter_texts(node.children)
         elif isinstance(node, Substitution):

@@ -82,6 +82,7 @@ def convert_bytes(
     profile: str = AUTO,
     lang: str | None = None,
     publication: Publication | None = None,
+    file_grp: str | None = None,
 ) -> Conversion:
     """Convert a transcription's bytes (raw text, a Word file, a PAGE file or export
     zip, a METS file whose page files are in ``base``); diagnostics capped per code.
@@ -89,10 +90,11 @@ def convert_bytes(
     ``profile`` how to read the document (``tei_tools.convert.profiles``); ``lang``
     the text's language when the editor gives it (over what the source says);
     ``publication`` the collection's facts for the header (``build`` and ``convert``
-    in a collection give them, so both write the same bytes)."""
+    in a collection give them, so both write the same bytes); ``file_grp`` the METS
+    file group of PAGE files to read, where a workspace has several."""
     result = Conversion(source, publication=publication)
     diags = result.diagnostics
-    styled = read_source(data, source, base, diags, tracked)
+    styled = read_source(data, source, base, diags, tracked, file_grp)
     parsed: list[Diagnostic] = []  # the raw dialect's findings in its inline notation
     blocks: list[TextBlock] | None = None
     if styled is None:

@@ -72,11 +72,17 @@ def transcriptions_in(folder: Path) -> list[Path]:
 
 
 def read_source(
-    data: bytes, name: str, base: Path | None, diags: list[Diagnostic], tracked: str = "keep"
+    data: bytes,
+    name: str,
+    base: Path | None,
+    diags: list[Diagnostic],
+    tracked: str = "keep",
+    file_grp: str | None = None,
 ) -> StyledSource | None:
     """What a Word file or PAGE export in ``data`` holds; None when ``data`` is
     neither (a raw transcription, or something the raw reader refuses by name).
-    ``base`` is the folder a METS file's page files are found in."""
+    ``base`` is the folder a METS file's page files are found in; ``file_grp`` the
+    METS file group to read (see ``readers.mets``)."""
     kind = kind_of(data)
     spent = Spent()  # what this source's parts cost, against the budgets
     try:
@@ -87,7 +93,7 @@ def read_source(
                     blocks = reader.read_archive(archive)
                     changes = list(reader.changes.values())
                     return StyledSource(blocks, changes=changes, meta=reader.meta)
-                return _read_zip(archive, name, diags, f"{name}/", spent)
+                return _read_zip(archive, name, diags, f"{name}/", spent, file_grp)
         if kind == "xml":
             declared = declared_as(data)
             try:
@@ -107,7 +113,7 @@ def read_source(
                         "give its path or its folder"
                     )
                 folder = Path(name).parent.as_posix()
-                page = PageReader(diags, "" if folder == "." else f"{folder}/", spent)
+                page = PageReader(diags, "" if folder == "." else f"{folder}/", spent, file_grp)
                 page.read_mets(root, Path(name).name, _folder_opener(base, spent))
                 return _styled(page, "an export (a METS file and its page files)")
     except ReadError as exc:
@@ -168,12 +174,17 @@ def _styled(page: PageReader, form: str) -> StyledSource:
 
 
 def _read_zip(
-    archive: Archive, name: str, diags: list[Diagnostic], prefix: str, spent: Spent
+    archive: Archive,
+    name: str,
+    diags: list[Diagnostic],
+    prefix: str,
+    spent: Spent,
+    file_grp: str | None = None,
 ) -> StyledSource | None:
     """A zipped PAGE export: its METS file (there must be one at most), else its PAGE
     files in the order of their names; None for a zip that holds neither."""
     opener = zip_opener(archive)
-    page = PageReader(diags, prefix, spent)
+    page = PageReader(diags, prefix, spent, file_grp)
     mets = sorted(n for n in archive.names if PurePosixPath(n).name == "mets.xml")
     if len(mets) > 1:
         raise ReadError(

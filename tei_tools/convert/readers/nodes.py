@@ -23,34 +23,53 @@ from tei_tools.convert.blocks import LineInfo, TextBlock
 from tei_tools.convert.model import (
     Addition,
     Block,
+    BlockNote,
+    Cell,
+    Choice,
     Container,
     Deletion,
     Emphasis,
+    Figure,
+    FormWork,
     Gap,
+    Heading,
     Hyphenation,
     Inline,
     LineBreak,
+    Note,
     PageBreak,
     Paragraph,
     Surface,
+    Table,
+    Tagged,
     Text,
 )
 from tei_tools.convert.profiles.memorandum.transforms import pair_substitutions
 from tei_tools.convert.readers.inline import typed
 from tei_tools.convert.readers.runs import (
     BOLD,
+    CELL,
+    DROP,
     DSTRIKE,
+    FIGURE,
+    FURNITURE,
+    HEADING,
     ITALIC,
+    NOTE,
     STRIKE,
     SUB,
     SUP,
     TRACKED_DEL,
     TRACKED_INS,
     UNDERLINE,
+    Origin,
     Run,
     SourceBlock,
     SourceLine,
+    Tag,
 )
+
+Opened = Deletion | Addition | Emphasis | Tagged | Choice  # what a run's wraps open
 
 # The characters a printer or scribe ends a line with when a word goes on.
 HYPHENS = "-\u00ac=\u2e17\u2010"
@@ -63,9 +82,10 @@ _ONE_EMPHASIS = ((BOLD, "bold"), (UNDERLINE, "underline"), (ITALIC, "italic"))
 class _Wrap:
     """One container a run sits in: its kind and the attributes that tell it apart."""
 
-    kind: str  # "hi", "del", "add"
+    kind: str  # "hi", "del", "add", "tag"
     value: str  # rend or place
     change: str | None = None
+    tag: Tag | None = None  # an editor's tag (kind "tag")
 
 
 def _wraps(run: Run, typescript: bool = False) -> tuple[_Wrap, ...]:
@@ -74,10 +94,12 @@ def _wraps(run: Run, typescript: bool = False) -> tuple[_Wrap, ...]:
     In a ``typescript`` one emphasis stands for all (bold, else underlined, else
     italic), and a raised or lowered run is an addition."""
     s = run.styles
+    out = [_Wrap("tag", tag.element, tag=tag) for tag in run.tags]
     if typescript:
-        out = [_Wrap("hi", rend) for style, rend in _ONE_EMPHASIS if style in s][:1]
+        out += [_Wrap("hi", rend) for style, rend in _ONE_EMPHASIS if style in s][:1]
     else:
-        out = [_Wrap("hi", rend) for style, rend in _EMPHASIS if style in s]
+        out += [_Wrap("hi", rend) for style, rend in _EMPHASIS if style in s]
+        out += [_Wrap("hi", "dropCapital")] if DROP in s else []
         if TRACKED_INS not in s:  # a raised or lowered run the source does not mark inserted
             out += [_Wrap("hi", "superscript")] if SUP in s else []
             out += [_Wrap("hi", "subscript")] if SUB in s else []
@@ -95,11 +117,16 @@ def _wraps(run: Run, typescript: bool = False) -> tuple[_Wrap, ...]:
     return tuple(out + [w for w in inner if w is not None])
 
 
-def _container(wrap: _Wrap, line: int, col: int) -> Deletion | Addition | Emphasis:
+def _container(wrap: _Wrap, line: int, col: int) -> Opened:
     if wrap.kind == "del":
         return Deletion(line, col, rend=wrap.value, change=wrap.change)
     if wrap.kind == "add":
         return Addition(line, col, place=wrap.value, change=wrap.change)
+    if wrap.tag is not None:
+        tag = wrap.tag
+        if tag.element in ("abbr", "sic"):
+            return Choice(line, col, kind=tag.element, other=tag.other)
+        return Tagged(line, col, element=tag.element, attrs=dict(tag.attrs))
     return Emphasis(line, col, rend=wrap.value)
 
 
@@ -113,7 +140,7 @@ class _Builder:
         self.top = top
         self.typescript = typescript
         self.file = file
-        self.stack: list[tuple[_Wrap, Deletion | Addition | Emphasis]] = []
+        self.stack: list[tuple[_Wrap, Opened]] = []
         self.pending: list[Text] = []  # white space held until the next run's containers
         self.at_start = True  # no text of the line written yet
 
@@ -135,6 +162,9 @@ class _Builder:
         return Text(line, col, text, file=self.file)
 
     def run(self, run: Run, line: int, col: int) -> None:
+        if run.anchor is not None or (not run.text and run.tags):
+            self.atom(run, line, col)
+            return
         text = run.text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
         core = text.strip(" ")
         if not core:
@@ -161,6 +191,25 @@ class _Builder:
         if trail:
             self.pending.append(self.text(line, col + len(lead) + len(core), trail))
 
+    def atom(self, run: Run, line: int, col: int) -> None:
+        """A run of no text: a note anchored here, or a tag over no text (a gap)."""
+        wraps = _wraps(run, self.typescript)
+        own = run.tags[-1] if run.anchor is None else None
+        self.close_to(tuple(w for w in wraps if own is None or w.tag is not own))
+        self.flush()
+        self.at_start = False
+        if run.anchor is not None:
+            a = run.anchor
+            text = Text(line, col, a.text, file=self.file)
+            note: Note | Opened = Note(
+                line, col, [text], place=a.place, kind=a.kind, n=a.n, resp=a.resp
+            )
+        else:
+            assert own is not None
+            note = _container(_Wrap("tag", own.element, tag=own), line, col)
+        note.file = self.file
+        self.here.append(note)
+
     def line_end(self, following: tuple[_Wrap, ...], breaks: list[Inline]) -> None:
         self.close_to(following)
         self.pending = []  # the line's trailing spaces
@@ -186,8 +235,7 @@ def _hyphen_at_end(nodes: list[Inline]) -> str | None:
     return body[-1]
 
 
-def _paragraph(block: SourceBlock) -> Paragraph:
-    lines = [ln for ln in block.lines if any(run.text.strip() for run in ln.runs)]
+def _paragraph(block: SourceBlock, lines: list[SourceLine]) -> Paragraph:
     first = lines[0].origin
     paragraph = Paragraph(first.line, first.col, facs=block.facs)
     builder = _Builder(paragraph.children)
@@ -227,23 +275,69 @@ def _starts_word(line: SourceLine) -> bool:
 
 
 def build_blocks(blocks: list[SourceBlock], surfaces: list[Surface]) -> list[Block]:
-    """The body's blocks: a paragraph per source block, and a ``pb`` where a page
-    starts (each page of a PAGE export, page 1 included; a Word page break)."""
+    """The body's blocks: each source block as the kind its source states (a
+    paragraph, a heading, a note, furniture, a figure; a table's cells as one table),
+    and a ``pb`` where a page starts (each page of a PAGE export, page 1 included,
+    labelled as the export labels it; a Word page break)."""
     out: list[Block] = []
     page: int | None = None
+    table: Table | None = None
+    table_key: int | None = None
     for block in blocks:
-        lines = [ln for ln in block.lines if any(run.text.strip() for run in ln.runs)]
-        if not lines:
+        lines = [ln for ln in block.lines if any(run.text.strip() or run.anchor for run in ln.runs)]
+        if not lines and block.kind not in (CELL, FIGURE):
             continue
-        origin = lines[0].origin
-        start = lines[0].page
+        origin = lines[0].origin if lines else Origin("", 0)
+        start = lines[0].page if lines else block.page
         if start is not None and start != page and start < len(surfaces):
-            out.append(PageBreak(origin.line, origin.col, str(start + 1), surfaces[start].id))
+            surface = surfaces[start]
+            out.append(PageBreak(origin.line, origin.col, surface.n or str(start + 1), surface.id))
             page = start
+            table_key = None
         elif block.page_break:
             out.append(PageBreak(origin.line, origin.col, ""))
-        out.append(_paragraph(block))
+        if block.kind == CELL and block.cell is not None:
+            if table is None or block.cell.table != table_key:
+                table, table_key = (
+                    Table(origin.line, origin.col, facs=block.cell.table_facs),
+                    block.cell.table,
+                )
+                out.append(table)
+            _place_cell(table, block, lines)
+            continue
+        table_key = None
+        out.append(_block(block, lines, origin))
     return out
+
+
+def _block(block: SourceBlock, lines: list[SourceLine], origin: Origin) -> Block:
+    """A source block of lines as the model block of its kind."""
+    children = _paragraph(block, lines).children if lines else []
+    line, col, facs = origin.line, origin.col, block.facs
+    if block.kind == HEADING:
+        level = int(block.detail) if block.detail.isdigit() else 1
+        return Heading(line, col, children, level=level, facs=facs)
+    if block.kind == NOTE:
+        return BlockNote(line, col, children, place=block.detail, facs=facs)
+    if block.kind == FURNITURE:
+        return FormWork(line, col, block.detail, children, facs=facs)
+    if block.kind == FIGURE:
+        return Figure(line, col, children, facs=facs)
+    return Paragraph(line, col, children, facs=facs)
+
+
+def _place_cell(table: Table, block: SourceBlock, lines: list[SourceLine]) -> None:
+    """A cell into its row of ``table`` (rows are made as the cells name them)."""
+    place = block.cell
+    assert place is not None
+    while len(table.rows) <= place.row:
+        table.rows.append([])
+    origin = lines[0].origin if lines else Origin("", 0)
+    children = _paragraph(block, lines).children if lines else []
+    cell = Cell(
+        origin.line, origin.col, children, cols=place.cols, rows=place.rows, facs=block.facs
+    )
+    table.rows[place.row].append(cell)
 
 
 # -- a memorandum ---------------------------------------------------------------------

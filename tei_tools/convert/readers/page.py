@@ -15,14 +15,11 @@ tags keep their text and are reported. Each page becomes a ``surface`` with a
 
 from __future__ import annotations
 
-import functools
-import itertools
 import re
-from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
-from types import MappingProxyType
 from typing import TypeVar
 
 from lxml import etree
@@ -30,21 +27,25 @@ from lxml import etree
 from tei_tools.convert.languages import language_code
 from tei_tools.convert.model import SourceMeta, Surface, Zone
 from tei_tools.convert.readers.archive import Archive
+from tei_tools.convert.readers.mets import PAGE_MIMETYPE, Group, page_groups, preference
 from tei_tools.convert.readers.runs import (
-    BOLD,
-    ITALIC,
-    STRIKE,
-    SUB,
-    SUP,
-    UNDERLINE,
+    CELL,
+    DROP,
+    FIGURE,
+    FURNITURE,
+    HEADING,
+    NOTE,
+    PARAGRAPH,
+    CellPlace,
     Origin,
     Run,
     SourceBlock,
     SourceLine,
 )
-from tei_tools.convert.readers.values import bad_point, bad_value, line_of, points, signed, whole
+from tei_tools.convert.readers.transkribus import Carried, Found, custom_tags, cut, line_runs
+from tei_tools.convert.readers.values import bad_point, bad_value, line_of, points, whole
 from tei_tools.convert.readers.xmlparts import ReadError, Spent, parse_part
-from tei_tools.diagnostics import Diagnostic
+from tei_tools.diagnostics import Diagnostic, Severity
 
 PAGE_NS_PREFIX = "http://schema.primaresearch.org/PAGE/gts/pagecontent/"
 METS_NS = "http://www.loc.gov/METS/"
@@ -57,16 +58,24 @@ _ORDERS = {
     "document": "in document order",
 }
 
-_STYLE_KEYS = {
-    "strikethrough": STRIKE,
-    "superscript": SUP,
-    "subscript": SUB,
-    "bold": BOLD,
-    "italic": ITALIC,
-    "underlined": UNDERLINE,
+# Region types (``@type``, Transkribus's ``structure {type:…}``) and the block each
+# becomes: (kind, detail). A type not named here is a paragraph.
+REGION_KINDS = {
+    "heading": (HEADING, "1"),
+    "marginalia": (NOTE, "margin"),
+    "footnote": (NOTE, "foot"),
+    "footnote-continued": (NOTE, "foot"),
+    "endnote": (NOTE, "end"),
+    "page-number": (FURNITURE, "pageNum"),
+    "header": (FURNITURE, "header"),
+    "footer": (FURNITURE, "footer"),
+    "catch-word": (FURNITURE, "catch"),
+    "signature-mark": (FURNITURE, "sig"),
+    "caption": (FIGURE, ""),
 }
-_STRUCTURAL = {"readingOrder", "structure", "textStyle"}
-_CUSTOM = re.compile(r"([A-Za-z][\w-]*)\s*\{([^}]*)\}")
+# Regions that hold a picture, not text: each is a figure with its zone.
+PICTURE_REGIONS = ("ImageRegion", "GraphicRegion", "ChartRegion", "MathsRegion", "ChemRegion")
+DROP_CAPITAL = "drop-capital"
 _NCNAME_BAD = re.compile(r"[^\w.-]")
 
 T = TypeVar("T")
@@ -79,25 +88,6 @@ def is_page(root: etree._Element) -> bool:
 
 def is_mets(root: etree._Element) -> bool:
     return root.tag == f"{{{METS_NS}}}mets"
-
-
-def custom_tags(value: str | None) -> tuple[tuple[str, Mapping[str, str]], ...]:
-    """``readingOrder {index:0;} textStyle {offset:0; length:5;bold:true;}`` →
-    ((name, {key: value}), …) in order."""
-    return _custom_tags(value) if value else ()
-
-
-@functools.lru_cache(maxsize=4096)  # an export repeats a few values on every line
-def _custom_tags(value: str) -> tuple[tuple[str, Mapping[str, str]], ...]:
-    tags = []
-    for match in _CUSTOM.finditer(value):
-        props = {}
-        for item in match.group(2).split(";"):
-            key, sep, val = item.partition(":")
-            if sep:
-                props[key.strip()] = val.strip().replace("\\u0020", " ")
-        tags.append((match.group(1), MappingProxyType(props)))
-    return tuple(tags)
 
 
 def _bbox(xy: list[tuple[float, float]]) -> tuple[int, int, int, int]:
@@ -117,7 +107,13 @@ class _Line:
 
 
 class PageReader:
-    def __init__(self, diagnostics: list[Diagnostic], prefix: str = "", spent: Spent | None = None):
+    def __init__(
+        self,
+        diagnostics: list[Diagnostic],
+        prefix: str = "",
+        spent: Spent | None = None,
+        file_grp: str | None = None,
+    ):
         self.diags = diagnostics
         self.spent = spent if spent is not None else Spent()
         self.prefix = prefix  # before a page file's path in what diagnostics name
@@ -131,7 +127,10 @@ class PageReader:
         self.heading: str | None = None  # the first heading region's text
         self.title: tuple[str, str] | None = None  # (title, where stated)
         self.stated: list[tuple[str, str]] = []  # METS/Transkribus languages: (code, where)
-        self.tagged = 0  # Transkribus tags not encoded (C402)
+        self.unkept: Counter[str] = Counter()  # tags' properties not kept: tag/property
+        self.tables = 0  # tables read, to number them
+        self.zone_ids: set[str] = set()
+        self.file_grp = file_grp  # the METS fileGrp to read, as the user chose it
 
     def bad(self, what: str, value: str | None, element: etree._Element) -> None:
         self.diags.append(bad_value(what, value, self.part, line_of(element)))
@@ -164,28 +163,58 @@ class PageReader:
 
     # -- the export ----------------------------------------------------------------
     def read_mets(self, root: etree._Element, mets_name: str, open_file: Opener) -> None:
+        """The pages of the group of PAGE files chosen (see ``readers.mets``); the
+        choice among several is reported."""
         base = PurePosixPath(mets_name).parent
+        self.part = self.prefix + mets_name
         self.mets_facts(root)
-        files = []
-        for group in root.iter(f"{{{METS_NS}}}fileGrp"):
-            use = (group.get("USE") or group.get("ID") or "").upper()
-            if "PAGE" not in use:
-                continue
-            for n, item in enumerate(group.findall(f"{{{METS_NS}}}file")):
-                loc = item.find(f"{{{METS_NS}}}FLocat")
-                href = loc.get(f"{{{XLINK}}}href") if loc is not None else None
-                if not href:
-                    continue
-                self.part = self.prefix + mets_name
-                seq = self.number(item, "SEQ", f"the SEQ of the file {href}")
-                files.append((n if seq is None else seq, href))
-        if not files:
+        groups = page_groups(root)
+        if not groups:
             raise ReadError(
-                f'{mets_name} lists no PAGE files (a fileGrp with USE="PAGEXML")', file=mets_name
+                f"{mets_name} lists no PAGE files (a fileGrp of {PAGE_MIMETYPE} files, or "
+                'with USE="PAGEXML")',
+                file=mets_name,
             )
-        for _, href in sorted(files):
-            path = inside(base, href, mets_name)
-            self.read_page(parse_part(open_file(path), path, self.spent), path)
+        tried = preference(groups, self.file_grp)
+        if not tried:
+            names = ", ".join(g.name for g in groups)
+            raise ReadError(f"{mets_name} has no fileGrp {self.file_grp!r} of PAGE files ({names})")
+        missing: list[str] = []
+        for group in tried:
+            try:
+                pages = [(f, open_file(inside(base, f.href, mets_name))) for f in group.files]
+            except ReadError as exc:
+                missing.append(f"{group.name} ({exc})")
+                continue
+            if len(groups) > 1:
+                self.note_group(group, groups, missing)
+            for file, data in pages:
+                path = inside(base, file.href, mets_name)
+                self.read_page(parse_part(data, path, self.spent), path, file.label)
+            return
+        raise ReadError(f"no group of PAGE files in {mets_name} is complete: {'; '.join(missing)}")
+
+    def note_group(self, group: Group, groups: list[Group], missing: list[str]) -> None:
+        why = (
+            "named with --file-grp"
+            if self.file_grp
+            else "ground truth"
+            if group.name and preference(groups, None)[0] is group and "GT" in group.name.upper()
+            else "the last group of PAGE files"
+        )
+        skipped = f"; groups with files missing: {', '.join(missing)}" if missing else ""
+        self.diags.append(
+            Diagnostic(
+                "C404",
+                f"read the fileGrp {group.name!r} ({why}) of {len(groups)} groups of PAGE "
+                f"files ({', '.join(g.name for g in groups)}){skipped}",
+                self.part,
+                1,
+                1,
+                severity=Severity.INFO,
+                hint="choose another with --file-grp NAME",
+            )
+        )
 
     def mets_facts(self, root: etree._Element) -> None:
         """The title and languages a METS file's MODS states (a related item's, a
@@ -247,15 +276,19 @@ class PageReader:
             )
             + "; the lines of a region by their readingOrder index, else in document order.",
         ]
-        if self.tagged:
-            meta.decisions.append(
-                "Transkribus tags other than textStyle (persons, places, abbreviations…) "
-                "are not encoded; their text is kept."
-            )
+        meta.decisions.append(
+            "Transkribus tags become TEI elements (person persName, place placeName, "
+            "organization orgName, date date, unclear, supplied, gap, abbrev choice/abbr+expan, "
+            "sic choice/sic+corr, comment a note after its text, any other an rs of its name); "
+            "region types become head, note, fw or figure; a table's cells a table."
+        )
+        if self.unkept:
+            listed = ", ".join(f"{k} ({n})" for k, n in sorted(self.unkept.items()))
+            meta.decisions.append(f"Tag properties not kept: {listed}.")
         return meta
 
     # -- one page --------------------------------------------------------------------
-    def read_page(self, root: etree._Element, name: str) -> None:
+    def read_page(self, root: etree._Element, name: str, label: str = "") -> None:
         if not is_page(root):
             raise ReadError(f"{name} is not a PAGE-XML file (root {root.tag!r})", file=name)
         ns = root.tag[1 : root.tag.index("}")]
@@ -273,10 +306,15 @@ class PageReader:
             page.get("imageFilename") or "",
             self.number(page, "imageWidth", "the page's imageWidth") or 0,
             self.number(page, "imageHeight", "the page's imageHeight") or 0,
+            n=label,
         )
         self.surfaces.append(surface)
         regions = self.ordered_regions(page, ns)
-        lines_of = [self.region_lines(r, ns, number, surface) for r in regions]
+        loose = page.findall(f"{{{ns}}}TextLine")  # lines outside any region
+        if loose:
+            regions.append(_Region(page, "paragraph"))
+            self.info(f"{len(loose)} lines stand outside any region; read after the regions", page)
+        lines_of = [self.region_lines(r.element, ns, surface) for r in regions]
         measure = max((ln.box[2] for lines in lines_of for ln in lines if ln.box), default=0)
         widths = [
             (ln.box[2] - ln.box[0]) / len(ln.text)
@@ -287,21 +325,36 @@ class PageReader:
         char = sorted(widths)[len(widths) // 2] if widths else 0.0
         before = len(self.blocks)
         page_language = page.get("primaryLanguage")
+        capital: list[Run] = []  # a drop capital's runs, for the next block's first word
+        table_zones: dict[etree._Element, str | None] = {}
         for region, lines in zip(regions, lines_of, strict=True):
-            region_language = region.get("primaryLanguage") or page_language
+            element = region.element
+            region_language = element.get("primaryLanguage") or page_language
             for ln in lines:
                 code = language_code(ln.element.get("primaryLanguage") or region_language)
                 if code:
                     self.words[code] += len(_WORD.findall(ln.text))
-            if self.heading is None and _region_type(region) == "heading":
+            kind, detail = REGION_KINDS.get(region.type, (PARAGRAPH, ""))
+            if self.heading is None and kind == HEADING:
                 self.heading = " ".join(" ".join(ln.text for ln in lines).split()) or None
-            zone = self.zone(surface, region, ns)
-            block = SourceBlock([], facs=zone.id if zone else None)
+            zone = self.zone(surface, element, ns) if element is not page else None
+            if region.picture:
+                kind = FIGURE
+            block = SourceBlock([], zone.id if zone else None, kind=kind, detail=detail)
+            block.cell, block.page = region.cell, number - 1
+            if region.cell is not None and region.table is not None:
+                kind = CELL
+                if region.table not in table_zones:
+                    table_zone = self.zone(surface, region.table, ns)
+                    table_zones[region.table] = table_zone.id if table_zone else None
+                block.kind = CELL
+                block.cell = replace(region.cell, table_facs=table_zones[region.table])
+            carried = Carried()
             for i, ln in enumerate(lines):
                 nxt = lines[i + 1] if i + 1 < len(lines) else None
                 block.lines.append(
                     SourceLine(
-                        self.runs(ln, name),
+                        self.runs(ln, name, carried),
                         Origin(self.prefix + name, ln.text_line, 1),
                         hard_break=nxt is not None and ended_on_purpose(ln, nxt, measure, char),
                         physical=nxt is not None,
@@ -309,14 +362,31 @@ class PageReader:
                         page=number - 1,
                     )
                 )
-            if block.lines:
+            if region.type == DROP_CAPITAL and block.lines:
+                capital = [
+                    replace(r, styles=r.styles | {DROP}) for ln in block.lines for r in ln.runs
+                ]
+                continue
+            if capital and block.lines:
+                block.lines[0].runs[:0] = capital
+                capital = []
+            if block.lines or kind in (FIGURE, CELL):
                 self.blocks.append(block)
+        if capital:  # a drop capital with nothing after it on the page
+            self.blocks.append(SourceBlock([SourceLine(capital, Origin(self.part, 1))]))
         self.spent.add_blocks(self.blocks[before:], name)
 
-    def ordered_regions(self, page: etree._Element, ns: str) -> list[etree._Element]:
-        """The page's text regions in reading order, a table's cells (Transkribus's
-        ``TableRegion``) in its place, row by row."""
-        regions = list(page.iter(f"{{{ns}}}TextRegion", f"{{{ns}}}TableRegion"))
+    def info(self, message: str, element: etree._Element) -> None:
+        self.diags.append(
+            Diagnostic("C405", message, self.part, line_of(element), 1, severity=Severity.INFO)
+        )
+
+    def ordered_regions(self, page: etree._Element, ns: str) -> list[_Region]:
+        """The page's regions in reading order — text regions, tables (Transkribus's
+        ``TableRegion``, each cell in its place, row by row) and pictures."""
+        kinds = [f"{{{ns}}}{k}" for k in ("TextRegion", "TableRegion", *PICTURE_REGIONS)]
+        regions = [r for r in page.iter(*kinds) if r.getparent() is not None]
+        regions = [r for r in regions if not _nested_in_table(r, ns)]
         refs: list[tuple[int, str | None]] = []
         ro = page.find(f"{{{ns}}}ReadingOrder")
         if ro is not None:
@@ -334,41 +404,30 @@ class PageReader:
         else:
             self.orders["document"] += 1
         ordered = in_reading_order(regions, ids, refs, indexes)
-        return [cell for region in ordered for cell in self.cells(region, ns)]
+        return [part for region in ordered for part in self.parts(region, ns)]
 
-    def cells(self, region: etree._Element, ns: str) -> list[etree._Element]:
-        """A text region itself; a table's cells that hold lines, row by row, reported:
-        tables are not encoded as TEI tables yet, so each cell is a paragraph."""
-        if etree.QName(region).localname != "TableRegion":
-            return [region]
-        found = [
-            c for c in region.iter(f"{{{ns}}}TableCell") if c.find(f"{{{ns}}}TextLine") is not None
-        ]
-        key = [
-            (
-                self.number(c, "row", "a table cell's row") or 0,
-                self.number(c, "col", "a table cell's column") or 0,
-            )
-            for c in found
-        ]
-        cells = [c for _, c in sorted(zip(key, found, strict=True), key=lambda t: t[0])]
-        if cells:
-            self.diags.append(
-                Diagnostic(
-                    "C402",
-                    f"a table of {len(cells)} cells is not encoded as a table: its cells are "
-                    "kept as paragraphs, row by row",
-                    self.part,
-                    line_of(region),
-                    1,
-                    "check the cells' order; TEI tables from PAGE are not written yet",
-                )
-            )
-        return cells
+    def parts(self, region: etree._Element, ns: str) -> list[_Region]:
+        """A region as read: itself, or a table's cells row by row, each with its place."""
+        local = etree.QName(region).localname
+        if local in PICTURE_REGIONS:
+            return [_Region(region, _region_type(region), picture=True)]
+        if local != "TableRegion":
+            if (region.get("id") or "").startswith("eSc_dummyblock"):
+                self.info("eScriptorium's placeholder region: its lines are read, no zone", region)
+            return [_Region(region, _region_type(region))]
+        self.tables += 1
+        found = list(region.iter(f"{{{ns}}}TableCell"))
+        cells = []
+        for cell in found:
+            row = self.number(cell, "row", "a table cell's row") or 0
+            col = self.number(cell, "col", "a table cell's column") or 0
+            rows = self.number(cell, "rowSpan", "a table cell's rowSpan") or 1
+            cols = self.number(cell, "colSpan", "a table cell's colSpan") or 1
+            place = CellPlace(self.tables, row, col, rows, cols)
+            cells.append(_Region(cell, "paragraph", cell=place, table=region))
+        return sorted(cells, key=lambda r: (r.cell.row, r.cell.col) if r.cell else (0, 0))
 
-    def region_lines(
-        self, region: etree._Element, ns: str, page: int, surface: Surface
-    ) -> list[_Line]:
+    def region_lines(self, region: etree._Element, ns: str, surface: Surface) -> list[_Line]:
         found = [(ln, self.index(ln)) for ln in region.findall(f"{{{ns}}}TextLine")]
         indexed = sorted(((ln, i) for ln, i in found if i is not None), key=lambda t: t[1])
         lines = [ln for ln, _ in indexed] + [ln for ln, i in found if i is None]
@@ -415,11 +474,18 @@ class PageReader:
         self, surface: Surface, element: etree._Element, ns: str
     ) -> tuple[Zone | None, list[tuple[float, float]] | None]:
         """The element's zone on ``surface`` and its points; (None, None) when its
-        Coords are absent, or reported when they are no area TEI takes."""
+        Coords are absent, or reported when they are no area TEI takes. PAGE 2010's
+        ``Point`` children are read as 2013's ``@points``."""
         coords = element.find(f"{{{ns}}}Coords")
-        value = coords.get("points") if coords is not None else None
-        if coords is None or not value:
+        if coords is None:
             return None, None
+        value = coords.get("points")
+        if value is None:
+            value = " ".join(f"{p.get('x')},{p.get('y')}" for p in coords.iter(f"{{{ns}}}Point"))
+        if not value:
+            return None, None
+        if (element.get("id") or "").startswith("eSc_dummyblock"):
+            return None, None  # a placeholder's 0,0 0,0 is no place on the page
         xy = points(value)
         if xy is None:
             what = f"the Coords of {element.get('id') or 'an element'} hold a point that is not x,y"
@@ -430,7 +496,11 @@ class PageReader:
             self.bad(f"{what}; it gets no zone", value, coords)
             return None, None
         local = _NCNAME_BAD.sub("_", element.get("id") or f"z{len(surface.zones) + 1}")
-        zone = Zone(f"{surface.id}-{local}", value)
+        zone_id = f"{surface.id}-{local}"
+        if zone_id in self.zone_ids:  # an id given twice in the page: each zone its own
+            zone_id = f"{zone_id}-{len(surface.zones) + 1}"
+        self.zone_ids.add(zone_id)
+        zone = Zone(zone_id, " ".join(value.split()))
         surface.zones.append(zone)
         return zone, xy
 
@@ -445,46 +515,48 @@ class PageReader:
         best = min(range(len(equivs)), key=lambda i: indexes[i] or 0)
         return equivs[best].find(f"{{{ns}}}Unicode")
 
-    def runs(self, line: _Line, name: str) -> list[Run]:
-        text = line.text
+    def runs(self, line: _Line, name: str, carried: Carried) -> list[Run]:
+        """The line's runs with its styles and tags (``transkribus.line_runs``); the
+        tags of a line whose text is its words' are not placed (their offsets count
+        in another text), and said so."""
         if not line.tagged:
-            return styled_runs(text, [])
-        spans: list[tuple[int, int, str]] = []  # (start, end, style)
-        for tag, props in custom_tags(line.element.get("custom")):
-            if tag in _STRUCTURAL and tag != "textStyle":
-                continue
-            start = self.place(props, "offset", tag, line, 0)
-            length = self.place(props, "length", tag, line, len(text) - start)
-            if tag == "textStyle":
-                for key, style in _STYLE_KEYS.items():
-                    if props.get(key) == "true":
-                        spans.append((max(start, 0), min(start + length, len(text)), style))
-                continue
-            self.tagged += 1
-            self.diags.append(
-                Diagnostic(
-                    "C402",
-                    f"the tag {tag!r} on {text[start : start + length][:40]!r} is not encoded; "
-                    "its text is kept",
-                    self.prefix + name,
-                    line.text_line,
-                    start + 1,
-                    "the text is in the TEI; mark it up by hand where the tag matters",
+            return cut(line.text, [], [])
+        found = Found()
+        runs = line_runs(line.text, line.element.get("custom"), carried, found)
+        where = self.prefix + name
+        for what, col, value in found.problems:
+            self.diags.append(bad_value(what, value, where, line.text_line, col))
+        for prop, n in found.unkept.items():
+            if prop not in self.unkept:
+                tag, _, key = prop.partition("/")
+                self.diags.append(
+                    Diagnostic(
+                        "C402",
+                        f"the property {key!r} of the tag {tag!r} has no place in the TEI; "
+                        "it is named in the header's editorial declaration (reported once)",
+                        where,
+                        line.text_line,
+                        1,
+                    )
                 )
-            )
-        return styled_runs(text, spans)
+            self.unkept[prop] += n
+        return runs
 
-    def place(self, props: Mapping[str, str], key: str, tag: str, line: _Line, default: int) -> int:
-        """A tag's offset or length in the line; ``default`` when absent or bad."""
-        if key not in props:
-            return default
-        n = signed(props[key])
-        if n is None:
-            instead = "from the line's start" if key == "offset" else "to the line's end"
-            what = f"the {key} of the tag {tag!r} is not a whole number; it is read {instead}"
-            self.diags.append(bad_value(what, props[key], self.part, line.text_line))
-            return default
-        return n
+
+@dataclass
+class _Region:
+    """A region as read: the element, its type, and its place in a table."""
+
+    element: etree._Element
+    type: str
+    picture: bool = False
+    cell: CellPlace | None = None
+    table: etree._Element | None = None  # a cell's table
+
+
+def _nested_in_table(region: etree._Element, ns: str) -> bool:
+    """A text region inside a table's cell is read as part of the cell."""
+    return any(a.tag == f"{{{ns}}}TableCell" for a in region.iterancestors())
 
 
 def _text(element: etree._Element) -> str:
@@ -527,31 +599,6 @@ def in_reading_order(
     indexed = sorted((i for i in rest if indexes[i] is not None), key=lambda i: indexes[i] or 0)
     unindexed = [i for i in rest if indexes[i] is None]
     return [regions[i] for i in order + indexed + unindexed]
-
-
-def styled_runs(text: str, spans: list[tuple[int, int, str]]) -> list[Run]:
-    """``text`` cut where a style starts or ends, each piece with the styles over it;
-    one sweep over the cuts (each span opened and closed once), pieces of one
-    formatting joined."""
-    if not spans:
-        return [Run(text)] if text else []
-    opening: dict[int, list[str]] = defaultdict(list)
-    closing: dict[int, list[str]] = defaultdict(list)
-    for start, end, style in spans:
-        if start < end:
-            opening[start].append(style)
-            closing[end].append(style)
-    cuts = sorted({0, len(text), *opening, *closing})
-    active: Counter[str] = Counter()
-    pieces: list[tuple[frozenset[str], str]] = []
-    for start, end in itertools.pairwise(cuts):
-        active.subtract(closing.get(start, ()))
-        active.update(opening.get(start, ()))
-        pieces.append((frozenset(k for k, n in active.items() if n > 0), text[start:end]))
-    return [
-        Run("".join(piece for _, piece in group), styles)
-        for styles, group in itertools.groupby(pieces, key=lambda p: p[0])
-    ]
 
 
 def ended_on_purpose(line: _Line, nxt: _Line, measure: int, char: float) -> bool:

@@ -14,6 +14,7 @@ from tei_tools.convert.model import Change, SourceMeta, Surface
 STRIKE, DSTRIKE, SUP, SUB = "strike", "dstrike", "sup", "sub"
 BOLD, ITALIC, UNDERLINE = "bold", "italic", "underline"
 TRACKED_DEL, TRACKED_INS = "tracked-del", "tracked-ins"
+DROP = "drop-capital"  # a drop capital, joined to the word it begins
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,30 @@ class Origin:
 
 
 @dataclass(frozen=True)
+class Tag:
+    """A span of text an editor tagged (a Transkribus tag). The runs it covers share
+    it, also over a line end when the tag is continued there, so that it becomes one
+    element; ``key`` tells two tags of the same kind apart and orders them (a tag that
+    starts earlier, or is longer, holds the other)."""
+
+    key: int
+    element: str  # the TEI element: persName, placeName, orgName, date, unclear, abbr…
+    attrs: tuple[tuple[str, str], ...] = ()  # its TEI attributes
+    other: str = ""  # an abbreviation's expansion, an error's correction
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A note the source anchors at a place in the text (a comment on the text before)."""
+
+    text: str
+    kind: str = ""  # "comment"
+    place: str = ""
+    n: str = ""
+    resp: str = ""
+
+
+@dataclass(frozen=True)
 class Run:
     text: str
     styles: frozenset[str] = frozenset()
@@ -34,6 +59,8 @@ class Run:
     # A tracked deletion of text a tracked insertion brought (Word writes the deletion
     # inside the insertion): the insertion's change; ``change`` is the deletion's.
     inserted_by: str | None = None
+    tags: tuple[Tag, ...] = ()  # outermost first
+    anchor: Anchor | None = None  # a note placed here (a run of no text)
 
 
 @dataclass
@@ -46,11 +73,32 @@ class SourceLine:
     page: int | None = None  # index of the surface the line is on
 
 
+@dataclass(frozen=True)
+class CellPlace:
+    """Where a block stands in a table: the table (a number unique in the source),
+    its row and column (from 0) and the rows and columns it spans."""
+
+    table: int
+    row: int
+    col: int
+    rows: int = 1
+    cols: int = 1
+    table_facs: str | None = None  # the zone of the whole table
+
+
+# What a block is, as its source states it (a PAGE region's type, a Word style).
+PARAGRAPH, HEADING, NOTE, FURNITURE, FIGURE, CELL = "p", "head", "note", "fw", "figure", "cell"
+
+
 @dataclass
 class SourceBlock:
     lines: list[SourceLine]
     facs: str | None = None  # the zone of the block's region on the page image
     page_break: bool = False  # an explicit page break comes before it (Word)
+    kind: str = PARAGRAPH
+    detail: str = ""  # a note's place, furniture's type, a heading's level ("1")
+    cell: CellPlace | None = None  # a table cell's place (kind CELL)
+    page: int | None = None  # the surface it is on, for a block without lines (a figure)
 
 
 @dataclass

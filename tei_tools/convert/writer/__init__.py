@@ -13,7 +13,7 @@ from lxml import etree
 from tei_tools.convert.model import Document, Surface
 from tei_tools.convert.writer.header import write_header
 from tei_tools.convert.writer.publication import Publication, stamp
-from tei_tools.convert.writer.text import sub, tei, write_block
+from tei_tools.convert.writer.text import sub, tei, write_block, write_blocks
 from tei_tools.namespaces import TEI_NS
 from tei_tools.pointers import pointer_from_name
 from tei_tools.schema_files import project_schema_path
@@ -32,8 +32,7 @@ def write_tei(doc: Document, publication: Publication | None = None) -> etree._E
         for block in doc.front:
             write_block(front, block)
     body = sub(text, "body")
-    for block in doc.body:
-        write_block(body, block)
+    write_blocks(body, doc.body)
     # TEI's body needs one paragraph-like element; furniture and notes alone do not count.
     if all(child.tag in _GLOBAL_ONLY for child in body):
         sub(body, "p")

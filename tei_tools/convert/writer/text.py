@@ -11,18 +11,23 @@ from lxml import etree
 from tei_tools.convert.model import (
     Addition,
     Block,
+    BlockNote,
+    Choice,
     DateRef,
     Deletion,
     Emphasis,
+    Figure,
     FormWork,
     FrontBlock,
     Gap,
+    Heading,
     Hyphenation,
     Inline,
     LineBreak,
     Link,
     ListBlock,
     Metamark,
+    Note,
     PageBreak,
     Paragraph,
     PersonRef,
@@ -30,6 +35,8 @@ from tei_tools.convert.model import (
     SourceNote,
     Stamp,
     Substitution,
+    Table,
+    Tagged,
     Text,
 )
 from tei_tools.namespaces import TEI_NS, XML_NS
@@ -99,6 +106,18 @@ def write_inline(parent: etree._Element, node: Inline) -> None:
             write_inlines(sub(parent, "persName", **attrs), children)
         case DateRef(when=when, children=children):
             write_inlines(sub(parent, "date", when=when), children)
+        case Tagged(element="gap", attrs=attrs, children=children):
+            gap = sub(parent, "gap", **attrs)
+            if children:  # the text the editor put where the gap is: its description
+                write_inlines(sub(gap, "desc"), children)
+        case Tagged(element=element, attrs=attrs, children=children):
+            write_inlines(sub(parent, element, **attrs), children)
+        case Choice(kind=kind, other=other, children=children):
+            choice = sub(parent, "choice")
+            write_inlines(sub(choice, kind), children)
+            sub(choice, "expan" if kind == "abbr" else "corr", other or None)
+        case Note(place=place, kind=kind, n=n, children=children):
+            write_inlines(sub(parent, "note", **_given(place=place, type=kind, n=n)), children)
         case Segment(kind=kind, children=children):
             tag = _SEGMENT_TAGS.get(kind)
             el = sub(parent, tag) if tag else sub(parent, "seg", type=kind)
@@ -151,3 +170,37 @@ def write_block(parent: etree._Element, block: Block) -> None:
             write_inlines(sub(parent, "ab", type=kind, **facs), children)
         case FormWork() | PageBreak():
             write_inline(parent, block)
+        case Heading(children=children):
+            write_inlines(sub(parent, "head", **facs), children)
+        case BlockNote(place=place, children=children):
+            write_inlines(sub(parent, "note", **_given(place=place), **facs), children)
+        case Figure(children=children):
+            figure = sub(parent, "figure", **facs)
+            if children:
+                write_inlines(sub(figure, "head"), children)
+        case Table(rows=rows):
+            table = sub(parent, "table", **facs)
+            for cells in rows:
+                row = sub(table, "row")
+                for cell in cells:
+                    spans = _given(cols=_span(cell.cols), rows=_span(cell.rows))
+                    el = sub(row, "cell", **spans, **_given(facs=_ref(cell.facs)))
+                    write_inlines(el, cell.children)
+
+
+def _span(n: int) -> str:
+    return str(n) if n > 1 else ""
+
+
+def write_blocks(parent: etree._Element, blocks: list[Block]) -> None:
+    """Blocks in divisions: a heading opens a ``div`` at its level, inside the open
+    division of a higher level and closing those of its own or a lower one; what
+    comes before the first heading stands in ``parent`` itself."""
+    open_divs: list[tuple[int, etree._Element]] = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            while open_divs and open_divs[-1][0] >= block.level:
+                open_divs.pop()
+            here = open_divs[-1][1] if open_divs else parent
+            open_divs.append((block.level, sub(here, "div")))
+        write_block(open_divs[-1][1] if open_divs else parent, block)

@@ -1,0 +1,263 @@
+"""Transkribus's ``@custom`` attribute: the editor's tags on a PAGE line.
+
+``readingOrder {index:3;} person {offset:4; length:12; firstname:Anna;} textStyle
+{offset:0; length:5; bold:true;}`` — each tag a name and its properties; a span's
+``offset`` and ``length`` count UTF-16 code units, as Transkribus (Java) does.
+``line_runs`` cuts a line's text into runs carrying the styles and tags over each
+piece, and anchors a comment's note after the text it comments on.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from tei_tools.convert.readers.runs import (
+    BOLD,
+    ITALIC,
+    STRIKE,
+    SUB,
+    SUP,
+    UNDERLINE,
+    Anchor,
+    Run,
+    Tag,
+)
+from tei_tools.convert.readers.values import signed
+
+_CUSTOM = re.compile(r"([A-Za-z][\w-]*)\s*\{([^}]*)\}")
+_STRUCTURAL = {"readingOrder", "structure"}
+_STYLE_KEYS = {
+    "strikethrough": STRIKE,
+    "superscript": SUP,
+    "subscript": SUB,
+    "bold": BOLD,
+    "italic": ITALIC,
+    "underlined": UNDERLINE,
+}
+# Tags and the TEI element each becomes; any other tag is an ``rs`` of its name.
+ELEMENTS = {
+    "person": "persName",
+    "place": "placeName",
+    "organization": "orgName",
+    "date": "date",
+    "unclear": "unclear",
+    "supplied": "supplied",
+    "abbrev": "abbr",
+    "sic": "sic",
+    "gap": "gap",
+}
+# Properties each element keeps, and the TEI attribute each becomes.
+_KEPT = {
+    "unclear": {"reason": "reason", "cert": "cert"},
+    "supplied": {"reason": "reason", "resp": "resp"},
+    "gap": {"reason": "reason"},
+}
+_NOT_PROPERTIES = {"offset", "length", "continued"}
+_TOKEN = re.compile(r"[^\w.-]+")
+_WIKIDATA = re.compile(r"Q[0-9]{1,12}")
+_ISO_DATE = re.compile(r"-?[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
+_DOTTED_DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
+_CERT = {"high", "medium", "low", "unknown"}
+
+
+def custom_tags(value: str | None) -> tuple[tuple[str, Mapping[str, str]], ...]:
+    """``readingOrder {index:0;} textStyle {offset:0; length:5;bold:true;}`` →
+    ((name, {key: value}), …) in order."""
+    return _custom_tags(value) if value else ()
+
+
+@functools.lru_cache(maxsize=4096)  # an export repeats a few values on every line
+def _custom_tags(value: str) -> tuple[tuple[str, Mapping[str, str]], ...]:
+    tags = []
+    for match in _CUSTOM.finditer(value):
+        props = {}
+        for item in match.group(2).split(";"):
+            key, sep, val = item.partition(":")
+            if sep:
+                props[key.strip()] = val.strip().replace("\\u0020", " ")
+        tags.append((match.group(1), MappingProxyType(props)))
+    return tuple(tags)
+
+
+def utf16_to_index(text: str) -> Callable[[int], int]:
+    """Transkribus's offsets (UTF-16 code units) → indexes of ``text``."""
+    if all(ord(ch) < 0x10000 for ch in text):
+        return lambda n: n
+    starts = list(itertools.accumulate((2 if ord(ch) >= 0x10000 else 1 for ch in text), initial=0))
+    return lambda n: next((i for i, s in enumerate(starts) if s >= n), len(text))
+
+
+@dataclass
+class Carried:
+    """Tags continued from one line to the next (``continued:true``), by name: the next
+    line's continued tag of that name, at its start, is the same tag."""
+
+    open: dict[str, Tag] = field(default_factory=dict)
+    keys: Iterator[int] = field(default_factory=itertools.count)
+
+
+@dataclass
+class Found:
+    """What a line's tags hold besides its runs: a problem to report (message, the
+    column it applies at, the value), and the tags not encoded as their name says
+    (name, reason)."""
+
+    problems: list[tuple[str, int, str]] = field(default_factory=list)
+    unkept: Counter[str] = field(default_factory=Counter)
+
+
+def line_runs(text: str, custom: str | None, carried: Carried, found: Found) -> list[Run]:
+    """The runs of a line whose ``@custom`` is ``custom``; ``carried`` holds the tags
+    continued from the line before and receives those continued to the next."""
+    index = utf16_to_index(text)
+    styles: list[tuple[int, int, str]] = []
+    spans: list[tuple[int, int, Tag]] = []
+    anchors: list[tuple[int, Anchor]] = []
+    still_open: dict[str, Tag] = {}
+    for name, props in custom_tags(custom):
+        if name in _STRUCTURAL:
+            continue
+        start = min(max(index(_place(props, "offset", 0, found, name) or 0), 0), len(text))
+        length = _place(props, "length", None, found, name)
+        end = len(text) if length is None else min(max(index(start + length), start), len(text))
+        if name == "textStyle":
+            styles += [(start, end, s) for k, s in _STYLE_KEYS.items() if props.get(k) == "true"]
+            continue
+        if name == "comment":
+            note = props.get("comment", "").strip()
+            if note:
+                anchors.append((end, Anchor(note, kind="comment")))
+            continue
+        continued = props.get("continued") == "true"
+        tag = carried.open.get(name) if continued and start == 0 else None
+        if tag is None:
+            tag = make_tag(name, props, next(carried.keys), found)
+        if continued and end == len(text):
+            still_open[name] = tag
+        spans.append((start, end, tag))
+    carried.open = still_open
+    return cut(text, styles, spans, anchors)
+
+
+def _place(
+    props: Mapping[str, str], key: str, default: int | None, found: Found, name: str
+) -> int | None:
+    if key not in props:
+        return default
+    n = signed(props[key])
+    if n is None:
+        instead = "from the line's start" if key == "offset" else "to the line's end"
+        what = f"the {key} of the tag {name!r} is not a whole number; it is read {instead}"
+        found.problems.append((what, 1, props[key]))
+        return default
+    return n
+
+
+def make_tag(name: str, props: Mapping[str, str], key: int, found: Found) -> Tag:
+    """The Tag of a Transkribus tag: its element and the properties it keeps; the
+    others are counted in ``found.unkept`` so that the reader can say so."""
+    element = ELEMENTS.get(name, "rs")
+    attrs: dict[str, str] = {}
+    other = ""
+    kept = set(_NOT_PROPERTIES)
+    if element == "rs":
+        attrs["type"] = _token(name) or "tag"
+    for prop, attr in _KEPT.get(name, {}).items():
+        value = _token(props.get(prop, ""))
+        if attr == "cert" and value not in _CERT:
+            continue
+        if value:
+            attrs[attr] = value
+            kept.add(prop)
+    if name in ("person", "place", "organization"):
+        wiki = props.get("wikiData", "").strip()
+        if _WIKIDATA.fullmatch(wiki):
+            attrs["ref"] = f"https://www.wikidata.org/wiki/{wiki}"
+            kept.add("wikiData")
+    if name == "date":
+        when = date_when(props)
+        if when:
+            attrs["when"] = when
+            kept |= {"when", "year", "month", "day"}
+    if name in ("abbrev", "sic"):
+        other = props.get("expansion" if name == "abbrev" else "correction", "")
+        kept |= {"expansion", "correction"}
+    for prop in props:
+        if prop not in kept and props[prop]:
+            found.unkept[f"{name}/{prop}"] += 1
+    return Tag(key, element, tuple(sorted(attrs.items())), other)
+
+
+def date_when(props: Mapping[str, str]) -> str | None:
+    """A date tag's date as ISO 8601 (``when``; else ``year``, ``month``, ``day``)."""
+    when = props.get("when", "").strip()
+    if _ISO_DATE.fullmatch(when):
+        return when
+    dotted = _DOTTED_DATE.fullmatch(when)
+    if dotted:
+        day, month, year = dotted.groups()
+        return f"{year}-{int(month):02d}-{int(day):02d}"
+    year, month, day = (props.get(k, "").strip() for k in ("year", "month", "day"))
+    if not year.isdigit() or len(year) != 4:
+        return None
+    if month.isdigit() and 1 <= int(month) <= 12:
+        if day.isdigit() and 1 <= int(day) <= 31:
+            return f"{year}-{int(month):02d}-{int(day):02d}"
+        return f"{year}-{int(month):02d}"
+    return year
+
+
+def _token(value: str) -> str:
+    """A value as a TEI token (``data.enumerated``): no spaces or punctuation runs."""
+    return _TOKEN.sub("-", value.strip()).strip("-")
+
+
+def cut(
+    text: str,
+    styles: list[tuple[int, int, str]],
+    spans: list[tuple[int, int, Tag]],
+    anchors: list[tuple[int, Anchor]] | None = None,
+) -> list[Run]:
+    """``text`` cut where a style or tag starts or ends, each piece with the styles and
+    tags over it (tags outermost first), pieces alike joined; each anchor's note, and
+    each tag over no text (a gap), a run of no text at its place. One sweep."""
+    if not styles and not spans and not anchors:
+        return [Run(text)] if text else []
+    opening: dict[int, list[str | Tag]] = defaultdict(list)
+    closing: dict[int, list[str | Tag]] = defaultdict(list)
+    empty: dict[int, list[Run]] = defaultdict(list)  # runs of no text, by place
+    for at, anchor in anchors or []:
+        empty[at].append(Run("", anchor=anchor))
+    marks: list[tuple[int, int, str | Tag]] = [*styles, *spans]
+    for start, end, what in marks:
+        if start < end:
+            opening[start].append(what)
+            closing[end].append(what)
+        elif isinstance(what, Tag) and what.element == "gap":
+            empty[start].append(Run("", tags=(what,)))
+    cuts = sorted({0, len(text), *opening, *closing, *empty})
+    active: Counter[str | Tag] = Counter()
+    pieces: list[Run] = []
+    for position, end in itertools.pairwise([*cuts, len(text) + 1]):
+        active.subtract(closing.get(position, ()))
+        active.update(opening.get(position, ()))
+        pieces += empty.get(position, ())
+        if end <= len(text):
+            on = [k for k, n in active.items() if n > 0]
+            tags = tuple(sorted((t for t in on if isinstance(t, Tag)), key=lambda t: t.key))
+            styles_on = frozenset(s for s in on if isinstance(s, str))
+            pieces.append(Run(text[position:end], styles_on, tags=tags))
+    runs = []
+    for (styles_on, tags, anchor), group in itertools.groupby(
+        pieces, key=lambda r: (r.styles, r.tags, r.anchor)
+    ):
+        joined = "".join(r.text for r in group)
+        if joined or anchor is not None or tags:
+            runs.append(Run(joined, styles_on, tags=tags, anchor=anchor))
+    return runs
