@@ -16,6 +16,7 @@ from tei_tools.collection.config import load_config
 from tei_tools.collection.engine import validate_persons
 from tei_tools.convert import convert_bytes, pipeline
 from tei_tools.convert.people_file import load_people, parse_people
+from tei_tools.convert.pipeline import convert_folder
 from tei_tools.diagnostics import CODES, Code, Diagnostic, Severity
 from tei_tools.export import export
 from tei_tools.validate import Validator
@@ -26,6 +27,7 @@ from .test_sources import BODY, TRACKED, docx, para, run
 
 CODE_FIXTURES = ROOT / "tests" / "fixtures" / "codes"
 SOURCE_FIXTURES = ROOT / "tests" / "fixtures" / "sources"
+PAGE_FIXTURES = ROOT / "tests" / "fixtures" / "page"
 TEI_FIXTURES = ROOT / "tests" / "fixtures" / "tei"
 SCHEMATRON = ROOT / "tests" / "fixtures" / "schemas" / "said-has-who.sch"
 
@@ -69,13 +71,15 @@ def _converted() -> set[str]:
 
 def _sources() -> set[str]:
     """The Word and PAGE readers' codes: a footnote (C401), a tracked change accepted
-    (C403) and a symbol with no character code (C009) in a Word file, a tag in a PAGE
-    file (C402), a damaged one (C008)."""
+    (C403) and a symbol with no character code (C009) in a Word file, a damaged one
+    (C008); PAGE files whose tags cross (C402), an OCR-D workspace of several groups
+    (C404), eScriptorium's placeholder region (C405)."""
     symbol = '<w:r><w:sym w:char="zz"/></w:r>'
     body = para(run("Text"), '<w:r><w:footnoteReference w:id="1"/></w:r>', symbol) + TRACKED
     codes = {d.code for d in convert_bytes(docx(body), "memo.docx", tracked="accept").diagnostics}
-    page = SOURCE_FIXTURES / "unknown-tag.page.xml"
-    codes |= {d.code for d in convert_bytes(page.read_bytes(), page.name).diagnostics}
+    for page in (PAGE_FIXTURES / "tags.xml", PAGE_FIXTURES / "regions.xml"):
+        codes |= {d.code for d in convert_bytes(page.read_bytes(), page.name).diagnostics}
+    codes |= {d.code for d in convert_folder(PAGE_FIXTURES / "workspace").diagnostics}
     return codes | {d.code for d in convert_bytes(docx(BODY)[:-30], "cut.docx").diagnostics}
 
 
@@ -107,7 +111,7 @@ def _commands(tmp_path) -> set[str]:
     # a PAGE export whose page image is not beside it (E004, from the site's build)
     export = tmp_path / "collection" / "raw" / "memo"
     (export / "page").mkdir(parents=True)
-    shutil.copy(SOURCE_FIXTURES / "unknown-tag.page.xml", export / "page" / "0001.xml")
+    shutil.copy(SOURCE_FIXTURES / "tagged.page.xml", export / "page" / "0001.xml")
     # one whose "image" is a web page (E005: only images are copied into the site)
     other = tmp_path / "collection" / "raw" / "memo2"
     shutil.copytree(export, other)

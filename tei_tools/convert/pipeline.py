@@ -121,6 +121,7 @@ def convert_folder(
     profile: str = AUTO,
     lang: str | None = None,
     publication: Publication | None = None,
+    file_grp: str | None = None,
 ) -> Conversion:
     """Convert a PAGE export given as its folder: read as the zip of its files that
     ``build`` reads too, so both give the same TEI and the same checksum."""
@@ -133,6 +134,7 @@ def convert_folder(
         profile=profile,
         lang=lang,
         publication=publication,
+        file_grp=file_grp,
     )
 
 

@@ -3,7 +3,8 @@
 A Transkribus export has one group of PAGE files; an OCR-D workspace has one per
 processing step (segmentation, each OCR engine, ground truth). The PAGE groups are
 those whose files are PAGE by MIMETYPE (``application/vnd.prima.page+xml``), or
-whose USE or ID names PAGE; of them the one the user names (``--file-grp``), else
+whose USE or ID names PAGE and whose files are XML (Transkribus: ``PAGEXML``,
+``application/xml``); of them the one the user names (``--file-grp``), else
 the first holding ground truth (``GT`` in its name), else the last (the latest
 step), whose files are all present. Pages follow the physical structMap's order,
 labelled by its ORDERLABEL, else by SEQ, else as the group lists them.
@@ -12,6 +13,7 @@ labelled by its ORDERLABEL, else by SEQ, else as the group lists them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -21,6 +23,7 @@ from tei_tools.convert.readers.values import whole
 METS_NS = "http://www.loc.gov/METS/"
 XLINK = "http://www.w3.org/1999/xlink"
 PAGE_MIMETYPE = "application/vnd.prima.page+xml"
+_XML_TYPES = ("", "application/xml", "text/xml")  # a PAGE file under a generic type
 _GT = re.compile(r"(^|[^A-Za-z])GT([^A-Za-z]|$)")
 
 
@@ -40,17 +43,19 @@ def m(tag: str) -> str:
     return f"{{{METS_NS}}}{tag}"
 
 
-def page_groups(root: etree._Element) -> list[Group]:
+def page_groups(
+    root: etree._Element, bad: Callable[[str, str | None, etree._Element], None]
+) -> list[Group]:
     """The METS file's groups of PAGE files, in document order, each file in page
-    order (see the module's docstring)."""
+    order (see the module's docstring); ``bad`` hears of a SEQ that is no number."""
     order, labels = _physical_order(root)
     groups = []
     for group in root.iter(m("fileGrp")):
         name = group.get("USE") or group.get("ID") or ""
         items = group.findall(m("file"))
         typed = [i for i in items if (i.get("MIMETYPE") or "") == PAGE_MIMETYPE]
-        if not typed and not any(i.get("MIMETYPE") for i in items) and "PAGE" in name.upper():
-            typed = items  # no MIMETYPE stated: the group's name says PAGE
+        if not typed and "PAGE" in name.upper():  # the group's name says PAGE
+            typed = [i for i in items if (i.get("MIMETYPE") or "") in _XML_TYPES]
         files = []
         for n, item in enumerate(typed):
             loc = item.find(m("FLocat"))
@@ -59,6 +64,12 @@ def page_groups(root: etree._Element) -> list[Group]:
                 continue
             fid = item.get("ID") or ""
             seq = whole(item.get("SEQ"))
+            if seq is None and item.get("SEQ") is not None:
+                bad(
+                    f"the SEQ of the file {href} is not a whole number; it is left out",
+                    item.get("SEQ"),
+                    item,
+                )
             key = (order.get(fid, len(order)), seq if seq is not None else n, n)
             files.append((key, PageFile(href, labels.get(fid, ""))))
         if files:

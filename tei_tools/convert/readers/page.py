@@ -168,7 +168,7 @@ class PageReader:
         base = PurePosixPath(mets_name).parent
         self.part = self.prefix + mets_name
         self.mets_facts(root)
-        groups = page_groups(root)
+        groups = page_groups(root, self.bad)
         if not groups:
             raise ReadError(
                 f"{mets_name} lists no PAGE files (a fileGrp of {PAGE_MIMETYPE} files, or "
@@ -526,6 +526,8 @@ class PageReader:
         where = self.prefix + name
         for what, col, value in found.problems:
             self.diags.append(bad_value(what, value, where, line.text_line, col))
+        for what, col in found.crossings:
+            self.diags.append(Diagnostic("C402", what, where, line.text_line, col))
         for prop, n in found.unkept.items():
             if prop not in self.unkept:
                 tag, _, key = prop.partition("/")

@@ -110,6 +110,7 @@ class Found:
 
     problems: list[tuple[str, int, str]] = field(default_factory=list)
     unkept: Counter[str] = field(default_factory=Counter)
+    crossings: list[tuple[str, int]] = field(default_factory=list)  # (message, column)
 
 
 def line_runs(text: str, custom: str | None, carried: Carried, found: Found) -> list[Run]:
@@ -120,20 +121,24 @@ def line_runs(text: str, custom: str | None, carried: Carried, found: Found) -> 
     spans: list[tuple[int, int, Tag]] = []
     anchors: list[tuple[int, Anchor]] = []
     still_open: dict[str, Tag] = {}
+    tagged: list[tuple[int, int, str, Mapping[str, str]]] = []
     for name, props in custom_tags(custom):
         if name in _STRUCTURAL:
             continue
-        start = min(max(index(_place(props, "offset", 0, found, name) or 0), 0), len(text))
+        offset = max(_place(props, "offset", 0, found, name) or 0, 0)
+        start = min(index(offset), len(text))
         length = _place(props, "length", None, found, name)
-        end = len(text) if length is None else min(max(index(start + length), start), len(text))
+        end = len(text) if length is None else min(max(index(offset + length), start), len(text))
         if name == "textStyle":
             styles += [(start, end, s) for k, s in _STYLE_KEYS.items() if props.get(k) == "true"]
-            continue
-        if name == "comment":
+        elif name == "comment":
             note = props.get("comment", "").strip()
             if note:
                 anchors.append((end, Anchor(note, kind="comment")))
-            continue
+        else:
+            tagged.append((start, end, name, props))
+    # Keys in the order tags nest: the one that starts first, or is longer, outside
+    for start, end, name, props in sorted(tagged, key=lambda t: (t[0], -t[1])):
         continued = props.get("continued") == "true"
         tag = carried.open.get(name) if continued and start == 0 else None
         if tag is None:
@@ -141,6 +146,18 @@ def line_runs(text: str, custom: str | None, carried: Carried, found: Found) -> 
         if continued and end == len(text):
             still_open[name] = tag
         spans.append((start, end, tag))
+    for (a_start, a_end, a), (b_start, b_end, b) in itertools.combinations(spans, 2):
+        if a_start < b_start < a_end < b_end or b_start < a_start < b_end < a_end:
+            inner = a if a.key > b.key else b
+            outer = b if inner is a else a
+            found.crossings.append(
+                (
+                    f"the tags {outer.element!r} and {inner.element!r} cross on "
+                    f"{text[min(a_start, b_start) : max(a_end, b_end)]!r}; XML elements nest, "
+                    f"so the {inner.element!r} is encoded in two parts",
+                    max(a_start, b_start) + 1,
+                )
+            )
     carried.open = still_open
     return cut(text, styles, spans, anchors)
 

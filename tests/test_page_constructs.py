@@ -1,0 +1,114 @@
+"""Each PAGE construct as TEI: small PAGE files in tests/fixtures/page and the TEI body
+expected of each (``NAME.expected.xml``), valid against tei_all; what cannot be
+encoded as the source says is reported. Run with ``TEI_TOOLS_BLESS=1`` to rewrite the
+expected files after a deliberate change (and read the diff)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tei_tools.cli import cli
+from tei_tools.convert import convert_bytes
+from tei_tools.convert.pipeline import Conversion, convert_folder
+from tei_tools.convert.readers.transkribus import Carried, Found, line_runs
+
+from .conftest import NS, ROOT, tei_all_errors
+
+FIXTURES = ROOT / "tests" / "fixtures" / "page"
+CASES = ["tags", "regions", "points-2010", "workspace"]
+
+
+def converted(name: str, **options: str) -> Conversion:
+    path = FIXTURES / name if (FIXTURES / name).is_dir() else FIXTURES / f"{name}.xml"
+    if path.is_dir():
+        return convert_folder(path, **options)  # type: ignore[arg-type]
+    return convert_bytes(path.read_bytes(), path.name, **options)  # type: ignore[arg-type]
+
+
+def body_of(result: Conversion) -> str:
+    """The body as the converter writes it, byte for byte."""
+    xml = result.xml().decode("utf-8")
+    return xml[xml.index("<body>") : xml.index("</body>") + len("</body>")] + "\n"
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_each_construct_is_encoded_as_expected(name: str, tmp_path: Path) -> None:
+    result = converted(name)
+    expected = FIXTURES / f"{name}.expected.xml"
+    if os.environ.get("TEI_TOOLS_BLESS"):
+        expected.write_text(body_of(result), encoding="utf-8")
+    assert body_of(result) == expected.read_text(encoding="utf-8")
+    out = tmp_path / f"{name}.xml"
+    out.write_bytes(result.xml())
+    assert tei_all_errors([out]) == ""
+
+
+def codes(result: Conversion) -> list[str]:
+    return [d.code for d in result.diagnostics]
+
+
+def test_what_the_tei_cannot_hold_as_the_source_says_is_reported() -> None:
+    diags = converted("tags").diagnostics
+    crossing = [d for d in diags if d.code == "C402" and "cross" in d.message]
+    assert len(crossing) == 1 and "'unclear' is encoded in two parts" in crossing[0].message
+    assert (crossing[0].file, crossing[0].line) == ("tags.xml", 22)
+    unkept = {
+        d.message.split("'")[1] for d in diags if d.code == "C402" and "property" in d.message
+    }
+    assert unkept == {"firstname", "lastname", "country"}  # wikiData became @ref
+    assert all(d.level.name == "INFO" for d in diags if d.code == "C402")
+
+
+def test_placeholder_regions_and_loose_lines_are_read_and_said() -> None:
+    result = converted("regions")
+    messages = [d.message for d in result.diagnostics if d.code == "C405"]
+    assert any("placeholder" in m for m in messages) and any("outside" in m for m in messages)
+    zones = result.tree.getroot().xpath("//t:zone/@xml:id", namespaces=NS)  # type: ignore[union-attr]
+    assert not any("dummy" in z for z in zones)  # 0,0 0,0 is no place on the page
+
+
+def test_a_workspace_reads_its_ground_truth_and_says_which_group() -> None:
+    result = converted("workspace")
+    [choice] = [d for d in result.diagnostics if d.code == "C404"]
+    assert "'OCR-D-GT-PAGE' (ground truth)" in choice.message and "OCR-D-OCR" in choice.message
+    other = converted("workspace", file_grp="OCR-D-OCR")
+    assert "Machine reading of page 1." in body_of(other)
+    incomplete = converted("workspace", file_grp="OCR-D-COR")
+    assert not incomplete.ok and "OCR-D-COR/p1.xml" in incomplete.diagnostics[-1].message
+    unknown = converted("workspace", file_grp="NOPE")
+    assert not unknown.ok and "no fileGrp 'NOPE'" in " ".join(
+        d.message for d in unknown.diagnostics
+    )
+
+
+def test_the_command_takes_a_file_group(tmp_path: Path) -> None:
+    out = tmp_path / "ws.xml"
+    args = ["convert", str(FIXTURES / "workspace"), "--file-grp", "OCR-D-OCR", "-o", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert b"Machine reading of page 2." in out.read_bytes()
+
+
+def test_tag_offsets_count_utf16_units_as_transkribus_does() -> None:
+    """An emoji or a character past U+FFFF is two units in Java's strings."""
+    text = "\U0001f600 Anna Meier"
+    runs = line_runs(text, "person {offset:3; length:10;}", Carried(), Found())
+    assert [(r.text, [t.element for t in r.tags]) for r in runs] == [
+        ("\U0001f600 ", []),
+        ("Anna Meier", ["persName"]),
+    ]
+
+
+def test_a_tag_past_the_line_end_is_cut_at_it_and_a_bad_offset_reported() -> None:
+    found = Found()
+    runs = line_runs(
+        "short", "place {offset:2; length:99;} person {offset:x; length:2;}", Carried(), found
+    )
+    assert "".join(r.text for r in runs) == "short"
+    assert [p[0] for p in found.problems] == [
+        "the offset of the tag 'person' is not a whole number; it is read from the line's start"
+    ]
