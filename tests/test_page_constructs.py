@@ -112,3 +112,42 @@ def test_a_tag_past_the_line_end_is_cut_at_it_and_a_bad_offset_reported() -> Non
     assert [p[0] for p in found.problems] == [
         "the offset of the tag 'person' is not a whole number; it is read from the line's start"
     ]
+
+
+def test_the_exports_render_each_construct(tmp_path: Path) -> None:
+    """Reading view: abbreviations expanded, corrections made, supplied text bracketed,
+    an editor's gap text kept; diplomatic view: the source's forms. HTML: margin notes
+    beside the text, tables as tables, furniture by its type."""
+    from tei_tools.export import export
+
+    tags = converted("tags").tree
+    regions = converted("regions").tree
+    assert tags is not None and regions is not None
+    reading, _ = export(tags.getroot(), "text", view="reading")
+    diplomatic, _ = export(tags.getroot(), "text", view="diplomatic")
+    assert "Herr Johann Meier" in reading and "Hr. Johann Meier" in diplomatic
+    assert "about the words of" in reading and "about the wrds of" in diplomatic
+    assert "tract [...] [and] a comment [Note: A note by the editor]." in reading
+    text, _ = export(regions.getroot(), "text", view="reading")
+    assert "Name | Ort\n" in text and "[Figure]" in text and "[Figure: Fig. 1. A caption.]" in text
+    html, found = export(regions.getroot(), "html", view="reading")
+    assert not [d for d in found if d.code == "E001"]  # every element known
+    assert '<aside class="note note-margin" role="note">' in html
+    assert "<table><tr><td>" in html and '<td colspan="2">' in html
+    assert 'class="fw fw-catch"' in html and 'class="fw fw-sig"' in html
+    assert "<h" in html and "A Heading" in html
+    tagged, _ = export(tags.getroot(), "html", view="reading")
+    assert 'class="unclear"' in tagged and 'class="supplied"' in tagged
+
+
+def test_the_site_lists_the_places_and_organisations_tagged(tmp_path: Path) -> None:
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "letter.xml").write_bytes((FIXTURES / "tags.xml").read_bytes())
+    (tmp_path / "pyproject.toml").write_text('[tool.tei-tools]\ntitle = "Letters"\n')
+    result = CliRunner().invoke(cli, ["build", str(tmp_path), "-j", "1", "-q", "--no-search"])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "site" / "places.html").read_text(encoding="utf-8")
+    assert page.index(">Places<") < page.index("Wien") < page.index(">Organisations<")
+    assert page.index(">Organisations<") < page.index("Hofkammer")
+    assert page.count('href="letter.html"') == 3  # Wien, Nested Place Name, Hofkammer
+    assert 'href="places.html"' in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")

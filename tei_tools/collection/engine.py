@@ -49,6 +49,7 @@ from tei_tools.site.pages import (
     entry_from_summary,
     write_index_page,
     write_persons_page,
+    write_places_page,
     write_search_page,
 )
 from tei_tools.site.search import index_present, index_site
@@ -484,6 +485,7 @@ def _collection(config: BuildConfig, documents: mf.Records, title: str) -> dict[
     entries: list[Entry] = []
     titles: dict[str, str] = {}
     unidentified: dict[str, list[str]] = {}
+    places: dict[tuple[str, str, str], list[str]] = {}
 
     def noted(pairs: Iterator[tuple[str, dict[str, Any]]]) -> Iterator[tuple[str, dict[str, Any]]]:
         for stem, summary in pairs:  # the little the pages need of each document
@@ -491,6 +493,8 @@ def _collection(config: BuildConfig, documents: mf.Records, title: str) -> dict[
             entries.append(entry_from_summary(stem, summary))
             for name in summary.get("unidentified", []):
                 unidentified.setdefault(name, []).append(stem)
+            for kind, name, ref in summary.get("names", []):
+                places.setdefault((kind, name, ref), []).append(stem)
             yield stem, summary
 
     persons = merge(noted(summaries))
@@ -504,6 +508,9 @@ def _collection(config: BuildConfig, documents: mf.Records, title: str) -> dict[
         )
         writers[config.site / "persons.html"] = lambda out: write_persons_page(
             out, persons, titles, title, site=site, search=search, unidentified=unidentified
+        )
+        writers[config.site / "places.html"] = lambda out: write_places_page(
+            out, places, titles, title, site=site, search=search
         )
         for name, data in assets.files().items():
             writers[config.site / name] = functools.partial(_write_bytes, data)

@@ -31,6 +31,9 @@ from tei_tools.site.iiif import manifest, manifest_bytes
 from tei_tools.site.pages import entry_for
 from tei_tools.validate import Validator
 
+# The names the site lists beside persons, by the element that tags them.
+NAMED_KINDS = {"placeName": "place", "orgName": "organisation"}
+
 
 @dataclass(frozen=True)
 class Job:
@@ -226,7 +229,16 @@ def summarize(stem: str, root: etree._Element) -> dict[str, Any]:
             and not (said.text or "").strip()
         }
     )
+    places = sorted(
+        {
+            (NAMED_KINDS[etree.QName(el).localname], text_of(el), el.get("ref") or "")
+            for kind in NAMED_KINDS
+            for el in (text.iter(f"{T}{kind}") if text is not None else ())
+            if text_of(el)
+        }
+    )
     return {
+        "names": [list(place) for place in places],
         "unidentified": unidentified,
         "title": entry.title,
         "date": entry.date,

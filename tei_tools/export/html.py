@@ -18,11 +18,13 @@ from tei_tools.export.visitor import (
     EDITED_FORMS,
     SOURCE_FORMS,
     TeiVisitor,
+    gap_description,
     is_block_note,
     lemma_of,
     local,
     printed_number_follows,
     shown_alternatives,
+    starts_its_element,
 )
 from tei_tools.namespaces import T
 from tei_tools.trees import append_text
@@ -179,8 +181,11 @@ class HtmlExporter(TeiVisitor):
         self.wrap(el, "li")
 
     def visit_note(self, el: etree._Element) -> None:
-        if is_block_note(el):
-            self.wrap(el, "p", class_="note note-block")
+        place = el.get("place", "")
+        if place == "margin":  # beside the text, as on the page
+            self.wrap(el, "aside", class_="note note-margin", role="note")
+        elif is_block_note(el):
+            self.wrap(el, "p", class_=f"note note-block{' note-' + place if place else ''}")
         else:
             with self.into("span", class_="note", role="note"):
                 self.text(" [Note: ")
@@ -198,7 +203,12 @@ class HtmlExporter(TeiVisitor):
             self.visit_elements(el)
 
     def visit_cell(self, el: etree._Element) -> None:
-        self.wrap(el, "th" if el.get("role") == "label" else "td")
+        spans = {
+            html: el.get(tei, "")
+            for tei, html in (("cols", "colspan"), ("rows", "rowspan"))
+            if el.get(tei, "").isdigit() and el.get(tei) != "1"
+        }
+        self.wrap(el, "th" if el.get("role") == "label" else "td", **spans)
 
     def visit_figure(self, el: etree._Element) -> None:
         parts = 0
@@ -252,6 +262,9 @@ class HtmlExporter(TeiVisitor):
     visit_milestone = visit_cb
 
     def visit_lb(self, el: etree._Element) -> None:
+        if starts_its_element(el):  # the block's first line: no break before it
+            self.add("br", class_="lb lb-first")
+            return
         self.add("br", class_="lb-nobreak" if el.get("break") == "no" else "lb")
 
     def visit_pc(self, el: etree._Element) -> None:
@@ -286,7 +299,7 @@ class HtmlExporter(TeiVisitor):
                 title=f"{count} characters typed over with x's",
             )
             return
-        label = f"[{GAP_LABELS.get(reason, reason or 'gap')}]"
+        label = gap_description(el) or f"[{GAP_LABELS.get(reason, reason or 'gap')}]"
         description = f"text missing: {reason or 'reason not given'}"
         if quantity:
             description += f", {quantity} {el.get('unit', '')}".rstrip()

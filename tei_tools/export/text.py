@@ -28,11 +28,13 @@ from tei_tools.export.visitor import (
     SOURCE_FORMS,
     BlockWriter,
     collapse,
+    gap_description,
     is_block_note,
     lemma_of,
     local,
     printed_number_follows,
     shown_alternatives,
+    starts_its_element,
     text_of,
 )
 
@@ -115,6 +117,10 @@ class TextExporter(BlockWriter):
     def visit_figure(self, el: etree._Element) -> None:
         """One line: [Figure: heading. description]; an image has no text."""
         self._current = None
+        if not text_of(el):
+            self.emit("[Figure]")
+            self._current = None
+            return
         self.emit("[Figure: ")
         parts = 0
 
@@ -168,6 +174,9 @@ class TextExporter(BlockWriter):
 
     def visit_lb(self, el: etree._Element) -> None:
         # The reading view rejoins a word broken at the line end; the diplomatic shows it.
+        # A line's start that is the block's own start (a cell, a note) breaks nothing.
+        if starts_its_element(el):
+            return
         if self.diplomatic or not self.inside_word(el):
             self.emit(BREAK)
 
@@ -212,6 +221,8 @@ class TextExporter(BlockWriter):
             self.emit(
                 f"[{reason or 'gap'}: {el.get('quantity')} {el.get('unit', '')}]".replace(" ]", "]")
             )
+        elif gap_description(el):
+            self.emit(gap_description(el))
         else:
             self.emit(f"[{reason or 'gap'}]")
 

@@ -65,6 +65,22 @@ def is_block_note(el: etree._Element) -> bool:
     )
 
 
+def starts_its_element(el: etree._Element) -> bool:
+    """Nothing comes before ``el`` in its parent: a line break there starts the
+    block's first line (a PAGE line in a cell, a note, a heading) and breaks nothing."""
+    parent = el.getparent()
+    return el.getprevious() is None and parent is not None and not (parent.text or "").strip()
+
+
+def gap_description(gap: etree._Element) -> str:
+    """The text an editor put where a gap is (a tagged ``[...]``), from its ``desc``,
+    in brackets (once); "" when it has none."""
+    text = text_of(gap.find(f"{T}desc"))
+    if not text or (text.startswith("[") and text.endswith("]")):
+        return text
+    return f"[{text}]"
+
+
 def printed_number_follows(pb: etree._Element) -> bool:
     """A page break followed by the page number printed on the page (fw type=pageNum)."""
     following = pb.getnext()

@@ -15,7 +15,12 @@ SCRIPT = "assets/edition.js"
 # build writes them in once every document's date is known (see sequence.py).
 SEQUENCE_START = "<!--sequence-->"
 SEQUENCE_END = "<!--/sequence-->"
-PAGES = (("index.html", "Documents"), ("persons.html", "Persons"), ("search.html", "Search"))
+PAGES = (
+    ("index.html", "Documents"),
+    ("persons.html", "Persons"),
+    ("places.html", "Places"),
+    ("search.html", "Search"),
+)
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:

@@ -325,6 +325,44 @@ def write_persons_page(
     out.write(tail)
 
 
+def write_places_page(
+    out: BinaryIO,
+    names: dict[tuple[str, str, str], list[str]],
+    titles: dict[str, str],
+    title: str,
+    site: Publication | None = None,
+    search: bool = True,
+) -> None:
+    """Every place and organisation the documents tag (``(kind, name, ref)`` → the
+    documents naming it), by kind and name, with links to those documents and to the
+    authority record a tag gives."""
+    html, body = _page(f"Places and organisations — {title}", site, "places.html", search)
+    header = _own_header(body, site)
+    etree.SubElement(header, "h1", id="page-title").text = "Places and organisations"
+    main = etree.SubElement(body, "main", id="text")
+    if not names:
+        etree.SubElement(main, "p").text = "No document tags a place or an organisation."
+    for kind, heading in (("place", "Places"), ("organisation", "Organisations")):
+        found = sorted((k for k in names if k[0] == kind), key=lambda k: (k[1].casefold(), k[2]))
+        if not found:
+            continue
+        section = etree.SubElement(main, "section", {"aria-labelledby": f"{kind}s"})
+        etree.SubElement(section, "h2", id=f"{kind}s").text = heading
+        listing = etree.SubElement(section, "dl", {"class": "places"})
+        for key in found:
+            term = etree.SubElement(listing, "dt")
+            term.text = key[1]
+            if key[2].startswith(("https://", "http://")):  # an authority record
+                term.text = f"{key[1]} "
+                etree.SubElement(term, "a", href=key[2], rel="external").text = "(record)"
+            docs = etree.SubElement(etree.SubElement(listing, "dd"), "ul")
+            for stem in sorted(set(names[key])):
+                item = etree.SubElement(docs, "li")
+                etree.SubElement(item, "a", href=f"{stem}.html").text = titles.get(stem, stem)
+    _footer(body, f"Places page made with tei-tools {__version__}.", site)
+    out.write(_serialize(html).encode())
+
+
 def _unidentified(
     main: etree._Element, names: dict[str, list[str]], titles: dict[str, str]
 ) -> None:
