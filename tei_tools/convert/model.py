@@ -120,6 +120,7 @@ class Segment(Container):
 @dataclass
 class LineBreak(Node):
     facs: str | None = None  # the zone of the line it starts, on the page image
+    joins: bool = False  # the line goes on in the same word (after a drop capital)
 
 
 @dataclass

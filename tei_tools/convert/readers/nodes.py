@@ -256,8 +256,10 @@ def _paragraph(block: SourceBlock, lines: list[SourceLine]) -> Paragraph:
         builder.close_to(following)
         builder.flush()
         mark = _hyphen_at_end(builder.here) if on_page and _starts_word(nxt) else None
-        if mark is not None:
-            breaks: list[Inline] = [Hyphenation(*where, mark=mark, facs=nxt.facs)]
+        if _is_drop_capital(line) and _starts_word(nxt):  # "A" + "ufklärung": one word
+            breaks: list[Inline] = [LineBreak(*where, facs=nxt.facs, joins=True)]
+        elif mark is not None:
+            breaks = [Hyphenation(*where, mark=mark, facs=nxt.facs)]
         elif on_page:
             breaks = [Text(*where, "\n"), LineBreak(*where, facs=nxt.facs)]
         elif line.hard_break:
@@ -267,6 +269,10 @@ def _paragraph(block: SourceBlock, lines: list[SourceLine]) -> Paragraph:
         builder.line_end(following, breaks)
     paragraph.children = pair_substitutions(paragraph.children)
     return paragraph
+
+
+def _is_drop_capital(line: SourceLine) -> bool:
+    return all(DROP in run.styles for run in line.runs if run.text.strip())
 
 
 def _starts_word(line: SourceLine) -> bool:

@@ -325,7 +325,7 @@ class PageReader:
         char = sorted(widths)[len(widths) // 2] if widths else 0.0
         before = len(self.blocks)
         page_language = page.get("primaryLanguage")
-        capital: list[Run] = []  # a drop capital's runs, for the next block's first word
+        capital: list[SourceLine] = []  # a drop capital's lines, for the next block's start
         table_zones: dict[etree._Element, str | None] = {}
         for region, lines in zip(regions, lines_of, strict=True):
             element = region.element
@@ -363,17 +363,17 @@ class PageReader:
                     )
                 )
             if region.type == DROP_CAPITAL and block.lines:
-                capital = [
-                    replace(r, styles=r.styles | {DROP}) for ln in block.lines for r in ln.runs
-                ]
+                for dropped in block.lines:  # its lines go first in the next block, joined
+                    dropped.runs = [replace(r, styles=r.styles | {DROP}) for r in dropped.runs]
+                capital = block.lines
                 continue
             if capital and block.lines:
-                block.lines[0].runs[:0] = capital
+                block.lines[:0] = capital
                 capital = []
             if block.lines or kind in (FIGURE, CELL):
                 self.blocks.append(block)
         if capital:  # a drop capital with nothing after it on the page
-            self.blocks.append(SourceBlock([SourceLine(capital, Origin(self.part, 1))]))
+            self.blocks.append(SourceBlock(capital))
         self.spent.add_blocks(self.blocks[before:], name)
 
     def info(self, message: str, element: etree._Element) -> None:

@@ -124,8 +124,8 @@ def write_inline(parent: etree._Element, node: Inline) -> None:
             if kind == "docNumber":
                 el.set("type", "docNumber")
             write_inlines(el, children)
-        case LineBreak(facs=facs):
-            sub(parent, "lb", **_given(facs=_ref(facs)))
+        case LineBreak(facs=facs, joins=joins):
+            sub(parent, "lb", **_given(break_="no" if joins else "", facs=_ref(facs)))
         case Hyphenation(mark=mark, facs=facs):
             sub(parent, "pc", mark, force="weak")
             sub(parent, "lb", break_="no", **_given(facs=_ref(facs)))
