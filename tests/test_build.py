@@ -106,8 +106,8 @@ def test_manifest_checksums_match_the_files_and_follow_the_schema(tmp_path):
         assert record["validation"]["valid"] and record["status"] == "built"
         files.update(record["outputs"])
     # 2 documents' TEI, HTML, text and TEI copy in the site + persons.xml, the index,
-    # persons and search pages, a stylesheet and three scripts
-    assert len(files) == 16, sorted(files)
+    # persons, places and search pages, a stylesheet and three scripts
+    assert len(files) == 17, sorted(files)
     for name, record in files.items():
         content = (folder / name).read_bytes()
         assert hashlib.sha256(content).hexdigest() == record["sha256"], name
