@@ -187,12 +187,14 @@ class Paragraph(Container):
 @dataclass
 class ListItem(Container):
     n: str | None = None
+    sublist: ListBlock | None = None  # a list nested in this item, after its text
 
 
 @dataclass
 class ListBlock(Node):
     items: list[ListItem] = field(default_factory=list)
     facs: str | None = None
+    kind: str = ""  # "ordered", "bulleted"; "" where the source does not say
 
 
 @dataclass
@@ -400,7 +402,9 @@ def walk(blocks: list[Block]) -> Iterator[Node]:
     while stack:
         node = stack.pop()
         yield node
-        if isinstance(node, Container | FormWork | Figure):
+        if isinstance(node, ListItem) and node.sublist is not None:
+            stack.extend(reversed([*node.children, node.sublist]))
+        elif isinstance(node, Container | FormWork | Figure):
             stack.extend(reversed(node.children))
         elif isinstance(node, Substitution):
             stack.extend(reversed(node.parts))

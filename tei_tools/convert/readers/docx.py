@@ -1,20 +1,24 @@
 """Word (.docx) reader: ``word/document.xml`` read with lxml, since python-docx does
 not expose tracked changes.
 
-A paragraph is a block; ``w:br`` ends a line on purpose; a page break ends the
-block (the page number that follows is the dialect's page furniture). Struck,
-double-struck, superscript, subscript, bold, underlined and italic runs keep their
-meaning; runs of the same formatting join, so a word Word split over two runs is
-one word. Tracked deletions and insertions are kept as deletions and additions
-that point to a ``change`` (author, date) unless the editor asks to accept or
-reject them. What else Word holds (fields, drawings, text boxes, notes, comments,
-tables) keeps its text and gets a diagnostic naming the paragraph.
+A paragraph is a block of the kind its style says: a heading (Title, Heading N,
+an outline level), a list's item (numbering, its own or its style's), else a
+paragraph; a table's cells are cells. ``w:br`` ends a line on purpose; a page break
+ends the block. Struck, double-struck, superscript, subscript, bold, underlined and
+italic runs keep their meaning, stated on the run, its character style, its
+paragraph's style or the document's defaults; runs of the same formatting join, so a
+word Word split over two runs is one word. Tracked deletions and insertions are kept
+as deletions and additions that point to a ``change`` (author, date) unless the
+editor asks to accept or reject them. Footnotes, endnotes and comments are notes
+where they are referenced; a hyperlink keeps its address. What else Word holds
+(images, text boxes) keeps its text and gets a diagnostic naming the paragraph.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
@@ -22,21 +26,38 @@ from tei_tools.convert.model import Change, SourceMeta
 from tei_tools.convert.readers.archive import Archive
 from tei_tools.convert.readers.runs import (
     BOLD,
+    CELL,
     DSTRIKE,
+    HEADING,
     ITALIC,
+    ITEM,
+    PARAGRAPH,
     STRIKE,
     SUB,
     SUP,
     TRACKED_DEL,
     TRACKED_INS,
     UNDERLINE,
+    Anchor,
+    CellPlace,
     Origin,
     Run,
     SourceBlock,
     SourceLine,
+    Tag,
 )
-from tei_tools.convert.readers.values import bad_value, character, line_of
-from tei_tools.convert.readers.wordmeta import MC, WordFacts, transitional
+from tei_tools.convert.readers.values import bad_value, character, line_of, whole
+from tei_tools.convert.readers.wordmeta import (
+    FORMATTING,
+    MC,
+    WordFacts,
+    formatting,
+    heading_level,
+    numbering_of,
+    paragraph_style,
+    transitional,
+)
+from tei_tools.convert.readers.wordparts import REL, WordParts, read_parts
 from tei_tools.convert.readers.xmlparts import ReadError, Spent, parse_part
 from tei_tools.diagnostics import Diagnostic
 
@@ -51,10 +72,7 @@ def w(tag: str) -> str:
 
 _OFF = ("0", "false", "off", "none")
 # Elements whose text Word shows but this reader does not encode as such.
-_KEPT_WITH_NOTE = {
-    w("fldSimple"): "a field",
-    w("txbxContent"): "a text box",
-}
+_KEPT_WITH_NOTE = {w("txbxContent"): "a text box"}
 _SKIPPED = {w("instrText"): "a field's code", w("delInstrText"): "a field's code"}
 # Elements a paragraph's runs may sit in that say nothing the TEI keeps.
 _CONTAINERS = {w(t) for t in ("hyperlink", "smartTag", "customXml", "fldSimple", "dir", "bdo")}
@@ -91,6 +109,9 @@ class _Paragraph:
     breaks: list[bool] = field(default_factory=list)  # hard break after each line
     col: int = 1
     starts: list[int] = field(default_factory=lambda: [1])
+    formatting: dict[str, bool] = field(default_factory=dict)  # its style's run properties
+    kind: str = PARAGRAPH
+    detail: str = ""
 
 
 class DocxReader:
@@ -111,6 +132,11 @@ class DocxReader:
         self.page_break = False  # an explicit page break waits for the next block
         self.tracked_seen = 0  # tracked changes met, whatever was done with them
         self.meta = SourceMeta(format="Word")
+        self.parts = WordParts()
+        self.keys = itertools.count()  # hyperlinks, told apart
+        self.notes = {"foot": 0, "end": 0}  # notes referenced so far, to number them
+        self.tables = 0
+        self.cell: list[SourceLine] | None = None  # the lines of the table cell being read
 
     def note(self, code: str, message: str, paragraph: int, col: int, hint: str = "") -> None:
         self.diags.append(Diagnostic(code, message, self.name, paragraph, col, hint))
@@ -129,10 +155,22 @@ class DocxReader:
         body = root.find(w("body"))
         if body is None:
             raise ReadError(f"{DOCUMENT} has no w:body", file=DOCUMENT)
+        facts = WordFacts(archive, self.name, self.spent, self.diags)
+        self.styles = facts.styles()
+        self.parts = read_parts(archive, self.spent)
+        for part, why in self.parts.unreadable:
+            self.diags.append(
+                bad_value(
+                    f"{part} cannot be read ({why}); what it holds is left out",
+                    part,
+                    f"{self.name}/{part}",
+                    0,
+                )
+            )
         for element in body:
             self.block_element(element)
         self.spent.add_blocks(self.blocks, DOCUMENT)
-        self.meta = WordFacts(archive, self.name, self.spent, self.diags).read(root)
+        self.meta = facts.read(root, self.styles)
         self.meta.decisions = self.decisions()
         return self.blocks
 
@@ -140,9 +178,11 @@ class DocxReader:
         """What reading this file did, for the header's editorialDecl."""
         done = [
             "The text is the body of word/document.xml in document order: each paragraph "
-            "a block (a table's cells are paragraphs too), a line break (w:br) an lb. "
-            "Headers, footers, footnotes, endnotes and comments are not encoded; a field "
-            "gives its result, not its code."
+            "a block of the kind its style states (a heading opens a div, a numbered or "
+            "bulleted paragraph is a list's item, nested by level), a table a table, a line "
+            "break (w:br) an lb. Footnotes, endnotes and comments are notes where they are "
+            "referenced; a hyperlink is a ref to its address; a field gives its result, "
+            "not its code. Headers and footers are not encoded."
         ]
         if not self.tracked_seen:
             done.append("The Word file holds no tracked changes.")
@@ -166,24 +206,74 @@ class DocxReader:
         if element.tag == w("p"):
             self.paragraph(element)
         elif element.tag == w("tbl"):
-            start = self.number + 1
-            for p in element.iter(w("p")):
-                self.paragraph(p)
-            self.note(
-                "C401",
-                "a table: its cells are kept as paragraphs, in reading order",
-                start,
-                1,
-                "tables are not encoded as TEI tables yet; check the cells' order",
-            )
+            if self.cell is not None:  # a table in a cell: its paragraphs, in order
+                self.note(
+                    "C401",
+                    "a table inside a table's cell: its cells are lines of the cell",
+                    self.number + 1,
+                    1,
+                )
+                for p in element.iter(w("p")):
+                    self.paragraph(p)
+            else:
+                self.table(element)
         elif element.tag == w("sdt"):
             content = element.find(w("sdtContent"))
             for child in content if content is not None else ():
                 self.block_element(child)
 
+    def table(self, tbl: etree._Element) -> None:
+        """A table's cells, row by row, each a block placed by its row and grid column;
+        a cell spanning columns (w:gridSpan) or merged down rows (w:vMerge) is one cell
+        with @cols or @rows."""
+        self.tables += 1
+        merged: dict[int, SourceBlock] = {}  # grid column → the cell merging down from it
+        row_number = 0
+        for tr in tbl.iter(w("tr")):
+            if next(tr.iterancestors(w("tbl")), None) is not tbl:
+                continue
+            col = 0
+            for tc in tr.findall(w("tc")):
+                pr = tc.find(w("tcPr"))
+                span = pr.find(w("gridSpan")) if pr is not None else None
+                cols = whole(span.get(w("val"))) or 1 if span is not None else 1
+                vmerge = pr.find(w("vMerge")) if pr is not None else None
+                if vmerge is not None and (vmerge.get(w("val")) or "continue") == "continue":
+                    above = merged.get(col)
+                    if above is not None and above.cell is not None:
+                        above.cell = replace(above.cell, rows=above.cell.rows + 1)
+                        col += cols
+                        continue
+                self.cell = []
+                for child in tc:
+                    self.block_element(child)
+                lines, self.cell = self.cell, None
+                place = CellPlace(self.tables, row_number, col, 1, cols)
+                block = SourceBlock(lines, kind=CELL, cell=place)
+                self.blocks.append(block)
+                if vmerge is not None:
+                    merged[col] = block
+                else:
+                    merged.pop(col, None)
+                col += cols
+            row_number += 1
+
     def paragraph(self, p: etree._Element) -> None:
         self.number += 1
         para = _Paragraph(self.number)
+        ppr = p.find(w("pPr"))
+        chain = paragraph_style(ppr, self.styles)
+        for style in [*reversed(chain)]:
+            para.formatting.update(style.formatting)
+        para.formatting = {**self.styles.formatting, **para.formatting}
+        level = heading_level(ppr, chain)
+        num = numbering_of(ppr.find(w("numPr")) if ppr is not None else None)
+        num = num or next((s.num for s in chain if s.num is not None), None)
+        if level is not None:
+            para.kind, para.detail = HEADING, str(level)
+        elif num is not None and num[0] != "0":
+            order = "ordered" if self.parts.ordered(*num) else "bulleted"
+            para.kind, para.detail = ITEM, f"{num[1]}:{order}:{num[0]}"
         for kind, value in self.pieces(p, para):
             if kind == "run":
                 assert isinstance(value, Run)
@@ -204,38 +294,65 @@ class DocxReader:
         for i, runs in enumerate(para.lines):
             hard = para.breaks[i] if i < len(para.breaks) else False
             lines.append(SourceLine(runs, Origin(self.name, para.number, para.starts[i]), hard))
-        if any(run.text.strip() for line in lines for run in line.runs):
-            self.blocks.append(SourceBlock(lines, page_break=self.page_break))
-            self.page_break = False
+        if not any(run.text.strip() or run.anchor for line in lines for run in line.runs):
+            return
+        if self.cell is not None:  # a cell's paragraphs are its lines, each ended on purpose
+            if self.cell:
+                self.cell[-1].hard_break = True
+            self.cell.extend(lines)
+            return
+        block = SourceBlock(lines, page_break=self.page_break, kind=para.kind)
+        block.detail = para.detail
+        self.blocks.append(block)
+        self.page_break = False
 
     def pieces(
-        self, parent: etree._Element, para: _Paragraph, tracked: tuple[_Tracked, ...] = ()
+        self,
+        parent: etree._Element,
+        para: _Paragraph,
+        tracked: tuple[_Tracked, ...] = (),
+        tags: tuple[Tag, ...] = (),
     ) -> Iterator[tuple[str, object]]:
         """Runs, line breaks and page breaks of a paragraph, in order; ``tracked``: the
-        tracked changes they are inside, outermost first."""
+        tracked changes they are inside, outermost first; ``tags``: the hyperlinks."""
         for child in parent:
             tag = child.tag
             if tag == w("r"):
-                yield from self.tracked_run(child, para, tracked)
+                yield from self.tracked_run(child, para, tracked, tags)
             elif tag in (w("del"), w("ins"), w("moveFrom"), w("moveTo")):
-                yield from self.tracked_change(child, para, tracked)
+                yield from self.tracked_change(child, para, tracked, tags)
+            elif tag == w("hyperlink"):
+                yield from self.pieces(child, para, tracked, (*tags, *self.link(child)))
             elif tag in _CONTAINERS:
                 if tag in _KEPT_WITH_NOTE:
                     self.note(
                         "C401", f"{_KEPT_WITH_NOTE[tag]}: its text is kept", para.number, para.col
                     )
-                yield from self.pieces(child, para, tracked)
+                yield from self.pieces(child, para, tracked, tags)
             elif tag == w("sdt"):
                 content = child.find(w("sdtContent"))
                 if content is not None:
-                    yield from self.pieces(content, para, tracked)
+                    yield from self.pieces(content, para, tracked, tags)
             elif tag == _ALTERNATE:
                 choice = child.find(_CHOICE)
                 if choice is not None:
-                    yield from self.pieces(choice, para, tracked)
+                    yield from self.pieces(choice, para, tracked, tags)
+
+    def link(self, hyperlink: etree._Element) -> tuple[Tag, ...]:
+        """A hyperlink's address as a tag over its runs: an external target from the
+        relationships; a link to a place in the document itself keeps its text only."""
+        rid = hyperlink.get(f"{{{REL}}}id")
+        target = self.parts.targets.get(rid or "")
+        if target is None or not target[1]:
+            return ()
+        return (Tag(next(self.keys), "ref", (("target", target[0]),)),)
 
     def tracked_change(
-        self, element: etree._Element, para: _Paragraph, tracked: tuple[_Tracked, ...]
+        self,
+        element: etree._Element,
+        para: _Paragraph,
+        tracked: tuple[_Tracked, ...],
+        tags: tuple[Tag, ...] = (),
     ) -> Iterator[tuple[str, object]]:
         """The pieces of a tracked change, left out when the editor accepts a deletion
         or rejects an insertion (a change inside it goes with it)."""
@@ -255,15 +372,20 @@ class DocxReader:
             )
             return
         if self.tracked != "keep":
-            yield from self.pieces(element, para, tracked)
+            yield from self.pieces(element, para, tracked, tags)
             return
         key = (kind, author, when)
         if key not in self.changes:
             self.changes[key] = Change(f"change-{len(self.changes) + 1}", kind, author, when)
-        yield from self.pieces(element, para, (*tracked, _Tracked(deletion, self.changes[key].id)))
+        change = _Tracked(deletion, self.changes[key].id)
+        yield from self.pieces(element, para, (*tracked, change), tags)
 
     def tracked_run(
-        self, r: etree._Element, para: _Paragraph, tracked: tuple[_Tracked, ...]
+        self,
+        r: etree._Element,
+        para: _Paragraph,
+        tracked: tuple[_Tracked, ...],
+        tags: tuple[Tag, ...] = (),
     ) -> Iterator[tuple[str, object]]:
         """A run inside tracked changes: a deletion, an addition, or (text an insertion
         brought and a later deletion took away) a deletion inside an addition."""
@@ -273,9 +395,9 @@ class DocxReader:
             ({TRACKED_DEL} if deleted else set()) | ({TRACKED_INS} if inserted else set())
         )
         if deleted and inserted:
-            yield from self.run(r, styles, deleted, para, inserted_by=inserted)
+            yield from self.run(r, styles, deleted, para, inserted, tags)
         else:
-            yield from self.run(r, styles, deleted or inserted, para)
+            yield from self.run(r, styles, deleted or inserted, para, None, tags)
 
     def run(
         self,
@@ -284,16 +406,18 @@ class DocxReader:
         change: str | None,
         para: _Paragraph,
         inserted_by: str | None = None,
+        tags: tuple[Tag, ...] = (),
     ) -> Iterator[tuple[str, object]]:
-        styles = run_styles(r.find(w("rPr"))) | extra
+        rpr = r.find(w("rPr"))
+        styles = run_styles(rpr, self.inherited(rpr, para)) | extra
         for child in _chosen(r):
             tag = child.tag
             if tag in (w("t"), w("delText")):
-                yield "run", Run(child.text or "", styles, change, inserted_by)
+                yield "run", Run(child.text or "", styles, change, inserted_by, tags)
             elif tag == w("tab"):
-                yield "run", Run(" ", styles, change, inserted_by)
+                yield "run", Run(" ", styles, change, inserted_by, tags)
             elif tag in (w("noBreakHyphen"),):
-                yield "run", Run("-", styles, change, inserted_by)
+                yield "run", Run("-", styles, change, inserted_by, tags)
             elif tag == w("sym"):
                 symbol = character(child.get(w("char")))
                 if symbol is None:
@@ -307,7 +431,7 @@ class DocxReader:
                         )
                     )
                 else:
-                    yield "run", Run(symbol, styles, change, inserted_by)
+                    yield "run", Run(symbol, styles, change, inserted_by, tags)
             elif tag in (w("br"), w("cr")):
                 yield ("page", None) if child.get(w("type")) == "page" else ("br", None)
             elif tag in _SKIPPED:
@@ -328,46 +452,53 @@ class DocxReader:
                     "describe the image in the transcription if it matters",
                 )
                 if texts:
-                    yield "run", Run(" ".join(texts), styles, change, inserted_by)
+                    yield "run", Run(" ".join(texts), styles, change, inserted_by, tags)
             elif tag in (w("footnoteReference"), w("endnoteReference"), w("commentReference")):
-                what = {
-                    w("footnoteReference"): "a footnote",
-                    w("endnoteReference"): "an endnote",
-                    w("commentReference"): "a comment",
-                }[tag]
-                self.note(
-                    "C401",
-                    f"{what} (id {child.get(w('id'))}) is not encoded; its text is not in the TEI",
-                    para.number,
-                    para.col,
-                    "move the note's text into the transcription if it belongs to the document",
-                )
+                anchor = self.anchor(tag, child.get(w("id")) or "", para)
+                if anchor is not None:
+                    yield "run", Run("", anchor=anchor)
+
+    def anchor(self, tag: str, ident: str, para: _Paragraph) -> Anchor | None:
+        """The note a reference stands for, numbered as Word numbers its marks; a
+        reference to a note the file does not hold is reported."""
+        if tag == w("commentReference"):
+            comment = self.parts.comments.get(ident)
+            if comment is not None and comment.text:
+                return Anchor(comment.text, kind="comment", resp=comment.author)
+            what = "a comment"
+        else:
+            place = "foot" if tag == w("footnoteReference") else "end"
+            notes = self.parts.footnotes if place == "foot" else self.parts.endnotes
+            found = notes.get(ident)
+            if found is not None:
+                self.notes[place] += 1
+                return Anchor(found.text, place=place, n=str(self.notes[place]))
+            what = f"a {place}note"
+        self.note(
+            "C401",
+            f"{what} (id {ident}) that the Word file does not hold, or holds empty",
+            para.number,
+            para.col,
+        )
+        return None
+
+    def inherited(self, rpr: etree._Element | None, para: _Paragraph) -> dict[str, bool]:
+        """The run properties a run takes from its character style (through basedOn)
+        over its paragraph's style and the document's defaults."""
+        sid = rpr.find(w("rStyle")) if rpr is not None else None
+        if sid is None:
+            return para.formatting
+        merged = dict(para.formatting)
+        for style in reversed(self.styles.chain(sid.get(w("val")))):
+            merged.update(style.formatting)
+        return merged
 
 
-def run_styles(rpr: etree._Element | None) -> frozenset[str]:
-    if rpr is None:
-        return frozenset()
-    styles = set()
-
-    def on(tag: str) -> bool:
-        el = rpr.find(w(tag))
-        return el is not None and (el.get(w("val")) or "true").lower() not in _OFF
-
-    if on("strike"):
-        styles.add(STRIKE)
-    if on("dstrike"):
-        styles.add(DSTRIKE)
-    if on("b"):
-        styles.add(BOLD)
-    if on("i"):
-        styles.add(ITALIC)
-    if on("u"):
-        styles.add(UNDERLINE)
-    align = rpr.find(w("vertAlign"))
-    if align is not None:
-        value = align.get(w("val"))
-        if value == "superscript":
-            styles.add(SUP)
-        elif value == "subscript":
-            styles.add(SUB)
-    return frozenset(styles)
+def run_styles(
+    rpr: etree._Element | None, inherited: dict[str, bool] | None = None
+) -> frozenset[str]:
+    """A run's formatting: what its own properties state, else what it inherits
+    (``inherited``: its styles' and the document's defaults)."""
+    stated = {**(inherited or {}), **formatting(rpr)}
+    names = dict(zip(FORMATTING, (STRIKE, DSTRIKE, BOLD, ITALIC, UNDERLINE, SUP, SUB), strict=True))
+    return frozenset(names[key] for key, on in stated.items() if on and key in names)

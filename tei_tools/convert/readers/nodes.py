@@ -36,6 +36,9 @@ from tei_tools.convert.model import (
     Hyphenation,
     Inline,
     LineBreak,
+    Link,
+    ListBlock,
+    ListItem,
     Note,
     PageBreak,
     Paragraph,
@@ -55,6 +58,7 @@ from tei_tools.convert.readers.runs import (
     FURNITURE,
     HEADING,
     ITALIC,
+    ITEM,
     NOTE,
     STRIKE,
     SUB,
@@ -69,7 +73,7 @@ from tei_tools.convert.readers.runs import (
     Tag,
 )
 
-Opened = Deletion | Addition | Emphasis | Tagged | Choice  # what a run's wraps open
+Opened = Deletion | Addition | Emphasis | Tagged | Choice | Link  # what a run's wraps open
 
 # The characters a printer or scribe ends a line with when a word goes on.
 HYPHENS = "-\u00ac=\u2e17\u2010"
@@ -124,6 +128,8 @@ def _container(wrap: _Wrap, line: int, col: int) -> Opened:
         return Addition(line, col, place=wrap.value, change=wrap.change)
     if wrap.tag is not None:
         tag = wrap.tag
+        if tag.element == "ref":
+            return Link(line, col, target=dict(tag.attrs).get("target", ""))
         if tag.element in ("abbr", "sic"):
             return Choice(line, col, kind=tag.element, other=tag.other)
         return Tagged(line, col, element=tag.element, attrs=dict(tag.attrs))
@@ -289,6 +295,7 @@ def build_blocks(blocks: list[SourceBlock], surfaces: list[Surface]) -> list[Blo
     page: int | None = None
     table: Table | None = None
     table_key: int | None = None
+    lists: list[tuple[int, str, ListBlock]] = []  # the open lists: (level, list id, list)
     for block in blocks:
         lines = [ln for ln in block.lines if any(run.text.strip() or run.anchor for run in ln.runs)]
         if not lines and block.kind not in (CELL, FIGURE):
@@ -302,6 +309,11 @@ def build_blocks(blocks: list[SourceBlock], surfaces: list[Surface]) -> list[Blo
             table_key = None
         elif block.page_break:
             out.append(PageBreak(origin.line, origin.col, ""))
+        if block.kind == ITEM:
+            lists = _add_item(out, lists, block, lines, origin)
+            table_key = None
+            continue
+        lists = []
         if block.kind == CELL and block.cell is not None:
             if table is None or block.cell.table != table_key:
                 table, table_key = (
@@ -330,6 +342,34 @@ def _block(block: SourceBlock, lines: list[SourceLine], origin: Origin) -> Block
     if block.kind == FIGURE:
         return Figure(line, col, children, facs=facs)
     return Paragraph(line, col, children, facs=facs)
+
+
+def _add_item(
+    out: list[Block],
+    lists: list[tuple[int, str, ListBlock]],
+    block: SourceBlock,
+    lines: list[SourceLine],
+    origin: Origin,
+) -> list[tuple[int, str, ListBlock]]:
+    """A list's item into the open lists: a deeper level opens a list inside the
+    last item, a shallower one closes lists, another list (Word's numId) at the top
+    level starts a new one. Returns the open lists."""
+    level_text, kind, list_id = [*block.detail.split(":"), "", "", ""][:3]
+    level = int(level_text) if level_text.isdigit() else 0
+    while lists and lists[-1][0] > level:
+        lists.pop()
+    if lists and lists[-1][0] == level and lists[-1][1] != list_id and len(lists) == 1:
+        lists = []  # another list, not the one open
+    item = ListItem(origin.line, origin.col, _paragraph(block, lines).children)
+    if not lists or lists[-1][0] < level:
+        new = ListBlock(origin.line, origin.col, kind=kind)
+        if lists and lists[-1][2].items:
+            lists[-1][2].items[-1].sublist = new
+        else:
+            out.append(new)
+        lists = [*lists, (level, list_id, new)]
+    lists[-1][2].items.append(item)
+    return lists
 
 
 def _place_cell(table: Table, block: SourceBlock, lines: list[SourceLine]) -> None:

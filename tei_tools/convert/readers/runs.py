@@ -88,6 +88,7 @@ class CellPlace:
 
 # What a block is, as its source states it (a PAGE region's type, a Word style).
 PARAGRAPH, HEADING, NOTE, FURNITURE, FIGURE, CELL = "p", "head", "note", "fw", "figure", "cell"
+ITEM = "item"  # a list's item: ``detail`` is "LEVEL:ordered|bulleted:LIST"
 
 
 @dataclass

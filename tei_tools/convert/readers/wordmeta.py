@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -87,6 +87,8 @@ class _Style:
     lang: str | None
     bidi: str | None
     outline: int | None
+    formatting: dict[str, bool] = field(default_factory=dict)  # run property → on/off
+    num: tuple[str, int] | None = None  # a list style: (numId, level)
 
 
 class _Styles:
@@ -98,9 +100,12 @@ class _Styles:
         self.lang: str | None = None
         self.bidi: str | None = None
         self.default_paragraph: str | None = None
+        self.formatting: dict[str, bool] = {}
         if root is None:
             return
-        lang = root.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}/{w('lang')}")
+        defaults = root.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}")
+        self.formatting = formatting(defaults)  # the document defaults' run properties
+        lang = defaults.find(w("lang")) if defaults is not None else None
         if lang is not None:
             self.lang, self.bidi = lang.get(w("val")), lang.get(w("bidi"))
         for el in root.iter(w("style")):
@@ -109,6 +114,7 @@ class _Styles:
             based = el.find(w("basedOn"))
             lang = el.find(f"{w('rPr')}/{w('lang')}")
             outline = el.find(f"{w('pPr')}/{w('outlineLvl')}")
+            num = el.find(f"{w('pPr')}/{w('numPr')}")
             style = _Style(
                 name=(name.get(w("val")) or "") if name is not None else "",
                 kind=el.get(w("type")) or "paragraph",
@@ -117,6 +123,8 @@ class _Styles:
                 lang=lang.get(w("val")) if lang is not None else None,
                 bidi=lang.get(w("bidi")) if lang is not None else None,
                 outline=whole(outline.get(w("val"))) if outline is not None else None,
+                formatting=formatting(el.find(w("rPr"))),
+                num=numbering_of(num),
             )
             self.by_id.setdefault(sid, style)
             if style.kind == "paragraph" and style.default and self.default_paragraph is None:
@@ -133,12 +141,45 @@ class _Styles:
         return out
 
 
+# Run properties the readers keep (w:vertAlign is read as "superscript"/"subscript").
+FORMATTING = ("strike", "dstrike", "b", "i", "u", "superscript", "subscript")
+
+
+def formatting(rpr: etree._Element | None) -> dict[str, bool]:
+    """The run properties ``rpr`` states, on or off; those it is silent on are absent
+    (a style or the run itself may state them)."""
+    found: dict[str, bool] = {}
+    if rpr is None:
+        return found
+    for tag in ("strike", "dstrike", "b", "i", "u"):
+        el = rpr.find(w(tag))
+        if el is not None:
+            found[tag] = (el.get(w("val")) or "true").lower() not in (*_OFF, "none")
+    align = rpr.find(w("vertAlign"))
+    if align is not None:
+        value = align.get(w("val"))
+        found["superscript"], found["subscript"] = value == "superscript", value == "subscript"
+    return found
+
+
+def numbering_of(num: etree._Element | None) -> tuple[str, int] | None:
+    """A paragraph's or style's list membership (w:numPr): (numId, level); numId 0
+    takes a paragraph out of the list its style puts it in."""
+    if num is None:
+        return None
+    nid = num.find(w("numId"))
+    lvl = num.find(w("ilvl"))
+    if nid is None:
+        return None
+    return nid.get(w("val")) or "0", whole(lvl.get(w("val"))) or 0 if lvl is not None else 0
+
+
 def _on(rpr: etree._Element | None, tag: str) -> bool:
     el = rpr.find(w(tag)) if rpr is not None else None
     return el is not None and (el.get(w("val")) or "true").lower() not in _OFF
 
 
-def _in_fallback(element: etree._Element) -> bool:
+def in_fallback(element: etree._Element) -> bool:
     return any(a.tag == f"{{{MC}}}Fallback" for a in element.iterancestors())
 
 
@@ -147,7 +188,7 @@ def _text(p: etree._Element) -> str:
     parts = [
         t.text or ""
         for t in p.iter(w("t"))
-        if next(t.iterancestors(w("p")), None) is p and not _in_fallback(t)
+        if next(t.iterancestors(w("p")), None) is p and not in_fallback(t)
     ]
     return " ".join("".join(parts).split())
 
@@ -208,9 +249,9 @@ class WordFacts:
         self.spent.elements += nodes  # counted against the source's budget as if read
         return styles
 
-    def read(self, document: etree._Element) -> SourceMeta:
+    def read(self, document: etree._Element, styles: _Styles | None = None) -> SourceMeta:
         meta = SourceMeta(format="Word", form="Office Open XML")
-        styles = self.styles()
+        styles = styles or self.styles()
         core = self.part(CORE, "the title and creator")
         if core is not None:
             meta.title = _value(core.find(f"{{{DC}}}title"))
@@ -238,32 +279,46 @@ def _value(element: etree._Element | None) -> str | None:
     return text or None
 
 
+def paragraph_style(ppr: etree._Element | None, styles: _Styles) -> list[_Style]:
+    """A paragraph's style and those it is based on (the default paragraph style when
+    it names none)."""
+    sid = ppr.find(w("pStyle")) if ppr is not None else None
+    return styles.chain(sid.get(w("val")) if sid is not None else styles.default_paragraph)
+
+
+def heading_level(ppr: etree._Element | None, chain: list[_Style]) -> int | None:
+    """1 for a paragraph styled Title or Heading 1 (through ``basedOn``), N for
+    Heading N, else its outline level + 1 (0–8, its own or its style's); None for a
+    paragraph that is no heading."""
+    names = [s.name.strip() for s in chain]
+    if any(n.casefold() == "title" for n in names):
+        return 1
+    for n in names:
+        if _HEADING.fullmatch(n):
+            return int(n[-1])
+    own = ppr.find(w("outlineLvl")) if ppr is not None else None
+    level = whole(own.get(w("val"))) if own is not None else None
+    if level is None:
+        level = next((s.outline for s in chain if s.outline is not None), None)
+    return level + 1 if level is not None and level < 9 else None
+
+
 def first_heading(body: etree._Element, styles: _Styles) -> str | None:
     """The text of the first paragraph styled Title (through ``basedOn``), else of the
     first heading (a style named "heading N", or an outline level 0–8)."""
     first: str | None = None
     for p in body.iter(w("p")):
-        if _in_fallback(p) or any(a.tag == w("txbxContent") for a in p.iterancestors()):
+        if in_fallback(p) or any(a.tag == w("txbxContent") for a in p.iterancestors()):
             continue
         ppr = p.find(w("pPr"))
-        sid = ppr.find(w("pStyle")) if ppr is not None else None
-        chain = styles.chain(sid.get(w("val")) if sid is not None else styles.default_paragraph)
-        names = [s.name.strip() for s in chain]
-        own = ppr.find(w("outlineLvl")) if ppr is not None else None
-        level = whole(own.get(w("val"))) if own is not None else None
-        if level is None:
-            level = next((s.outline for s in chain if s.outline is not None), None)
-        titled = any(n.casefold() == "title" for n in names)
-        heading = (
-            titled or any(_HEADING.fullmatch(n) for n in names) or (level is not None and level < 9)
-        )
-        if not heading:
+        chain = paragraph_style(ppr, styles)
+        if heading_level(ppr, chain) is None:
             continue
         text = _text(p)
         if not text:
             continue
         text = text if len(text) <= _TITLE_MAX else text[: _TITLE_MAX - 1].rstrip() + "…"
-        if titled:
+        if any(s.name.strip().casefold() == "title" for s in chain):
             return text
         first = first or text
     return first
@@ -275,7 +330,7 @@ def languages(body: etree._Element, styles: _Styles) -> Counter[str]:
     chains: dict[int, list[_Style]] = {}  # a paragraph's style chain, by the paragraph
     for r in body.iter(w("r")):
         n = sum(len(t.text or "") for t in r.findall(w("t")))
-        if not n or _in_fallback(r):
+        if not n or in_fallback(r):
             continue
         p = next(r.iterancestors(w("p")), None)
         if p is None:

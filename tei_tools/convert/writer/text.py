@@ -156,11 +156,8 @@ def write_block(parent: etree._Element, block: Block) -> None:
             write_inlines(sub(p, "said", direct="false", **attrs), children)
         case Paragraph(children=children):
             write_inlines(sub(parent, "p", **facs), children)
-        case ListBlock(items=items):
-            lst = sub(parent, "list", **facs)
-            for item in items:
-                attrs = {"n": item.n} if item.n else {}
-                write_inlines(sub(lst, "item", **attrs), item.children)
+        case ListBlock():
+            write_list(parent, block, facs)
         case SourceNote(children=children):
             write_inlines(sub(parent, "note", type="source", **facs), children)
         case Stamp(children=children):
@@ -186,6 +183,15 @@ def write_block(parent: etree._Element, block: Block) -> None:
                     spans = _given(cols=_span(cell.cols), rows=_span(cell.rows))
                     el = sub(row, "cell", **spans, **_given(facs=_ref(cell.facs)))
                     write_inlines(el, cell.children)
+
+
+def write_list(parent: etree._Element, block: ListBlock, facs: dict[str, str]) -> None:
+    lst = sub(parent, "list", **_given(type=block.kind), **facs)
+    for item in block.items:
+        el = sub(lst, "item", **_given(n=item.n or ""))
+        write_inlines(el, item.children)
+        if item.sublist is not None:
+            write_list(el, item.sublist, {})
 
 
 def _span(n: int) -> str:
