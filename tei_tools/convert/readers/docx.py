@@ -17,6 +17,7 @@ where they are referenced; a hyperlink keeps its address. What else Word holds
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
@@ -137,6 +138,7 @@ class DocxReader:
         self.notes = {"foot": 0, "end": 0}  # notes referenced so far, to number them
         self.tables = 0
         self.cell: list[SourceLine] | None = None  # the lines of the table cell being read
+        self.targets: set[str] = set()  # bookmarks that hyperlinks go to
 
     def note(self, code: str, message: str, paragraph: int, col: int, hint: str = "") -> None:
         self.diags.append(Diagnostic(code, message, self.name, paragraph, col, hint))
@@ -167,12 +169,44 @@ class DocxReader:
                     0,
                 )
             )
+        # Bookmarks a hyperlink goes to become anchors (TEI pointers must resolve)
+        self.targets = {
+            h.get(w("anchor")) or "" for h in body.iter(w("hyperlink")) if h.get(w("anchor"))
+        }
         for element in body:
             self.block_element(element)
+        self.unlink_missing()
         self.spent.add_blocks(self.blocks, DOCUMENT)
         self.meta = facts.read(root, self.styles)
         self.meta.decisions = self.decisions()
         return self.blocks
+
+    def unlink_missing(self) -> None:
+        """A link to a bookmark no paragraph read holds (in a text box, between
+        paragraphs) keeps its text without the link: a TEI pointer must resolve."""
+        tags = [t for b in self.blocks for ln in b.lines for r in ln.runs for t in r.tags]
+        anchored = {"#" + dict(t.attrs)["xml_id"] for t in tags if t.element == "anchor"}
+        missing = {
+            t
+            for t in tags
+            if t.element == "ref"
+            and dict(t.attrs)["target"].startswith("#")
+            and dict(t.attrs)["target"] not in anchored
+        }
+        if not missing:
+            return
+        for block in self.blocks:
+            for line in block.lines:
+                line.runs = [
+                    replace(r, tags=tuple(t for t in r.tags if t not in missing)) for r in line.runs
+                ]
+        self.note(
+            "C401",
+            f"{len(missing)} links to places in the document that were not "
+            "read (a text box, a bookmark between paragraphs) keep their text only",
+            1,
+            1,
+        )
 
     def decisions(self) -> list[str]:
         """What reading this file did, for the header's editorialDecl."""
@@ -323,6 +357,9 @@ class DocxReader:
                 yield from self.tracked_change(child, para, tracked, tags)
             elif tag == w("hyperlink"):
                 yield from self.pieces(child, para, tracked, (*tags, *self.link(child)))
+            elif tag == w("bookmarkStart") and (child.get(w("name")) or "") in self.targets:
+                anchor = Tag(next(self.keys), "anchor", (("xml_id", bookmark_id(child)),))
+                yield "run", Run("", tags=(anchor,))
             elif tag in _CONTAINERS:
                 if tag in _KEPT_WITH_NOTE:
                     self.note(
@@ -341,6 +378,8 @@ class DocxReader:
     def link(self, hyperlink: etree._Element) -> tuple[Tag, ...]:
         """A hyperlink's address as a tag over its runs: an external target from the
         relationships; a link to a place in the document itself keeps its text only."""
+        if hyperlink.get(w("anchor")):  # a place in the document: its bookmark's anchor
+            return (Tag(next(self.keys), "ref", (("target", "#" + bookmark_id(hyperlink)),)),)
         rid = hyperlink.get(f"{{{REL}}}id")
         target = self.parts.targets.get(rid or "")
         if target is None or not target[1]:
@@ -492,6 +531,16 @@ class DocxReader:
         for style in reversed(self.styles.chain(sid.get(w("val")))):
             merged.update(style.formatting)
         return merged
+
+
+_NOT_NAME = re.compile(r"[^\w.-]")
+
+
+def bookmark_id(element: etree._Element) -> str:
+    """A bookmark's name (w:name, or a hyperlink's w:anchor) as an xml:id, the same
+    for both: "bm-" and the name, what an id cannot hold replaced."""
+    name = element.get(w("name")) or element.get(w("anchor")) or ""
+    return "bm-" + _NOT_NAME.sub("_", name)
 
 
 def run_styles(
