@@ -342,6 +342,10 @@ def _record(
     files = {config.encoded / f"{outcome.stem}.xml": outcome.tei}
     for suffix, data in outcome.pages.items():
         files[config.site / f"{outcome.stem}{suffix}"] = data
+    for name, data in outcome.media.items():  # beside the TEI and beside its page
+        files[config.encoded / name] = data
+        if outcome.pages:
+            files[config.site / name] = data
     outputs = {}
     for path, data in files.items():
         make_folder(config.root, path.parent)

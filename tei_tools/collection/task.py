@@ -62,6 +62,7 @@ class Outcome:
     validation: dict[str, int] = field(default_factory=dict)  # severity → count
     summary: dict[str, Any] = field(default_factory=dict)
     images: list[str] = field(default_factory=list)  # local page images the site shows
+    media: dict[str, bytes] = field(default_factory=dict)  # a Word file's images, by path
 
     @property
     def failed(self) -> bool:
@@ -142,6 +143,7 @@ def _run(job: Job) -> Outcome:
     assert result.tree is not None
     tei = result.xml()
     outcome.tei = tei
+    outcome.media = result.media
     tei_name = job.tei_name
     found = list(validator_for(job.schema).iter_errors(tei_name, tei))
     outcome.validation = counts(found)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -138,6 +138,7 @@ class Converted:
     diagnostics: list[Diagnostic]
     xml: bytes | None  # None: the conversion failed (see the diagnostics)
     unreadable: bool = False  # the input could not be read at all
+    media: dict[str, bytes] = field(default_factory=dict)  # images, by path beside the TEI
 
 
 def convert_task(task: Task) -> Converted:
@@ -166,7 +167,9 @@ def convert_task(task: Task) -> Converted:
         publication=task.publication,
         file_grp=task.file_grp,
     )
-    return Converted(result.diagnostics, result.xml() if result.ok else None)
+    return Converted(
+        result.diagnostics, result.xml() if result.ok else None, media=result.media
+    )
 
 
 def _same_file(source: str, target: str) -> bool:
@@ -324,6 +327,17 @@ def convert(
             elif task.target == "-":
                 sys.stdout.buffer.write(done.xml)
                 sys.stdout.flush()
+                if done.media:
+                    click.echo(
+                        f"{task.source}:0:0: warning C401 {len(done.media)} images the TEI "
+                        "points to are not written: the TEI went to standard output "
+                        "(give -o or --out-dir to have them beside it)",
+                        err=True,
+                    )
             else:
                 batch.write(Path(task.target), done.xml)
+                for name, data in done.media.items():  # the images, where the TEI points
+                    image = Path(task.target).parent / name
+                    image.parent.mkdir(parents=True, exist_ok=True)
+                    batch.write(image, data)
     sys.exit(status)

@@ -111,6 +111,15 @@ class Note(Container):
 
 
 @dataclass
+class Graphic(Node):
+    """An image in the text: ``name`` its file's name beside the TEI (the writer
+    makes the pointer), ``desc`` what the source says it shows (alt text)."""
+
+    name: str = ""
+    desc: str = ""
+
+
+@dataclass
 class Segment(Container):
     """A stated fact inside front matter (document type, time, place, side…)."""
 
@@ -166,6 +175,7 @@ Inline = (
     | Tagged
     | Choice
     | Note
+    | Graphic
     | Segment
     | LineBreak
     | Hyphenation
@@ -394,6 +404,7 @@ class Document:
     changes: list[Change] = field(default_factory=list)
     meta: SourceMeta = field(default_factory=SourceMeta)
     language: str | None = None  # the text's language as the editor gives it (--lang)
+    media: dict[str, bytes] = field(default_factory=dict)  # image files, written beside the TEI
 
 
 def walk(blocks: list[Block]) -> Iterator[Node]:

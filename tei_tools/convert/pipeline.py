@@ -51,6 +51,7 @@ class Conversion:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     tree: etree._ElementTree | None = None
     publication: Publication | None = None  # the collection's facts the header carries
+    media: dict[str, bytes] = field(default_factory=dict)  # images the TEI points to, by path
 
     @property
     def ok(self) -> bool:
@@ -157,6 +158,7 @@ def _convert(
     doc = Document(source_name=source, source_sha256=digest, language=lang)
     if styled is not None:
         doc.meta = styled.meta
+        result.media = styled.media
 
     front_diags: list[Diagnostic] = []
     front = FrontReader(source, front_diags)

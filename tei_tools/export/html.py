@@ -30,6 +30,9 @@ from tei_tools.namespaces import T
 from tei_tools.trees import append_text
 
 SAFE_URL = re.compile(r"^(https?:|mailto:|#)", re.I)
+# A relative path down from the page (an image written beside it): no scheme, no
+# leading slash, no step up
+LOCAL_URL = re.compile(r"^(?![a-z][a-z0-9+.-]*:)(?!/)(?!.*(^|/)\.\.(/|$))[^\\?#]+$", re.I)
 GAP_LABELS = {"redacted": "redacted", "illegible": "illegible"}
 
 
@@ -223,8 +226,15 @@ class HtmlExporter(TeiVisitor):
             else:
                 self.visit(child)
 
-        with self.into("figure"), self.into("figcaption"):
-            self.visit_elements(el, part)
+        with self.into("figure"):
+            for graphic in el.iterchildren(f"{T}graphic"):
+                url = graphic.get("url", "")
+                if LOCAL_URL.match(url):  # an image beside the page: shown; never fetched
+                    alt = " ".join("".join(el.findtext(f"{T}figDesc") or "").split())
+                    self.add("img", src=url, alt=alt, loading="lazy")
+            if any(local(c) != "graphic" for c in el):
+                with self.into("figcaption"):
+                    self.visit_elements(el, part)
 
     def visit_figDesc(self, el: etree._Element) -> None:
         self.visit_children(el)

@@ -92,7 +92,9 @@ def read_source(
                     reader = DocxReader(name, diags, tracked, spent)
                     blocks = reader.read_archive(archive)
                     changes = list(reader.changes.values())
-                    return StyledSource(blocks, changes=changes, meta=reader.meta)
+                    return StyledSource(
+                        blocks, changes=changes, meta=reader.meta, media=reader.media
+                    )
                 return _read_zip(archive, name, diags, f"{name}/", spent, file_grp)
         if kind == "xml":
             declared = declared_as(data)

@@ -17,6 +17,7 @@ where they are referenced; a hyperlink keeps its address. What else Word holds
 from __future__ import annotations
 
 import itertools
+import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -63,6 +64,9 @@ from tei_tools.convert.readers.xmlparts import ReadError, Spent, parse_part
 from tei_tools.diagnostics import Diagnostic
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+VML = "urn:schemas-microsoft-com:vml"
 DOCUMENT = "word/document.xml"  # the main text part
 TRACKED_CHANGES = ("keep", "accept", "reject")
 
@@ -139,6 +143,8 @@ class DocxReader:
         self.tables = 0
         self.cell: list[SourceLine] | None = None  # the lines of the table cell being read
         self.targets: set[str] = set()  # bookmarks that hyperlinks go to
+        self.media: dict[str, bytes] = {}  # images, by their name beside the TEI
+        self.stem = _NOT_NAME.sub("_", posixpath.splitext(posixpath.basename(name))[0])
 
     def note(self, code: str, message: str, paragraph: int, col: int, hint: str = "") -> None:
         self.diags.append(Diagnostic(code, message, self.name, paragraph, col, hint))
@@ -157,6 +163,7 @@ class DocxReader:
         body = root.find(w("body"))
         if body is None:
             raise ReadError(f"{DOCUMENT} has no w:body", file=DOCUMENT)
+        self.archive = archive
         facts = WordFacts(archive, self.name, self.spent, self.diags)
         self.styles = facts.styles()
         self.parts = read_parts(archive, self.spent)
@@ -328,7 +335,9 @@ class DocxReader:
         for i, runs in enumerate(para.lines):
             hard = para.breaks[i] if i < len(para.breaks) else False
             lines.append(SourceLine(runs, Origin(self.name, para.number, para.starts[i]), hard))
-        if not any(run.text.strip() or run.anchor for line in lines for run in line.runs):
+        if not any(
+            run.text.strip() or run.anchor or run.graphic for line in lines for run in line.runs
+        ):
             return
         if self.cell is not None:  # a cell's paragraphs are its lines, each ended on purpose
             if self.cell:
@@ -483,19 +492,46 @@ class DocxReader:
                 )
             elif tag in (w("drawing"), w("pict"), w("object")):
                 texts = [t.text or "" for t in child.iter(w("t"))]
-                self.note(
-                    "C401",
-                    "an image or text box" + (": its text is kept" if texts else ""),
-                    para.number,
-                    para.col,
-                    "describe the image in the transcription if it matters",
-                )
-                if texts:
+                if texts:  # a text box: its text, where it is anchored
                     yield "run", Run(" ".join(texts), styles, change, inserted_by, tags)
+                for graphic in self.images(child, para):
+                    yield "run", Run("", graphic=graphic)
             elif tag in (w("footnoteReference"), w("endnoteReference"), w("commentReference")):
                 anchor = self.anchor(tag, child.get(w("id")) or "", para)
                 if anchor is not None:
                     yield "run", Run("", anchor=anchor)
+
+    def images(self, drawing: etree._Element, para: _Paragraph) -> Iterator[tuple[str, str]]:
+        """The images a drawing shows (DrawingML's blip, VML's imagedata): each file
+        taken out of the Word file to be written beside the TEI, and its alt text."""
+        docpr = next(drawing.iter(f"{{{WP}}}docPr"), None)
+        desc = ""
+        if docpr is not None:
+            desc = (docpr.get("descr") or docpr.get("title") or "").strip()
+        refs = [b.get(f"{{{REL}}}embed") for b in drawing.iter(f"{{{A}}}blip")]
+        refs += [v.get(f"{{{REL}}}id") for v in drawing.iter(f"{{{VML}}}imagedata")]
+        for rid in dict.fromkeys(r for r in refs if r):
+            target = self.parts.targets.get(rid)
+            if target is None or target[1]:
+                self.note(
+                    "C401",
+                    "an image whose file is not in the Word file (linked from outside): left out",
+                    para.number,
+                    para.col,
+                )
+                continue
+            path = posixpath.normpath(posixpath.join("word", target[0]))
+            try:
+                data = self.archive.read(path)
+            except ReadError as exc:
+                self.note(
+                    "C401", f"an image that cannot be read ({exc}): left out", para.number, para.col
+                )
+                continue
+            base = _NOT_NAME.sub("_", posixpath.basename(path)).lstrip(".") or "image"
+            name = f"{self.stem}-media/{base}"
+            self.media[name] = data
+            yield name, desc
 
     def anchor(self, tag: str, ident: str, para: _Paragraph) -> Anchor | None:
         """The note a reference stands for, numbered as Word numbers its marks; a

@@ -32,6 +32,7 @@ from tei_tools.convert.model import (
     Figure,
     FormWork,
     Gap,
+    Graphic,
     Heading,
     Hyphenation,
     Inline,
@@ -168,7 +169,7 @@ class _Builder:
         return Text(line, col, text, file=self.file)
 
     def run(self, run: Run, line: int, col: int) -> None:
-        if run.anchor is not None or (not run.text and run.tags):
+        if run.anchor is not None or run.graphic is not None or (not run.text and run.tags):
             self.atom(run, line, col)
             return
         text = run.text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
@@ -198,18 +199,21 @@ class _Builder:
             self.pending.append(self.text(line, col + len(lead) + len(core), trail))
 
     def atom(self, run: Run, line: int, col: int) -> None:
-        """A run of no text: a note anchored here, or a tag over no text (a gap)."""
+        """A run of no text: a note anchored here, an image, or a tag over no text (a
+        gap, an anchor)."""
         wraps = _wraps(run, self.typescript)
-        own = run.tags[-1] if run.anchor is None else None
+        own = run.tags[-1] if run.anchor is None and run.graphic is None else None
         self.close_to(tuple(w for w in wraps if own is None or w.tag is not own))
         self.flush()
         self.at_start = False
         if run.anchor is not None:
             a = run.anchor
             text = Text(line, col, a.text, file=self.file)
-            note: Note | Opened = Note(
+            note: Note | Opened | Graphic = Note(
                 line, col, [text], place=a.place, kind=a.kind, n=a.n, resp=a.resp
             )
+        elif run.graphic is not None:
+            note = Graphic(line, col, name=run.graphic[0], desc=run.graphic[1])
         else:
             assert own is not None
             note = _container(_Wrap("tag", own.element, tag=own), line, col)
@@ -277,6 +281,11 @@ def _paragraph(block: SourceBlock, lines: list[SourceLine]) -> Paragraph:
     return paragraph
 
 
+def _holds_something(run: Run) -> bool:
+    """Text, a note, an image: what makes a line worth a line."""
+    return bool(run.text.strip()) or run.anchor is not None or run.graphic is not None
+
+
 def _is_drop_capital(line: SourceLine) -> bool:
     return all(DROP in run.styles for run in line.runs if run.text.strip())
 
@@ -297,7 +306,7 @@ def build_blocks(blocks: list[SourceBlock], surfaces: list[Surface]) -> list[Blo
     table_key: int | None = None
     lists: list[tuple[int, str, ListBlock]] = []  # the open lists: (level, list id, list)
     for block in blocks:
-        lines = [ln for ln in block.lines if any(run.text.strip() or run.anchor for run in ln.runs)]
+        lines = [ln for ln in block.lines if any(map(_holds_something, ln.runs))]
         if not lines and block.kind not in (CELL, FIGURE):
             continue
         origin = lines[0].origin if lines else Origin("", 0)
@@ -398,7 +407,7 @@ def typescript_blocks(blocks: list[SourceBlock], surfaces: list[Surface]) -> lis
     A line ending in two spaces was ended on purpose, as in the raw dialect."""
     out = []
     for block in blocks:
-        lines = [ln for ln in block.lines if any(run.text.strip() for run in ln.runs)]
+        lines = [ln for ln in block.lines if any(map(_holds_something, ln.runs))]
         if lines:
             out.append(_typescript_block(block, lines, surfaces))
     return out

@@ -61,6 +61,7 @@ class Run:
     inserted_by: str | None = None
     tags: tuple[Tag, ...] = ()  # outermost first
     anchor: Anchor | None = None  # a note placed here (a run of no text)
+    graphic: tuple[str, str] | None = None  # an image here: (its file's name, its description)
 
 
 @dataclass
@@ -111,3 +112,4 @@ class StyledSource:
     surfaces: list[Surface] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
     meta: SourceMeta = field(default_factory=SourceMeta)
+    media: dict[str, bytes] = field(default_factory=dict)  # image files the text shows, by name

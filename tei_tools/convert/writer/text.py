@@ -20,6 +20,7 @@ from tei_tools.convert.model import (
     FormWork,
     FrontBlock,
     Gap,
+    Graphic,
     Heading,
     Hyphenation,
     Inline,
@@ -40,7 +41,7 @@ from tei_tools.convert.model import (
     Text,
 )
 from tei_tools.namespaces import TEI_NS, XML_NS
-from tei_tools.pointers import pointer_from_address
+from tei_tools.pointers import pointer_from_address, pointer_from_name
 from tei_tools.trees import append_text
 
 _SEGMENT_TAGS = {"time": "time", "place": "placeName", "docNumber": "idno"}
@@ -116,6 +117,11 @@ def write_inline(parent: etree._Element, node: Inline) -> None:
             choice = sub(parent, "choice")
             write_inlines(sub(choice, kind), children)
             sub(choice, "expan" if kind == "abbr" else "corr", other or None)
+        case Graphic(name=name, desc=desc):
+            figure = sub(parent, "figure")
+            sub(figure, "graphic", url=pointer_from_name(name))
+            if desc:
+                sub(figure, "figDesc", desc)
         case Note(place=place, kind=kind, n=n, children=children):
             write_inlines(sub(parent, "note", **_given(place=place, type=kind, n=n)), children)
         case Segment(kind=kind, children=children):
