@@ -21,12 +21,22 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 PAGE_NS = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"
 
 
-WORD_PARTS = {"styles": "word/styles.xml", "core": "docProps/core.xml", "app": "docProps/app.xml"}
+WORD_PARTS = {
+    "styles": "word/styles.xml",
+    "core": "docProps/core.xml",
+    "app": "docProps/app.xml",
+    "numbering": "word/numbering.xml",
+    "footnotes": "word/footnotes.xml",
+    "endnotes": "word/endnotes.xml",
+    "comments": "word/comments.xml",
+    "rels": "word/_rels/document.xml.rels",
+    "image": "word/media/image1.png",
+}
 
 
-def docx(body: str, **parts: str) -> bytes:
+def docx(body: str, **parts: str | bytes) -> bytes:
     """A Word package whose document body is ``body`` (w: paragraphs), with the other
-    parts given by name (styles, core, app)."""
+    parts given by name (see WORD_PARTS)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("[Content_Types].xml", "<Types/>")
