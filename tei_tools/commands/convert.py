@@ -167,9 +167,7 @@ def convert_task(task: Task) -> Converted:
         publication=task.publication,
         file_grp=task.file_grp,
     )
-    return Converted(
-        result.diagnostics, result.xml() if result.ok else None, media=result.media
-    )
+    return Converted(result.diagnostics, result.xml() if result.ok else None, media=result.media)
 
 
 def _same_file(source: str, target: str) -> bool:

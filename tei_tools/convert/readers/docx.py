@@ -143,6 +143,7 @@ class DocxReader:
         self.tables = 0
         self.cell: list[SourceLine] | None = None  # the lines of the table cell being read
         self.targets: set[str] = set()  # bookmarks that hyperlinks go to
+        self.fields: dict[str, tuple[int, int, int]] = {}  # field kind → (where first, count)
         self.media: dict[str, bytes] = {}  # images, by their name beside the TEI
         self.stem = _NOT_NAME.sub("_", posixpath.splitext(posixpath.basename(name))[0])
 
@@ -183,6 +184,17 @@ class DocxReader:
         for element in body:
             self.block_element(element)
         self.unlink_missing()
+        if self.fields:
+            line, col, _ = min(self.fields.values())
+            listed = ", ".join(f"{k}: {n}" for k, (_, _, n) in sorted(self.fields.items()))
+            self.note(
+                "C401",
+                f"fields give their results; their codes are left out ({listed})",
+                line,
+                col,
+                "an index entry (XE) or a bookmark reference (REF) is not in "
+                "the TEI; mark it up by hand where it matters",
+            )
         self.spent.add_blocks(self.blocks, DOCUMENT)
         self.meta = facts.read(root, self.styles)
         self.meta.decisions = self.decisions()
@@ -482,14 +494,12 @@ class DocxReader:
                     yield "run", Run(symbol, styles, change, inserted_by, tags)
             elif tag in (w("br"), w("cr")):
                 yield ("page", None) if child.get(w("type")) == "page" else ("br", None)
-            elif tag in _SKIPPED:
-                self.note(
-                    "C401",
-                    f"{_SKIPPED[tag]} is not text and is left out: "
-                    f"{(child.text or '').strip()[:40]!r}",
-                    para.number,
-                    para.col,
-                )
+            elif tag in _SKIPPED:  # a field's code: its result is the text
+                code = (child.text or "").split()
+                if code and code[0].isupper():
+                    self.fields.setdefault(code[0], (para.number, para.col, 0))
+                    first = self.fields[code[0]]
+                    self.fields[code[0]] = (first[0], first[1], first[2] + 1)
             elif tag in (w("drawing"), w("pict"), w("object")):
                 texts = [t.text or "" for t in child.iter(w("t"))]
                 if texts:  # a text box: its text, where it is anchored
@@ -574,9 +584,11 @@ _NOT_NAME = re.compile(r"[^\w.-]")
 
 def bookmark_id(element: etree._Element) -> str:
     """A bookmark's name (w:name, or a hyperlink's w:anchor) as an xml:id, the same
-    for both: "bm-" and the name, what an id cannot hold replaced."""
-    name = element.get(w("name")) or element.get(w("anchor")) or ""
-    return "bm-" + _NOT_NAME.sub("_", name)
+    for both, what an id cannot hold replaced: Word's own (``_Toc…``, ``_Ref…``) as
+    they are, so that a link's target reads as in Word (no other id of the TEI begins
+    with "_"); an editor's prefixed "bm-", apart from the ids of persons and pages."""
+    name = _NOT_NAME.sub("_", element.get(w("name")) or element.get(w("anchor")) or "")
+    return name if name.startswith("_") else "bm-" + name
 
 
 def run_styles(
