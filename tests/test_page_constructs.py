@@ -127,7 +127,7 @@ def test_the_exports_render_each_construct(tmp_path: Path) -> None:
     diplomatic, _ = export(tags.getroot(), "text", view="diplomatic")
     assert "Herr Johann Meier" in reading and "Hr. Johann Meier" in diplomatic
     assert "about the words of" in reading and "about the wrds of" in diplomatic
-    assert "tract [...] [and] a comment [Note: A note by the editor]." in reading
+    assert "tract [...] [and] a comment [Comment: A note by the editor]." in reading
     text, _ = export(regions.getroot(), "text", view="reading")
     assert "Name | Ort\n" in text and "[Figure]" in text and "[Figure: Fig. 1. A caption.]" in text
     html, found = export(regions.getroot(), "html", view="reading")

@@ -170,3 +170,23 @@ def test_convert_writes_the_images_beside_the_tei(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (out / "letters-media" / "image1.png").read_bytes() == PNG
     assert 'url="letters-media/image1.png"' in (out / "letters.xml").read_text()
+
+
+def test_the_exports_render_each_word_construct() -> None:
+    from tei_tools.export import export
+
+    result = converted()
+    assert result.tree is not None
+    root = result.tree.getroot()
+    html, found = export(root, "html", view="reading")
+    assert not [d for d in found if d.code == "E001"]  # every element known
+    assert "<ol><li>One<ul><li>One, a</li>" in html  # numbered, then bulleted inside
+    assert '<a href="#bm-later">below</a>' in html and '<span id="bm-later"' in html
+    assert "[Footnote 1: A footnote.]" in html and "[Endnote 1: An endnote.]" in html
+    assert 'class="note note-comment"' in html and "[Comment: Check this date.]" in html
+    assert '<img src="letters-media/image1.png" alt="A seal in red wax"' in html
+    assert '<td colspan="2">Name</td><td rowspan="2">Place</td>' in html
+    assert "<h3>First Part</h3>" in html and "<h4>A Chapter</h4>" in html
+    text, _ = export(root, "text", view="reading")
+    assert "See the TEI and below. [Footnote 1: A footnote.]" in text
+    assert "Name | Place\n" in text

@@ -22,11 +22,13 @@ from tei_tools.export.visitor import (
     is_block_note,
     lemma_of,
     local,
+    note_label,
     printed_number_follows,
     shown_alternatives,
     starts_its_element,
+    text_of,
 )
-from tei_tools.namespaces import T
+from tei_tools.namespaces import XML_ID, T
 from tei_tools.trees import append_text
 
 SAFE_URL = re.compile(r"^(https?:|mailto:|#)", re.I)
@@ -177,8 +179,14 @@ class HtmlExporter(TeiVisitor):
         self.wrap(el, "div", class_="docTitle")
 
     def visit_list(self, el: etree._Element) -> None:
-        with self.into("ul"):
+        with self.into("ol" if el.get("type") == "ordered" else "ul"):
             self.visit_elements(el)
+
+    def visit_anchor(self, el: etree._Element) -> None:
+        """A place a link goes to (a Word bookmark): an empty element with its id."""
+        ident = el.get(XML_ID)
+        if ident:
+            self.add("span", id=ident, class_="anchor")
 
     def visit_item(self, el: etree._Element) -> None:
         self.wrap(el, "li")
@@ -190,8 +198,9 @@ class HtmlExporter(TeiVisitor):
         elif is_block_note(el):
             self.wrap(el, "p", class_=f"note note-block{' note-' + place if place else ''}")
         else:
-            with self.into("span", class_="note", role="note"):
-                self.text(" [Note: ")
+            kind = "note-comment" if el.get("type") == "comment" else f"note-{place or 'inline'}"
+            with self.into("span", class_=f"note {kind}", role="note"):
+                self.text(f" [{note_label(el)}: ")
                 self.visit_children(el)
                 self.text("]")
             if el.tail is None or el.tail[:1].isalnum():
@@ -232,7 +241,7 @@ class HtmlExporter(TeiVisitor):
                 if LOCAL_URL.match(url):  # an image beside the page: shown; never fetched
                     alt = " ".join("".join(el.findtext(f"{T}figDesc") or "").split())
                     self.add("img", src=url, alt=alt, loading="lazy")
-            if any(local(c) != "graphic" for c in el):
+            if text_of(el):
                 with self.into("figcaption"):
                     self.visit_elements(el, part)
 

@@ -32,6 +32,7 @@ from tei_tools.export.visitor import (
     is_block_note,
     lemma_of,
     local,
+    note_label,
     printed_number_follows,
     shown_alternatives,
     starts_its_element,
@@ -148,13 +149,16 @@ class TextExporter(BlockWriter):
         if is_block_note(el):
             self.block(el)
         else:
-            self.emit(" [Note: ")
+            self.emit(f" [{note_label(el)}: ")
             self.visit_children(el)
             self.emit("]")
             if el.tail is None or el.tail[:1].isalnum():
                 self.emit(" ")  # the note never glues the words around it
 
     # --- page furniture -----------------------------------------------------------------
+
+    def visit_anchor(self, el: etree._Element) -> None:
+        """A place a pointer goes to: no text."""
 
     def visit_fw(self, el: etree._Element) -> None:
         if self.diplomatic:

@@ -72,6 +72,15 @@ def starts_its_element(el: etree._Element) -> bool:
     return el.getprevious() is None and parent is not None and not (parent.text or "").strip()
 
 
+def note_label(note: etree._Element) -> str:
+    """How an inline note is introduced: "Footnote 3", "Endnote 1", "Comment", "Note"."""
+    kind = {"foot": "Footnote", "end": "Endnote"}.get(note.get("place", ""), "")
+    if note.get("type") == "comment":
+        kind = "Comment"
+    kind = kind or "Note"
+    return f"{kind} {note.get('n')}" if note.get("n") else kind
+
+
 def gap_description(gap: etree._Element) -> str:
     """The text an editor put where a gap is (a tagged ``[...]``), from its ``desc``,
     in brackets (once); "" when it has none."""
