@@ -87,7 +87,7 @@ def _custom_tags(value: str) -> tuple[tuple[str, Mapping[str, str]], ...]:
 
 def utf16_to_index(text: str) -> Callable[[int], int]:
     """Transkribus's offsets (UTF-16 code units) → indexes of ``text``."""
-    if all(ord(ch) < 0x10000 for ch in text):
+    if text.isascii() or len(text.encode("utf-16-le")) == 2 * len(text):
         return lambda n: n
     starts = list(itertools.accumulate((2 if ord(ch) >= 0x10000 else 1 for ch in text), initial=0))
     return lambda n: next((i for i, s in enumerate(starts) if s >= n), len(text))
@@ -116,13 +116,17 @@ class Found:
 def line_runs(text: str, custom: str | None, carried: Carried, found: Found) -> list[Run]:
     """The runs of a line whose ``@custom`` is ``custom``; ``carried`` holds the tags
     continued from the line before and receives those continued to the next."""
+    found_tags = custom_tags(custom)
+    if all(name in _STRUCTURAL for name, _ in found_tags):  # most lines: no tag, no style
+        carried.open = {}
+        return [Run(text)] if text else []
     index = utf16_to_index(text)
     styles: list[tuple[int, int, str]] = []
     spans: list[tuple[int, int, Tag]] = []
     anchors: list[tuple[int, Anchor]] = []
     still_open: dict[str, Tag] = {}
     tagged: list[tuple[int, int, str, Mapping[str, str]]] = []
-    for name, props in custom_tags(custom):
+    for name, props in found_tags:
         if name in _STRUCTURAL:
             continue
         offset = max(_place(props, "offset", 0, found, name) or 0, 0)
