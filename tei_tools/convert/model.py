@@ -192,6 +192,8 @@ class Paragraph(Container):
     speaker: str | None = None
     reports_speech: bool = False
     facs: str | None = None  # the zone of the block's region on the page image
+    # A transcript's speaker label ("Kissinger:"), set apart from the words spoken
+    label: list[Inline] = field(default_factory=list)
 
 
 @dataclass

@@ -42,6 +42,8 @@ _LONG_CAPWORD = re.compile(
     r"\b(?:Mc|Mac)?[A-Z][a-z]{5,}(?:-[A-Z]?[a-z]+)?\b|\b[A-Z][a-z]*-[A-Z]?[a-z]+\b"
 )
 _BEFORE = re.compile(r"(\S+)[ \n]$")  # the word before a position, one space away
+# A transcript's speaker label at a paragraph's start: "Kissinger:", "Kissingger:"
+_LABEL = re.compile(r"\s*(?:(?:Mr|Mrs|Dr|Sir|Lord)\.?\s+)?([A-Z][A-Za-z'’-]{3,})(?=:\s)")
 # Words after a title that are not names ("Secretary General", "President's").
 _NOT_NAMES = frozenset(
     [
@@ -316,11 +318,18 @@ class Linker:
     # title before a capitalised word is no evidence of a person there).
     declared_only: bool = False
 
-    def find(self, text: str) -> Iterator[tuple[int, int, str | None, bool]]:
-        """Yield (start, end, person id, exact) for each name in ``text``."""
+    def find(self, text: str, opens: bool = False) -> Iterator[tuple[int, int, str | None, bool]]:
+        """Yield (start, end, person id, exact) for each name in ``text``; ``opens``:
+        the text opens its paragraph, where a transcript's speaker label stands."""
         if text == text.lower() and self.registry.capitalised:
             return  # every pattern below needs a capital letter
         taken = _Spans()
+        label = _LABEL.match(text) if opens and not self.declared_only else None
+        if label:  # a label names a speaker: a misspelling of one is still the speaker
+            pid, exact = self.registry.resolve(label.group(1), named=True)
+            if pid is not None and not exact:
+                taken.add(label.start(1), label.end(1))
+                yield label.start(1), label.end(1), pid, False
         for m in self.registry.pattern.finditer(text):
             pid, _ = self.registry.resolve(m.group())
             person = self.registry.people.get(pid) if pid else None
@@ -358,11 +367,12 @@ class Linker:
 
     def link(self, nodes: list[Inline]) -> None:
         for parent, index, node in reversed(list(iter_texts(nodes))):
-            parent[index : index + 1] = list(self._split(node))
+            opens = parent is nodes and index == 0
+            parent[index : index + 1] = list(self._split(node, opens))
 
-    def _split(self, node: Text) -> Iterable[Inline]:
+    def _split(self, node: Text, opens: bool = False) -> Iterable[Inline]:
         text, pos = node.text, 0
-        for start, end, pid, exact in sorted(self.find(text)):
+        for start, end, pid, exact in sorted(self.find(text, opens)):
             if start < pos or (pid is None and self.declared_only):
                 continue
             if start > pos:

@@ -156,10 +156,15 @@ def _given(**attrs: str) -> dict[str, str]:
 def write_block(parent: etree._Element, block: Block) -> None:
     facs = _given(facs=_ref(block.facs))
     match block:
-        case Paragraph(children=children, reports_speech=True, speaker=speaker):
+        case Paragraph(children=children, reports_speech=True, speaker=speaker, label=label):
             p = sub(parent, "p", **facs)
             attrs = {"who": f"#{speaker}"} if speaker else {}
-            write_inlines(sub(p, "said", direct="false", **attrs), children)
+            if label:  # a transcript: the label, then the speaker's own words
+                head = sub(p, "label")
+                write_inlines(head, label)
+                head.tail = " "
+            direct = "true" if label else "false"
+            write_inlines(sub(p, "said", direct=direct, **attrs), children)
         case Paragraph(children=children):
             write_inlines(sub(parent, "p", **facs), children)
         case ListBlock():

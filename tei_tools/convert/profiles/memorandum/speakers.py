@@ -177,10 +177,78 @@ def find_cue(text: str, refs: list[PersonRef]) -> str | _Unresolved | None:
     return min(cues, key=lambda c: c[0])[1] if cues else None
 
 
+# A transcript's paragraph opens with its speaker's label: "Kissinger: Let's do that."
+_LINKED_LABEL = re.compile(r"\s*\x01(?P<ref>\d+)\x02:\s")
+_PLAIN_LABEL = re.compile(r"\s*(?P<name>[A-Z][A-Za-z'’-]{3,}):\s")
+
+
+def dialogue(body: list[Block], file: str, diagnostics: list[Diagnostic]) -> set[int]:
+    """The paragraphs of a transcript that open with a speaker's label: each is that
+    speaker's direct speech, the label set apart. Where two or more labels name
+    participants, the document is a transcript, and a label that names nobody
+    declared is kept as a label without a speaker (C303), never given to another.
+    Returns the ids of the paragraphs read so."""
+    found: list[tuple[Paragraph, str | None, str]] = []
+    for block in body:
+        if not isinstance(block, Paragraph):
+            continue
+        refs: list[PersonRef] = []
+        text = reading_text(block.children, refs)
+        linked = _LINKED_LABEL.match(text)
+        if linked:
+            named = refs[int(linked["ref"])]
+            found.append((block, named.ref, _plain(named.children)))
+        elif plain := _PLAIN_LABEL.match(text):
+            found.append((block, None, plain["name"]))
+    if sum(1 for _, ref, _ in found if ref) < 2:
+        return set()
+    done = set()
+    for block, ref, name in found:
+        label, rest = split_label(block.children)
+        if not label:
+            continue
+        block.label, block.children = label, rest
+        block.reports_speech, block.speaker = True, ref
+        done.add(id(block))
+        if ref is None:
+            diagnostics.append(
+                Diagnostic(
+                    "C303",
+                    f"a speaker's label ({name!r}) that resolves to no declared person; "
+                    "kept as the label, without a speaker",
+                    block.file or file,
+                    block.line,
+                    block.col,
+                    hint="declare the speaker in people.toml or correct the name",
+                )
+            )
+    return done
+
+
+def split_label(nodes: list[Inline]) -> tuple[list[Inline], list[Inline]]:
+    """The nodes up to and with the label's colon, and the rest (its leading space
+    left out); ([], nodes) when no colon closes the first few nodes."""
+    for i, node in enumerate(nodes[:4]):
+        if isinstance(node, Text) and ":" in node.text:
+            cut = node.text.index(":") + 1
+            head = Text(node.line, node.col, node.text[:cut], file=node.file)
+            tail_text = node.text[cut:].lstrip(" ")
+            tail = Text(node.line, node.col + len(node.text) - len(tail_text), tail_text)
+            tail.file = node.file
+            return [*nodes[:i], head], ([tail] if tail_text else []) + nodes[i + 1 :]
+        if not isinstance(node, Text | PersonRef):
+            break
+    return [], nodes
+
+
 def assign_speakers(body: list[Block], file: str, diagnostics: list[Diagnostic]) -> None:
+    labelled = dialogue(body, file, diagnostics)
     previous: Paragraph | None = None
     for block in body:
         if not isinstance(block, Paragraph):
+            continue
+        if id(block) in labelled:
+            previous = block
             continue
         refs: list[PersonRef] = []
         text = reading_text(block.children, refs)
