@@ -26,6 +26,7 @@ from tei_tools.convert.model import (
     Stamp,
     Text,
 )
+from tei_tools.convert.people import edit_distance
 from tei_tools.convert.profiles.memorandum.participants import Entry, parse_block
 from tei_tools.convert.profiles.structure import (
     classification_mark,
@@ -33,6 +34,7 @@ from tei_tools.convert.profiles.structure import (
     is_page_number,
 )
 from tei_tools.diagnostics import Diagnostic
+from tei_tools.names.identity import fold
 
 MONTHS = [
     "January",
@@ -163,6 +165,8 @@ class FrontReader:
                 break  # a new page: the front matter of the first has ended
             if self.pending_label is None and is_narrative(block):
                 break
+            if self.pending_label is None and self.speaks(block):
+                break  # a transcript's first speaker: the body has begun
             mark = len(self.blocks)
             if not self.read_block(block):
                 waiting.append(block)
@@ -175,6 +179,21 @@ class FrontReader:
         else:
             index = len(blocks)
         return index - len(waiting)
+
+    def speaks(self, block: TextBlock) -> bool:
+        """The block opens with a participant's name as a speaker's label
+        ("Kissinger:", "Secretary Kissinger:", a misspelling of one), not a field's."""
+        match = _LABEL.match(block.line_texts[0])
+        if match is None or not self.participants:
+            return False
+        words = [fold(w) for w in match.group("label").split()]
+        surnames = {fold(w) for e in self.participants for w in e.surname.split()}
+        if any(w in surnames for w in words):
+            return True
+        last = words[-1]  # a misspelt surname: one edit in a word of five letters or more
+        return len(last) >= 5 and any(
+            len(s) >= 5 and edit_distance(last, s, 1) <= 1 for s in surnames
+        )
 
     def unknown_block(self, block: TextBlock) -> FrontBlock:
         kind = "heading" if is_capitals(block.line_texts[0]) else "front"
