@@ -25,6 +25,7 @@ from tei_tools.convert.model import (
     Text,
 )
 from tei_tools.diagnostics import Diagnostic
+from tei_tools.names.lexicon import is_title
 
 SPEECH_VERBS = [
     "acknowledged",
@@ -76,6 +77,7 @@ SPEECH_VERBS = [
     "stated",
     "stressed",
     "suggested",
+    "summarized",
     "thanked",
     "thought",
     "told",
@@ -87,13 +89,16 @@ SPEECH_VERBS = [
 ]
 _VERB = "|".join(SPEECH_VERBS)
 _FILLER = (
-    r"(?:(?:then|also|again|further|finally|once|now|later|immediately|has|had|have|was|did|not)"
-    r"\s+){0,3}"
+    r"(?:(?:then|also|again|further|finally|once|now|later|immediately|has|had|have|was|did|not"
+    r"|at\s+this\s+point|in\s+reply|in\s+turn)\s+){0,3}"
 )
-# "X said", "X, the Ambassador, said", "X and Y replied" (the first named speaks first).
+# An aside between a name and its verb: "Nehru (without much confidence) wondered"
+_ASIDE = r"(?:\s*\([^()]{0,80}\))?"
+# "X said", "X, the Ambassador, said", "X and Y replied", "X, Y and Z said" (the first
+# named speaks first).
 _NAME_VERB = re.compile(
-    rf"\x01(?P<ref>\d+)\x02(?:\s+and\s+\x01\d+\x02)?(?:,[^,]{{0,60}},)?\s+{_FILLER}"
-    rf"(?P<verb>{_VERB})\b"
+    rf"\x01(?P<ref>\d+)\x02(?:,\s*\x01\d+\x02)*(?:,?\s+and\s+\x01\d+\x02)?"
+    rf"(?:,[^,]{{0,60}},)?{_ASIDE}\s+{_FILLER}(?P<verb>{_VERB})\b"
 )
 _VERB_NAME = re.compile(r"\b(?P<verb>said|continued|added|asked|stressed)\s+\x01(?P<ref>\d+)\x02")
 # "X continued" / "X went on" say that X was the one speaking before.
@@ -110,7 +115,7 @@ CUE_WINDOW = 300  # speaker cues are looked for near the start of a paragraph
 _NAME_WORD = r"(?:\x01\d+\x02|[A-Z][\w'’.-]*|de|van|von|du|la|le)"
 _OPENING_NAME = re.compile(
     rf"\s*[\"“‘'(]?(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}})"
-    rf"(?:,[^,]{{0,60}},)?\s+{_FILLER}(?P<verb>{_VERB})\b"
+    rf"(?:,[^,]{{0,60}},)?{_ASIDE}\s+{_FILLER}(?P<verb>{_VERB})\b"
 )
 _PRONOUNS = frozenset({"He", "She", "They", "It", "We", "I", "This", "That", "There"})
 # Lines that record who made the document, not what anyone said.
@@ -241,6 +246,16 @@ def split_label(nodes: list[Inline]) -> tuple[list[Inline], list[Inline]]:
     return [], nodes
 
 
+def _unresolved_title_name(name: str, refs: list[PersonRef]) -> bool:
+    """An opening "Lord Hiod", "Mr. Gusev": a title and a name that no declared
+    person matches (unlinked, or linked to nobody)."""
+    words = name.split()
+    if len(words) < 2 or not is_title(words[0]):
+        return False
+    markers = [int(m) for m in re.findall("\x01(\\d+)\x02", name)]
+    return all(refs[k].ref is None for k in markers)
+
+
 def assign_speakers(body: list[Block], file: str, diagnostics: list[Diagnostic]) -> None:
     labelled = dialogue(body, file, diagnostics)
     previous: Paragraph | None = None
@@ -258,9 +273,10 @@ def assign_speakers(body: list[Block], file: str, diagnostics: list[Diagnostic])
             previous = block
             continue
         cue = find_cue(text, refs)
-        if cue is None:
-            opening = _OPENING_NAME.match(text)
-            if opening and opening["name"].split()[0] not in _PRONOUNS:
+        opening = _OPENING_NAME.match(text)
+        if opening and opening["name"].split()[0] not in _PRONOUNS:
+            unnamed = _unresolved_title_name(opening["name"], refs)
+            if cue is None or unnamed:  # never another name for one nobody is declared as
                 name = _named(opening["name"], refs)
                 cue = _Unresolved(opening["verb"] in CONTINUING_VERBS, name)
         if isinstance(cue, _Unresolved):
