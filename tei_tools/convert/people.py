@@ -34,8 +34,9 @@ _INITIALS = r"(?:[A-Z]\.\s?){1,3}"
 _TITLED = re.compile(rf"\b(?:{_TITLE})\s+(?:{_INITIALS})?([A-Z][A-Za-z'’]+(?:-[A-Z]?[a-z]+)?)\b")
 # A capitalised word right before a speech verb: a speaker's name, perhaps misspelt.
 _BEFORE_VERB = re.compile(
-    r"\b([A-Z][A-Za-z'’]{4,})(?=,?\s+(?:then\s+|also\s+)?(?:said|asked|replied|noted|stated|"
-    r"observed|inquired|added|agreed|remarked|commented|continued|explained|pointed)\b)"
+    r"\b([A-Z][A-Za-z'’]{4,})(?=,?(?:\s*\([^()]{0,80}\))?\s+(?:then\s+|also\s+)?"
+    r"(?:said|asked|replied|noted|stated|observed|inquired|added|agreed|remarked|commented|"
+    r"continued|explained|pointed|wondered|summarized|stressed|suggested)\b)"
 )
 # Only words of six letters or more are read as misspelt names (see allowed_distance).
 _LONG_CAPWORD = re.compile(

@@ -45,9 +45,14 @@ def split_name(words: list[str]) -> tuple[list[str], list[str], str]:
             break  # "M. A. Menshikov": initials, not Monsieur
         if is_title(word):
             current.append(word)
-        elif current and word_key(word) in CONNECTORS and nxt[:1].isupper() and i + 2 < len(words):
-            current += [word, nxt]  # "Secretary of Defense John Irwin"
-            i += 2
+        elif current and word_key(word) in CONNECTORS:
+            j = i  # "Secretary of Defense John Irwin", "Counsellor to the President Burns"
+            while j < len(words) - 1 and word_key(words[j]) in CONNECTORS:
+                j += 1
+            if not (words[j][:1].isupper() and j + 1 < len(words)):
+                break
+            current += words[i : j + 1]
+            i = j + 1
             continue
         elif (
             word[:1].isupper()
