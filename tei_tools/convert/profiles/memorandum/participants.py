@@ -19,6 +19,7 @@ from tei_tools.names.lexicon import (
     OFFICES,
     ORG_WORDS,
     is_honorific,
+    is_initial,
     is_particle,
     is_title,
     suffixes,
@@ -29,6 +30,7 @@ from tei_tools.names.tokens import name_words, split_name
 SIDE_LABEL = re.compile(
     r"(?<![A-Za-z])(?P<side>USSR|U\.S\.S\.R\.|US|U\.S\.|UN|UK)\s*[-–—:]\s+"
     r"|(?<=[a-z.])(?P<glued>USSR|US|UN|UK)\s*-\s*"
+    r"|^(?P<bare>USSR|US|UK|UN)\s+(?=(?:The\s+)?[A-Z][a-z])"  # "UK Foreign Secretary Brown"
 )
 _DASH = re.compile(r"\s*[—–]\s*|\s+-\s+")
 _QUALIFIER = re.compile(r"\s*\(([^()]*)\)")
@@ -163,7 +165,49 @@ def split_line(text: str) -> list[str]:
     for piece in pieces:
         cut = _cut_run_on(piece)
         out += [piece] if cut is None else [piece[:cut], piece[cut:]]
-    return [p.strip() for p in out if p.strip()]
+    return [part.strip() for piece in out for part in _run_together(piece) if part.strip()]
+
+
+def _run_together(piece: str) -> list[str]:
+    """A piece cut where a new person begins inside a comma-free stretch of it, for a
+    side's participants typed on one line without separators: an honorific after a
+    name ("George Brown Sir Paul Gore-Booth"), a name after an office alone ("The
+    Secretary John M. Leddy") or after an office code ("EUR Irving Cheslaw")."""
+    cuts: list[int] = []
+    for stretch in re.finditer(r"[^,]+", piece):
+        words = list(re.finditer(r"\S+", stretch.group()))
+        for k in range(1, len(words)):
+            word, before = words[k].group(), words[k - 1].group()
+            at = stretch.start() + words[k].start()
+            rest = piece[at:].split(",")[0].split("(")[0]
+            if not word[:1].isupper() or not names_someone(rest):
+                continue
+            honorific = (
+                is_honorific(word)
+                and len(word.rstrip(".")) > 1  # "M." after a given name is an initial
+                and before[:1].isupper()
+                and not is_title(before)
+            )
+            office = (
+                words[0].group() == "The"
+                and not is_title(word)
+                and all(is_title(w.group()) for w in words[1:k])
+                and k >= 2
+            )
+            code = (
+                k == 1
+                and is_code(before)
+                and len(before.replace(".", "")) >= 2
+                and not is_initial(before)
+                and not is_title(word)
+                and len(rest.split()) >= 2
+            )
+            if honorific or office or code:
+                cuts.append(at)
+                break  # the rest of the stretch is the next entry's, cut in its turn
+    if not cuts:
+        return [piece]
+    return [piece[: cuts[0]], *_run_together(piece[cuts[0] :])]
 
 
 @dataclass
@@ -191,7 +235,7 @@ def parse_block(lines: list[str]) -> list[ParticipantLine]:
         pos = 0
         for m in SIDE_LABEL.finditer(text):
             segments.append((text[pos : m.start()], side))
-            side = (m.group("side") or m.group("glued")).replace(".", "")
+            side = (m.group("side") or m.group("glued") or m.group("bare")).replace(".", "")
             group = None
             if m.group("glued"):
                 line.glued_sides.append((m.start(), m.group("glued")))
