@@ -131,6 +131,7 @@ ORG_WORDS = frozenset(
         "forces",
         "service",
         "services",
+        "affairs",
         "section",
         "branch",
         "desk",

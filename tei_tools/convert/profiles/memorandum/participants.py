@@ -69,9 +69,13 @@ def names_someone(text: str, bare: bool = False) -> bool:
     titles, given, surname = split_name(words)
     if not surname:
         return len(words) > 1 and words[0] == "The" and is_title(words[1])
-    if any(word_key(w) in ORG_WORDS for w in words):
-        return False
     named = [*given, *surname.split()]
+    # An organisation's word names nobody ("Foreign Office", "Secretary of State for
+    # External Affairs"), unless a full name follows it ("Counselor of Embassy William
+    # P. Cochran")
+    orgs = [w for w in words if word_key(w) in ORG_WORDS]
+    if any(word_key(w) in ORG_WORDS for w in named) or (orgs and len(named) < 2):
+        return False
     if word_key(named[-1]) in OFFICES and not (titles and is_honorific(titles[-1].split()[-1])):
         return False  # "First Secretary", "Deputy Director": an office, not a name
     return all(not w.islower() or is_particle(w) for w in named) and (
@@ -168,6 +172,16 @@ def split_line(text: str) -> list[str]:
     return [part.strip() for piece in out for part in _run_together(piece) if part.strip()]
 
 
+def is_title_led(text: str) -> bool:
+    """Words that name someone by a title and a name ("Foreign Minister Castiella",
+    "Spanish Ambassador to U.S. Merry Del Val")."""
+    words = text.split()
+    if len(words) < 2 or not (is_title(words[0]) or is_title(words[1])):
+        return False
+    titles, _, surname = split_name(name_words(text))
+    return bool(titles) and bool(surname) and names_someone(text)
+
+
 def _run_together(piece: str) -> list[str]:
     """A piece cut where a new person begins inside a comma-free stretch of it, for a
     side's participants typed on one line without separators: an honorific after a
@@ -180,19 +194,32 @@ def _run_together(piece: str) -> list[str]:
             word, before = words[k].group(), words[k - 1].group()
             at = stretch.start() + words[k].start()
             rest = piece[at:].split(",")[0].split("(")[0]
-            if not word[:1].isupper() or not names_someone(rest):
+            following = [w.group() for w in words[k:]]
+            named = [
+                " ".join(following[:n])
+                for n in range(2, min(len(following), 6) + 1)
+                if names_someone(" ".join(following[:n]))
+            ]
+            if not word[:1].isupper() or not named:
                 continue
+            rest = named[0]
             honorific = (
                 is_honorific(word)
                 and len(word.rstrip(".")) > 1  # "M." after a given name is an initial
                 and before[:1].isupper()
                 and not is_title(before)
             )
-            office = (
+            office = (  # "The Secretary John M. Leddy", "The Secretary Ambassador Wagner"
                 words[0].group() == "The"
-                and not is_title(word)
                 and all(is_title(w.group()) for w in words[1:k])
                 and k >= 2
+                and (not is_title(word) or is_title_led(rest))
+            )
+            article = word == "The"  # "United States The Secretary"
+            titled = (  # "General Franco Foreign Minister Castiella": two titled names
+                not is_title(before)
+                and any(is_title_led(n) for n in named)
+                and is_title_led(stretch.group()[: words[k].start()])
             )
             code = (
                 k == 1
@@ -202,7 +229,7 @@ def _run_together(piece: str) -> list[str]:
                 and not is_title(word)
                 and len(rest.split()) >= 2
             )
-            if honorific or office or code:
+            if honorific or office or code or article or titled:
                 cuts.append(at)
                 break  # the rest of the stretch is the next entry's, cut in its turn
     if not cuts:
