@@ -113,9 +113,10 @@ def deletions(word: str, depth: int) -> set[str]:
 
 def allowed_distance(word: str, named: bool = False) -> int:
     """Edits allowed in a misspelt name: more in longer words, and one in a word of
-    five letters where the context says it is a name (after a title, before "said")."""
+    four or five letters where the context says it is a name (after a title, before
+    "said"; in four letters a letter mistyped or two swapped, see ``_resolve``)."""
     n = len(word)
-    if named and n == 5:
+    if named and n in (4, 5):
         return 1
     return 0 if n < 6 else 1 if n < 9 else 2
 
@@ -212,6 +213,8 @@ class Registry:
             candidates.update(near)
         best: tuple[int, int, str] | None = None
         for n, form in candidates:  # the nearest; of equals, the first declared
+            if len(key) == 4 and len(form) != 4:
+                continue  # "Hiod" may be "Hood", never "Hod" or "Hoods"
             d = edit_distance(key, form, limit)
             if d <= limit and (best is None or (d, n) < best[:2]):
                 best = (d, n, self.forms[form])

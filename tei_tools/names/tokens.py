@@ -24,6 +24,10 @@ def name_words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+# Words that end a department's name inside a title ("for External Affairs")
+_DEPARTMENT_TAILS = frozenset({"affairs", "relations", "development", "cooperation"})
+
+
 def split_name(words: list[str]) -> tuple[list[str], list[str], str]:
     """(title phrases, given names, surname) of a name's words; the surname is "" when
     the words name an office alone ("The Secretary of State")."""
@@ -53,6 +57,9 @@ def split_name(words: list[str]) -> tuple[list[str], list[str], str]:
                 break
             current += words[i : j + 1]
             i = j + 1
+            while i < len(words) - 1 and word_key(words[i]) in _DEPARTMENT_TAILS:
+                current.append(words[i])  # "Minister of Foreign Affairs George Yeh"
+                i += 1
             continue
         elif (
             word[:1].isupper()
