@@ -68,6 +68,7 @@ class Code(enum.StrEnum):
         "reported speech whose speaker resolves to no declared person",
     )
     C304 = ("C304", Severity.ERROR, "the people file is not valid")
+    C305 = ("C305", Severity.INFO, "participants on one line split where a new person begins")
     # Word and PAGE sources (C4xx)
     C401 = ("C401", Severity.WARNING, "Word content not encoded as such (field, note, table…)")
     C402 = (

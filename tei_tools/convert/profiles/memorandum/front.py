@@ -395,6 +395,19 @@ def read_participants(
             r.run_together(
                 block, offset + at, f"a name and the side label {label!r}; split before the label"
             )
+        if parsed.guessed:
+            line, col, file = block.view.at(offset)
+            r.diagnostics.append(
+                Diagnostic(
+                    "C305",
+                    "participants typed on one line without separators, split where a new "
+                    f"person begins: {'; '.join(parsed.guessed)}",
+                    file or r.file,
+                    line,
+                    col,
+                    hint="check the entries; a comma or a line break between people decides it",
+                )
+            )
     return r.emit("participants", block)
 
 

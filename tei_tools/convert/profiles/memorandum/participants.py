@@ -154,6 +154,11 @@ def _cut_run_on(piece: str) -> int | None:
 
 def split_line(text: str) -> list[str]:
     """Cut one line (side labels already removed) into entry texts."""
+    return split_line_guessing(text)[0]
+
+
+def split_line_guessing(text: str) -> tuple[list[str], list[str]]:
+    """Cut one line into entry texts; and those cut where no separator was (a guess)."""
     pieces: list[str] = []
     pos = 0
     # Several people on one line: a comma or "and" before a titled name.
@@ -169,14 +174,17 @@ def split_line(text: str) -> list[str]:
     for piece in pieces:
         cut = _cut_run_on(piece)
         out += [piece] if cut is None else [piece[:cut], piece[cut:]]
-    return [part.strip() for piece in out for part in _run_together(piece) if part.strip()]
+    parts = [_run_together(piece) for piece in out]
+    entries = [part.strip() for cut_up in parts for part in cut_up if part.strip()]
+    guessed = [part.strip() for cut_up in parts if len(cut_up) > 1 for part in cut_up]
+    return entries, [g for g in guessed if g]
 
 
 def is_title_led(text: str) -> bool:
     """Words that name someone by a title and a name ("Foreign Minister Castiella",
     "Spanish Ambassador to U.S. Merry Del Val")."""
     words = text.split()
-    if len(words) < 2 or not (is_title(words[0]) or is_title(words[1])):
+    if len(words) < 2 or not (is_title(words[0]) or is_title(words[1])) or "(" in text:
         return False
     titles, _, surname = split_name(name_words(text))
     return bool(titles) and bool(surname) and names_someone(text)
@@ -188,7 +196,7 @@ def _run_together(piece: str) -> list[str]:
     name ("George Brown Sir Paul Gore-Booth"), a name after an office alone ("The
     Secretary John M. Leddy") or after an office code ("EUR Irving Cheslaw")."""
     cuts: list[int] = []
-    for stretch in re.finditer(r"[^,]+", piece):
+    for number, stretch in enumerate(re.finditer(r"[^,]+", piece)):
         words = list(re.finditer(r"\S+", stretch.group()))
         for k in range(1, len(words)):
             word, before = words[k].group(), words[k - 1].group()
@@ -212,12 +220,15 @@ def _run_together(piece: str) -> list[str]:
             office = (  # "The Secretary John M. Leddy", "The Secretary Ambassador Wagner"
                 words[0].group() == "The"
                 and all(is_title(w.group()) for w in words[1:k])
+                and any(word_key(w.group()) in OFFICES for w in words[1:k])
                 and k >= 2
                 and (not is_title(word) or is_title_led(rest))
             )
             article = word == "The"  # "United States The Secretary"
             titled = (  # "General Franco Foreign Minister Castiella": two titled names
-                not is_title(before)
+                number == 0  # in the names, not in a role or an organisation after them
+                and not is_title(before)
+                and not is_initial(word)  # "Mr. Evan M. Wilson" is one man
                 and any(is_title_led(n) for n in named)
                 and is_title_led(stretch.group()[: words[k].start()])
             )
@@ -243,6 +254,7 @@ class ParticipantLine:
 
     entries: list[Entry]
     glued_sides: list[tuple[int, str]]  # (offset, label) of side labels glued to a name
+    guessed: list[str] = field(default_factory=list)  # entries cut where no comma was
 
 
 def parse_block(lines: list[str]) -> list[ParticipantLine]:
@@ -269,7 +281,9 @@ def parse_block(lines: list[str]) -> list[ParticipantLine]:
             pos = m.end()
         segments.append((text[pos:], side))
         for segment, seg_side in segments:
-            for piece in split_line(segment):
+            pieces, guessed = split_line_guessing(segment)
+            line.guessed += guessed
+            for piece in pieces:
                 if not piece.replace(",", " ").split():
                     continue  # punctuation alone names nobody (its text stays in the block)
                 entry = None if piece.endswith(":") else parse_entry(piece, seg_side)
