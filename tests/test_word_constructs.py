@@ -121,6 +121,13 @@ BODY = "".join(
             run("."),
         ),
         styled("Quote", run("Quoted in italics.")),
+        para(
+            run("He said "),
+            '<w:r><w:rPr><w:lang w:val="de-AT"/></w:rPr><w:t>Grüß Gott</w:t></w:r>',
+            run(" and wrote "),
+            '<w:r><w:sym w:font="Symbol" w:char="F061"/></w:r>',
+            run("."),
+        ),
         para(IMAGE),
     ]
 )
@@ -190,3 +197,12 @@ def test_the_exports_render_each_word_construct() -> None:
     text, _ = export(root, "text", view="reading")
     assert "See the TEI and below. [Footnote 1: A footnote.]" in text
     assert "Name | Place\n" in text
+
+
+def test_a_symbol_fonts_glyph_without_a_character_is_kept_and_reported() -> None:
+    body = para(run("Tick "), '<w:r><w:sym w:font="Wingdings" w:char="F0FC"/></w:r>')
+    result = convert_bytes(docx(body), "tick.docx")
+    assert result.tree is not None
+    assert "Tick \uf0fc" in "".join(result.tree.getroot().find(".//{*}body").itertext())
+    [note] = [d for d in result.diagnostics if d.code == "C401"]
+    assert "'Wingdings'" in note.message and "F0FC" in note.message

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field, replace
 
 from lxml import etree
 
+from tei_tools.convert.languages import language_code
 from tei_tools.convert.model import Change, SourceMeta
 from tei_tools.convert.readers.archive import Archive
 from tei_tools.convert.readers.runs import (
@@ -48,7 +49,7 @@ from tei_tools.convert.readers.runs import (
     SourceLine,
     Tag,
 )
-from tei_tools.convert.readers.values import bad_value, character, line_of, whole
+from tei_tools.convert.readers.values import bad_value, line_of, symbol_character, whole
 from tei_tools.convert.readers.wordmeta import (
     FORMATTING,
     MC,
@@ -197,8 +198,42 @@ class DocxReader:
             )
         self.spent.add_blocks(self.blocks, DOCUMENT)
         self.meta = facts.read(root, self.styles)
+        self.mark_languages(self.meta.languages[0][0] if self.meta.languages else None)
         self.meta.decisions = self.decisions()
         return self.blocks
+
+    def run_language(self, rpr: etree._Element | None) -> str | None:
+        """The language a run states itself (w:lang, or its character style's): the
+        paragraph's and the document's are the text's language, not a span's."""
+        lang = rpr.find(w("lang")) if rpr is not None else None
+        value = lang.get(w("val")) if lang is not None else None
+        style = rpr.find(w("rStyle")) if rpr is not None else None
+        if value is None and style is not None:
+            chain = self.styles.chain(style.get(w("val")))
+            value = next((s.lang for s in chain if s.lang), None)
+        return language_code(value) if value else None
+
+    def mark_languages(self, main: str | None) -> None:
+        """Runs in another language than the text's: each stretch of them in a block
+        one ``foreign`` element with its xml:lang."""
+        if main is None:
+            return
+        for block in self.blocks:
+            open_tag: Tag | None = None
+            for line in block.lines:
+                marked = []
+                for run in line.runs:
+                    other = run.lang if run.lang and run.lang != main else None
+                    if other is None and open_tag is not None and not _has_letters(run.text):
+                        other = dict(open_tag.attrs)["xml_lang"]  # a space between two
+                    if other is None:
+                        open_tag = None
+                        marked.append(run)
+                        continue
+                    if open_tag is None or dict(open_tag.attrs)["xml_lang"] != other:
+                        open_tag = Tag(next(self.keys), "foreign", (("xml_lang", other),))
+                    marked.append(replace(run, tags=(open_tag, *run.tags)))
+                line.runs = marked
 
     def unlink_missing(self) -> None:
         """A link to a bookmark no paragraph read holds (in a text box, between
@@ -470,16 +505,27 @@ class DocxReader:
     ) -> Iterator[tuple[str, object]]:
         rpr = r.find(w("rPr"))
         styles = run_styles(rpr, self.inherited(rpr, para)) | extra
+        lang = self.run_language(rpr)
         for child in _chosen(r):
             tag = child.tag
             if tag in (w("t"), w("delText")):
-                yield "run", Run(child.text or "", styles, change, inserted_by, tags)
+                yield "run", Run(child.text or "", styles, change, inserted_by, tags, lang=lang)
             elif tag == w("tab"):
                 yield "run", Run(" ", styles, change, inserted_by, tags)
             elif tag in (w("noBreakHyphen"),):
                 yield "run", Run("-", styles, change, inserted_by, tags)
             elif tag == w("sym"):
-                symbol = character(child.get(w("char")))
+                symbol, known = symbol_character(child.get(w("char")), child.get(w("font")))
+                if symbol is not None and not known:
+                    self.note(
+                        "C401",
+                        f"a symbol of the font {child.get(w('font'))!r} (code "
+                        f"{child.get(w('char'))}) has no known character: its private-use "
+                        "code is kept",
+                        para.number,
+                        para.col,
+                        "replace it with the character it shows",
+                    )
                 if symbol is None:
                     self.diags.append(
                         bad_value(
@@ -580,6 +626,10 @@ class DocxReader:
 
 
 _NOT_NAME = re.compile(r"[^\w.-]")
+
+
+def _has_letters(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
 
 
 def bookmark_id(element: etree._Element) -> str:

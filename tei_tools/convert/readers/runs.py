@@ -62,6 +62,7 @@ class Run:
     tags: tuple[Tag, ...] = ()  # outermost first
     anchor: Anchor | None = None  # a note placed here (a run of no text)
     graphic: tuple[str, str] | None = None  # an image here: (its file's name, its description)
+    lang: str | None = None  # the language the source states for this run (BCP 47 primary)
 
 
 @dataclass

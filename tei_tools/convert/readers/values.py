@@ -44,6 +44,30 @@ def character(code: str | None) -> str | None:
     return chr(n) if legal else None
 
 
+# The Symbol font's letters (Word writes them as F000 + the character code): Greek.
+_SYMBOL_LETTERS = dict(
+    zip(
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz",
+        "ΑΒΧΔΕΦΓΗΙϑΚΛΜΝΟΠΘΡΣΤΥςΩΞΨΖαβχδεφγηιϕκλμνοπθρστυϖωξψζ",
+        strict=True,
+    )
+)
+
+
+def symbol_character(code: str | None, font: str | None) -> tuple[str | None, bool]:
+    """A w:sym's character: (the character, whether it is the one the font shows). A
+    code in the private-use range F000–F0FF names a glyph of a symbol font: the Symbol
+    font's letters are Greek and its other codes its ASCII ones; another font's
+    (Wingdings…) glyph has no known character, so its code is kept, not the glyph."""
+    char = character(code)
+    if char is None or not 0xF000 <= ord(char) <= 0xF0FF:
+        return char, True
+    low = chr(ord(char) - 0xF000)
+    if (font or "").strip().casefold() == "symbol" and 0x20 <= ord(low) < 0x7F:
+        return _SYMBOL_LETTERS.get(low, low), True
+    return char, False
+
+
 def points(value: str) -> list[tuple[float, float]] | None:
     """The points of ``x,y x,y …``; None unless every one is a point TEI takes."""
     if not _POINTS.fullmatch(value):  # one match for the whole list: a page has thousands
