@@ -16,7 +16,9 @@ text are read (``[REDACTED]``, x-outs, a slash against an alteration, "over- fli
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from tei_tools.convert.blocks import LineInfo, TextBlock
@@ -149,6 +151,7 @@ class _Builder:
         self.file = file
         self.stack: list[tuple[_Wrap, Opened]] = []
         self.pending: list[Text] = []  # white space held until the next run's containers
+        self.parts: dict[Tag, list[Tagged]] = {}  # the elements each tag became, in order
         self.at_start = True  # no text of the line written yet
 
     @property
@@ -193,6 +196,8 @@ class _Builder:
             node.file = self.file
             self.here.append(node)
             self.stack.append((wrap, node))
+            if wrap.tag is not None and isinstance(node, Tagged):
+                self.parts.setdefault(wrap.tag, []).append(node)
         self.here.append(self.text(line, col + len(lead), core))
         trail = text[len(lead) + len(core) :]
         if trail:
@@ -245,7 +250,25 @@ def _hyphen_at_end(nodes: list[Inline]) -> str | None:
     return body[-1]
 
 
-def _paragraph(block: SourceBlock, lines: list[SourceLine]) -> Paragraph:
+def link_parts(parts: dict[Tag, list[Tagged]], ids: Iterator[int]) -> None:
+    """A tag written in several elements (another tag crossed it) gets its parts
+    linked, TEI's way: each part an xml:id, ``next`` to the part after it and
+    ``prev`` to the one before."""
+    for elements in parts.values():
+        if len(elements) < 2:
+            continue
+        names = [f"part-{next(ids)}" for _ in elements]  # numbered in the document
+        for i, element in enumerate(elements):
+            element.attrs["xml_id"] = names[i]
+            if i:
+                element.attrs["prev"] = f"#{names[i - 1]}"
+            if i + 1 < len(elements):
+                element.attrs["next"] = f"#{names[i + 1]}"
+
+
+def _paragraph(
+    block: SourceBlock, lines: list[SourceLine], ids: Iterator[int] | None = None
+) -> Paragraph:
     first = lines[0].origin
     paragraph = Paragraph(first.line, first.col, facs=block.facs)
     builder = _Builder(paragraph.children)
@@ -277,6 +300,7 @@ def _paragraph(block: SourceBlock, lines: list[SourceLine]) -> Paragraph:
         else:
             breaks = [Text(*where, " ")]
         builder.line_end(following, breaks)
+    link_parts(builder.parts, ids if ids is not None else itertools.count(1))
     paragraph.children = pair_substitutions(paragraph.children)
     return paragraph
 
@@ -305,6 +329,7 @@ def build_blocks(blocks: list[SourceBlock], surfaces: list[Surface]) -> list[Blo
     table: Table | None = None
     table_key: int | None = None
     lists: list[tuple[int, str, ListBlock]] = []  # the open lists: (level, list id, list)
+    ids = itertools.count(1)  # parts of a tag split by another
     for block in blocks:
         lines = [ln for ln in block.lines if any(map(_holds_something, ln.runs))]
         if not lines and block.kind not in (CELL, FIGURE):
@@ -319,7 +344,7 @@ def build_blocks(blocks: list[SourceBlock], surfaces: list[Surface]) -> list[Blo
         elif block.page_break:
             out.append(PageBreak(origin.line, origin.col, ""))
         if block.kind == ITEM:
-            lists = _add_item(out, lists, block, lines, origin)
+            lists = _add_item(out, lists, block, lines, origin, ids)
             table_key = None
             continue
         lists = []
@@ -330,16 +355,18 @@ def build_blocks(blocks: list[SourceBlock], surfaces: list[Surface]) -> list[Blo
                     block.cell.table,
                 )
                 out.append(table)
-            _place_cell(table, block, lines)
+            _place_cell(table, block, lines, ids)
             continue
         table_key = None
-        out.append(_block(block, lines, origin))
+        out.append(_block(block, lines, origin, ids))
     return out
 
 
-def _block(block: SourceBlock, lines: list[SourceLine], origin: Origin) -> Block:
+def _block(
+    block: SourceBlock, lines: list[SourceLine], origin: Origin, ids: Iterator[int]
+) -> Block:
     """A source block of lines as the model block of its kind."""
-    children = _paragraph(block, lines).children if lines else []
+    children = _paragraph(block, lines, ids).children if lines else []
     line, col, facs = origin.line, origin.col, block.facs
     if block.kind == HEADING:
         level = int(block.detail) if block.detail.isdigit() else 1
@@ -359,6 +386,7 @@ def _add_item(
     block: SourceBlock,
     lines: list[SourceLine],
     origin: Origin,
+    ids: Iterator[int],
 ) -> list[tuple[int, str, ListBlock]]:
     """A list's item into the open lists: a deeper level opens a list inside the
     last item, a shallower one closes lists, another list (Word's numId) at the top
@@ -369,7 +397,7 @@ def _add_item(
         lists.pop()
     if lists and lists[-1][0] == level and lists[-1][1] != list_id and len(lists) == 1:
         lists = []  # another list, not the one open
-    item = ListItem(origin.line, origin.col, _paragraph(block, lines).children)
+    item = ListItem(origin.line, origin.col, _paragraph(block, lines, ids).children)
     if not lists or lists[-1][0] < level:
         new = ListBlock(origin.line, origin.col, kind=kind)
         if lists and lists[-1][2].items:
@@ -381,14 +409,16 @@ def _add_item(
     return lists
 
 
-def _place_cell(table: Table, block: SourceBlock, lines: list[SourceLine]) -> None:
+def _place_cell(
+    table: Table, block: SourceBlock, lines: list[SourceLine], ids: Iterator[int]
+) -> None:
     """A cell into its row of ``table`` (rows are made as the cells name them)."""
     place = block.cell
     assert place is not None
     while len(table.rows) <= place.row:
         table.rows.append([])
     origin = lines[0].origin if lines else Origin("", 0)
-    children = _paragraph(block, lines).children if lines else []
+    children = _paragraph(block, lines, ids).children if lines else []
     cell = Cell(
         origin.line, origin.col, children, cols=place.cols, rows=place.rows, facs=block.facs
     )

@@ -158,7 +158,7 @@ def line_runs(text: str, custom: str | None, carried: Carried, found: Found) -> 
                 (
                     f"the tags {outer.element!r} and {inner.element!r} cross on "
                     f"{text[min(a_start, b_start) : max(a_end, b_end)]!r}; XML elements nest, "
-                    f"so the {inner.element!r} is encoded in two parts",
+                    f"so the {inner.element!r} is encoded in two parts linked by @next/@prev",
                     max(a_start, b_start) + 1,
                 )
             )
