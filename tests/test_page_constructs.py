@@ -151,3 +151,44 @@ def test_the_site_lists_the_places_and_organisations_tagged(tmp_path: Path) -> N
     assert page.index(">Organisations<") < page.index("Hofkammer")
     assert page.count('href="letter.html"') == 3  # Wien, Nested Place Name, Hofkammer
     assert 'href="places.html"' in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def _page(lines: str) -> bytes:
+    return (
+        '<PcGts xmlns="http://schema.primaresearch.org/PAGE/gts/pagecontent/2013-07-15">'
+        '<Page imageFilename="p.jpg" imageWidth="100" imageHeight="100">'
+        f"{lines}</Page></PcGts>"
+    ).encode()
+
+
+def _line(lid: str, text: str, custom: str = "") -> str:
+    return (
+        f'<TextLine id="{lid}" custom="{custom}"><Coords points="1,1 9,1 9,9"/>'
+        f"<TextEquiv><Unicode>{text}</Unicode></TextEquiv></TextLine>"
+    )
+
+
+def test_what_a_page_states_oddly_never_costs_the_document() -> None:
+    """A table row numbered 300,000,000, a date tag that is no calendar date, line ids
+    that collide once renamed: converted, valid, and the odd value reported."""
+    table = (
+        '<TableRegion id="t"><Coords points="1,1 9,1 9,9"/>'
+        '<TableCell row="300000000" col="0" id="c"><Coords points="1,1 9,1 9,9"/>'
+        + _line("cl", "Cell")
+        + "</TableCell></TableRegion>"
+    )
+    region = (
+        '<TextRegion id="r"><Coords points="1,1 9,1 9,9"/>'
+        + _line("a", "Dated 31 February 1792", "date {offset:6; length:16; when:31.02.1792;}")
+        + _line("a-3", "second")
+        + _line("a", "third")
+        + "</TextRegion>"
+    )
+    result = convert_bytes(_page(table + region), "odd.xml")
+    assert result.ok, [d.format() for d in result.diagnostics]
+    root = result.tree.getroot()  # type: ignore[union-attr]
+    assert len(root.findall(".//t:table/t:row", NS)) == 1
+    assert root.find(".//t:date", NS).get("when") is None
+    assert any(d.code == "C009" and "calendar" in d.message for d in result.diagnostics)
+    ids = root.xpath("//@xml:id")
+    assert len(ids) == len(set(ids))

@@ -8,7 +8,9 @@ TEI_TOOLS_BLESS=1 to rewrite the expected file after a deliberate change."""
 
 from __future__ import annotations
 
+import io
 import os
+import zipfile
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -206,3 +208,30 @@ def test_a_symbol_fonts_glyph_without_a_character_is_kept_and_reported() -> None
     assert "Tick \uf0fc" in "".join(result.tree.getroot().find(".//{*}body").itertext())
     [note] = [d for d in result.diagnostics if d.code == "C401"]
     assert "'Wingdings'" in note.message and "F0FC" in note.message
+
+
+def test_what_a_word_file_holds_oddly_is_kept_or_refused_by_name() -> None:
+    """List levels skipped and taken up lose no item; a 'media' file that is no image
+    is never written where a site serves it; a cell in a content control is a cell."""
+    rels = RELS.replace("media/image1.png", "media/evil.html")
+    body = (
+        item("1", 0, "A")
+        + item("1", 2, "deep")
+        + item("1", 1, "mid")
+        + para(IMAGE)
+        + "<w:tbl><w:tr><w:sdt><w:sdtContent>"
+        + cell("In a control")
+        + "</w:sdtContent></w:sdt></w:tr></w:tbl>"
+    )
+    buffer = io.BytesIO()
+    source = io.BytesIO(docx(body, numbering=NUMBERING, rels=rels))
+    with zipfile.ZipFile(source) as given, zipfile.ZipFile(buffer, "w") as archive:
+        for member in given.namelist():
+            archive.writestr(member, given.read(member))
+        archive.writestr("word/media/evil.html", "<script>alert(1)</script>")
+    result = convert_bytes(buffer.getvalue(), "odd.docx")
+    assert result.tree is not None
+    text = "".join(result.tree.getroot().find(".//{*}body").itertext())
+    assert "deep" in text and "mid" in text and "In a control" in text
+    assert result.media == {}
+    assert any(d.code == "C401" and "not an image" in d.message for d in result.diagnostics)

@@ -29,6 +29,7 @@ from tei_tools.convert.readers import (
     transcriptions_in,
 )
 from tei_tools.convert.readers.docx import TRACKED_CHANGES
+from tei_tools.convert.readers.xmlparts import ReadError
 from tei_tools.convert.writer.publication import Publication
 from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.io import Batch
@@ -148,7 +149,11 @@ def convert_task(task: Task) -> Converted:
     if task.stdin is not None:
         data, name = task.stdin, "<stdin>"
     elif Path(task.source).is_dir():
-        data = source_bytes(Path(task.source))
+        try:
+            data = source_bytes(Path(task.source))
+        except (ReadError, OSError) as exc:
+            why = f"cannot read the export: {exc}"
+            return Converted([Diagnostic("C008", why, task.source, 0, 0)], None, True)
     else:
         base = Path(task.source).parent
         try:
@@ -333,9 +338,18 @@ def convert(
                         err=True,
                     )
             else:
+                try:
+                    for name, data in done.media.items():  # the images, where the TEI points
+                        image = Path(task.target).parent / name
+                        image.parent.mkdir(parents=True, exist_ok=True)
+                        batch.write(image, data)
+                except OSError as exc:  # this input's images: its TEI is not written either
+                    click.echo(
+                        f"{task.source}:0:0: error C006 its images cannot be written beside "
+                        f"{task.target}: {exc.strerror or exc}",
+                        err=True,
+                    )
+                    status = max(status, EXIT_FINDINGS)
+                    continue
                 batch.write(Path(task.target), done.xml)
-                for name, data in done.media.items():  # the images, where the TEI points
-                    image = Path(task.target).parent / name
-                    image.parent.mkdir(parents=True, exist_ok=True)
-                    batch.write(image, data)
     sys.exit(status)

@@ -258,6 +258,8 @@ class Table(Node):
 
     rows: list[list[Cell]] = field(default_factory=list)
     facs: str | None = None
+    # the source's row numbers → rows (a source may skip numbers; no row is empty)
+    row_index: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass

@@ -21,6 +21,7 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from urllib.parse import unquote
 
 from lxml import etree
 
@@ -63,6 +64,7 @@ from tei_tools.convert.readers.wordmeta import (
 from tei_tools.convert.readers.wordparts import REL, WordParts, read_parts
 from tei_tools.convert.readers.xmlparts import ReadError, Spent, parse_part
 from tei_tools.diagnostics import Diagnostic
+from tei_tools.site.images import is_image
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
@@ -146,6 +148,8 @@ class DocxReader:
         self.targets: set[str] = set()  # bookmarks that hyperlinks go to
         self.fields: dict[str, tuple[int, int, int]] = {}  # field kind → (where first, count)
         self.media: dict[str, bytes] = {}  # images, by their name beside the TEI
+        self.images_read: dict[str, str] = {}  # an image's part → its name beside the TEI
+        self.anchors: set[str] = set()  # bookmark anchors written (an id is written once)
         self.stem = _NOT_NAME.sub("_", posixpath.splitext(posixpath.basename(name))[0])
 
     def note(self, code: str, message: str, paragraph: int, col: int, hint: str = "") -> None:
@@ -321,7 +325,7 @@ class DocxReader:
             if next(tr.iterancestors(w("tbl")), None) is not tbl:
                 continue
             col = 0
-            for tc in tr.findall(w("tc")):
+            for tc in _cells(tr):
                 pr = tc.find(w("tcPr"))
                 span = pr.find(w("gridSpan")) if pr is not None else None
                 cols = whole(span.get(w("val"))) or 1 if span is not None else 1
@@ -413,7 +417,12 @@ class DocxReader:
                 yield from self.tracked_change(child, para, tracked, tags)
             elif tag == w("hyperlink"):
                 yield from self.pieces(child, para, tracked, (*tags, *self.link(child)))
-            elif tag == w("bookmarkStart") and (child.get(w("name")) or "") in self.targets:
+            elif (
+                tag == w("bookmarkStart")
+                and (child.get(w("name")) or "") in self.targets
+                and bookmark_id(child) not in self.anchors
+            ):
+                self.anchors.add(bookmark_id(child))
                 anchor = Tag(next(self.keys), "anchor", (("xml_id", bookmark_id(child)),))
                 yield "run", Run("", tags=(anchor,))
             elif tag in _CONTAINERS:
@@ -550,8 +559,12 @@ class DocxReader:
                 texts = [t.text or "" for t in child.iter(w("t"))]
                 if texts:  # a text box: its text, where it is anchored
                     yield "run", Run(" ".join(texts), styles, change, inserted_by, tags)
-                for graphic in self.images(child, para):
+                graphics = list(self.images(child, para))
+                for graphic in graphics:
                     yield "run", Run("", graphic=graphic)
+                if not texts and not graphics:
+                    what = "a drawing with no picture or text (a chart, shapes) is not encoded"
+                    self.note("C401", what, para.number, para.col)
             elif tag in (w("footnoteReference"), w("endnoteReference"), w("commentReference")):
                 anchor = self.anchor(tag, child.get(w("id")) or "", para)
                 if anchor is not None:
@@ -576,18 +589,36 @@ class DocxReader:
                     para.col,
                 )
                 continue
-            path = posixpath.normpath(posixpath.join("word", target[0]))
-            try:
-                data = self.archive.read(path)
-            except ReadError as exc:
-                self.note(
-                    "C401", f"an image that cannot be read ({exc}): left out", para.number, para.col
-                )
-                continue
-            base = _NOT_NAME.sub("_", posixpath.basename(path)).lstrip(".") or "image"
-            name = f"{self.stem}-media/{base}"
-            self.media[name] = data
-            yield name, desc
+            name = self.image_named(target[0], para)
+            if name is not None:
+                yield name, desc
+
+    def image_named(self, target: str, para: _Paragraph) -> str | None:
+        """The name beside the TEI of the image a relationship targets, its bytes kept
+        once however often it is shown; None (reported) for a file that cannot be read
+        or is no image (only images are written where a site serves them)."""
+        raw = unquote(target)
+        path = raw.lstrip("/") if raw.startswith("/") else posixpath.join("word", raw)
+        path = posixpath.normpath(path)
+        if path in self.images_read:
+            return self.images_read[path]
+        try:
+            data = self.archive.read(path)
+        except ReadError as exc:
+            what = f"an image that cannot be read ({exc}): left out"
+            self.note("C401", what, para.number, para.col)
+            return None
+        if not is_image(data[:16]):
+            what = f"{path} is not an image file the edition can show: left out"
+            self.note("C401", what, para.number, para.col)
+            return None
+        base = _NOT_NAME.sub("_", posixpath.basename(path)).lstrip(".") or "image"
+        name = f"{self.stem}-media/{base}"
+        while name in self.media:  # word/media/x.png and word/media2/x.png
+            name = f"{self.stem}-media/{len(self.media)}-{base}"
+        self.media[name] = data
+        self.images_read[path] = name
+        return name
 
     def anchor(self, tag: str, ident: str, para: _Paragraph) -> Anchor | None:
         """The note a reference stands for, numbered as Word numbers its marks; a
@@ -626,6 +657,17 @@ class DocxReader:
 
 
 _NOT_NAME = re.compile(r"[^\w.-]")
+
+
+def _cells(row: etree._Element) -> Iterator[etree._Element]:
+    """A table row's cells, also those a content control or custom XML wraps."""
+    for child in row:
+        if child.tag == w("tc"):
+            yield child
+        elif child.tag in (w("sdt"), w("customXml")):
+            content = child.find(w("sdtContent")) if child.tag == w("sdt") else child
+            if content is not None:
+                yield from _cells(content)
 
 
 def _has_letters(text: str) -> bool:

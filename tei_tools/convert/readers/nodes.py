@@ -311,7 +311,8 @@ def _holds_something(run: Run) -> bool:
 
 
 def _is_drop_capital(line: SourceLine) -> bool:
-    return all(DROP in run.styles for run in line.runs if run.text.strip())
+    texts = [run for run in line.runs if run.text.strip()]
+    return bool(texts) and all(DROP in run.styles for run in texts)
 
 
 def _starts_word(line: SourceLine) -> bool:
@@ -400,8 +401,11 @@ def _add_item(
     item = ListItem(origin.line, origin.col, _paragraph(block, lines, ids).children)
     if not lists or lists[-1][0] < level:
         new = ListBlock(origin.line, origin.col, kind=kind)
-        if lists and lists[-1][2].items:
-            lists[-1][2].items[-1].sublist = new
+        last = lists[-1][2].items[-1] if lists and lists[-1][2].items else None
+        if last is not None and last.sublist is not None:
+            new = last.sublist  # a level skipped, then taken up: the same nested list
+        elif last is not None:
+            last.sublist = new
         else:
             out.append(new)
         lists = [*lists, (level, list_id, new)]
@@ -415,14 +419,15 @@ def _place_cell(
     """A cell into its row of ``table`` (rows are made as the cells name them)."""
     place = block.cell
     assert place is not None
-    while len(table.rows) <= place.row:
+    if place.row not in table.row_index:  # rows as the cells name them, in order, dense
+        table.row_index[place.row] = len(table.rows)
         table.rows.append([])
     origin = lines[0].origin if lines else Origin("", 0)
     children = _paragraph(block, lines, ids).children if lines else []
     cell = Cell(
         origin.line, origin.col, children, cols=place.cols, rows=place.rows, facs=block.facs
     )
-    table.rows[place.row].append(cell)
+    table.rows[table.row_index[place.row]].append(cell)
 
 
 # -- a memorandum ---------------------------------------------------------------------

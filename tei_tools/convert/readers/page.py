@@ -497,8 +497,10 @@ class PageReader:
             return None, None
         local = _NCNAME_BAD.sub("_", element.get("id") or f"z{len(surface.zones) + 1}")
         zone_id = f"{surface.id}-{local}"
-        if zone_id in self.zone_ids:  # an id given twice in the page: each zone its own
-            zone_id = f"{zone_id}-{len(surface.zones) + 1}"
+        n = len(surface.zones)
+        while zone_id in self.zone_ids:  # an id given twice in the page: each zone its own
+            n += 1
+            zone_id = f"{surface.id}-{local}-{n}"
         self.zone_ids.add(zone_id)
         zone = Zone(zone_id, " ".join(value.split()))
         surface.zones.append(zone)

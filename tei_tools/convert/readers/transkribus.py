@@ -9,6 +9,7 @@ piece, and anchors a comment's note after the text it comments on.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import itertools
 import re
@@ -203,9 +204,15 @@ def make_tag(name: str, props: Mapping[str, str], key: int, found: Found) -> Tag
             kept.add("wikiData")
     if name == "date":
         when = date_when(props)
+        kept |= {"when", "year", "month", "day"}
         if when:
             attrs["when"] = when
-            kept |= {"when", "year", "month", "day"}
+        elif any(props.get(k, "").strip() for k in ("when", "year")):
+            stated = props.get("when") or "-".join(
+                props.get(k, "") for k in ("year", "month", "day")
+            )
+            what = "a date tag's date is no calendar date; its text is kept without @when"
+            found.problems.append((what, 1, stated))
     if name in ("abbrev", "sic"):
         other = props.get("expansion" if name == "abbrev" else "correction", "")
         kept |= {"expansion", "correction"}
@@ -216,22 +223,33 @@ def make_tag(name: str, props: Mapping[str, str], key: int, found: Found) -> Tag
 
 
 def date_when(props: Mapping[str, str]) -> str | None:
-    """A date tag's date as ISO 8601 (``when``; else ``year``, ``month``, ``day``)."""
+    """A date tag's date as ISO 8601 (``when``; else ``year``, ``month``, ``day``);
+    None for one the calendar does not have (31 February, month 13, year 0)."""
     when = props.get("when", "").strip()
-    if _ISO_DATE.fullmatch(when):
-        return when
     dotted = _DOTTED_DATE.fullmatch(when)
     if dotted:
         day, month, year = dotted.groups()
-        return f"{year}-{int(month):02d}-{int(day):02d}"
-    year, month, day = (props.get(k, "").strip() for k in ("year", "month", "day"))
-    if not year.isdigit() or len(year) != 4:
-        return None
-    if month.isdigit() and 1 <= int(month) <= 12:
-        if day.isdigit() and 1 <= int(day) <= 31:
-            return f"{year}-{int(month):02d}-{int(day):02d}"
-        return f"{year}-{int(month):02d}"
-    return year
+        when = f"{year}-{int(month):02d}-{int(day):02d}"
+    elif not _ISO_DATE.fullmatch(when):
+        year, month, day = (props.get(k, "").strip() for k in ("year", "month", "day"))
+        if not (year.isdigit() and len(year) == 4):
+            return None
+        when = year
+        if month.isdigit():
+            when += f"-{int(month):02d}" + (f"-{int(day):02d}" if day.isdigit() else "")
+    return when if _real_date(when) else None
+
+
+def _real_date(when: str) -> bool:
+    parts = [int(p) for p in when.lstrip("-").split("-")]
+    year, month, day = [*parts, 1, 1][:3]
+    if when.startswith("-") or year < 1:
+        return False
+    try:
+        datetime.date(year, month, day)
+    except ValueError:
+        return False
+    return True
 
 
 def _token(value: str) -> str:

@@ -188,7 +188,7 @@ def write_block(parent: etree._Element, block: Block) -> None:
                 write_inlines(sub(figure, "head"), children)
         case Table(rows=rows):
             table = sub(parent, "table", **facs)
-            for cells in rows:
+            for cells in (r for r in rows if r):  # a row merged into the one above: none
                 row = sub(table, "row")
                 for cell in cells:
                     spans = _given(cols=_span(cell.cols), rows=_span(cell.rows))

@@ -191,11 +191,19 @@ def is_title_led(text: str) -> bool:
 
 
 def _run_together(piece: str) -> list[str]:
+    """``piece`` cut where new persons begin (see ``_first_cut``), in one pass."""
+    out = []
+    while (cut := _first_cut(piece)) is not None:
+        out.append(piece[:cut])
+        piece = piece[cut:]
+    return [*out, piece]
+
+
+def _first_cut(piece: str) -> int | None:
     """A piece cut where a new person begins inside a comma-free stretch of it, for a
     side's participants typed on one line without separators: an honorific after a
     name ("George Brown Sir Paul Gore-Booth"), a name after an office alone ("The
     Secretary John M. Leddy") or after an office code ("EUR Irving Cheslaw")."""
-    cuts: list[int] = []
     for number, stretch in enumerate(re.finditer(r"[^,]+", piece)):
         words = list(re.finditer(r"\S+", stretch.group()))
         for k in range(1, len(words)):
@@ -222,11 +230,13 @@ def _run_together(piece: str) -> list[str]:
                 and all(is_title(w.group()) for w in words[1:k])
                 and any(word_key(w.group()) in OFFICES for w in words[1:k])
                 and k >= 2
+                and "," in piece[at:]  # the name has its own role: the office is not its title
                 and (not is_title(word) or is_title_led(rest))
             )
             article = word == "The"  # "United States The Secretary"
             titled = (  # "General Franco Foreign Minister Castiella": two titled names
                 number == 0  # in the names, not in a role or an organisation after them
+                and is_title(word)
                 and not is_title(before)
                 and not is_initial(word)  # "Mr. Evan M. Wilson" is one man
                 and any(is_title_led(n) for n in named)
@@ -241,11 +251,8 @@ def _run_together(piece: str) -> list[str]:
                 and len(rest.split()) >= 2
             )
             if honorific or office or code or article or titled:
-                cuts.append(at)
-                break  # the rest of the stretch is the next entry's, cut in its turn
-    if not cuts:
-        return [piece]
-    return [piece[: cuts[0]], *_run_together(piece[cuts[0] :])]
+                return at  # the rest is the next entry's, cut in its turn
+    return None
 
 
 @dataclass

@@ -184,6 +184,11 @@ def find_cue(text: str, refs: list[PersonRef]) -> str | _Unresolved | None:
 
 # A transcript's paragraph opens with its speaker's label: "Kissinger: Let's do that."
 _LINKED_LABEL = re.compile(r"\s*\x01(?P<ref>\d+)\x02:\s")
+# Labels a transcript's editor writes that name no speaker ("Note: the tape was cut")
+_NOT_SPEAKERS = frozenset(
+    {"note", "notes", "comment", "editor", "source", "summary", "subject", "action"}
+    | {"question", "answer", "translation", "translator", "recording", "tape", "remark"}
+)
 _PLAIN_LABEL = re.compile(r"\s*(?P<name>[A-Z][A-Za-z'’-]{3,}):\s")
 
 
@@ -203,7 +208,7 @@ def dialogue(body: list[Block], file: str, diagnostics: list[Diagnostic]) -> set
         if linked:
             named = refs[int(linked["ref"])]
             found.append((block, named.ref, _plain(named.children)))
-        elif plain := _PLAIN_LABEL.match(text):
+        elif (plain := _PLAIN_LABEL.match(text)) and plain["name"].casefold() not in _NOT_SPEAKERS:
             found.append((block, None, plain["name"]))
     if sum(1 for _, ref, _ in found if ref) < 2:
         return set()
