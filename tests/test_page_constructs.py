@@ -192,3 +192,18 @@ def test_what_a_page_states_oddly_never_costs_the_document() -> None:
     assert any(d.code == "C009" and "calendar" in d.message for d in result.diagnostics)
     ids = root.xpath("//@xml:id")
     assert len(ids) == len(set(ids))
+
+
+def test_a_note_or_gap_inside_a_tag_leaves_the_tag_whole() -> None:
+    for custom, whole in (
+        ("person {offset:0; length:12;} gap {offset:6; length:0;}", "persName"),
+        (
+            "abbrev {offset:0; length:6; expansion:Herr;} "
+            "comment {offset:3; length:0; comment:Hm;}",
+            "abbr",
+        ),
+    ):
+        result = convert_bytes(_page(_line("l", "Johann Meier x", custom)), "p.xml")
+        assert result.tree is not None
+        found = result.tree.getroot().findall(f".//t:{whole}", NS)
+        assert len(found) == 1, custom  # one element, the note or gap inside it

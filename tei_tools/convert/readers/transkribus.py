@@ -15,7 +15,7 @@ import itertools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from tei_tools.convert.readers.runs import (
@@ -284,9 +284,13 @@ def cut(
     active: Counter[str | Tag] = Counter()
     pieces: list[Run] = []
     for position, end in itertools.pairwise([*cuts, len(text) + 1]):
+        before = {k for k, n in active.items() if n > 0 and isinstance(k, Tag)}
         active.subtract(closing.get(position, ()))
         active.update(opening.get(position, ()))
-        pieces += empty.get(position, ())
+        after = {k for k, n in active.items() if n > 0 and isinstance(k, Tag)}
+        # a note or a gap inside a tag's span stays inside it: the tag is not cut
+        around = tuple(sorted(before & after, key=lambda t: t.key))
+        pieces += [replace(run, tags=(*around, *run.tags)) for run in empty.get(position, ())]
         if end <= len(text):
             on = [k for k, n in active.items() if n > 0]
             tags = tuple(sorted((t for t in on if isinstance(t, Tag)), key=lambda t: t.key))
