@@ -207,3 +207,14 @@ def test_a_note_or_gap_inside_a_tag_leaves_the_tag_whole() -> None:
         assert result.tree is not None
         found = result.tree.getroot().findall(f".//t:{whole}", NS)
         assert len(found) == 1, custom  # one element, the note or gap inside it
+
+
+def test_an_abbreviation_split_by_a_crossing_tag_gives_its_expansion_once() -> None:
+    custom = "person {offset:0; length:6;} abbrev {offset:4; length:6; expansion:Herr;}"
+    for profile in ("document", "memorandum"):
+        result = convert_bytes(
+            _page(_line("l", "Johann Meier x", custom)), "p.xml", profile=profile
+        )
+        assert result.tree is not None
+        expansions = [e.text for e in result.tree.getroot().iterfind(".//t:expan", NS)]
+        assert expansions == ["Herr", None], profile  # nothing invented twice

@@ -152,6 +152,7 @@ class _Builder:
         self.stack: list[tuple[_Wrap, Opened]] = []
         self.pending: list[Text] = []  # white space held until the next run's containers
         self.parts: dict[Tag, list[Tagged]] = {}  # the elements each tag became, in order
+        self.chosen: set[Tag] = set()  # abbreviations and errors begun
         self.at_start = True  # no text of the line written yet
 
     @property
@@ -198,6 +199,10 @@ class _Builder:
             self.stack.append((wrap, node))
             if wrap.tag is not None and isinstance(node, Tagged):
                 self.parts.setdefault(wrap.tag, []).append(node)
+            elif wrap.tag is not None and isinstance(node, Choice):
+                if wrap.tag in self.chosen:  # a later part: the reading is given once
+                    node.other = ""
+                self.chosen.add(wrap.tag)
         self.here.append(self.text(line, col + len(lead), core))
         trail = text[len(lead) + len(core) :]
         if trail:
@@ -441,15 +446,16 @@ def typescript_blocks(blocks: list[SourceBlock], surfaces: list[Surface]) -> lis
     was ended on purpose or is a line of the page, pointing at the next line's zone).
     A line ending in two spaces was ended on purpose, as in the raw dialect."""
     out = []
+    ids = itertools.count(1)  # parts of a tag split by another
     for block in blocks:
         lines = [ln for ln in block.lines if any(map(_holds_something, ln.runs))]
         if lines:
-            out.append(_typescript_block(block, lines, surfaces))
+            out.append(_typescript_block(block, lines, surfaces, ids))
     return out
 
 
 def _typescript_block(
-    block: SourceBlock, lines: list[SourceLine], surfaces: list[Surface]
+    block: SourceBlock, lines: list[SourceLine], surfaces: list[Surface], ids: Iterator[int]
 ) -> TextBlock:
     nodes: list[Inline] = []
     builder = _Builder(nodes, typescript=True, file=lines[0].origin.file)
@@ -479,6 +485,7 @@ def _typescript_block(
         breaks: list[Inline] = [LineBreak(*end, facs=nxt.facs)] if hard or line.physical else []
         breaks.append(Text(*end, "\n", file=origin.file))
         builder.line_end(_first_wraps(nxt, typescript=True), breaks)
+    link_parts(builder.parts, ids)
     return TextBlock(_typed(_merged(nodes)), tuple(infos), block.facs)
 
 
