@@ -6,6 +6,8 @@ change to how (say) a deletion is encoded is a one-line change here.
 
 from __future__ import annotations
 
+import functools
+
 from lxml import etree
 
 from tei_tools.convert.model import (
@@ -47,17 +49,23 @@ from tei_tools.trees import append_text
 _SEGMENT_TAGS = {"time": "time", "place": "placeName", "docNumber": "idno"}
 
 
+@functools.cache
 def tei(tag: str) -> str:
     return f"{{{TEI_NS}}}{tag}"
 
 
 def sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str) -> etree._Element:
-    el = etree.SubElement(parent, tei(tag), {_attr_name(k): v for k, v in attrs.items()})
+    # the writer's hottest call: names made once, no attribute dictionary when none
+    if attrs:
+        el = etree.SubElement(parent, tei(tag), {_attr_name(k): v for k, v in attrs.items()})
+    else:
+        el = etree.SubElement(parent, tei(tag))
     if text is not None:
         el.text = text
     return el
 
 
+@functools.cache
 def _attr_name(key: str) -> str:
     """Python-safe keyword → XML name: ``xml_id`` → xml:id, ``break_`` → break."""
     if key.startswith("xml_"):
