@@ -235,3 +235,12 @@ def test_what_a_word_file_holds_oddly_is_kept_or_refused_by_name() -> None:
     assert "deep" in text and "mid" in text and "In a control" in text
     assert result.media == {}
     assert any(d.code == "C401" and "not an image" in d.message for d in result.diagnostics)
+
+
+def test_documents_whose_names_differ_keep_their_images_apart() -> None:
+    data = docx(BODY, styles=STYLES, numbering=NUMBERING, rels=RELS, image=PNG)
+    spaced = convert_bytes(data, "a b.docx")
+    joined = convert_bytes(data, "a_b.docx")
+    assert list(spaced.media) == ["a b-media/image1.png"]
+    assert list(joined.media) == ["a_b-media/image1.png"]
+    assert b'url="a%20b-media/image1.png"' in spaced.xml()  # a pointer, percent-encoded

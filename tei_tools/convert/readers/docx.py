@@ -150,7 +150,10 @@ class DocxReader:
         self.media: dict[str, bytes] = {}  # images, by their name beside the TEI
         self.images_read: dict[str, str] = {}  # an image's part → its name beside the TEI
         self.anchors: set[str] = set()  # bookmark anchors written (an id is written once)
-        self.stem = _NOT_NAME.sub("_", posixpath.splitext(posixpath.basename(name))[0])
+        # the images' folder is named after the document, as its outputs are: two
+        # documents whose names differ ("a b", "a_b") never share one
+        stem = posixpath.splitext(posixpath.basename(name.replace("\\", "/")))[0]
+        self.stem = _UNSAFE_IN_NAME.sub("_", stem).lstrip(".") or "document"
 
     def note(self, code: str, message: str, paragraph: int, col: int, hint: str = "") -> None:
         self.diags.append(Diagnostic(code, message, self.name, paragraph, col, hint))
@@ -657,6 +660,7 @@ class DocxReader:
 
 
 _NOT_NAME = re.compile(r"[^\w.-]")
+_UNSAFE_IN_NAME = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]")  # what no file name may hold
 
 
 def _cells(row: etree._Element) -> Iterator[etree._Element]:
