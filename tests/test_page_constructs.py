@@ -218,3 +218,11 @@ def test_an_abbreviation_split_by_a_crossing_tag_gives_its_expansion_once() -> N
         assert result.tree is not None
         expansions = [e.text for e in result.tree.getroot().iterfind(".//t:expan", NS)]
         assert expansions == ["Herr", None], profile  # nothing invented twice
+
+
+def test_a_gap_tags_reason_outside_the_schemas_list_is_named_not_written() -> None:
+    custom = "gap {offset:0; length:3; reason:damaged;}"
+    result = convert_bytes(_page(_line("l", "[…] text", custom)), "g.xml")
+    assert result.ok, [d.format() for d in result.diagnostics]
+    assert result.tree.getroot().find(".//t:gap", NS).get("reason") is None  # type: ignore[union-attr]
+    assert any(d.code == "C402" and "'reason'" in d.message for d in result.diagnostics)

@@ -1,5 +1,5 @@
-"""PAGE-XML reader: a Transkribus or eScriptorium export (its ``mets.xml``, its
-folder, a zip of it) or one PAGE file; PAGE 2013-07-15 and 2019-07-15.
+"""PAGE-XML reader: a Transkribus, eScriptorium or OCR-D export (its ``mets.xml``,
+its folder, a zip of it) or one PAGE file; PAGE 2010-03-19, 2013-07-15, 2019-07-15.
 
 Regions are read in the page's reading order (``ReadingOrder``, else each
 region's ``readingOrder {index}``, else document order) and become blocks; their
@@ -7,10 +7,10 @@ lines, in the same way, become lines. Every line end is a line end of the page,
 so every line gets an ``lb`` pointing at its zone. Whether a line was ended on
 purpose (a participants entry, a dateline) or wrapped is read from the geometry
 as a typist's measure gives it: a line is wrapped when the next line's first word
-would not have fitted after it. ``textStyle`` in ``@custom`` gives struck,
-superscript, subscript, bold, italic and underlined typing; Transkribus's other
-tags keep their text and are reported. Each page becomes a ``surface`` with a
-``zone`` per region and line.
+would not have fitted after it. A region's type makes its block (a heading, a
+note, furniture, a figure), a table's cells a table; ``@custom``'s styles and tags
+are read by ``transkribus``, the METS file's groups and pages by ``mets``. Each
+page becomes a ``surface`` with a ``zone`` per region and line.
 """
 
 from __future__ import annotations

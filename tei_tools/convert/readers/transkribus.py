@@ -64,7 +64,11 @@ _TOKEN = re.compile(r"[^\w.-]+")
 _WIKIDATA = re.compile(r"Q[0-9]{1,12}")
 _ISO_DATE = re.compile(r"-?[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 _DOTTED_DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
-_CERT = {"high", "medium", "low", "unknown"}
+# Attributes whose values the project schema closes (as its ODD says): (tag, attribute)
+_CLOSED = {
+    ("unclear", "cert"): {"high", "medium", "low", "unknown"},
+    ("gap", "reason"): {"illegible", "redacted"},
+}
 
 
 def custom_tags(value: str | None) -> tuple[tuple[str, Mapping[str, str]], ...]:
@@ -192,8 +196,9 @@ def make_tag(name: str, props: Mapping[str, str], key: int, found: Found) -> Tag
         attrs["type"] = _token(name) or "tag"
     for prop, attr in _KEPT.get(name, {}).items():
         value = _token(props.get(prop, ""))
-        if attr == "cert" and value not in _CERT:
-            continue
+        closed = _CLOSED.get((name, attr))
+        if closed is not None and value not in closed:
+            continue  # a value the schema's closed list lacks: named, not written
         if value:
             attrs[attr] = value
             kept.add(prop)
