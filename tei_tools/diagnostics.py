@@ -7,7 +7,7 @@ Each code has a stable name, a default severity and a one-line rationale.
 from __future__ import annotations
 
 import enum
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 
 class Severity(enum.IntEnum):
@@ -169,9 +169,15 @@ class Diagnostic:
         return f"{text}\n    hint: {self.hint}" if self.hint else text
 
     def to_json(self) -> dict[str, object]:
-        data = asdict(self)
-        data["severity"] = str(self.level)
-        return data
+        return {
+            "code": self.code,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "hint": self.hint,
+            "severity": str(self.level),
+        }
 
 
 def worst(diagnostics: list[Diagnostic]) -> Severity | None:

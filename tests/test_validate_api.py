@@ -54,3 +54,27 @@ def test_a_pending_verdict_never_escapes_iter_errors(tmp_path):
     assert validator.check(str(doc), INVALID, defer=True).__class__.__name__ == "Pending"
     found = list(validator.iter_errors(str(doc), INVALID))  # jing, now, for this file
     assert found and {d.code for d in found} == {"S001"} and "zz" in found[0].message
+
+
+def _pointing(target: str) -> bytes:
+    return INVALID.replace(b"<zz/>", f'<p><persName ref="{target}">A</persName></p>'.encode())
+
+
+def test_a_pointer_into_another_file_sees_that_file_as_it_is_now(tmp_path):
+    """One validator, many documents (a CI job, a server): a file pointed at is read
+    again when it changes, appears or goes, never answered from an earlier state."""
+    validator = Validator(select=["R001"])
+    doc = tmp_path / "doc.xml"
+    doc.write_bytes(_pointing("persons.xml#a"))
+    persons = tmp_path / "persons.xml"
+
+    def dangling() -> bool:
+        return any(d.code == "R001" for d in validator.iter_errors(str(doc), doc.read_bytes()))
+
+    assert not dangling()  # no such file: nothing to check against
+    persons.write_bytes(INVALID.replace(b"<zz/>", b'<p xml:id="b">x</p>'))
+    assert dangling()
+    persons.write_bytes(INVALID.replace(b"<zz/>", b'<p xml:id="a">x</p><!-- longer -->'))
+    assert not dangling()
+    persons.unlink()
+    assert not dangling()

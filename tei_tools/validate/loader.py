@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from lxml import etree
 
@@ -117,6 +118,7 @@ class Located:
     # pointer tokens and whether each resolves, found once for the rules that read them
     pointers: list[tuple[etree._Element, str, str, bool | None]] | None = None
     max_bytes: int = DEFAULT_MAX_BYTES  # the limit on any other file a rule reads
+    folder: Path | None = None  # the folder other files are looked for in (resolved once)
     encoding: str | None = None  # what ``data`` must be read as ("utf-8" after UTF-16)
     # when the Schematron budget of this document runs out (monotonic; shared by every
     # Schematron it is checked against: see validate.budget)

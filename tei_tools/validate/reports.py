@@ -42,19 +42,23 @@ def text_report(results: list[FileResult]) -> str:
 
 
 def json_report(results: list[FileResult]) -> str:
-    data = {
-        "tool": {"name": "tei-tools", "version": __version__},
-        "files": [
-            {
-                "file": r.name,
-                "valid": r.worst() != Severity.ERROR,
-                "diagnostics": [d.to_json() for d in r.diagnostics],
-            }
-            for r in results
-        ],
-        "summary": summary(results),
-    }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    """One JSON document: each file's object over a few lines, each finding on one line
+    (written by json's C encoder: an indented dump runs in Python, and a batch can hold
+    100,000 findings)."""
+    compact = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
+    tool = compact({"name": "tei-tools", "version": __version__})
+    files = []
+    for r in results:
+        findings = ",\n".join(f"        {compact(d.to_json())}" for d in r.diagnostics)
+        findings = f"[\n{findings}\n      ]" if findings else "[]"
+        files.append(
+            f'    {{\n      "file": {compact(r.name)},\n      "valid": '
+            f'{compact(r.worst() != Severity.ERROR)},\n      "diagnostics": {findings}\n    }}'
+        )
+    body = "[\n" + ",\n".join(files) + "\n  ]" if files else "[]"
+    summary_json = json.dumps(summary(results), indent=2, ensure_ascii=False)
+    summary_json = summary_json.replace("\n", "\n  ")
+    return f'{{\n  "tool": {tool},\n  "files": {body},\n  "summary": {summary_json}\n}}\n'
 
 
 def junit_report(results: list[FileResult]) -> str:

@@ -86,12 +86,13 @@ def expand(token: str, prefixes: dict[str, list[tuple[str, str]]]) -> str | None
 
 
 @lru_cache(maxsize=64)
-def _ids_in(path: Path, max_bytes: int) -> frozenset[str] | None:
-    """The xml:ids of another document, read as safely as the validated ones."""
+def _ids_in(path: Path, stamp: tuple[int, int], max_bytes: int) -> frozenset[str] | None:
+    """The xml:ids of another document, read as safely as the validated ones; ``stamp``
+    (its modification time and size) keys the cache, so an edited file is read again."""
     from tei_tools.validate.loader import load
 
     try:
-        if path.stat().st_size > max_bytes:
+        if stamp[1] > max_bytes:
             return None
         doc, _ = load(str(path), path.read_bytes(), max_bytes)
     except OSError:
@@ -99,23 +100,46 @@ def _ids_in(path: Path, max_bytes: int) -> frozenset[str] | None:
     return frozenset(doc.ids) if doc is not None else None
 
 
-def _external(doc: Located, token: str) -> bool | None:
-    """Whether ``file#id`` (or ``file``) resolves in a file beside the document (in
-    its folder or below, within the size limit); None when there is no such file
-    to look in. A pointer out of the folder (``../../etc/passwd``) is never read."""
-    target, _, fragment = token.partition("#")
-    base = (Path(doc.name).parent if doc.name != "<stdin>" else Path.cwd()).resolve()
-    # a pointer names "a b.xml" as "a%20b.xml"; a name written unescaped is looked for too
-    names = dict.fromkeys((name_from_pointer(target), target))
-    fragment = name_from_pointer(fragment)
-    for candidate in [base / f for name in names for f in (name, f"{name}.xml")]:
+@lru_cache(maxsize=1024)
+def _beside(base: Path, name: str, folder_stamp: int) -> Path | None:
+    """The file ``name`` (or ``name.xml``) resolves to in ``base`` or below, None when
+    there is none or it leads out of ``base``. Many documents of a folder point at the
+    same few files: each is looked for once while the folder holding it is unchanged
+    (``folder_stamp``: its modification time, which a file added or removed moves)."""
+    for candidate in (base / name, base / f"{name}.xml"):
         try:
             resolved = candidate.resolve()
         except (OSError, RuntimeError):
             continue
         if resolved.is_relative_to(base) and resolved.is_file():
-            ids = _ids_in(resolved, doc.max_bytes)
-            return None if ids is None else (not fragment or fragment in ids)
+            return resolved
+    return None
+
+
+def _external(doc: Located, token: str) -> bool | None:
+    """Whether ``file#id`` (or ``file``) resolves in a file beside the document (in
+    its folder or below, within the size limit); None when there is no such file
+    to look in. A pointer out of the folder (``../../etc/passwd``) is never read."""
+    target, _, fragment = token.partition("#")
+    if doc.folder is None:
+        doc.folder = (Path(doc.name).parent if doc.name != "<stdin>" else Path.cwd()).resolve()
+    base = doc.folder
+    fragment = name_from_pointer(fragment)
+    # a pointer names "a b.xml" as "a%20b.xml"; a name written unescaped is looked for too
+    for name in dict.fromkeys((name_from_pointer(target), target)):
+        try:
+            folder_stamp = (base / name).parent.stat().st_mtime_ns
+        except (OSError, ValueError):
+            continue
+        found = _beside(base, name, folder_stamp)
+        if found is None:
+            continue
+        try:
+            stat = found.stat()
+        except OSError:
+            continue
+        ids = _ids_in(found, (stat.st_mtime_ns, stat.st_size), doc.max_bytes)
+        return None if ids is None else (not fragment or fragment in ids)
     return None
 
 

@@ -502,8 +502,8 @@ class Schematron:
 
         elements = [el for el in tree.iter() if isinstance(el.tag, str)]
         present: set[str] = {str(el.tag) for el in elements}
-        present |= {f"@{etree.QName(name).localname}" for el in elements for name in el.attrib}
-        order = {el: n for n, el in enumerate(elements)}
+        present |= {f"@{name[name.rfind('}') + 1 :]}" for el in elements for name in el.keys()}
+        order = _Order(elements)
         # elementpath's node tree is built only when a rule needs it (libxml2 answers
         # the XPath 1 tests on the lxml tree itself)
         nodes = _LazyTree(tree, build_lxml_node_tree)
@@ -553,7 +553,7 @@ class Schematron:
         tree: etree._ElementTree,
         nodes: _LazyTree,
         scope: dict[str, Any],
-        order: dict[etree._Element, int],
+        order: _Order,
     ) -> Iterator[Any]:
         """The nodes ``rule``'s context matches, in document order: lxml elements for a
         context of single steps, elementpath's nodes otherwise."""
@@ -563,10 +563,11 @@ class Schematron:
             yield from rule.select.select(XPathContext(nodes.get(), variables=scope))
             return
         chosen: set[etree._Element] = set()
+        listed: list[etree._Element] = []  # in the order found: document order for one step
         for tag, attr, test, fast in rule.steps:
             namespace = tag[:-1] if tag is not None and tag.endswith("*") else None
             exact = tag if namespace is None else None
-            candidates: Iterable[etree._Element] = tree.iter(exact) if exact else order
+            candidates: Iterable[etree._Element] = tree.iter(exact) if exact else order.elements
             for element in candidates:
                 if element in chosen or (attr is not None and attr not in element.attrib):
                     continue
@@ -581,7 +582,8 @@ class Schematron:
                     if not test.boolean_value(test.evaluate(context)):
                         continue
                 chosen.add(element)
-        yield from sorted(chosen, key=order.__getitem__)
+                listed.append(element)
+        yield from listed if len(rule.steps) == 1 else sorted(listed, key=order.rank)
 
     def _globals(self, context: Any, bound: dict[str, Any]) -> dict[str, Any]:
         """The global lets, each bound once its variables are (they may name each other
@@ -677,6 +679,20 @@ class Schematron:
         return " ".join("".join(pieces).split())
 
 
+class _Order:
+    """The document's elements, and each one's rank in document order (made on first
+    need: most rules' matches come in order already)."""
+
+    def __init__(self, elements: list[etree._Element]) -> None:
+        self.elements = elements
+        self._ranks: dict[etree._Element, int] | None = None
+
+    def rank(self, element: etree._Element) -> int:
+        if self._ranks is None:
+            self._ranks = {el: n for n, el in enumerate(self.elements)}
+        return self._ranks[element]
+
+
 class _LazyTree:
     """elementpath's node tree of a document, built on first use."""
 
@@ -715,6 +731,8 @@ _XPATH1_FUNCTIONS = frozenset(
 )
 _CALL = re.compile(r"([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)\s*\(")
 _KIND_TESTS = frozenset({"node", "text", "comment", "processing-instruction"})
+# Operators a parenthesis may follow: ``a and (b or c)`` calls no function
+_OPERATORS = frozenset({"and", "or", "div", "mod"})
 
 
 def _xpath1(expression: str, namespaces: dict[str, str]) -> etree.XPath | None:
@@ -724,7 +742,7 @@ def _xpath1(expression: str, namespaces: dict[str, str]) -> etree.XPath | None:
     if "$" in expression or re.search(r"[<>]", expression) or "current(" in expression:
         return None
     for name in _CALL.findall(expression):
-        if name not in _XPATH1_FUNCTIONS and name not in _KIND_TESTS:
+        if name not in _XPATH1_FUNCTIONS and name not in _KIND_TESTS | _OPERATORS:
             return None
     try:
         return etree.XPath(expression, namespaces=namespaces)
