@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tei_tools.diagnostics import Diagnostic, Severity
+from tei_tools.validate.budget import UnitLog
 from tei_tools.validate.loader import DEFAULT_MAX_BYTES, load
 
 if TYPE_CHECKING:
+    from tei_tools.validate.budget import Supervised
     from tei_tools.validate.loader import Located
     from tei_tools.validate.schemas import OddSources, Pending, Schema, SchemaError
 
@@ -89,6 +91,7 @@ class Validator:
         self.ignore = set(ignore)
         self.max_bytes = max_bytes
         self.max_findings = max_findings  # per file; 0 for all
+        self._supervised: Supervised | None = None  # the worker, forked on first need
 
     def wanted(self, code: str) -> bool:
         if code in self.ignore or any(code.startswith(p) for p in self.ignore if len(p) < 4):
@@ -103,50 +106,85 @@ class Validator:
         """The batch API: every finding for one document, capped at ``max_findings``
         (one more counts the rest); with ``defer``, Pending when a batch engine (jing)
         gives this document's verdict after the pass (the runner settles it)."""
+        checked = self._checked(name, data, size, defer, stop_at_error=False)
+        if not isinstance(checked, tuple):
+            return checked
+        found, more = checked
+        return capped(found, self.max_findings, name, more)
+
+    def _checked(
+        self, name: str, data: bytes, size: int | None, defer: bool, stop_at_error: bool
+    ) -> tuple[list[Diagnostic], int] | Pending:
+        """Every finding (uncapped) and how many more the schema counted. A schema with
+        Schematron rules is checked in a supervised worker (``validate.budget``) that
+        parses the document once for every layer; any other, here."""
+        request = (name, data, size, defer, stop_at_error)
+        if not self.schema.runs_rules:
+            return self._check_here(request, UnitLog())
+        if self._supervised is None:
+            from tei_tools.validate.budget import Supervised
+
+            self._supervised = Supervised(self._check_here, self.schema.name)
+        result, stopped = self._supervised.run(request, name)
+        if result is None:  # the worker died before any rule: nothing was checked
+            return stopped, 0
+        if not isinstance(result, tuple):
+            return cast("Pending", result)
+        found, more = result
+        return found + [d for d in stopped if self.wanted(d.code)], more
+
+    def _check_here(
+        self, request: tuple[str, bytes, int | None, bool, bool], units: UnitLog
+    ) -> tuple[list[Diagnostic], int] | Pending:
+        """One document through every layer, on one parse: reading, the schema (and its
+        rules, each begun on ``units``), then the rules a schema cannot express."""
+        name, data, size, defer, stop_at_error = request
         doc, problems = load(name, data, self.max_bytes, size)
         found = [d for d in problems if self.wanted(d.code)]
         more = 0  # schema errors past the cap, found and counted by the schema
-        if doc is not None:
-            if self.wanted("S001") or self.wanted("S002") or self.wanted("S003"):
-                checked = self.schema.check(doc, self.max_findings or None, defer)
-                if not isinstance(checked, tuple):
-                    return checked
-                found += [d for d in checked[0] if self.wanted(d.code)]
-                more = checked[1]
-            found += self._rules(doc)
-        return capped(found, self.max_findings, name, more)
+        if doc is None:
+            return found, more
+        doc.units = units
+        if self.wanted("S001") or self.wanted("S002") or self.wanted("S003"):
+            limit = 1 if stop_at_error else self.max_findings or None
+            checked = self.schema.check(doc, limit, defer)
+            if not isinstance(checked, tuple):
+                return checked
+            found += [d for d in checked[0] if self.wanted(d.code)]
+            more = checked[1]
+        if stop_at_error and (more or any(d.level >= Severity.ERROR for d in found)):
+            return found, more
+        for finding in self._rules(doc):
+            found.append(finding)
+            if stop_at_error and finding.level >= Severity.ERROR:
+                break
+        return found, more
 
     def _rules(self, doc: Located) -> Iterator[Diagnostic]:
         from tei_tools.validate.rules import RULES, iter_rules
 
         return iter_rules(doc, {code for code in RULES if self.wanted(code)})
 
-    def iter_errors(self, name: str, data: bytes, size: int | None = None) -> Iterator[Diagnostic]:
-        """Findings for one document, at most ``max_findings`` and one that counts the
-        rest; ``size`` stands in for ``len(data)`` when the caller did not read a file
-        because it is too large. A generator: the checks run as it is consumed (with
-        ``max_findings=0``, stage by stage: reading, schema, rules)."""
-        if self.max_findings:
-            checked = self.check(name, data, size)
-            assert isinstance(checked, list)  # without defer nothing is pending
-            yield from checked
-            return
-        yield from self._stages(name, data, size)
+    def restart(self) -> None:
+        """Check the next document in a worker forked from the state now (after a batch
+        engine settled verdicts the old worker does not hold)."""
+        if self._supervised is not None:
+            self._supervised.close()
 
-    def _stages(self, name: str, data: bytes, size: int | None) -> Iterator[Diagnostic]:
-        doc, problems = load(name, data, self.max_bytes, size)
-        yield from (d for d in problems if self.wanted(d.code))
-        if doc is None:
-            return
-        if self.wanted("S001") or self.wanted("S002") or self.wanted("S003"):
-            checked = self.schema.check(doc)
-            assert isinstance(checked, tuple)
-            yield from (d for d in checked[0] if self.wanted(d.code))
-        yield from self._rules(doc)
+    def iter_errors(self, name: str, data: bytes, size: int | None = None) -> Iterator[Diagnostic]:
+        """Findings for one document, at most ``max_findings`` (0: all) and one that
+        counts the rest; ``size`` stands in for ``len(data)`` when the caller did not
+        read a file because it is too large. A generator: the document is checked when
+        it is first consumed."""
+        checked = self.check(name, data, size)
+        assert isinstance(checked, list)  # without defer nothing is pending
+        yield from checked
 
     def is_valid(self, name: str, data: bytes) -> bool:
         """No error: stops at the first (the rules after it are not run)."""
-        return not any(d.level >= Severity.ERROR for d in self._stages(name, data, None))
+        checked = self._checked(name, data, None, defer=False, stop_at_error=True)
+        assert isinstance(checked, tuple)
+        return not any(d.level >= Severity.ERROR for d in checked[0]) and not checked[1]
 
     def validate(self, name: str, data: bytes) -> None:
         errors = [d for d in self.iter_errors(name, data) if d.level >= Severity.ERROR]

@@ -2,13 +2,15 @@
 
 A rule is a program the schema's author (or a document's xml-model) chose: a
 backtracking regular expression, nested loops or a sequence of millions of items can
-run for hours or take gigabytes. The rules therefore run in a worker process forked
-from the validating one (it inherits the compiled rules: nothing is sent but the
-document), kept for every document it checks. The worker announces each rule before
-it runs it; the parent waits for it under a deadline, and kills and replaces a worker
-that runs past one, or that dies (its address space is capped: a rule that allocates
-past the cap raises MemoryError there, or the worker dies). Either way the rule is an
-S003 finding on that document, naming it, and the rules after it still run.
+run for hours or take gigabytes. A document's whole check (reading, grammar, rules)
+therefore runs in a worker process forked from the validating one: it inherits the
+compiled schemas, receives the document's bytes, parses them once and checks every
+layer on that one tree. Before each rule it announces the rule (a numbered *unit*);
+the parent waits for it under a deadline, and kills and replaces a worker that runs
+past one, or that dies (its address space is capped: a rule that allocates past the
+cap raises MemoryError there, or the worker dies). Either way the rule is an S003
+finding on that document, naming it, and the document is checked again without it:
+the rules after it still run.
 """
 
 from __future__ import annotations
@@ -20,108 +22,147 @@ import signal
 import socket
 import time
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
-from lxml import etree
-
 from tei_tools import budgets
 from tei_tools.diagnostics import Diagnostic
-from tei_tools.validate.loader import Located, safe_parser
 
-READING = "reading the document"  # the worker's first unit, before any rule
-
-# What the worker sends for a document: a unit begins (index, label, resume), findings,
-# or the end.
-Evaluate = Callable[[Located, int], Iterator[Any]]
+Skipped = list[tuple[int, int | None]]  # [from, to) unit numbers not to run; to None: all after
 
 
-class BoundedRules:
-    """Runs ``evaluate(doc, start)`` (a generator of Units and lists of Diagnostics)
-    in a worker under the budgets; in process where there is no fork (not POSIX)."""
+@dataclass
+class UnitLog:
+    """The bounded units of one document's check, numbered in the order they run: each
+    Schematron reserves a block (its lets and keys, then one number per rule), so that
+    a unit has the same number when the document is checked again."""
 
-    def __init__(self, evaluate: Evaluate, what: str) -> None:
-        self.evaluate = evaluate
+    skipped: Skipped = field(default_factory=list)
+    announce: Callable[[int, str, int | None, int], None] | None = None  # None: unbounded
+    next: int = 0
+
+    def reserve(self, size: int) -> int:
+        base = self.next
+        self.next += size
+        return base
+
+    def skips(self, number: int) -> bool:
+        return any(start <= number and (end is None or number < end) for start, end in self.skipped)
+
+    def begin(self, number: int, label: str, resume: int | None, end: int) -> None:
+        """Unit ``number`` starts; ``resume``: the unit to go on with if it cannot finish
+        (None: no other unit of its block), ``end``: its block's end."""
+        if self.announce is not None:
+            self.announce(number, label, resume, end)
+
+
+Work = Callable[[Any, UnitLog], Any]
+
+
+class Supervised:
+    """Runs ``work(request, units)`` in a worker under the budgets; in process where
+    there is no fork (not POSIX)."""
+
+    def __init__(self, work: Work, what: str) -> None:
+        self.work = work
         self.what = what  # the schema, in a finding's hint
         self.worker: tuple[int, Connection] | None = None  # (pid, connection)
         self.owner = os.getpid()
         self._end: Any = None  # weakref.finalize of the worker (see _worker)
 
-    def check(self, doc: Located) -> list[Diagnostic]:
+    def run(self, request: Any, name: str) -> tuple[Any, list[Diagnostic]]:
+        """``work``'s result for ``request`` (None when the worker died outside any
+        unit), and an S003 finding on document ``name`` for every unit stopped."""
         if os.name != "posix":
-            return [d for item in self.evaluate(doc, 1) if isinstance(item, list) for d in item]
-        found: list[Diagnostic] = []
-        if doc.deadline is None:  # one budget for all the Schematron a document meets
-            doc.deadline = time.monotonic() + budgets.DOCUMENT_SECONDS
-        deadline = doc.deadline
-        start: int | None = 1
-        while start is not None:
-            start = self._run(doc, start, deadline, found)
-        return found
+            return self.work(request, UnitLog()), []
+        stopped: list[Diagnostic] = []
+        skipped: Skipped = []
+        deadline: list[float] = []  # the document's, from its first unit on
+        while True:
+            done, result = self._attempt(request, name, skipped, deadline, stopped)
+            if done:
+                return result, stopped
 
-    def _run(
-        self, doc: Located, start: int, deadline: float, found: list[Diagnostic]
-    ) -> int | None:
-        """One pass of the worker over ``doc`` from unit ``start``; where to go on from
-        (None: done)."""
+    def _attempt(
+        self,
+        request: Any,
+        name: str,
+        skipped: Skipped,
+        deadline: list[float],
+        stopped: list[Diagnostic],
+    ) -> tuple[bool, Any]:
+        """One run of the worker over the document; (True, result) when it finished,
+        (False, None) when a unit was stopped and the document is to be checked again."""
         _, connection = self._worker()
-        unit: tuple[int, str, int | None] = (-1, READING, None)
+        unit: tuple[int, str, int | None, int] | None = None
+        until: float | None = None  # the running unit's deadline
         try:
-            connection.send((doc.name, doc.data, doc.encoding, doc.max_bytes, start))
-            rule_deadline = min(deadline, time.monotonic() + budgets.RULE_SECONDS)
+            connection.send((request, skipped))
             while True:
-                if not connection.poll(max(rule_deadline - time.monotonic(), 0)):
-                    over = "document's" if rule_deadline >= deadline else "rule's"
-                    budget = (
+                wait = None if until is None else max(until - time.monotonic(), 0)
+                if not connection.poll(wait):
+                    assert unit is not None
+                    over = "document's" if until == deadline[0] else "rule's"
+                    seconds = (
                         budgets.DOCUMENT_SECONDS if over == "document's" else budgets.RULE_SECONDS
                     )
-                    return self._stopped(
-                        doc, unit, found, f"ran past the {over} {budget:g} s budget", deadline
-                    )
-                message = connection.recv()
-                if message is None:
-                    return None
-                if isinstance(message, tuple):
-                    unit = message
-                    rule_deadline = min(deadline, time.monotonic() + budgets.RULE_SECONDS)
-                else:
-                    found.extend(message)
+                    why = f"ran past the {over} {seconds:g} s budget"
+                    return self._stopped(name, unit, why, skipped, deadline, stopped)
+                kind, *message = connection.recv()
+                if kind == "done":
+                    return True, message[0]
+                unit = (message[0], message[1], message[2], message[3])
+                if not deadline:  # one budget for all the Schematron a document meets
+                    deadline.append(time.monotonic() + budgets.DOCUMENT_SECONDS)
+                until = min(deadline[0], time.monotonic() + budgets.RULE_SECONDS)
         except (EOFError, OSError):
             why = (
                 f"stopped the worker (over its {budgets.MEMORY_BYTES // 2**20} MiB memory budget?)"
             )
-            return self._stopped(doc, unit, found, why, deadline)
+            if unit is None:
+                self.close()
+                stopped.append(
+                    self._finding(name, f"checking this document {why}; it was not checked")
+                )
+                return True, None
+            return self._stopped(name, unit, why, skipped, deadline, stopped)
 
     def _stopped(
         self,
-        doc: Located,
-        unit: tuple[int, str, int | None],
-        found: list[Diagnostic],
+        name: str,
+        unit: tuple[int, str, int | None, int],
         why: str,
-        deadline: float,
-    ) -> int | None:
-        """The unit that could not finish, as an S003 finding; the worker replaced."""
+        skipped: Skipped,
+        deadline: list[float],
+        stopped: list[Diagnostic],
+    ) -> tuple[bool, Any]:
+        """The unit that could not finish, as an S003 finding; the worker replaced, and
+        the units it makes pointless skipped on the next run."""
         self.close()
-        _, label, resume = unit
-        after = "the rest of its pattern was skipped"
-        if resume is None:
-            after = "no rule of this Schematron was evaluated"
-        elif time.monotonic() >= deadline:
-            after = "the rules after it were not evaluated"
-            resume = None
-        found.append(
-            Diagnostic(
-                "S003",
-                f"{label} {why}; {after}",
-                doc.name,
-                1,
-                1,
-                hint=f"{self.what}: a rule's cost is bounded (RULE_SECONDS, DOCUMENT_SECONDS, "
-                "MEMORY_BYTES in tei_tools.budgets); simplify the rule or the document",
-            )
+        number, label, resume, end = unit
+        span: tuple[int, int | None]
+        if time.monotonic() >= deadline[0]:
+            after, span = "the rules after it were not evaluated", (number, None)
+        elif resume is None:
+            after, span = "no rule of this Schematron was evaluated", (number, end)
+        else:
+            after, span = "the rest of its pattern was skipped", (number, resume)
+        skipped.append(span)
+        stopped.append(self._finding(name, f"{label} {why}; {after}"))
+        return False, None
+
+    def _finding(self, name: str, message: str) -> Diagnostic:
+        return Diagnostic(
+            "S003",
+            message,
+            name,
+            1,
+            1,
+            hint=f"{self.what}: a rule's cost is bounded (RULE_SECONDS, DOCUMENT_SECONDS, "
+            "MEMORY_BYTES in tei_tools.budgets); simplify the rule or the document",
         )
-        return resume
 
     def _worker(self) -> tuple[int, Connection]:
         if self.worker is not None and self.owner != os.getpid():
@@ -136,7 +177,7 @@ class BoundedRules:
             pid = os.fork()
             if pid == 0:  # pragma: no cover (the worker; its outcomes are tested)
                 ours.close()
-                _serve(Connection(theirs.detach()), self.evaluate)
+                _serve(Connection(theirs.detach()), self.work)
             theirs.close()
             self.worker = (pid, Connection(ours.detach()))
             # ended with this object, or at exit (before the modules go)
@@ -144,6 +185,7 @@ class BoundedRules:
         return self.worker
 
     def close(self) -> None:
+        """End the worker; the next document forks a new one (from the state now)."""
         if self.worker is not None:
             self.worker = None
             self._end()
@@ -156,8 +198,8 @@ def _end(pid: int, connection: Connection) -> None:
         os.waitpid(pid, 0)
 
 
-def _serve(connection: Connection, evaluate: Evaluate) -> None:
-    """The worker: documents in, units and findings out, until the parent goes."""
+def _serve(connection: Connection, work: Work) -> None:
+    """The worker: requests in, units and results out, until the parent goes."""
     status = 0
     try:
         from tei_tools.processes import die_with_parent
@@ -165,19 +207,16 @@ def _serve(connection: Connection, evaluate: Evaluate) -> None:
         die_with_parent()
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ^C
         _cap_memory()
+
+        def announce(number: int, label: str, resume: int | None, end: int) -> None:
+            connection.send(("unit", number, label, resume, end))
+
         while True:
             try:
-                name, data, encoding, max_bytes, start = connection.recv()
+                request, skipped = connection.recv()
             except EOFError:
                 break
-            connection.send((-1, READING, None))
-            tree = etree.ElementTree(etree.fromstring(data, safe_parser(encoding)))
-            doc = Located(name, data, tree, max_bytes=max_bytes, encoding=encoding)
-            for item in evaluate(doc, start):
-                connection.send(
-                    item if isinstance(item, list) else (item.index, item.label, item.resume)
-                )
-            connection.send(None)
+            connection.send(("done", work(request, UnitLog(skipped, announce))))
     except BaseException:
         status = 1
     finally:

@@ -15,6 +15,7 @@ from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.namespaces import TEI_NS, XML_ID
+from tei_tools.validate.budget import UnitLog
 
 # The attributes rule checks read; collected in one XPath pass per document.
 INDEXED = (
@@ -120,9 +121,8 @@ class Located:
     max_bytes: int = DEFAULT_MAX_BYTES  # the limit on any other file a rule reads
     folder: Path | None = None  # the folder other files are looked for in (resolved once)
     encoding: str | None = None  # what ``data`` must be read as ("utf-8" after UTF-16)
-    # when the Schematron budget of this document runs out (monotonic; shared by every
-    # Schematron it is checked against: see validate.budget)
-    deadline: float | None = None
+    # the bounded units of this document's check (see validate.budget)
+    units: UnitLog = field(default_factory=UnitLog)
 
     def attributes(self, *names: str) -> list[tuple[etree._Element, str, str]]:
         """(element, name, value) for attributes with these names (``id`` is xml:id;

@@ -109,6 +109,7 @@ class ModelSchema:
         the models' schemas are checked after it, in addition, never instead."""
         self.name = ", ".join(Path(m.href).name for m in models)
         self.parts: list[Schema] = [] if base is None else [base]
+        self.runs_rules = base is not None and base.runs_rules
         grammars = {m.location for m in models if m.kind == "rng"}
         for model in models:
             path = self._local(model, network)
@@ -120,6 +121,7 @@ class ModelSchema:
                 self.parts.append(RulesSchema(path, _parse_schema_file(path, RELAXNG_NS)))
             else:
                 self.parts.append(load_schema(path, cache, schematron))
+            self.runs_rules = self.runs_rules or self.parts[-1].runs_rules
 
     @staticmethod
     def _local(model: Model, network: Path | None) -> Path:

@@ -113,6 +113,7 @@ def run(
     if batch is not None:
         deferred = [i for i, r in enumerate(results) if r.deferred]
         batch.settle([files[i] for i in deferred], [r.name for r in results if _valid(r)])
+        validator.restart()  # a worker forked before the settling lacks its verdicts
         for i in deferred:
             results[i] = check_file(files[i])
             if on_result is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -32,9 +32,7 @@ from tei_tools.validate.loader import (
 if TYPE_CHECKING:  # xmlschema is imported when a detailed report is first needed
     import xmlschema
 
-    from tei_tools.validate.budget import BoundedRules
     from tei_tools.validate.includes import Expanded
-    from tei_tools.validate.schematron import Unit
 
 
 class SchemaError(Exception):
@@ -54,6 +52,7 @@ Checked = tuple[list[Diagnostic], int]  # findings shown, and how many more were
 
 class Schema(Protocol):
     name: str
+    runs_rules: bool  # Schematron: a check runs under the budgets (validate.budget)
 
     def check(
         self, doc: Located, limit: int | None = None, defer: bool = False
@@ -139,6 +138,8 @@ def _local(tag: str) -> str:
 
 
 class XsdSchema:
+    runs_rules = False
+
     def __init__(self, path: Path) -> None:
         self.name = path.name
         self.path = path
@@ -216,6 +217,8 @@ class XsdSchema:
 
 class RelaxNGSchema:
     """RELAX NG in libxml2, in process: used when jing is not installed."""
+
+    runs_rules = False
 
     def __init__(self, path: Path) -> None:
         self.name = path.name
@@ -298,6 +301,8 @@ class JingSchema:
 
     One jing process checks a whole batch of files (``prepare``); a document outside
     the batch (standard input) is checked on its own."""
+
+    runs_rules = False
 
     def __init__(self, path: Path, command: list[str], cache: bool = True) -> None:
         self.name = path.name
@@ -476,6 +481,8 @@ def _expanded(tree: etree._ElementTree, path: Path) -> Expanded:
 
 
 class SchematronSchema:
+    runs_rules = True
+
     def __init__(self, path: Path) -> None:
         self.name = path.name
         expanded = _expanded(_parse_schema_file(path, SCHEMATRON_NS), path)
@@ -489,25 +496,15 @@ class SchematronSchema:
             self.transform = etree.XSLT(compiled.validator_xslt, access_control=_NO_ACCESS)
         except (etree.SchematronParseError, etree.XSLTParseError) as exc:
             raise SchemaError(f"{path}: invalid Schematron schema: {exc}") from exc
-        self.bounded: BoundedRules | None = None  # the worker, started on first use
 
     def check(self, doc: Located, limit: int | None = None, defer: bool = False) -> Checked:
-        if self.bounded is None:
-            from tei_tools.validate.budget import BoundedRules
-
-            self.bounded = BoundedRules(self._evaluate, self.name)
-        found = self.bounded.check(doc)
+        base = doc.units.reserve(2)  # as a rule set: no lets and keys, one rule
+        if doc.units.skips(base + 1):
+            return [], 0
+        doc.units.begin(base + 1, "the Schematron (XSLT 1)", None, base + 2)
+        found = self._findings(doc)
         shown = found if limit is None else found[:limit]
         return shown, len(found) - len(shown)
-
-    def _evaluate(self, doc: Located, start: int) -> Iterator[Unit | list[Diagnostic]]:
-        """The one unit the budget bounds: the whole transform (in the worker)."""
-        from tei_tools.validate.schematron import Unit
-
-        if start > 1:
-            return
-        yield Unit(1, "the Schematron (XSLT 1)", None)
-        yield self._findings(doc)
 
     def _findings(self, doc: Located) -> list[Diagnostic]:
         from tei_tools.validate.schematron import severity_of
@@ -544,6 +541,8 @@ class RulesSchema:
     """ISO Schematron with XPath 2/3 (``tei_tools.validate.schematron``): a standalone
     ``.sch``/``.isosch``, or the rules a RELAX NG grammar embeds."""
 
+    runs_rules = True
+
     def __init__(self, path: Path, tree: etree._ElementTree, cache: bool = False) -> None:
         import hashlib
 
@@ -558,7 +557,6 @@ class RulesSchema:
             self.rules = Schematron(expanded.root, source, expanded)
         except SchematronError as exc:
             raise SchemaError(str(exc)) from exc
-        self.bounded: BoundedRules | None = None  # the worker, started on first use
         # Documents these rules found nothing in, by SHA-256 (as the grammar's verdicts)
         self.clean = None
         if cache:
@@ -575,16 +573,16 @@ class RulesSchema:
     def check(self, doc: Located, limit: int | None = None, defer: bool = False) -> Checked:
         import hashlib
 
+        from tei_tools.validate.schematron import run_units
+
         digest = hashlib.sha256(doc.data).hexdigest() if self.clean is not None else ""
         if self.clean is not None and digest in self.clean:
+            doc.units.reserve(self.rules.units)  # numbered alike, whether cached or run
             return [], 0
-        if self.bounded is None:
-            from tei_tools.validate.budget import BoundedRules
-            from tei_tools.validate.schematron import evaluated
-
-            self.bounded = BoundedRules(functools.partial(evaluated, self.rules), self.name)
-        found = self.bounded.check(doc)
-        if self.clean is not None and not found:
+        base = doc.units.next
+        found = run_units(self.rules, doc)
+        whole = not any(doc.units.skips(n) for n in range(base, doc.units.next))
+        if self.clean is not None and not found and whole:
             self.clean.add([digest])
         shown = found if limit is None else found[:limit]
         return shown, len(found) - len(shown)
@@ -594,6 +592,8 @@ class LayeredSchema:
     """A grammar and the Schematron rules it embeds, checked as one schema: the
     grammar's findings (S001), then the rules' (S002). A batch grammar (jing) stays
     one: ``prepare`` and ``settle`` go to it."""
+
+    runs_rules = True
 
     def __init__(self, grammar: Schema, rules: RulesSchema) -> None:
         self.name = grammar.name

@@ -15,7 +15,7 @@ XSLT 1 Schematron (``queryBinding`` absent or xslt) stays with lxml.isoschematro
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -491,23 +491,30 @@ class Schematron:
                 found.append(item)
         return found
 
+    @property
+    def units(self) -> int:
+        """How many units an evaluation numbers: the global lets and keys, and each rule."""
+        return 1 + sum(len(pattern.rules) for pattern in self.patterns)
+
     def evaluate(
-        self, tree: etree._ElementTree, start: int = 1
+        self, tree: etree._ElementTree, skips: Callable[[int], bool] = lambda _: False
     ) -> Iterator[Unit | Finding | RuleFailure]:
         """The findings on ``tree``, each unit of work announced before it runs (the
-        global lets and keys, then each rule whose context may match, from rule number
-        ``start`` on), so that a budget can name what ran past it and go on after it.
-        A rule that raises is a RuleFailure, and the other rules still run."""
+        global lets and keys, then each rule whose context may match, but the units
+        ``skips`` names), so that a budget can name what ran past it and go on after
+        it. A rule that raises is a RuleFailure, and the other rules still run."""
         from elementpath import XPathContext, build_lxml_node_tree
 
         elements = [el for el in tree.iter() if isinstance(el.tag, str)]
         present: set[str] = {str(el.tag) for el in elements}
-        present |= {f"@{name[name.rfind('}') + 1 :]}" for el in elements for name in el.keys()}
+        present |= {f"@{_local_name(str(name))}" for el in elements for name in el.keys()}  # noqa: SIM118
         order = _Order(elements)
         # elementpath's node tree is built only when a rule needs it (libxml2 answers
         # the XPath 1 tests on the lxml tree itself)
         nodes = _LazyTree(tree, build_lxml_node_tree)
         scope: dict[str, Any] = {}
+        if (self.keys or self.lets) and skips(0):
+            return  # they could not be bound before: no rule can run
         if self.keys or self.lets:
             yield Unit(0, "the schema's global lets and keys", None)
             failures: tuple[type[BaseException], ...] = (*_failures(), SchematronError)
@@ -529,7 +536,7 @@ class Schematron:
             following = index + len(pattern.rules) + 1  # the next pattern's first rule
             for rule in pattern.rules:
                 index += 1
-                if index < start or (rule.needs is not None and not _met(rule.needs, present)):
+                if skips(index) or (rule.needs is not None and not _met(rule.needs, present)):
                     continue
                 yield Unit(index, f"the rule on {rule.context!r} ({pattern.id})", following)
                 try:
@@ -677,6 +684,10 @@ class Schematron:
                 values = value if isinstance(value, list) else [value]
                 pieces.append(" ".join(_string(v) for v in values if v is not None))
         return " ".join("".join(pieces).split())
+
+
+def _local_name(clark: str) -> str:
+    return clark[clark.rfind("}") + 1 :]
 
 
 class _Order:
@@ -863,19 +874,19 @@ def findings_as_diagnostics(findings: list[Finding], doc: Located) -> list[Diagn
     return found
 
 
-def evaluated(rules: Schematron, doc: Located, start: int) -> Iterator[Unit | list[Diagnostic]]:
-    """``rules.evaluate`` on a document as findings: each unit announced, then its
-    findings (S002) or its failure (S003) in one list."""
-    batch: list[Diagnostic] = []
-    for item in rules.evaluate(doc.tree, start):
+def run_units(rules: Schematron, doc: Located) -> list[Diagnostic]:
+    """``rules.evaluate`` on a document as findings (S002, or S003 for a rule that
+    raised), each unit begun on the document's unit log (a budget's supervisor)."""
+    units = doc.units
+    base = units.reserve(rules.units)
+    end = base + rules.units
+    found: list[Diagnostic] = []
+    for item in rules.evaluate(doc.tree, lambda index: units.skips(base + index)):
         if isinstance(item, Unit):
-            if batch:
-                yield batch
-                batch = []
-            yield item
+            resume = None if item.resume is None else base + item.resume
+            units.begin(base + item.index, item.label, resume, end)
         elif isinstance(item, RuleFailure):
-            batch.append(Diagnostic("S003", str(item), doc.name, 1, 1, hint=item.hint))
+            found.append(Diagnostic("S003", str(item), doc.name, 1, 1, hint=item.hint))
         else:
-            batch += findings_as_diagnostics([item], doc)
-    if batch:
-        yield batch
+            found += findings_as_diagnostics([item], doc)
+    return found
