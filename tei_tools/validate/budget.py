@@ -16,10 +16,13 @@ the rules after it still run.
 from __future__ import annotations
 
 import contextlib
+import gc
+import mmap
 import os
 import resource
 import signal
 import socket
+import struct
 import time
 import weakref
 from collections.abc import Callable
@@ -59,6 +62,50 @@ class UnitLog:
 
 
 Work = Callable[[Any, UnitLog], Any]
+Running = tuple[int, str, int | None, int, float]  # number, label, resume, end, started
+
+TICK = 0.25  # seconds between the parent's looks at the board while a unit runs
+
+
+class Board:
+    """The unit a worker is running, in memory both processes map: the worker writes
+    each unit as it begins (no message, no system call: a document meets dozens of
+    rules), the parent reads it when its wait times out. A sequence number, odd while
+    a write is under way, keeps a read from mixing two units."""
+
+    _HEAD = struct.Struct("<QqqqddH")  # sequence, number, resume, end, started, first, size
+    _LABEL = 1024
+
+    def __init__(self) -> None:
+        self.memory = mmap.mmap(-1, self._HEAD.size + self._LABEL)  # shared with a fork
+
+    def clear(self) -> None:
+        self.write(-1, "", None, 0)
+
+    def write(self, number: int, label: str, resume: int | None, end: int) -> None:
+        sequence, _, _, _, _, first, _ = self._HEAD.unpack_from(self.memory)
+        now = time.monotonic()  # CLOCK_MONOTONIC: one clock for both processes
+        first = 0.0 if number < 0 else first or now
+        text = label.encode("utf-8", "replace")[: self._LABEL]
+        self._HEAD.pack_into(self.memory, 0, sequence + 1, 0, 0, 0, 0.0, 0.0, 0)
+        self.memory[self._HEAD.size : self._HEAD.size + len(text)] = text
+        fields = (number, -1 if resume is None else resume, end, now, first, len(text))
+        self._HEAD.pack_into(self.memory, 0, sequence + 2, *fields)
+
+    def read(self) -> tuple[Running | None, float | None]:
+        """The running unit (None before the first), and when the document's first
+        unit began (None before it)."""
+        while True:
+            sequence, number, resume, end, started, first, size = self._HEAD.unpack_from(
+                self.memory
+            )
+            text = self.memory[self._HEAD.size : self._HEAD.size + size]
+            if sequence % 2 == 0 and self._HEAD.unpack_from(self.memory)[0] == sequence:
+                break
+        if number < 0:
+            return None, None
+        label = text.decode("utf-8", "replace")
+        return (number, label, None if resume < 0 else resume, end, started), first
 
 
 class Supervised:
@@ -70,6 +117,7 @@ class Supervised:
         self.what = what  # the schema, in a finding's hint
         self.worker: tuple[int, Connection] | None = None  # (pid, connection)
         self.owner = os.getpid()
+        self.board = Board()
         self._end: Any = None  # weakref.finalize of the worker (see _worker)
 
     def run(self, request: Any, name: str) -> tuple[Any, list[Diagnostic]]:
@@ -96,43 +144,41 @@ class Supervised:
         """One run of the worker over the document; (True, result) when it finished,
         (False, None) when a unit was stopped and the document is to be checked again."""
         _, connection = self._worker()
-        unit: tuple[int, str, int | None, int] | None = None
-        until: float | None = None  # the running unit's deadline
+        self.board.clear()
         try:
             connection.send((request, skipped))
-            while True:
-                wait = None if until is None else max(until - time.monotonic(), 0)
-                if not connection.poll(wait):
-                    assert unit is not None
-                    over = "document's" if until == deadline[0] else "rule's"
-                    seconds = (
-                        budgets.DOCUMENT_SECONDS if over == "document's" else budgets.RULE_SECONDS
-                    )
-                    why = f"ran past the {over} {seconds:g} s budget"
-                    return self._stopped(name, unit, why, skipped, deadline, stopped)
-                kind, *message = connection.recv()
-                if kind == "done":
-                    return True, message[0]
-                unit = (message[0], message[1], message[2], message[3])
+            while not connection.poll(TICK):
+                unit, first = self.board.read()
+                if unit is None or first is None:
+                    continue  # reading, the grammar: not bounded
                 if not deadline:  # one budget for all the Schematron a document meets
-                    deadline.append(time.monotonic() + budgets.DOCUMENT_SECONDS)
-                until = min(deadline[0], time.monotonic() + budgets.RULE_SECONDS)
+                    deadline.append(first + budgets.DOCUMENT_SECONDS)
+                now = time.monotonic()
+                if now >= deadline[0]:
+                    why = f"ran past the document's {budgets.DOCUMENT_SECONDS:g} s budget"
+                elif now >= unit[4] + budgets.RULE_SECONDS:
+                    why = f"ran past the rule's {budgets.RULE_SECONDS:g} s budget"
+                else:
+                    continue
+                return self._stopped(name, unit, why, skipped, deadline, stopped)
+            return True, connection.recv()
         except (EOFError, OSError):
-            why = (
-                f"stopped the worker (over its {budgets.MEMORY_BYTES // 2**20} MiB memory budget?)"
-            )
+            mib = budgets.MEMORY_BYTES // 2**20
+            why = f"stopped the worker (over its {mib} MiB memory budget?)"
+            unit, first = self.board.read()
             if unit is None:
                 self.close()
-                stopped.append(
-                    self._finding(name, f"checking this document {why}; it was not checked")
-                )
+                message = f"checking this document {why}; it was not checked"
+                stopped.append(self._finding(name, message))
                 return True, None
+            if not deadline and first is not None:
+                deadline.append(first + budgets.DOCUMENT_SECONDS)
             return self._stopped(name, unit, why, skipped, deadline, stopped)
 
     def _stopped(
         self,
         name: str,
-        unit: tuple[int, str, int | None, int],
+        unit: Running,
         why: str,
         skipped: Skipped,
         deadline: list[float],
@@ -141,9 +187,9 @@ class Supervised:
         """The unit that could not finish, as an S003 finding; the worker replaced, and
         the units it makes pointless skipped on the next run."""
         self.close()
-        number, label, resume, end = unit
+        number, label, resume, end, _ = unit
         span: tuple[int, int | None]
-        if time.monotonic() >= deadline[0]:
+        if deadline and time.monotonic() >= deadline[0]:
             after, span = "the rules after it were not evaluated", (number, None)
         elif resume is None:
             after, span = "no rule of this Schematron was evaluated", (number, end)
@@ -173,11 +219,12 @@ class Supervised:
             self.worker = None
         if self.worker is None:
             self.owner = os.getpid()
+            self.board = Board()  # this worker's own: a pool's workers each fork one
             ours, theirs = socket.socketpair()
             pid = os.fork()
             if pid == 0:  # pragma: no cover (the worker; its outcomes are tested)
                 ours.close()
-                _serve(Connection(theirs.detach()), self.work)
+                _serve(Connection(theirs.detach()), self.work, self.board)
             theirs.close()
             self.worker = (pid, Connection(ours.detach()))
             # ended with this object, or at exit (before the modules go)
@@ -198,8 +245,9 @@ def _end(pid: int, connection: Connection) -> None:
         os.waitpid(pid, 0)
 
 
-def _serve(connection: Connection, work: Work) -> None:
-    """The worker: requests in, units and results out, until the parent goes."""
+def _serve(connection: Connection, work: Work, board: Board) -> None:
+    """The worker: requests in, results out (each unit begun on the board), until the
+    parent goes."""
     status = 0
     try:
         from tei_tools.processes import die_with_parent
@@ -207,16 +255,15 @@ def _serve(connection: Connection, work: Work) -> None:
         die_with_parent()
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ^C
         _cap_memory()
-
-        def announce(number: int, label: str, resume: int | None, end: int) -> None:
-            connection.send(("unit", number, label, resume, end))
-
+        # what the worker inherited (the compiled schemas) stays out of its collections:
+        # scanning it would cost every document and copy its pages
+        gc.freeze()
         while True:
             try:
                 request, skipped = connection.recv()
             except EOFError:
                 break
-            connection.send(("done", work(request, UnitLog(skipped, announce))))
+            connection.send(work(request, UnitLog(skipped, board.write)))
     except BaseException:
         status = 1
     finally:

@@ -6,6 +6,7 @@ and inherit the compiled schema, so ``--jobs`` adds no compile cost.
 
 from __future__ import annotations
 
+import gc
 import glob
 import sys
 import time
@@ -105,6 +106,9 @@ def run(
     batch = schema if isinstance(schema, BatchSchema) and validator.wanted("S001") else None
     if batch is not None:
         batch.prepare(files, jobs, validator.max_bytes)
+    # The compiled schemas stay out of every later collection (here and in the workers
+    # forked from here): scanning them would cost every document, and copy their pages
+    gc.freeze()
     results: list[FileResult] = []
     for result in _iter_results(files, jobs):
         results.append(result)

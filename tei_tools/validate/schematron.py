@@ -874,6 +874,10 @@ def findings_as_diagnostics(findings: list[Finding], doc: Located) -> list[Diagn
     return found
 
 
+def _never(_: int) -> bool:
+    return False
+
+
 def run_units(rules: Schematron, doc: Located) -> list[Diagnostic]:
     """``rules.evaluate`` on a document as findings (S002, or S003 for a rule that
     raised), each unit begun on the document's unit log (a budget's supervisor)."""
@@ -881,7 +885,8 @@ def run_units(rules: Schematron, doc: Located) -> list[Diagnostic]:
     base = units.reserve(rules.units)
     end = base + rules.units
     found: list[Diagnostic] = []
-    for item in rules.evaluate(doc.tree, lambda index: units.skips(base + index)):
+    skips = (lambda index: units.skips(base + index)) if units.skipped else _never
+    for item in rules.evaluate(doc.tree, skips):
         if isinstance(item, Unit):
             resume = None if item.resume is None else base + item.resume
             units.begin(base + item.index, item.label, resume, end)
