@@ -23,8 +23,6 @@ from tei_tools.schema_files import project_schema_path
 from tei_tools.validate.loader import (
     DEFAULT_MAX_BYTES,
     Located,
-    as_utf8,
-    find_doctype,
     line_of,
     safe_parser,
 )
@@ -284,18 +282,6 @@ def jing_command() -> list[str] | None:
     return [system] if system else None
 
 
-def _plain_xml(path: Path, max_bytes: int) -> bool:
-    """A file jing may read in a batch: within the size limit and without a DOCTYPE
-    anywhere (jing would resolve its entities: fetch a URL, or abort on a missing
-    file; the loader refuses such a document before any schema sees it)."""
-    try:
-        if not path.is_file() or path.stat().st_size > max_bytes:
-            return False
-        return find_doctype(as_utf8(path.read_bytes())) is None
-    except OSError:
-        return False
-
-
 class JingSchema:
     """RELAX NG checked by jing: jing's verdicts and positions for any schema it reads.
 
@@ -358,12 +344,10 @@ class JingSchema:
 
         from tei_tools.validate import pruned
 
-        plain = [
-            str(Path(f).resolve()) for f in files if f != "-" and _plain_xml(Path(f), max_bytes)
-        ]
+        readable = [str(Path(f).resolve()) for f in files if f != "-"]
         pruned.simplify_ahead(self.key, self.path, self.command)  # while the files are read
         known = pruned.VerdictCache(self.key).known if self.cache else frozenset()
-        digests, scanned = pruned.scan_files(plain, known, jobs)
+        digests, scanned = pruned.scan_files(readable, known, jobs, max_bytes)
         self.batch = {f: d for f, d in digests.items() if d not in known}
         self.found.update((f, []) for f, d in digests.items() if d in known)
         if not self.batch:

@@ -82,25 +82,44 @@ def _local(name: bytes) -> str:
     return name.rpartition(b":")[2].decode("utf-8", "replace")
 
 
-def _scan_chunk(known: frozenset[str], files: list[str]) -> tuple[list[str], Scanned]:
-    """Each file's SHA-256, and the names and values of those not ``known`` valid."""
-    digests, scanned = [], Scanned()
+def _scan_chunk(
+    known: frozenset[str], max_bytes: int, files: list[str]
+) -> tuple[list[str | None], Scanned]:
+    """Each plain file's SHA-256 (None for another: see ``_plain``), and the names and
+    values of those not ``known`` valid; each file read once."""
+    digests: list[str | None] = []
+    scanned = Scanned()
     for file in files:
-        data = Path(file).read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
+        data = _plain(Path(file), max_bytes)
+        digest = None if data is None else hashlib.sha256(data).hexdigest()
         digests.append(digest)
-        if digest not in known:
+        if data is not None and digest not in known:
             scanned.add(data)
     return digests, scanned
 
 
+def _plain(path: Path, max_bytes: int) -> bytes | None:
+    """The bytes of a file a batch engine (jing) may read: within the size limit and
+    without a DOCTYPE anywhere (jing would resolve its entities: fetch a URL, or abort
+    on a missing file; the loader refuses such a document before any schema sees it)."""
+    from tei_tools.validate.loader import as_utf8, find_doctype
+
+    try:
+        if not path.is_file() or path.stat().st_size > max_bytes:
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if find_doctype(as_utf8(data)) is None else None
+
+
 def scan_files(
-    files: list[str], known: frozenset[str], jobs: int
+    files: list[str], known: frozenset[str], jobs: int, max_bytes: int
 ) -> tuple[dict[str, str], Scanned]:
-    """The SHA-256 of each file, and what the files whose digest is not ``known`` hold,
-    read on ``jobs`` processes."""
+    """The SHA-256 of each file a batch engine may read, and what those whose digest
+    is not ``known`` hold, read on ``jobs`` processes."""
     chunks = [files[i : i + 64] for i in range(0, len(files), 64)]
-    scan = functools.partial(_scan_chunk, known)
+    scan = functools.partial(_scan_chunk, known, max_bytes)
     if jobs < 2 or len(chunks) < 2 or os.name != "posix":
         parts = [scan(chunk) for chunk in chunks]
     else:
@@ -109,6 +128,6 @@ def scan_files(
     digests: dict[str, str] = {}
     scanned = Scanned()
     for chunk, (found, part) in zip(chunks, parts, strict=True):
-        digests.update(zip(chunk, found, strict=True))
+        digests.update((f, d) for f, d in zip(chunk, found, strict=True) if d is not None)
         scanned.merge(part)
     return digests, scanned
