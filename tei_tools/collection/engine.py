@@ -25,7 +25,7 @@ from typing import Any, BinaryIO, cast
 from lxml import etree
 
 from tei_tools import __version__, budgets
-from tei_tools.collection import manifest as mf
+from tei_tools.collection import manifest as manifest_file
 from tei_tools.collection.config import BuildConfig, ConfigError
 from tei_tools.collection.confine import (
     check_collection,
@@ -45,7 +45,7 @@ from tei_tools.schema_files import project_schema_path
 from tei_tools.site import assets, sequence
 from tei_tools.site.images import file_path, find_image, site_path
 from tei_tools.site.pages import (
-    Entry,
+    IndexEntry,
     entry_from_summary,
     write_index_page,
     write_persons_page,
@@ -78,7 +78,7 @@ class Plan:
     removed: list[str]
     collection_stale: bool
     context: dict[str, Any]
-    manifest: mf.Manifest
+    manifest: manifest_file.Manifest
     failed: list[str] = field(default_factory=list)  # in todo: they failed last time
     ignored: list[str] = field(default_factory=list)  # manifest records not trusted, and why
 
@@ -146,8 +146,8 @@ def context(config: BuildConfig) -> dict[str, Any]:
         schema_bytes += config.tei_source.read_bytes()
     return {
         "tool_version": __version__,
-        "schema_sha256": mf.sha256(schema_bytes),
-        "people_sha256": mf.sha256(people) if people is not None else None,
+        "schema_sha256": manifest_file.sha256(schema_bytes),
+        "people_sha256": manifest_file.sha256(people) if people is not None else None,
         "exports": sorted(config.exports),
         "strict": config.strict,
         "profile": config.profile,
@@ -172,7 +172,7 @@ def _outputs_present(config: BuildConfig, outputs: dict[str, Any]) -> bool:
 
 def plan(config: BuildConfig, force: bool = False) -> Plan:
     check_collection(config, config.root / LOCK)
-    manifest = mf.load(config.encoded / mf.NAME, _distrust(config))
+    manifest = manifest_file.load(config.encoded / manifest_file.NAME, _distrust(config))
     ignored = _untrusted(config, manifest)
     ctx = context(config)
     documents = manifest.documents
@@ -267,10 +267,10 @@ def _distrust(config: BuildConfig) -> Callable[[str, dict[str, Any]], str | None
     return reason
 
 
-def _untrusted(config: BuildConfig, manifest: mf.Manifest) -> list[str]:
-    """The records ``mf.load`` dropped, and why, for the user; collection files
+def _untrusted(config: BuildConfig, manifest: manifest_file.Manifest) -> list[str]:
+    """The records ``manifest_file.load`` dropped, and why, for the user; collection files
     outside the output folders are forgotten too."""
-    where = config.encoded / mf.NAME
+    where = config.encoded / manifest_file.NAME
     ignored = [
         f"{where}: record {stem!r} ignored ({why}); nothing it names is deleted"
         for stem, why in manifest.ignored
@@ -350,7 +350,7 @@ def _record(
     for path, data in files.items():
         make_folder(config.root, path.parent)
         batch.write(path, data)
-        outputs[relative(config, path)] = mf.file_record(data)
+        outputs[relative(config, path)] = manifest_file.file_record(data)
     outputs.update(_copy_images(config, raw, outcome, batch))
     record["diagnostics"] = counts(outcome.diagnostics)
     _delete(config, set((old or {}).get("outputs", {})) - set(outputs))
@@ -427,13 +427,13 @@ def build(
     report = Report(fresh=len(plan_.fresh))
     manifest = plan_.manifest
     documents = manifest.documents
-    path = config.encoded / mf.NAME
+    path = config.encoded / manifest_file.NAME
     manifest.complete = False
     for folder in (config.encoded, config.site):
         make_folder(config.root, folder)
         for leftover in folder.glob(".*.tmp"):  # atomic_write's, from a killed build
             leftover.unlink(missing_ok=True)
-    journal = mf.Journal(config.encoded)
+    journal = manifest_file.Journal(config.encoded)
     for stem in plan_.removed:
         _delete(config, (documents.pop(stem) or {}).get("outputs", {}))
         journal.add(stem, None)
@@ -469,7 +469,7 @@ def build(
             report.warned.append(stem)
     manifest.collection = _collection(config, documents, title or config.title)
     manifest.complete = True
-    mf.save(path, manifest)
+    manifest_file.save(path, manifest)
     journal.close()
     documents.close()
     return report
@@ -482,11 +482,13 @@ def _count(report: Report, outcome: Outcome, record: dict[str, Any]) -> None:
         report.diagnostics[level] += count
 
 
-def _collection(config: BuildConfig, documents: mf.Records, title: str) -> dict[str, Any]:
+def _collection(
+    config: BuildConfig, documents: manifest_file.Records, title: str
+) -> dict[str, Any]:
     """persons.xml, and in the site the index and persons pages: each written to its
     file as it is made, from the records read one at a time."""
     summaries = ((stem, r["summary"]) for stem, r in documents.items() if "summary" in r)
-    entries: list[Entry] = []
+    entries: list[IndexEntry] = []
     titles: dict[str, str] = {}
     unidentified: dict[str, list[str]] = {}
     places: dict[tuple[str, str, str], list[str]] = {}
@@ -537,7 +539,9 @@ def _collection(config: BuildConfig, documents: mf.Records, title: str) -> dict[
     return written
 
 
-def _link_neighbours(config: BuildConfig, documents: mf.Records, entries: list[Entry]) -> None:
+def _link_neighbours(
+    config: BuildConfig, documents: manifest_file.Records, entries: list[IndexEntry]
+) -> None:
     """Write each page's previous/next links where its neighbours by date changed
     (a page just built has none yet)."""
     stems = sequence.order([(e.stem, e.when) for e in entries])
@@ -559,7 +563,7 @@ def _link_neighbours(config: BuildConfig, documents: mf.Records, entries: list[E
             continue
         with atomic_file(path) as out:
             out.write(page)
-        record["outputs"][name] = mf.file_record(page)
+        record["outputs"][name] = manifest_file.file_record(page)
         record["sequence"] = wanted
         documents[stem] = record
 

@@ -26,7 +26,7 @@ from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.export import export
 from tei_tools.io import Batch
 from tei_tools.processes import in_order
-from tei_tools.site.pages import Entry, entry_for, index_page
+from tei_tools.site.pages import IndexEntry, entry_for, index_page
 from tei_tools.validate.loader import load
 from tei_tools.validate.runner import expand
 
@@ -48,7 +48,7 @@ class Exported:
     readable: bool = True
     content: str | None = None  # None: nothing to write (the input could not be read)
     text: str | None = None  # the companion text of an HTML page
-    entry: Entry | None = None
+    entry: IndexEntry | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
@@ -146,7 +146,7 @@ def export_command(
         report(result.diagnostics, quiet)
         status = EXIT_USAGE
     settings = Settings(fmt, view, page_markers, width, fmt == "html" and out_dir is not None)
-    entries: list[Entry] = []
+    entries: list[IndexEntry] = []
     with Batch() as batch:  # one durability barrier for all the outputs
         for done in exported(files, settings, jobs):
             report(done.diagnostics, quiet)

@@ -44,7 +44,9 @@ def surname_key(name: str) -> tuple[str, str]:
 
 
 @dataclass
-class Entry:
+class IndexEntry:
+    """A document as the edition's index lists it."""
+
     stem: str
     title: str
     date: str
@@ -56,7 +58,7 @@ class Entry:
     people: list[str] = field(default_factory=list)  # participants' ids, for the filter
 
 
-def entry_for(stem: str, root: etree._Element) -> Entry:
+def entry_for(stem: str, root: etree._Element) -> IndexEntry:
     header = root.find(f"{T}teiHeader")
     text = root.find(f"{T}text")
     date = header.find(f".//{T}sourceDesc//{T}date") if header is not None else None
@@ -69,7 +71,7 @@ def entry_for(stem: str, root: etree._Element) -> Entry:
     def count(path: str) -> int:
         return len(text.findall(path)) if text is not None else 0
 
-    return Entry(
+    return IndexEntry(
         stem=stem,
         title=text_of(header.find(f".//{T}titleStmt/{T}title")) if header is not None else stem,
         date=text_of(date),
@@ -81,10 +83,10 @@ def entry_for(stem: str, root: etree._Element) -> Entry:
     )
 
 
-def entry_from_summary(stem: str, summary: dict[str, Any]) -> Entry:
+def entry_from_summary(stem: str, summary: dict[str, Any]) -> IndexEntry:
     """An index entry from the summary a build keeps of each document."""
     participants = [p for p in summary.get("persons", []) if p.get("participant")]
-    return Entry(
+    return IndexEntry(
         stem=stem,
         title=summary.get("title") or stem,
         date=summary.get("date", ""),
@@ -186,7 +188,7 @@ def _html(element: etree._Element) -> bytes:
 
 
 def index_page(
-    entries: list[Entry], title: str = "TEI collection", persons_page: bool = False
+    entries: list[IndexEntry], title: str = "TEI collection", persons_page: bool = False
 ) -> str:
     out = io.BytesIO()
     write_index_page(out, entries, title, persons_page)
@@ -195,7 +197,7 @@ def index_page(
 
 def write_index_page(
     out: BinaryIO,
-    entries: list[Entry],
+    entries: list[IndexEntry],
     title: str = "TEI collection",
     persons_page: bool = False,
     site: Publication | None = None,
@@ -241,7 +243,7 @@ def write_index_page(
     out.write(tail)
 
 
-def _row(entry: Entry) -> etree._Element:
+def _row(entry: IndexEntry) -> etree._Element:
     row = etree.Element("tr")
     row.set("data-year", entry.when[:4])
     row.set("data-people", " ".join(entry.people))

@@ -426,7 +426,3 @@ def iter_rules(doc: Located, codes: set[str]) -> Iterator[Diagnostic]:
         rule = RULES[code]
         for el, message, hint in rule.check(doc):
             yield Diagnostic(code, message, doc.name, line_of(el), doc.column(el), hint=hint)
-
-
-def run_rules(doc: Located, codes: set[str]) -> list[Diagnostic]:
-    return list(iter_rules(doc, codes))

@@ -90,7 +90,7 @@ def _scan_chunk(
     digests: list[str | None] = []
     scanned = Scanned()
     for file in files:
-        data = _plain(Path(file), max_bytes)
+        data = _jing_readable(Path(file), max_bytes)
         digest = None if data is None else hashlib.sha256(data).hexdigest()
         digests.append(digest)
         if data is not None and digest not in known:
@@ -98,7 +98,7 @@ def _scan_chunk(
     return digests, scanned
 
 
-def _plain(path: Path, max_bytes: int) -> bytes | None:
+def _jing_readable(path: Path, max_bytes: int) -> bytes | None:
     """The bytes of a file a batch engine (jing) may read: within the size limit and
     without a DOCTYPE anywhere (jing would resolve its entities: fetch a URL, or abort
     on a missing file; the loader refuses such a document before any schema sees it)."""

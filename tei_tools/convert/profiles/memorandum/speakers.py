@@ -146,13 +146,14 @@ def reading_text(nodes: list[Inline], refs: list[PersonRef]) -> str:
     return "".join(out)
 
 
-def _plain(nodes: list[Inline]) -> str:
+def _spoken_name(nodes: list[Inline]) -> str:
+    """A name as read, its white space collapsed."""
     return " ".join(reading_text(nodes, []).split())
 
 
 def _named(text: str, refs: list[PersonRef]) -> str:
     """Reading text with its name markers replaced by the names."""
-    return re.sub("\x01(\\d+)\x02", lambda m: _plain(refs[int(m[1])].children), text)
+    return re.sub("\x01(\\d+)\x02", lambda m: _spoken_name(refs[int(m[1])].children), text)
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,7 @@ def find_cue(text: str, refs: list[PersonRef]) -> str | _Unresolved | None:
             ref = named.ref
             if ref is None:
                 continuing = m.group("verb") in CONTINUING_VERBS
-                cues.append((m.start(), _Unresolved(continuing, _plain(named.children))))
+                cues.append((m.start(), _Unresolved(continuing, _spoken_name(named.children))))
             else:  # a participant, or someone else the document declares (they speak too)
                 cues.append((m.start(), ref))
     pronoun = _PRONOUN_VERB.search(window)
@@ -207,7 +208,7 @@ def dialogue(body: list[Block], file: str, diagnostics: list[Diagnostic]) -> set
         linked = _LINKED_LABEL.match(text)
         if linked:
             named = refs[int(linked["ref"])]
-            found.append((block, named.ref, _plain(named.children)))
+            found.append((block, named.ref, _spoken_name(named.children)))
         elif (plain := _PLAIN_LABEL.match(text)) and plain["name"].casefold() not in _NOT_SPEAKERS:
             found.append((block, None, plain["name"]))
     if sum(1 for _, ref, _ in found if ref) < 2:

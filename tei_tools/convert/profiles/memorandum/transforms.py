@@ -135,7 +135,7 @@ def report_run_together(blocks: list[Block], file: str, diags: list[Diagnostic])
                     )
 
 
-def plain_text(nodes: list[Inline]) -> str:
+def inline_text(nodes: list[Inline]) -> str:
     return "".join(t.text for t in texts(nodes))
 
 
@@ -146,7 +146,7 @@ def classification_marks(body: list[Block]) -> list[str]:
         candidates = block.children if isinstance(block, Paragraph) else [block]
         for node in candidates:
             if isinstance(node, FormWork) and node.kind == "classification":
-                marks[classification_mark(plain_text(node.children))] = None
+                marks[classification_mark(inline_text(node.children))] = None
     return list(marks)
 
 
