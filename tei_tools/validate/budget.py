@@ -270,6 +270,13 @@ def _serve(connection: Connection, work: Work, board: Board) -> None:
         os._exit(status)
 
 
+def uncapped() -> None:
+    """A child process's ``preexec_fn``: the Java of jing, started from a worker, gets
+    the address space a JVM reserves (the worker's cap bounds rules, not jing)."""
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+
+
 def _cap_memory() -> None:
     """The worker's address space: what it has now (inherited) plus budgets.MEMORY_BYTES."""
     try:

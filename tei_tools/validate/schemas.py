@@ -7,7 +7,9 @@ which names the expected elements or values.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -308,8 +310,14 @@ class JingSchema:
         checked again on its own, and a file that aborts jing alone gets a finding."""
         import subprocess
 
+        from tei_tools.validate.budget import uncapped
+
         run = subprocess.run(
-            [*self.command, str(self.path), *files], capture_output=True, text=True, check=False
+            [*self.command, str(self.path), *files],
+            capture_output=True,
+            text=True,
+            check=False,
+            preexec_fn=uncapped if os.name == "posix" else None,
         )
         found: dict[str, list[tuple[int, int, str]]] = {f: [] for f in files}
         done = len(files)
@@ -537,14 +545,12 @@ class RulesSchema:
         source = Located(str(path), data, tree)
         expanded = _expanded(tree, path)
         self.files = expanded.files
-        try:
-            self.rules = Schematron(expanded.root, source, expanded)
-        except SchematronError as exc:
-            raise SchemaError(str(exc)) from exc
-        # Documents these rules found nothing in, by SHA-256 (as the grammar's verdicts)
+        # Documents these rules found nothing in, by SHA-256 (as the grammar's verdicts),
+        # and whether these rules compiled before (then each compiles when first run)
         self.clean = None
+        compiled_before = None
         if cache:
-            from tei_tools.cache import versions
+            from tei_tools.cache import cache_dir, versions
             from tei_tools.validate.pruned import CACHE_FORMAT, VerdictCache
 
             # every file the rules were made of, and the versions that ran them
@@ -553,6 +559,16 @@ class RulesSchema:
             for file in self.files:
                 key.update(b"\0" + hashlib.sha256(file.read_bytes()).digest())
             self.clean = VerdictCache(key.hexdigest())
+            compiled_before = cache_dir() / "schematron" / f"{key.hexdigest()}.compiles"
+        lazy = compiled_before is not None and compiled_before.is_file()
+        try:
+            self.rules = Schematron(expanded.root, source, expanded, lazy=lazy)
+        except SchematronError as exc:
+            raise SchemaError(str(exc)) from exc
+        if compiled_before is not None and not lazy:
+            with contextlib.suppress(OSError):  # a read-only cache: compiled again next time
+                compiled_before.parent.mkdir(parents=True, exist_ok=True)
+                compiled_before.touch()
 
     def check(self, doc: Located, limit: int | None = None, defer: bool = False) -> Checked:
         import hashlib

@@ -14,6 +14,7 @@ XSLT 1 Schematron (``queryBinding`` absent or xslt) stays with lxml.isoschematro
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -338,18 +339,25 @@ class Schematron:
     ``sch:ns`` and ``sch:pattern``s (a RELAX NG grammar)."""
 
     def __init__(
-        self, root: etree._Element, source: Located, expanded: Expanded | None = None
+        self,
+        root: etree._Element,
+        source: Located,
+        expanded: Expanded | None = None,
+        lazy: bool = False,
     ) -> None:
         """``expanded``: ``root`` came from ``includes.expand`` (it tells where each
-        included element stands in its own file)."""
+        included element stands in its own file). ``lazy``: these rules are known to
+        compile (they did before, with the same versions): each expression is compiled
+        when a document first needs it, and elementpath is loaded only then."""
         self.source = source
         self.expanded = expanded
+        self.lazy = lazy
         self.namespaces = {
             ns.get("prefix", ""): ns.get("uri", "")
             for ns in root.iter(f"{S}ns")
             if ns.get("prefix")
         }
-        self.parser = _parser(self.namespaces, (root.get("queryBinding") or "xslt2").lower())
+        self.binding = (root.get("queryBinding") or "xslt2").lower()
         # xsl:key: key('name', values) is rewritten to filter the key's nodes, bound
         # per document (see _keys)
         self.keys: dict[str, tuple[Any, str]] = {}
@@ -387,13 +395,19 @@ class Schematron:
             name, line, column = self.source.name, line_of(element), self.source.column(element)
         return SchematronError(f"{name}:{line}:{column}: {message}")
 
+    @functools.cached_property
+    def parser(self) -> Any:
+        return _parser(self.namespaces, self.binding)
+
     def _compile(self, element: etree._Element, expression: str, what: str) -> Any:
+        # XSLT's current() is the rule's context node: a variable bound to it
+        rewritten = _with_keys(_CURRENT.sub(f"${CURRENT}", expression), self.keys)
+        rewritten = _KEYWORD_TEST.sub(_keyword_test, rewritten)
+        if self.lazy:
+            return _Deferred(self, rewritten)
         from elementpath.exceptions import ElementPathError
 
         try:
-            # XSLT's current() is the rule's context node: a variable bound to it
-            rewritten = _with_keys(_CURRENT.sub(f"${CURRENT}", expression), self.keys)
-            rewritten = _KEYWORD_TEST.sub(_keyword_test, rewritten)
             return self.parser.parse(rewritten)
         except (ElementPathError, SyntaxError, TypeError, ValueError) as exc:
             raise self._error(element, f"{what} {expression!r} is not XPath: {exc}") from None
@@ -503,19 +517,19 @@ class Schematron:
         global lets and keys, then each rule whose context may match, but the units
         ``skips`` names), so that a budget can name what ran past it and go on after
         it. A rule that raises is a RuleFailure, and the other rules still run."""
-        from elementpath import XPathContext, build_lxml_node_tree
-
         elements = [el for el in tree.iter() if isinstance(el.tag, str)]
         present: set[str] = {str(el.tag) for el in elements}
         present |= {f"@{_local_name(str(name))}" for el in elements for name in el.keys()}  # noqa: SIM118
         order = _Order(elements)
         # elementpath's node tree is built only when a rule needs it (libxml2 answers
         # the XPath 1 tests on the lxml tree itself)
-        nodes = _LazyTree(tree, build_lxml_node_tree)
+        nodes = _LazyTree(tree)
         scope: dict[str, Any] = {}
         if (self.keys or self.lets) and skips(0):
             return  # they could not be bound before: no rule can run
         if self.keys or self.lets:
+            from elementpath import XPathContext
+
             yield Unit(0, "the schema's global lets and keys", None)
             failures: tuple[type[BaseException], ...] = (*_failures(), SchematronError)
             try:
@@ -564,9 +578,9 @@ class Schematron:
     ) -> Iterator[Any]:
         """The nodes ``rule``'s context matches, in document order: lxml elements for a
         context of single steps, elementpath's nodes otherwise."""
-        from elementpath import XPathContext
-
         if rule.steps is None:
+            from elementpath import XPathContext
+
             yield from rule.select.select(XPathContext(nodes.get(), variables=scope))
             return
         chosen: set[etree._Element] = set()
@@ -584,6 +598,8 @@ class Schematron:
                     if not _true(fast(element)):
                         continue
                 elif test is not None:
+                    from elementpath import XPathContext
+
                     node = nodes.get().get_element_node(element)
                     context = XPathContext(nodes.get(), item=node, variables=scope)
                     if not test.boolean_value(test.evaluate(context)):
@@ -629,8 +645,6 @@ class Schematron:
     def _fire(
         self, pattern: Pattern, rule: Rule, item: Any, nodes: _LazyTree, scope: dict[str, Any]
     ) -> Iterator[Finding]:
-        from elementpath import XPathContext
-
         if isinstance(item, etree._Element):
             if not rule.lets and all(c.fast is not None for c in rule.checks):
                 fired = [
@@ -643,6 +657,8 @@ class Schematron:
             node = nodes.get().get_element_node(item)
         else:
             node = item
+        from elementpath import XPathContext
+
         tree = nodes.get()
         variables = scope
         if rule.lets:
@@ -686,6 +702,20 @@ class Schematron:
         return " ".join("".join(pieces).split())
 
 
+class _Deferred:
+    """An expression known to compile, compiled on first use (see ``lazy``)."""
+
+    __slots__ = ("_owner", "_text", "_token")
+
+    def __init__(self, owner: Schematron, text: str) -> None:
+        self._owner, self._text, self._token = owner, text, None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._token is None:
+            self._token = self._owner.parser.parse(self._text)
+        return getattr(self._token, name)
+
+
 def _local_name(clark: str) -> str:
     return clark[clark.rfind("}") + 1 :]
 
@@ -705,14 +735,18 @@ class _Order:
 
 
 class _LazyTree:
-    """elementpath's node tree of a document, built on first use."""
+    """elementpath's node tree of a document, built on first use (and elementpath
+    loaded then: most documents' rules run in libxml2 alone)."""
 
-    def __init__(self, tree: etree._ElementTree, build: Any) -> None:
-        self.tree, self.build, self.nodes = tree, build, None
+    def __init__(self, tree: etree._ElementTree) -> None:
+        self.tree = tree
+        self.nodes: Any = None
 
     def get(self) -> Any:
         if self.nodes is None:
-            self.nodes = self.build(self.tree)
+            from elementpath import build_lxml_node_tree
+
+            self.nodes = build_lxml_node_tree(self.tree)
         return self.nodes
 
 

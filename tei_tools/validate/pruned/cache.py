@@ -5,6 +5,7 @@ best effort and atomic; concurrent runs are safe."""
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import tempfile
 from collections.abc import Iterable
@@ -78,8 +79,13 @@ def simplify_ahead(key: str, path: Path, command: list[str], force: bool = False
         return
     # A file, not a pipe (jing never waits on us); closed in ``simplified``.
     output = tempfile.TemporaryFile()  # noqa: SIM115
+    from tei_tools.validate.budget import uncapped
+
     process = subprocess.Popen(
-        [*command, "-s", str(path)], stdout=output, stderr=subprocess.DEVNULL
+        [*command, "-s", str(path)],
+        stdout=output,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=uncapped if os.name == "posix" else None,
     )
     _SIMPLIFYING[key] = (process, output)
 
