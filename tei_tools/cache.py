@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import atexit
 import functools
-import hashlib
 import hmac
 import os
 import shutil
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 SECRET = "secret.key"
@@ -99,7 +99,13 @@ def _secret_in(folder: str) -> bytes:
 
 def seal(purpose: str, data: bytes) -> str:
     """The HMAC of ``data`` for ``purpose`` (one entry cannot stand for another)."""
-    return hmac.new(_secret(), purpose.encode() + b"\0" + data, hashlib.sha256).hexdigest()
+    return sealer(purpose)(data)
+
+
+def sealer(purpose: str) -> Callable[[bytes], str]:
+    """``seal`` for many entries of one purpose: the secret read once."""
+    secret, prefix = _secret(), purpose.encode() + b"\0"
+    return lambda data: hmac.digest(secret, prefix + data, "sha256").hex()
 
 
 def sealed(purpose: str, data: bytes, mac: str) -> bool:

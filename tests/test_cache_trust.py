@@ -126,3 +126,20 @@ def test_the_secret_is_readable_by_this_user_alone(tmp_path, folder):
     validate(schema, write(tmp_path, "good.xml", GOOD))
     secret = folder / "secret.key"
     assert secret.is_file() and secret.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_verdicts_kept_are_bounded_the_newest_kept(folder, monkeypatch):
+    """A CI job that validates new files on every push must not read an ever longer
+    list each run: past its bound the list keeps its newest half."""
+    from tei_tools.validate.pruned import cache as verdicts
+
+    monkeypatch.setattr(verdicts, "MAX_VERDICTS", 100)
+    kept = verdicts.VerdictCache("k")
+    digests = [hashlib.sha256(str(n).encode()).hexdigest() for n in range(250)]
+    for start in range(0, 250, 10):
+        verdicts.VerdictCache("k").add(digests[start : start + 10])
+    known = verdicts.VerdictCache("k").known
+    assert len(known) <= 100
+    assert set(digests[-50:]) <= known  # the newest are kept
+    assert digests[0] not in known
+    assert len(kept.path.read_text().splitlines()) == len(known)

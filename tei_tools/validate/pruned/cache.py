@@ -5,6 +5,7 @@ best effort and atomic; concurrent runs are safe."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import os
 import subprocess
 import tempfile
@@ -14,7 +15,7 @@ from typing import IO
 
 from lxml import etree
 
-from tei_tools.cache import cache_dir, seal, sealed, unwrap, versions, wrap
+from tei_tools.cache import cache_dir, sealer, unwrap, versions, wrap
 from tei_tools.io import atomic_write
 from tei_tools.validate.pruned.prune import _R
 
@@ -109,16 +110,24 @@ def simplified(key: str, path: Path, command: list[str]) -> bytes | None:
     return grammar
 
 
+# Verdicts kept per schema: past this, the newest half is kept (a CI job validating
+# new files on every push would otherwise read an ever longer list on every run)
+MAX_VERDICTS = 50_000
+
+
 class VerdictCache:
     """Documents found valid against a schema, by the SHA-256 of their bytes: a CI run
     over files that did not change since the last run checks only the ones that did.
     One file of digests per schema key, appended to in a single write per run (so
-    concurrent runs do not interleave); a damaged line matches no digest."""
+    concurrent runs do not interleave); a damaged line matches no digest. Past
+    MAX_VERDICTS lines the file is rewritten with its newest half (a run that appends
+    meanwhile may lose its lines: they cost the next run a check, nothing more)."""
 
     def __init__(self, key: str) -> None:
         self.path = cache_dir() / "valid" / f"{key}.txt"
         self.purpose = f"valid {key}"  # a line sealed for one schema proves nothing of another
         self._known: frozenset[str] | None = None
+        self._lines = 0  # lines read, sealed or not
 
     @property
     def known(self) -> frozenset[str]:
@@ -129,9 +138,13 @@ class VerdictCache:
                 lines = self.path.read_text(encoding="ascii", errors="replace").splitlines()
             except OSError:
                 lines = []
+            self._lines = len(lines)
+            mac_of = sealer(self.purpose)
             entries = (line.split(" ", 1) for line in lines)
             self._known = frozenset(
-                e[0] for e in entries if len(e) == 2 and sealed(self.purpose, e[0].encode(), e[1])
+                e[0]
+                for e in entries
+                if len(e) == 2 and hmac.compare_digest(mac_of(e[0].encode()), e[1])
             )
         return self._known
 
@@ -139,12 +152,30 @@ class VerdictCache:
         return digest in self.known
 
     def add(self, digests: Iterable[str]) -> None:
-        new = "".join(f"{d} {seal(self.purpose, d.encode())}\n" for d in digests if d not in self)
-        if not new:
+        mac_of = sealer(self.purpose)
+        fresh = [d for d in dict.fromkeys(digests) if d not in self]
+        if not fresh:
             return
+        new = "".join(f"{d} {mac_of(d.encode())}\n" for d in fresh)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="ascii") as f:
-                f.write(new)
+            if self._lines + len(fresh) > MAX_VERDICTS:
+                self._compact(new)
+            else:
+                with self.path.open("a", encoding="ascii") as f:
+                    f.write(new)
+                self._lines += len(fresh)
         except OSError:
             pass  # a read-only cache only costs the next run the check again
+
+    def _compact(self, new: str) -> None:
+        """The file's newest half, then ``new``, written aside and renamed into place."""
+        try:
+            lines = self.path.read_text(encoding="ascii", errors="replace").splitlines()
+        except OSError:
+            lines = []
+        kept = lines[len(lines) - MAX_VERDICTS // 2 :] if len(lines) > MAX_VERDICTS // 2 else lines
+        fresh = new.splitlines()
+        kept = kept[max(0, len(kept) + len(fresh) - MAX_VERDICTS) :]
+        atomic_write(self.path, ("\n".join([*kept, *fresh]) + "\n").encode("ascii"))
+        self._lines = len(kept) + len(fresh)
