@@ -138,8 +138,8 @@ def test_the_verdicts_kept_are_bounded_the_newest_kept(folder, monkeypatch):
     digests = [hashlib.sha256(str(n).encode()).hexdigest() for n in range(250)]
     for start in range(0, 250, 10):
         verdicts.VerdictCache("k").add(digests[start : start + 10])
-    known = verdicts.VerdictCache("k").known
-    assert len(known) <= 100
-    assert set(digests[-50:]) <= known  # the newest are kept
-    assert digests[0] not in known
-    assert len(kept.path.read_text().splitlines()) == len(known)
+    fresh = verdicts.VerdictCache("k")
+    assert len(fresh.listed) <= 100
+    assert all(d in fresh for d in digests[-50:])  # the newest are kept
+    assert digests[0] not in fresh
+    assert len(kept.path.read_text().splitlines()) == len(fresh.listed)

@@ -354,8 +354,10 @@ class JingSchema:
 
         readable = [str(Path(f).resolve()) for f in files if f != "-"]
         pruned.simplify_ahead(self.key, self.path, self.command)  # while the files are read
-        known = pruned.VerdictCache(self.key).known if self.cache else frozenset()
-        digests, scanned = pruned.scan_files(readable, known, jobs, max_bytes)
+        verdicts = pruned.VerdictCache(self.key) if self.cache else None
+        listed = verdicts.listed if verdicts is not None else frozenset()
+        digests, scanned = pruned.scan_files(readable, listed, jobs, max_bytes)
+        known = {d for d in digests.values() if verdicts is not None and d in verdicts}
         self.batch = {f: d for f, d in digests.items() if d not in known}
         self.found.update((f, []) for f, d in digests.items() if d in known)
         if not self.batch:

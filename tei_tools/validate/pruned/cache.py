@@ -126,34 +126,42 @@ class VerdictCache:
     def __init__(self, key: str) -> None:
         self.path = cache_dir() / "valid" / f"{key}.txt"
         self.purpose = f"valid {key}"  # a line sealed for one schema proves nothing of another
-        self._known: frozenset[str] | None = None
+        self._entries: dict[str, str] | None = None  # digest -> its line's HMAC, unchecked
+        self._checked: dict[str, bool] = {}
         self._lines = 0  # lines read, sealed or not
 
     @property
-    def known(self) -> frozenset[str]:
-        """The digests on lines that carry their HMAC (``digest mac``): a line anyone
-        without the secret appended matches nothing."""
-        if self._known is None:
+    def listed(self) -> frozenset[str]:
+        """The digests the file lists, their HMACs not checked: for what only costs
+        time when wrong (whether to read a file's names); ``in`` checks."""
+        return frozenset(self._read())
+
+    def _read(self) -> dict[str, str]:
+        if self._entries is None:
             try:
                 lines = self.path.read_text(encoding="ascii", errors="replace").splitlines()
             except OSError:
                 lines = []
             self._lines = len(lines)
-            mac_of = sealer(self.purpose)
             entries = (line.split(" ", 1) for line in lines)
-            self._known = frozenset(
-                e[0]
-                for e in entries
-                if len(e) == 2 and hmac.compare_digest(mac_of(e[0].encode()), e[1])
-            )
-        return self._known
+            self._entries = {e[0]: e[1] for e in entries if len(e) == 2}
+        return self._entries
 
     def __contains__(self, digest: str) -> bool:
-        return digest in self.known
+        """The file lists ``digest`` on a line that carries its HMAC: a line anyone
+        without the secret appended matches nothing (checked for the digests asked
+        about only: a run reads a long list, and asks about its own files)."""
+        if digest not in self._checked:
+            mac = self._read().get(digest)
+            self._checked[digest] = mac is not None and hmac.compare_digest(
+                sealer(self.purpose)(digest.encode()), mac
+            )
+        return self._checked[digest]
 
     def add(self, digests: Iterable[str]) -> None:
         mac_of = sealer(self.purpose)
         fresh = [d for d in dict.fromkeys(digests) if d not in self]
+        self._checked.update(dict.fromkeys(fresh, True))
         if not fresh:
             return
         new = "".join(f"{d} {mac_of(d.encode())}\n" for d in fresh)

@@ -82,18 +82,31 @@ def _local(name: bytes) -> str:
     return name.rpartition(b":")[2].decode("utf-8", "replace")
 
 
-def _scan_chunk(
-    known: frozenset[str], max_bytes: int, files: list[str]
-) -> tuple[list[str | None], Scanned]:
-    """Each plain file's SHA-256 (None for another: see ``_plain``), and the names and
-    values of those not ``known`` valid; each file read once."""
+_LISTED: frozenset[str] = frozenset()  # a scanning worker's: set as it starts (fork)
+
+
+def _listed_are(listed: frozenset[str]) -> None:
+    """A scanning worker's initializer: the digests a verdict cache lists reach it
+    through the fork, not pickled with every chunk."""
+    die_with_parent()
+    _listed_are_here(listed)
+
+
+def _listed_are_here(listed: frozenset[str]) -> None:
+    global _LISTED
+    _LISTED = listed
+
+
+def _scan_chunk(max_bytes: int, files: list[str]) -> tuple[list[str | None], Scanned]:
+    """Each plain file's SHA-256 (None for another: see ``_jing_readable``), and the
+    names and values of those the verdict cache does not list; each file read once."""
     digests: list[str | None] = []
     scanned = Scanned()
     for file in files:
         data = _jing_readable(Path(file), max_bytes)
         digest = None if data is None else hashlib.sha256(data).hexdigest()
         digests.append(digest)
-        if data is not None and digest not in known:
+        if data is not None and digest not in _LISTED:
             scanned.add(data)
     return digests, scanned
 
@@ -114,16 +127,18 @@ def _jing_readable(path: Path, max_bytes: int) -> bytes | None:
 
 
 def scan_files(
-    files: list[str], known: frozenset[str], jobs: int, max_bytes: int
+    files: list[str], listed: frozenset[str], jobs: int, max_bytes: int
 ) -> tuple[dict[str, str], Scanned]:
     """The SHA-256 of each file a batch engine may read, and what those whose digest
-    is not ``known`` hold, read on ``jobs`` processes."""
+    is not ``listed`` (found valid before) hold, read on ``jobs`` processes."""
     chunks = [files[i : i + 64] for i in range(0, len(files), 64)]
-    scan = functools.partial(_scan_chunk, known, max_bytes)
+    scan = functools.partial(_scan_chunk, max_bytes)
     if jobs < 2 or len(chunks) < 2 or os.name != "posix":
+        _listed_are_here(listed)
         parts = [scan(chunk) for chunk in chunks]
     else:
-        with multiprocessing.get_context("fork").Pool(jobs, initializer=die_with_parent) as pool:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(jobs, initializer=_listed_are, initargs=(listed,)) as pool:
             parts = pool.map(scan, chunks)
     digests: dict[str, str] = {}
     scanned = Scanned()
