@@ -133,6 +133,14 @@ class Validator:
         found, more = result
         return found + [d for d in stopped if self.wanted(d.code)], more
 
+    def check_here(
+        self, name: str, data: bytes, size: int | None, units: UnitLog
+    ) -> tuple[list[Diagnostic], int] | Pending:
+        """A batch worker's check (``runner``): every finding, uncapped, and how many
+        more the schema counted; Pending when a batch engine gives the verdict after
+        the pass. Rules begin their units on ``units``."""
+        return self._check_here((name, data, size, True, False), units)
+
     def _check_here(
         self, request: tuple[str, bytes, int | None, bool, bool], units: UnitLog
     ) -> tuple[list[Diagnostic], int] | Pending:

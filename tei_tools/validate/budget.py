@@ -25,9 +25,9 @@ import socket
 import struct
 import time
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from tei_tools import budgets
@@ -108,6 +108,60 @@ class Board:
         return (number, label, None if resume < 0 else resume, end, started), first
 
 
+@dataclass
+class Job:
+    """One document's check, as it goes: sent again after a unit is stopped."""
+
+    request: Any
+    name: str  # the document, in a finding
+    skipped: Skipped = field(default_factory=list)
+    deadline: list[float] = field(default_factory=list)  # the document's, from its first unit
+    stopped: list[Diagnostic] = field(default_factory=list)  # S003, one per unit stopped
+    result: Any = None
+
+
+def run_many(
+    work: Work, what: str, jobs: list[Job], workers: int
+) -> Iterator[tuple[Any, list[Diagnostic]]]:
+    """Every job's result and findings, in order, checked by ``workers`` supervised
+    workers at once (forked from here: they inherit what is compiled); the one pool
+    that validates many documents under the budgets."""
+    if os.name != "posix":
+        yield from ((work(job.request, UnitLog()), []) for job in jobs)
+        return
+    pool = [Supervised(work, what) for _ in range(max(1, min(workers, len(jobs))))]
+    busy: dict[int, int] = {}  # worker -> index of its job
+    done: dict[int, Job] = {}
+    waiting = iter(range(len(jobs)))
+    following = 0
+    try:
+        for worker in range(len(pool)):
+            index = next(waiting, None)
+            if index is not None:
+                busy[worker] = index
+                pool[worker].begin(jobs[index])
+        while busy:
+            ready = set(wait([pool[w].connection for w in busy], TICK))
+            for worker, index in list(busy.items()):
+                supervised = pool[worker]
+                if not supervised.step(jobs[index], supervised.connection in ready):
+                    continue
+                done[index] = jobs[index]
+                following_index = next(waiting, None)
+                if following_index is None:
+                    del busy[worker]
+                else:
+                    busy[worker] = following_index
+                    supervised.begin(jobs[following_index])
+            while following in done:
+                job = done.pop(following)
+                yield job.result, job.stopped
+                following += 1
+    finally:
+        for supervised in pool:
+            supervised.close()
+
+
 class Supervised:
     """Runs ``work(request, units)`` in a worker under the budgets; in process where
     there is no fork (not POSIX)."""
@@ -125,43 +179,44 @@ class Supervised:
         unit), and an S003 finding on document ``name`` for every unit stopped."""
         if os.name != "posix":
             return self.work(request, UnitLog()), []
-        stopped: list[Diagnostic] = []
-        skipped: Skipped = []
-        deadline: list[float] = []  # the document's, from its first unit on
-        while True:
-            done, result = self._attempt(request, name, skipped, deadline, stopped)
-            if done:
-                return result, stopped
+        job = Job(request, name)
+        self.begin(job)
+        while not self.step(job, self.connection.poll(TICK)):
+            pass
+        return job.result, job.stopped
 
-    def _attempt(
-        self,
-        request: Any,
-        name: str,
-        skipped: Skipped,
-        deadline: list[float],
-        stopped: list[Diagnostic],
-    ) -> tuple[bool, Any]:
-        """One run of the worker over the document; (True, result) when it finished,
-        (False, None) when a unit was stopped and the document is to be checked again."""
-        _, connection = self._worker()
+    @property
+    def connection(self) -> Connection:
+        return self._worker()[1]
+
+    def begin(self, job: Job) -> None:
+        """Send ``job`` to the worker (forked if there is none)."""
+        connection = self.connection
         self.board.clear()
+        with contextlib.suppress(OSError):  # a worker gone: ``step`` reads its end
+            connection.send((job.request, job.skipped))
+
+    def step(self, job: Job, ready: bool) -> bool:
+        """Whether ``job`` is done: its result arrived (``ready``: the connection has
+        something to read), or the worker died outside any unit. A unit past its
+        budget, or a worker that died in one, is a finding, and the job is sent again
+        (to a new worker) without that unit."""
         try:
-            connection.send((request, skipped))
-            while not connection.poll(TICK):
-                unit, first = self.board.read()
-                if unit is None or first is None:
-                    continue  # reading, the grammar: not bounded
-                if not deadline:  # one budget for all the Schematron a document meets
-                    deadline.append(first + budgets.DOCUMENT_SECONDS)
-                now = time.monotonic()
-                if now >= deadline[0]:
-                    why = f"ran past the document's {budgets.DOCUMENT_SECONDS:g} s budget"
-                elif now >= unit[4] + budgets.RULE_SECONDS:
-                    why = f"ran past the rule's {budgets.RULE_SECONDS:g} s budget"
-                else:
-                    continue
-                return self._stopped(name, unit, why, skipped, deadline, stopped)
-            return True, connection.recv()
+            if ready:
+                job.result = self.connection.recv()
+                return True
+            unit, first = self.board.read()
+            if unit is None or first is None:
+                return False  # reading, the grammar: not bounded
+            if not job.deadline:  # one budget for all the Schematron a document meets
+                job.deadline.append(first + budgets.DOCUMENT_SECONDS)
+            now = time.monotonic()
+            if now >= job.deadline[0]:
+                why = f"ran past the document's {budgets.DOCUMENT_SECONDS:g} s budget"
+            elif now >= unit[4] + budgets.RULE_SECONDS:
+                why = f"ran past the rule's {budgets.RULE_SECONDS:g} s budget"
+            else:
+                return False
         except (EOFError, OSError):
             mib = budgets.MEMORY_BYTES // 2**20
             why = f"stopped the worker (over its {mib} MiB memory budget?)"
@@ -169,35 +224,28 @@ class Supervised:
             if unit is None:
                 self.close()
                 message = f"checking this document {why}; it was not checked"
-                stopped.append(self._finding(name, message))
-                return True, None
-            if not deadline and first is not None:
-                deadline.append(first + budgets.DOCUMENT_SECONDS)
-            return self._stopped(name, unit, why, skipped, deadline, stopped)
+                job.stopped.append(self._finding(job.name, message))
+                return True
+            if not job.deadline and first is not None:
+                job.deadline.append(first + budgets.DOCUMENT_SECONDS)
+        self._stopped(job, unit, why)
+        self.begin(job)
+        return False
 
-    def _stopped(
-        self,
-        name: str,
-        unit: Running,
-        why: str,
-        skipped: Skipped,
-        deadline: list[float],
-        stopped: list[Diagnostic],
-    ) -> tuple[bool, Any]:
+    def _stopped(self, job: Job, unit: Running, why: str) -> None:
         """The unit that could not finish, as an S003 finding; the worker replaced, and
         the units it makes pointless skipped on the next run."""
         self.close()
         number, label, resume, end, _ = unit
         span: tuple[int, int | None]
-        if deadline and time.monotonic() >= deadline[0]:
+        if job.deadline and time.monotonic() >= job.deadline[0]:
             after, span = "the rules after it were not evaluated", (number, None)
         elif resume is None:
             after, span = "no rule of this Schematron was evaluated", (number, end)
         else:
             after, span = "the rest of its pattern was skipped", (number, resume)
-        skipped.append(span)
-        stopped.append(self._finding(name, f"{label} {why}; {after}"))
-        return False, None
+        job.skipped.append(span)
+        job.stopped.append(self._finding(job.name, f"{label} {why}; {after}"))
 
     def _finding(self, name: str, message: str) -> Diagnostic:
         return Diagnostic(

@@ -6,6 +6,7 @@ and inherit the compiled schema, so ``--jobs`` adds no compile cost.
 
 from __future__ import annotations
 
+import functools
 import gc
 import glob
 import sys
@@ -13,10 +14,12 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.processes import in_order
-from tei_tools.validate import Validator
+from tei_tools.validate import Validator, capped
+from tei_tools.validate.budget import Job, UnitLog, run_many
 
 STDIN = "-"
 
@@ -70,23 +73,42 @@ def _unreadable(name: str, why: str) -> FileResult:
 _VALIDATOR: Validator | None = None  # set in the parent before workers fork
 
 
-def check_file(name: str) -> FileResult:
-    assert _VALIDATOR is not None
-    start = time.perf_counter()
+def _read(name: str, max_bytes: int) -> tuple[str, bytes, int | None] | FileResult:
+    """The name to show, the bytes and (for a file too large to read) its size; or the
+    result of a file that cannot be read."""
     try:
         size = None if name == STDIN else Path(name).stat().st_size
-        if size is not None and size > _VALIDATOR.max_bytes:
-            # Too large to read: the loader reports it from the size alone.
-            found = list(_VALIDATOR.iter_errors(name, b"", size=size))
-            return FileResult(name, found, time.perf_counter() - start)
+        if size is not None and size > max_bytes:
+            return name, b"", size  # the loader reports it from the size alone
         data = sys.stdin.buffer.read() if name == STDIN else Path(name).read_bytes()
     except OSError as exc:
         return _unreadable(name, exc.strerror or str(exc))
-    shown = "<stdin>" if name == STDIN else name
-    checked = _VALIDATOR.check(shown, data, defer=True)
+    return ("<stdin>" if name == STDIN else name), data, None
+
+
+def check_file(name: str) -> FileResult:
+    assert _VALIDATOR is not None
+    start = time.perf_counter()
+    read = _read(name, _VALIDATOR.max_bytes)
+    if isinstance(read, FileResult):
+        return read
+    shown, data, size = read
+    checked = _VALIDATOR.check(shown, data, size, defer=True)
     if not isinstance(checked, list):  # Pending: settled after the pass
         return FileResult(shown, deferred=True)
     return FileResult(shown, checked, time.perf_counter() - start)
+
+
+def _checked_here(validator: Validator, name: str, units: UnitLog) -> tuple[str, Any, float]:
+    """In a supervised worker: one file read and checked through every layer (its
+    findings uncapped: the parent adds the units it stopped, then caps)."""
+    start = time.perf_counter()
+    read = _read(name, validator.max_bytes)
+    if isinstance(read, FileResult):
+        return name, read, 0.0
+    shown, data, size = read
+    checked = validator.check_here(shown, data, size, units)
+    return shown, checked, time.perf_counter() - start
 
 
 def run(
@@ -110,7 +132,7 @@ def run(
     # forked from here): scanning them would cost every document, and copy their pages
     gc.freeze()
     results: list[FileResult] = []
-    for result in _iter_results(files, jobs):
+    for result in _iter_results(validator, files, jobs):
         results.append(result)
         if on_result is not None and not result.deferred:
             on_result(result)
@@ -132,7 +154,34 @@ def _valid(result: FileResult) -> bool:
     return not result.deferred and not any(d.code in ("S001", "V007") for d in result.diagnostics)
 
 
-def _iter_results(files: list[str], jobs: int) -> Iterator[FileResult]:
+def _iter_results(validator: Validator, files: list[str], jobs: int) -> Iterator[FileResult]:
+    """Each file's result, in order: a schema with rules checks each file in a pool
+    of supervised workers (``validate.budget``: one parse per file for every layer),
+    another in the plain pool."""
     if STDIN in files:
         jobs = 1
-    yield from in_order(check_file, files, jobs)
+    if not validator.schema.runs_rules or STDIN in files:
+        yield from in_order(check_file, files, jobs)
+        return
+    work = functools.partial(_checked_here, validator)
+    pending = [Job(name, name) for name in files]
+    for (shown, outcome, seconds), stopped in _supervised(work, validator, pending, jobs):
+        if isinstance(outcome, FileResult):
+            yield outcome
+        elif isinstance(outcome, tuple):
+            found, more = outcome
+            found += [d for d in stopped if validator.wanted(d.code)]
+            yield FileResult(shown, capped(found, validator.max_findings, shown, more), seconds)
+        elif outcome is None:  # the worker died before any rule: nothing was checked
+            yield FileResult(shown, capped(stopped, validator.max_findings, shown))
+        else:  # Pending: settled after the pass
+            yield FileResult(shown, deferred=True)
+
+
+def _supervised(
+    work: Any, validator: Validator, pending: list[Job], jobs: int
+) -> Iterator[tuple[tuple[str, Any, float], list[Diagnostic]]]:
+    for (result, stopped), job in zip(
+        run_many(work, validator.schema.name, pending, jobs), pending, strict=True
+    ):
+        yield (result if result is not None else (job.name, None, 0.0)), stopped
