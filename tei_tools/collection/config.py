@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from tei_tools.convert.profiles import AUTO, PROFILES
-from tei_tools.convert.writer.publication import DEFAULT_TITLE, Publication
+from tei_tools.publication import DEFAULT_TITLE, Publication
 
 CONFIG_FILE = "tei-tools.toml"
 EXPORTS = ("html", "text")

@@ -20,11 +20,11 @@ from tei_tools.convert import convert_bytes
 from tei_tools.convert.model import Person
 from tei_tools.convert.people_file import parse_people
 from tei_tools.convert.profiles import AUTO
-from tei_tools.convert.writer.publication import Publication
 from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.export import export_text
 from tei_tools.export.visitor import text_of
 from tei_tools.namespaces import XML_ID, T
+from tei_tools.publication import Publication
 from tei_tools.site.document import site_page
 from tei_tools.site.facsimile import surfaces_of
 from tei_tools.site.iiif import manifest, manifest_bytes

@@ -30,10 +30,10 @@ from tei_tools.convert.readers import (
 )
 from tei_tools.convert.readers.docx import TRACKED_CHANGES
 from tei_tools.convert.readers.xmlparts import ReadError
-from tei_tools.convert.writer.publication import Publication
 from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.io import Batch
 from tei_tools.processes import in_order
+from tei_tools.publication import Publication
 
 PEOPLE_FILE = "people.toml"
 

@@ -36,11 +36,11 @@ from tei_tools.convert.readers.raw import decode, split_blocks
 from tei_tools.convert.readers.runs import StyledSource
 from tei_tools.convert.writer import schema_problems, write_tei
 from tei_tools.convert.writer.header import untitled
-from tei_tools.convert.writer.publication import Publication
 from tei_tools.convert.writer.serialize import serialize
 from tei_tools.diagnostics import Diagnostic, Severity, capped_per_code
 from tei_tools.names.identity import given_agree, parts
 from tei_tools.names.lexicon import is_honorific, is_title
+from tei_tools.publication import Publication
 
 
 @dataclass

@@ -50,6 +50,8 @@ def local(el: etree._Element) -> str:
 
 def collapse(text: str) -> str:
     """XML white space, as a reader sees it: every run is one space."""
+    if "  " not in text and text.isprintable():
+        return text  # most pieces: no line end, tab or double space (isprintable is C)
     return _SPACE.sub(" ", text)
 
 

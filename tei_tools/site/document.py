@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from tei_tools.convert.writer.publication import Publication
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.export.page import HtmlPage
 from tei_tools.export.visitor import local, text_of
 from tei_tools.namespaces import XML_ID, T
+from tei_tools.publication import Publication
 from tei_tools.site import frame
 from tei_tools.site.facsimile import Surface, pb_surfaces, surfaces_of
 from tei_tools.site.legend import write_legend

@@ -7,7 +7,7 @@ from __future__ import annotations
 from lxml import etree
 
 from tei_tools import __version__
-from tei_tools.convert.writer.publication import Publication
+from tei_tools.publication import Publication
 
 STYLESHEET = "assets/edition.css"
 SCRIPT = "assets/edition.js"

@@ -15,11 +15,11 @@ from typing import Any, BinaryIO
 from lxml import etree
 
 from tei_tools import __version__
-from tei_tools.convert.writer.publication import Publication
 from tei_tools.export.page import CSS
 from tei_tools.export.visitor import text_of
 from tei_tools.names.identity import parts
 from tei_tools.namespaces import T
+from tei_tools.publication import Publication
 from tei_tools.site import frame
 
 

@@ -12,10 +12,10 @@ from lxml import etree
 
 from tei_tools.convert.model import Document, Surface
 from tei_tools.convert.writer.header import write_header
-from tei_tools.convert.writer.publication import Publication, stamp
 from tei_tools.convert.writer.text import sub, tei, write_block, write_blocks
 from tei_tools.namespaces import TEI_NS
 from tei_tools.pointers import pointer_from_name
+from tei_tools.publication import Publication, stamp
 from tei_tools.schema_files import project_schema_path
 
 
