@@ -65,3 +65,17 @@ def test_every_package_is_installed() -> None:
         if p.is_dir() and (p / "__init__.py").exists()
     } | {"tei_tools"}
     assert sorted(found - listed) == []
+
+
+def test_every_parser_is_made_by_the_one_factory():
+    """One XML parser configuration (``tei_tools/xmlparse.py``): no other module makes
+    a parser, or parses a file with lxml's defaults (which resolve entities)."""
+    made_elsewhere = []
+    for module in sorted((ROOT / "tei_tools").rglob("*.py")):
+        if module.name == "xmlparse.py":
+            continue
+        text = module.read_text(encoding="utf-8")
+        for pattern in (r"XMLParser\(", r"etree\.parse\("):
+            if re.search(pattern, text):
+                made_elsewhere.append(f"{module.relative_to(ROOT)}: {pattern}")
+    assert made_elsewhere == []

@@ -17,9 +17,10 @@ from lxml import etree
 from tei_tools.cli import cli
 from tei_tools.convert import convert_bytes
 from tei_tools.validate import SchemaError, Validator
-from tei_tools.validate.loader import Located, safe_parser
+from tei_tools.validate.loader import Located
 from tei_tools.validate.runner import run
 from tei_tools.validate.schematron import Schematron
+from tei_tools.xmlparse import safe_parser
 
 from .conftest import ENCODED_DOCS, ROOT, skip_unless
 

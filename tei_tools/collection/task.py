@@ -30,6 +30,7 @@ from tei_tools.site.facsimile import surfaces_of
 from tei_tools.site.iiif import manifest, manifest_bytes
 from tei_tools.site.pages import entry_for
 from tei_tools.validate import Validator
+from tei_tools.xmlparse import parse_bytes
 
 # The names the site lists beside persons, by the element that tags them.
 NAMED_KINDS = {"placeName": "place", "orgName": "organisation"}
@@ -148,7 +149,7 @@ def _run(job: Job) -> Outcome:
     found = list(validator_for(job.schema).iter_errors(tei_name, tei))
     outcome.validation = counts(found)
     outcome.diagnostics += found
-    root = etree.fromstring(tei)
+    root = parse_bytes(tei)
     if "html" in job.exports:
         _site_pages(job, root, tei, outcome)
     if "text" in job.exports:

@@ -20,6 +20,7 @@ from pathlib import Path
 from lxml import etree
 
 from tei_tools.validate.loader import DEFAULT_MAX_BYTES, Located, line_of
+from tei_tools.xmlparse import parse_bytes
 
 SCH_NS = "http://purl.oclc.org/dsdl/schematron"
 _INCLUDE, _EXTENDS, _SCHEMA = f"{{{SCH_NS}}}include", f"{{{SCH_NS}}}extends", f"{{{SCH_NS}}}schema"
@@ -157,8 +158,7 @@ class _Resolver:
             if path.stat().st_size > DEFAULT_MAX_BYTES:
                 raise self._error(source, include, f"{location} is larger than the size limit")
             data = path.read_bytes()
-            parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-            tree = etree.ElementTree(etree.fromstring(data, parser, base_url=str(path)))
+            tree = etree.ElementTree(parse_bytes(data, base_url=str(path)))
         except OSError as exc:
             raise self._error(
                 source, include, f"cannot read {location}: {exc.strerror or exc}"

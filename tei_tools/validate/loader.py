@@ -16,6 +16,7 @@ from lxml import etree
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.namespaces import TEI_NS, XML_ID
 from tei_tools.validate.budget import UnitLog
+from tei_tools.xmlparse import safe_parser
 
 # The attributes rule checks read; collected in one XPath pass per document.
 INDEXED = (
@@ -78,24 +79,6 @@ def find_doctype(data: bytes) -> int | None:
                 return start
             pos = start + 1
     return None
-
-
-def safe_parser(
-    encoding: str | None = None, schema: etree.XMLSchema | None = None
-) -> etree.XMLParser:
-    """The one parser configuration: no DTD loading, no entity expansion, no network
-    (a hostile file can neither read another file nor fetch anything nor expand into
-    gigabytes). With ``schema``, libxml2 validates while it parses."""
-    return etree.XMLParser(
-        encoding=encoding,
-        schema=schema,
-        resolve_entities=False,
-        load_dtd=False,
-        no_network=True,
-        dtd_validation=False,
-        huge_tree=False,
-        collect_ids=False,  # duplicate xml:ids are a rule finding (R002), not a parse error
-    )
 
 
 def line_of(element: etree._Element) -> int:

@@ -38,8 +38,9 @@ from lxml import etree
 
 from tei_tools.cache import cache_dir, seal, sealed, versions
 from tei_tools.namespaces import TEI_NS
-from tei_tools.validate.loader import Located, line_of, safe_parser
+from tei_tools.validate.loader import Located, line_of
 from tei_tools.validate.schemas import SchemaError
+from tei_tools.xmlparse import safe_parser
 
 T = f"{{{TEI_NS}}}"
 RELEASES = "https://www.tei-c.org/Vault/P5"

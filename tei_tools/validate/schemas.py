@@ -26,8 +26,8 @@ from tei_tools.validate.loader import (
     DEFAULT_MAX_BYTES,
     Located,
     line_of,
-    safe_parser,
 )
+from tei_tools.xmlparse import parse_file, safe_parser
 
 if TYPE_CHECKING:  # xmlschema is imported when a detailed report is first needed
     import xmlschema
@@ -108,9 +108,8 @@ _LANGUAGES = {RELAXNG_NS: "RELAX NG", XSD_NS: "XML Schema", SCHEMATRON_NS: "ISO 
 def _parse_schema_file(path: Path, namespace: str) -> etree._ElementTree:
     """Parse a schema, refusing a file of another language (a TEI document given as
     ``x.rng``) and any reference to a remote resource (never fetched)."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
-        tree = etree.parse(str(path), parser)
+        tree = parse_file(path)
     except etree.XMLSyntaxError as exc:
         line, column = exc.position if exc.position else (1, 1)
         raise SchemaError(f"{path}:{line}:{column}: cannot read schema: {exc.msg}") from exc
@@ -240,7 +239,7 @@ COMPILE_BUDGET = 60.0  # seconds libxml2 may take to compile a RELAX NG schema
 
 
 def _compile(path: str) -> None:
-    etree.RelaxNG(etree.parse(path, etree.XMLParser(no_network=True, resolve_entities=False)))
+    etree.RelaxNG(parse_file(path))
 
 
 def _compiles_in_time(path: Path) -> None:

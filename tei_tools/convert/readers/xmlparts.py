@@ -15,6 +15,7 @@ from lxml import etree
 
 from tei_tools import budgets
 from tei_tools.convert.readers.runs import Run, SourceBlock
+from tei_tools.xmlparse import parse_bytes
 
 
 class ReadError(Exception):
@@ -87,12 +88,11 @@ def parse_part(
 # No element, comment or processing instruction takes fewer bytes ("<a/>"), so a part
 # shorter than this many bytes a node cannot build more nodes than its budget allows.
 _MIN_NODE_BYTES = 4
-_WHOLE = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 def _parse_whole(data: bytes, name: str, what: str | None) -> tuple[etree._Element, int]:
     try:
-        root = etree.fromstring(data, _WHOLE)
+        root = parse_bytes(data)
     except etree.XMLSyntaxError as exc:
         raise _not_well_formed(exc, name, what) from exc
     if root is None:

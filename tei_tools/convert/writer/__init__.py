@@ -17,6 +17,7 @@ from tei_tools.namespaces import TEI_NS
 from tei_tools.pointers import pointer_from_name
 from tei_tools.publication import Publication, stamp
 from tei_tools.schema_files import project_schema_path
+from tei_tools.xmlparse import parse_file
 
 
 def write_tei(doc: Document, publication: Publication | None = None) -> etree._ElementTree:
@@ -63,7 +64,7 @@ _GLOBAL_ONLY = frozenset(tei(name) for name in ("fw", "pb", "note", "lb", "gap")
 
 @functools.cache
 def _project_schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(project_schema_path())))
+    return etree.XMLSchema(parse_file(project_schema_path()))
 
 
 def schema_problems(tree: etree._ElementTree) -> str:

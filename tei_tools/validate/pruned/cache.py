@@ -13,11 +13,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
-from lxml import etree
-
 from tei_tools.cache import cache_dir, sealer, unwrap, versions, wrap
 from tei_tools.io import atomic_write
 from tei_tools.validate.pruned.prune import _R
+from tei_tools.xmlparse import parse_file
 
 CACHE_FORMAT = "4"  # bump when the cached form changes
 
@@ -31,7 +30,7 @@ def _schema_files(path: Path) -> list[Path]:
         if current in seen:
             continue
         seen[current] = None
-        tree = etree.parse(str(current), etree.XMLParser(no_network=True, resolve_entities=False))
+        tree = parse_file(current)
         for ref in tree.iter(f"{_R}include", f"{_R}externalRef"):
             href = ref.get("href")
             if href:

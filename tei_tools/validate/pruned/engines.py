@@ -18,12 +18,13 @@ from tei_tools.validate.pruned.cache import _load, _store, simplified
 from tei_tools.validate.pruned.prune import Unsupported, prune
 from tei_tools.validate.pruned.relax import Facet, droppable, without_facets
 from tei_tools.validate.pruned.scan import Scanned
+from tei_tools.xmlparse import parse_bytes
 
 COMPILE_BUDGET = 20.0  # seconds libxml2 may take to compile a pruned grammar
 
 
 def _compile_child(grammar: bytes) -> None:
-    etree.RelaxNG(etree.fromstring(grammar))
+    etree.RelaxNG(parse_bytes(grammar, huge=True))
 
 
 def exit_code_within(
@@ -84,4 +85,4 @@ def pruned_validator(
 def _compiled(grammar: bytes, dropped: frozenset[Facet]) -> etree.RelaxNG:
     """One compile per pruned grammar and set of dropped facets, in each process: the
     same names with other values may drop other facets, so both make the key."""
-    return etree.RelaxNG(etree.fromstring(without_facets(grammar, dropped)))
+    return etree.RelaxNG(parse_bytes(without_facets(grammar, dropped), huge=True))

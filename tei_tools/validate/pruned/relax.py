@@ -16,6 +16,7 @@ from tei_tools.validate.pruned import ascii_regex
 from tei_tools.validate.pruned.cache import _load, _store
 from tei_tools.validate.pruned.prune import _R
 from tei_tools.validate.pruned.scan import Scanned
+from tei_tools.xmlparse import parse_bytes
 
 _XML_SPACE = re.compile(r"[ \t\n\r]+")
 
@@ -43,7 +44,7 @@ def _facet_sites(root: etree._Element) -> Iterator[tuple[etree._Element, Facet]]
 
 @functools.lru_cache(maxsize=8)
 def _facets(grammar: bytes) -> frozenset[Facet]:
-    return frozenset(facet for _, facet in _facet_sites(etree.fromstring(grammar)))
+    return frozenset(facet for _, facet in _facet_sites(parse_bytes(grammar, huge=True)))
 
 
 def droppable(grammar: bytes, scanned: Scanned) -> frozenset[Facet]:
@@ -66,7 +67,7 @@ def droppable(grammar: bytes, scanned: Scanned) -> frozenset[Facet]:
 def without_facets(grammar: bytes, dropped: frozenset[Facet]) -> bytes:
     if not dropped:
         return grammar
-    root = etree.fromstring(grammar)
+    root = parse_bytes(grammar, huge=True)
     for param, facet in list(_facet_sites(root)):
         if facet in dropped:
             parent = param.getparent()
