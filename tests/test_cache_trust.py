@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from tei_tools import cache
 from tei_tools.cli import cli
-from tei_tools.validate.schemas import jing_command
+from tei_tools.validate.relaxng import jing_command
 
 from .conftest import ROOT
 

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from tei_tools.cli import cli
 from tei_tools.validate import Validator
 from tei_tools.validate.loader import find_doctype, load
-from tei_tools.validate.schemas import JingSchema, jing_command
+from tei_tools.validate.relaxng import JingSchema, jing_command
 
 from .conftest import ROOT
 

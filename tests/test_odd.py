@@ -18,8 +18,8 @@ from tei_tools.cli import cli
 from tei_tools.convert import convert_bytes
 from tei_tools.validate import Validator
 from tei_tools.validate.odd import compile_odd
+from tei_tools.validate.protocol import OddSources
 from tei_tools.validate.runner import run
-from tei_tools.validate.schemas import OddSources
 
 from .conftest import ENCODED_DOCS, ROOT, skip_unless
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from tei_tools.validate import Validator, pruned
-from tei_tools.validate.schemas import jing_command
+from tei_tools.validate.relaxng import jing_command
 
 from .conftest import ENCODED_DOCS, ROOT, TEI_ALL, jing_verdicts, skip_unless
 

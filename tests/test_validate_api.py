@@ -9,7 +9,7 @@ import inspect
 import pytest
 
 from tei_tools.validate import Validator
-from tei_tools.validate.schemas import JingSchema, jing_command
+from tei_tools.validate.relaxng import JingSchema, jing_command
 
 from .conftest import ROOT, skip_unless
 

@@ -55,7 +55,7 @@ from tei_tools.site.pages import (
 from tei_tools.site.search import index_present, index_site
 from tei_tools.validate.loader import line_of
 from tei_tools.validate.rules import repeated_ids
-from tei_tools.validate.schemas import XsdSchema
+from tei_tools.validate.xsd import XsdSchema
 
 DOCUMENTS_PER_BARRIER = 16  # documents whose outputs are made durable together
 LOCK = ".tei-tools.lock"  # in the collection's folder: one build at a time

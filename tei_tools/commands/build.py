@@ -25,7 +25,7 @@ from tei_tools.commands.common import (
 from tei_tools.diagnostics import Severity
 from tei_tools.processes import Busy, exclusive
 from tei_tools.site.search import SearchError
-from tei_tools.validate.schemas import SchemaError
+from tei_tools.validate.protocol import SchemaError
 
 
 def _progress_wanted() -> bool:

@@ -17,9 +17,9 @@ from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.io import atomic_write
 from tei_tools.validate import DEFAULT_MAX_FINDINGS, SchemaError, Validator
 from tei_tools.validate.models import Model, models_in, read_prolog
+from tei_tools.validate.protocol import OddSources
 from tei_tools.validate.reports import FORMATS, all_codes, summary
 from tei_tools.validate.runner import FileResult, expand, run
-from tei_tools.validate.schemas import OddSources
 
 LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
 

