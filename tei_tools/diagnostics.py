@@ -7,6 +7,7 @@ Each code has a stable name, a default severity and a one-line rationale.
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from dataclasses import dataclass
 
 
@@ -184,32 +185,60 @@ def worst(diagnostics: list[Diagnostic]) -> Severity | None:
     return max((d.level for d in diagnostics), default=None)
 
 
-MAX_PER_CODE = 100  # diagnostics of one code kept per file; the rest are counted
+MAX_PER_CODE = 100  # diagnostics of one code a conversion keeps per file; the rest counted
 
 
-def capped_per_code(diagnostics: list[Diagnostic], limit: int = MAX_PER_CODE) -> list[Diagnostic]:
-    """At most ``limit`` diagnostics of each code, in order; for a code with more, one
-    more diagnostic (at the first one left out) says how many were left out."""
-    seen: dict[str, int] = {}
-    kept: list[Diagnostic] = []
-    first_left: dict[str, Diagnostic] = {}
-    for d in diagnostics:
-        seen[d.code] = seen.get(d.code, 0) + 1
-        if seen[d.code] <= limit:
-            kept.append(d)
-        else:
-            first_left.setdefault(d.code, d)
-    for code, d in first_left.items():
-        more = seen[code] - limit
-        kept.append(
-            Diagnostic(
-                code,
-                f"{more} more {code} diagnostics in this file are not shown "
-                f"(the first {limit} are)",
-                d.file,
-                d.line,
-                d.column,
-                severity=d.level,
+def capped(
+    found: list[Diagnostic], limit: int, name: str, more: int = 0, *, per_code: bool = False
+) -> list[Diagnostic]:
+    """The one capper: at most ``limit`` findings (0: all) of the file, or with
+    ``per_code`` of each code; the most severe kept first, shown in document order.
+    What is left out (and ``more`` errors counted but not rendered) is counted in one
+    more finding, which carries the worst severity among them, so that an exit status
+    sees what the cap hides: V007 for the file, the code itself for a code."""
+    groups: dict[str | None, list[int]] = {}
+    for i, d in enumerate(found):
+        groups.setdefault(d.code if per_code else None, []).append(i)
+    kept: list[int] = []
+    summaries: list[Diagnostic] = []
+    for members in groups.values():
+        if not limit or len(members) <= limit:
+            kept += members
+            continue
+        ranked = sorted(members, key=lambda i: (-found[i].level, i))
+        kept += ranked[:limit]
+        left = ranked[limit:]
+        if per_code:
+            first = found[min(left)]
+            summaries.append(
+                Diagnostic(
+                    first.code,
+                    f"{len(left)} more {first.code} diagnostics in this file are not shown "
+                    f"(the first {limit} are)",
+                    first.file,
+                    first.line,
+                    first.column,
+                    severity=max(found[i].level for i in left),
+                )
             )
-        )
-    return kept
+        else:
+            summaries.append(_counted(Counter(found[i].level for i in left), more, name))
+            more = 0
+    if more:
+        summaries.append(_counted(Counter(), more, name))
+    return [found[i] for i in sorted(kept)] + summaries
+
+
+def _counted(levels: Counter[Severity], more: int, name: str) -> Diagnostic:
+    levels[Severity.ERROR] += more
+    hidden = sum(levels.values())
+    parts = ", ".join(f"{levels[s]} {s}s" for s in sorted(levels, reverse=True) if levels[s])
+    return Diagnostic(
+        "V007",
+        f"{hidden} more findings in this file are not shown ({parts})",
+        name,
+        1,
+        1,
+        hint="raise --max-findings (0 shows every finding), or --select the codes you need",
+        severity=max(s for s in levels if levels[s]),
+    )

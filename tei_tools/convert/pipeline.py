@@ -37,7 +37,7 @@ from tei_tools.convert.readers.runs import StyledSource
 from tei_tools.convert.writer import schema_problems, write_tei
 from tei_tools.convert.writer.header import untitled
 from tei_tools.convert.writer.serialize import serialize
-from tei_tools.diagnostics import Diagnostic, Severity, capped_per_code
+from tei_tools.diagnostics import MAX_PER_CODE, Diagnostic, Severity, capped
 from tei_tools.names.identity import given_agree, parts
 from tei_tools.names.lexicon import is_honorific, is_title
 from tei_tools.publication import Publication
@@ -110,7 +110,7 @@ def convert_bytes(
     if blocks is not None and not _failed(diags):
         digest = hashlib.sha256(data).hexdigest()
         _convert(blocks, parsed, digest, result, collection, styled, profile, lang)
-    result.diagnostics = capped_per_code(result.diagnostics)
+    result.diagnostics = capped(result.diagnostics, MAX_PER_CODE, source, per_code=True)
     return result
 
 

@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from tei_tools.diagnostics import Diagnostic, Severity
+from tei_tools.diagnostics import Diagnostic, Severity, capped
 from tei_tools.validate.budget import UnitLog
 from tei_tools.validate.loader import DEFAULT_MAX_BYTES, load
 
@@ -31,31 +30,6 @@ def __getattr__(name: str) -> Any:
 __all__ = ["DEFAULT_MAX_FINDINGS", "SchemaError", "ValidationFailed", "Validator"]
 
 DEFAULT_MAX_FINDINGS = 100
-
-
-def capped(found: list[Diagnostic], limit: int, name: str, more: int = 0) -> list[Diagnostic]:
-    """The first ``limit`` findings, the most severe first, in document order; one more
-    counts the rest (and ``more`` schema errors counted but not rendered) and carries
-    the worst severity among them, so the exit status and ``--fail-level`` see what the
-    cap hides."""
-    if not more and (not limit or len(found) <= limit):
-        return found
-    ranked = sorted(range(len(found)), key=lambda i: (-found[i].level, i))
-    kept = sorted(ranked[:limit]) if limit else list(range(len(found)))
-    counts = Counter(found[i].level for i in ranked[len(kept) :])
-    counts[Severity.ERROR] += more
-    hidden = sum(counts.values())
-    parts = ", ".join(f"{counts[s]} {s}s" for s in sorted(counts, reverse=True) if counts[s])
-    summary = Diagnostic(
-        "V007",
-        f"{hidden} more findings in this file are not shown ({parts})",
-        name,
-        1,
-        1,
-        hint="raise --max-findings (0 shows every finding), or --select the codes you need",
-        severity=max(s for s in counts if counts[s]),
-    )
-    return [found[i] for i in kept] + [summary]
 
 
 class ValidationFailed(Exception):

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tei_tools.diagnostics import Diagnostic, Severity
+from tei_tools.diagnostics import Diagnostic, Severity, capped
 from tei_tools.processes import in_order
-from tei_tools.validate import Validator, capped
+from tei_tools.validate import Validator
 from tei_tools.validate.budget import Job, UnitLog, run_many
 
 STDIN = "-"
