@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tei_tools.convert import convert_bytes, convert_text
-from tei_tools.diagnostics import CODES, Severity
+from tei_tools.diagnostics import CODES, Diagnostic, Severity, capped
 
 from .conftest import non_space, projection
 
@@ -131,3 +133,29 @@ def test_the_linkers_span_index_answers_as_a_scan_of_every_span():
                 assert spans.overlaps(a, b) == any(s < b and a < e for s, e in taken)
 
     check()
+
+
+_FINDING = st.builds(
+    lambda code, line: Diagnostic(code, "m", "f.xml", line, 1),
+    st.sampled_from(["C101", "C303", "S001", "R010", "R009"]),
+    st.integers(1, 50),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(found=st.lists(_FINDING, max_size=40), limit=st.integers(0, 6), per_code=st.booleans())
+def test_the_capper_keeps_order_counts_the_rest_and_hides_no_severity(found, limit, per_code):
+    shown = capped(found, limit, "f.xml", per_code=per_code)
+    summaries = [d for d in shown if "are not shown" in d.message]
+    kept = [d for d in shown if d not in summaries]
+    index = {id(d): i for i, d in enumerate(found)}
+    positions = [index[id(d)] for d in kept]
+    assert positions == sorted(positions)  # document order
+    counted = sum(int(d.message.split()[0]) for d in summaries)
+    assert len(kept) + counted == len(found)  # nothing lost without a count
+    if found:
+        assert max(d.level for d in shown) == max(d.level for d in found)
+    groups = {d.code for d in found} if per_code else {None}
+    for group in groups:
+        members = [d for d in kept if per_code is False or d.code == group]
+        assert not limit or len(members) <= limit
