@@ -12,7 +12,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 _PR_SET_PDEATHSIG = 1
 
@@ -36,17 +36,33 @@ def in_order(
     work: Callable[[T], R], items: Sequence[T], jobs: int, *, at_least: int = 2
 ) -> Iterator[R]:
     """``work`` over ``items``, results in the items' order: in ``jobs`` workers
-    forked from this process (they inherit what it has loaded and compiled) when
-    there are at least ``at_least`` items and more than one job, else here. The one
-    worker pool of every command that handles many files."""
+    forked from this process (they inherit ``work`` and all it holds, a compiled
+    schema say: only the items and results are pickled) when there are at least
+    ``at_least`` items and more than one job, else here. The one worker pool of every
+    command that handles many files."""
     if jobs <= 1 or len(items) < at_least or os.name != "posix":
         yield from map(work, items)
         return
     workers = min(jobs, len(items))
     chunk = max(1, min(32, len(items) // (workers * 4)))
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=die_with_parent) as pool:
-        yield from pool.imap(work, items, chunksize=chunk)
+    with context.Pool(workers, initializer=_start, initargs=(work,)) as pool:
+        yield from pool.imap(_run, items, chunksize=chunk)
+
+
+_WORK: Callable[[Any], Any] | None = None  # a pool worker's work, set as it starts
+
+
+def _start(work: Callable[[Any], Any]) -> None:
+    """A pool worker's initializer: ``work`` arrives through the fork, never pickled."""
+    global _WORK
+    _WORK = work
+    die_with_parent()
+
+
+def _run(item: Any) -> Any:
+    assert _WORK is not None
+    return _WORK(item)
 
 
 class Busy(Exception):

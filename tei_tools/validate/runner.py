@@ -70,9 +70,6 @@ def _unreadable(name: str, why: str) -> FileResult:
     )
 
 
-_VALIDATOR: Validator | None = None  # set in the parent before workers fork
-
-
 def _read(name: str, max_bytes: int) -> tuple[str, bytes, int | None] | FileResult:
     """The name to show, the bytes and (for a file too large to read) its size; or the
     result of a file that cannot be read."""
@@ -86,14 +83,13 @@ def _read(name: str, max_bytes: int) -> tuple[str, bytes, int | None] | FileResu
     return ("<stdin>" if name == STDIN else name), data, None
 
 
-def check_file(name: str) -> FileResult:
-    assert _VALIDATOR is not None
+def check_file(validator: Validator, name: str) -> FileResult:
     start = time.perf_counter()
-    read = _read(name, _VALIDATOR.max_bytes)
+    read = _read(name, validator.max_bytes)
     if isinstance(read, FileResult):
         return read
     shown, data, size = read
-    checked = _VALIDATOR.check(shown, data, size, defer=True)
+    checked = validator.check(shown, data, size, defer=True)
     if not isinstance(checked, list):  # Pending: settled after the pass
         return FileResult(shown, deferred=True)
     return FileResult(shown, checked, time.perf_counter() - start)
@@ -120,8 +116,6 @@ def run(
     """Check ``files`` in order. A schema with a batch engine (jing) is prepared for
     the whole batch before the workers fork; the files it defers are settled by that
     engine after the pass and checked again here, in the parent."""
-    global _VALIDATOR
-    _VALIDATOR = validator
     schema = validator.schema
     from tei_tools.validate.protocol import BatchSchema
 
@@ -141,7 +135,7 @@ def run(
         batch.settle([files[i] for i in deferred], [r.name for r in results if _valid(r)])
         validator.restart()  # a worker forked before the settling lacks its verdicts
         for i in deferred:
-            results[i] = check_file(files[i])
+            results[i] = check_file(validator, files[i])
             if on_result is not None:
                 on_result(results[i])
     return results
@@ -161,7 +155,7 @@ def _iter_results(validator: Validator, files: list[str], jobs: int) -> Iterator
     if STDIN in files:
         jobs = 1
     if not validator.schema.runs_rules or STDIN in files:
-        yield from in_order(check_file, files, jobs)
+        yield from in_order(functools.partial(check_file, validator), files, jobs)
         return
     work = functools.partial(_checked_here, validator)
     pending = [Job(name, name) for name in files]

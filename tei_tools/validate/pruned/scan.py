@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import multiprocessing
-import os
 import re
 from pathlib import Path
 
-from tei_tools.processes import die_with_parent
+from tei_tools.processes import in_order
 
 # A start tag as XML defines it (an attribute value holds no "<"), so no real start tag
 # escapes it; text that looks like one (in a comment, say) only adds names and values.
@@ -82,22 +80,9 @@ def _local(name: bytes) -> str:
     return name.rpartition(b":")[2].decode("utf-8", "replace")
 
 
-_LISTED: frozenset[str] = frozenset()  # a scanning worker's: set as it starts (fork)
-
-
-def _listed_are(listed: frozenset[str]) -> None:
-    """A scanning worker's initializer: the digests a verdict cache lists reach it
-    through the fork, not pickled with every chunk."""
-    die_with_parent()
-    _listed_are_here(listed)
-
-
-def _listed_are_here(listed: frozenset[str]) -> None:
-    global _LISTED
-    _LISTED = listed
-
-
-def _scan_chunk(max_bytes: int, files: list[str]) -> tuple[list[str | None], Scanned]:
+def _scan_chunk(
+    listed: frozenset[str], max_bytes: int, files: list[str]
+) -> tuple[list[str | None], Scanned]:
     """Each plain file's SHA-256 (None for another: see ``_jing_readable``), and the
     names and values of those the verdict cache does not list; each file read once."""
     digests: list[str | None] = []
@@ -106,7 +91,7 @@ def _scan_chunk(max_bytes: int, files: list[str]) -> tuple[list[str | None], Sca
         data = _jing_readable(Path(file), max_bytes)
         digest = None if data is None else hashlib.sha256(data).hexdigest()
         digests.append(digest)
-        if data is not None and digest not in _LISTED:
+        if data is not None and digest not in listed:
             scanned.add(data)
     return digests, scanned
 
@@ -132,14 +117,8 @@ def scan_files(
     """The SHA-256 of each file a batch engine may read, and what those whose digest
     is not ``listed`` (found valid before) hold, read on ``jobs`` processes."""
     chunks = [files[i : i + 64] for i in range(0, len(files), 64)]
-    scan = functools.partial(_scan_chunk, max_bytes)
-    if jobs < 2 or len(chunks) < 2 or os.name != "posix":
-        _listed_are_here(listed)
-        parts = [scan(chunk) for chunk in chunks]
-    else:
-        context = multiprocessing.get_context("fork")
-        with context.Pool(jobs, initializer=_listed_are, initargs=(listed,)) as pool:
-            parts = pool.map(scan, chunks)
+    # the listed digests reach the workers through the fork, not pickled per chunk
+    parts = list(in_order(functools.partial(_scan_chunk, listed, max_bytes), chunks, jobs))
     digests: dict[str, str] = {}
     scanned = Scanned()
     for chunk, (found, part) in zip(chunks, parts, strict=True):
