@@ -196,3 +196,21 @@ def load_config(root: Path, **overrides: Any) -> BuildConfig:
         lang=lang,
         source=where,
     )
+
+
+def collection_config(source: str, cache: dict[Path, BuildConfig | None]) -> BuildConfig | None:
+    """The configuration of the collection whose raw folder holds ``source``, so that
+    ``convert`` writes what ``build`` writes (publication facts, profile, language);
+    None outside a collection. The folders above the source are tried nearest first
+    (the raw folder, its parent, the one above), each read once per ``cache``."""
+    if source == "-":
+        return None
+    path = Path(source).resolve()
+    for root in list(path.parents)[:3]:
+        if root not in cache:
+            config = load_config(root)
+            cache[root] = None if config.source == "defaults" else config
+        found = cache[root]
+        if found is not None and path.is_relative_to(found.raw.resolve()):
+            return found
+    return None

@@ -9,7 +9,11 @@ from typing import Any
 
 import click
 
-from tei_tools.collection.config import LANGUAGE_TAG, BuildConfig, ConfigError, load_config
+from tei_tools.collection.config import (
+    LANGUAGE_TAG,
+    ConfigError,
+    collection_config,
+)
 from tei_tools.commands.common import (
     EXIT_FINDINGS,
     EXIT_OK,
@@ -76,23 +80,6 @@ def collection_for(
     if key not in cache:
         cache[key] = load_people(path)
     return cache[key]
-
-
-def config_for(source: str, cache: dict[Path, Any]) -> BuildConfig | None:
-    """The configuration of the collection whose raw folder holds ``source`` (two
-    levels up, or one), so that convert writes what build writes: its publication
-    facts, profile and language; None outside a collection."""
-    if source == "-":
-        return None
-    path = Path(source).resolve()
-    for root in (path.parent.parent, path.parent, path.parent.parent.parent):
-        if root not in cache:
-            config = load_config(root)
-            cache[root] = None if config.source == "defaults" else config
-        config = cache[root]
-        if config is not None and path.is_relative_to(config.raw.resolve()):
-            return config  # type: ignore[no-any-return]
-    return None
 
 
 def _language_tag(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -281,7 +268,7 @@ def convert(
             status = max(status, EXIT_USAGE)
             continue
         try:
-            config = config_for(source, configs)
+            config = collection_config(source, configs)
         except ConfigError as exc:
             click.echo(f"tei-tools convert: {exc}", err=True)
             status = max(status, EXIT_USAGE)
