@@ -1,15 +1,11 @@
 """``tei-tools export``: TEI → text, HTML or raw; an index page for HTML collections.
 
-Each file is exported by a pure function (bytes in; outputs, diagnostics and index
-entry out), in worker processes when there are several files and cores; the parent
-writes every output behind one durability barrier."""
+The files are exported by the library (``export.batch``); the command writes every
+output behind one durability barrier and reports."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 
 import click
@@ -19,78 +15,12 @@ from tei_tools.commands.common import (
     EXIT_OK,
     EXIT_USAGE,
     jobs_option,
-    read_input,
     report,
 )
-from tei_tools.diagnostics import Diagnostic, Severity
-from tei_tools.export import export
+from tei_tools.export.batch import SUFFIX, Settings, exported
 from tei_tools.io import Batch
-from tei_tools.processes import in_order
-from tei_tools.site.pages import IndexEntry, entry_for, index_page
-from tei_tools.validate.loader import load
+from tei_tools.site.pages import IndexEntry, index_page
 from tei_tools.validate.runner import expand
-
-SUFFIX = {"text": ".txt", "html": ".html", "raw": ".txt"}
-
-
-@dataclass(frozen=True)
-class Settings:
-    fmt: str
-    view: str
-    page_markers: bool
-    width: int | None
-    companions: bool  # HTML into a folder: a text file and an index entry as well
-
-
-@dataclass
-class Exported:
-    name: str
-    readable: bool = True
-    content: str | None = None  # None: nothing to write (the input could not be read)
-    text: str | None = None  # the companion text of an HTML page
-    entry: IndexEntry | None = None
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-
-def export_one(name: str, settings: Settings) -> Exported:
-    """Export one file; never raises on bad input (its diagnostics say why)."""
-    data = read_input(name, "V006")
-    if data is None:
-        return Exported(name, readable=False)
-    shown = "<stdin>" if name == "-" else name
-    doc, problems = load(shown, data)
-    if doc is None:
-        return Exported(
-            name,
-            diagnostics=[
-                Diagnostic("E002", f"cannot export: {p.message}", shown, p.line, p.column, p.hint)
-                for p in problems
-            ],
-        )
-    root = doc.tree.getroot()
-    content, found = export(
-        root,
-        settings.fmt,
-        view=settings.view,
-        page_markers=settings.page_markers,
-        width=settings.width,
-        source=shown,
-    )
-    result = Exported(name, diagnostics=found)
-    if any(d.level is Severity.ERROR for d in found):
-        return result
-    result.content = content
-    if settings.companions:
-        result.text = export(root, "text", view="reading", source=shown)[0]
-        result.entry = entry_for(Path(name).stem, root)
-    return result
-
-
-def exported(files: list[str], settings: Settings, jobs: int) -> Iterator[Exported]:
-    """Every file's export, in order; in ``jobs`` forked workers when that helps."""
-    if "-" in files:
-        jobs = 1
-    yield from in_order(partial(export_one, settings=settings), files, jobs, at_least=4)
 
 
 @click.command("export")
@@ -170,4 +100,4 @@ def export_command(
     sys.exit(status)
 
 
-__all__ = ["export_command", "export_one"]
+__all__ = ["export_command"]
