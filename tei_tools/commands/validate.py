@@ -7,19 +7,18 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import click
 
 from tei_tools.cache import cache_dir
 from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, jobs_option
-from tei_tools.diagnostics import Diagnostic, Severity
+from tei_tools.diagnostics import Severity
 from tei_tools.io import atomic_write
-from tei_tools.validate import DEFAULT_MAX_FINDINGS, SchemaError, Validator
-from tei_tools.validate.models import Model, models_in, read_prolog
+from tei_tools.validate import DEFAULT_MAX_FINDINGS, Options, SchemaError, Validator
+from tei_tools.validate.models import Model
 from tei_tools.validate.protocol import OddSources
 from tei_tools.validate.reports import FORMATS, all_codes, summary
-from tei_tools.validate.runner import FileResult, expand, run
+from tei_tools.validate.runner import FileResult, expand, validate_files
 
 LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
 
@@ -38,43 +37,6 @@ def _show_progress(files: list[str], output: str) -> bool:
     """On a terminal only: not in CI, not when the report goes down a pipe."""
     to_terminal = sys.stdout.isatty() if output == "-" else True
     return len(files) > 1 and sys.stderr.isatty() and to_terminal and not os.environ.get("CI")
-
-
-def by_models(files: list[str]) -> dict[tuple[Model, ...] | None, list[str]]:
-    """Files grouped by the schemas their xml-model instructions name (None: none)."""
-    groups: dict[tuple[Model, ...] | None, list[str]] = {}
-    for name in files:
-        models = models_in(name, read_prolog(name)) if name != "-" else ()
-        groups.setdefault(models or None, []).append(name)
-    return groups
-
-
-def _with_models(
-    models: tuple[Model, ...],
-    files: list[str],
-    jobs: int,
-    validator: Validator,
-    settings: dict[str, Any],
-    network: Path | None,
-    advance: Callable[[FileResult], None],
-) -> list[FileResult]:
-    """The files whose xml-model instructions name ``models``: checked against the
-    project schema and, in addition, those schemas. A schema that cannot be used is a
-    V008 error on each file (never a silent fall back), and the project schema still
-    checks them."""
-    from tei_tools.validate.models import ModelSchema
-
-    try:
-        schema = ModelSchema(
-            models, settings["cache"], settings["schematron"], network, validator.schema
-        )
-    except SchemaError as exc:
-        done = run(validator, files, jobs)
-        for result in done:
-            result.diagnostics.insert(0, Diagnostic("V008", str(exc), result.name, 1, 1))
-            advance(result)
-        return done
-    return run(Validator(schema, **settings), files, jobs, on_result=advance)
 
 
 def _say_schemas(validator: Validator, models: tuple[Model, ...] | None, files: int) -> None:
@@ -216,40 +178,32 @@ def validate(
     if odd_path and schema_path:
         raise click.UsageError("give --schema or --odd, not both")
     schema_path = schema_path or odd_path
-    settings: dict[str, Any] = {
-        "select": _codes(select) if select else None,
-        "ignore": _codes(ignore),
-        "max_bytes": int(max_size * 1024 * 1024),
-        "max_findings": max_findings,
-        "cache": not no_cache,
-        "schematron": not no_schematron,
-        "odd": OddSources(
+    options = Options(
+        select=tuple(_codes(select)) if select else None,
+        ignore=tuple(_codes(ignore)),
+        max_bytes=int(max_size * 1024 * 1024),
+        max_findings=max_findings,
+        cache=not no_cache,
+        schematron=not no_schematron,
+        odd=OddSources(
             Path(tei_source) if tei_source else None,
             Path(stylesheets) if stylesheets else None,
             allow_network,
         ),
-    }
-    try:
-        validator = Validator(Path(schema_path) if schema_path else None, **settings)
-    except SchemaError as exc:
-        click.echo(f"tei-tools validate: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
+    )
     files, missing = expand(paths)
-    results: list[FileResult] = list(missing)
-    groups = {None: files} if schema_path else by_models(files)
     network = cache_dir() / "models" if allow_network else None
     try:  # jing reads a schema's includes only when it runs
-        checked: dict[str, FileResult] = {}
         with _progress(files, output) as advance:
-            for models, group in groups.items():
-                if verbose:
-                    _say_schemas(validator, models, len(group))
-                if models is None:
-                    done = run(validator, group, jobs, on_result=advance)
-                else:
-                    done = _with_models(models, group, jobs, validator, settings, network, advance)
-                checked.update((f, r) for f, r in zip(group, done, strict=True))
-        results += [checked[f] for f in files]
+            results = list(missing) + validate_files(
+                files,
+                Path(schema_path) if schema_path else None,
+                options,
+                jobs,
+                network,
+                on_result=advance,
+                on_group=_say_schemas if verbose else None,
+            )
     except SchemaError as exc:
         click.echo(f"tei-tools validate: {exc}", err=True)
         sys.exit(EXIT_USAGE)

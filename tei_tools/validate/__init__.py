@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -27,9 +28,23 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(name)
 
 
-__all__ = ["DEFAULT_MAX_FINDINGS", "SchemaError", "ValidationFailed", "Validator"]
+__all__ = ["DEFAULT_MAX_FINDINGS", "Options", "SchemaError", "ValidationFailed", "Validator"]
 
 DEFAULT_MAX_FINDINGS = 100
+
+
+@dataclass(frozen=True)
+class Options:
+    """What one run of the validator is asked for (the command's options): the codes
+    to report, the limits, and the schema's settings."""
+
+    select: tuple[str, ...] | None = None  # codes or prefixes; None: all
+    ignore: tuple[str, ...] = ()
+    max_bytes: int = DEFAULT_MAX_BYTES
+    max_findings: int = DEFAULT_MAX_FINDINGS
+    cache: bool = True  # reuse verdicts of unchanged files, and compiled schemas
+    schematron: bool = True  # a grammar's embedded rules run with it
+    odd: OddSources | None = None
 
 
 class ValidationFailed(Exception):
@@ -66,6 +81,19 @@ class Validator:
         self.max_bytes = max_bytes
         self.max_findings = max_findings  # per file; 0 for all
         self._supervised: Supervised | None = None  # the worker, forked on first need
+
+    @classmethod
+    def of(cls, schema: Path | Schema | None, options: Options) -> Validator:
+        return cls(
+            schema,
+            options.select,
+            options.ignore,
+            options.max_bytes,
+            options.max_findings,
+            options.cache,
+            options.schematron,
+            options.odd,
+        )
 
     def wanted(self, code: str) -> bool:
         if code in self.ignore or any(code.startswith(p) for p in self.ignore if len(p) < 4):

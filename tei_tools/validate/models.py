@@ -171,3 +171,12 @@ def read_prolog(path: str) -> bytes:
             return handle.read(_PROLOG_BYTES)
     except OSError:
         return b""
+
+
+def by_models(files: list[str]) -> dict[tuple[Model, ...] | None, list[str]]:
+    """Files grouped by the schemas their xml-model instructions name (None: none)."""
+    groups: dict[tuple[Model, ...] | None, list[str]] = {}
+    for name in files:
+        models = models_in(name, read_prolog(name)) if name != "-" else ()
+        groups.setdefault(models or None, []).append(name)
+    return groups

@@ -14,12 +14,15 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tei_tools.diagnostics import Diagnostic, Severity, capped
 from tei_tools.processes import in_order
-from tei_tools.validate import Validator
+from tei_tools.validate import Options, SchemaError, Validator
 from tei_tools.validate.budget import Job, UnitLog, run_many
+
+if TYPE_CHECKING:
+    from tei_tools.validate.models import Model
 
 STDIN = "-"
 
@@ -179,3 +182,60 @@ def _supervised(
         run_many(work, validator.schema.name, pending, jobs), pending, strict=True
     ):
         yield (result if result is not None else (job.name, None, 0.0)), stopped
+
+
+def validate_files(
+    files: list[str],
+    schema: Path | None,
+    options: Options,
+    jobs: int,
+    network: Path | None = None,
+    on_result: Callable[[FileResult], None] | None = None,
+    on_group: Callable[[Validator, tuple[Model, ...] | None, int], None] | None = None,
+) -> list[FileResult]:
+    """Check ``files`` in order: against ``schema`` alone, or (None) against the
+    project schema and, in addition (never instead), the schemas each file's
+    xml-model instructions name; files naming the same ones are checked together.
+    ``network``: where remote schemas are kept (None: none is fetched). SchemaError
+    when the schema itself cannot be used."""
+    from tei_tools.validate.models import by_models
+
+    validator = Validator.of(schema, options)
+    groups = {None: files} if schema is not None else by_models(files)
+    checked: dict[str, FileResult] = {}
+    for models, group in groups.items():
+        if on_group is not None:
+            on_group(validator, models, len(group))
+        if models is None:
+            done = run(validator, group, jobs, on_result)
+        else:
+            done = _with_models(models, group, jobs, validator, options, network, on_result)
+        checked.update(zip(group, done, strict=True))
+    return [checked[f] for f in files]
+
+
+def _with_models(
+    models: tuple[Model, ...],
+    files: list[str],
+    jobs: int,
+    validator: Validator,
+    options: Options,
+    network: Path | None,
+    on_result: Callable[[FileResult], None] | None,
+) -> list[FileResult]:
+    """The files whose xml-model instructions name ``models``: checked against the
+    project schema and, in addition, those schemas. A schema that cannot be used is a
+    V008 error on each file (never a silent fall back), and the project schema still
+    checks them."""
+    from tei_tools.validate.models import ModelSchema
+
+    try:
+        schema = ModelSchema(models, options.cache, options.schematron, network, validator.schema)
+    except SchemaError as exc:
+        done = run(validator, files, jobs)
+        for result in done:
+            result.diagnostics.insert(0, Diagnostic("V008", str(exc), result.name, 1, 1))
+            if on_result is not None:
+                on_result(result)
+        return done
+    return run(Validator.of(schema, options), files, jobs, on_result=on_result)
