@@ -15,10 +15,10 @@ from tei_tools.commands.common import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, jobs_o
 from tei_tools.diagnostics import Severity
 from tei_tools.io import atomic_write
 from tei_tools.validate import DEFAULT_MAX_FINDINGS, Options, SchemaError, Validator
-from tei_tools.validate.models import Model
 from tei_tools.validate.protocol import OddSources
 from tei_tools.validate.reports import FORMATS, all_codes, summary
 from tei_tools.validate.runner import FileResult, expand, validate_files
+from tei_tools.validate.xml_model import Model
 
 LEVELS = {"error": Severity.ERROR, "warning": Severity.WARNING, "info": Severity.INFO}
 

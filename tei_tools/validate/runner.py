@@ -22,7 +22,7 @@ from tei_tools.validate import Options, SchemaError, Validator
 from tei_tools.validate.budget import Job, UnitLog, run_many
 
 if TYPE_CHECKING:
-    from tei_tools.validate.models import Model
+    from tei_tools.validate.xml_model import Model
 
 STDIN = "-"
 
@@ -198,7 +198,7 @@ def validate_files(
     xml-model instructions name; files naming the same ones are checked together.
     ``network``: where remote schemas are kept (None: none is fetched). SchemaError
     when the schema itself cannot be used."""
-    from tei_tools.validate.models import by_models
+    from tei_tools.validate.xml_model import by_models
 
     validator = Validator.of(schema, options)
     groups = {None: files} if schema is not None else by_models(files)
@@ -227,7 +227,7 @@ def _with_models(
     project schema and, in addition, those schemas. A schema that cannot be used is a
     V008 error on each file (never a silent fall back), and the project schema still
     checks them."""
-    from tei_tools.validate.models import ModelSchema
+    from tei_tools.validate.xml_model import ModelSchema
 
     try:
         schema = ModelSchema(models, options.cache, options.schematron, network, validator.schema)
