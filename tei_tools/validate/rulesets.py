@@ -150,7 +150,8 @@ class XPath2Schematron:
             return [], 0
         base = doc.units.next
         found = run_units(self.rules, doc)
-        whole = not any(doc.units.skips(n) for n in range(base, doc.units.next))
+        units = doc.units
+        whole = not units.skipped or not any(units.skips(n) for n in range(base, units.next))
         if self.clean is not None and not found and whole:
             self.clean.add([digest])
         shown = found if limit is None else found[:limit]

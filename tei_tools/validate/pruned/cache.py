@@ -11,7 +11,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO
+from typing import IO, TextIO
 
 from tei_tools.cache import cache_dir, sealer, unwrap, versions, wrap
 from tei_tools.io import atomic_write
@@ -128,6 +128,7 @@ class VerdictCache:
         self._entries: dict[str, str] | None = None  # digest -> its line's HMAC, unchecked
         self._checked: dict[str, bool] = {}
         self._lines = 0  # lines read, sealed or not
+        self._appending: TextIO | None = None
 
     @property
     def listed(self) -> frozenset[str]:
@@ -169,14 +170,19 @@ class VerdictCache:
             if self._lines + len(fresh) > MAX_VERDICTS:
                 self._compact(new)
             else:
-                with self.path.open("a", encoding="ascii") as f:
-                    f.write(new)
+                if self._appending is None:  # kept open: a worker adds a verdict a document
+                    self._appending = self.path.open("a", encoding="ascii")
+                self._appending.write(new)
+                self._appending.flush()  # in the kernel's hands: a killed worker loses none
                 self._lines += len(fresh)
         except OSError:
             pass  # a read-only cache only costs the next run the check again
 
     def _compact(self, new: str) -> None:
         """The file's newest half, then ``new``, written aside and renamed into place."""
+        if self._appending is not None:
+            self._appending.close()
+            self._appending = None
         try:
             lines = self.path.read_text(encoding="ascii", errors="replace").splitlines()
         except OSError:
