@@ -143,3 +143,17 @@ def test_the_verdicts_kept_are_bounded_the_newest_kept(folder, monkeypatch):
     assert all(d in fresh for d in digests[-50:])  # the newest are kept
     assert digests[0] not in fresh
     assert len(kept.path.read_text().splitlines()) == len(fresh.listed)
+
+
+def test_rules_compiled_before_find_what_a_first_compile_finds(tmp_path, folder):
+    """The second run reads each rule's pre-filter from the cache and compiles a rule
+    only when a document needs it: the findings are the same; a stored entry that
+    anyone but tei-tools wrote is not read."""
+    schema = rules(tmp_path)
+    doc = write(tmp_path, "doc.xml", '<TEI xmlns="http://www.tei-c.org/ns/1.0"><p>a</p></TEI>')
+    first = validate(schema, doc)
+    entries = list((folder / "schematron").glob("*.json"))
+    assert len(entries) == 1 and "no n" in first[1]
+    assert validate(schema, doc) == first
+    entries[0].write_text("[[[]]]")  # unsealed: ignored, the rules compiled again
+    assert validate(schema, doc) == first

@@ -356,3 +356,45 @@ def test_tests_xpath_1_reads_alike_run_in_libxml2(test, in_libxml2):
     from tei_tools.validate.schematron import _xpath1
 
     assert (_xpath1(test, {"tei": "http://www.tei-c.org/ns/1.0"}) is not None) is in_libxml2
+
+
+TEI = "{http://www.tei-c.org/ns/1.0}"
+
+
+@pytest.mark.parametrize(
+    ("context", "needed"),
+    [
+        ("tei:p", [[{f"{TEI}p"}]]),
+        ("tei:p[@rend]", [[{f"{TEI}p"}, {"@rend"}]]),
+        ("tei:*[@when]", [[{"@when"}]]),
+        ("tei:l//tei:p", [[{f"{TEI}l"}, {f"{TEI}p"}]]),
+        ("tei:rt/@target", [[{f"{TEI}rt"}, {"@target"}]]),
+        ("tei:a | tei:b", [[{f"{TEI}a"}], [{f"{TEI}b"}]]),
+        ("tei:x[@m = 'b' and starts-with(@n, 'a')]", [[{f"{TEI}x"}, {"@m"}, {"@n"}]]),
+        ("/*[count(//tei:x) gt 1]", [[{f"{TEI}x"}]]),
+        ("tei:x[not(@n)]", [[{f"{TEI}x"}]]),  # not(): nothing more required
+        ("tei:x[@a or @b]", [[{f"{TEI}x"}]]),
+        ("ancestor::tei:x", None),  # an axis this reader does not know: the rule runs
+        ("tei:x[1]/..", None),
+    ],
+)
+def test_the_rule_prefilter_reads_the_contexts_parse_tree(context, needed):
+    """A rule is skipped only where its context cannot match: what it needs is read
+    from elementpath's parse tree, and anything unknown makes it always run."""
+    from elementpath.xpath30 import XPath30Parser
+
+    from tei_tools.validate.prefilter import needs
+
+    namespaces = {"tei": TEI[1:-1]}
+    select = context if context.startswith("/") else f"//({context})"
+    found = needs(XPath30Parser(namespaces=namespaces).parse(select), namespaces)
+    as_sets = None if found is None else [[set(names) for names in a] for a in found]
+    if needed is None:
+        assert as_sets is None
+    else:
+        assert as_sets is not None
+        assert sorted(map(sorted_sets, as_sets)) == sorted(map(sorted_sets, needed))
+
+
+def sorted_sets(alternative: list[set[str]]) -> list[list[str]]:
+    return sorted(sorted(names) for names in alternative)

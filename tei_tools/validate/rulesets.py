@@ -5,7 +5,7 @@ supervisor bounds it (``budget``)."""
 
 from __future__ import annotations
 
-import contextlib
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.validate.loader import DEFAULT_MAX_BYTES, Located, line_of
+from tei_tools.validate.prefilter import Needs
 from tei_tools.validate.protocol import (
     SCHEMATRON_NS,
     BatchSchema,
@@ -115,7 +116,8 @@ class XPath2Schematron:
         expanded = _expanded(tree, path)
         self.files = expanded.files
         # Documents these rules found nothing in, by SHA-256 (as the grammar's verdicts),
-        # and whether these rules compiled before (then each compiles when first run)
+        # and, where these rules compiled before, each rule's pre-filter as read then
+        # (then each rule compiles when first run, and elementpath loads only then)
         self.clean = None
         compiled_before = None
         if cache:
@@ -128,16 +130,19 @@ class XPath2Schematron:
             for file in self.files:
                 key.update(b"\0" + hashlib.sha256(file.read_bytes()).digest())
             self.clean = VerdictCache(key.hexdigest())
-            compiled_before = cache_dir() / "schematron" / f"{key.hexdigest()}.compiles"
-        lazy = compiled_before is not None and compiled_before.is_file()
+            compiled_before = cache_dir() / "schematron" / f"{key.hexdigest()}.json"
+        known = _known_needs(compiled_before) if compiled_before is not None else None
         try:
-            self.rules = Schematron(expanded.root, source, expanded, lazy=lazy)
+            self.rules = Schematron(expanded.root, source, expanded, known_needs=known)
         except SchematronError as exc:
             raise SchemaError(str(exc)) from exc
-        if compiled_before is not None and not lazy:
-            with contextlib.suppress(OSError):  # a read-only cache: compiled again next time
-                compiled_before.parent.mkdir(parents=True, exist_ok=True)
-                compiled_before.touch()
+        if compiled_before is not None and known is None:
+            from tei_tools.validate.pruned.cache import _store
+
+            needs = [
+                None if n is None else [[sorted(s) for s in a] for a in n] for n in self.rules.needs
+            ]
+            _store(compiled_before, json.dumps(needs).encode("utf-8"))
 
     def check(self, doc: Located, limit: int | None = None, defer: bool = False) -> Checked:
         import hashlib
@@ -187,3 +192,20 @@ class LayeredSchema:
     def settle(self, deferred: list[str], accepted: list[str]) -> None:
         if isinstance(self.grammar, BatchSchema):
             self.grammar.settle(deferred, accepted)
+
+
+def _known_needs(entry: Path) -> list[Needs | None] | None:
+    """The pre-filters a compile of these rules stored (sealed: an entry anyone else
+    wrote is not read), or None."""
+    from tei_tools.validate.pruned.cache import _load
+
+    data = _load(entry)
+    if data is None:
+        return None
+    try:
+        stored = json.loads(data)
+        return [
+            None if n is None else [[frozenset(names) for names in a] for a in n] for n in stored
+        ]
+    except (ValueError, TypeError):
+        return None

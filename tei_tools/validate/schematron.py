@@ -23,7 +23,9 @@ from typing import TYPE_CHECKING, Any
 from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic, Severity
+from tei_tools.validate import prefilter
 from tei_tools.validate.loader import Located, line_of
+from tei_tools.validate.prefilter import Needs
 
 if TYPE_CHECKING:
     from tei_tools.validate.includes import Expanded
@@ -221,7 +223,6 @@ def _top_level(text: str, separator: str) -> list[str]:
 
 # Alternatives (any), each a list of name sets (all), each met by any of its names:
 # element names in Clark notation, attribute names as "@name".
-Needs = list[list[frozenset[str]]]
 # One single-step alternative of a context: the element tag ("{uri}*": any in that
 # namespace; None: any), an attribute a predicate requires (None: none), and the step
 # as a self:: test (None: the tag decides alone).
@@ -246,48 +247,6 @@ def _strip_parens(text: str) -> str:
     return text
 
 
-def _needs(context: str, namespaces: dict[str, str]) -> Needs | None:
-    """What a document must contain for ``context`` to match anything; None when that
-    cannot be told safely (then the rule always runs)."""
-    alternatives: Needs = []
-    for alternative in _top_level(_strip_parens(context), "|"):
-        needed: list[frozenset[str]] = []
-        for step in _top_level(alternative.strip(), "/"):
-            step = step.strip()
-            if not step:
-                continue  # the root, or the empty step of //
-            if step.startswith("("):
-                inner = _needs(step, namespaces)
-                if inner is None or any(len(a) != 1 for a in inner):
-                    return None
-                needed.append(frozenset().union(*(a[0] for a in inner)))
-                continue
-            found = _STEP.match(step.split("::", 1)[1] if step.startswith("child::") else step)
-            if found is None:
-                return None
-            name = found["name"]
-            if found["attr"]:
-                if ":" in name or "*" in name:
-                    return None
-                needed.append(frozenset({f"@{name}"}))
-            elif name.endswith("*"):
-                required = _required_attribute(found["preds"] or "")
-                if required is not None:
-                    needed.append(frozenset({f"@{required}"}))
-                counted = _counted_element(found["preds"] or "", namespaces)
-                if counted is not None:
-                    needed.append(frozenset({counted}))
-            else:
-                clark = _clark_of(name, namespaces)
-                if clark is None:
-                    return None
-                needed.append(frozenset({clark}))
-        if not needed:
-            return None
-        alternatives.append(needed)
-    return alternatives
-
-
 # Predicates false on an element without the attribute: [@x], [starts-with(@x, …)],
 # [@x = …] (a comparison or string test of an empty sequence is false), [@x and …].
 _NEEDS_ATTRIBUTE = (
@@ -306,22 +265,6 @@ def _required_attribute(predicates: str) -> str | None:
             if found and ":" not in found.group(1):
                 return found.group(1)
     return None
-
-
-_COUNTED = re.compile(rf"\s*count\(\s*//({_NAME})\s*\)\s*(?:gt|>)\s*\d+\s*")
-
-
-def _counted_element(predicates: str, namespaces: dict[str, str]) -> str | None:
-    """An element a predicate ``[count(//tei:x) gt N]`` cannot be true without."""
-    for predicate in _PREDICATE.findall(predicates):
-        found = _COUNTED.fullmatch(predicate)
-        if found:
-            return _clark_of(found.group(1), namespaces)
-    return None
-
-
-def _met(needs: Needs, present: set[str]) -> bool:
-    return any(all(names & present for names in alternative) for alternative in needs)
 
 
 def _parser(namespaces: dict[str, str], binding: str) -> Any:
@@ -343,15 +286,18 @@ class Schematron:
         root: etree._Element,
         source: Located,
         expanded: Expanded | None = None,
-        lazy: bool = False,
+        known_needs: list[Needs | None] | None = None,
     ) -> None:
         """``expanded``: ``root`` came from ``includes.expand`` (it tells where each
-        included element stands in its own file). ``lazy``: these rules are known to
-        compile (they did before, with the same versions): each expression is compiled
-        when a document first needs it, and elementpath is loaded only then."""
+        included element stands in its own file). ``known_needs``: these rules are known
+        to compile (they did before, with the same versions), and each rule's pre-filter
+        (``prefilter.needs``) as it was read then: each expression is compiled when a
+        document first needs it, and elementpath is loaded only then."""
         self.source = source
         self.expanded = expanded
-        self.lazy = lazy
+        self.lazy = known_needs is not None
+        self._known_needs = iter(known_needs or [])
+        self.needs: list[Needs | None] = []  # each rule's pre-filter, in order (to keep)
         self.namespaces = {
             ns.get("prefix", ""): ns.get("uri", "")
             for ns in root.iter(f"{S}ns")
@@ -444,10 +390,17 @@ class Schematron:
                     _xpath1(test, self.namespaces),
                 )
             )
+        compiled = self._compile(element, select, "the context")
+        found = (
+            next(self._known_needs, None)
+            if self.lazy
+            else prefilter.needs(compiled, self.namespaces)
+        )
+        self.needs.append(found)
         return Rule(
             context,
-            self._compile(element, select, "the context"),
-            _needs(context, self.namespaces),
+            compiled,
+            found,
             [self._let(let) for let in element.findall(f"{S}let")],
             checks,
             self._steps(element, context),
@@ -550,7 +503,9 @@ class Schematron:
             following = index + len(pattern.rules) + 1  # the next pattern's first rule
             for rule in pattern.rules:
                 index += 1
-                if skips(index) or (rule.needs is not None and not _met(rule.needs, present)):
+                if skips(index) or (
+                    rule.needs is not None and not prefilter.met(rule.needs, present)
+                ):
                     continue
                 yield Unit(index, f"the rule on {rule.context!r} ({pattern.id})", following)
                 try:
