@@ -4,6 +4,7 @@ A pull request cannot hang CI through the rules an xml-model names."""
 
 from __future__ import annotations
 
+import json
 import time
 from pathlib import Path
 
@@ -114,3 +115,32 @@ def test_one_budget_holds_for_every_schematron_a_document_names(tmp_path, small_
     seconds = time.perf_counter() - start
     assert result.exit_code == 1 and "S003" in result.output, result.output
     assert seconds < budget.DOCUMENT_SECONDS + 3, seconds
+
+
+def test_a_batch_keeps_its_order_and_only_the_hostile_file_is_stopped(tmp_path, small_budget):
+    """Five files on two supervised workers, the third one meeting a rule that runs
+    past its budget: its worker is replaced, the file gets S003 and the rules after
+    it, and every other file is checked in full and reported in its place."""
+    _, test, _ = HOSTILE["nested loops"]
+    rules = tmp_path / "rules.sch"
+    rules.write_text(
+        f'<schema xmlns="{SCH}" queryBinding="xslt2"><ns prefix="tei" '
+        f'uri="http://www.tei-c.org/ns/1.0"/>{pattern_of("hostile", "tei:hi", test)}'
+        f"{FAILS}</schema>"
+    )
+    names = []
+    for n in range(5):
+        body = "<p><hi>slow</hi></p>" if n == 2 else "<p>x</p>"
+        doc = tmp_path / f"doc{n}.xml"
+        doc.write_text(
+            f'<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body>{body}</body></text></TEI>'
+        )
+        names.append(str(doc))
+    command = ["validate", "--no-cache", "--jobs", "2", "--format", "json"]
+    result = CliRunner().invoke(cli, [*command, "--schema", str(rules), *names])
+    report = json.loads(result.output)
+    assert [f["file"] for f in report["files"]] == names
+    for n, found in enumerate(report["files"]):
+        codes = [d["code"] for d in found["diagnostics"]]
+        assert codes.count("S002") == 1, (n, codes)  # "body seen": the rules all ran
+        assert ("S003" in codes) == (n == 2), (n, codes)
