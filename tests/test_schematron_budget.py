@@ -144,3 +144,18 @@ def test_a_batch_keeps_its_order_and_only_the_hostile_file_is_stopped(tmp_path, 
         codes = [d["code"] for d in found["diagnostics"]]
         assert codes.count("S002") == 1, (n, codes)  # "body seen": the rules all ran
         assert ("S003" in codes) == (n == 2), (n, codes)
+
+
+def test_the_board_names_the_unit_running_and_never_a_torn_one():
+    from tei_tools.validate.budget import Board
+
+    board = Board()
+    board.clear()
+    assert board.read() == (None, None)
+    board.write(7, "the rule on 'tei:p' (p1)", 9, 12)
+    unit, first = board.read()
+    assert unit is not None and unit[:4] == (7, "the rule on 'tei:p' (p1)", 9, 12)
+    assert first is not None and first <= unit[4]
+    sequence = board._HEAD.unpack_from(board.memory)[0]
+    board._HEAD.pack_into(board.memory, 0, sequence + 1, 0, 0, 0, 0.0, 0.0, 0)  # mid-write
+    assert board.read() == (None, None)

@@ -95,13 +95,15 @@ class Board:
     def read(self) -> tuple[Running | None, float | None]:
         """The running unit (None before the first), and when the document's first
         unit began (None before it)."""
-        while True:
+        for _ in range(1000):  # a write takes microseconds
             sequence, number, resume, end, started, first, size = self._HEAD.unpack_from(
                 self.memory
             )
             text = self.memory[self._HEAD.size : self._HEAD.size + size]
             if sequence % 2 == 0 and self._HEAD.unpack_from(self.memory)[0] == sequence:
                 break
+        else:  # a worker that died in the middle of a write: no unit can be named
+            return None, None
         if number < 0:
             return None, None
         label = text.decode("utf-8", "replace")
