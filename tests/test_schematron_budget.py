@@ -4,6 +4,7 @@ A pull request cannot hang CI through the rules an xml-model names."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from pathlib import Path
@@ -156,6 +157,42 @@ def test_the_board_names_the_unit_running_and_never_a_torn_one():
     unit, first = board.read()
     assert unit is not None and unit[:4] == (7, "the rule on 'tei:p' (p1)", 9, 12)
     assert first is not None and first <= unit[4]
-    sequence = board._HEAD.unpack_from(board.memory)[0]
-    board._HEAD.pack_into(board.memory, 0, sequence + 1, 0, 0, 0, 0.0, 0.0, 0)  # mid-write
+    sequence = board._SEQUENCE.unpack_from(board.memory)[0]
+    board._SEQUENCE.pack_into(board.memory, 0, sequence + 1)  # a write left half done
     assert board.read() == (None, None)
+
+
+def test_a_read_of_the_board_never_mixes_two_units():
+    """A writer in another process begins unit after unit; every read names one whole
+    unit (its number, its label and its times together), never a mix or a blank."""
+    import os
+
+    from tei_tools.validate.budget import Board
+
+    board = Board()
+    board.clear()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover (the writer)
+        try:
+            for n in range(200_000):
+                board.write(n, f"the rule {n} " + "x" * (n % 50), n + 1, n + 2)
+        finally:
+            os._exit(0)
+    seen = 0
+    try:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            unit, first = board.read()
+            if unit is None:
+                continue
+            number, label, resume, end, started = unit
+            assert label == f"the rule {number} " + "x" * (number % 50)
+            assert (resume, end) == (number + 1, number + 2)
+            assert first is not None and 0 < first <= started
+            seen += 1
+            if os.waitpid(pid, os.WNOHANG) != (0, 0):
+                break
+    finally:
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+    assert seen > 100

@@ -70,37 +70,49 @@ TICK = 0.25  # seconds between the parent's looks at the board while a unit runs
 class Board:
     """The unit a worker is running, in memory both processes map: the worker writes
     each unit as it begins (no message, no system call: a document meets dozens of
-    rules), the parent reads it when its wait times out. A sequence number, odd while
-    a write is under way, keeps a read from mixing two units."""
+    rules), the parent reads it when its wait times out. A sequence lock keeps a read
+    from mixing two units: the writer makes the sequence odd, writes the fields, then
+    makes it even; a reader takes the fields only if it saw the same even sequence
+    before and after them (stores reach the other process in order on x86-64; Python
+    offers no memory barrier to say more)."""
 
-    _HEAD = struct.Struct("<QqqqddH")  # sequence, number, resume, end, started, first, size
+    _SEQUENCE = struct.Struct("<Q")
+    _FIELDS = struct.Struct("<qqqddH")  # number, resume, end, started, first, label size
     _LABEL = 1024
 
     def __init__(self) -> None:
-        self.memory = mmap.mmap(-1, self._HEAD.size + self._LABEL)  # shared with a fork
+        size = self._SEQUENCE.size + self._FIELDS.size + self._LABEL
+        self.memory = mmap.mmap(-1, size)  # MAP_SHARED: shared with a fork
 
     def clear(self) -> None:
         self.write(-1, "", None, 0)
 
     def write(self, number: int, label: str, resume: int | None, end: int) -> None:
-        sequence, _, _, _, _, first, _ = self._HEAD.unpack_from(self.memory)
+        (sequence,) = self._SEQUENCE.unpack_from(self.memory)
+        first = self._FIELDS.unpack_from(self.memory, self._SEQUENCE.size)[4]
         now = time.monotonic()  # CLOCK_MONOTONIC: one clock for both processes
         first = 0.0 if number < 0 else first or now
         text = label.encode("utf-8", "replace")[: self._LABEL]
-        self._HEAD.pack_into(self.memory, 0, sequence + 1, 0, 0, 0, 0.0, 0.0, 0)
-        self.memory[self._HEAD.size : self._HEAD.size + len(text)] = text
+        self._SEQUENCE.pack_into(self.memory, 0, sequence + 1)  # odd: a write under way
         fields = (number, -1 if resume is None else resume, end, now, first, len(text))
-        self._HEAD.pack_into(self.memory, 0, sequence + 2, *fields)
+        self._FIELDS.pack_into(self.memory, self._SEQUENCE.size, *fields)
+        start = self._SEQUENCE.size + self._FIELDS.size
+        self.memory[start : start + len(text)] = text
+        self._SEQUENCE.pack_into(self.memory, 0, sequence + 2)  # even: done
 
     def read(self) -> tuple[Running | None, float | None]:
         """The running unit (None before the first), and when the document's first
         unit began (None before it)."""
+        start = self._SEQUENCE.size + self._FIELDS.size
         for _ in range(1000):  # a write takes microseconds
-            sequence, number, resume, end, started, first, size = self._HEAD.unpack_from(
-                self.memory
+            (before,) = self._SEQUENCE.unpack_from(self.memory)
+            if before % 2:
+                continue
+            number, resume, end, started, first, size = self._FIELDS.unpack_from(
+                self.memory, self._SEQUENCE.size
             )
-            text = self.memory[self._HEAD.size : self._HEAD.size + size]
-            if sequence % 2 == 0 and self._HEAD.unpack_from(self.memory)[0] == sequence:
+            text = self.memory[start : start + size]
+            if self._SEQUENCE.unpack_from(self.memory)[0] == before:
                 break
         else:  # a worker that died in the middle of a write: no unit can be named
             return None, None

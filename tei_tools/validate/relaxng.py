@@ -112,6 +112,11 @@ class JingSchema:
         self.found: dict[str, list[tuple[int, int, str]]] = {}  # jing's, or [] when valid
         self.batch: dict[str, str] = {}  # file prepared for this pass -> SHA-256 of its bytes
         self.fast: etree.RelaxNG | None = None  # libxml2, pruned to the batch's names
+        from tei_tools.validate import pruned
+
+        # jing simplifies the grammar (once per schema, then cached) while the rest of
+        # the run gets ready: the grammar's own Schematron compiles meanwhile
+        pruned.simplify_ahead(self.key, self.path, self.command)
 
     def _run(self, files: list[str]) -> tuple[dict[str, list[tuple[int, int, str]]], int]:
         """jing over ``files``: findings by file, and how many files it got through (it
