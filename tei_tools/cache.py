@@ -109,7 +109,8 @@ def sealer(purpose: str) -> Callable[[bytes], str]:
 
 
 def sealed(purpose: str, data: bytes, mac: str) -> bool:
-    return hmac.compare_digest(seal(purpose, data), mac)
+    """``mac`` is ``data``'s HMAC for ``purpose`` (a damaged, non-ASCII one is not)."""
+    return mac.isascii() and hmac.compare_digest(seal(purpose, data), mac)
 
 
 def wrap(purpose: str, data: bytes) -> bytes:

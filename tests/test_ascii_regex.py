@@ -34,6 +34,9 @@ PATTERNS = [
     r"a^b$",
     r"[\p{N}\s]{2,4}",
     r"[^a-c]x|[-a]",
+    r"[a\-z]",
+    r"[0-9+\-.]+",
+    r"[^\[\-a]",
 ]
 # The ASCII characters XML 1.0 allows (an attribute's value holds no other)
 XML_ASCII = "\t\n\r" + "".join(chr(c) for c in range(0x20, 0x80))
@@ -67,6 +70,9 @@ def test_the_ascii_reading_agrees_with_libxml2(pattern, text):
     assert bool(re.fullmatch(ours, text)) == expected, (pattern, text)
 
 
-@pytest.mark.parametrize("pattern", [r"[a-z-[aeiou]]", r"\p{IsBasicLatin}+", r"[a", r"(?:a)"])
+@pytest.mark.parametrize(
+    "pattern",
+    [r"[a-z-[aeiou]]", r"\p{IsBasicLatin}+", r"[a", r"(?:a)", r"[z-a]", r"a*+", r"a{2}?+"],
+)
 def test_what_it_does_not_read_it_leaves_to_elementpath(pattern):
     assert translate(pattern) is None

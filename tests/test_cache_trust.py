@@ -157,3 +157,15 @@ def test_rules_compiled_before_find_what_a_first_compile_finds(tmp_path, folder)
     assert validate(schema, doc) == first
     entries[0].write_text("[[[]]]")  # unsealed: ignored, the rules compiled again
     assert validate(schema, doc) == first
+
+
+def test_a_damaged_line_in_the_verdicts_matches_nothing(folder):
+    """Bytes that are not ASCII where a line's HMAC stands: no digest, no crash."""
+    from tei_tools.validate.pruned import cache as verdicts
+
+    digest = hashlib.sha256(b"x").hexdigest()
+    kept = verdicts.VerdictCache("k")
+    kept.path.parent.mkdir(parents=True, exist_ok=True)
+    kept.path.write_bytes(digest.encode() + b" \xff\xfe" + b"a" * 60 + b"\n")
+    assert digest not in verdicts.VerdictCache("k")
+    assert cache.unwrap("p", b"\xff\xfe\nsomething") is None

@@ -374,6 +374,10 @@ TEI = "{http://www.tei-c.org/ns/1.0}"
         ("/*[count(//tei:x) gt 1]", [[{f"{TEI}x"}]]),
         ("tei:x[not(@n)]", [[{f"{TEI}x"}]]),  # not(): nothing more required
         ("tei:x[@a or @b]", [[{f"{TEI}x"}]]),
+        # a string test is true of an absent attribute ("" starts with ""): no requirement
+        ("tei:x[matches(@t, '^\\s*$')]", [[{f"{TEI}x"}]]),
+        ("tei:x[starts-with(@t, '')]", [[{f"{TEI}x"}]]),
+        ("tei:x[contains(@t, 'a')]", [[{f"{TEI}x"}, {"@t"}]]),
         ("ancestor::tei:x", None),  # an axis this reader does not know: the rule runs
         ("tei:x[1]/..", None),
     ],
@@ -398,3 +402,32 @@ def test_the_rule_prefilter_reads_the_contexts_parse_tree(context, needed):
 
 def sorted_sets(alternative: list[set[str]]) -> list[list[str]]:
     return sorted(sorted(names) for names in alternative)
+
+
+@pytest.mark.parametrize(
+    "predicate",
+    [
+        "matches(@target, '^\\s*$')",
+        "starts-with(@target, '')",
+        "@target = 'a' or @n",
+        "@target and @m or @n",
+    ],
+)
+def test_a_rule_on_elements_without_the_attribute_still_sees_them(tmp_path, predicate):
+    """A context whose predicate can be true of an element without the attribute (an
+    empty string test, an 'or') is tried on every such element, not only on those that
+    carry the attribute."""
+    rules = tmp_path / "rules.sch"
+    rules.write_text(
+        '<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt2">'
+        '<ns prefix="tei" uri="http://www.tei-c.org/ns/1.0"/><pattern id="p">'
+        f'<rule context="tei:ref[{predicate}]"><report test="true()">seen</report></rule>'
+        "</pattern></schema>"
+    )
+    doc = tmp_path / "doc.xml"
+    doc.write_text('<TEI xmlns="http://www.tei-c.org/ns/1.0"><ref n="1">x</ref></TEI>')
+    result = CliRunner().invoke(
+        cli, ["validate", "--no-cache", "--format", "json", "--schema", str(rules), str(doc)]
+    )
+    found = json.loads(result.output)["files"][0]["diagnostics"]
+    assert [d["message"] for d in found if d["code"] == "S002"] == ["seen"]

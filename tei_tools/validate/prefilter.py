@@ -19,8 +19,9 @@ Needs = list[list[frozenset[str]]]
 
 _PATHS = frozenset({"/", "//"})
 _COMPARISONS = frozenset({"=", "!=", "<", ">", "<=", ">=", "eq", "ne", "lt", "gt", "le", "ge"})
-# string tests false on an empty sequence: starts-with(@x, …) and the like
-_STRING_TESTS = frozenset({"starts-with", "ends-with", "contains", "matches"})
+# String tests an absent attribute fails only against a non-empty literal: it is read
+# as "", and starts-with("", "") is true (matches() is left out: a pattern may match "")
+_STRING_TESTS = frozenset({"starts-with", "ends-with", "contains"})
 
 
 def needs(token: Any, namespaces: dict[str, str]) -> Needs | None:
@@ -86,7 +87,7 @@ def _attribute(token: Any) -> str | None:
 
 def _predicate(token: Any, namespaces: dict[str, str]) -> list[frozenset[str]]:
     """What a predicate cannot be true without: ``[@x]``, ``[@x = …]``,
-    ``[starts-with(@x, …)]``, ``[count(//tei:x) gt N]``, and both sides of ``and``.
+    ``[starts-with(@x, 'a')]``, ``[count(//tei:x) gt N]``, and both sides of ``and``.
     Nothing is required of what this reader does not know (``not(@x)``, ``or``)."""
     symbol = token.symbol
     if symbol == "and":
@@ -94,7 +95,10 @@ def _predicate(token: Any, namespaces: dict[str, str]) -> list[frozenset[str]]:
     if symbol in ("@", "attribute") and len(token) == 1:
         name = _attribute(token)
         return [] if name is None else [frozenset({name})]
-    if symbol in _STRING_TESTS and len(token) >= 1 and token[0].symbol == "@":
+    if symbol in _STRING_TESTS and len(token) == 2 and token[0].symbol == "@":
+        literal = token[1]
+        if literal.symbol != "(string)" or not literal.value:
+            return []
         name = _attribute(token[0])
         return [] if name is None else [frozenset({name})]
     if symbol in _COMPARISONS and len(token) == 2:

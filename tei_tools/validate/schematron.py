@@ -251,15 +251,21 @@ def _strip_parens(text: str) -> str:
 # [@x = …] (a comparison or string test of an empty sequence is false), [@x and …].
 _NEEDS_ATTRIBUTE = (
     re.compile(rf"\s*@({_NAME})\s*"),
-    re.compile(rf"\s*(?:starts-with|ends-with|contains|matches)\(\s*@({_NAME})\s*,.*", re.S),
+    # a string test an absent attribute ("") fails: against a non-empty literal only
+    re.compile(
+        rf"\s*(?:starts-with|ends-with|contains)\(\s*@({_NAME})\s*,\s*(?:'[^']+'|\"[^\"]+\")\s*\)\s*"
+    ),
     re.compile(rf"\s*@({_NAME})\s*(?:=|!=|<|>|\seq\s|\sne\s|\slt\s|\sgt\s).*", re.S),
     re.compile(rf"\s*@({_NAME})\s+and\s.*", re.S),
 )
 
 
 def _required_attribute(predicates: str) -> str | None:
-    """An attribute (no namespace) a step's predicates cannot be true without."""
+    """An attribute (no namespace) a step's predicates cannot be true without (a
+    predicate with an ``or`` anywhere is not read: it may be true without it)."""
     for predicate in _PREDICATE.findall(predicates):
+        if re.search(r"\bor\b", predicate):
+            continue
         for form in _NEEDS_ATTRIBUTE:
             found = form.fullmatch(predicate)
             if found and ":" not in found.group(1):

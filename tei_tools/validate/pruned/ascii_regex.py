@@ -30,6 +30,7 @@ _CLASS_ESCAPES: dict[str, set[str]] = {
 }
 _SINGLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t"} | {c: c for c in "\\|.-^?*+{}()[]"}
 _CATEGORY = re.compile(r"\{([A-Z][a-z]?)\}")
+_STACKED = re.compile(r"(?<!\\)(?:[*+?]|\{\d+(?:,\d*)?\})[*+?{]")
 
 
 @functools.lru_cache(maxsize=64)
@@ -84,16 +85,23 @@ def _bracket(pattern: str, at: int) -> tuple[str, int]:
         if char == "[" or (char == "-" and pattern.startswith("[", at + 1)):
             raise _Unknown(pattern)  # subtraction, or a nested class
         first = False
+        literal = False  # an escaped character: "\\-" is a hyphen, never a range
         if char == "\\":
             escaped, at = _escape_set(pattern, at + 1)
             if isinstance(escaped, set):
                 members |= escaped
                 previous = None
                 continue
-            char = escaped
+            char, literal = escaped, True
         else:
             at += 1
-        if char == "-" and previous is not None and at < len(pattern) and pattern[at] != "]":
+        if (
+            char == "-"
+            and not literal
+            and previous is not None
+            and at < len(pattern)
+            and pattern[at] != "]"
+        ):
             end = pattern[at]
             if end == "\\":
                 escaped, at = _escape_set(pattern, at + 1)
@@ -102,6 +110,8 @@ def _bracket(pattern: str, at: int) -> tuple[str, int]:
                 end = escaped
             else:
                 at += 1
+            if end < previous:
+                raise _Unknown(pattern)  # a reversed range: not XML Schema
             members |= {c for c in ASCII if previous <= c <= end}
             previous = None
             continue
@@ -139,6 +149,8 @@ def translate(pattern: str) -> str | None:
     except _Unknown:
         return None
     translated = "".join(out)
+    if _STACKED.search(pattern):
+        return None  # a quantifier on a quantifier: not XML Schema (Python reads it)
     try:
         re.compile(translated)
     except re.error:
