@@ -8,6 +8,7 @@ import inspect
 
 import pytest
 
+from tei_tools.diagnostics import Severity
 from tei_tools.validate import Validator
 from tei_tools.validate.relaxng import JingSchema, jing_command
 
@@ -78,3 +79,19 @@ def test_a_pointer_into_another_file_sees_that_file_as_it_is_now(tmp_path):
     assert not dangling()
     persons.unlink()
     assert not dangling()
+
+
+def test_warnings_past_the_cap_stay_warnings_and_leave_a_document_valid(tmp_path):
+    """A Schematron warning on every paragraph: is_valid is True, and the findings the
+    cap hides are counted as the warnings they are."""
+    rules = tmp_path / "w.sch"
+    rules.write_text(
+        '<schema xmlns="http://purl.oclc.org/dsdl/schematron" queryBinding="xslt2">'
+        '<ns prefix="tei" uri="http://www.tei-c.org/ns/1.0"/><pattern id="w">'
+        '<rule context="tei:p"><report test="true()" role="warning">a p</report></rule>'
+        "</pattern></schema>"
+    )
+    doc = b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><p>1</p><p>2</p><p>3</p></TEI>'
+    assert Validator(rules, cache=False).is_valid("d.xml", doc)
+    found = list(Validator(rules, cache=False, max_findings=2).iter_errors("d.xml", doc))
+    assert found[-1].code == "V007" and found[-1].level is Severity.WARNING, found[-1]

@@ -156,6 +156,7 @@ class Validator:
             return found, more
         doc.units = units
         if self.wanted("S001") or self.wanted("S002") or self.wanted("S003"):
+            # is_valid asks for one grammar error; rules' findings come whole either way
             limit = 1 if stop_at_error else self.max_findings or None
             checked = self.schema.check(doc, limit, defer)
             if not isinstance(checked, tuple):

@@ -65,8 +65,7 @@ class Xslt1Schematron:
             return [], 0
         doc.units.begin(base + 1, "the Schematron (XSLT 1)", None, base + 2)
         found = self._findings(doc)
-        shown = found if limit is None else found[:limit]
-        return shown, len(found) - len(shown)
+        return found, 0  # all of them: the capper keeps each one's severity
 
     def _findings(self, doc: Located) -> list[Diagnostic]:
         from tei_tools.validate.schematron import severity_of
@@ -159,8 +158,7 @@ class XPath2Schematron:
         whole = not units.skipped or not any(units.skips(n) for n in range(base, units.next))
         if self.clean is not None and not found and whole:
             self.clean.add([digest])
-        shown = found if limit is None else found[:limit]
-        return shown, len(found) - len(shown)
+        return found, 0  # all of them: the capper keeps each one's severity
 
 
 class LayeredSchema:
