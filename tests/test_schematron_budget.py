@@ -196,3 +196,84 @@ def test_a_read_of_the_board_never_mixes_two_units():
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)
     assert seen > 100
+
+
+def _three_quick_rules_then_other_work(request, units):
+    from tei_tools.validate.budget import UnitLog
+
+    assert isinstance(units, UnitLog)
+    base = units.reserve(4)
+    for n in range(1, 4):
+        units.begin(base + n, f"rule {n}", base + n + 1, base + 4)
+    units.rest()
+    time.sleep(1.0)  # the grammar of another schema, tei-tools' own rules, the result
+    return "done"
+
+
+def test_work_after_the_last_rule_is_no_rules_time(monkeypatch):
+    from tei_tools.validate.budget import Supervised
+
+    monkeypatch.setattr(budget, "RULE_SECONDS", 0.4)
+    result, stopped = Supervised(_three_quick_rules_then_other_work, "x").run(None, "d.xml")
+    assert (result, stopped) == ("done", [])
+
+
+def _three_rules_then_a_bug(request, units):
+    base = units.reserve(4)
+    for n in range(1, 4):
+        units.begin(base + n, f"rule {n}", base + n + 1, base + 4)
+    raise RuntimeError("a bug")
+
+
+def _three_rules_then_death(request, units):
+    import os
+
+    base = units.reserve(4)
+    for n in range(1, 4):
+        units.begin(base + n, f"rule {n}", base + n + 1, base + 4)
+        if n == 3 and not units.skips(base + 3):
+            os._exit(9)  # as if the memory cap had killed it in rule 3
+    units.rest()
+    return "done"
+
+
+def test_an_error_in_the_worker_is_said_once_and_blames_no_rule():
+    from tei_tools.validate.budget import Supervised
+
+    result, stopped = Supervised(_three_rules_then_a_bug, "x").run(None, "d.xml")
+    assert result is None
+    assert [d.code for d in stopped] == ["S003"]
+    assert "RuntimeError: a bug" in stopped[0].message and "rule" not in stopped[0].message
+
+
+def test_a_worker_that_dies_in_a_rule_blames_that_rule_and_the_others_run():
+    from tei_tools.validate.budget import Supervised
+
+    result, stopped = Supervised(_three_rules_then_death, "x").run(None, "d.xml")
+    assert result == "done"
+    assert [d.message.split(" stopped")[0] for d in stopped] == ["rule 3"]
+
+
+def _four_slow_rules(request, units):
+    base = units.reserve(5)
+    ran = []
+    for n in range(1, 5):
+        if units.skips(base + n):
+            continue
+        units.begin(base + n, f"rule {n}", base + n + 1, base + 5)
+        time.sleep(0.8)
+        ran.append(n)
+    units.rest()
+    return ran
+
+
+def test_past_the_documents_budget_the_rules_that_ran_keep_their_findings(monkeypatch):
+    """The rules that finished before the document's budget ran out are run again
+    (their findings are in the worker that was stopped), without a budget: only the
+    rule that ran past it is named, and its findings alone are missing."""
+    from tei_tools.validate.budget import Supervised
+
+    monkeypatch.setattr(budget, "DOCUMENT_SECONDS", 1.0)
+    result, stopped = Supervised(_four_slow_rules, "x").run(None, "d.xml")
+    assert result == [1]  # rule 2 runs from 0.8 s to 1.6 s: past the document's 1 s
+    assert [d.message.split(" ran past")[0] for d in stopped] == ["rule 2"]

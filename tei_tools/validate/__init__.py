@@ -128,8 +128,8 @@ class Validator:
 
             self._supervised = Supervised(self._check_here, self.schema.name)
         result, stopped = self._supervised.run(request, name)
-        if result is None:  # the worker died before any rule: nothing was checked
-            return stopped, 0
+        if result is None:  # the worker died before any rule, or failed: said in stopped
+            return [d for d in stopped if self.wanted(d.code)], 0
         if not isinstance(result, tuple):
             return cast("Pending", result)
         found, more = result

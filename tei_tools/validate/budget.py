@@ -60,6 +60,11 @@ class UnitLog:
         if self.announce is not None:
             self.announce(number, label, resume, end)
 
+    def rest(self) -> None:
+        """No unit runs now (a block ended): what follows is not a rule's time."""
+        if self.announce is not None:
+            self.announce(-1, "", None, 0)
+
 
 Work = Callable[[Any, UnitLog], Any]
 Running = tuple[int, str, int | None, int, float]  # number, label, resume, end, started
@@ -85,13 +90,19 @@ class Board:
         self.memory = mmap.mmap(-1, size)  # MAP_SHARED: shared with a fork
 
     def clear(self) -> None:
-        self.write(-1, "", None, 0)
+        """A new document: no unit, and no first unit yet."""
+        self.write(-1, "", None, 0, first=0.0)
 
-    def write(self, number: int, label: str, resume: int | None, end: int) -> None:
+    def write(
+        self, number: int, label: str, resume: int | None, end: int, first: float | None = None
+    ) -> None:
+        """Unit ``number`` begins (-1: none runs now); ``first``: when the document's
+        first unit began (kept from the last write unless given)."""
         (sequence,) = self._SEQUENCE.unpack_from(self.memory)
-        first = self._FIELDS.unpack_from(self.memory, self._SEQUENCE.size)[4]
         now = time.monotonic()  # CLOCK_MONOTONIC: one clock for both processes
-        first = 0.0 if number < 0 else first or now
+        if first is None:
+            first = self._FIELDS.unpack_from(self.memory, self._SEQUENCE.size)[4]
+            first = first or (now if number >= 0 else 0.0)
         text = label.encode("utf-8", "replace")[: self._LABEL]
         self._SEQUENCE.pack_into(self.memory, 0, sequence + 1)  # odd: a write under way
         fields = (number, -1 if resume is None else resume, end, now, first, len(text))
@@ -131,6 +142,9 @@ class Job:
     skipped: Skipped = field(default_factory=list)
     deadline: list[float] = field(default_factory=list)  # the document's, from its first unit
     stopped: list[Diagnostic] = field(default_factory=list)  # S003, one per unit stopped
+    # units below this one finished in a worker that was stopped later: run again
+    # for their findings, they are not timed again
+    finished_below: int = 0
     result: Any = None
 
 
@@ -217,11 +231,20 @@ class Supervised:
         (to a new worker) without that unit."""
         try:
             if ready:
-                job.result = self.connection.recv()
-                return True
+                kind, value = self.connection.recv()
+                if kind == "done":
+                    job.result = value
+                    return True
+                if kind == "error":
+                    message = f"checking this document failed in the worker ({value})"
+                    job.stopped.append(self._finding(job.name, message))
+                    return True
+                raise EOFError  # "memory": as a worker the cap killed
             unit, first = self.board.read()
             if unit is None or first is None:
                 return False  # reading, the grammar: not bounded
+            if unit[0] < job.finished_below:
+                return False  # run again for its findings: it finished within budget
             if not job.deadline:  # one budget for all the Schematron a document meets
                 job.deadline.append(first + budgets.DOCUMENT_SECONDS)
             now = time.monotonic()
@@ -242,6 +265,11 @@ class Supervised:
                 return True
             if not job.deadline and first is not None:
                 job.deadline.append(first + budgets.DOCUMENT_SECONDS)
+        if any(start == unit[0] for start, _ in job.skipped):  # stopped there before
+            self.close()
+            message = f"checking this document {why}; it was not checked"
+            job.stopped.append(self._finding(job.name, message))
+            return True
         self._stopped(job, unit, why)
         self.begin(job)
         return False
@@ -259,6 +287,7 @@ class Supervised:
         else:
             after, span = "the rest of its pattern was skipped", (number, resume)
         job.skipped.append(span)
+        job.finished_below = max(job.finished_below, number)
         job.stopped.append(self._finding(job.name, f"{label} {why}; {after}"))
 
     def _finding(self, name: str, message: str) -> Diagnostic:
@@ -325,7 +354,13 @@ def _serve(connection: Connection, work: Work, board: Board) -> None:
                 request, skipped = connection.recv()
             except EOFError:
                 break
-            connection.send(work(request, UnitLog(skipped, board.write)))
+            try:
+                answer: tuple[str, Any] = ("done", work(request, UnitLog(skipped, board.write)))
+            except MemoryError:
+                answer = ("memory", None)  # past the cap in the unit on the board
+            except Exception as exc:  # a bug, or a schema the engine cannot run
+                answer = ("error", f"{type(exc).__name__}: {exc}")
+            connection.send(answer)
     except BaseException:
         status = 1
     finally:

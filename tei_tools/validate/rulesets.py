@@ -65,6 +65,7 @@ class Xslt1Schematron:
             return [], 0
         doc.units.begin(base + 1, "the Schematron (XSLT 1)", None, base + 2)
         found = self._findings(doc)
+        doc.units.rest()
         return found, 0  # all of them: the capper keeps each one's severity
 
     def _findings(self, doc: Located) -> list[Diagnostic]:

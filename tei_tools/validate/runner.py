@@ -169,8 +169,9 @@ def _iter_results(validator: Validator, files: list[str], jobs: int) -> Iterator
             found, more = outcome
             found += [d for d in stopped if validator.wanted(d.code)]
             yield FileResult(shown, capped(found, validator.max_findings, shown, more), seconds)
-        elif outcome is None:  # the worker died before any rule: nothing was checked
-            yield FileResult(shown, capped(stopped, validator.max_findings, shown))
+        elif outcome is None:  # the worker died before any rule, or failed: said in stopped
+            said = [d for d in stopped if validator.wanted(d.code)]
+            yield FileResult(shown, capped(said, validator.max_findings, shown))
         else:  # Pending: settled after the pass
             yield FileResult(shown, deferred=True)
 

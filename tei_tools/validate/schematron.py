@@ -889,4 +889,5 @@ def run_units(rules: Schematron, doc: Located) -> list[Diagnostic]:
             found.append(Diagnostic("S003", str(item), doc.name, 1, 1, hint=item.hint))
         else:
             found += findings_as_diagnostics([item], doc)
+    units.rest()
     return found
