@@ -13,10 +13,13 @@ from click.testing import CliRunner
 
 from tei_tools.cli import cli
 from tei_tools.convert import convert_bytes
+from tei_tools.convert.model import Person
 from tei_tools.convert.pipeline import Conversion, convert_folder
 from tei_tools.convert.readers.transkribus import Carried, Found, line_runs
 
 from .conftest import NS, ROOT, tei_all_errors
+
+XML = "http://www.w3.org/XML/1998/namespace"
 
 FIXTURES = ROOT / "tests" / "fixtures" / "page"
 CASES = ["tags", "regions", "points-2010", "workspace"]
@@ -59,7 +62,7 @@ def test_what_the_tei_cannot_hold_as_the_source_says_is_reported() -> None:
     unkept = {
         d.message.split("'")[1] for d in diags if d.code == "C402" and "property" in d.message
     }
-    assert unkept == {"firstname", "lastname", "country"}  # wikiData became @ref
+    assert unkept == {"country"}  # the person's names and Wikidata item are its record
     assert all(d.level.name == "INFO" for d in diags if d.code == "C402")
 
 
@@ -91,6 +94,54 @@ def test_the_command_takes_a_file_group(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     assert b"Machine reading of page 2." in out.read_bytes()
+
+
+def _tagged_page(*customs: str) -> bytes:
+    lines = "".join(
+        f'<TextLine id="l{n}" custom="readingOrder {{index:{n};}} {custom}">'
+        f"<TextEquiv><Unicode>Jos. Hammer wrote to Hammer.</Unicode></TextEquiv></TextLine>"
+        for n, custom in enumerate(customs)
+    )
+    return (
+        '<PcGts xmlns="http://schema.primaresearch.org/PAGE/gts/pagecontent/2013-07-15">'
+        '<Page imageFilename="p.jpg" imageWidth="100" imageHeight="100">'
+        f'<TextRegion id="r1">{lines}</TextRegion></Page></PcGts>'
+    ).encode()
+
+
+def test_a_person_tags_names_dates_and_item_are_the_persons_record(tmp_path: Path) -> None:
+    """Each person once in the header, the tagged names pointing at it: the same
+    names and dates are one person, a namesake with other dates another, and an id a
+    people file already gives is not taken twice."""
+    same = "firstname:Joseph; lastname:Hammer-Purgstall,\\u0020von; dateOfBirth:9.6.1774;"
+    data = _tagged_page(
+        f"person {{offset:0; length:11; {same} wikiData:Q84211;}}",
+        f"person {{offset:21; length:6; {same} wikiData:Q84211;}}",
+        "person {offset:0; length:11; lastname:Hammer; dateOfDeath:about\\u00201850;}",
+        "person {offset:21; length:6;}",
+    )
+    file_person = Person("hammer", "Anna Hammer")
+    result = convert_bytes(data, "people.xml", [file_person])
+    root = result.tree.getroot()  # type: ignore[union-attr]
+    records = root.xpath("//t:particDesc//t:person", namespaces=NS)
+    ids = [r.get(f"{{{XML}}}id") for r in records]
+    assert ids == ["hammer", "hammer-purgstall-von-joseph", "hammer-2"]  # the file's, then tags'
+    first, second = records[1:]
+    assert first.findtext("t:persName/t:forename", namespaces=NS) == "Joseph"
+    assert first.findtext("t:persName/t:surname", namespaces=NS) == "Hammer-Purgstall, von"
+    assert first.find("t:birth", NS).get("when") == "1774-06-09"
+    assert first.findtext("t:idno", namespaces=NS) == "https://www.wikidata.org/wiki/Q84211"
+    death = second.find("t:death", NS)
+    assert death.text == "about 1850" and death.get("when") is None  # stated, no calendar date
+    names = root.iterfind(".//t:body//t:persName", NS)
+    tagged = [n.get("ref") for n in names if n.text == "Jos. Hammer"]
+    assert tagged == ["#hammer-purgstall-von-joseph", "#hammer-2"]
+    last = root.xpath("//t:body//t:persName", namespaces=NS)[-1]
+    assert last.get("ref") is None  # a tag that names no one points at no one
+    assert not [d for d in result.diagnostics if d.code == "C402" and "property" in d.message]
+    out = tmp_path / "people.xml"
+    out.write_bytes(result.xml())
+    assert tei_all_errors([out]) == ""
 
 
 def test_tag_offsets_count_utf16_units_as_transkribus_does() -> None:

@@ -285,6 +285,14 @@ Block = (
 )
 
 
+@dataclass(frozen=True)
+class Dated:
+    """A date as the source states it, and as ISO 8601 where it is a calendar date."""
+
+    stated: str
+    when: str | None = None
+
+
 @dataclass
 class Person:
     """Someone a document refers to: declared in a people file or stated by the document.
@@ -307,6 +315,13 @@ class Person:
     note: str | None = None
     designations: list[str] = field(default_factory=list)
     forms: list[str] = field(default_factory=list)
+    # What a source's tag states of the person (a Transkribus person tag): the name's
+    # parts as given (``forename`` set: the name is written as forename and surname),
+    # birth and death as stated, an authority file's URI.
+    forename: str | None = None
+    birth: Dated | None = None
+    death: Dated | None = None
+    authority: str | None = None
 
     @property
     def key_surname(self) -> str | None:

@@ -7,8 +7,6 @@ tree only when no error was found.
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -16,7 +14,7 @@ from lxml import etree
 
 from tei_tools.convert import people as people_mod
 from tei_tools.convert.blocks import TextBlock, raw_blocks
-from tei_tools.convert.model import Document, Paragraph, Person
+from tei_tools.convert.model import Document, Paragraph, Person, Tagged, walk
 from tei_tools.convert.profiles import AUTO, DOCUMENT, decide
 from tei_tools.convert.profiles.memorandum.front import FrontReader
 from tei_tools.convert.profiles.memorandum.participants import Entry, parse_entry
@@ -38,7 +36,7 @@ from tei_tools.convert.writer import schema_problems, write_tei
 from tei_tools.convert.writer.header import untitled
 from tei_tools.convert.writer.serialize import serialize
 from tei_tools.diagnostics import MAX_PER_CODE, Diagnostic, Severity, capped
-from tei_tools.names.identity import given_agree, parts
+from tei_tools.names.identity import given_agree, parts, slug
 from tei_tools.names.lexicon import is_honorific, is_title
 from tei_tools.publication import Publication
 
@@ -200,6 +198,7 @@ def _convert(
     assign_speakers(doc.body, source, diags)
     used = registry.used | {b.speaker for b in doc.body if isinstance(b, Paragraph) and b.speaker}
     doc.people = [p for p in registry.people.values() if p.id in used or p.participant]
+    add_tagged_people(doc, styled)
     _write(doc, result)
 
 
@@ -227,6 +226,31 @@ def _read_document(
                 nodes[:] = pair_substitutions(nodes)
             linker.link(nodes)
     doc.people = [p for p in registry.people.values() if p.id in registry.used]
+    add_tagged_people(doc, styled)
+
+
+def add_tagged_people(doc: Document, styled: StyledSource | None) -> None:
+    """The persons the source's tags describe join the document's people, as named
+    in the text; one whose id a person of the people file already has takes another,
+    and the names that point at it follow."""
+    if styled is None or not styled.people:
+        return
+    taken = {p.id for p in doc.people}
+    renamed: dict[str, str] = {}
+    for person in styled.people:
+        if person.id in taken:
+            n = 2
+            while f"{person.id}-{n}" in taken:
+                n += 1
+            renamed[f"#{person.id}"] = f"#{person.id}-{n}"
+            person = replace(person, id=f"{person.id}-{n}")
+        taken.add(person.id)
+        doc.people.append(person)
+    if renamed:
+        for node in walk(doc.front + doc.body):
+            if isinstance(node, Tagged) and "ref" in node.attrs:
+                refs = node.attrs["ref"].split()
+                node.attrs["ref"] = " ".join(renamed.get(r, r) for r in refs)
 
 
 def _write(doc: Document, result: Conversion) -> None:
@@ -296,11 +320,6 @@ def same_person(entry: Entry, person: Person) -> bool:
         return False
     offices = set(designations(entry))
     return not (offices and person.designations and not offices & set(person.designations))
-
-
-def slug(text: str) -> str:
-    letters = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", letters.lower()).strip("-")
 
 
 def unique_id(entry: Entry, people: dict[str, Person]) -> str:

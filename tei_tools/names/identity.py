@@ -72,3 +72,10 @@ def fuller(a: str, b: str) -> str:
         return sum(len(fold(g)) > 1 for g in given), len(given)
 
     return b if weight(b) > weight(a) else a
+
+
+def slug(text: str) -> str:
+    """``text`` as the letters and digits of an xml:id: "Couve de Murville" →
+    "couve-de-murville" (accents dropped, anything else a hyphen)."""
+    letters = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", letters.lower()).strip("-")

@@ -172,7 +172,9 @@ def export_xml_files(folder: Path) -> list[Path]:
 
 
 def _styled(page: PageReader, form: str) -> StyledSource:
-    return StyledSource(page.blocks, page.surfaces, meta=page.facts(form))
+    return StyledSource(
+        page.blocks, page.surfaces, meta=page.facts(form), people=page.people.listed()
+    )
 
 
 def _read_zip(

@@ -27,6 +27,7 @@ from lxml import etree
 from tei_tools.convert.languages import language_code
 from tei_tools.convert.model import SourceMeta, Surface, Zone
 from tei_tools.convert.readers.archive import Archive
+from tei_tools.convert.readers.entities import TaggedPeople
 from tei_tools.convert.readers.mets import PAGE_MIMETYPE, Group, page_groups, preference
 from tei_tools.convert.readers.runs import (
     CELL,
@@ -128,6 +129,7 @@ class PageReader:
         self.title: tuple[str, str] | None = None  # (title, where stated)
         self.stated: list[tuple[str, str]] = []  # METS/Transkribus languages: (code, where)
         self.unkept: Counter[str] = Counter()  # tags' properties not kept: tag/property
+        self.people = TaggedPeople()  # the persons the tags describe
         self.tables = 0  # tables read, to number them
         self.zone_ids: set[str] = set()
         self.file_grp = file_grp  # the METS fileGrp to read, as the user chose it
@@ -523,7 +525,7 @@ class PageReader:
         in another text), and said so."""
         if not line.tagged:
             return cut(line.text, [], [])
-        found = Found()
+        found = Found(people=self.people)
         runs = line_runs(line.text, line.element.get("custom"), carried, found)
         where = self.prefix + name
         for what, col, value in found.problems:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tei_tools.convert.model import Change, SourceMeta, Surface
+from tei_tools.convert.model import Change, Person, SourceMeta, Surface
 
 # A run's styles, as the readers name them.
 STRIKE, DSTRIKE, SUP, SUB = "strike", "dstrike", "sup", "sub"
@@ -114,3 +114,4 @@ class StyledSource:
     changes: list[Change] = field(default_factory=list)
     meta: SourceMeta = field(default_factory=SourceMeta)
     media: dict[str, bytes] = field(default_factory=dict)  # image files the text shows, by name
+    people: list[Person] = field(default_factory=list)  # the persons its tags describe

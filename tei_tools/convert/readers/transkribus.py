@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
+from tei_tools.convert.model import Dated
+from tei_tools.convert.readers.entities import TaggedPeople
 from tei_tools.convert.readers.runs import (
     BOLD,
     ITALIC,
@@ -116,6 +118,7 @@ class Found:
     problems: list[tuple[str, int, str]] = field(default_factory=list)
     unkept: Counter[str] = field(default_factory=Counter)
     crossings: list[tuple[str, int]] = field(default_factory=list)  # (message, column)
+    people: TaggedPeople = field(default_factory=TaggedPeople)  # the document's, shared
 
 
 def line_runs(text: str, custom: str | None, carried: Carried, found: Found) -> list[Run]:
@@ -207,6 +210,11 @@ def make_tag(name: str, props: Mapping[str, str], key: int, found: Found) -> Tag
         if _WIKIDATA.fullmatch(wiki):
             attrs["ref"] = f"https://www.wikidata.org/wiki/{wiki}"
             kept.add("wikiData")
+    if name == "person":
+        pid = _person(props, attrs.get("ref", ""), found)
+        if pid is not None:  # the person's record holds the names, dates and authority
+            attrs["ref"] = f"#{pid}"
+            kept |= set(_PERSON_PROPERTIES)
     if name == "date":
         when = date_when(props)
         kept |= {"when", "year", "month", "day"}
@@ -225,6 +233,21 @@ def make_tag(name: str, props: Mapping[str, str], key: int, found: Found) -> Tag
         if prop not in kept and props[prop]:
             found.unkept[f"{name}/{prop}"] += 1
     return Tag(key, element, tuple(sorted(attrs.items())), other)
+
+
+_PERSON_PROPERTIES = ("firstname", "lastname", "dateOfBirth", "dateOfDeath", "wikiData")
+
+
+def _person(props: Mapping[str, str], authority: str, found: Found) -> str | None:
+    """The id of the person a person tag names by first or last name (None when it
+    names neither: the tag is a name and no more)."""
+    forename, surname, birth, death = (
+        " ".join(props.get(key, "").split()) for key in _PERSON_PROPERTIES[:4]
+    )
+    if not (forename or surname):
+        return None
+    born, died = (Dated(d, date_when({"when": d})) if d else None for d in (birth, death))
+    return found.people.id_for(forename, surname, born, died, authority)
 
 
 def date_when(props: Mapping[str, str]) -> str | None:

@@ -301,7 +301,19 @@ def editorial_decl(encoding: etree._Element, doc: Document) -> None:
 
 def person_element(parent: etree._Element, person: Person) -> None:
     el = sub(parent, "person", xml_id=person.id)
-    sub(el, "persName", person.name)
+    if person.forename is None:
+        sub(el, "persName", person.name)
+    else:  # the name's parts as the source's tag gives them
+        name = sub(el, "persName")
+        parts = [("forename", person.forename), ("surname", person.surname or "")]
+        written = [sub(name, tag, text) for tag, text in parts if text]
+        for before in written[:-1]:
+            before.tail = " "
+    for event, dated in (("birth", person.birth), ("death", person.death)):
+        if dated is not None:
+            sub(el, event, dated.stated, **({"when": dated.when} if dated.when else {}))
+    if person.authority:
+        sub(el, "idno", person.authority, type="URI")
     if person.role:
         sub(el, "occupation", person.role)
     for body in person.affiliation:

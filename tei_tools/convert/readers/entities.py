@@ -1,0 +1,58 @@
+"""The persons a source's tags describe (a Transkribus person tag's first and last
+name, dates of birth and death, Wikidata item): one record per person however often
+the tag recurs, each with an xml:id the tagged names point at (``persName/@ref``),
+written in the header's list of persons named in the text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tei_tools.convert.model import Dated, Person
+from tei_tools.names.identity import slug
+
+
+@dataclass
+class TaggedPeople:
+    """The document's tagged persons, by what their tags state."""
+
+    persons: dict[tuple[object, ...], Person] = field(default_factory=dict)
+    ids: set[str] = field(default_factory=set)
+
+    def id_for(
+        self,
+        forename: str,
+        surname: str,
+        birth: Dated | None = None,
+        death: Dated | None = None,
+        authority: str = "",
+    ) -> str:
+        """The xml:id of the person these properties describe, recorded at first sight;
+        two tags stating the same are one person, a namesake stating other dates or
+        another authority is another."""
+        key = (forename, surname, birth, death, authority)
+        known = self.persons.get(key)
+        if known is not None:
+            return known.id
+        base = slug(f"{surname} {forename}") or "person"
+        if not base[0].isalpha():
+            base = f"p-{base}"
+        pid = base
+        n = 1
+        while pid in self.ids:
+            n += 1
+            pid = f"{base}-{n}"
+        self.ids.add(pid)
+        name = " ".join(part for part in (forename, surname) if part)
+        self.persons[key] = Person(
+            pid,
+            name,
+            surname=surname,
+            forename=forename,
+            birth=birth,
+            death=death,
+            authority=authority or None,
+        )
+        return pid
+
+    def listed(self) -> list[Person]:
+        return list(self.persons.values())
