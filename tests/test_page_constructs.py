@@ -59,10 +59,7 @@ def test_what_the_tei_cannot_hold_as_the_source_says_is_reported() -> None:
     crossing = [d for d in diags if d.code == "C402" and "cross" in d.message]
     assert len(crossing) == 1 and "'unclear' is encoded in two parts linked" in crossing[0].message
     assert (crossing[0].file, crossing[0].line) == ("tags.xml", 22)
-    unkept = {
-        d.message.split("'")[1] for d in diags if d.code == "C402" and "property" in d.message
-    }
-    assert unkept == {"country"}  # the person's names and Wikidata item are its record
+    assert not [d for d in diags if d.code == "C402" and "property" in d.message]  # none lost
     assert all(d.level.name == "INFO" for d in diags if d.code == "C402")
 
 
@@ -96,6 +93,27 @@ def test_the_command_takes_a_file_group(tmp_path: Path) -> None:
     assert b"Machine reading of page 2." in out.read_bytes()
 
 
+def test_a_tags_other_properties_are_a_feature_structure_it_points_at() -> None:
+    """What no TEI attribute holds (a place's country, a project's own keys) is kept
+    in the standOff, one fs per tag kind and values, named in the header."""
+    data = _tagged_page(
+        "place {offset:5; length:6; country:AT; n°:x;}",
+        "place {offset:5; length:6; country:AT; n°:x;} "
+        "abbrev {offset:0; length:4; expansion:Josef; hand:B;}",
+    )
+    result = convert_bytes(data, "features.xml")
+    root = result.tree.getroot()  # type: ignore[union-attr]
+    [fs_place, fs_abbrev] = root.iterfind("t:standOff/t:fs", NS)
+    assert fs_place.get("type") == "place" and fs_abbrev.get("type") == "abbrev"
+    features = [(f.get("name"), f.findtext("t:string", namespaces=NS)) for f in fs_place]
+    assert features == [("country", "AT"), ("n_", "x")]  # a key as an XML name
+    places = root.xpath("//t:body//t:placeName/@ana", namespaces=NS)
+    assert places == ["#tagprops-1", "#tagprops-1"]  # the same values: one structure
+    assert root.xpath("//t:body//t:choice/@ana", namespaces=NS) == ["#tagprops-2"]
+    decl = " ".join(root.xpath("//t:editorialDecl//text()", namespaces=NS))
+    assert "abbrev/hand (1)" in decl and "place/country (2)" in decl
+
+
 def _tagged_page(*customs: str) -> bytes:
     lines = "".join(
         f'<TextLine id="l{n}" custom="readingOrder {{index:{n};}} {custom}">'
@@ -110,7 +128,7 @@ def _tagged_page(*customs: str) -> bytes:
 
 
 def test_a_person_tags_names_dates_and_item_are_the_persons_record(tmp_path: Path) -> None:
-    """Each person once in the header, the tagged names pointing at it: the same
+    """Each person once in the standOff, the tagged names pointing at it: the same
     names and dates are one person, a namesake with other dates another, and an id a
     people file already gives is not taken twice."""
     same = "firstname:Joseph; lastname:Hammer-Purgstall,\\u0020von; dateOfBirth:9.6.1774;"
@@ -123,10 +141,11 @@ def test_a_person_tags_names_dates_and_item_are_the_persons_record(tmp_path: Pat
     file_person = Person("hammer", "Anna Hammer")
     result = convert_bytes(data, "people.xml", [file_person])
     root = result.tree.getroot()  # type: ignore[union-attr]
-    records = root.xpath("//t:particDesc//t:person", namespaces=NS)
-    ids = [r.get(f"{{{XML}}}id") for r in records]
-    assert ids == ["hammer", "hammer-purgstall-von-joseph", "hammer-2"]  # the file's, then tags'
-    first, second = records[1:]
+    [declared] = root.xpath("//t:particDesc//t:person/@xml:id", namespaces=NS)
+    assert declared == "hammer"  # the people file's, named in the text
+    records = root.xpath("//t:standOff/t:listPerson/t:person", namespaces=NS)
+    assert [r.get(f"{{{XML}}}id") for r in records] == ["hammer-purgstall-von-joseph", "hammer-2"]
+    first, second = records
     assert first.findtext("t:persName/t:forename", namespaces=NS) == "Joseph"
     assert first.findtext("t:persName/t:surname", namespaces=NS) == "Hammer-Purgstall, von"
     assert first.find("t:birth", NS).get("when") == "1774-06-09"
@@ -271,9 +290,10 @@ def test_an_abbreviation_split_by_a_crossing_tag_gives_its_expansion_once() -> N
         assert expansions == ["Herr", None], profile  # nothing invented twice
 
 
-def test_a_gap_tags_reason_outside_the_schemas_list_is_named_not_written() -> None:
+def test_a_gap_tags_reason_outside_the_schemas_list_is_a_feature_not_an_attribute() -> None:
     custom = "gap {offset:0; length:3; reason:damaged;}"
     result = convert_bytes(_page(_line("l", "[…] text", custom)), "g.xml")
     assert result.ok, [d.format() for d in result.diagnostics]
-    assert result.tree.getroot().find(".//t:gap", NS).get("reason") is None  # type: ignore[union-attr]
-    assert any(d.code == "C402" and "'reason'" in d.message for d in result.diagnostics)
+    gap = result.tree.getroot().find(".//t:gap", NS)  # type: ignore[union-attr]
+    assert gap.get("reason") is None and gap.get("ana") == "#tagprops-1"
+    assert result.xml().count(b'<f name="reason">') == 1 and b"damaged" in result.xml()

@@ -208,7 +208,9 @@ def summarize(stem: str, root: etree._Element) -> dict[str, Any]:
         }
     )
     persons = []
-    for person in root.iterfind(f".//{T}particDesc//{T}person"):
+    declared = [*root.iterfind(f".//{T}particDesc//{T}person")]
+    declared += root.iterfind(f"{T}standOff/{T}listPerson//{T}person")  # tagged in the source
+    for person in declared:
         ident = person.get(XML_ID, "")
         lists = [el.get("type") for el in person.iterancestors(f"{T}listPerson")]
         persons.append(

@@ -98,6 +98,7 @@ class Choice(Container):
 
     kind: str = "abbr"
     other: str = ""
+    ana: str = ""  # a pointer to the tag's other properties (a FeatureSet)
 
 
 @dataclass
@@ -286,6 +287,16 @@ Block = (
 
 
 @dataclass(frozen=True)
+class FeatureSet:
+    """Properties a source's tag states that no TEI attribute holds (a Transkribus
+    tag's own keys and values): ``kind`` is the tag's name."""
+
+    id: str
+    kind: str
+    features: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class Dated:
     """A date as the source states it, and as ISO 8601 where it is a calendar date."""
 
@@ -424,6 +435,8 @@ class Document:
     meta: SourceMeta = field(default_factory=SourceMeta)
     language: str | None = None  # the text's language as the editor gives it (--lang)
     media: dict[str, bytes] = field(default_factory=dict)  # image files, written beside the TEI
+    features: list[FeatureSet] = field(default_factory=list)  # the tags' other properties
+    tagged_people: list[Person] = field(default_factory=list)  # the persons tags describe
 
 
 def walk(blocks: list[Block]) -> Iterator[Node]:

@@ -156,6 +156,7 @@ def _convert(
     doc = Document(source_name=source, source_sha256=digest, language=lang)
     if styled is not None:
         doc.meta = styled.meta
+        doc.features = styled.features
         result.media = styled.media
 
     front_diags: list[Diagnostic] = []
@@ -230,9 +231,9 @@ def _read_document(
 
 
 def add_tagged_people(doc: Document, styled: StyledSource | None) -> None:
-    """The persons the source's tags describe join the document's people, as named
-    in the text; one whose id a person of the people file already has takes another,
-    and the names that point at it follow."""
+    """The persons the source's tags describe, beside the document's people; one whose
+    id a person of the people file already has takes another, and the names that
+    point at it follow."""
     if styled is None or not styled.people:
         return
     taken = {p.id for p in doc.people}
@@ -245,7 +246,7 @@ def add_tagged_people(doc: Document, styled: StyledSource | None) -> None:
             renamed[f"#{person.id}"] = f"#{person.id}-{n}"
             person = replace(person, id=f"{person.id}-{n}")
         taken.add(person.id)
-        doc.people.append(person)
+        doc.tagged_people.append(person)
     if renamed:
         for node in walk(doc.front + doc.body):
             if isinstance(node, Tagged) and "ref" in node.attrs:

@@ -173,7 +173,11 @@ def export_xml_files(folder: Path) -> list[Path]:
 
 def _styled(page: PageReader, form: str) -> StyledSource:
     return StyledSource(
-        page.blocks, page.surfaces, meta=page.facts(form), people=page.people.listed()
+        page.blocks,
+        page.surfaces,
+        meta=page.facts(form),
+        people=page.people.listed(),
+        features=page.features.listed(),
     )
 
 

@@ -1,13 +1,16 @@
-"""The persons a source's tags describe (a Transkribus person tag's first and last
-name, dates of birth and death, Wikidata item): one record per person however often
-the tag recurs, each with an xml:id the tagged names point at (``persName/@ref``),
-written in the header's list of persons named in the text."""
+"""What a source's tags state beyond their span. The persons they describe (a
+Transkribus person tag's first and last name, dates of birth and death, Wikidata
+item): one record per person however often the tag recurs, each with an xml:id the
+tagged names point at (``persName/@ref``), written in the header's list of persons
+named in the text. And every other property no TEI attribute holds (a place's
+``country``, a project's own): a feature structure per tag kind and set of values,
+which the tagged element points at (``@ana``), written in the ``standOff``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tei_tools.convert.model import Dated, Person
+from tei_tools.convert.model import Dated, FeatureSet, Person
 from tei_tools.names.identity import slug
 
 
@@ -56,3 +59,20 @@ class TaggedPeople:
 
     def listed(self) -> list[Person]:
         return list(self.persons.values())
+
+
+@dataclass
+class TagFeatures:
+    """The feature structures of the document's tags, one per tag kind and values."""
+
+    sets: dict[tuple[str, tuple[tuple[str, str], ...]], FeatureSet] = field(default_factory=dict)
+
+    def id_for(self, kind: str, features: tuple[tuple[str, str], ...]) -> str:
+        key = (kind, features)
+        known = self.sets.get(key)
+        if known is None:
+            known = self.sets[key] = FeatureSet(f"tagprops-{len(self.sets) + 1}", kind, features)
+        return known.id
+
+    def listed(self) -> list[FeatureSet]:
+        return list(self.sets.values())

@@ -134,7 +134,8 @@ def _container(wrap: _Wrap, line: int, col: int) -> Opened:
         if tag.element == "ref":
             return Link(line, col, target=dict(tag.attrs).get("target", ""))
         if tag.element in ("abbr", "sic"):
-            return Choice(line, col, kind=tag.element, other=tag.other)
+            ana = dict(tag.attrs).get("ana", "")
+            return Choice(line, col, kind=tag.element, other=tag.other, ana=ana)
         return Tagged(line, col, element=tag.element, attrs=dict(tag.attrs))
     return Emphasis(line, col, rend=wrap.value)
 

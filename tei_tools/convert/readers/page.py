@@ -27,7 +27,7 @@ from lxml import etree
 from tei_tools.convert.languages import language_code
 from tei_tools.convert.model import SourceMeta, Surface, Zone
 from tei_tools.convert.readers.archive import Archive
-from tei_tools.convert.readers.entities import TaggedPeople
+from tei_tools.convert.readers.entities import TagFeatures, TaggedPeople
 from tei_tools.convert.readers.mets import PAGE_MIMETYPE, Group, page_groups, preference
 from tei_tools.convert.readers.runs import (
     CELL,
@@ -128,7 +128,8 @@ class PageReader:
         self.heading: str | None = None  # the first heading region's text
         self.title: tuple[str, str] | None = None  # (title, where stated)
         self.stated: list[tuple[str, str]] = []  # METS/Transkribus languages: (code, where)
-        self.unkept: Counter[str] = Counter()  # tags' properties not kept: tag/property
+        self.featured: Counter[str] = Counter()  # tags' properties kept as features
+        self.features = TagFeatures()  # the feature structures of the tags' properties
         self.people = TaggedPeople()  # the persons the tags describe
         self.tables = 0  # tables read, to number them
         self.zone_ids: set[str] = set()
@@ -282,11 +283,16 @@ class PageReader:
             "Transkribus tags become TEI elements (person persName, place placeName, "
             "organization orgName, date date, unclear, supplied, gap, abbrev choice/abbr+expan, "
             "sic choice/sic+corr, comment a note after its text, any other an rs of its name); "
+            "a person tag's names, dates and Wikidata item the person's record in the "
+            "standOff's listPerson, which the persName points at; "
             "region types become head, note, fw or figure; a table's cells a table."
         )
-        if self.unkept:
-            listed = ", ".join(f"{k} ({n})" for k, n in sorted(self.unkept.items()))
-            meta.decisions.append(f"Tag properties not kept: {listed}.")
+        if self.featured:
+            listed = ", ".join(f"{k} ({n})" for k, n in sorted(self.featured.items()))
+            meta.decisions.append(
+                "Tag properties no TEI attribute holds are kept as feature structures in the "
+                f"standOff, which the tagged element points at (@ana): {listed}."
+            )
         return meta
 
     # -- one page --------------------------------------------------------------------
@@ -525,27 +531,14 @@ class PageReader:
         in another text), and said so."""
         if not line.tagged:
             return cut(line.text, [], [])
-        found = Found(people=self.people)
+        found = Found(people=self.people, features=self.features)
         runs = line_runs(line.text, line.element.get("custom"), carried, found)
         where = self.prefix + name
         for what, col, value in found.problems:
             self.diags.append(bad_value(what, value, where, line.text_line, col))
         for what, col in found.crossings:
             self.diags.append(Diagnostic("C402", what, where, line.text_line, col))
-        for prop, n in found.unkept.items():
-            if prop not in self.unkept:
-                tag, _, key = prop.partition("/")
-                self.diags.append(
-                    Diagnostic(
-                        "C402",
-                        f"the property {key!r} of the tag {tag!r} has no place in the TEI; "
-                        "it is named in the header's editorial declaration (reported once)",
-                        where,
-                        line.text_line,
-                        1,
-                    )
-                )
-            self.unkept[prop] += n
+        self.featured.update(found.featured)
         return runs
 
 

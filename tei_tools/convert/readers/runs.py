@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tei_tools.convert.model import Change, Person, SourceMeta, Surface
+from tei_tools.convert.model import Change, FeatureSet, Person, SourceMeta, Surface
 
 # A run's styles, as the readers name them.
 STRIKE, DSTRIKE, SUP, SUB = "strike", "dstrike", "sup", "sub"
@@ -115,3 +115,4 @@ class StyledSource:
     meta: SourceMeta = field(default_factory=SourceMeta)
     media: dict[str, bytes] = field(default_factory=dict)  # image files the text shows, by name
     people: list[Person] = field(default_factory=list)  # the persons its tags describe
+    features: list[FeatureSet] = field(default_factory=list)  # its tags' other properties

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 from tei_tools.convert.model import Dated
-from tei_tools.convert.readers.entities import TaggedPeople
+from tei_tools.convert.readers.entities import TagFeatures, TaggedPeople
 from tei_tools.convert.readers.runs import (
     BOLD,
     ITALIC,
@@ -63,6 +63,7 @@ _KEPT = {
 }
 _NOT_PROPERTIES = {"offset", "length", "continued"}
 _TOKEN = re.compile(r"[^\w.-]+")
+_NOT_NAME = re.compile(r"[^\w.-]")
 _WIKIDATA = re.compile(r"Q[0-9]{1,12}")
 _ISO_DATE = re.compile(r"-?[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 _DOTTED_DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
@@ -116,9 +117,10 @@ class Found:
     (name, reason)."""
 
     problems: list[tuple[str, int, str]] = field(default_factory=list)
-    unkept: Counter[str] = field(default_factory=Counter)
+    featured: Counter[str] = field(default_factory=Counter)  # tag/property kept as a feature
     crossings: list[tuple[str, int]] = field(default_factory=list)  # (message, column)
     people: TaggedPeople = field(default_factory=TaggedPeople)  # the document's, shared
+    features: TagFeatures = field(default_factory=TagFeatures)  # the document's, shared
 
 
 def line_runs(text: str, custom: str | None, carried: Carried, found: Found) -> list[Run]:
@@ -190,7 +192,7 @@ def _place(
 
 def make_tag(name: str, props: Mapping[str, str], key: int, found: Found) -> Tag:
     """The Tag of a Transkribus tag: its element and the properties it keeps; the
-    others are counted in ``found.unkept`` so that the reader can say so."""
+    others are kept as features (``found.features``), pointed at by ``@ana``."""
     element = ELEMENTS.get(name, "rs")
     attrs: dict[str, str] = {}
     other = ""
@@ -229,9 +231,12 @@ def make_tag(name: str, props: Mapping[str, str], key: int, found: Found) -> Tag
     if name in ("abbrev", "sic"):
         other = props.get("expansion" if name == "abbrev" else "correction", "")
         kept |= {"expansion", "correction"}
-    for prop in props:
-        if prop not in kept and props[prop]:
-            found.unkept[f"{name}/{prop}"] += 1
+    features = tuple(
+        (_name(prop), value) for prop, value in props.items() if prop not in kept and value
+    )
+    if features:
+        attrs["ana"] = f"#{found.features.id_for(name, features)}"
+        found.featured.update(f"{name}/{prop}" for prop, _ in features)
     return Tag(key, element, tuple(sorted(attrs.items())), other)
 
 
@@ -278,6 +283,12 @@ def _real_date(when: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def _name(key: str) -> str:
+    """A property's key as an XML name (``f/@name``): other characters an underscore."""
+    name = _NOT_NAME.sub("_", key)
+    return name if name[:1].isalpha() or name[:1] == "_" else f"_{name}"
 
 
 def _token(value: str) -> str:

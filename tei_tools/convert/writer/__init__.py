@@ -10,8 +10,8 @@ from pathlib import PurePosixPath
 
 from lxml import etree
 
-from tei_tools.convert.model import Document, Surface
-from tei_tools.convert.writer.header import write_header
+from tei_tools.convert.model import Document, FeatureSet, Person, Surface
+from tei_tools.convert.writer.header import person_element, write_header
 from tei_tools.convert.writer.text import sub, tei, write_block, write_blocks
 from tei_tools.namespaces import TEI_NS
 from tei_tools.pointers import pointer_from_name
@@ -37,9 +37,27 @@ def write_tei(doc: Document, publication: Publication | None = None) -> etree._E
     # TEI's body needs one paragraph-like element; furniture and notes alone do not count.
     if all(child.tag in _GLOBAL_ONLY for child in body):
         sub(body, "p")
+    if doc.features or doc.tagged_people:
+        write_stand_off(root, doc.tagged_people, doc.features)
     if publication is not None:
         stamp(root, publication, PurePosixPath(doc.source_name).stem)
     return etree.ElementTree(root)
+
+
+def write_stand_off(root: etree._Element, people: list[Person], features: list[FeatureSet]) -> None:
+    """What the source's tags state beyond their text: the persons they describe
+    (the tagged names point at them), and the properties no TEI attribute holds, each
+    set a feature structure (ISO 24610 in TEI: ``fs type=TAG``, an ``f`` per property
+    holding its value)."""
+    stand_off = sub(root, "standOff")
+    if people:
+        listing = sub(stand_off, "listPerson")
+        for person in people:
+            person_element(listing, person)
+    for feature_set in features:
+        fs = sub(stand_off, "fs", xml_id=feature_set.id, type=feature_set.kind)
+        for name, value in feature_set.features:
+            sub(sub(fs, "f", name=name), "string", value)
 
 
 def write_facsimile(root: etree._Element, surfaces: list[Surface]) -> None:

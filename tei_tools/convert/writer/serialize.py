@@ -45,6 +45,9 @@ BLOCK_CONTAINERS = frozenset(
         "back",
         "div",
         "list",
+        "standOff",
+        "fs",
+        "f",
     ]
 )
 
