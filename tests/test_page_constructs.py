@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tei_tools.cli import cli
 from tei_tools.convert import convert_bytes
@@ -114,9 +117,12 @@ def test_a_tags_other_properties_are_a_feature_structure_it_points_at() -> None:
     assert "abbrev/hand (1)" in decl and "place/country (2)" in decl
 
 
+_QUOTE = {'"': "&quot;"}
+
+
 def _tagged_page(*customs: str) -> bytes:
     lines = "".join(
-        f'<TextLine id="l{n}" custom="readingOrder {{index:{n};}} {custom}">'
+        f'<TextLine id="l{n}" custom="readingOrder {{index:{n};}} {escape(custom, _QUOTE)}">'
         f"<TextEquiv><Unicode>Jos. Hammer wrote to Hammer.</Unicode></TextEquiv></TextLine>"
         for n, custom in enumerate(customs)
     )
@@ -297,3 +303,44 @@ def test_a_gap_tags_reason_outside_the_schemas_list_is_a_feature_not_an_attribut
     gap = result.tree.getroot().find(".//t:gap", NS)  # type: ignore[union-attr]
     assert gap.get("reason") is None and gap.get("ana") == "#tagprops-1"
     assert result.xml().count(b'<f name="reason">') == 1 and b"damaged" in result.xml()
+
+
+_KEY = st.text(
+    st.characters(blacklist_characters=";:{}", blacklist_categories=["Cs", "Cc"]),
+    min_size=1,
+    max_size=12,
+)
+_VALUE = st.text(
+    st.characters(blacklist_characters=";{}\\", blacklist_categories=["Cs", "Cc"]), max_size=20
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(["place", "speech", "unclear", "abbrev"]),
+    st.dictionaries(_KEY, _VALUE, max_size=4),
+)
+def test_any_tag_properties_are_kept_whole_and_the_tei_stays_valid(tag: str, props: dict) -> None:
+    """Whatever keys and values an editor's tag holds, the conversion succeeds (the
+    project schema's self-check passes) and each value no attribute took is kept."""
+    custom = " ".join(f"{k}:{v};" for k, v in props.items())
+    data = _tagged_page(f"{tag} {{offset:0; length:4; {custom}}}")
+    result = convert_bytes(data, "props.xml")
+    assert result.ok, [d.format() for d in result.diagnostics]
+    root = result.tree.getroot()  # type: ignore[union-attr]
+    kept = root.xpath("//t:standOff/t:fs/t:f/t:string/text()", namespaces=NS)
+    as_attributes = (
+        " ".join(
+            v
+            for el in root.iter()
+            if el.tag.endswith(("placeName", "rs", "unclear", "choice"))
+            for v in el.attrib.values()
+        )
+        + " "
+        + " ".join(root.xpath("//t:expan//text()", namespaces=NS))
+    )
+    for key, value in props.items():
+        stated = value.strip().replace("\\u0020", " ")
+        if key.strip() in ("offset", "length", "continued") or not stated:
+            continue
+        assert stated in kept or stated in as_attributes or key.strip() in ("type",), (key, value)

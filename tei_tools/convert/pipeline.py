@@ -36,7 +36,7 @@ from tei_tools.convert.writer import schema_problems, write_tei
 from tei_tools.convert.writer.header import untitled
 from tei_tools.convert.writer.serialize import serialize
 from tei_tools.diagnostics import MAX_PER_CODE, Diagnostic, Severity, capped
-from tei_tools.names.identity import given_agree, parts, slug
+from tei_tools.names.identity import given_agree, id_base, parts, slug, unused
 from tei_tools.names.lexicon import is_honorific, is_title
 from tei_tools.publication import Publication
 
@@ -239,13 +239,11 @@ def add_tagged_people(doc: Document, styled: StyledSource | None) -> None:
     taken = {p.id for p in doc.people}
     renamed: dict[str, str] = {}
     for person in styled.people:
-        if person.id in taken:
-            n = 2
-            while f"{person.id}-{n}" in taken:
-                n += 1
-            renamed[f"#{person.id}"] = f"#{person.id}-{n}"
-            person = replace(person, id=f"{person.id}-{n}")
-        taken.add(person.id)
+        pid = unused(person.id, taken)
+        if pid != person.id:
+            renamed[f"#{person.id}"] = f"#{pid}"
+            person = replace(person, id=pid)
+        taken.add(pid)
         doc.tagged_people.append(person)
     if renamed:
         for node in walk(doc.front + doc.body):
@@ -326,9 +324,7 @@ def same_person(entry: Entry, person: Person) -> bool:
 def unique_id(entry: Entry, people: dict[str, Person]) -> str:
     """An xml:id from the surname ("karamanlis", "couve-de-murville"), else the office
     ("the-secretary"); a second person of the same surname adds a title or given name."""
-    base = slug(entry.surname or entry.text) or "person"
-    if not base[0].isalpha():
-        base = f"p-{base}"
+    base = id_base(entry.surname or entry.text)
     candidates = [base]
     for extra in [*entry.given, *entry.titles]:
         candidates.append(f"{base}-{slug(extra)}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 from functools import lru_cache
 
 from tei_tools.names.lexicon import is_particle
@@ -79,3 +80,19 @@ def slug(text: str) -> str:
     "couve-de-murville" (accents dropped, anything else a hyphen)."""
     letters = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", letters.lower()).strip("-")
+
+
+def id_base(text: str) -> str:
+    """An xml:id made of ``text``'s slug: "person" when it has no letter or digit,
+    "p-" before one that starts with a digit."""
+    base = slug(text) or "person"
+    return base if base[0].isalpha() else f"p-{base}"
+
+
+def unused(base: str, taken: Container[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``… : the first id not ``taken``."""
+    n, ident = 1, base
+    while ident in taken:
+        n += 1
+        ident = f"{base}-{n}"
+    return ident

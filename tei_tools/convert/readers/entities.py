@@ -1,17 +1,17 @@
 """What a source's tags state beyond their span. The persons they describe (a
 Transkribus person tag's first and last name, dates of birth and death, Wikidata
 item): one record per person however often the tag recurs, each with an xml:id the
-tagged names point at (``persName/@ref``), written in the header's list of persons
-named in the text. And every other property no TEI attribute holds (a place's
-``country``, a project's own): a feature structure per tag kind and set of values,
-which the tagged element points at (``@ana``), written in the ``standOff``."""
+tagged names point at (``persName/@ref``). And every other property no TEI
+attribute holds (a place's ``country``, a project's own): a feature structure per
+tag kind and set of values, which the tagged element points at (``@ana``). Both are
+written in the ``standOff``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from tei_tools.convert.model import Dated, FeatureSet, Person
-from tei_tools.names.identity import slug
+from tei_tools.names.identity import id_base, unused
 
 
 @dataclass
@@ -36,14 +36,7 @@ class TaggedPeople:
         known = self.persons.get(key)
         if known is not None:
             return known.id
-        base = slug(f"{surname} {forename}") or "person"
-        if not base[0].isalpha():
-            base = f"p-{base}"
-        pid = base
-        n = 1
-        while pid in self.ids:
-            n += 1
-            pid = f"{base}-{n}"
+        pid = unused(id_base(f"{surname} {forename}"), self.ids)
         self.ids.add(pid)
         name = " ".join(part for part in (forename, surname) if part)
         self.persons[key] = Person(

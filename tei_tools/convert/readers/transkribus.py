@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
+from lxml import etree
+
 from tei_tools.convert.model import Dated
 from tei_tools.convert.readers.entities import TagFeatures, TaggedPeople
 from tei_tools.convert.readers.runs import (
@@ -63,7 +65,6 @@ _KEPT = {
 }
 _NOT_PROPERTIES = {"offset", "length", "continued"}
 _TOKEN = re.compile(r"[^\w.-]+")
-_NOT_NAME = re.compile(r"[^\w.-]")
 _WIKIDATA = re.compile(r"Q[0-9]{1,12}")
 _ISO_DATE = re.compile(r"-?[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 _DOTTED_DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
@@ -286,9 +287,36 @@ def _real_date(when: str) -> bool:
 
 
 def _name(key: str) -> str:
-    """A property's key as an XML name (``f/@name``): other characters an underscore."""
-    name = _NOT_NAME.sub("_", key)
-    return name if name[:1].isalpha() or name[:1] == "_" else f"_{name}"
+    """A property's key as an XML name (``f/@name``): a character no name may hold an
+    underscore, and one before a key no name may start with."""
+    name = "".join(ch if _in_name(ch) else "_" for ch in key) or "_"
+    return name if _starts_name(name[0]) else f"_{name}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _in_name(ch: str) -> bool:
+    return _starts_name(f"a{ch}")
+
+
+@functools.lru_cache(maxsize=1024)
+def _starts_name(text: str) -> bool:
+    """Whether ``text`` is an xs:NCName as libxml2's schema check reads one (the XML
+    1.0 rules of its time: fewer letters than later editions allow)."""
+    if any(ch.isspace() for ch in text):  # the check would collapse it away
+        return False
+    element = etree.Element("n")
+    element.text = text
+    return _NCNAME_SCHEMA().validate(element)
+
+
+@functools.cache
+def _NCNAME_SCHEMA() -> etree.XMLSchema:
+    return etree.XMLSchema(
+        etree.XML(
+            '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
+            '<xs:element name="n" type="xs:NCName"/></xs:schema>'
+        )
+    )
 
 
 def _token(value: str) -> str:
