@@ -24,7 +24,11 @@ REALWORLD = sorted(
     for p in (SHARED / "realworld" / kind).glob("*")
     if p.suffix in (".docx", ".xml", ".zip") or p.is_dir()
 )
-INVENTED = "//t:said | //t:fw[@type='classification'] | //t:stamp | //t:persName | //t:add"
+# A persName in the standOff is the record of a person a tag describes, asked for by it
+INVENTED = (
+    "//t:said | //t:fw[@type='classification'] | //t:stamp | //t:add"
+    " | //t:persName[not(ancestor::t:standOff)]"
+)
 
 
 def profile_of(result) -> str:  # type: ignore[no-untyped-def]
