@@ -5,6 +5,7 @@ expected files after a deliberate change (and read the diff)."""
 
 from __future__ import annotations
 
+import itertools
 import os
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -18,7 +19,7 @@ from tei_tools.cli import cli
 from tei_tools.convert import convert_bytes
 from tei_tools.convert.model import Person
 from tei_tools.convert.pipeline import Conversion, convert_folder
-from tei_tools.convert.readers.transkribus import Carried, Found, line_runs
+from tei_tools.convert.readers.transkribus import Carried, Found, cut, line_runs
 
 from .conftest import NS, ROOT, tei_all_errors
 
@@ -344,3 +345,23 @@ def test_any_tag_properties_are_kept_whole_and_the_tei_stays_valid(tag: str, pro
         if key.strip() in ("offset", "length", "continued") or not stated:
             continue
         assert stated in kept or stated in as_attributes or key.strip() in ("type",), (key, value)
+
+
+_SPANS = st.lists(
+    st.tuples(st.integers(0, 12), st.integers(0, 12), st.sampled_from(["strike", "sup", "b"])),
+    min_size=1,
+    max_size=4,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("ab c", max_size=12), _SPANS)
+def test_styled_runs_give_each_character_the_styles_over_it(text: str, spans: list) -> None:
+    """A line with styles only: the runs hold the text, each character with exactly
+    the styles whose span covers it, and no two runs side by side alike."""
+    styles = [(min(a, len(text)), min(max(a, b), len(text)), s) for a, b, s in spans]
+    runs = cut(text, styles, [])
+    assert "".join(r.text for r in runs) == text and all(r.text for r in runs)
+    each = [r.styles for r in runs for _ in r.text]
+    assert each == [frozenset(s for a, b, s in styles if a <= i < b) for i in range(len(text))]
+    assert all(x.styles != y.styles for x, y in itertools.pairwise(runs))

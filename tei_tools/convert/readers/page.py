@@ -44,7 +44,14 @@ from tei_tools.convert.readers.runs import (
     SourceLine,
 )
 from tei_tools.convert.readers.transkribus import Carried, Found, custom_tags, cut, line_runs
-from tei_tools.convert.readers.values import bad_point, bad_value, line_of, points, whole
+from tei_tools.convert.readers.values import (
+    as_ncname,
+    bad_point,
+    bad_value,
+    line_of,
+    outline,
+    whole,
+)
 from tei_tools.convert.readers.xmlparts import ReadError, Spent, parse_part
 from tei_tools.diagnostics import Diagnostic, Severity
 
@@ -77,7 +84,6 @@ REGION_KINDS = {
 # Regions that hold a picture, not text: each is a figure with its zone.
 PICTURE_REGIONS = ("ImageRegion", "GraphicRegion", "ChartRegion", "MathsRegion", "ChemRegion")
 DROP_CAPITAL = "drop-capital"
-_NCNAME_BAD = re.compile(r"[^\w.-]")
 
 T = TypeVar("T")
 Opener = Callable[[str], bytes]  # a path inside the export → its bytes
@@ -89,12 +95,6 @@ def is_page(root: etree._Element) -> bool:
 
 def is_mets(root: etree._Element) -> bool:
     return root.tag == f"{{{METS_NS}}}mets"
-
-
-def _bbox(xy: list[tuple[float, float]]) -> tuple[int, int, int, int]:
-    xs = [int(p[0]) for p in xy]
-    ys = [int(p[1]) for p in xy]
-    return min(xs), min(ys), max(xs), max(ys)
 
 
 @dataclass
@@ -451,13 +451,13 @@ class PageReader:
                     text = " ".join((u.text or "").strip() for u in given)
             if unicode is None:
                 continue
-            zone, xy = self.located(surface, line, ns)
+            zone, box = self.located(surface, line, ns)
             out.append(
                 _Line(
                     line,
                     text,
                     getattr(unicode, "sourceline", 0) or 0,
-                    _bbox(xy) if xy else None,
+                    box,
                     zone.id if zone else "",
                     tagged,
                 )
@@ -480,11 +480,11 @@ class PageReader:
 
     def located(
         self, surface: Surface, element: etree._Element, ns: str
-    ) -> tuple[Zone | None, list[tuple[float, float]] | None]:
-        """The element's zone on ``surface`` and its points; (None, None) when its
-        Coords are absent, or reported when they are no area TEI takes. PAGE 2010's
-        ``Point`` children are read as 2013's ``@points``."""
-        coords = element.find(f"{{{ns}}}Coords")
+    ) -> tuple[Zone | None, tuple[int, int, int, int] | None]:
+        """The element's zone on ``surface`` and the box around it; (None, None) when
+        its Coords are absent, or reported when they are no area TEI takes. PAGE
+        2010's ``Point`` children are read as 2013's ``@points``."""
+        coords = next(element.iterchildren(f"{{{ns}}}Coords"), None)
         if coords is None:
             return None, None
         value = coords.get("points")
@@ -492,35 +492,37 @@ class PageReader:
             value = " ".join(f"{p.get('x')},{p.get('y')}" for p in coords.iter(f"{{{ns}}}Point"))
         if not value:
             return None, None
-        if (element.get("id") or "").startswith("eSc_dummyblock"):
+        ident = element.get("id") or ""
+        if ident.startswith("eSc_dummyblock"):
             return None, None  # a placeholder's 0,0 0,0 is no place on the page
-        xy = points(value)
-        if xy is None:
-            what = f"the Coords of {element.get('id') or 'an element'} hold a point that is not x,y"
+        shape = outline(value)
+        if shape is None:
+            what = f"the Coords of {ident or 'an element'} hold a point that is not x,y"
             self.bad(f"{what}; it gets no zone", bad_point(value) or value, coords)
             return None, None
-        if len(xy) < 3:  # TEI's zone is an area
-            what = f"the Coords of {element.get('id') or 'an element'} hold fewer than 3 points"
+        count, box = shape
+        if count < 3:  # TEI's zone is an area
+            what = f"the Coords of {ident or 'an element'} hold fewer than 3 points"
             self.bad(f"{what}; it gets no zone", value, coords)
             return None, None
-        local = _NCNAME_BAD.sub("_", element.get("id") or f"z{len(surface.zones) + 1}")
-        zone_id = f"{surface.id}-{local}"
+        local = as_ncname(f"{surface.id}-{ident or f'z{len(surface.zones) + 1}'}")
+        zone_id = local
         n = len(surface.zones)
         while zone_id in self.zone_ids:  # an id given twice in the page: each zone its own
             n += 1
-            zone_id = f"{surface.id}-{local}-{n}"
+            zone_id = f"{local}-{n}"
         self.zone_ids.add(zone_id)
         zone = Zone(zone_id, " ".join(value.split()))
         surface.zones.append(zone)
-        return zone, xy
+        return zone, box
 
     def text_equiv(self, element: etree._Element, ns: str) -> etree._Element | None:
         """The line's text: the TextEquiv with the lowest @index (2019), else the first."""
-        equivs = element.findall(f"{{{ns}}}TextEquiv")
+        equivs = list(element.iterchildren(f"{{{ns}}}TextEquiv"))
         if not equivs:
             return None
         if len(equivs) == 1 and equivs[0].get("index") is None:
-            return equivs[0].find(f"{{{ns}}}Unicode")
+            return next(equivs[0].iterchildren(f"{{{ns}}}Unicode"), None)
         indexes = [self.number(e, "index", "a TextEquiv's index") for e in equivs]
         best = min(range(len(equivs)), key=lambda i: indexes[i] or 0)
         return equivs[best].find(f"{{{ns}}}Unicode")

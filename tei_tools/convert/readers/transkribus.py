@@ -18,8 +18,6 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
-from lxml import etree
-
 from tei_tools.convert.model import Dated
 from tei_tools.convert.readers.entities import TagFeatures, TaggedPeople
 from tei_tools.convert.readers.runs import (
@@ -33,7 +31,7 @@ from tei_tools.convert.readers.runs import (
     Run,
     Tag,
 )
-from tei_tools.convert.readers.values import signed
+from tei_tools.convert.readers.values import as_ncname, signed
 
 _CUSTOM = re.compile(r"([A-Za-z][\w-]*)\s*\{([^}]*)\}")
 _STRUCTURAL = {"readingOrder", "structure"}
@@ -233,7 +231,7 @@ def make_tag(name: str, props: Mapping[str, str], key: int, found: Found) -> Tag
         other = props.get("expansion" if name == "abbrev" else "correction", "")
         kept |= {"expansion", "correction"}
     features = tuple(
-        (_name(prop), value) for prop, value in props.items() if prop not in kept and value
+        (as_ncname(prop), value) for prop, value in props.items() if prop not in kept and value
     )
     if features:
         attrs["ana"] = f"#{found.features.id_for(name, features)}"
@@ -286,39 +284,6 @@ def _real_date(when: str) -> bool:
     return True
 
 
-def _name(key: str) -> str:
-    """A property's key as an XML name (``f/@name``): a character no name may hold an
-    underscore, and one before a key no name may start with."""
-    name = "".join(ch if _in_name(ch) else "_" for ch in key) or "_"
-    return name if _starts_name(name[0]) else f"_{name}"
-
-
-@functools.lru_cache(maxsize=1024)
-def _in_name(ch: str) -> bool:
-    return _starts_name(f"a{ch}")
-
-
-@functools.lru_cache(maxsize=1024)
-def _starts_name(text: str) -> bool:
-    """Whether ``text`` is an xs:NCName as libxml2's schema check reads one (the XML
-    1.0 rules of its time: fewer letters than later editions allow)."""
-    if any(ch.isspace() for ch in text):  # the check would collapse it away
-        return False
-    element = etree.Element("n")
-    element.text = text
-    return _NCNAME_SCHEMA().validate(element)
-
-
-@functools.cache
-def _NCNAME_SCHEMA() -> etree.XMLSchema:
-    return etree.XMLSchema(
-        etree.XML(
-            '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
-            '<xs:element name="n" type="xs:NCName"/></xs:schema>'
-        )
-    )
-
-
 def _token(value: str) -> str:
     """A value as a TEI token (``data.enumerated``): no spaces or punctuation runs."""
     return _TOKEN.sub("-", value.strip()).strip("-")
@@ -335,6 +300,8 @@ def cut(
     each tag over no text (a gap), a run of no text at its place. One sweep."""
     if not styles and not spans and not anchors:
         return [Run(text)] if text else []
+    if not spans and not anchors:
+        return _styled(text, styles)
     opening: dict[int, list[str | Tag]] = defaultdict(list)
     closing: dict[int, list[str | Tag]] = defaultdict(list)
     empty: dict[int, list[Run]] = defaultdict(list)  # runs of no text, by place
@@ -370,4 +337,18 @@ def cut(
         joined = "".join(r.text for r in group)
         if joined or anchor is not None or tags:
             runs.append(Run(joined, styles_on, tags=tags, anchor=anchor))
+    return runs
+
+
+def _styled(text: str, styles: list[tuple[int, int, str]]) -> list[Run]:
+    """``cut`` for a line with styles only (most styled lines): each piece between two
+    places a style starts or ends, with the styles over it, pieces alike joined."""
+    cuts = sorted({0, len(text), *(s for s, _, _ in styles), *(e for _, e, _ in styles)})
+    runs: list[Run] = []
+    for start, end in itertools.pairwise(cuts):
+        on = frozenset(style for s, e, style in styles if s <= start and end <= e and s < e)
+        if runs and runs[-1].styles == on:
+            runs[-1] = Run(runs[-1].text + text[start:end], on)
+        else:
+            runs.append(Run(text[start:end], on))
     return runs

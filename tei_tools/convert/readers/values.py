@@ -4,6 +4,7 @@ never an exception, and ``bad_value`` is the warning (C009) that names it."""
 
 from __future__ import annotations
 
+import functools
 import re
 
 from lxml import etree
@@ -68,11 +69,53 @@ def symbol_character(code: str | None, font: str | None) -> tuple[str | None, bo
     return char, False
 
 
-def points(value: str) -> list[tuple[float, float]] | None:
-    """The points of ``x,y x,y …``; None unless every one is a point TEI takes."""
-    if not _POINTS.fullmatch(value):  # one match for the whole list: a page has thousands
+def outline(value: str) -> tuple[int, tuple[int, int, int, int]] | None:
+    """How many points ``x,y x,y …`` has and the box around them (whole pixels);
+    None unless every one is a point TEI takes. One pass for a page's thousands."""
+    if not _POINTS.fullmatch(value):
         return None
-    return [(float(x), float(y)) for x, y in (p.split(",") for p in value.split())]
+    numbers = [float(n) for n in value.replace(",", " ").split()]
+    xs, ys = numbers[0::2], numbers[1::2]
+    return len(xs), (int(min(xs)), int(min(ys)), int(max(xs)), int(max(ys)))
+
+
+_ASCII_NCNAME = re.compile(r"[A-Za-z_][A-Za-z0-9._-]*")
+
+
+def as_ncname(text: str) -> str:
+    """``text`` as an NCName (an xml:id, a feature's name) as libxml2's schema check
+    reads one: a character no name may hold an underscore, and one before a text no
+    name may start with. Most are ASCII names already, and returned as they are."""
+    if _ASCII_NCNAME.fullmatch(text):
+        return text
+    name = "".join(ch if _in_name(ch) else "_" for ch in text) or "_"
+    return name if _is_ncname(name[0]) else f"_{name}"
+
+
+@functools.lru_cache(maxsize=4096)
+def _in_name(ch: str) -> bool:
+    return _is_ncname(f"a{ch}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_ncname(text: str) -> bool:
+    """libxml2's xs:NCName (the XML 1.0 rules of its time: fewer letters than later
+    editions allow, so lxml's own name check is not the one)."""
+    if any(ch.isspace() for ch in text):  # the schema check would collapse it away
+        return False
+    element = etree.Element("n")
+    element.text = text
+    return _ncname_schema().validate(element)
+
+
+@functools.cache
+def _ncname_schema() -> etree.XMLSchema:
+    return etree.XMLSchema(
+        etree.XML(
+            '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">'
+            '<xs:element name="n" type="xs:NCName"/></xs:schema>'
+        )
+    )
 
 
 def bad_point(value: str) -> str | None:
