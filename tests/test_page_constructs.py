@@ -365,3 +365,13 @@ def test_styled_runs_give_each_character_the_styles_over_it(text: str, spans: li
     each = [r.styles for r in runs for _ in r.text]
     assert each == [frozenset(s for a, b, s in styles if a <= i < b) for i in range(len(text))]
     assert all(x.styles != y.styles for x, y in itertools.pairwise(runs))
+
+
+def test_region_and_line_ids_no_xml_name_takes_still_give_zones() -> None:
+    """PAGE ids are the platform's; a zone's xml:id must be a name libxml2 takes."""
+    data = _tagged_page("").replace(b'id="l0"', 'id="l¹ 豈"'.encode())
+    data = data.replace(b"<TextEquiv>", b'<Coords points="1,1 9,1 9,9"/><TextEquiv>')
+    result = convert_bytes(data, "ids.xml")
+    assert result.ok, [d.format() for d in result.diagnostics]  # C900 before
+    zones = result.tree.getroot().xpath("//t:zone/@xml:id", namespaces=NS)  # type: ignore[union-attr]
+    assert zones == ["page1-l__豈"]  # '¹' and the space are no name's, U+F900 is libxml2's
