@@ -9,6 +9,7 @@ person is ever invented from the text alone.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -100,7 +101,8 @@ MAX_DISTANCE = 2  # the most edits allowed_distance ever allows
 CROWDED = 32  # more close forms than this around a word: it is read as nobody's misspelling
 
 
-def deletions(word: str, depth: int) -> set[str]:
+@functools.lru_cache(maxsize=16384)  # the same names and words in document after document
+def deletions(word: str, depth: int) -> frozenset[str]:
     """``word`` with up to ``depth`` characters deleted (itself included): two words
     within ``depth`` edits (insertions, deletions, substitutions, transpositions) share
     one of these, so candidates are found by lookup, not by comparing every pair."""
@@ -108,7 +110,7 @@ def deletions(word: str, depth: int) -> set[str]:
     for _ in range(depth):
         frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
         found |= frontier
-    return found
+    return frozenset(found)
 
 
 def allowed_distance(word: str, named: bool = False) -> int:
@@ -371,12 +373,15 @@ class Linker:
 
     def link(self, nodes: list[Inline]) -> None:
         for parent, index, node in reversed(list(iter_texts(nodes))):
-            opens = parent is nodes and index == 0
-            parent[index : index + 1] = list(self._split(node, opens))
+            found = sorted(self.find(node.text, opens=parent is nodes and index == 0))
+            if found:  # most texts name nobody: they stay as they are
+                parent[index : index + 1] = list(self._split(node, found))
 
-    def _split(self, node: Text, opens: bool = False) -> Iterable[Inline]:
+    def _split(
+        self, node: Text, found: list[tuple[int, int, str | None, bool]]
+    ) -> Iterable[Inline]:
         text, pos = node.text, 0
-        for start, end, pid, exact in sorted(self.find(text, opens)):
+        for start, end, pid, exact in found:
             if start < pos or (pid is None and self.declared_only):
                 continue
             if start > pos:

@@ -13,7 +13,7 @@ from lxml import etree
 from tei_tools.convert.model import Document, FeatureSet, Person, Surface
 from tei_tools.convert.writer.header import person_element, write_header
 from tei_tools.convert.writer.text import sub, tei, write_block, write_blocks
-from tei_tools.namespaces import TEI_NS
+from tei_tools.namespaces import TEI_NS, XML_ID
 from tei_tools.pointers import pointer_from_name
 from tei_tools.publication import Publication, stamp
 from tei_tools.schema_files import project_schema_path
@@ -73,8 +73,9 @@ def write_facsimile(root: etree._Element, surfaces: list[Surface]) -> None:
                 width=f"{surface.width}px",
                 height=f"{surface.height}px",
             )
+        zone_tag = tei("zone")  # a page has hundreds: made without sub()'s keyword mapping
         for zone in surface.zones:
-            sub(el, "zone", xml_id=zone.id, points=zone.points)
+            etree.SubElement(el, zone_tag, {XML_ID: zone.id, "points": zone.points})
 
 
 _GLOBAL_ONLY = frozenset(tei(name) for name in ("fw", "pb", "note", "lb", "gap"))

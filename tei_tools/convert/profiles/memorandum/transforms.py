@@ -117,8 +117,8 @@ def report_run_together(blocks: list[Block], file: str, diags: list[Diagnostic])
         for nodes in block_inlines(block):
             for node in texts(nodes):
                 where = node.file or file
-                if (where, node.line) in reported:
-                    continue
+                if (where, node.line) in reported or not _RUN_TOGETHER.search(node.text):
+                    continue  # most texts: no word run together, no word to look at
                 for word in _LETTERS.finditer(node.text):
                     if _RUN_TOGETHER.search(word.group()) is None:
                         continue
