@@ -44,7 +44,9 @@ def in_order(
         yield from map(work, items)
         return
     workers = min(jobs, len(items))
-    chunk = max(1, min(32, len(items) // (workers * 4)))
+    # Small chunks: a worker left idle at the end waits for at most one chunk; 16 per
+    # worker keep the pickling per item low when items are many and light.
+    chunk = max(1, min(32, len(items) // (workers * 16)))
     context = multiprocessing.get_context("fork")
     with context.Pool(workers, initializer=_start, initargs=(work,)) as pool:
         yield from pool.imap(_run, items, chunksize=chunk)
