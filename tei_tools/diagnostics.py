@@ -75,7 +75,7 @@ class Code(enum.StrEnum):
     C402 = (
         "C402",
         Severity.INFO,
-        "what of a PAGE source is kept in another form (a tag's properties, crossing tags)",
+        "what of a PAGE source is kept in another form (tags that cross: in linked parts)",
     )
     C403 = ("C403", Severity.INFO, "a tracked change accepted or rejected as the editor asked")
     C404 = ("C404", Severity.INFO, "the group of PAGE files read, of several in a METS file")
