@@ -95,3 +95,17 @@ def test_warnings_past_the_cap_stay_warnings_and_leave_a_document_valid(tmp_path
     assert Validator(rules, cache=False).is_valid("d.xml", doc)
     found = list(Validator(rules, cache=False, max_findings=2).iter_errors("d.xml", doc))
     assert found[-1].code == "V007" and found[-1].level is Severity.WARNING, found[-1]
+
+
+def test_a_schema_is_named_by_a_path_or_its_string(tmp_path):
+    """``Validator("schema.rng")`` is the path, as a string: the same verdicts as a Path."""
+    schema = tmp_path / "tiny.rng"
+    schema.write_text(
+        '<element name="TEI" ns="http://www.tei-c.org/ns/1.0"'
+        ' xmlns="http://relaxng.org/ns/structure/1.0"><text/></element>'
+    )
+    by_string, by_path = Validator(str(schema)), Validator(schema)
+    good = b'<TEI xmlns="http://www.tei-c.org/ns/1.0">x</TEI>'
+    bad = b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><p/></TEI>'
+    assert by_string.is_valid("d.xml", good) and by_path.is_valid("d.xml", good)
+    assert not by_string.is_valid("d.xml", bad) and not by_path.is_valid("d.xml", bad)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,7 +59,7 @@ class Validator:
 
     def __init__(
         self,
-        schema: Path | Schema | None = None,
+        schema: str | os.PathLike[str] | Schema | None = None,
         select: Iterable[str] | None = None,
         ignore: Iterable[str] = (),
         max_bytes: int = DEFAULT_MAX_BYTES,
@@ -72,8 +73,9 @@ class Validator:
         project schema."""
         from tei_tools.validate.schemas import load_schema
 
-        if schema is None or isinstance(schema, Path):
-            self.schema: Schema = load_schema(schema, cache, schematron, odd)
+        if schema is None or isinstance(schema, str | os.PathLike):
+            path = None if schema is None else Path(schema)
+            self.schema: Schema = load_schema(path, cache, schematron, odd)
         else:
             self.schema = schema
         self.select = set(select) if select is not None else None
