@@ -17,11 +17,13 @@ from tei_tools.convert.model import (
     FormWork,
     Gap,
     Hyphenation,
+    LineBreak,
     Metamark,
     Paragraph,
     Person,
     PersonRef,
     Substitution,
+    Text,
     walk,
 )
 from tei_tools.convert.writer.text import sub
@@ -166,10 +168,15 @@ def text_languages(doc: Document) -> tuple[str | None, list[tuple[str, str, int 
     return (listed[0][0] if meta.languages else None), listed
 
 
+_PLAIN = frozenset({Text, LineBreak})
+
+
 def features(doc: Document) -> set[str]:
     """What the text holds that an editorial note explains ("del:strikethrough", "said"…)."""
     found: set[str] = set()
     for node in walk(doc.front + doc.body):
+        if type(node) in _PLAIN:  # most nodes: nothing to explain
+            continue
         if isinstance(node, Deletion) and not node.change:
             found.add("xout" if node.rend == "overtyped" else f"del:{node.rend}")
         elif isinstance(node, Addition) and not node.change:
