@@ -375,3 +375,14 @@ def test_region_and_line_ids_no_xml_name_takes_still_give_zones() -> None:
     assert result.ok, [d.format() for d in result.diagnostics]  # C900 before
     zones = result.tree.getroot().xpath("//t:zone/@xml:id", namespaces=NS)  # type: ignore[union-attr]
     assert zones == ["page1-l__豈"]  # '¹' and the space are no name's, U+F900 is libxml2's
+
+
+def test_a_tagged_person_is_listed_on_the_page_and_the_names_link_to_it() -> None:
+    """The persons page links to the document's person: the page must hold it."""
+    from tei_tools.export import export
+
+    tags = converted("tags").tree
+    assert tags is not None
+    html, _ = export(tags.getroot(), "html", view="reading")
+    assert '<li id="person-meier-johann">Johann Meier</li>' in html
+    assert '<a class="person" href="#person-meier-johann">Johann Meier</a>' in html

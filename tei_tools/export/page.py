@@ -20,13 +20,17 @@ from tei_tools.namespaces import XML_NS, T
 CSS = resources.files("tei_tools.export").joinpath("style.css").read_text(encoding="utf-8")
 
 
-def _person_names(header: etree._Element | None) -> dict[str, str]:
-    if header is None:
-        return {}
-    return {
-        p.get(f"{{{XML_NS}}}id", ""): text_of(p.find(f"{T}persName"))
-        for p in header.iter(f"{T}person")
-    }
+def _person_names(root: etree._Element) -> dict[str, str]:
+    """Every person the document declares: its participants and those named (the
+    header), and those its source's tags describe (the standOff)."""
+    return {p.get(f"{{{XML_NS}}}id", ""): text_of(p.find(f"{T}persName")) for p in _persons(root)}
+
+
+def _persons(root: etree._Element) -> list[etree._Element]:
+    return [
+        *root.iterfind(f"{T}teiHeader//{T}person"),
+        *root.iterfind(f"{T}standOff/{T}listPerson//{T}person"),
+    ]
 
 
 def _front_shows(root: etree._Element, kind: str) -> bool:
@@ -42,7 +46,7 @@ class HtmlPage(HtmlExporter):
     def document(self, root: etree._Element) -> etree._Element:
         """The page as an HTML tree: head, header, participants, text, footer."""
         header = root.find(f"{T}teiHeader")
-        self.people = _person_names(header)
+        self.people = _person_names(root)
         title = text_of(header.find(f".//{T}titleStmt/{T}title")) if header is not None else ""
         html = etree.Element("html", lang=root.get(f"{{{XML_NS}}}lang", "en"))
         head = etree.SubElement(html, "head")
@@ -59,6 +63,7 @@ class HtmlPage(HtmlExporter):
         self.before_header(root)
         self.page_header(header, title, root)
         self.participants(header)
+        self.tagged_persons(root)
         self.main(root)
         self.after_main(root)
         with self.into("footer"):
@@ -175,6 +180,16 @@ class HtmlPage(HtmlExporter):
                     self.add("h3", side.get("n") or side.get("type") or "Group")
                     self.person_list(side.findall(f"{T}person"))
 
+    def tagged_persons(self, root: etree._Element) -> None:
+        """The persons the source's tags describe, each with the dates its tag gives,
+        where the names in the text and the persons page link to."""
+        people = root.findall(f"{T}standOff/{T}listPerson//{T}person")
+        if not people:
+            return
+        with self.into("aside", class_="participants", id="tagged-persons"):
+            self.add("h2", "Persons tagged in the source")
+            self.person_list(people)
+
     def person_list(self, people: list[etree._Element]) -> None:
         with self.into("ul"):
             for person in people:
@@ -184,6 +199,10 @@ class HtmlPage(HtmlExporter):
                     role = text_of(person.find(f"{T}occupation"))
                     if role:
                         self.add("span", f" — {role}", class_="role")
+                    born = text_of(person.find(f"{T}birth"))
+                    died = text_of(person.find(f"{T}death"))
+                    if born or died:
+                        self.add("span", f" ({born or '?'} – {died or '?'})", class_="dates")
 
     # --- structure ----------------------------------------------------------------------
 
