@@ -386,3 +386,4 @@ def test_a_tagged_person_is_listed_on_the_page_and_the_names_link_to_it() -> Non
     html, _ = export(tags.getroot(), "html", view="reading")
     assert '<li id="person-meier-johann">Johann Meier</li>' in html
     assert '<a class="person" href="#person-meier-johann">Johann Meier</a>' in html
+    assert '<span class="placeName" title="country: AT">Nested' in html  # the tag's own

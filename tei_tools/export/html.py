@@ -59,6 +59,8 @@ def _labelled(el: etree._Element | None) -> bool:
 class HtmlExporter(TeiVisitor):
     view: str = "reading"
     people: dict[str, str] = field(default_factory=dict)
+    # a tag's properties no TEI attribute holds (standOff fs), by id, as a reader sees them
+    features: dict[str, str] = field(default_factory=dict)
     _parent: etree._Element | None = None
     _headings: int = 2
 
@@ -375,9 +377,9 @@ class HtmlExporter(TeiVisitor):
         ref = (el.get("ref") or "").split()
         pid = ref[0].lstrip("#") if ref else ""
         if pid in self.people:
-            self.wrap(el, "a", class_="person", href=f"#person-{pid}")
+            self.wrap(el, "a", class_="person", href=f"#person-{pid}", **self.properties(el))
         else:
-            self.wrap(el, "span", class_="person")
+            self.wrap(el, "span", class_="person", **self.properties(el))
 
     def visit_date(self, el: etree._Element) -> None:
         attrs = {"datetime": el.get("when", "")} if el.get("when") else {}
@@ -397,7 +399,15 @@ class HtmlExporter(TeiVisitor):
         self.wrap(el, "span", class_="said")
 
     def inline(self, el: etree._Element) -> None:
-        self.wrap(el, "span", class_=local(el))
+        self.wrap(el, "span", class_=local(el), **self.properties(el))
+
+    def properties(self, el: etree._Element) -> dict[str, str]:
+        """A tooltip of the properties the element's tag states (``@ana`` → fs)."""
+        ana = el.get("ana")
+        if not ana or not self.features:
+            return {}
+        shown = [self.features[t[1:]] for t in ana.split() if t[1:] in self.features]
+        return {"title": "; ".join(shown)} if shown else {}
 
     visit_seg = visit_idno = visit_time = visit_placeName = visit_orgName = visit_name = inline
     visit_title = visit_term = visit_label = visit_q = visit_quote = visit_emph = inline

@@ -26,6 +26,16 @@ def _person_names(root: etree._Element) -> dict[str, str]:
     return {p.get(f"{{{XML_NS}}}id", ""): text_of(p.find(f"{T}persName")) for p in _persons(root)}
 
 
+def _features(root: etree._Element) -> dict[str, str]:
+    """Each feature structure of the standOff (a tag's own properties) as text."""
+    return {
+        fs.get(f"{{{XML_NS}}}id", ""): "; ".join(
+            f"{f.get('name')}: {text_of(f)}" for f in fs.iterfind(f"{T}f")
+        )
+        for fs in root.iterfind(f"{T}standOff/{T}fs")
+    }
+
+
 def _persons(root: etree._Element) -> list[etree._Element]:
     return [
         *root.iterfind(f"{T}teiHeader//{T}person"),
@@ -47,6 +57,7 @@ class HtmlPage(HtmlExporter):
         """The page as an HTML tree: head, header, participants, text, footer."""
         header = root.find(f"{T}teiHeader")
         self.people = _person_names(root)
+        self.features = _features(root)
         title = text_of(header.find(f".//{T}titleStmt/{T}title")) if header is not None else ""
         html = etree.Element("html", lang=root.get(f"{{{XML_NS}}}lang", "en"))
         head = etree.SubElement(html, "head")
