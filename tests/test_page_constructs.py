@@ -387,3 +387,18 @@ def test_a_tagged_person_is_listed_on_the_page_and_the_names_link_to_it() -> Non
     assert '<li id="person-meier-johann">Johann Meier</li>' in html
     assert '<a class="person" href="#person-meier-johann">Johann Meier</a>' in html
     assert '<span class="placeName" title="country: AT">Nested' in html  # the tag's own
+
+
+def test_a_tagged_persons_id_is_not_one_the_document_already_gives() -> None:
+    """A person named "Part 1" and a crossing tag's first part both want part-1."""
+    data = _tagged_page(
+        "person {offset:0; length:4; firstname:1; lastname:Part;} "
+        "unclear {offset:2; length:8;} place {offset:5; length:6;}"
+    )
+    result = convert_bytes(data, "ids.xml")
+    assert result.ok, [d.format() for d in result.diagnostics]
+    root = result.tree.getroot()  # type: ignore[union-attr]
+    ids = root.xpath("//@xml:id", namespaces=NS)
+    assert len(ids) == len(set(ids)) and "part-1" in ids
+    [person] = root.xpath("//t:standOff//t:person/@xml:id", namespaces=NS)
+    assert root.xpath("//t:body//t:persName/@ref", namespaces=NS) == [f"#{person}"]

@@ -232,11 +232,19 @@ def _read_document(
 
 def add_tagged_people(doc: Document, styled: StyledSource | None) -> None:
     """The persons the source's tags describe, beside the document's people; one whose
-    id a person of the people file already has takes another, and the names that
+    id the document already gives (a person of the people file, a zone, a crossing
+    tag's part, a feature structure, a change) takes another, and the names that
     point at it follow."""
     if styled is None or not styled.people:
         return
-    taken = {p.id for p in doc.people}
+    taken = {p.id for p in doc.people} | {f.id for f in doc.features}
+    taken |= {c.id for c in doc.changes} | {z.id for s in doc.surfaces for z in s.zones}
+    taken |= {s.id for s in doc.surfaces}
+    taken |= {
+        n.attrs["xml_id"]
+        for n in walk(doc.front + doc.body)
+        if isinstance(n, Tagged) and "xml_id" in n.attrs
+    }
     renamed: dict[str, str] = {}
     for person in styled.people:
         pid = unused(person.id, taken)
