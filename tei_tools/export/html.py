@@ -324,6 +324,9 @@ class HtmlExporter(TeiVisitor):
         description = f"text missing: {reason or 'reason not given'}"
         if quantity:
             description += f", {quantity} {el.get('unit', '')}".rstrip()
+        tagged = self.properties(el).get("title")
+        if tagged:  # what the editor's gap tag states besides
+            description += f" ({tagged})"
         gap = self.add(
             "span", label, class_=f"gap gap-{reason or 'unknown'}", title=description, role="note"
         )
@@ -347,7 +350,7 @@ class HtmlExporter(TeiVisitor):
             elif name in in_reading:
                 self.wrap(child, "span", class_=f"{name} read-only")
 
-        with self.into("span", class_="choice"):
+        with self.into("span", class_="choice", **self.properties(el)):
             self.visit_elements(el, alternative)
 
     def visit_app(self, el: etree._Element) -> None:
@@ -383,7 +386,7 @@ class HtmlExporter(TeiVisitor):
 
     def visit_date(self, el: etree._Element) -> None:
         attrs = {"datetime": el.get("when", "")} if el.get("when") else {}
-        self.wrap(el, "time", **attrs)
+        self.wrap(el, "time", **attrs, **self.properties(el))
 
     def visit_ref(self, el: etree._Element) -> None:
         target = el.get("target", "")

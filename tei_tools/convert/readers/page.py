@@ -506,8 +506,7 @@ class PageReader:
             self.bad(f"{what}; it gets no zone", value, coords)
             return None, None
         local = as_ncname(f"{surface.id}-{ident or f'z{len(surface.zones) + 1}'}")
-        zone_id = local
-        n = len(surface.zones)
+        zone_id, n = local, len(surface.zones)
         while zone_id in self.zone_ids:  # an id given twice in the page: each zone its own
             n += 1
             zone_id = f"{local}-{n}"

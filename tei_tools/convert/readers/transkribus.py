@@ -32,6 +32,7 @@ from tei_tools.convert.readers.runs import (
     Tag,
 )
 from tei_tools.convert.readers.values import as_ncname, signed
+from tei_tools.names.identity import unused
 
 _CUSTOM = re.compile(r"([A-Za-z][\w-]*)\s*\{([^}]*)\}")
 _STRUCTURAL = {"readingOrder", "structure"}
@@ -202,7 +203,7 @@ def make_tag(name: str, props: Mapping[str, str], key: int, found: Found) -> Tag
         value = _token(props.get(prop, ""))
         closed = _CLOSED.get((name, attr))
         if closed is not None and value not in closed:
-            continue  # a value the schema's closed list lacks: named, not written
+            continue  # a value the schema's closed list lacks: kept as a feature
         if value:
             attrs[attr] = value
             kept.add(prop)
@@ -215,12 +216,12 @@ def make_tag(name: str, props: Mapping[str, str], key: int, found: Found) -> Tag
         pid = _person(props, attrs.get("ref", ""), found)
         if pid is not None:  # the person's record holds the names, dates and authority
             attrs["ref"] = f"#{pid}"
-            kept |= set(_PERSON_PROPERTIES)
+            kept |= set(_PERSON_PROPERTIES[:4])  # wikiData: above, when it is an item
     if name == "date":
         when = date_when(props)
-        kept |= {"when", "year", "month", "day"}
-        if when:
+        if when:  # else the date as stated is kept as features
             attrs["when"] = when
+            kept |= {"when", "year", "month", "day"}
         elif any(props.get(k, "").strip() for k in ("when", "year")):
             stated = props.get("when") or "-".join(
                 props.get(k, "") for k in ("year", "month", "day")
@@ -228,10 +229,14 @@ def make_tag(name: str, props: Mapping[str, str], key: int, found: Found) -> Tag
             what = "a date tag's date is no calendar date; its text is kept without @when"
             found.problems.append((what, 1, stated))
     if name in ("abbrev", "sic"):
-        other = props.get("expansion" if name == "abbrev" else "correction", "")
-        kept |= {"expansion", "correction"}
+        reading = "expansion" if name == "abbrev" else "correction"
+        other = props.get(reading, "")
+        kept.add(reading)
+    named: set[str] = set()  # two keys one name once made XML names: each its own
     features = tuple(
-        (as_ncname(prop), value) for prop, value in props.items() if prop not in kept and value
+        (_feature_name(prop, named), value)
+        for prop, value in props.items()
+        if prop not in kept and value
     )
     if features:
         attrs["ana"] = f"#{found.features.id_for(name, features)}"
@@ -252,6 +257,12 @@ def _person(props: Mapping[str, str], authority: str, found: Found) -> str | Non
         return None
     born, died = (Dated(d, date_when({"when": d})) if d else None for d in (birth, death))
     return found.people.id_for(forename, surname, born, died, authority)
+
+
+def _feature_name(key: str, named: set[str]) -> str:
+    name = unused(as_ncname(key), named)
+    named.add(name)
+    return name
 
 
 def date_when(props: Mapping[str, str]) -> str | None:
