@@ -336,7 +336,9 @@ _VALUE = st.text(
 
 @settings(max_examples=100, deadline=None)
 @given(
-    st.sampled_from(["place", "speech", "unclear", "abbrev", "sic", "person", "date", "gap"]),
+    st.sampled_from(
+        ["place", "speech", "unclear", "abbrev", "sic", "person", "date", "gap", "comment"]
+    ),
     st.dictionaries(st.one_of(st.sampled_from(_KNOWN_KEYS), _KEY), _VALUE, max_size=4),
 )
 def test_any_tag_properties_are_kept_whole_and_the_tei_stays_valid(tag: str, props: dict) -> None:

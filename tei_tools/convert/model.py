@@ -109,6 +109,7 @@ class Note(Container):
     kind: str = ""  # "comment"; "" for an editor's or author's note
     n: str = ""  # the note's number or mark as the source gives it
     resp: str = ""  # who wrote it (a comment's author)
+    ana: str = ""  # a pointer to what its tag states besides (a FeatureSet)
 
 
 @dataclass

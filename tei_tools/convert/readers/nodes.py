@@ -221,7 +221,7 @@ class _Builder:
             a = run.anchor
             text = Text(line, col, a.text, file=self.file)
             note: Note | Opened | Graphic = Note(
-                line, col, [text], place=a.place, kind=a.kind, n=a.n, resp=a.resp
+                line, col, [text], place=a.place, kind=a.kind, n=a.n, resp=a.resp, ana=a.ana
             )
         elif run.graphic is not None:
             note = Graphic(line, col, name=run.graphic[0], desc=run.graphic[1])

@@ -49,6 +49,7 @@ class Anchor:
     place: str = ""
     n: str = ""
     resp: str = ""
+    ana: str = ""  # a pointer to the properties its tag states besides (a FeatureSet)
 
 
 @dataclass(frozen=True)

@@ -147,8 +147,9 @@ def line_runs(text: str, custom: str | None, carried: Carried, found: Found) -> 
             styles += [(start, end, s) for k, s in _STYLE_KEYS.items() if props.get(k) == "true"]
         elif name == "comment":
             note = props.get("comment", "").strip()
-            if note:
-                anchors.append((end, Anchor(note, kind="comment")))
+            ana = _as_features(name, props, {*_NOT_PROPERTIES, "comment"}, found)
+            if note or ana:  # its other properties: features, as any tag's
+                anchors.append((end, Anchor(note, kind="comment", ana=ana)))
         else:
             tagged.append((start, end, name, props))
     # Keys in the order tags nest: the one that starts first, or is longer, outside
@@ -232,16 +233,25 @@ def make_tag(name: str, props: Mapping[str, str], key: int, found: Found) -> Tag
         reading = "expansion" if name == "abbrev" else "correction"
         other = props.get(reading, "")
         kept.add(reading)
+    ana = _as_features(name, props, kept, found)
+    if ana:
+        attrs["ana"] = ana
+    return Tag(key, element, tuple(sorted(attrs.items())), other)
+
+
+def _as_features(name: str, props: Mapping[str, str], kept: set[str], found: Found) -> str:
+    """A pointer to the feature structure of the tag's properties not ``kept``
+    otherwise ("" when there are none)."""
     named: set[str] = set()  # two keys one name once made XML names: each its own
     features = tuple(
         (_feature_name(prop, named), value)
         for prop, value in props.items()
         if prop not in kept and value
     )
-    if features:
-        attrs["ana"] = f"#{found.features.id_for(name, features)}"
-        found.featured.update(f"{name}/{prop}" for prop, _ in features)
-    return Tag(key, element, tuple(sorted(attrs.items())), other)
+    if not features:
+        return ""
+    found.featured.update(f"{name}/{prop}" for prop, _ in features)
+    return f"#{found.features.id_for(name, features)}"
 
 
 _PERSON_PROPERTIES = ("firstname", "lastname", "dateOfBirth", "dateOfDeath", "wikiData")

@@ -130,8 +130,9 @@ def write_inline(parent: etree._Element, node: Inline) -> None:
             sub(figure, "graphic", url=pointer_from_name(name))
             if desc:
                 sub(figure, "figDesc", desc)
-        case Note(place=place, kind=kind, n=n, children=children):
-            write_inlines(sub(parent, "note", **_given(place=place, type=kind, n=n)), children)
+        case Note(place=place, kind=kind, n=n, ana=ana, children=children):
+            attrs = _given(place=place, type=kind, n=n, ana=ana)
+            write_inlines(sub(parent, "note", **attrs), children)
         case Segment(kind=kind, children=children):
             tag = _SEGMENT_TAGS.get(kind)
             el = sub(parent, tag) if tag else sub(parent, "seg", type=kind)
