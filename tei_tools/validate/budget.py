@@ -72,6 +72,9 @@ Running = tuple[int, str, int | None, int, float]  # number, label, resume, end,
 TICK = 0.25  # seconds between the parent's looks at the board while a unit runs
 
 
+_WORD = (1 << 64) - 1  # a unit's number as the unsigned word stored after its label
+
+
 class Board:
     """The unit a worker is running, in memory both processes map: the worker writes
     each unit as it begins (no message, no system call: a document meets dozens of
@@ -86,7 +89,7 @@ class Board:
     _LABEL = 1024
 
     def __init__(self) -> None:
-        size = self._SEQUENCE.size + self._FIELDS.size + self._LABEL
+        size = self._SEQUENCE.size + self._FIELDS.size + self._LABEL + self._SEQUENCE.size
         self.memory = mmap.mmap(-1, size)  # MAP_SHARED: shared with a fork
 
     def clear(self) -> None:
@@ -109,6 +112,9 @@ class Board:
         self._FIELDS.pack_into(self.memory, self._SEQUENCE.size, *fields)
         start = self._SEQUENCE.size + self._FIELDS.size
         self.memory[start : start + len(text)] = text
+        # the unit's number again after its label: a read that mixed two units' fields
+        # and label is told by the two numbers, whatever the memory order
+        self._SEQUENCE.pack_into(self.memory, start + len(text), number & _WORD)
         self._SEQUENCE.pack_into(self.memory, 0, sequence + 2)  # even: done
 
     def read(self) -> tuple[Running | None, float | None]:
@@ -123,7 +129,8 @@ class Board:
                 self.memory, self._SEQUENCE.size
             )
             text = self.memory[start : start + size]
-            if self._SEQUENCE.unpack_from(self.memory)[0] == before:
+            (again,) = self._SEQUENCE.unpack_from(self.memory, start + size)
+            if again == number & _WORD and self._SEQUENCE.unpack_from(self.memory)[0] == before:
                 break
         else:  # a worker that died in the middle of a write: no unit can be named
             return None, None
