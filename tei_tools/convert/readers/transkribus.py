@@ -217,7 +217,7 @@ def make_tag(name: str, props: Mapping[str, str], key: int, found: Found) -> Tag
         pid = _person(props, attrs.get("ref", ""), found)
         if pid is not None:  # the person's record holds the names, dates and authority
             attrs["ref"] = f"#{pid}"
-            kept |= set(_PERSON_PROPERTIES[:4])  # wikiData: above, when it is an item
+            kept |= set(_PERSON_PROPERTIES)
     if name == "date":
         when = date_when(props)
         if when:  # else the date as stated is kept as features
@@ -254,14 +254,15 @@ def _as_features(name: str, props: Mapping[str, str], kept: set[str], found: Fou
     return f"#{found.features.id_for(name, features)}"
 
 
-_PERSON_PROPERTIES = ("firstname", "lastname", "dateOfBirth", "dateOfDeath", "wikiData")
+# what a person record holds of a tag (its wikiData: @ref, when it is an item)
+_PERSON_PROPERTIES = ("firstname", "lastname", "dateOfBirth", "dateOfDeath")
 
 
 def _person(props: Mapping[str, str], authority: str, found: Found) -> str | None:
     """The id of the person a person tag names by first or last name (None when it
     names neither: the tag is a name and no more)."""
     forename, surname, birth, death = (
-        " ".join(props.get(key, "").split()) for key in _PERSON_PROPERTIES[:4]
+        " ".join(props.get(key, "").split()) for key in _PERSON_PROPERTIES
     )
     if not (forename or surname):
         return None
