@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -214,3 +215,16 @@ def test_a_raw_block_is_parsed_once_and_read_by_lines() -> None:
     assert after.line_texts == ["Geneva"] and after.start == (2, 10, None)
     assert before.line_texts == ["Date: May June 3, 1961", "Place: "]
     assert not diags
+
+
+def test_a_block_hands_its_nodes_over_once_and_is_never_cut_after() -> None:
+    diags: list[Diagnostic] = []
+    [block] = raw_blocks(split_blocks("Talks on ~~May~~ 3.\nThey ended.\n"), "x.txt", diags)
+    text = block.text
+    nodes = block.take()
+    assert nodes is block.nodes  # no copy: the paragraph owns them
+    nodes.append(Text(9, 9, " added later"))
+    assert block.text == text  # what was read of the block stays as read
+    for cut in (block.fresh, block.take, lambda: block.part(0, 1), lambda: block.split(3)):
+        with pytest.raises(RuntimeError, match="taken"):
+            cut()

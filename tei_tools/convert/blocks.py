@@ -78,11 +78,28 @@ class TextBlock:
 
     def fresh(self) -> list[Inline]:
         """A copy of the block's nodes, for a model block to own."""
+        self._check_kept()
         return self.view.slice(0, len(self.view))
+
+    def take(self) -> list[Inline]:
+        """The block's nodes themselves, for the one model block made of the whole
+        block, which may change them: no copy (most blocks become one paragraph
+        each, and copying them was a twentieth of a conversion). The block's text
+        stays readable; cutting it again is an error, since its nodes are no longer
+        what its view maps."""
+        self._check_kept()
+        self.view  # noqa: B018 - the text is read before the nodes can change
+        self._taken = True
+        return self.nodes
+
+    def _check_kept(self) -> None:
+        if self.__dict__.get("_taken"):
+            raise RuntimeError("a block whose nodes were taken is cut again")
 
     def marked(self, start: int, end: int) -> bool:
         """Whether the text between two offsets is altered or styled (a deletion, an
         addition, emphasis, a link stand in it)."""
+        self._check_kept()
         return any(
             children(node) is not None or isinstance(node, Escaped)
             for node in self.view.slice(start, end)
@@ -90,11 +107,13 @@ class TextBlock:
 
     def escaped(self, start: int, end: int) -> bool:
         """Whether the raw text escaped a character between two offsets (``\\-``)."""
+        self._check_kept()
         return any(isinstance(node, Escaped) for node in self.view.slice(start, end))
 
     def part(self, first: int, last: int) -> TextBlock:
         """The block of lines ``first`` to ``last`` (excluded); the line ends around
         it are left out. The region's zone goes with its first line."""
+        self._check_kept()
         start, end = self.spans[first][0], self.spans[last - 1][1]
         facs = self.facs if first == 0 else None
         return TextBlock(self.view.slice(start, end), self.lines[first:last], facs)
@@ -103,6 +122,7 @@ class TextBlock:
         """The block cut at an offset inside a line: the text before it, and the rest
         of that line with the lines after it. The region's zone goes with the part
         its first line is in (with both, when the cut is in the first line)."""
+        self._check_kept()
         n = next(i for i, (_, end) in enumerate(self.spans) if offset <= end)
         line, col, _ = self.view.at(offset)
         head = TextBlock(self.view.slice(0, offset), self.lines[: n + 1], self.facs)

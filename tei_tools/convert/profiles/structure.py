@@ -124,7 +124,7 @@ def read_block(block: TextBlock, typescript: bool = True) -> list[Block]:
                 ListItem(info.number, info.col, content, n=marker.group(1), file=info.file)
             )
         return [ListBlock(line, col, items, facs=block.facs, file=file)]
-    return [Paragraph(line, col, block.fresh(), facs=block.facs, file=file)]
+    return [Paragraph(line, col, block.take(), facs=block.facs, file=file)]
 
 
 def read_body(blocks: list[TextBlock], typescript: bool = True) -> list[Block]:
