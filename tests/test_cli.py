@@ -155,3 +155,34 @@ def test_workers_write_what_one_process_writes(tmp_path):
     assert code == 2  # an input that cannot be read is a usage error, whatever else failed
     assert "bad.txt:1:4: error C001" in stderr and "gone.txt:0:0: error C006" in stderr
     assert sorted(written) == sorted(p.name for p in ENCODED_DOCS)
+
+
+def test_the_console_command_flushes_all_it_writes_and_keeps_its_exit_status(tmp_path):
+    """``main`` ends the process without the interpreter's teardown: the output a pipe
+    receives is whole, and the status is the command's."""
+    source = RAW / f"{MEMCON}.txt"
+    command = [sys.executable, "-m", "tei_tools", "convert", str(source), "-o", "-", "-q"]
+    done = subprocess.run(command, capture_output=True, check=False, cwd=ROOT)
+    assert done.returncode == 0
+    assert done.stdout == (ENCODED / f"{MEMCON}.xml").read_bytes()
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\x00broken")
+    done = subprocess.run(
+        [sys.executable, "-m", "tei_tools", "convert", str(bad), "-o", str(tmp_path / "o.xml")],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+    )
+    assert done.returncode == 1 and "bad.txt" in done.stderr
+    assert not (tmp_path / "o.xml").exists()
+
+
+def test_an_internal_error_is_reported_as_one(monkeypatch):
+    from tei_tools import cli as cli_module
+
+    def broken(*args, **kwargs):
+        raise KeyError("unexpected")
+
+    monkeypatch.setattr(cli_module.cli, "main", broken)
+    assert cli_module.run() == cli_module.EXIT_INTERNAL
