@@ -63,3 +63,44 @@ def test_a_page_of_many_regions_keeps_its_reading_order() -> None:
     assert body is not None
     facs = [p.get("facs") for p in body.iterfind("t:p", NS)]
     assert facs == [f"#page1-r{i}" for i in range(n - 1, -1, -1)]
+
+
+def test_an_export_folder_is_read_whole_in_natural_order_and_never_out_of_itself(
+    tmp_path, monkeypatch
+) -> None:
+    import io
+    import zipfile
+
+    import pytest
+
+    from tei_tools import budgets
+    from tei_tools.convert.readers import source_bytes
+    from tei_tools.convert.readers.xmlparts import ReadError
+
+    export = tmp_path / "export"
+    for name in ("page/10.xml", "page/2.xml", "page/1.XML", ".hidden.xml", "mets.xml"):
+        (export / name).parent.mkdir(parents=True, exist_ok=True)
+        (export / name).write_text(f"<x n='{name}'/>")
+    (export / "page" / "image.jpg").write_bytes(b"\xff\xd8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.xml").write_text("<secret/>")
+    (export / "linked").symlink_to(outside)  # a linked folder is not entered
+    data = source_bytes(export)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = archive.namelist()
+        assert archive.read("page/2.xml") == b"<x n='page/2.xml'/>"
+    assert names == [".hidden.xml", "mets.xml", "page/1.XML", "page/2.xml", "page/10.xml"]
+    assert source_bytes(export) == data  # the same bytes every time
+
+    (export / "page" / "3.xml").symlink_to(outside / "secret.xml")
+    with pytest.raises(ReadError, match=r"page/3\.xml is a link out"):
+        source_bytes(export)
+    (export / "page" / "3.xml").unlink()
+    (export / "page" / "3.xml").symlink_to(export / "page" / "2.xml")  # a link inside
+    with zipfile.ZipFile(io.BytesIO(source_bytes(export))) as archive:
+        assert archive.read("page/3.xml") == b"<x n='page/2.xml'/>"
+
+    monkeypatch.setattr(budgets, "MAX_PART", 18)
+    with pytest.raises(ReadError, match=r"\.hidden\.xml is larger than 18 bytes"):
+        source_bytes(export)

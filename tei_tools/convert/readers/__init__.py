@@ -7,6 +7,7 @@ of nodes, the kind the raw reader yields, so every later stage is shared."""
 from __future__ import annotations
 
 import io
+import os
 import re
 import zipfile
 from pathlib import Path, PurePosixPath
@@ -152,23 +153,58 @@ def source_bytes(path: Path) -> bytes:
     if not path.is_dir():
         return path.read_bytes()
     buffer = io.BytesIO()
-    root = path.resolve()
+    root = os.path.realpath(path)
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
-        for file in export_xml_files(path):
-            name = file.relative_to(path).as_posix()
-            if not file.resolve().is_relative_to(root):
+        for name, entry in _xml_entries(path):
+            # only a link can lead out: the walk enters no linked folder
+            if entry.is_symlink() and not _within(os.path.realpath(entry.path), root):
                 raise ReadError(f"{name} is a link out of the export's folder", file=name)
-            if file.stat().st_size > budgets.MAX_PART:
+            data = _read_bounded(entry.path, budgets.MAX_PART)
+            if data is None:
                 raise ReadError(f"{name} is larger than {budgets.MAX_PART:,} bytes", file=name)
-            info = zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0))
-            archive.writestr(info, file.read_bytes())
+            archive.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data)
     return buffer.getvalue()
 
 
 def export_xml_files(folder: Path) -> list[Path]:
     """The XML files of an export folder, in natural name order (2 before 10)."""
-    found = [p for p in folder.rglob("*") if p.suffix.lower() == ".xml" and p.is_file()]
-    return sorted(found, key=lambda p: natural_key(p.relative_to(folder).as_posix()))
+    return [Path(entry.path) for _, entry in _xml_entries(folder)]
+
+
+def _xml_entries(folder: Path) -> list[tuple[str, os.DirEntry[str]]]:
+    """(name relative to ``folder``, entry) of each XML file in it and in its folders,
+    in natural name order; linked folders are not entered (as ``Path.rglob``), and
+    names starting with a dot are files like any other."""
+    found: list[tuple[str, os.DirEntry[str]]] = []
+    pending = [("", os.fspath(folder))]
+    while pending:
+        prefix, where = pending.pop()
+        with os.scandir(where) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((f"{prefix}{entry.name}/", entry.path))
+                elif entry.name.lower().endswith(".xml") and entry.is_file():
+                    found.append((prefix + entry.name, entry))
+    found.sort(key=lambda item: natural_key(item[0]))
+    return found
+
+
+def _read_bounded(path: str, limit: int) -> bytes | None:
+    """The file's bytes, or None when it holds more than ``limit``; read by its size
+    (asking for ``limit`` bytes at once allocates them all), which a file still
+    growing may pass: what follows is read too, within the limit."""
+    with open(path, "rb") as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size > limit:
+            return None
+        data = handle.read(size + 1)
+        if len(data) > size:
+            data += handle.read(limit + 1 - len(data))
+    return data if len(data) <= limit else None
+
+
+def _within(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def _styled(page: PageReader, form: str) -> StyledSource:
