@@ -20,7 +20,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from bench_common import ROOT
+from bench_common import ROOT, as_installed
 
 from tei_tools import budgets
 
@@ -165,6 +165,7 @@ def measure(data: bytes, folder: Path, suffix: str) -> tuple[float, float, int]:
 
 
 def main() -> None:
+    as_installed()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", default="", help="cases whose name contains this")
     args = parser.parse_args()

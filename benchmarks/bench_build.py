@@ -18,6 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_common import as_installed
+
 ROOT = Path(__file__).resolve().parent.parent
 DEVSET = ROOT.parent / "shared" / "devset" / "raw"
 
@@ -59,6 +61,7 @@ def rate(label: str, docs: int, seconds: float, code: int, peak: float) -> None:
 
 
 def main() -> None:
+    as_installed()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--sample", type=int, default=1_000, help="collection for the rates")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import compileall
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,17 @@ from tei_tools.convert.model import Person
 from tei_tools.convert.people_file import load_people
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def as_installed() -> None:
+    """Write the package's bytecode, as ``pip install`` does, so that a command timed
+    here starts as the installed tool starts. Run from a source tree where Python
+    writes no bytecode (PYTHONDONTWRITEBYTECODE set, a read-only checkout), each run
+    would first compile every module it imports: 0.2 s a command on these machines."""
+    import tei_tools
+
+    for package in {ROOT / "tei_tools", Path(tei_tools.__file__).resolve().parent}:
+        compileall.compile_dir(package, quiet=1)
 
 
 def seed_people() -> list[Person]:

@@ -17,13 +17,14 @@ import subprocess
 import tempfile
 import time
 
-from bench_common import ROOT, best_of, repeated, seed_people, seed_raw
+from bench_common import ROOT, as_installed, best_of, repeated, seed_people, seed_raw
 from lxml import etree
 
 from tei_tools.convert import convert_bytes
 
 
 def main() -> None:
+    as_installed()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size-mb", type=float, default=5.0)
     parser.add_argument("--repeat", type=int, default=3)

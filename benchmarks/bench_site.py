@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_common import ROOT
+from bench_common import ROOT, as_installed
 
 PAGE_DEVSET = ROOT.parent / "shared" / "devset" / "page"
 
@@ -44,6 +44,7 @@ def build(folder: Path, *args: str) -> float:
 
 
 def main() -> None:
+    as_installed()
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
     repeat = parser.parse_args().repeat

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from bench_common import ROOT, best_of
+from bench_common import ROOT, as_installed, best_of
 
 from tei_tools.convert import convert_bytes
 from tei_tools.convert.pipeline import convert_folder
@@ -84,6 +84,7 @@ def whole_commands(kind: str, repeat: int) -> tuple[float, float | None]:
 
 
 def main() -> None:
+    as_installed()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()

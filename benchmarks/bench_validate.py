@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench_common import as_installed
+
 from tei_tools.validate import Validator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -254,6 +256,7 @@ def odd_compile() -> None:
 
 
 def main() -> None:
+    as_installed()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
