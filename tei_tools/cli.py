@@ -90,6 +90,8 @@ def run() -> int:
 
 
 def _exit_now(status: int) -> None:
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(status)  # a profiler or debugger reports after the command returns
     atexit._run_exitfuncs()  # multiprocessing's clean-up, temporary folders' removal
     for stream in (sys.stdout, sys.stderr):
         try:

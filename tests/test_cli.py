@@ -186,3 +186,12 @@ def test_an_internal_error_is_reported_as_one(monkeypatch):
 
     monkeypatch.setattr(cli_module.cli, "main", broken)
     assert cli_module.run() == cli_module.EXIT_INTERNAL
+
+
+def test_a_profiled_command_still_reports(tmp_path):
+    """Under a profiler the process ends the usual way, so the profile is written."""
+    out = tmp_path / "profile.out"
+    command = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "tei_tools", "--version"]
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+    assert done.returncode == 0 and "tei-tools" in done.stdout
+    assert out.stat().st_size > 0
