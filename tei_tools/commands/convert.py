@@ -32,7 +32,7 @@ from tei_tools.convert.readers import (
     source_bytes,
     transcriptions_in,
 )
-from tei_tools.convert.readers.docx import TRACKED_CHANGES
+from tei_tools.convert.readers.runs import TRACKED_CHANGES
 from tei_tools.convert.readers.xmlparts import ReadError
 from tei_tools.diagnostics import Diagnostic, Severity
 from tei_tools.io import Batch

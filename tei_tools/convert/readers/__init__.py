@@ -14,7 +14,6 @@ from pathlib import Path, PurePosixPath
 
 from tei_tools import budgets
 from tei_tools.convert.readers.archive import Archive
-from tei_tools.convert.readers.docx import DocxReader
 from tei_tools.convert.readers.kinds import declared_as, is_tei_file, is_word, kind_of
 from tei_tools.convert.readers.page import PageReader, inside, is_mets, is_page, zip_opener
 from tei_tools.convert.readers.runs import StyledSource
@@ -90,6 +89,9 @@ def read_source(
         if kind == "zip":
             with Archive(data, "the input", spent) as archive:
                 if is_word(archive.names):
+                    # imported for a Word file only: a PAGE or raw run starts without it
+                    from tei_tools.convert.readers.docx import DocxReader
+
                     reader = DocxReader(name, diags, tracked, spent)
                     blocks = reader.read_archive(archive)
                     changes = list(reader.changes.values())

@@ -71,7 +71,6 @@ WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 VML = "urn:schemas-microsoft-com:vml"
 DOCUMENT = "word/document.xml"  # the main text part
-TRACKED_CHANGES = ("keep", "accept", "reject")
 
 
 def w(tag: str) -> str:

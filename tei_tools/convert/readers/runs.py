@@ -10,6 +10,10 @@ from dataclasses import dataclass, field
 
 from tei_tools.convert.model import Change, FeatureSet, Person, SourceMeta, Surface
 
+# What may be done with a source's tracked changes (Word's): kept as del/add, or
+# accepted or rejected.
+TRACKED_CHANGES = ("keep", "accept", "reject")
+
 # A run's styles, as the readers name them.
 STRIKE, DSTRIKE, SUP, SUB = "strike", "dstrike", "sup", "sub"
 BOLD, ITALIC, UNDERLINE = "bold", "italic", "underline"
