@@ -117,8 +117,11 @@ def report_run_together(blocks: list[Block], file: str, diags: list[Diagnostic])
         for nodes in block_inlines(block):
             for node in texts(nodes):
                 where = node.file or file
-                if (where, node.line) in reported or not _RUN_TOGETHER.search(node.text):
-                    continue  # most texts: no word run together, no word to look at
+                text = node.text
+                if text == text.lower() or (where, node.line) in reported:
+                    continue  # most texts: no capital, so no word run together
+                if not _RUN_TOGETHER.search(text):
+                    continue
                 for word in _LETTERS.finditer(node.text):
                     if _RUN_TOGETHER.search(word.group()) is None:
                         continue
