@@ -6,10 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tei_tools.convert.model import pretty
 from tei_tools.convert.profiles.memorandum.transforms import pair_substitutions
-from tei_tools.convert.readers.inline import parse_lines
+from tei_tools.convert.readers.inline import _TYPED_TRIGGER, may_hold_typed, parse_lines
 from tei_tools.convert.readers.raw import split_blocks
 
 FIXTURES = Path(__file__).parent / "fixtures" / "inline.txt"
@@ -49,3 +51,10 @@ def test_inline_fixture(line, title, raw, expected):
     codes = " ".join(d.code for d in diags)
     actual = dump + (f"\n# {codes}" if codes else "")
     assert actual == expected, f"{title} (fixtures/inline.txt line {line})"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ax X-/ [REDACTED]\n", max_size=40))
+def test_the_typed_forms_prefilter_passes_every_text_a_form_is_in(text: str) -> None:
+    if _TYPED_TRIGGER.search(text) is not None:
+        assert may_hold_typed(text)
