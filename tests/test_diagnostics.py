@@ -159,3 +159,19 @@ def test_the_capper_keeps_order_counts_the_rest_and_hides_no_severity(found, lim
     for group in groups:
         members = [d for d in kept if per_code is False or d.code == group]
         assert not limit or len(members) <= limit
+
+
+_RUN_TOGETHER_AS_WRITTEN = r"[a-z]{3}(?:[A-Z]{2}|[A-Z][a-z]{2})|[A-Z]{5}[a-z]{2}"
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="abcXYZ -", max_size=24))
+def test_the_run_together_pattern_finds_what_its_plain_form_finds(text: str) -> None:
+    """The pattern is written to start at a capital (fast); it finds a run-together
+    word in exactly the texts its plain statement does."""
+    import re
+
+    from tei_tools.convert.profiles.memorandum.transforms import _RUN_TOGETHER
+
+    plain = re.search(_RUN_TOGETHER_AS_WRITTEN, text)
+    assert (_RUN_TOGETHER.search(text) is None) == (plain is None)

@@ -25,7 +25,10 @@ from tei_tools.convert.profiles.structure import classification_mark
 from tei_tools.diagnostics import Diagnostic
 
 # Fixed-width probes keep the scan linear; the report widens the hit to the whole word.
-_RUN_TOGETHER = re.compile(r"[a-z]{3}(?:[A-Z]{2}|[A-Z][a-z]{2})|[A-Z]{5}[a-z]{2}")
+# Three lower-case letters then two capitals or a capitalised word ("CitationsTS",
+# "ofRatssitzung"), or five capitals then lower case: written to begin at a capital,
+# which the engine finds without trying the pattern at every letter.
+_RUN_TOGETHER = re.compile(r"[A-Z](?:(?<=[a-z]{3}[A-Z])(?:[A-Z]|[a-z]{2})|[A-Z]{4}[a-z]{2})")
 _LETTERS = re.compile(r"[A-Za-z]+")
 # The list runs to the full stop that ends the line: initials ("V.A.") have stops too.
 _PRESENT = re.compile(r"Present were:\s*(?P<list>.+?)\.\s*$", re.M)
