@@ -149,3 +149,18 @@ def test_importing_the_lexicon_touches_no_file(tmp_path):
     code += "; print(tei_tools.names.lexicon.is_title('Ambassador'))"
     done = subprocess.run([sys.executable, "-c", code], check=True, env=env, capture_output=True)
     assert done.stdout.strip() == b"True" and list(tmp_path.iterdir())
+
+
+def test_a_misspelling_among_too_many_close_forms_is_nobodys() -> None:
+    """More than CROWDED declared forms within reach of a word: it is read as no one's
+    misspelling, whatever order the close forms are met in."""
+    from tei_tools.convert.people import CROWDED, Registry
+
+    few = Registry()
+    few.add(Person("kuznetsov", "Vasily Kuznetsov"))
+    assert few.resolve("Kuznetsof") == ("kuznetsov", False)
+    for count, found in ((CROWDED, "k0"), (CROWDED + 1, None)):
+        registry = Registry()
+        for i in range(count):  # Kuznetsova, Kuznetsovb, …: within two edits of the word
+            registry.add(Person(f"k{i}", f"A. Kuznetsov{chr(ord('a') + i % 26)}{i // 26 or ''}"))
+        assert registry.resolve("Kuznetsov")[0] == found

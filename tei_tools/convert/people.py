@@ -208,11 +208,10 @@ class Registry:
         if limit == 0:
             return None, False
         candidates: set[tuple[int, str]] = set()
-        for variant in deletions(key, limit):
-            near = self.near.get(variant, ())
-            if len(near) > CROWDED or len(candidates) > CROWDED:
-                return None, False  # among so many close forms a misspelling is no evidence
-            candidates.update(near)
+        for variant in self.near.keys() & deletions(key, limit):  # most words: none
+            candidates.update(self.near[variant])
+        if len(candidates) > CROWDED:
+            return None, False  # among so many close forms a misspelling is no evidence
         best: tuple[int, int, str] | None = None
         for n, form in candidates:  # the nearest; of equals, the first declared
             if len(key) == 4 and len(form) != 4:
