@@ -440,6 +440,10 @@ class Document:
     tagged_people: list[Person] = field(default_factory=list)  # the persons tags describe
 
 
+# Tuples, not unions: ``A | B`` in a hot isinstance() builds a new union at each call.
+_WITH_CHILDREN = (Container, FormWork, Figure)
+
+
 def walk(blocks: list[Block]) -> Iterator[Node]:
     """Every node of ``blocks``, in document order."""
     stack: list[Node] = list(reversed(blocks))
@@ -448,7 +452,7 @@ def walk(blocks: list[Block]) -> Iterator[Node]:
         yield node
         if isinstance(node, ListItem) and node.sublist is not None:
             stack.extend(reversed([*node.children, node.sublist]))
-        elif isinstance(node, Container | FormWork | Figure):
+        elif isinstance(node, _WITH_CHILDREN):
             stack.extend(reversed(node.children))
         elif isinstance(node, Substitution):
             stack.extend(reversed(node.parts))
@@ -476,7 +480,7 @@ def pretty(node: object, indent: int = 0) -> str:
         attrs.append(f"speaker={node.speaker!r}")
     head = f"{pad}{name}" + (" " + " ".join(attrs) if attrs else "")
     kids: list[object] = []
-    if isinstance(node, Container | FormWork | Figure):
+    if isinstance(node, _WITH_CHILDREN):
         kids = list(node.children)
     elif isinstance(node, Table):
         kids = [cell for row in node.rows for cell in row]

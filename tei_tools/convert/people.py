@@ -29,6 +29,8 @@ from tei_tools.diagnostics import Diagnostic
 from tei_tools.names.identity import fold
 from tei_tools.names.lexicon import TITLES, is_initial, is_particle, is_title
 
+_NOTED = (Choice, Note)  # a tuple: cheaper in isinstance than a union
+
 _TITLE = "|".join(re.escape(t) for t in TITLES)
 _INITIALS = r"(?:[A-Z]\.\s?){1,3}"
 # Title-led mentions of someone the registry may not know.
@@ -273,9 +275,7 @@ def iter_texts(nodes: list[Inline]) -> Iterator[tuple[list[Inline], int, Text]]:
     for i, node in enumerate(nodes):
         if isinstance(node, Text):
             yield nodes, i, node
-        elif isinstance(node, Choice | Note) or (
-            isinstance(node, Tagged) and node.element in _NAMED
-        ):
+        elif isinstance(node, _NOTED) or (isinstance(node, Tagged) and node.element in _NAMED):
             continue
         elif isinstance(node, Container):
             yield from iter_texts(node.children)

@@ -24,6 +24,8 @@ from tei_tools.convert.model import (
 )
 from tei_tools.names.lexicon import ABBREVIATIONS
 
+_FURNITURE = (FormWork, PageBreak)  # a tuple: cheaper in isinstance than a union
+
 PAGE_NUMBER = re.compile(r"-\s*(\d+)\s*-")
 _MARK = (
     r"(?:TOP SECRET|SECRET|CONFIDENTIAL|EYES ONLY|UNCLASSIFIED|LIMITED OFFICIAL USE|NODIS|EXDIS)"
@@ -137,7 +139,7 @@ def read_body(blocks: list[TextBlock], typescript: bool = True) -> list[Block]:
     pending: list[FormWork | PageBreak] = []  # furniture seen since ``last``
     for block in blocks:
         for node in read_block(block, typescript):
-            if isinstance(node, FormWork | PageBreak) and last is not None:
+            if isinstance(node, _FURNITURE) and last is not None:
                 pending.append(node)
                 continue
             if (

@@ -33,6 +33,8 @@ from tei_tools.convert.model import (
 from tei_tools.convert.readers.raw import Line
 from tei_tools.diagnostics import Diagnostic
 
+_ALTERATIONS = (Deletion, Addition)  # a tuple: cheaper in isinstance than a union
+
 # Positions where some rule may apply; everything between them is plain text.
 _TYPED = r"\[REDACTED\]|(?<![A-Za-z])x{3,}(?![A-Za-z])|/|(?<=[A-Za-z])- (?=[a-z])"
 # A backslash before one of these is that character as text (docs/raw-format.md).
@@ -292,7 +294,7 @@ def rule_slash(p: InlineParser, text: str, pos: int) -> int | None:
     after_alteration = (
         pos > 0
         and bool(p.nodes)
-        and isinstance(p.nodes[-1], Deletion | Addition)
+        and isinstance(p.nodes[-1], _ALTERATIONS)
         and (text[pos - 1] in "~>")
     )
     before_alteration = text.startswith(("~~", "<sup>"), pos + 1)

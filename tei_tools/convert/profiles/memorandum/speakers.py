@@ -27,6 +27,8 @@ from tei_tools.convert.model import (
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.names.lexicon import is_title
 
+_NAME_TEXT = (Text, PersonRef)  # a tuple: cheaper in isinstance than a union
+
 SPEECH_VERBS = [
     "acknowledged",
     "added",
@@ -247,7 +249,7 @@ def split_label(nodes: list[Inline]) -> tuple[list[Inline], list[Inline]]:
             tail = Text(node.line, node.col + len(node.text) - len(tail_text), tail_text)
             tail.file = node.file
             return [*nodes[:i], head], ([tail] if tail_text else []) + nodes[i + 1 :]
-        if not isinstance(node, Text | PersonRef):
+        if not isinstance(node, _NAME_TEXT):
             break
     return [], nodes
 

@@ -24,6 +24,9 @@ from tei_tools.convert.model import (
 from tei_tools.convert.profiles.structure import classification_mark
 from tei_tools.diagnostics import Diagnostic
 
+_WITH_CHILDREN = (Container, FormWork)  # tuples: cheaper in isinstance than unions
+_ALTERATIONS = (Deletion, Addition)
+
 # Fixed-width probes keep the scan linear; the report widens the hit to the whole word.
 # Three lower-case letters then two capitals or a capitalised word ("CitationsTS",
 # "ofRatssitzung"), or five capitals then lower case: written to begin at a capital,
@@ -64,8 +67,8 @@ def pair_substitutions(nodes: list[Inline], typescript: bool = False) -> list[In
             j += 1
         partner = nodes[j] if j < len(nodes) else None
         if _pairable(node, partner, typescript):
-            assert isinstance(node, Deletion | Addition)
-            assert isinstance(partner, Deletion | Addition)
+            assert isinstance(node, _ALTERATIONS)
+            assert isinstance(partner, _ALTERATIONS)
             partner.children = pair_substitutions(partner.children, typescript)
             out.append(Substitution(node.line, node.col, [node, *breaks, partner]))
             i = j + 1
@@ -94,7 +97,7 @@ def block_inlines(block: Block) -> Iterator[list[Inline]]:
     if isinstance(block, ListBlock):
         for item in block.items:
             yield item.children
-    elif isinstance(block, Container | FormWork):
+    elif isinstance(block, _WITH_CHILDREN):
         yield block.children
 
 
@@ -102,7 +105,7 @@ def texts(nodes: list[Inline]) -> Iterator[Text]:
     for node in nodes:
         if isinstance(node, Text):
             yield node
-        elif isinstance(node, Container | FormWork):
+        elif isinstance(node, _WITH_CHILDREN):
             yield from texts(node.children)
         elif isinstance(node, Substitution):
             for part in node.parts:
