@@ -21,6 +21,7 @@ from tei_tools.names.tokens import name_words, split_name
 _INITIALS = re.compile(r"(?:[^\W\d_]\.){2,}")  # "M.A.": two initials written together
 
 
+@lru_cache(maxsize=16384)  # the same names, line after line
 def fold(name: str) -> str:
     """Compare names without case, accents or hyphens (Men-delevich = Mendelevich)."""
     text = unicodedata.normalize("NFKD", name)

@@ -184,6 +184,7 @@ TITLES = (
 ABBREVIATIONS = frozenset({"mr", "mrs", "amb", "am", "dr", "messrs", "gen", "no", "st"})
 
 
+@functools.lru_cache(maxsize=16384)  # the same words, line after line
 def word_key(word: str) -> str:
     """A word as the lexicons spell it: lower case, no dots, accents or apostrophes."""
     text = unicodedata.normalize("NFKD", word)

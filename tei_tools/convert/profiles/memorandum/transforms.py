@@ -50,12 +50,17 @@ def pair_substitutions(nodes: list[Inline], typescript: bool = False) -> list[In
     ``typescript`` any other deletion too (a double strike, a tracked deletion): the
     typist took the word back and typed its replacement beside it.
     """
+    for node in nodes:  # pairs inside a container form first
+        if isinstance(node, Container):
+            node.children = pair_substitutions(node.children, typescript)
     out: list[Inline] = []
     i = 0
     while i < len(nodes):
         node = nodes[i]
-        if isinstance(node, Container):
-            node.children = pair_substitutions(node.children, typescript)
+        if not isinstance(node, _ALTERATIONS):  # most nodes: nothing to pair
+            out.append(node)
+            i += 1
+            continue
         j = i + 1
         breaks: list[LineBreak] = []
         while j < len(nodes) and (
@@ -69,7 +74,6 @@ def pair_substitutions(nodes: list[Inline], typescript: bool = False) -> list[In
         if _pairable(node, partner, typescript):
             assert isinstance(node, _ALTERATIONS)
             assert isinstance(partner, _ALTERATIONS)
-            partner.children = pair_substitutions(partner.children, typescript)
             out.append(Substitution(node.line, node.col, [node, *breaks, partner]))
             i = j + 1
             continue
