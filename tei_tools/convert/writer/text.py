@@ -90,9 +90,11 @@ def write_inlines(parent: etree._Element, nodes: list[Inline]) -> None:
 
 
 def write_inline(parent: etree._Element, node: Inline) -> None:
-    match node:
+    match node:  # the commonest first: each case tried is an isinstance() and getattrs
         case Text(text=text):
             append_text(parent, text)
+        case LineBreak(facs=facs, joins=joins):
+            sub(parent, "lb", **_given(break_="no" if joins else "", facs=_ref(facs)))
         case Deletion(rend=rend, change=change, children=children):
             write_inlines(sub(parent, "del", **_given(rend=rend, change=_ref(change))), children)
         case Addition(place=place, change=change, children=children):
@@ -139,8 +141,6 @@ def write_inline(parent: etree._Element, node: Inline) -> None:
             if kind == "docNumber":
                 el.set("type", "docNumber")
             write_inlines(el, children)
-        case LineBreak(facs=facs, joins=joins):
-            sub(parent, "lb", **_given(break_="no" if joins else "", facs=_ref(facs)))
         case Hyphenation(mark=mark, facs=facs):
             sub(parent, "pc", mark, force="weak")
             sub(parent, "lb", break_="no", **_given(facs=_ref(facs)))
