@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tei_tools.cli import cli
@@ -341,10 +341,12 @@ _VALUE = st.text(
     ),
     st.dictionaries(st.one_of(st.sampled_from(_KNOWN_KEYS), _KEY), _VALUE, max_size=4),
 )
+@example(tag="comment", props={"comment": "0"})  # its words are the note's, not a feature
 def test_any_tag_properties_are_kept_whole_and_the_tei_stays_valid(tag: str, props: dict) -> None:
     """Whatever keys and values an editor's tag holds, the conversion succeeds (the
     project schema's self-check passes) and each value is kept: as a feature, as the
-    person's record, as an attribute the tag maps it to, or as the other reading."""
+    person's record, as an attribute the tag maps it to, as the other reading, or as a
+    comment's note."""
     custom = " ".join(f"{k}:{v};" for k, v in props.items())
     data = _tagged_page(f"{tag} {{offset:0; length:4; {custom}}}")
     result = convert_bytes(data, "props.xml")
@@ -353,6 +355,7 @@ def test_any_tag_properties_are_kept_whole_and_the_tei_stays_valid(tag: str, pro
     features = root.xpath("//t:standOff/t:fs/t:f/t:string/text()", namespaces=NS)
     record = root.xpath("//t:standOff/t:listPerson//text()", namespaces=NS)
     readings = root.xpath("//t:expan//text() | //t:corr//text()", namespaces=NS)
+    notes = root.xpath("//t:body//t:note//text()", namespaces=NS)  # a comment's words
     tagged = root.find(".//t:body/t:p", NS)
     attributes = [v for el in tagged.iter() for v in el.attrib.values()]  # type: ignore[union-attr]
     for key, value in props.items():
@@ -360,7 +363,7 @@ def test_any_tag_properties_are_kept_whole_and_the_tei_stays_valid(tag: str, pro
         if key.strip() in ("offset", "length", "continued") or not stated:
             continue
         token = re.sub(r"[^\w.-]+", "-", stated).strip("-")  # as an attribute holds it
-        kept = [*features, *record, *readings, *attributes]
+        kept = [*features, *record, *readings, *notes, *attributes]
         assert any(stated == k or token == k or k.endswith(f"/{stated}") for k in kept), (
             key,
             value,
