@@ -442,6 +442,7 @@ class Document:
 
 # Tuples, not unions: ``A | B`` in a hot isinstance() builds a new union at each call.
 _WITH_CHILDREN = (Container, FormWork, Figure)
+_LEAVES = frozenset({Text, LineBreak, Gap, Hyphenation, Metamark, PageBreak, Graphic})
 
 
 def walk(blocks: list[Block]) -> Iterator[Node]:
@@ -450,6 +451,8 @@ def walk(blocks: list[Block]) -> Iterator[Node]:
     while stack:
         node = stack.pop()
         yield node
+        if type(node) in _LEAVES:  # most nodes: nothing inside
+            continue
         if isinstance(node, ListItem) and node.sublist is not None:
             stack.extend(reversed([*node.children, node.sublist]))
         elif isinstance(node, _WITH_CHILDREN):

@@ -19,6 +19,7 @@ from tei_tools.convert.model import (
     Container,
     Deletion,
     Inline,
+    LineBreak,
     Paragraph,
     PersonRef,
     Substitution,
@@ -134,6 +135,8 @@ def reading_text(nodes: list[Inline], refs: list[PersonRef]) -> str:
     for node in nodes:
         if isinstance(node, Text):
             out.append(node.text)
+        elif type(node) is LineBreak:  # one a line: the commonest after text
+            continue
         elif isinstance(node, PersonRef):
             refs.append(node)
             out.append(f"\x01{len(refs) - 1}\x02")
