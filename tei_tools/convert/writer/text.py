@@ -47,6 +47,7 @@ from tei_tools.pointers import pointer_from_address, pointer_from_name
 from tei_tools.trees import append_text
 
 _SEGMENT_TAGS = {"time": "time", "place": "placeName", "docNumber": "idno"}
+_LB = f"{{{TEI_NS}}}lb"
 
 
 @functools.cache
@@ -93,8 +94,11 @@ def write_inline(parent: etree._Element, node: Inline) -> None:
     match node:  # the commonest first: each case tried is an isinstance() and getattrs
         case Text(text=text):
             append_text(parent, text)
-        case LineBreak(facs=facs, joins=joins):
-            sub(parent, "lb", **_given(break_="no" if joins else "", facs=_ref(facs)))
+        case LineBreak(facs=facs, joins=joins):  # one a line: made without sub()'s mapping
+            attrs = {"break": "no"} if joins else {}
+            if facs and (pointers := _ref(facs)):
+                attrs["facs"] = pointers
+            etree.SubElement(parent, _LB, attrs)
         case Deletion(rend=rend, change=change, children=children):
             write_inlines(sub(parent, "del", **_given(rend=rend, change=_ref(change))), children)
         case Addition(place=place, change=change, children=children):
