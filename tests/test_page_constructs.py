@@ -432,3 +432,22 @@ def test_a_tagged_persons_id_is_not_one_the_document_already_gives() -> None:
     assert len(ids) == len(set(ids)) and "part-1" in ids
     [person] = root.xpath("//t:standOff//t:person/@xml:id", namespaces=NS)
     assert root.xpath("//t:body//t:persName/@ref", namespaces=NS) == [f"#{person}"]
+
+
+_COORD = st.one_of(
+    st.integers(-5000, 5000).map(str),
+    st.decimals(-5000, 5000, places=2, allow_nan=False, allow_infinity=False).map(str),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_COORD, _COORD), min_size=1, max_size=12))
+def test_a_points_outline_counts_its_points_and_boxes_them(points: list) -> None:
+    from tei_tools.convert.readers.values import outline
+
+    value = " ".join(f"{x},{y}" for x, y in points)
+    xs = [float(x) for x, _ in points]
+    ys = [float(y) for _, y in points]
+    box = (int(min(xs)), int(min(ys)), int(max(xs)), int(max(ys)))
+    assert outline(value) == (len(points), box)
+    assert outline(value + " 1,") is None and outline(value.replace(",", ";", 1)) is None

@@ -74,7 +74,11 @@ def outline(value: str) -> tuple[int, tuple[int, int, int, int]] | None:
     None unless every one is a point TEI takes. One pass for a page's thousands."""
     if not _POINTS.fullmatch(value):
         return None
-    numbers = [float(n) for n in value.replace(",", " ").split()]
+    parts = value.replace(",", " ").split()
+    try:  # PAGE's points are whole pixels; TEI's may have decimals
+        numbers: list[float] = list(map(int, parts))
+    except ValueError:
+        numbers = list(map(float, parts))
     xs, ys = numbers[0::2], numbers[1::2]
     return len(xs), (int(min(xs)), int(min(ys)), int(max(xs)), int(max(ys)))
 
