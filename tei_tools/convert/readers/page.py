@@ -532,14 +532,13 @@ class PageReader:
         in another text), and said so."""
         if not line.tagged:
             return cut(line.text, [], [])
-        found = Found(people=self.people, features=self.features)
+        found = Found(people=self.people, features=self.features, featured=self.featured)
         runs = line_runs(line.text, line.element.get("custom"), carried, found)
         where = self.prefix + name
         for what, col, value in found.problems:
             self.diags.append(bad_value(what, value, where, line.text_line, col))
         for what, col in found.crossings:
             self.diags.append(Diagnostic("C402", what, where, line.text_line, col))
-        self.featured.update(found.featured)
         return runs
 
 

@@ -117,7 +117,9 @@ class Found:
     (name, reason)."""
 
     problems: list[tuple[str, int, str]] = field(default_factory=list)
-    featured: Counter[str] = field(default_factory=Counter)  # tag/property kept as a feature
+    # tag/property kept as a feature: the document's count, shared (a Counter a line
+    # would cost more to make than most lines cost to read)
+    featured: Counter[str] = field(default_factory=Counter)
     crossings: list[tuple[str, int]] = field(default_factory=list)  # (message, column)
     people: TaggedPeople = field(default_factory=TaggedPeople)  # the document's, shared
     features: TagFeatures = field(default_factory=TagFeatures)  # the document's, shared
