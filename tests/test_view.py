@@ -228,3 +228,36 @@ def test_a_block_hands_its_nodes_over_once_and_is_never_cut_after() -> None:
     for cut in (block.fresh, block.take, lambda: block.part(0, 1), lambda: block.split(3)):
         with pytest.raises(RuntimeError, match="taken"):
             cut()
+
+
+def test_nodes_compare_and_print_as_dataclasses_do() -> None:
+    """Every node kind shares one ``repr`` and ``==`` (written on Node, not generated per
+    class): equal by kind and compared fields, the file not compared, never hashed."""
+    import dataclasses
+
+    from tei_tools.convert.model import Escaped, Node
+
+    a, b = Text(1, 2, "a"), Text(1, 2, "a", file="page/2.xml")
+    assert a == b and a != Text(1, 2, "b") and a != Escaped(1, 2, "a")
+    assert repr(a) == "Text(line=1, col=2, text='a')"
+    deletion = Deletion(3, 4, [Text(3, 6, "x")], rend="strikethrough")
+    assert deletion == Deletion(3, 4, [Text(3, 6, "x")], rend="strikethrough")
+    assert deletion != Deletion(3, 4, [Text(3, 6, "y")], rend="strikethrough")
+    for node in (a, deletion):
+        with pytest.raises(TypeError):
+            hash(node)
+
+    @dataclasses.dataclass
+    class Plain:  # what the decorator would have made, for the same fields
+        line: int
+        col: int
+        text: str
+
+    assert repr(a).split("(", 1)[1] == repr(Plain(1, 2, "a")).split("(", 1)[1]
+    assert all(not cls.__dict__.get("__eq__") for cls in _node_kinds() if cls is not Node)
+
+
+def _node_kinds() -> list[type]:
+    import tei_tools.convert.model as model
+
+    return [c for c in vars(model).values() if isinstance(c, type) and issubclass(c, model.Node)]

@@ -9,45 +9,63 @@ a PAGE export). ``pretty()`` prints a stable dump for parser tests.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Node:
+    """A node of the model. Its ``repr`` and ``==`` are the ones a dataclass makes, written
+    once here for every kind of node: made by each class's decorator they were a third
+    of the converter's start-up. Defining ``__eq__`` leaves nodes unhashable, as a
+    dataclass leaves them."""
+
     line: int
     col: int
     file: str | None = field(default=None, kw_only=True, repr=False, compare=False)
 
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
+        return f"{type(self).__qualname__}({shown})"
 
-@dataclass
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return all(
+            (mine := getattr(self, f.name)) is (theirs := getattr(other, f.name)) or mine == theirs
+            for f in fields(self)
+            if f.compare
+        )
+
+
+@dataclass(repr=False, eq=False)
 class Text(Node):
     text: str
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Escaped(Text):
     """A character the raw text escaped (``\\~``, ``\\-``): text, never notation, also
     where a block's own notation would begin (a list's bullet, a page number)."""
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Container(Node):
     children: list[Inline] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Deletion(Container):
     rend: str = "strikethrough"  # "" when the source says nothing of how (a tracked change)
     change: str | None = None  # the tracked change (Word) that made it
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Addition(Container):
     place: str = "above"  # "" when the source says nothing of where (a tracked change)
     change: str | None = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Substitution(Node):
     """A deletion and an addition standing side by side, kept in source order."""
 
@@ -55,33 +73,33 @@ class Substitution(Node):
     # end of the page between the two readings
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Gap(Node):
     reason: str
     quantity: int | None = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Emphasis(Container):
     rend: str = "bold"
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Link(Container):
     target: str = ""
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class PersonRef(Container):
     ref: str | None = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class DateRef(Container):
     when: str = ""
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Tagged(Container):
     """Text an editor tagged on the platform (Transkribus): ``element`` is the TEI
     element it becomes (placeName, orgName, unclear, supplied, rs…), ``attrs`` the
@@ -91,7 +109,7 @@ class Tagged(Container):
     attrs: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Choice(Container):
     """Text the source gives two readings of: an abbreviation and its expansion
     (``kind`` "abbr", ``other`` the expansion), an error and its correction ("sic")."""
@@ -101,7 +119,7 @@ class Choice(Container):
     ana: str = ""  # a pointer to the tag's other properties (a FeatureSet)
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Note(Container):
     """A note the source anchors here: a comment on the text before it, a footnote."""
 
@@ -112,7 +130,7 @@ class Note(Container):
     ana: str = ""  # a pointer to what its tag states besides (a FeatureSet)
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Graphic(Node):
     """An image in the text: ``name`` its file's name beside the TEI (the writer
     makes the pointer), ``desc`` what the source says it shows (alt text)."""
@@ -121,20 +139,20 @@ class Graphic(Node):
     desc: str = ""
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Segment(Container):
     """A stated fact inside front matter (document type, time, place, side…)."""
 
     kind: str = ""
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class LineBreak(Node):
     facs: str | None = None  # the zone of the line it starts, on the page image
     joins: bool = False  # the line goes on in the same word (after a drop capital)
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Hyphenation(Node):
     """A word broken at the line end ("over- flights"): the hyphen is kept."""
 
@@ -142,14 +160,14 @@ class Hyphenation(Node):
     facs: str | None = None  # the zone of the line it starts, on the page image
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Metamark(Node):
     """A slash or caret that marks where an alteration belongs."""
 
     mark: str = "/"
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class FormWork(Node):
     """Page furniture: a classification mark or a printed page number."""
 
@@ -158,7 +176,7 @@ class FormWork(Node):
     facs: str | None = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class PageBreak(Node):
     n: str
     facs: str | None = None  # the surface of the page it starts
@@ -187,7 +205,7 @@ Inline = (
 )
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Paragraph(Container):
     """A paragraph; ``speaker`` is set when it reports someone's speech."""
 
@@ -198,25 +216,25 @@ class Paragraph(Container):
     label: list[Inline] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class ListItem(Container):
     n: str | None = None
     sublist: ListBlock | None = None  # a list nested in this item, after its text
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class ListBlock(Node):
     items: list[ListItem] = field(default_factory=list)
     facs: str | None = None
     kind: str = ""  # "ordered", "bulleted"; "" where the source does not say
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class SourceNote(Container):
     facs: str | None = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class FrontBlock(Container):
     """A block of front matter: ``kind`` says what it states (date, subject, …)."""
 
@@ -224,14 +242,14 @@ class FrontBlock(Container):
     facs: str | None = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Stamp(Container):
     """A declassification review stamp or checkbox block."""
 
     facs: str | None = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Heading(Container):
     """A heading: it opens a division of the text at its ``level`` (1 the highest)."""
 
@@ -239,7 +257,7 @@ class Heading(Container):
     facs: str | None = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class BlockNote(Container):
     """A note standing as a block of its own: a marginal note, a footnote region."""
 
@@ -247,14 +265,14 @@ class BlockNote(Container):
     facs: str | None = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Cell(Container):
     cols: int = 1  # columns it spans
     rows: int = 1  # rows it spans
     facs: str | None = None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Table(Node):
     """A table, row by row; a cell that spans several keeps its place in the first."""
 
@@ -264,7 +282,7 @@ class Table(Node):
     row_index: dict[int, int] = field(default_factory=dict, repr=False, compare=False)
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class Figure(Node):
     """An image or graphic of the page; ``children`` its caption."""
 
