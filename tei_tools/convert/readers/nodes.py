@@ -103,6 +103,8 @@ def _wraps(run: Run, typescript: bool = False) -> tuple[_Wrap, ...]:
     In a ``typescript`` one emphasis stands for all (bold, else underlined, else
     italic), and a raised or lowered run is an addition."""
     s = run.styles
+    if not s and not run.tags:  # most runs: plain text, in nothing
+        return ()
     out = [_Wrap("tag", tag.element, tag=tag) for tag in run.tags]
     if typescript:
         out += [_Wrap("hi", rend) for style, rend in _ONE_EMPHASIS if style in s][:1]
