@@ -12,6 +12,7 @@ import atexit
 import importlib
 import os
 import sys
+import threading
 
 import click
 
@@ -90,12 +91,25 @@ def run() -> int:
 
 
 def _exit_now(status: int) -> None:
-    if sys.getprofile() is not None or sys.gettrace() is not None:
-        sys.exit(status)  # a profiler or debugger reports after the command returns
+    if sys.getprofile() is not None or sys.gettrace() is not None or _threads_running():
+        sys.exit(status)  # a profiler reports, a pool's threads join, after this returns
     atexit._run_exitfuncs()  # multiprocessing's clean-up, temporary folders' removal
     for stream in (sys.stdout, sys.stderr):
+        if stream is None:  # closed by the caller (``>&-``): nothing to flush
+            continue
         try:
             stream.flush()
         except (OSError, ValueError):  # a closed pipe (``| head``): the output ends there
-            status = status or 1
+            status = status or _EXIT_FLUSH_FAILED
     os._exit(status)
+
+
+# What Python itself exits with when flushing its output at the end fails.
+_EXIT_FLUSH_FAILED = 120
+
+
+def _threads_running() -> bool:
+    """A thread the interpreter would wait for at exit (a pool's manager thread, say):
+    then the process ends the usual way, since exit handlers may wait for it too."""
+    main = threading.main_thread()
+    return any(t is not main and not t.daemon and t.is_alive() for t in threading.enumerate())

@@ -51,12 +51,14 @@ def in_order(
     context = multiprocessing.get_context("fork")
     # What the parent holds is kept out of the workers' collections (which would touch
     # every object, copying the pages the fork shares), as the gc module advises
+    frozen_before = gc.get_freeze_count() > 0  # a caller's freeze is kept
     gc.freeze()
     try:
         with context.Pool(workers, initializer=_start, initargs=(work,)) as pool:
             yield from pool.imap(_run, items, chunksize=chunk)
     finally:
-        gc.unfreeze()  # the parent's own collections as before
+        if not frozen_before:
+            gc.unfreeze()  # the parent's own collections as before
 
 
 _WORK: Callable[[Any], Any] | None = None  # a pool worker's work, set as it starts

@@ -195,3 +195,28 @@ def test_a_profiled_command_still_reports(tmp_path):
     done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
     assert done.returncode == 0 and "tei-tools" in done.stdout
     assert out.stat().st_size > 0
+
+
+def test_the_console_command_ends_well_with_its_output_closed_or_a_thread_running():
+    import os
+    import threading
+
+    from tei_tools import cli as cli_module
+
+    done = subprocess.run(
+        [sys.executable, "-m", "tei_tools", "--version"],
+        capture_output=False,
+        check=False,
+        cwd=ROOT,
+        preexec_fn=lambda: os.close(1),  # the caller closed standard output (">&-")
+    )
+    assert done.returncode == 0
+    assert not cli_module._threads_running()
+    release = threading.Event()
+    worker = threading.Thread(target=release.wait)  # not a daemon: exit would wait for it
+    worker.start()
+    try:
+        assert cli_module._threads_running()  # then the process ends the usual way
+    finally:
+        release.set()
+        worker.join()

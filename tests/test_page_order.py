@@ -78,7 +78,7 @@ def test_an_export_folder_is_read_whole_in_natural_order_and_never_out_of_itself
     from tei_tools.convert.readers.xmlparts import ReadError
 
     export = tmp_path / "export"
-    for name in ("page/10.xml", "page/2.xml", "page/1.XML", ".hidden.xml", "mets.xml"):
+    for name in ("page/10.xml", "page/2.xml", "page/1.XML", ".hidden.xml", "mets.xml", ".xml"):
         (export / name).parent.mkdir(parents=True, exist_ok=True)
         (export / name).write_text(f"<x n='{name}'/>")
     (export / "page" / "image.jpg").write_bytes(b"\xff\xd8")
@@ -90,6 +90,7 @@ def test_an_export_folder_is_read_whole_in_natural_order_and_never_out_of_itself
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         names = archive.namelist()
         assert archive.read("page/2.xml") == b"<x n='page/2.xml'/>"
+    # ".xml" alone is a hidden file of no suffix, as pathlib reads it
     assert names == [".hidden.xml", "mets.xml", "page/1.XML", "page/2.xml", "page/10.xml"]
     assert source_bytes(export) == data  # the same bytes every time
 
@@ -101,6 +102,25 @@ def test_an_export_folder_is_read_whole_in_natural_order_and_never_out_of_itself
     with zipfile.ZipFile(io.BytesIO(source_bytes(export))) as archive:
         assert archive.read("page/3.xml") == b"<x n='page/2.xml'/>"
 
+    from tei_tools.convert.readers import _read_bounded
+
+    with pytest.raises(OSError):  # a link put where a file was is not followed
+        _read_bounded(str(export / "page" / "3.xml"), 100, follow=False)
+    assert _read_bounded(str(export / "page" / "3.xml"), 100, follow=True)
+
     monkeypatch.setattr(budgets, "MAX_PART", 18)
     with pytest.raises(ReadError, match=r"\.hidden\.xml is larger than 18 bytes"):
         source_bytes(export)
+
+
+def test_names_natural_order_ties_are_broken_by_the_name(tmp_path) -> None:
+    import io
+    import zipfile
+
+    from tei_tools.convert.readers import source_bytes
+
+    for name in ("a01/p.xml", "a1/p.xml"):  # equal as numbers: ordered by the name
+        (tmp_path / name).parent.mkdir(parents=True)
+        (tmp_path / name).write_text("<x/>")
+    with zipfile.ZipFile(io.BytesIO(source_bytes(tmp_path))) as archive:
+        assert archive.namelist() == ["a01/p.xml", "a1/p.xml"]

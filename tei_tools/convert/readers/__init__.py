@@ -161,7 +161,7 @@ def source_bytes(path: Path) -> bytes:
             # only a link can lead out: the walk enters no linked folder
             if entry.is_symlink() and not _within(os.path.realpath(entry.path), root):
                 raise ReadError(f"{name} is a link out of the export's folder", file=name)
-            data = _read_bounded(entry.path, budgets.MAX_PART)
+            data = _read_bounded(entry.path, budgets.MAX_PART, follow=entry.is_symlink())
             if data is None:
                 raise ReadError(f"{name} is larger than {budgets.MAX_PART:,} bytes", file=name)
             archive.writestr(zipfile.ZipInfo(name, (1980, 1, 1, 0, 0, 0)), data)
@@ -185,17 +185,20 @@ def _xml_entries(folder: Path) -> list[tuple[str, os.DirEntry[str]]]:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
                     pending.append((f"{prefix}{entry.name}/", entry.path))
-                elif entry.name.lower().endswith(".xml") and entry.is_file():
-                    found.append((prefix + entry.name, entry))
-    found.sort(key=lambda item: natural_key(item[0]))
+                elif os.path.splitext(entry.name)[1].lower() == ".xml" and entry.is_file():
+                    found.append((prefix + entry.name, entry))  # (".xml" alone is no XML name)
+    found.sort(key=lambda item: (natural_key(item[0]), item[0]))  # "a1" and "a01": by name
     return found
 
 
-def _read_bounded(path: str, limit: int) -> bytes | None:
+def _read_bounded(path: str, limit: int, *, follow: bool) -> bytes | None:
     """The file's bytes, or None when it holds more than ``limit``; read by its size
     (asking for ``limit`` bytes at once allocates them all), which a file still
-    growing may pass: what follows is read too, within the limit."""
-    with open(path, "rb") as handle:
+    growing may pass: what follows is read too, within the limit. Unless ``follow``
+    (a link already checked), a link put in the file's place since the folder was
+    read is refused (ELOOP), not followed."""
+    flags = os.O_RDONLY | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
+    with open(os.open(path, flags), "rb") as handle:
         size = os.fstat(handle.fileno()).st_size
         if size > limit:
             return None
