@@ -168,11 +168,6 @@ def source_bytes(path: Path) -> bytes:
     return buffer.getvalue()
 
 
-def export_xml_files(folder: Path) -> list[Path]:
-    """The XML files of an export folder, in natural name order (2 before 10)."""
-    return [Path(entry.path) for _, entry in _xml_entries(folder)]
-
-
 def _xml_entries(folder: Path) -> list[tuple[str, os.DirEntry[str]]]:
     """(name relative to ``folder``, entry) of each XML file in it and in its folders,
     in natural name order; linked folders are not entered (as ``Path.rglob``), and
