@@ -460,6 +460,7 @@ class Document:
 
 # Tuples, not unions: ``A | B`` in a hot isinstance() builds a new union at each call.
 _WITH_CHILDREN = (Container, FormWork, Figure)
+ALTERATIONS = (Deletion, Addition)  # a deletion or an addition, for isinstance()
 _LEAVES = frozenset({Text, LineBreak, Gap, Hyphenation, Metamark, PageBreak, Graphic})
 
 

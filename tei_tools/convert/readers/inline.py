@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from tei_tools.convert.model import (
+    ALTERATIONS,
     Addition,
     Deletion,
     Emphasis,
@@ -32,8 +33,6 @@ from tei_tools.convert.model import (
 )
 from tei_tools.convert.readers.raw import Line
 from tei_tools.diagnostics import Diagnostic
-
-_ALTERATIONS = (Deletion, Addition)  # a tuple: cheaper in isinstance than a union
 
 # Positions where some rule may apply; everything between them is plain text.
 _TYPED = r"\[REDACTED\]|(?<![A-Za-z])x{3,}(?![A-Za-z])|/|(?<=[A-Za-z])- (?=[a-z])"
@@ -294,7 +293,7 @@ def rule_slash(p: InlineParser, text: str, pos: int) -> int | None:
     after_alteration = (
         pos > 0
         and bool(p.nodes)
-        and isinstance(p.nodes[-1], _ALTERATIONS)
+        and isinstance(p.nodes[-1], ALTERATIONS)
         and (text[pos - 1] in "~>")
     )
     before_alteration = text.startswith(("~~", "<sup>"), pos + 1)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from tei_tools.convert.blocks import LineInfo, TextBlock
 from tei_tools.convert.model import (
+    ALTERATIONS,
     Addition,
     Block,
     BlockNote,
@@ -75,8 +76,6 @@ from tei_tools.convert.readers.runs import (
     SourceLine,
     Tag,
 )
-
-_ALTERATIONS = (Deletion, Addition)  # a tuple: cheaper in isinstance than a union
 
 Opened = Deletion | Addition | Emphasis | Tagged | Choice | Link  # what a run's wraps open
 
@@ -532,8 +531,8 @@ def _typed(nodes: list[Inline], in_deletion: bool = False) -> list[Inline]:
             node.children = _typed(node.children, in_deletion or isinstance(node, Deletion))
             out.append(node)
         elif isinstance(node, Text) and node.text != "\n":
-            after = i > 0 and isinstance(nodes[i - 1], _ALTERATIONS)
-            before = i + 1 < len(nodes) and isinstance(nodes[i + 1], _ALTERATIONS)
+            after = i > 0 and isinstance(nodes[i - 1], ALTERATIONS)
+            before = i + 1 < len(nodes) and isinstance(nodes[i + 1], ALTERATIONS)
             out.extend(typed(node, in_deletion, after, before))
         else:
             out.append(node)

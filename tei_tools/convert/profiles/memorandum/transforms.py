@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import cast
 
 from tei_tools.convert.model import (
+    ALTERATIONS,
     Addition,
     Block,
     Container,
@@ -25,7 +26,6 @@ from tei_tools.convert.profiles.structure import classification_mark
 from tei_tools.diagnostics import Diagnostic
 
 _WITH_CHILDREN = (Container, FormWork)  # tuples: cheaper in isinstance than unions
-_ALTERATIONS = (Deletion, Addition)
 
 # Fixed-width probes keep the scan linear; the report widens the hit to the whole word.
 # Three lower-case letters then two capitals or a capitalised word ("CitationsTS",
@@ -57,7 +57,7 @@ def pair_substitutions(nodes: list[Inline], typescript: bool = False) -> list[In
     i = 0
     while i < len(nodes):
         node = nodes[i]
-        if not isinstance(node, _ALTERATIONS):  # most nodes: nothing to pair
+        if not isinstance(node, ALTERATIONS):  # most nodes: nothing to pair
             out.append(node)
             i += 1
             continue
@@ -72,8 +72,8 @@ def pair_substitutions(nodes: list[Inline], typescript: bool = False) -> list[In
             j += 1
         partner = nodes[j] if j < len(nodes) else None
         if _pairable(node, partner, typescript):
-            assert isinstance(node, _ALTERATIONS)
-            assert isinstance(partner, _ALTERATIONS)
+            assert isinstance(node, ALTERATIONS)
+            assert isinstance(partner, ALTERATIONS)
             out.append(Substitution(node.line, node.col, [node, *breaks, partner]))
             i = j + 1
             continue
