@@ -34,13 +34,23 @@ def die_with_parent() -> None:
 
 
 def in_order(
-    work: Callable[[T], R], items: Sequence[T], jobs: int, *, at_least: int = 2
+    work: Callable[[T], R],
+    items: Sequence[T],
+    jobs: int,
+    *,
+    at_least: int = 2,
+    cost: Callable[[T], float] | None = None,
 ) -> Iterator[R]:
     """``work`` over ``items``, results in the items' order: in ``jobs`` workers
     forked from this process (they inherit ``work`` and all it holds, a compiled
     schema say: only the items and results are pickled) when there are at least
     ``at_least`` items and more than one job, else here. The one worker pool of every
-    command that handles many files."""
+    command that handles many files.
+
+    ``cost`` (an item's expected work, its size say): the workers take the costliest
+    items of each window of ``LPT_WINDOW`` first, so that the last items handed out
+    are short and the workers finish together; results still come in the items'
+    order (at most a window of them held back)."""
     if jobs <= 1 or len(items) < at_least or os.name != "posix":
         yield from map(work, items)
         return
@@ -48,6 +58,50 @@ def in_order(
     # Small chunks, so that at the end one worker idles for at most one short chunk;
     # many light items (a thousand files to validate) still go 32 at a time.
     chunk = max(1, min(32, len(items) // (workers * 16)))
+    if cost is not None and chunk == 1:
+        yield from _costliest_first(work, items, workers, cost)
+        return
+    with _pool(work, workers) as pool:
+        yield from pool.imap(_run, items, chunksize=chunk)
+
+
+LPT_WINDOW = 256  # items ordered by cost together: the most results held back
+
+
+def _costliest_first(
+    work: Callable[[T], R], items: Sequence[T], workers: int, cost: Callable[[T], float]
+) -> Iterator[R]:
+    """``in_order`` with the items of each window handed out costliest first (the
+    longest-processing-time rule). An item's exception is raised where its result
+    would have come, after every earlier item's result, as ``imap`` does."""
+    order = costliest_first([cost(item) for item in items])
+    done: dict[int, R | _Raised] = {}
+    following = 0
+    with _pool(work, workers) as pool:
+        for index, result in pool.imap_unordered(_run_indexed, [(i, items[i]) for i in order]):
+            done[index] = result
+            while following in done:
+                outcome = done.pop(following)
+                following += 1
+                if isinstance(outcome, _Raised):
+                    raise outcome.error
+                yield outcome
+
+
+def costliest_first(costs: Sequence[float], window: int = LPT_WINDOW) -> list[int]:
+    """The items' indexes, each window of ``window`` items costliest first (equal
+    costs in the items' order)."""
+    order: list[int] = []
+    for start in range(0, len(costs), window):
+        span = range(start, min(start + window, len(costs)))
+        order.extend(sorted(span, key=lambda i: -costs[i]))
+    return order
+
+
+@contextlib.contextmanager
+def _pool(work: Callable[[Any], Any], workers: int) -> Iterator[Any]:
+    """A pool of forked workers running ``work``, the parent's objects frozen out of
+    their collections while it runs."""
     context = multiprocessing.get_context("fork")
     # What the parent holds is kept out of the workers' collections (which would touch
     # every object, copying the pages the fork shares), as the gc module advises
@@ -55,7 +109,7 @@ def in_order(
     gc.freeze()
     try:
         with context.Pool(workers, initializer=_start, initargs=(work,)) as pool:
-            yield from pool.imap(_run, items, chunksize=chunk)
+            yield pool
     finally:
         if not frozen_before:
             gc.unfreeze()  # the parent's own collections as before
@@ -78,6 +132,21 @@ def _start(work: Callable[[Any], Any]) -> None:
 def _run(item: Any) -> Any:
     assert _WORK is not None
     return _WORK(item)
+
+
+class _Raised:
+    """An item's exception, carried back to be raised in the items' order."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+def _run_indexed(pair: tuple[int, Any]) -> tuple[int, Any]:
+    assert _WORK is not None
+    try:
+        return pair[0], _WORK(pair[1])
+    except Exception as error:  # raised in the parent, in the items' order
+        return pair[0], _Raised(error)
 
 
 class Busy(Exception):
