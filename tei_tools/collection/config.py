@@ -4,7 +4,6 @@ or ``tei-tools.toml`` (top-level keys), with command-line overrides on top."""
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +78,8 @@ def _read(root: Path) -> tuple[dict[str, Any], str]:
     for path, table in ((own, None), (pyproject, ("tool", "tei-tools"))):
         if not path.is_file():
             continue
+        import tomllib  # only where a file is read: 3 ms of every start
+
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
