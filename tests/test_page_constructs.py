@@ -451,3 +451,27 @@ def test_a_points_outline_counts_its_points_and_boxes_them(points: list) -> None
     box = (int(min(xs)), int(min(ys)), int(max(xs)), int(max(ys)))
     assert outline(value) == (len(points), box)
     assert outline(value + " 1,") is None and outline(value.replace(",", ";", 1)) is None
+
+
+# The points grammar as TEI's data.point reads it, written plainly (backtracking): the
+# possessive patterns the reader uses must accept exactly the same strings
+_PLAIN_POINT = r"-?[0-9]{1,9}(\.[0-9]{1,9})?,-?[0-9]{1,9}(\.[0-9]{1,9})?"
+_PLAIN_POINTS = re.compile(rf"\s*{_PLAIN_POINT}(?:\s+{_PLAIN_POINT})*\s*")
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789.,- \t\n", max_size=40),
+        # pieces of points, so that most strings are near what a Coords holds
+        st.lists(st.sampled_from(["7", "12", "123456789", "-", ".", ",", " ", "\t"])).map("".join),
+    )
+)
+@example("1234567890,1")  # ten digits: refused by both
+@example("1,2 3,4 ")  # trailing space
+@example("1.,2")
+def test_the_points_patterns_take_what_the_plain_grammar_takes(value: str) -> None:
+    from tei_tools.convert.readers.values import _POINT, _POINTS
+
+    assert bool(_POINTS.fullmatch(value)) == bool(_PLAIN_POINTS.fullmatch(value))
+    assert bool(_POINT.fullmatch(value)) == bool(re.fullmatch(_PLAIN_POINT, value))

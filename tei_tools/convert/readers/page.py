@@ -43,7 +43,14 @@ from tei_tools.convert.readers.runs import (
     SourceBlock,
     SourceLine,
 )
-from tei_tools.convert.readers.transkribus import Carried, Found, custom_tags, cut, line_runs
+from tei_tools.convert.readers.transkribus import (
+    Carried,
+    Found,
+    custom_tags,
+    cut,
+    line_runs,
+    untagged,
+)
 from tei_tools.convert.readers.values import (
     as_ncname,
     bad_point,
@@ -532,8 +539,12 @@ class PageReader:
         in another text), and said so."""
         if not line.tagged:
             return cut(line.text, [], [])
+        custom = line.element.get("custom")
+        if untagged(custom):  # most lines: the whole text one run, nothing to report
+            carried.open = {}
+            return [Run(line.text)] if line.text else []
         found = Found(people=self.people, features=self.features, featured=self.featured)
-        runs = line_runs(line.text, line.element.get("custom"), carried, found)
+        runs = line_runs(line.text, custom, carried, found)
         where = self.prefix + name
         for what, col, value in found.problems:
             self.diags.append(bad_value(what, value, where, line.text_line, col))
