@@ -31,10 +31,14 @@ FIELD_TAGS = frozenset(
 
 
 def _first_char(el: etree._Element) -> str:
+    if not len(el):  # most fields hold text alone
+        return (el.text or "")[:1]
     return next((str(t)[:1] for t in el.itertext() if t), "")
 
 
 def _last_char(el: etree._Element) -> str:
+    if not len(el):
+        return (el.text or "")[-1:]
     return "".join(str(t) for t in el.itertext())[-1:]
 
 
@@ -155,13 +159,16 @@ class TeiVisitor:
         before = el.text or ""
         for child in el:
             glued = child.tag in FIELD_TAGS
-            if glued and _joined(before[-1:], _first_char(child)):
+            # the cheap side of each join is tested first: most texts end in a space
+            if glued and before[-1:].isalnum() and _joined(before[-1:], _first_char(child)):
                 self.field_gap()
             self.visit(child)
             if child.tail:
-                if glued and _joined(_last_char(child), child.tail[:1]):
+                tail = child.tail
+                starts = tail[:1].isupper() or tail[:1].isdigit()
+                if glued and starts and _joined(_last_char(child), tail[:1]):
                     self.field_gap()
-                self.text(child.tail)
+                self.text(tail)
             before = child.tail or (_last_char(child) if glued else "")
 
     def field_gap(self) -> None:
