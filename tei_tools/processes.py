@@ -50,7 +50,7 @@ def in_order(
     ``cost`` (an item's expected work, its size say): the workers take the costliest
     items of each window of ``LPT_WINDOW`` first, so that the last items handed out
     are short and the workers finish together; results still come in the items'
-    order (at most a window of them held back)."""
+    order (no item is moved further than its window)."""
     if jobs <= 1 or len(items) < at_least or os.name != "posix":
         yield from map(work, items)
         return
@@ -65,7 +65,7 @@ def in_order(
         yield from pool.imap(_run, items, chunksize=chunk)
 
 
-LPT_WINDOW = 256  # items ordered by cost together: the most results held back
+LPT_WINDOW = 256  # items ordered by cost together
 
 
 def _costliest_first(
