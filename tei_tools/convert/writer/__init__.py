@@ -5,12 +5,14 @@ bytes by construction, and the schema self-check sees what is written."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import re
 from pathlib import PurePosixPath
 
 from lxml import etree
 
-from tei_tools.convert.model import Document, FeatureSet, Person, Surface
+from tei_tools.convert.model import Document, FeatureSet, Person, Surface, Zone
 from tei_tools.convert.writer.header import person_element, write_header
 from tei_tools.convert.writer.text import sub, tei, write_block, write_blocks
 from tei_tools.namespaces import TEI_NS, XML_ID
@@ -73,9 +75,26 @@ def write_facsimile(root: etree._Element, surfaces: list[Surface]) -> None:
                 width=f"{surface.width}px",
                 height=f"{surface.height}px",
             )
-        zone_tag = tei("zone")  # a page has hundreds: made without sub()'s keyword mapping
-        for zone in surface.zones:
-            etree.SubElement(el, zone_tag, {XML_ID: zone.id, "points": zone.points})
+        el.extend(_zones(surface.zones))
+
+
+_NEEDS_ESCAPING = re.compile(r"[&\t\n\r]")
+
+
+def _zones(zones: list[Zone]) -> list[etree._Element]:
+    """A page's zones (it has hundreds): made by one parse of their markup, which lxml
+    does three times faster than making them one by one. A zone's id is an NCName and
+    its points digits, signs, commas and spaces (the PAGE reader checks both), so the
+    markup needs no escaping; should a value ever hold a quote, '<', '&' or a line
+    end or tab (which a parser would read as a space), or an id libxml2's parser
+    refuses, they are made one by one."""
+    markup = "".join(f'<zone xml:id="{zone.id}" points="{zone.points}"/>' for zone in zones)
+    plain = markup.count('"') == 4 * len(zones) and markup.count("<") == len(zones)
+    if plain and not _NEEDS_ESCAPING.search(markup):
+        with contextlib.suppress(etree.XMLSyntaxError):  # an id libxml2 takes for no NCName
+            return list(etree.fromstring(f'<surface xmlns="{TEI_NS}">{markup}</surface>'))
+    zone_tag = tei("zone")
+    return [etree.Element(zone_tag, {XML_ID: zone.id, "points": zone.points}) for zone in zones]
 
 
 _GLOBAL_ONLY = frozenset(tei(name) for name in ("fw", "pb", "note", "lb", "gap"))
