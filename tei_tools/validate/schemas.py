@@ -58,8 +58,8 @@ def load_schema(
         return XsdSchema(path)
     if suffix == ".rng":
         command = jing_command()
-        grammar: Schema = JingSchema(path, command, cache) if command else RelaxNGSchema(path)
         tree = parse_schema_file(path, RELAXNG_NS)
+        grammar: Schema = JingSchema(path, command, cache, tree) if command else RelaxNGSchema(path)
         if schematron and embedded(tree.getroot()):
             return LayeredSchema(grammar, XPath2Schematron(path, tree, cache))
         return grammar

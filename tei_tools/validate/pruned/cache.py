@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, TextIO
 
+from lxml import etree
+
 from tei_tools.cache import cache_dir, sealer, unwrap, versions, wrap
 from tei_tools.io import atomic_write
 from tei_tools.validate.pruned.prune import _R
@@ -21,16 +23,18 @@ from tei_tools.xmlparse import parse_file
 CACHE_FORMAT = "5"  # bump when the cached form changes
 
 
-def _schema_files(path: Path) -> list[Path]:
-    """The schema and every file it includes, transitively, in a stable order."""
+def _schema_files(path: Path, parsed: etree._ElementTree | None = None) -> list[Path]:
+    """The schema and every file it includes, transitively, in a stable order;
+    ``parsed``: the schema's own tree, where the caller has parsed it already."""
+    root = path.resolve()
     seen: dict[Path, None] = {}
-    todo = [path.resolve()]
+    todo = [root]
     while todo:
         current = todo.pop()
         if current in seen:
             continue
         seen[current] = None
-        tree = parse_file(current)
+        tree = parsed if parsed is not None and current == root else parse_file(current)
         for ref in tree.iter(f"{_R}include", f"{_R}externalRef"):
             href = ref.get("href")
             if href:
@@ -38,11 +42,13 @@ def _schema_files(path: Path) -> list[Path]:
     return list(seen)
 
 
-def schema_key(path: Path, command: list[str]) -> str:
+def schema_key(path: Path, command: list[str], parsed: etree._ElementTree | None = None) -> str:
+    """The schema's cache key: the tools' versions, jing's command and every schema
+    file's bytes (``parsed``: the schema's tree, if the caller has it)."""
     digest = hashlib.sha256(CACHE_FORMAT.encode())
     digest.update(versions().encode())  # a verdict of another version is not reused
     digest.update(" ".join(command).encode())  # another jing may simplify differently
-    for file in _schema_files(path):
+    for file in _schema_files(path, parsed):
         digest.update(file.read_bytes())
     return digest.hexdigest()
 
