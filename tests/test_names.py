@@ -7,6 +7,8 @@ import os
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from tei_tools.cli import cli
@@ -164,3 +166,40 @@ def test_a_misspelling_among_too_many_close_forms_is_nobodys() -> None:
         for i in range(count):  # Kuznetsova, Kuznetsovb, …: within two edits of the word
             registry.add(Person(f"k{i}", f"A. Kuznetsov{chr(ord('a') + i % 26)}{i // 26 or ''}"))
         assert registry.resolve("Kuznetsov")[0] == found
+
+
+# The name patterns as first written, with a leading "\b": the rewritten ones (which
+# start at a capital, for speed) must find exactly what these find
+_PLAIN_BEFORE_VERB = (
+    r"\b([A-Z][A-Za-z'’]{4,})(?=,?(?:\s*\([^()]{0,80}\))?\s+(?:then\s+|also\s+)?"
+    r"(?:said|asked|replied|noted|stated|observed|inquired|added|agreed|remarked|commented|"
+    r"continued|explained|pointed|wondered|summarized|stressed|suggested)\b)"
+)
+_PLAIN_LONG_CAPWORD = (
+    r"\b(?:Mc|Mac)?[A-Z][a-z]{5,}(?:-[A-Z]?[a-z]+)?\b|\b[A-Z][a-z]*-[A-Z]?[a-z]+\b"
+)
+_NAME_PIECES = [
+    "Mc", "Mac", "M", "c", "ac", "Donald", "Namara", "Kissinger", "K", "ov", "-", "Smith",
+    "said", " said", " also ", "asked", " (", ")", ",", " ", "\n", "é", "Ö", "_", "1", "'", "’",
+    "then", "abcdef", "Zorlu", "x",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.one_of(
+        st.lists(st.sampled_from(_NAME_PIECES), max_size=14).map("".join),
+        st.text(alphabet="MacDnlSmithK -,()’'é_1\n", max_size=30),
+    )
+)
+@example("McNamara said")
+@example("MacDonald-Smith asked")
+@example("xMcNamara éKissinger Kissinger")
+def test_the_name_patterns_find_what_their_plain_forms_find(text: str) -> None:
+    import re
+
+    from tei_tools.convert.people import _BEFORE_VERB, _LONG_CAPWORD
+
+    for fast, plain in ((_BEFORE_VERB, _PLAIN_BEFORE_VERB), (_LONG_CAPWORD, _PLAIN_LONG_CAPWORD)):
+        expected = [(m.span(), m.groups()) for m in re.finditer(plain, text)]
+        assert [(m.span(), m.groups()) for m in fast.finditer(text)] == expected

@@ -35,15 +35,21 @@ _TITLE = "|".join(re.escape(t) for t in TITLES)
 _INITIALS = r"(?:[A-Z]\.\s?){1,3}"
 # Title-led mentions of someone the registry may not know.
 _TITLED = re.compile(rf"\b(?:{_TITLE})\s+(?:{_INITIALS})?([A-Z][A-Za-z'’]+(?:-[A-Z]?[a-z]+)?)\b")
+# The next two start at a capital, which the regex engine finds by a fast scan, and only
+# then look behind for the word boundary ("[A-Z](?<!\w[A-Z])" is "\b[A-Z]"): written
+# with a leading "\b", every position of every text was tried (tests/test_names.py
+# checks them against those plain forms).
 # A capitalised word right before a speech verb: a speaker's name, perhaps misspelt.
 _BEFORE_VERB = re.compile(
-    r"\b([A-Z][A-Za-z'’]{4,})(?=,?(?:\s*\([^()]{0,80}\))?\s+(?:then\s+|also\s+)?"
+    r"([A-Z](?<!\w[A-Z])[A-Za-z'’]{4,})(?=,?(?:\s*\([^()]{0,80}\))?\s+(?:then\s+|also\s+)?"
     r"(?:said|asked|replied|noted|stated|observed|inquired|added|agreed|remarked|commented|"
     r"continued|explained|pointed|wondered|summarized|stressed|suggested)\b)"
 )
-# Only words of six letters or more are read as misspelt names (see allowed_distance).
+# Only words of six letters or more are read as misspelt names (see allowed_distance):
+# "(?<=M)a?c[A-Z]" after the first capital is the "Mc"/"Mac" of a surname
 _LONG_CAPWORD = re.compile(
-    r"\b(?:Mc|Mac)?[A-Z][a-z]{5,}(?:-[A-Z]?[a-z]+)?\b|\b[A-Z][a-z]*-[A-Z]?[a-z]+\b"
+    r"[A-Z](?<!\w[A-Z])"
+    r"(?:(?:(?<=M)a?c[A-Z])?[a-z]{5,}(?:-[A-Z]?[a-z]+)?\b|[a-z]*-[A-Z]?[a-z]+\b)"
 )
 _BEFORE = re.compile(r"(\S+)[ \n]$")  # the word before a position, one space away
 # A transcript's speaker label at a paragraph's start: "Kissinger:", "Kissingger:"
