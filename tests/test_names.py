@@ -203,3 +203,31 @@ def test_the_name_patterns_find_what_their_plain_forms_find(text: str) -> None:
     for fast, plain in ((_BEFORE_VERB, _PLAIN_BEFORE_VERB), (_LONG_CAPWORD, _PLAIN_LONG_CAPWORD)):
         expected = [(m.span(), m.groups()) for m in re.finditer(plain, text)]
         assert [(m.span(), m.groups()) for m in fast.finditer(text)] == expected
+
+
+_WORDISH = st.text(alphabet="abMTt'’-. _é1", min_size=1, max_size=4)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(_WORDISH, min_size=1, max_size=4),
+    st.lists(st.sampled_from(["ab", "M", "Tt", "The ", "the ", "'", "-", " ", ".", "é", "_", "1"])),
+)
+@example(["Mr.", "Secretary"], ["xSecretary Secretary", " Mr. "])
+@example(["'t"], ["a", "'t", " ", "'t"])  # a word that starts with no word character
+def test_a_word_start_alternation_matches_where_a_leading_boundary_does(
+    words: list[str], pieces: list[str]
+) -> None:
+    import re
+
+    from tei_tools.convert.people import at_word_start
+
+    text = "".join(pieces)
+    plain = rf"\b(?:{'|'.join(re.escape(w) for w in words)})"
+    fast = re.compile(f"(?:{at_word_start(words)})")
+    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in re.finditer(plain, text)]
+    # the office pattern's article, written the same way
+    the = re.compile(r"[Tt](?<!\w[Tt])he ")
+    assert [m.span() for m in the.finditer(text)] == [
+        m.span() for m in re.finditer(r"\b[Tt]he ", text)
+    ]

@@ -31,10 +31,27 @@ from tei_tools.names.lexicon import TITLES, is_initial, is_particle, is_title
 
 _NOTED = (Choice, Note)  # a tuple: cheaper in isinstance than a union
 
-_TITLE = "|".join(re.escape(t) for t in TITLES)
+
+def at_word_start(words: Iterable[str]) -> str:
+    """An alternation of ``words`` that matches where ``\\b(?:…)`` would, written so that
+    the regex engine finds candidates by their first characters (a leading ``\\b``
+    makes it try every position of the text): each word's first character, then a
+    look back at the one before it."""
+
+    def one(word: str) -> str:
+        first = re.escape(word[0])
+        word_char = word[0].isalnum() or word[0] == "_"  # what \w matches
+        look = f"(?<!\\w{first})" if word_char else f"(?<=\\w{first})"
+        return f"{first}{look}{re.escape(word[1:])}"
+
+    return "|".join(one(word) for word in words if word)
+
+
 _INITIALS = r"(?:[A-Z]\.\s?){1,3}"
 # Title-led mentions of someone the registry may not know.
-_TITLED = re.compile(rf"\b(?:{_TITLE})\s+(?:{_INITIALS})?([A-Z][A-Za-z'’]+(?:-[A-Z]?[a-z]+)?)\b")
+_TITLED = re.compile(
+    rf"(?:{at_word_start(TITLES)})\s+(?:{_INITIALS})?([A-Z][A-Za-z'’]+(?:-[A-Z]?[a-z]+)?)\b"
+)
 # The next two start at a capital, which the regex engine finds by a fast scan, and only
 # then look behind for the word boundary ("[A-Z](?<!\w[A-Z])" is "\b[A-Z]"): written
 # with a leading "\b", every position of every text was tried (tests/test_names.py
@@ -192,7 +209,7 @@ class Registry:
                 "|".join(_flexible(o) for o in sorted(offices, key=len, reverse=True)) or "(?!)"
             )
             self._designation_pattern = re.compile(
-                rf"\b[Tt]he (?:{alternatives})(?![\w-])(?! (?:Mc|Mac)?[A-Z][a-z])"
+                rf"[Tt](?<!\w[Tt])he (?:{alternatives})(?![\w-])(?! (?:Mc|Mac)?[A-Z][a-z])"
             )
         return self._designation_pattern
 
