@@ -8,7 +8,7 @@ import random
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -305,3 +305,50 @@ def test_a_grammar_is_parsed_once_to_be_checked_keyed_and_read_for_rules(monkeyp
     assert parsed.count(TEI_ALL.resolve()) == 1
     # the key is the one computed from the file alone
     assert validator.schema.key == pruned.schema_key(TEI_ALL, command)  # type: ignore[attr-defined]
+
+
+# The start-tag pattern of the scan as first written (backtracking): the possessive one
+# must find the same tags
+_PLAIN_START_TAG = (
+    rb"<([^\s/>!?<\"'=]+)((?:\s+[^\s=/>\"'<]+\s*=\s*(?:\"[^\"<]*\"|'[^'<]*'))*)\s*/?>"
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                b"<",
+                b">",
+                b"/",
+                b"/>",
+                b"a",
+                b"p",
+                b"xml:id",
+                b"=",
+                b'"',
+                b"'",
+                b" ",
+                b"\n",
+                b"\t",
+                b"!",
+                b"?",
+                b"<!--",
+                b"-->",
+                b"&amp;",
+                b"x y",
+                b"\xc3\xa9",
+            ]
+        ),
+        max_size=24,
+    ).map(b"".join)
+)
+@example(b'<a b="<"><p xml:id=\'x\'/><seg  n = "1" type="2" / ><hi rend="a\nb">')
+@example(b'<a b="1"c="2"><a b=""/><a\tb="x" >')
+def test_the_scans_start_tag_pattern_finds_what_its_plain_form_finds(data: bytes) -> None:
+    import re
+
+    from tei_tools.validate.pruned.scan import _START_TAG
+
+    assert _START_TAG.findall(data) == re.findall(_PLAIN_START_TAG, data)
