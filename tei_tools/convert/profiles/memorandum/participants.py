@@ -208,15 +208,16 @@ def _first_cut(piece: str) -> int | None:
         words = list(re.finditer(r"\S+", stretch.group()))
         for k in range(1, len(words)):
             word, before = words[k].group(), words[k - 1].group()
+            if not word[:1].isupper():  # a new person starts with a capital
+                continue
             at = stretch.start() + words[k].start()
-            rest = piece[at:].split(",")[0].split("(")[0]
             following = [w.group() for w in words[k:]]
             named = [
                 " ".join(following[:n])
                 for n in range(2, min(len(following), 6) + 1)
                 if names_someone(" ".join(following[:n]))
             ]
-            if not word[:1].isupper() or not named:
+            if not named:
                 continue
             rest = named[0]
             honorific = (
