@@ -140,9 +140,13 @@ class JingSchema:
         from tei_tools.validate import pruned
 
         self.key = pruned.schema_key(self.path, self.command, parsed)
-        # jing simplifies the grammar (once per schema, then cached) while the rest of
-        # the run gets ready: the grammar's own Schematron compiles meanwhile
-        pruned.simplify_ahead(self.key, self.path, self.command)
+        # A grammar simplified in process for each batch's elements (``pruned.simplify``)
+        root = parsed.getroot()
+        self.grammar: etree._Element | None = root if pruned.covers(root) else None
+        if self.grammar is None:
+            # jing simplifies it (once per schema, then cached) while the rest of the
+            # run gets ready: the grammar's own Schematron compiles meanwhile
+            pruned.simplify_ahead(self.key, self.path, self.command)
 
     def _run(self, files: list[str]) -> tuple[dict[str, list[tuple[int, int, str]]], int]:
         """jing over ``files``: findings by file, and how many files it got through (it
@@ -197,7 +201,8 @@ class JingSchema:
         # each name resolved once, here: the workers and ``settle`` look it up
         self.resolved = {f: str(Path(f).resolve()) for f in files if f != "-"}
         readable = list(self.resolved.values())
-        pruned.simplify_ahead(self.key, self.path, self.command)  # while the files are read
+        if self.grammar is None:  # jing simplifies it while the files are read
+            pruned.simplify_ahead(self.key, self.path, self.command)
         verdicts = pruned.VerdictCache(self.key) if self.cache else None
         listed = verdicts.listed if verdicts is not None else frozenset()
         digests, scanned = pruned.scan_files(readable, listed, jobs, max_bytes)
@@ -206,7 +211,9 @@ class JingSchema:
         self.found.update((f, []) for f, d in digests.items() if d in known)
         if not self.batch:
             return
-        self.fast = pruned.pruned_validator(self.key, self.path, self.command, scanned)
+        self.fast = pruned.pruned_validator(
+            self.key, self.path, self.command, scanned, self.grammar
+        )
         if self.fast is None:  # the pruner cannot read this grammar: jing checks them all
             self._jing(list(self.batch))
             self.batch = {}
@@ -241,7 +248,7 @@ class JingSchema:
         from tei_tools.validate import pruned
 
         scanned = pruned.Scanned(doc.data)
-        fast = pruned.pruned_validator(self.key, self.path, self.command, scanned)
+        fast = pruned.pruned_validator(self.key, self.path, self.command, scanned, self.grammar)
         return fast is not None and bool(fast.validate(doc.tree))
 
     def check(

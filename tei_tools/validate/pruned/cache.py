@@ -20,7 +20,7 @@ from tei_tools.io import atomic_write
 from tei_tools.validate.pruned.prune import _R
 from tei_tools.xmlparse import parse_file
 
-CACHE_FORMAT = "5"  # bump when the cached form changes
+CACHE_FORMAT = "6"  # bump when the cached form changes
 
 
 def _schema_files(path: Path, parsed: etree._ElementTree | None = None) -> list[Path]:

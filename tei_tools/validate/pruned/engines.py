@@ -18,6 +18,7 @@ from tei_tools.validate.pruned.cache import _load, _store, simplified
 from tei_tools.validate.pruned.prune import Unsupported, prune
 from tei_tools.validate.pruned.relax import Facet, droppable, without_facets
 from tei_tools.validate.pruned.scan import Scanned
+from tei_tools.validate.pruned.simplify import simplified_for
 from tei_tools.xmlparse import parse_bytes
 
 COMPILE_BUDGET = 20.0  # seconds libxml2 may take to compile a pruned grammar
@@ -56,16 +57,25 @@ def compiles(grammar: bytes) -> bool:
 
 
 def pruned_validator(
-    key: str, path: Path, command: list[str], scanned: Scanned
+    key: str,
+    path: Path,
+    command: list[str],
+    scanned: Scanned,
+    schema: etree._Element | None = None,
 ) -> etree.RelaxNG | None:
     """libxml2 validator of ``path`` pruned to the names in ``scanned`` and relaxed to
     its values, or None (then jing alone). A pruned grammar is cached too: a run that
-    meets the same names as an earlier one neither reads nor prunes the whole grammar."""
+    meets the same names as an earlier one neither reads nor prunes the whole grammar.
+    ``schema``: the schema's parsed root, where the caller has it: a grammar
+    ``simplify`` covers is simplified here, for the batch's elements, and jing's
+    simplification of the whole (a Java start, seconds of work) is not waited for."""
     wanted = hashlib.sha256((key + scanned.key).encode()).hexdigest()
     cached = cache_dir() / "rng" / f"{wanted}.pruned.rng"
     grammar = _load(cached)
     if grammar is None:
-        whole = simplified(key, path, command)
+        whole = simplified_for(schema, scanned.attributes_of) if schema is not None else None
+        if whole is None:
+            whole = simplified(key, path, command)
         if whole is None:
             return None
         try:
