@@ -169,6 +169,19 @@ def test_a_grammar_outside_what_is_covered_is_left_to_jing(change):
     assert simplified_for(etree.fromstring(grammar.encode()), {"doc", "item", "note"}) is None
 
 
+def test_defines_nested_past_the_stack_are_left_to_jing_not_a_crash():
+    chain = "".join(
+        f'<define name="d{i}"><optional><attribute name="a{i}"/></optional>'
+        f'<ref name="d{i + 1}"/></define>'
+        for i in range(5000)
+    )
+    grammar = (
+        f'<grammar xmlns="{_R[1:-1]}"><start><element name="x"><ref name="d0"/></element>'
+        f'</start>{chain}<define name="d5000"><empty/></define></grammar>'
+    )
+    assert simplified_for(etree.fromstring(grammar), {"x"}) is None
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(

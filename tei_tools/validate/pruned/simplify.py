@@ -14,8 +14,8 @@ one element replaced by the define's pattern (§4.19), so that each element patt
 carries its attributes, as ``prune`` reads them.
 
 A grammar this module does not cover (``include``, ``externalRef``, ``div``,
-``combine``, a nested ``grammar``, an element reached through a define it is in) gets
-None, and jing simplifies it as before.
+``combine``, a nested ``grammar``, an element reached through a define it is in,
+defines nested deeper than Python's stack) gets None, and jing simplifies it.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def simplified_for(root: etree._Element, names: Collection[str]) -> bytes | None
         return None
     try:
         return _Simplifier(root, names).run()
-    except _NotCovered:
+    except (_NotCovered, RecursionError):  # defines nested past Python's stack: jing's
         return None
 
 
