@@ -1,6 +1,6 @@
 """RELAX NG: jing (the reference validator) for any grammar, with libxml2 on the
 grammar pruned to a batch's names as its fast route (``pruned``); libxml2 alone where
-jing is not installed."""
+jing is not installed (with the same fast route where the grammar allows it)."""
 
 from __future__ import annotations
 
@@ -26,24 +26,83 @@ from tei_tools.xmlparse import parse_file
 
 
 class RelaxNGSchema:
-    """RELAX NG in libxml2, in process: used when jing is not installed."""
+    """RELAX NG in libxml2, in process: used when jing is not installed.
+
+    A grammar ``pruned.simplify`` covers (tei_all, a compiled ODD) is simplified and
+    pruned to a batch's names (``prepare``; a document outside the batch, or changed
+    since the scan, to its own), which libxml2 compiles in milliseconds, where the
+    whole of tei_all takes it seconds and TEI Simple never ends: for those documents
+    it accepts and refuses what the whole grammar does, and libxml2's findings on it
+    are the report. Any other grammar is compiled whole, once, under a time budget."""
 
     runs_rules = False
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, parsed: etree._ElementTree | None = None) -> None:
+        from tei_tools.validate import pruned
+
         self.name = path.name
-        _compiles_in_time(path)
-        try:
-            self.schema = etree.RelaxNG(parse_schema_file(path, RELAXNG_NS))
-        except etree.RelaxNGParseError as exc:
-            raise SchemaError(f"{path}: invalid RELAX NG schema: {exc}") from exc
+        self.path = path.resolve()
+        if parsed is None:
+            parsed = parse_schema_file(self.path, RELAXNG_NS)
+        root = parsed.getroot()
+        self.grammar: etree._Element | None = root if pruned.covers(root) else None
+        self.key = pruned.schema_key(self.path, [], parsed)
+        self.batch: dict[str, str] = {}  # real path -> SHA-256 of the bytes scanned
+        self.fast: etree.RelaxNG | None = None  # libxml2, pruned to the batch's names
+        self._whole: etree.RelaxNG | None = None
+        if self.grammar is None:
+            self._whole = self._compiled_whole()
+
+    def _compiled_whole(self) -> etree.RelaxNG:
+        if self._whole is None:
+            _compiles_in_time(self.path)
+            try:
+                self._whole = etree.RelaxNG(parse_schema_file(self.path, RELAXNG_NS))
+            except etree.RelaxNGParseError as exc:
+                raise SchemaError(f"{self.path}: invalid RELAX NG schema: {exc}") from exc
+        return self._whole
+
+    def prepare(self, files: list[str], jobs: int = 1, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        """The grammar pruned to the batch's names and compiled, before the workers fork."""
+        if self.grammar is None:
+            return
+        from tei_tools.validate import pruned
+
+        readable = [str(Path(f).resolve()) for f in files if f != "-"]
+        self.batch, scanned = pruned.scan_files(readable, frozenset(), jobs, max_bytes)
+        self.fast = pruned.pruned_validator(self.key, self.path, [], scanned, self.grammar)
+
+    def settle(self, deferred: list[str], accepted: list[str]) -> None:
+        """Nothing is deferred: libxml2 gives every verdict in the pass."""
 
     def check(self, doc: Located, limit: int | None = None, defer: bool = False) -> Checked:
-        if self.schema.validate(doc.tree):
+        schema = self._for(doc)
+        if schema.validate(doc.tree):
             return [], 0
-        log = list(cast(Iterable[Any], self.schema.error_log))
+        log = list(cast(Iterable[Any], schema.error_log))
         entries = log if limit is None else log[:limit]
         return [logged(doc, entry) for entry in entries], len(log) - len(entries)
+
+    def _for(self, doc: Located) -> etree.RelaxNG:
+        """The grammar pruned to the batch's names, or to this document's, or whole."""
+        if self.grammar is None:
+            return self._compiled_whole()
+        if self.fast is not None and self._scanned(doc):
+            return self.fast
+        from tei_tools.validate import pruned
+
+        scanned = pruned.Scanned(doc.data)
+        own = pruned.pruned_validator(self.key, self.path, [], scanned, self.grammar)
+        return own if own is not None else self._compiled_whole()
+
+    def _scanned(self, doc: Located) -> bool:
+        """Whether ``doc``'s bytes are those the batch's scan read."""
+        import hashlib
+
+        if doc.name == "-" or not self.batch:
+            return False
+        digest = self.batch.get(str(Path(doc.name).resolve()))
+        return digest is not None and digest == hashlib.sha256(doc.data).hexdigest()
 
 
 COMPILE_BUDGET = 60.0  # seconds libxml2 may take to compile a RELAX NG schema

@@ -59,7 +59,9 @@ def load_schema(
     if suffix == ".rng":
         command = jing_command()
         tree = parse_schema_file(path, RELAXNG_NS)
-        grammar: Schema = JingSchema(path, command, cache, tree) if command else RelaxNGSchema(path)
+        grammar: Schema = (
+            JingSchema(path, command, cache, tree) if command else RelaxNGSchema(path, tree)
+        )
         if schematron and embedded(tree.getroot()):
             return LayeredSchema(grammar, XPath2Schematron(path, tree, cache))
         return grammar

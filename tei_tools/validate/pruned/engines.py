@@ -74,7 +74,7 @@ def pruned_validator(
     grammar = _load(cached)
     if grammar is None:
         whole = simplified_for(schema, scanned.attributes_of) if schema is not None else None
-        if whole is None:
+        if whole is None and command:  # without jing (no command): no fast route
             whole = simplified(key, path, command)
         if whole is None:
             return None
