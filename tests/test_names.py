@@ -231,3 +231,28 @@ def test_a_word_start_alternation_matches_where_a_leading_boundary_does(
     assert [m.span() for m in the.finditer(text)] == [
         m.span() for m in re.finditer(r"\b[Tt]he ", text)
     ]
+
+
+_PARTICLED = (
+    "MEMORANDUM OF CONVERSATION\n\nPARTICIPANTS:\nMr. Kohler\n\nMr. Kohler said that "
+    "General De Gaulle would come, that Minister Von Brentano agreed with President de "
+    "Gaulle, that Ambassador van der Berg was away and that Mr. and Mrs. Smith were not. "
+    "General De would not say more.\n"
+)
+
+
+def test_a_name_after_a_title_keeps_its_particles_and_surname():
+    """"General De Gaulle" is one name: the particle is not the surname."""
+    result = convert_bytes(_PARTICLED.encode(), "particles.txt")
+    assert result.tree is not None
+    body = result.tree.getroot().find(".//t:body", NS)
+    names = ["".join(n.itertext()) for n in body.iterfind(".//t:persName", NS)]
+    assert names == [
+        "Mr. Kohler",
+        "General De Gaulle",
+        "Minister Von Brentano",
+        "President de Gaulle",
+        "Ambassador van der Berg",
+        "Mrs. Smith",  # "and" is no particle: "Mr." names nobody here
+        "General De",  # no surname follows: the word after the title, as before
+    ]

@@ -27,7 +27,7 @@ from tei_tools.convert.model import (
 )
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.names.identity import fold
-from tei_tools.names.lexicon import TITLES, is_initial, is_particle, is_title
+from tei_tools.names.lexicon import TITLES, is_initial, is_particle, is_title, particles
 
 _NOTED = (Choice, Note)  # a tuple: cheaper in isinstance than a union
 
@@ -48,10 +48,23 @@ def at_word_start(words: Iterable[str]) -> str:
 
 
 _INITIALS = r"(?:[A-Z]\.\s?){1,3}"
-# Title-led mentions of someone the registry may not know.
-_TITLED = re.compile(
-    rf"(?:{at_word_start(TITLES)})\s+(?:{_INITIALS})?([A-Z][A-Za-z'’]+(?:-[A-Z]?[a-z]+)?)\b"
-)
+
+
+@functools.cache
+def _titled() -> re.Pattern[str]:
+    """Title-led mentions of someone the registry may not know: the title, initials,
+    then the name, its particles with it ("General De Gaulle", "President de Gaulle",
+    "Ambassador van der Berg"; a particle with no surname after it is the name itself,
+    "General De"). Compiled when a name is first looked for: the particles are the
+    lexicon's, read then."""
+    words = sorted((p for p in particles() if p.isalpha()), key=len, reverse=True)
+    particle = "|".join(f"[{w[0].upper()}{w[0]}]{re.escape(w[1:])}" for w in words)
+    return re.compile(
+        rf"(?:{at_word_start(TITLES)})\s+(?:{_INITIALS})?"
+        rf"((?:(?:{particle})\s+){{0,3}}[A-Z][A-Za-z'’]+(?:-[A-Z]?[a-z]+)?)\b"
+    )
+
+
 # The next two start at a capital, which the regex engine finds by a fast scan, and only
 # then look behind for the word boundary ("[A-Z](?<!\w[A-Z])" is "\b[A-Z]"): written
 # with a leading "\b", every position of every text was tried (tests/test_names.py
@@ -371,7 +384,7 @@ class Linker:
             if pid is not None:  # an office several people hold names nobody for sure
                 taken.add(m.start(), m.end())
                 yield m.start(), m.end(), pid, True
-        for m in _TITLED.finditer(text):
+        for m in _titled().finditer(text):
             if taken.overlaps(m.start(), m.end()):
                 continue
             word = m.group(1)
