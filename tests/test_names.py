@@ -256,3 +256,18 @@ def test_a_name_after_a_title_keeps_its_particles_and_surname():
         "Mrs. Smith",  # "and" is no particle: "Mr." names nobody here
         "General De",  # no surname follows: the word after the title, as before
     ]
+
+
+def test_an_institution_after_a_title_word_is_not_a_person():
+    """"General Assembly" is the UN's, not a general's: nothing invented."""
+    raw = (
+        "MEMORANDUM OF CONVERSATION\n\nPARTICIPANTS:\nMr. Kohler\n\nMr. Kohler said the "
+        "General Assembly would meet, that the General Staff and the General Situation "
+        "were as before, and that the Under Secretary Foreign and Commonwealth Office "
+        "agreed with General Norstad.\n"
+    )
+    result = convert_bytes(raw.encode(), "institutions.txt")
+    assert result.tree is not None
+    body = result.tree.getroot().find(".//t:body", NS)
+    names = ["".join(n.itertext()) for n in body.iterfind(".//t:persName", NS)]
+    assert names == ["Mr. Kohler", "General Norstad"]

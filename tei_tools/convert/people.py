@@ -84,7 +84,9 @@ _LONG_CAPWORD = re.compile(
 _BEFORE = re.compile(r"(\S+)[ \n]$")  # the word before a position, one space away
 # A transcript's speaker label at a paragraph's start: "Kissinger:", "Kissingger:"
 _LABEL = re.compile(r"\s*(?:(?:Mr|Mrs|Dr|Sir|Lord)\.?\s+)?([A-Z][A-Za-z'’-]{3,})(?=:\s)")
-# Words after a title that are not names ("Secretary General", "President's").
+# Words after a title that are not names ("Secretary General", "President's"), and
+# the institutions and things a title word also begins ("General Assembly", "General
+# Staff", "Under Secretary Foreign and Commonwealth Office").
 _NOT_NAMES = frozenset(
     [
         "General",
@@ -96,6 +98,16 @@ _NOT_NAMES = frozenset(
         "States",
         "Nations",
         "Secretariat",
+        "Assembly",
+        "Staff",
+        "Situation",
+        "Agreement",
+        "Conference",
+        "Committee",
+        "Headquarters",
+        "Foreign",
+        "Office",
+        "Affairs",
     ]
 )
 
