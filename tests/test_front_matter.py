@@ -146,9 +146,14 @@ def test_a_label_alone_takes_the_next_block_as_its_value():
         (["Wilhelm G. Grewe, German Ambassador The Secretary"],
          [("Wilhelm G. Grewe", "Grewe", "German Ambassador", [], None),
           ("The Secretary", "", None, [], None)]),
+        # two offices joined by "and" are one person's, and a newspaper is nobody
+        (["Mr. J. Russell Wiggins, Vice President and Executive Editor, The Washington Post"],
+         [("Mr. J. Russell Wiggins", "Wiggins", "Vice President and Executive Editor",
+           ["The Washington Post"], None)]),
     ],
     ids=["sides", "groups-and-codes", "code-and-role", "several-on-a-line", "offices",
-         "group-title-initials", "particles", "country-group", "broken-role", "run-on"],
+         "group-title-initials", "particles", "country-group", "broken-role", "run-on",
+         "two-offices"],
 )  # fmt: skip
 def test_participant_forms(lines, expected):
     entries = [e for line in parse_block(lines) for e in line.entries]

@@ -271,3 +271,19 @@ def test_an_institution_after_a_title_word_is_not_a_person():
     body = result.tree.getroot().find(".//t:body", NS)
     names = ["".join(n.itertext()) for n in body.iterfind(".//t:persName", NS)]
     assert names == ["Mr. Kohler", "General Norstad"]
+
+
+def test_a_name_is_not_widened_past_the_end_of_a_sentence_or_a_clause():
+    """"the United States. Mr. Adenauer": "States" may be a title word, but the full
+    stop ends the sentence before the name; a comma ends a clause."""
+    raw = (
+        "MEMORANDUM OF CONVERSATION\n\nPARTICIPANTS:\nChancellor Adenauer\nMr. Kosygin\n\n"
+        "It is a word used in the United States. Mr. Adenauer stated that he would leave "
+        "the United States, Mr. Kosygin replied that he agreed, and Dr. K. Adenauer "
+        "laughed.\n"
+    )
+    result = convert_bytes(raw.encode(), "sentences.txt")
+    assert result.tree is not None
+    body = result.tree.getroot().find(".//t:body", NS)
+    names = ["".join(n.itertext()) for n in body.iterfind(".//t:persName", NS)]
+    assert names == ["Mr. Adenauer", "Mr. Kosygin", "Dr. K. Adenauer"]

@@ -27,7 +27,13 @@ from tei_tools.convert.model import (
 )
 from tei_tools.diagnostics import Diagnostic
 from tei_tools.names.identity import fold
-from tei_tools.names.lexicon import TITLES, is_initial, is_particle, is_title, particles
+from tei_tools.names.lexicon import (
+    TITLES,
+    is_initial,
+    is_particle,
+    is_title,
+    particles,
+)
 
 _NOTED = (Choice, Note)  # a tuple: cheaper in isinstance than a union
 
@@ -82,6 +88,19 @@ _LONG_CAPWORD = re.compile(
     r"(?:(?:(?<=M)a?c[A-Z])?[a-z]{5,}(?:-[A-Z]?[a-z]+)?\b|[a-z]*-[A-Z]?[a-z]+\b)"
 )
 _BEFORE = re.compile(r"(\S+)[ \n]$")  # the word before a position, one space away
+_ENDS_CLAUSE = re.compile(r"[.,;:!?)]$")  # a word that ends a sentence or a clause
+# Titles written with a full stop that is not a sentence's end ("Messrs.")
+_ABBREVIATED = frozenset(w for w in TITLES if w.endswith("."))
+
+
+def _abbreviated(word: str) -> bool:
+    """A title's abbreviation ("Mr.", "Lt.", "Col.", "Capt.", "Messrs."), whose full
+    stop ends no sentence; "States." and "President." end one."""
+    return word in _ABBREVIATED or (
+        word.endswith(".") and len(word) <= 5 and word[:-1].isalpha() and is_title(word)
+    )
+
+
 # A transcript's speaker label at a paragraph's start: "Kissinger:", "Kissingger:"
 _LABEL = re.compile(r"\s*(?:(?:Mr|Mrs|Dr|Sir|Lord)\.?\s+)?([A-Z][A-Za-z'’-]{3,})(?=:\s)")
 # Words after a title that are not names ("Secretary General", "President's"), and
@@ -125,6 +144,8 @@ def widen_left(text: str, start: int, person: Person | None) -> int:
         if found is None:
             break
         word = found.group(1)
+        if _ENDS_CLAUSE.search(word) and not (is_initial(word) or _abbreviated(word)):
+            break  # "the United States. Mr. Adenauer": the name starts after the stop
         if not (
             is_title(word)
             or is_initial(word)

@@ -96,6 +96,12 @@ OFFICES = frozenset(
         "consul",
         "general",
         "interpreter",
+        "editor",
+        "publisher",
+        "correspondent",
+        "commissioner",
+        "governor",
+        "spokesman",
     ]
 )
 CONNECTORS = frozenset({"of", "for", "the", "on", "to"})

@@ -70,6 +70,8 @@ def names_someone(text: str, bare: bool = False) -> bool:
     if not surname:
         return len(words) > 1 and words[0] == "The" and is_title(words[1])
     named = [*given, *surname.split()]
+    if named[0] == "The":  # "The Washington Post": an article before a name is no one's
+        return False
     # An organisation's word names nobody ("Foreign Office", "Secretary of State for
     # External Affairs"), unless a full name follows it ("Counselor of Embassy William
     # P. Cochran")
