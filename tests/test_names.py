@@ -242,7 +242,7 @@ _PARTICLED = (
 
 
 def test_a_name_after_a_title_keeps_its_particles_and_surname():
-    """"General De Gaulle" is one name: the particle is not the surname."""
+    """ "General De Gaulle" is one name: the particle is not the surname."""
     result = convert_bytes(_PARTICLED.encode(), "particles.txt")
     assert result.tree is not None
     body = result.tree.getroot().find(".//t:body", NS)
@@ -259,7 +259,7 @@ def test_a_name_after_a_title_keeps_its_particles_and_surname():
 
 
 def test_an_institution_after_a_title_word_is_not_a_person():
-    """"General Assembly" is the UN's, not a general's: nothing invented."""
+    """ "General Assembly" is the UN's, not a general's: nothing invented."""
     raw = (
         "MEMORANDUM OF CONVERSATION\n\nPARTICIPANTS:\nMr. Kohler\n\nMr. Kohler said the "
         "General Assembly would meet, that the General Staff and the General Situation "
@@ -274,7 +274,7 @@ def test_an_institution_after_a_title_word_is_not_a_person():
 
 
 def test_a_name_is_not_widened_past_the_end_of_a_sentence_or_a_clause():
-    """"the United States. Mr. Adenauer": "States" may be a title word, but the full
+    """ "the United States. Mr. Adenauer": "States" may be a title word, but the full
     stop ends the sentence before the name; a comma ends a clause."""
     raw = (
         "MEMORANDUM OF CONVERSATION\n\nPARTICIPANTS:\nChancellor Adenauer\nMr. Kosygin\n\n"
