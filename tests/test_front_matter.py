@@ -150,10 +150,25 @@ def test_a_label_alone_takes_the_next_block_as_its_value():
         (["Mr. J. Russell Wiggins, Vice President and Executive Editor, The Washington Post"],
          [("Mr. J. Russell Wiggins", "Wiggins", "Vice President and Executive Editor",
            ["The Washington Post"], None)]),
+        # an office for a portfolio is the role of the name before it, not a person
+        (["Mr. Robertson, Assistant Secretary for Far Eastern Affairs",
+          "Lt. General Brent Scowcroft, Assistant to the President for National Security Affairs"],
+         [("Mr. Robertson", "Robertson", "Assistant Secretary for Far Eastern Affairs", [], None),
+          ("Lt. General Brent Scowcroft", "Scowcroft",
+           "Assistant to the President for National Security Affairs", [], None)]),
+        (["Mr. H. Struve Hensel—Assistant Secretary, International Security Affairs"],
+         [("Mr. H. Struve Hensel", "Hensel", "Assistant Secretary",
+           ["International Security Affairs"], None)]),
+        # the same office run on into the next name: still the role of the name before
+        (["Canada",
+          "Mr. Howard Green, Secretary of State for External Affairs Mr. H. B. Robinson"],
+         [("Mr. Howard Green", "Green", "Secretary of State for External Affairs", ["Canada"],
+           None),
+          ("Mr. H. B. Robinson", "Robinson", None, ["Canada"], None)]),
     ],
     ids=["sides", "groups-and-codes", "code-and-role", "several-on-a-line", "offices",
          "group-title-initials", "particles", "country-group", "broken-role", "run-on",
-         "two-offices"],
+         "two-offices", "portfolio", "portfolio-organisation", "portfolio-run-on"],
 )  # fmt: skip
 def test_participant_forms(lines, expected):
     entries = [e for line in parse_block(lines) for e in line.entries]

@@ -109,6 +109,7 @@ CONNECTORS = frozenset({"of", "for", "the", "on", "to"})
 ORG_WORDS = frozenset(
     [
         "staff",
+        "affairs",
         "office",
         "embassy",
         "department",

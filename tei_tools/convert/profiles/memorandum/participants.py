@@ -149,6 +149,7 @@ def _cut_run_on(piece: str) -> int | None:
             and tail[1][:1].isupper()
             and not is_title(tail[1])
             and not is_title(words[k - 1].group())
+            and names_someone(rest)  # not "International Security Affairs"
         ):
             return m.start()
     return None
@@ -163,6 +164,7 @@ def split_line_guessing(text: str) -> tuple[list[str], list[str]]:
     """Cut one line into entry texts; and those cut where no separator was (a guess)."""
     pieces: list[str] = []
     pos = 0
+    after_comma: set[int] = set()  # pieces split off at a comma
     # Several people on one line: a comma or "and" before a titled name.
     for m in re.finditer(r",\s+(?:and\s+)?|\s+and\s+", text):
         comma = text.find(",", m.end())  # the next entry only: slicing the rest is quadratic
@@ -170,6 +172,8 @@ def split_line_guessing(text: str) -> tuple[list[str], list[str]]:
         words = following.split()
         if words and is_title(words[0]) and names_someone(following):
             pieces.append(text[pos : m.start()])
+            if m.group().lstrip().startswith(","):
+                after_comma.add(len(pieces))
             pos = m.end()
     pieces.append(text[pos:])
     out: list[str] = []
@@ -177,8 +181,18 @@ def split_line_guessing(text: str) -> tuple[list[str], list[str]]:
         cut = _cut_run_on(piece)
         out += [piece] if cut is None else [piece[:cut], piece[cut:]]
     parts = [_run_together(piece) for piece in out]
+    run_on: set[str] = set()
+    if len(out) == len(pieces):  # "Mr. Green, Secretary of State for External Affairs
+        # Mr. Robinson": an office that names nobody, cut off a name by its comma only
+        # because a name ran on after it, is that name's role
+        for i in sorted(after_comma):
+            if len(parts[i]) > 1 and not names_someone(parts[i][0]):
+                parts[i - 1][-1] = f"{parts[i - 1][-1]}, {parts[i][0]}"
+                parts[i] = parts[i][1:]
+                run_on.update((parts[i - 1][-1].strip(), parts[i][0].strip()))  # still a guess
     entries = [part.strip() for cut_up in parts for part in cut_up if part.strip()]
     guessed = [part.strip() for cut_up in parts if len(cut_up) > 1 for part in cut_up]
+    guessed += [e for e in entries if e in run_on and e not in guessed]
     return entries, [g for g in guessed if g]
 
 
