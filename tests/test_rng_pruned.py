@@ -62,6 +62,43 @@ def test_the_scan_finds_every_element_with_its_attributes_and_their_parsed_value
     assert not pruned.Scanned(b'<?xml version="1.0" encoding="ISO-8859-1"?><TEI/>').exact
 
 
+def test_the_scan_reads_references_as_xml_does_not_as_html_does():
+    data = b'<TEI a="a&#x7f;b" b="&#x80;&#128;" c="&lt;&amp;&apos;&quot;&gt;" d="&#65;&#x42;"/>'
+    scanned = pruned.Scanned(data)
+    parsed = etree.fromstring(data)
+    assert {k: next(iter(scanned.values[k])) for k in "abcd"} == dict(parsed.attrib)
+
+
+def test_without_jing_a_document_in_another_encoding_is_checked_by_its_own_names(
+    tmp_path, monkeypatch
+):
+    """Names read from bytes as UTF-8 would be wrong: the pruned grammar would lack
+    "café" and refuse a valid document."""
+    from tei_tools.validate import schemas
+
+    grammar = tmp_path / "cafe.rng"
+    grammar.write_text(
+        '<grammar xmlns="http://relaxng.org/ns/structure/1.0" ns="http://www.tei-c.org/ns/1.0">'
+        '<start><element name="TEI"><zeroOrMore><ref name="c"/></zeroOrMore></element>'
+        '</start><define name="c"><element name="café"><empty/></element></define></grammar>',
+        encoding="utf-8",
+    )
+    doc = tmp_path / "latin.xml"
+    doc.write_bytes(
+        '<?xml version="1.0" encoding="ISO-8859-1"?>\n'
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><café/></TEI>'.encode("latin-1")
+    )
+    monkeypatch.setattr(schemas, "jing_command", lambda: None)
+    monkeypatch.setenv("TEI_TOOLS_CACHE_DIR", str(tmp_path / "cache"))
+    from tei_tools.validate.runner import run
+
+    validator = Validator(schema=grammar, select=["S", "V"], schematron=False)
+    assert type(validator.schema).__name__ == "RelaxNGSchema"
+    assert [r.diagnostics for r in run(validator, [str(doc)], jobs=1)] == [[]]
+    doc.write_bytes(doc.read_bytes().replace(b"<caf\xe9/>", b"<other/>"))
+    assert [r.diagnostics for r in run(validator, [str(doc)], jobs=1)] != [[]]  # it checks
+
+
 def test_an_element_the_documents_lack_is_pruned_with_every_pattern_that_needs_it():
     out = pruned.prune(SIMPLE, {"doc": {"lang"}, "a": set(), "b": set()})
     # b needs c, which no document contains: b can match nothing, so it goes too.

@@ -45,8 +45,8 @@ class RelaxNGSchema:
         if parsed is None:
             parsed = parse_schema_file(self.path, RELAXNG_NS)
         root = parsed.getroot()
-        self.grammar: etree._Element | None = root if pruned.covers(root) else None
         self.key = pruned.schema_key(self.path, [], parsed)
+        self.grammar: etree._Element | None = root if pruned.covered(self.key, root) else None
         self.batch: dict[str, str] = {}  # real path -> SHA-256 of the bytes scanned
         self.fast: etree.RelaxNG | None = None  # libxml2, pruned to the batch's names
         self._whole: etree.RelaxNG | None = None
@@ -70,6 +70,9 @@ class RelaxNGSchema:
 
         readable = [str(Path(f).resolve()) for f in files if f != "-"]
         self.batch, scanned = pruned.scan_files(readable, frozenset(), jobs, max_bytes)
+        if not scanned.exact:  # names read from bytes in another encoding may be wrong:
+            self.batch = {}  # each document is then pruned to the names its tree holds
+            return
         self.fast = pruned.pruned_validator(self.key, self.path, [], scanned, self.grammar)
 
     def settle(self, deferred: list[str], accepted: list[str]) -> None:
@@ -91,7 +94,7 @@ class RelaxNGSchema:
             return self.fast
         from tei_tools.validate import pruned
 
-        scanned = pruned.Scanned(doc.data)
+        scanned = pruned.Scanned.of_tree(doc.tree)  # exact, whatever the encoding
         own = pruned.pruned_validator(self.key, self.path, [], scanned, self.grammar)
         return own if own is not None else self._compiled_whole()
 
@@ -201,7 +204,7 @@ class JingSchema:
         self.key = pruned.schema_key(self.path, self.command, parsed)
         # A grammar simplified in process for each batch's elements (``pruned.simplify``)
         root = parsed.getroot()
-        self.grammar: etree._Element | None = root if pruned.covers(root) else None
+        self.grammar: etree._Element | None = root if pruned.covered(self.key, root) else None
         if self.grammar is None:
             # jing simplifies it (once per schema, then cached) while the rest of the
             # run gets ready: the grammar's own Schematron compiles meanwhile

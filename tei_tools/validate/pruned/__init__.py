@@ -29,6 +29,7 @@ from tei_tools.validate.pruned.cache import (
 from tei_tools.validate.pruned.engines import (
     COMPILE_BUDGET,
     compiles,
+    covered,
     exit_code_within,
     pruned_validator,
 )
@@ -45,6 +46,7 @@ __all__ = [
     "Unsupported",
     "VerdictCache",
     "compiles",
+    "covered",
     "covers",
     "droppable",
     "exit_code_within",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import multiprocessing
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,14 +19,17 @@ from tei_tools.validate.pruned.cache import _load, _store, simplified
 from tei_tools.validate.pruned.prune import Unsupported, prune
 from tei_tools.validate.pruned.relax import Facet, droppable, without_facets
 from tei_tools.validate.pruned.scan import Scanned
-from tei_tools.validate.pruned.simplify import simplified_for
+from tei_tools.validate.pruned.simplify import covers, simplified_for
 from tei_tools.xmlparse import parse_bytes
 
 COMPILE_BUDGET = 20.0  # seconds libxml2 may take to compile a pruned grammar
 
 
 def _compile_child(grammar: bytes) -> None:
-    etree.RelaxNG(parse_bytes(grammar, huge=True))
+    try:
+        etree.RelaxNG(parse_bytes(grammar, huge=True))
+    except (etree.RelaxNGParseError, etree.XMLSyntaxError):
+        os._exit(1)  # the parent hears "does not compile" from the exit code, quietly
 
 
 def exit_code_within(
@@ -54,6 +58,18 @@ def compiles(grammar: bytes) -> bool:
         return False
     _store(marker, b"")
     return True
+
+
+def covered(key: str, root: etree._Element) -> bool:
+    """``simplify.covers`` for the schema of ``key``, remembered in the cache: its check
+    reads every define (a twentieth of a second for tei_all)."""
+    marker = cache_dir() / "rng" / f"{key}.covered"
+    kept = _load(marker)
+    if kept is not None:
+        return kept == b"1"
+    answer = covers(root)
+    _store(marker, b"1" if answer else b"0")
+    return answer
 
 
 def pruned_validator(

@@ -8,6 +8,8 @@ import hashlib
 import re
 from pathlib import Path
 
+from lxml import etree
+
 from tei_tools.processes import in_order
 
 # A start tag as XML defines it (an attribute value holds no "<"), so no real start tag
@@ -51,6 +53,19 @@ class Scanned:
                 carried.add(local)
                 self.values.setdefault(local, set()).add(_parsed(double or single))
 
+    @classmethod
+    def of_tree(cls, tree: etree._ElementTree | etree._Element) -> Scanned:
+        """What a parsed document holds, exact whatever its encoding (its bytes are read
+        as UTF-8: a document in another is ``exact`` False)."""
+        scanned = cls()
+        for el in tree.iter(etree.Element):
+            carried = scanned.attributes_of.setdefault(etree.QName(el).localname, set())
+            for key in el.keys():  # noqa: SIM118 (an lxml element)
+                local = str(key).rpartition("}")[2]
+                carried.add(local)
+                scanned.values.setdefault(local, set()).add(str(el.get(key)))
+        return scanned
+
     def merge(self, other: Scanned) -> None:
         self.exact &= other.exact
         for element, attributes in other.attributes_of.items():
@@ -69,14 +84,23 @@ def _parsed(raw: bytes) -> str:
     """An attribute value as an XML parser reports it: line ends and literal white
     space made spaces, then character and entity references replaced."""
     text = raw.replace(b"\r\n", b" ").translate(_WHITE_TO_SPACE).decode("utf-8", "replace")
-    if "&" in text:
-        import html
-
-        text = html.unescape(text)  # a name XML does not predefine fails the parse anyway
+    if "&" in text:  # a name XML does not predefine fails the parse anyway
+        text = _REFERENCE.sub(_referenced, text)
     return text
 
 
 _WHITE_TO_SPACE = bytes.maketrans(b"\t\n\r", b"   ")
+# XML's references, as XML reads them (html.unescape reads HTML's: it drops "&#x7F;"
+# and maps "&#x80;" to "€")
+_REFERENCE = re.compile(r"&(?:#([0-9]+)|#x([0-9a-fA-F]+)|(lt|gt|amp|quot|apos));")
+_PREDEFINED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+
+
+def _referenced(found: re.Match[str]) -> str:
+    if found[3]:
+        return _PREDEFINED[found[3]]
+    code = int(found[1]) if found[1] else int(found[2], 16)
+    return chr(code) if code <= 0x10FFFF else found[0]  # beyond Unicode: the parse fails
 
 
 def _local(name: bytes) -> str:

@@ -52,24 +52,35 @@ class _NotCovered(Exception):
 
 
 def covers(root: etree._Element) -> bool:
-    """Whether ``simplified_for`` can read this grammar (else jing simplifies it)."""
+    """Whether ``simplified_for`` can read this grammar (else jing simplifies it): one
+    file, no ``combine``, nothing an entity or a comment hides, and well formed as RELAX
+    NG (``_checked``) in every define, used or not, as jing and libxml2 would check it
+    before simplifying (a grammar that is not is theirs to refuse)."""
     if root.tag != f"{_R}grammar" or root.find(f"{_R}start") is None:
         return False
-    names: set[str] = set()
+    if root.getroottree().docinfo.internalDTD is not None:
+        return False  # entities: what the parser left unexpanded is not read here
+    defines: dict[str, etree._Element] = {}
     for child in root:
         if not isinstance(child.tag, str) or not child.tag.startswith(_R):
             continue  # an annotation
         if child.tag == f"{_R}define":
             name = (child.get("name") or "").strip()
-            if child.get("combine") is not None or not name or name in names:
+            if child.get("combine") is not None or not name or name in defines:
                 return False
-            names.add(name)
+            defines[name] = child
         elif child.tag != f"{_R}start":
             return False
     starts = root.findall(f"{_R}start")
     if len(starts) != 1 or starts[0].get("combine") is not None:
         return False
-    return not any(True for _ in root.iter(*_UNSUPPORTED) if _ is not root)
+    if any(True for _ in root.iter(*_UNSUPPORTED) if _ is not root):
+        return False
+    try:
+        _checked(root, defines)
+    except (_NotCovered, RecursionError):
+        return False
+    return True
 
 
 def simplified_for(root: etree._Element, names: Collection[str]) -> bytes | None:
@@ -281,15 +292,13 @@ def _resolved(node: etree._Element, qname: str) -> tuple[str, str]:
 
 
 def _ns(node: etree._Element) -> str:
-    """The ``ns`` of ``node`` or of its nearest ancestor that has one (§4.9), a named
-    attribute having one, empty, when it states none (§4.8)."""
+    """The ``ns`` of ``node`` or of its nearest ancestor that has one (§4.9; §4.8 gives
+    a named attribute's name, not the attribute, its empty ``ns``)."""
     current: etree._Element | None = node
     while current is not None:
         ns = current.get("ns")
         if ns is not None:
             return ns
-        if current.tag == f"{_R}attribute" and current.get("name") is not None:
-            return ""
         current = current.getparent()
     return ""
 
@@ -303,3 +312,167 @@ def _library(node: etree._Element) -> str:
             return library.strip()
         current = current.getparent()
     return ""
+
+
+# What RELAX NG allows on each of its elements (besides ``ns`` and ``datatypeLibrary``,
+# allowed on all, and attributes in another namespace: annotations).
+_ALLOWED = (
+    {
+        "grammar": set(),
+        "start": {"combine"},
+        "define": {"name", "combine"},
+        "element": {"name"},
+        "attribute": {"name"},
+        "ref": {"name"},
+        "data": {"type"},
+        "value": {"type"},
+        "param": {"name"},
+        "except": set(),
+        "name": set(),
+        "nsName": set(),
+        "anyName": set(),
+    }
+    | {local: set() for local in ("choice", "group", "interleave", "optional", "zeroOrMore")}
+    | {local: set() for local in ("oneOrMore", "list", "mixed", "text", "empty", "notAllowed")}
+)
+_TEXTUAL = {"value", "param", "name"}  # their text is read: nothing may split it
+_LEAF = {"ref", "text", "empty", "notAllowed", "value", "name", "nsName", "anyName", "param"}
+_CONTAINERS = {"define", "start", "choice", "group", "interleave", "optional", "zeroOrMore"}
+_CONTAINERS |= {"oneOrMore", "list", "mixed", "except"}
+
+
+def _checked(root: etree._Element, defines: dict[str, etree._Element]) -> None:
+    """The grammar's syntax, as RELAX NG defines it, checked in every define: known
+    elements and attributes, no stray text, the children each element needs, every
+    reference and prefix resolved, and no element or attribute inside an attribute
+    (§7.1), through references too. _NotCovered where it fails."""
+    for node in root.iter():
+        if not isinstance(node.tag, str):
+            continue  # a comment or processing instruction: only text around it counts
+        if not node.tag.startswith(_R):
+            parent = node.getparent()
+            if parent is not None and parent.tag in _TEXTUAL_TAGS:
+                raise _NotCovered("markup inside a value, param or name")
+            continue  # an annotation, dropped
+        local = node.tag[len(_R) :]
+        allowed = _ALLOWED.get(local)
+        if allowed is None:
+            raise _NotCovered(f"{local} is no RELAX NG element")
+        for key in map(str, node.keys()):
+            if "}" not in key and key not in allowed and key not in ("ns", "datatypeLibrary"):
+                raise _NotCovered(f"{key} is no attribute of {local}")
+        children = _elements_of(node)
+        if local in _TEXTUAL:
+            if len(node):  # a comment, a processing instruction: the text is split
+                raise _NotCovered(f"{local} holds more than text")
+        elif (node.text or "").strip() or any((c.tail or "").strip() for c in node):
+            raise _NotCovered(f"text inside {local}")
+        if local in _LEAF and local not in ("nsName", "anyName") and children:
+            raise _NotCovered(f"{local} with children")
+        if local in _CONTAINERS and not children:
+            raise _NotCovered(f"{local} without a pattern")
+        if local in ("element", "attribute"):
+            named = node.get("name") is not None
+            if named:
+                _prefix_declared(node, node.get("name") or "")
+            elif not children or children[0].tag[len(_R) :] not in _NAME_CLASSES:
+                raise _NotCovered(f"{local} without a name")
+            if local == "element" and len(children) <= (0 if named else 1):
+                raise _NotCovered("an element without a pattern")
+        if local == "name":
+            _prefix_declared(node, node.text or "")
+        if local == "ref" and (node.get("name") or "").strip() not in defines:
+            raise _NotCovered(f"a reference to an undefined pattern {node.get('name')}")
+        if local == "data" and not (node.get("type") or "").strip():
+            raise _NotCovered("data without a type")
+        if local == "attribute":
+            _no_markup_inside(node, defines)
+    attributes = _Attributes(defines)
+    for node in root.iter(f"{_R}element"):
+        attributes.of(node, top=True)  # §7.3: _NotCovered where two attributes may meet
+
+
+_NAME_CLASSES = {"name", "nsName", "anyName", "choice"}
+_TEXTUAL_TAGS = {f"{_R}{local}" for local in _TEXTUAL}
+
+
+def _prefix_declared(node: etree._Element, qname: str) -> None:
+    if ":" in qname.strip():
+        _resolved(node, qname.strip())
+
+
+def _no_markup_inside(attribute: etree._Element, defines: dict[str, etree._Element]) -> None:
+    """No element or attribute within an attribute's pattern, references followed."""
+    seen: set[str] = set()
+    todo = [c for c in _elements_of(attribute)]
+    while todo:
+        node = todo.pop()
+        if node.tag in (f"{_R}element", f"{_R}attribute"):
+            raise _NotCovered("an element or attribute inside an attribute")
+        if node.tag == f"{_R}ref":
+            name = (node.get("name") or "").strip()
+            if name not in defines:
+                raise _NotCovered(f"a reference to an undefined pattern {name}")
+            if name not in seen:
+                seen.add(name)
+                todo.extend(_elements_of(defines[name]))
+            continue
+        todo.extend(_elements_of(node))
+
+
+_WILD = "*"  # an attribute named by a name class: it may be any
+
+
+class _Attributes:
+    """The attribute names a pattern may give one element (§7.3: no two attributes of a
+    group or interleave may match the same name), references followed and each
+    define's answer kept: _NotCovered where two may meet."""
+
+    def __init__(self, defines: dict[str, etree._Element]) -> None:
+        self.defines = defines
+        self.known: dict[str, frozenset[str]] = {}
+        self.visiting: set[str] = set()
+
+    def of(self, node: etree._Element, top: bool = False) -> frozenset[str]:
+        tag = node.tag
+        if tag == f"{_R}element":
+            if top:  # the element's own content; an element inside gives its parent none
+                named = node.get("name") is not None
+                self._sequence(_elements_of(node)[0 if named else 1 :])
+            return frozenset()
+        if tag == f"{_R}attribute":
+            name = node.get("name")
+            return frozenset([name.strip() if name else _WILD])  # "xml:id" is not "id"
+        if tag == f"{_R}ref":
+            return self._define((node.get("name") or "").strip())
+        children = _elements_of(node)
+        if tag == f"{_R}choice":
+            return frozenset().union(*(self.of(c) for c in children))
+        if tag in (f"{_R}data", f"{_R}value", f"{_R}list", f"{_R}except"):
+            return frozenset()
+        return self._sequence(children)  # group, interleave, mixed, repeats, define
+
+    def _sequence(self, children: list[etree._Element]) -> frozenset[str]:
+        found: set[str] = set()
+        for child in children:
+            names = self.of(child)
+            if names & found or (names and _WILD in found) or (found and _WILD in names):
+                raise _NotCovered("two attributes of a group may match one name")
+            found |= names
+        return frozenset(found)
+
+    def _define(self, name: str) -> frozenset[str]:
+        if name not in self.known:
+            define = self.defines.get(name)
+            if define is None:
+                raise _NotCovered(f"a reference to an undefined pattern {name}")
+            patterns = _elements_of(define)
+            if len(patterns) == 1 and patterns[0].tag == f"{_R}element":
+                self.known[name] = frozenset()  # an element gives its parent no attribute
+            elif name in self.visiting:
+                raise _NotCovered(f"the define {name} refers to itself")
+            else:
+                self.visiting.add(name)
+                self.known[name] = self._sequence(patterns)
+                self.visiting.discard(name)
+        return self.known[name]
