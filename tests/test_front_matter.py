@@ -165,10 +165,18 @@ def test_a_label_alone_takes_the_next_block_as_its_value():
          [("Mr. Howard Green", "Green", "Secretary of State for External Affairs", ["Canada"],
            None),
           ("Mr. H. B. Robinson", "Robinson", None, ["Canada"], None)]),
+        # an office with a portfolio before a surname; "The" and a name that is no title
+        (["Minister of Foreign Affairs Gromyko", "Assistant Secretary for European Affairs Tyler",
+          "The Shah", "The Aga Khan"],
+         [("Minister of Foreign Affairs Gromyko", "Gromyko", None, [], None),
+          ("Assistant Secretary for European Affairs Tyler", "Tyler", None, [], None),
+          ("The Shah", "Shah", None, [], None),
+          ("The Aga Khan", "Khan", None, [], None)]),
     ],
     ids=["sides", "groups-and-codes", "code-and-role", "several-on-a-line", "offices",
          "group-title-initials", "particles", "country-group", "broken-role", "run-on",
-         "two-offices", "portfolio", "portfolio-organisation", "portfolio-run-on"],
+         "two-offices", "portfolio", "portfolio-organisation", "portfolio-run-on",
+         "portfolio-surname"],
 )  # fmt: skip
 def test_participant_forms(lines, expected):
     entries = [e for line in parse_block(lines) for e in line.entries]

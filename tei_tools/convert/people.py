@@ -59,15 +59,18 @@ _INITIALS = r"(?:[A-Z]\.\s?){1,3}"
 @functools.cache
 def _titled() -> re.Pattern[str]:
     """Title-led mentions of someone the registry may not know: the title, initials,
-    then the name, its particles with it ("General De Gaulle", "President de Gaulle",
-    "Ambassador van der Berg"; a particle with no surname after it is the name itself,
-    "General De"). Compiled when a name is first looked for: the particles are the
-    lexicon's, read then."""
+    then the name, its capitalised particles with it ("General De Gaulle", "Minister
+    Von Brentano"; a particle with no surname after it is the name itself, "General
+    De"). Compiled when a name is first looked for: the particles are the lexicon's,
+    read then."""
     words = sorted((p for p in particles() if p.isalpha()), key=len, reverse=True)
-    particle = "|".join(f"[{w[0].upper()}{w[0]}]{re.escape(w[1:])}" for w in words)
+    # the first capitalised: "President du Conseil" is an office, "the Secretary do" no
+    # name; those after it as written ("Van der Berg")
+    first = "|".join(re.escape(w[0].upper() + w[1:]) for w in words)
+    more = "|".join(map(re.escape, words))
     return re.compile(
         rf"(?:{at_word_start(TITLES)})\s+(?:{_INITIALS})?"
-        rf"((?:(?:{particle})\s+){{0,3}}[A-Z][A-Za-z'’]+(?:-[A-Z]?[a-z]+)?)\b"
+        rf"((?:(?:{first})\s+(?:(?:{more})\s+){{0,2}})?[A-Z][A-Za-z'’]+(?:-[A-Z]?[a-z]+)?)\b"
     )
 
 
@@ -89,16 +92,52 @@ _LONG_CAPWORD = re.compile(
 )
 _BEFORE = re.compile(r"(\S+)[ \n]$")  # the word before a position, one space away
 _ENDS_CLAUSE = re.compile(r"[.,;:!?)]$")  # a word that ends a sentence or a clause
-# Titles written with a full stop that is not a sentence's end ("Messrs.")
-_ABBREVIATED = frozenset(w for w in TITLES if w.endswith("."))
+_THE_BEFORE = re.compile(r"\b[Tt]he\s+$")
+# Titles' abbreviations, whose full stop ends no sentence (checked as written, so that
+# "Army." or "King." at a sentence's end still ends it)
+_ABBREVIATED = frozenset(w for w in TITLES if w.endswith(".")) | frozenset(
+    f"{w}."
+    for w in [
+        "Lt",
+        "Col",
+        "Gen",
+        "Maj",
+        "Capt",
+        "Adm",
+        "Cdr",
+        "Cmdr",
+        "Brig",
+        "Sgt",
+        "Hon",
+        "Rt",
+        "Rev",
+        "Prof",
+        "Gov",
+        "Sen",
+        "Rep",
+        "Amb",
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "Sr",
+        "Jr",
+        "Mme",
+        "Mlle",
+        "Msgr",
+        "Lieut",
+        "Pres",
+        "Sec",
+        "Supt",
+        "Fr",
+    ]
+)
 
 
 def _abbreviated(word: str) -> bool:
     """A title's abbreviation ("Mr.", "Lt.", "Col.", "Capt.", "Messrs."), whose full
-    stop ends no sentence; "States." and "President." end one."""
-    return word in _ABBREVIATED or (
-        word.endswith(".") and len(word) <= 5 and word[:-1].isalpha() and is_title(word)
-    )
+    stop ends no sentence; "States.", "President." and "Army." end one."""
+    return word in _ABBREVIATED
 
 
 # A transcript's speaker label at a paragraph's start: "Kissinger:", "Kissingger:"
@@ -146,6 +185,8 @@ def widen_left(text: str, start: int, person: Person | None) -> int:
         word = found.group(1)
         if _ENDS_CLAUSE.search(word) and not (is_initial(word) or _abbreviated(word)):
             break  # "the United States. Mr. Adenauer": the name starts after the stop
+        if is_initial(word) and _THE_BEFORE.search(text, max(0, found.start() - 5), found.start()):
+            break  # "the U.S. Minister Schiller": a country's initials, not a person's
         if not (
             is_title(word)
             or is_initial(word)

@@ -99,9 +99,7 @@ OFFICES = frozenset(
         "editor",
         "publisher",
         "correspondent",
-        "commissioner",
-        "governor",
-        "spokesman",
+        "affairs",  # a portfolio: "Assistant Secretary for Far Eastern Affairs"
     ]
 )
 CONNECTORS = frozenset({"of", "for", "the", "on", "to"})
@@ -109,7 +107,6 @@ CONNECTORS = frozenset({"of", "for", "the", "on", "to"})
 ORG_WORDS = frozenset(
     [
         "staff",
-        "affairs",
         "office",
         "embassy",
         "department",

@@ -70,8 +70,6 @@ def names_someone(text: str, bare: bool = False) -> bool:
     if not surname:
         return len(words) > 1 and words[0] == "The" and is_title(words[1])
     named = [*given, *surname.split()]
-    if named[0] == "The":  # "The Washington Post": an article before a name is no one's
-        return False
     # An organisation's word names nobody ("Foreign Office", "Secretary of State for
     # External Affairs"), unless a full name follows it ("Counselor of Embassy William
     # P. Cochran")
@@ -138,7 +136,7 @@ def _cut_run_on(piece: str) -> int | None:
         if m.start() <= role_start or k == 0:
             continue
         rest = piece[m.start() :]
-        if m.group() == "The" and names_someone(rest):
+        if m.group() == "The" and names_someone(rest) and _office_after_the(rest):
             return m.start()
         tail = [w.group() for w in words[k:]]
         if (
@@ -160,6 +158,17 @@ def split_line(text: str) -> list[str]:
     return split_line_guessing(text)[0]
 
 
+# What may follow "The" in an office ("The Secretary", "The Under Secretary")
+_OFFICE_START = OFFICES | {"under", "acting", "vice", "prime", "foreign"}
+
+
+def _office_after_the(text: str) -> bool:
+    """``text`` ("The …") begins an office ("The Secretary"), not a name the article
+    only precedes ("The Washington Post", an affiliation)."""
+    words = text.split()
+    return len(words) > 1 and word_key(words[1]) in _OFFICE_START
+
+
 def split_line_guessing(text: str) -> tuple[list[str], list[str]]:
     """Cut one line into entry texts; and those cut where no separator was (a guess)."""
     pieces: list[str] = []
@@ -170,7 +179,10 @@ def split_line_guessing(text: str) -> tuple[list[str], list[str]]:
         comma = text.find(",", m.end())  # the next entry only: slicing the rest is quadratic
         following = text[m.end() : comma if comma >= 0 else len(text)].split("(")[0]
         words = following.split()
-        if words and is_title(words[0]) and names_someone(following):
+        # after a comma, "The" before no title begins an affiliation ("…, The
+        # Washington Post"), not a person ("…, The Secretary" may be one)
+        article = words[:1] == ["The"] and not _office_after_the(following)
+        if words and is_title(words[0]) and names_someone(following) and not article:
             pieces.append(text[pos : m.start()])
             if m.group().lstrip().startswith(","):
                 after_comma.add(len(pieces))
