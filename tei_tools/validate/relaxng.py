@@ -209,6 +209,8 @@ class JingSchema:
             # jing simplifies it (once per schema, then cached) while the rest of the
             # run gets ready: the grammar's own Schematron compiles meanwhile
             pruned.simplify_ahead(self.key, self.path, self.command)
+        else:  # jing checks the whole schema meanwhile, once (see ``_whole_checked``)
+            pruned.verify_ahead(self.key, self.path, self.command)
 
     def _run(self, files: list[str]) -> tuple[dict[str, list[tuple[int, int, str]]], int]:
         """jing over ``files``: findings by file, and how many files it got through (it
@@ -280,9 +282,21 @@ class JingSchema:
             self._jing(list(self.batch))
             self.batch = {}
 
+    def _whole_checked(self) -> None:
+        """A schema jing refuses is refused, though the parts of it simplified here need
+        not hold its error: after the pass (jing checks it meanwhile, once per schema),
+        before any verdict is kept, and the run fails."""
+        if self.grammar is not None:
+            from tei_tools.validate import pruned
+
+            wrong = pruned.verified(self.key)
+            if wrong is not None:
+                raise SchemaError(f"jing cannot use this schema: {wrong}")
+
     def settle(self, deferred: list[str], accepted: list[str]) -> None:
         """After the pass: jing checks the ``deferred`` files (those libxml2 did not
         accept), and the verdict cache remembers the ``accepted`` ones."""
+        self._whole_checked()
         files = [self._real(f) for f in deferred]
         for file in files:
             self.batch.pop(file, None)
@@ -309,6 +323,7 @@ class JingSchema:
         and relaxed to its values (``pruned`` keeps each compiled grammar)."""
         from tei_tools.validate import pruned
 
+        self._whole_checked()
         scanned = pruned.Scanned(doc.data)
         fast = pruned.pruned_validator(self.key, self.path, self.command, scanned, self.grammar)
         return fast is not None and bool(fast.validate(doc.tree))

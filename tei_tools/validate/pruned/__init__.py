@@ -25,6 +25,8 @@ from tei_tools.validate.pruned.cache import (
     schema_key,
     simplified,
     simplify_ahead,
+    verified,
+    verify_ahead,
 )
 from tei_tools.validate.pruned.engines import (
     COMPILE_BUDGET,
@@ -57,5 +59,7 @@ __all__ = [
     "simplified",
     "simplified_for",
     "simplify_ahead",
+    "verified",
+    "verify_ahead",
     "without_facets",
 ]

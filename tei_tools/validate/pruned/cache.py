@@ -20,7 +20,7 @@ from tei_tools.io import atomic_write
 from tei_tools.validate.pruned.prune import _R
 from tei_tools.xmlparse import parse_file
 
-CACHE_FORMAT = "6"  # bump when the cached form changes
+CACHE_FORMAT = "7"  # bump when the cached form changes
 
 
 def _schema_files(path: Path, parsed: etree._ElementTree | None = None) -> list[Path]:
@@ -94,6 +94,46 @@ def simplify_ahead(key: str, path: Path, command: list[str], force: bool = False
         preexec_fn=uncapped if os.name == "posix" else None,
     )
     _SIMPLIFYING[key] = (process, output)
+
+
+# Background checks of schemas by jing, by schema key (see ``verify_ahead``).
+_VERIFYING: dict[str, tuple[subprocess.Popen[bytes], IO[bytes]]] = {}
+
+
+def verify_ahead(key: str, path: Path, command: list[str]) -> None:
+    """Start jing checking the schema itself, with no document, unless the cache says it
+    did before: a grammar simplified in process is simplified only in the parts a batch
+    needs, and only jing tells whether the whole is RELAX NG (``verified`` collects it)."""
+    if key in _VERIFYING or _load(cache_dir() / "rng" / f"{key}.verified") is not None:
+        return
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (closed in ``verified``)
+    from tei_tools.validate.budget import uncapped
+
+    process = subprocess.Popen(
+        [*command, str(path)],
+        stdout=output,
+        stderr=subprocess.STDOUT,
+        preexec_fn=uncapped if os.name == "posix" else None,
+    )
+    _VERIFYING[key] = (process, output)
+
+
+def verified(key: str) -> str | None:
+    """None when jing accepts the schema (remembered in the cache) or did before; else
+    what jing says is wrong with it."""
+    started = _VERIFYING.pop(key, None)
+    if started is None:
+        return None
+    process, output = started
+    with output:
+        process.wait()
+        output.seek(0)
+        said = output.read().decode("utf-8", "replace")
+    if process.returncode == 0:
+        _store(cache_dir() / "rng" / f"{key}.verified", b"")
+        return None
+    lines = [line for line in said.splitlines() if ": error:" in line or ": fatal:" in line]
+    return (lines or said.strip().splitlines() or [f"jing exited with {process.returncode}"])[0]
 
 
 def simplified(key: str, path: Path, command: list[str]) -> bytes | None:
