@@ -100,6 +100,11 @@ def parse_entry(text: str, side: str | None, bare: bool = False) -> Entry | None
     pieces = _DASH.split(head)
     name = next((p for p in pieces if names_someone(p, bare)), None)
     if name is None:
+        first, _, rest = tail.partition(",")
+        if _office(head) and names_someone(first.strip(), bare):
+            # "Under Secy. for Foreign Affairs, James Barrington": the office first
+            swapped = ", ".join(p.strip() for p in (first, head, rest) if p.strip())
+            return parse_entry(swapped + text[len(body) :], side, bare)
         return None
     for extra in (p for p in pieces if p is not name):  # "EUR—Mr. Kohler", "Mr. X—EUR"
         if is_code(extra):
@@ -123,6 +128,12 @@ def parse_entry(text: str, side: str | None, bare: bool = False) -> Entry | None
         name = " ".join(words)
     titles, given, surname = split_name(words)
     return Entry(name, titles, given, surname, role, affiliation, qualifier, side)
+
+
+def _office(text: str) -> bool:
+    """Words that are an office ("Under Secy. for Foreign Affairs", "Ambassador")."""
+    words = text.split()
+    return bool(words) and (is_title(words[0]) or any(word_key(w) in OFFICES for w in words))
 
 
 def _cut_run_on(piece: str) -> int | None:
