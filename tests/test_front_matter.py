@@ -172,7 +172,12 @@ def test_a_label_alone_takes_the_next_block_as_its_value():
           ("Assistant Secretary for European Affairs Tyler", "Tyler", None, [], None),
           ("The Shah", "Shah", None, [], None),
           ("The Aga Khan", "Khan", None, [], None)]),
-        # the office first, the name after its comma
+        # the office first, the name after its comma; a compass point begins a place
+        (["North Vietnam", "Foreign Minister Ung van Kiem", "Burma",
+          "Under Secy. for Foreign Affairs, James Barrington"],
+         [("Foreign Minister Ung van Kiem", "van Kiem", None, ["North Vietnam"], None),
+          ("James Barrington", "Barrington", "Under Secy. for Foreign Affairs", ["Burma"],
+           None)]),
         (["Burma", "Under Secy. for Foreign Affairs, James Barrington"],
          [("James Barrington", "Barrington", "Under Secy. for Foreign Affairs", ["Burma"],
            None)]),
@@ -180,7 +185,7 @@ def test_a_label_alone_takes_the_next_block_as_its_value():
     ids=["sides", "groups-and-codes", "code-and-role", "several-on-a-line", "offices",
          "group-title-initials", "particles", "country-group", "broken-role", "run-on",
          "two-offices", "portfolio", "portfolio-organisation", "portfolio-run-on",
-         "portfolio-surname", "office-first"],
+         "portfolio-surname", "place-and-office-first", "office-first"],
 )  # fmt: skip
 def test_participant_forms(lines, expected):
     entries = [e for line in parse_block(lines) for e in line.entries]

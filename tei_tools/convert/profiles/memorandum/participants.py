@@ -60,6 +60,11 @@ class Entry:
         return not self.surname
 
 
+_COMPASS = frozenset(["north", "south", "east", "west", "northern", "southern", "eastern"]) | {
+    "western"
+}
+
+
 def names_someone(text: str, bare: bool = False) -> bool:
     """The words name a person: title words, then name words (capitalised, initials or
     particles), or "The" and an office; with ``bare``, a surname alone will do."""
@@ -70,6 +75,8 @@ def names_someone(text: str, bare: bool = False) -> bool:
     if not surname:
         return len(words) > 1 and words[0] == "The" and is_title(words[1])
     named = [*given, *surname.split()]
+    if not titles and word_key(named[0]) in _COMPASS:
+        return False  # "North Vietnam", "West Germany": a side's label, a place
     # An organisation's word names nobody ("Foreign Office", "Secretary of State for
     # External Affairs"), unless a full name follows it ("Counselor of Embassy William
     # P. Cochran")
