@@ -178,6 +178,11 @@ def test_a_label_alone_takes_the_next_block_as_its_value():
          [("Foreign Minister Ung van Kiem", "van Kiem", None, ["North Vietnam"], None),
           ("James Barrington", "Barrington", "Under Secy. for Foreign Affairs", ["Burma"],
            None)]),
+        (["Nationalist China", "Madame Chiang Kai-shek",
+          "Mr. Franc Primozic, Chargé d’Affaires, Yugoslav Embassy"],
+         [("Madame Chiang Kai-shek", "Kai-shek", None, ["Nationalist China"], None),
+          ("Mr. Franc Primozic", "Primozic", "Chargé d’Affaires", ["Nationalist China",
+           "Yugoslav Embassy"], None)]),
         (["Burma", "Under Secy. for Foreign Affairs, James Barrington"],
          [("James Barrington", "Barrington", "Under Secy. for Foreign Affairs", ["Burma"],
            None)]),
@@ -185,7 +190,7 @@ def test_a_label_alone_takes_the_next_block_as_its_value():
     ids=["sides", "groups-and-codes", "code-and-role", "several-on-a-line", "offices",
          "group-title-initials", "particles", "country-group", "broken-role", "run-on",
          "two-offices", "portfolio", "portfolio-organisation", "portfolio-run-on",
-         "portfolio-surname", "place-and-office-first", "office-first"],
+         "portfolio-surname", "place-and-office-first", "place-and-charge", "office-first"],
 )  # fmt: skip
 def test_participant_forms(lines, expected):
     entries = [e for line in parse_block(lines) for e in line.entries]

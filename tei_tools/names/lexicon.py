@@ -100,6 +100,7 @@ OFFICES = frozenset(
         "publisher",
         "correspondent",
         "affairs",  # a portfolio: "Assistant Secretary for Far Eastern Affairs"
+        "daffaires",  # "Chargé d’Affaires", as word_key writes it
     ]
 )
 CONNECTORS = frozenset({"of", "for", "the", "on", "to"})

@@ -60,9 +60,10 @@ class Entry:
         return not self.surname
 
 
-_COMPASS = frozenset(["north", "south", "east", "west", "northern", "southern", "eastern"]) | {
-    "western"
-}
+# First words of a place's name, not a person's ("North Vietnam", "Nationalist China")
+_PLACE_FIRST = frozenset(
+    ["north", "south", "east", "west", "northern", "southern", "eastern", "western"]
+) | {"nationalist", "communist"}
 
 
 def names_someone(text: str, bare: bool = False) -> bool:
@@ -75,8 +76,8 @@ def names_someone(text: str, bare: bool = False) -> bool:
     if not surname:
         return len(words) > 1 and words[0] == "The" and is_title(words[1])
     named = [*given, *surname.split()]
-    if not titles and word_key(named[0]) in _COMPASS:
-        return False  # "North Vietnam", "West Germany": a side's label, a place
+    if not titles and word_key(named[0]) in _PLACE_FIRST:
+        return False  # "North Vietnam", "Nationalist China": a side's label, a place
     # An organisation's word names nobody ("Foreign Office", "Secretary of State for
     # External Affairs"), unless a full name follows it ("Counselor of Embassy William
     # P. Cochran")
