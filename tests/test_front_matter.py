@@ -161,10 +161,12 @@ def test_a_label_alone_takes_the_next_block_as_its_value():
            ["International Security Affairs"], None)]),
         # the same office run on into the next name: still the role of the name before
         (["Canada",
-          "Mr. Howard Green, Secretary of State for External Affairs Mr. H. B. Robinson"],
+          "Mr. Howard Green, Secretary of State for External Affairs Mr. H. B. Robinson, "
+          "Prime Minister’s", "Private Secretary"],
          [("Mr. Howard Green", "Green", "Secretary of State for External Affairs", ["Canada"],
            None),
-          ("Mr. H. B. Robinson", "Robinson", None, ["Canada"], None)]),
+          ("Mr. H. B. Robinson", "Robinson", "Prime Minister’s Private Secretary", ["Canada"],
+           None)]),
         # an office with a portfolio before a surname; "The" and a name that is no title
         (["Minister of Foreign Affairs Gromyko", "Assistant Secretary for European Affairs Tyler",
           "The Shah", "The Aga Khan"],

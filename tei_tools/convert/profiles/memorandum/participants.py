@@ -84,7 +84,8 @@ def names_someone(text: str, bare: bool = False) -> bool:
     orgs = [w for w in words if word_key(w) in ORG_WORDS]
     if any(word_key(w) in ORG_WORDS for w in named) or (orgs and len(named) < 2):
         return False
-    if word_key(named[-1]) in OFFICES and not (titles and is_honorific(titles[-1].split()[-1])):
+    last = re.sub(r"['’]s$", "", named[-1])  # "Prime Minister’s": an office's, not a name
+    if word_key(last) in OFFICES and not (titles and is_honorific(titles[-1].split()[-1])):
         return False  # "First Secretary", "Deputy Director": an office, not a name
     return all(not w.islower() or is_particle(w) for w in named) and (
         bool(titles) or len(named) >= 2 or bare
