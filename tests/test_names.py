@@ -233,6 +233,14 @@ def test_a_word_start_alternation_matches_where_a_leading_boundary_does(
     ]
 
 
+def _body_names(raw: str) -> list[str]:
+    """The text of every persName in the body of ``raw`` converted."""
+    result = convert_bytes(raw.encode(), "names.txt")
+    assert result.tree is not None
+    body = result.tree.getroot().find(".//t:body", NS)
+    return ["".join(n.itertext()) for n in body.iterfind(".//t:persName", NS)]
+
+
 _PARTICLED = (
     "MEMORANDUM OF CONVERSATION\n\nPARTICIPANTS:\nMr. Kohler\n\nMr. Kohler said that "
     "General De Gaulle would come, that Minister Von Brentano agreed with the President du "
@@ -243,10 +251,7 @@ _PARTICLED = (
 
 def test_a_name_after_a_title_keeps_its_particles_and_surname():
     """ "General De Gaulle" is one name: the particle is not the surname."""
-    result = convert_bytes(_PARTICLED.encode(), "particles.txt")
-    assert result.tree is not None
-    body = result.tree.getroot().find(".//t:body", NS)
-    names = ["".join(n.itertext()) for n in body.iterfind(".//t:persName", NS)]
+    names = _body_names(_PARTICLED)
     assert names == [
         "Mr. Kohler",
         "General De Gaulle",
@@ -265,10 +270,7 @@ def test_an_institution_after_a_title_word_is_not_a_person():
         "were as before, and that the Under Secretary Foreign and Commonwealth Office "
         "agreed with General Norstad.\n"
     )
-    result = convert_bytes(raw.encode(), "institutions.txt")
-    assert result.tree is not None
-    body = result.tree.getroot().find(".//t:body", NS)
-    names = ["".join(n.itertext()) for n in body.iterfind(".//t:persName", NS)]
+    names = _body_names(raw)
     assert names == ["Mr. Kohler", "General Norstad"]
 
 
@@ -282,10 +284,7 @@ def test_a_name_is_not_widened_past_the_end_of_a_sentence_or_a_clause():
         "laughed. He spoke for the U.S. Mr. Kosygin spoke for the Army. Mr. Adenauer "
         "smiled.\n"
     )
-    result = convert_bytes(raw.encode(), "sentences.txt")
-    assert result.tree is not None
-    body = result.tree.getroot().find(".//t:body", NS)
-    names = ["".join(n.itertext()) for n in body.iterfind(".//t:persName", NS)]
+    names = _body_names(raw)
     assert names == [
         *("Mr. Adenauer", "Mr. Kosygin", "Dr. K. Adenauer"),
         *("Mr. Kosygin", "Mr. Adenauer"),  # "the U.S." and "the Army." end the sentence
