@@ -336,7 +336,7 @@ _ALLOWED = (
     | {local: set() for local in ("oneOrMore", "list", "mixed", "text", "empty", "notAllowed")}
 )
 _TEXTUAL = {"value", "param", "name"}  # their text is read: nothing may split it
-_LEAF = {"ref", "text", "empty", "notAllowed", "value", "name", "nsName", "anyName", "param"}
+_LEAF = {"ref", "text", "empty", "notAllowed", "value", "name", "param"}  # no child element
 _CONTAINERS = {"define", "start", "choice", "group", "interleave", "optional", "zeroOrMore"}
 _CONTAINERS |= {"oneOrMore", "list", "mixed", "except"}
 
@@ -367,7 +367,7 @@ def _checked(root: etree._Element, defines: dict[str, etree._Element]) -> None:
                 raise _NotCovered(f"{local} holds more than text")
         elif (node.text or "").strip() or any((c.tail or "").strip() for c in node):
             raise _NotCovered(f"text inside {local}")
-        if local in _LEAF and local not in ("nsName", "anyName") and children:
+        if local in _LEAF and children:
             raise _NotCovered(f"{local} with children")
         if local in _CONTAINERS and not children:
             raise _NotCovered(f"{local} without a pattern")
