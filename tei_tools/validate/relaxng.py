@@ -13,7 +13,7 @@ from typing import Any, cast
 from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic
-from tei_tools.validate.loader import DEFAULT_MAX_BYTES, Located
+from tei_tools.validate.loader import DEFAULT_MAX_BYTES, Located, line_of
 from tei_tools.validate.protocol import (
     RELAXNG_NS,
     Checked,
@@ -80,14 +80,18 @@ class RelaxNGSchema:
 
     def check(self, doc: Located, limit: int | None = None, defer: bool = False) -> Checked:
         schema = self._for(doc)
+        if isinstance(schema, Diagnostic):
+            return [schema], 0
         if schema.validate(doc.tree):
             return [], 0
         log = list(cast(Iterable[Any], schema.error_log))
         entries = log if limit is None else log[:limit]
         return [logged(doc, entry) for entry in entries], len(log) - len(entries)
 
-    def _for(self, doc: Located) -> etree.RelaxNG:
-        """The grammar pruned to the batch's names, or to this document's, or whole."""
+    def _for(self, doc: Located) -> etree.RelaxNG | Diagnostic:
+        """The grammar pruned to the batch's names, or to this document's, or whole; or
+        the finding that the document's root is no element the grammar starts with
+        (found here: the whole of tei_all would take libxml2 seconds to say so)."""
         if self.grammar is None:
             return self._compiled_whole()
         if self.fast is not None and self._scanned(doc):
@@ -96,7 +100,22 @@ class RelaxNGSchema:
 
         scanned = pruned.Scanned.of_tree(doc.tree)  # exact, whatever the encoding
         own = pruned.pruned_validator(self.key, self.path, [], scanned, self.grammar)
-        return own if own is not None else self._compiled_whole()
+        if own is not None:
+            return own
+        allowed = pruned.document_elements(self.grammar)
+        root = doc.tree.getroot()
+        if allowed is not None and etree.QName(root).localname not in allowed:
+            expected = ", ".join(f"<{name}>" for name in sorted(allowed)[:8])
+            return Diagnostic(
+                "S001",
+                f"<{etree.QName(root).localname}> is not an element this schema allows as "
+                "a document's root",
+                doc.name,
+                line_of(root),
+                doc.column(root),
+                hint=f"expected {expected}",
+            )
+        return self._compiled_whole()
 
     def _scanned(self, doc: Located) -> bool:
         """Whether ``doc``'s bytes are those the batch's scan read."""

@@ -38,7 +38,7 @@ from tei_tools.validate.pruned.engines import (
 from tei_tools.validate.pruned.prune import Unsupported, prune
 from tei_tools.validate.pruned.relax import Facet, droppable, without_facets
 from tei_tools.validate.pruned.scan import Scanned, scan_files
-from tei_tools.validate.pruned.simplify import covers, simplified_for
+from tei_tools.validate.pruned.simplify import covers, document_elements, simplified_for
 
 __all__ = [
     "CACHE_FORMAT",
@@ -50,6 +50,7 @@ __all__ = [
     "compiles",
     "covered",
     "covers",
+    "document_elements",
     "droppable",
     "exit_code_within",
     "prune",

@@ -95,6 +95,31 @@ def simplified_for(root: etree._Element, names: Collection[str]) -> bytes | None
         return None
 
 
+def document_elements(root: etree._Element) -> frozenset[str] | None:
+    """The local names of the elements a covered grammar allows as a document's root
+    (None: any, where a name class allows it)."""
+    defines = {(d.get("name") or "").strip(): d for d in root.iterchildren(f"{_R}define")}
+    names: set[str] = set()
+    seen: set[str] = set()
+    start = root.find(f"{_R}start")
+    todo = _elements_of(start) if start is not None else []
+    while todo:
+        node = todo.pop()
+        if node.tag == f"{_R}element":
+            name = node.get("name")
+            if name is None:
+                return None
+            names.add(name.strip().rpartition(":")[2])
+        elif node.tag == f"{_R}ref":
+            name = (node.get("name") or "").strip()
+            if name not in seen and name in defines:
+                seen.add(name)
+                todo.extend(_elements_of(defines[name]))
+        else:
+            todo.extend(_elements_of(node))
+    return frozenset(names)
+
+
 def _elements_of(define: etree._Element) -> list[etree._Element]:
     return [c for c in define if isinstance(c.tag, str) and c.tag.startswith(_R)]
 
