@@ -146,3 +146,17 @@ def test_a_declared_person_who_is_no_participant_is_credited_with_their_speech()
 def test_a_drafting_line_is_never_speech(line):
     found, _ = _whos(CACCIA.replace("Drafted by D.A. Greenhill", line))
     assert found[-1] is None
+
+
+def test_a_pronouns_contraction_is_no_speakers_name():
+    """ "I’ve promised …" after Harriman's paragraph: "I’ve" names nobody (it had been
+    read as an unknown speaker, C303, and the paragraph as reported speech)."""
+    raw = CACCIA.replace(
+        "Governor Harriman said that he agreed with that view entirely.\n",
+        "Governor Harriman said that he agreed with that view entirely.\n\n"
+        "I’ve promised to keep the allies informed.\n",
+    )
+    found, diagnostics = _whos(raw)
+    assert not [d for d in diagnostics if d.code == "C303" and "I’ve" in d.message]
+    assert found[3] == "#harriman"  # continues the speech before it, as a paragraph
+    # with no speaker of its own does

@@ -121,6 +121,13 @@ _OPENING_NAME = re.compile(
     rf"(?:,[^,]{{0,60}},)?{_ASIDE}\s+{_FILLER}(?P<verb>{_VERB})\b"
 )
 _PRONOUNS = frozenset({"He", "She", "They", "It", "We", "I", "This", "That", "There"})
+
+
+def _pronoun(word: str) -> bool:
+    """A pronoun, or its contraction ("I’ve", "We’re", "It’s"): no one's name."""
+    return re.split(r"['’]", word, maxsplit=1)[0] in _PRONOUNS
+
+
 # Lines that record who made the document, not what anyone said.
 _RECORD_LINE = re.compile(
     r"\s*(?:(?:Drafted|Cleared|Approved|Prepared|Typed|Transcribed|Concurred)\s+(?:in\s+)?by"
@@ -285,7 +292,7 @@ def assign_speakers(body: list[Block], file: str, diagnostics: list[Diagnostic])
             continue
         cue = find_cue(text, refs)
         opening = _OPENING_NAME.match(text)
-        if opening and opening["name"].split()[0] not in _PRONOUNS:
+        if opening and not _pronoun(opening["name"].split()[0]):
             unnamed = _unresolved_title_name(opening["name"], refs)
             if cue is None or unnamed:  # never another name for one nobody is declared as
                 name = _named(opening["name"], refs)
