@@ -73,9 +73,32 @@ def _load(target: Path) -> bytes | None:
         return None
 
 
+_Running = tuple[subprocess.Popen[bytes], IO[bytes]]
+
+
+def _in_background(args: list[str], stderr: int) -> _Running:
+    """``args`` run now, their output going to a file, not a pipe (jing never waits on
+    us); ``_collected`` waits for them and reads it."""
+    from tei_tools.validate.budget import uncapped
+
+    output = tempfile.TemporaryFile()  # noqa: SIM115 (closed in ``_collected``)
+    process = subprocess.Popen(
+        args, stdout=output, stderr=stderr, preexec_fn=uncapped if os.name == "posix" else None
+    )
+    return process, output
+
+
+def _collected(running: _Running) -> tuple[int, bytes]:
+    process, output = running
+    with output:
+        process.wait()
+        output.seek(0)
+        return process.returncode, output.read()
+
+
 # Background ``jing -s`` runs of this process, by schema key (started ahead, collected
 # when the grammar is needed).
-_SIMPLIFYING: dict[str, tuple[subprocess.Popen[bytes], IO[bytes]]] = {}
+_SIMPLIFYING: dict[str, _Running] = {}
 
 
 def simplify_ahead(key: str, path: Path, command: list[str], force: bool = False) -> None:
@@ -83,21 +106,11 @@ def simplify_ahead(key: str, path: Path, command: list[str], force: bool = False
     documents are read (``simplified`` collects it)."""
     if key in _SIMPLIFYING or (not force and (cache_dir() / "rng" / f"{key}.rng").exists()):
         return
-    # A file, not a pipe (jing never waits on us); closed in ``simplified``.
-    output = tempfile.TemporaryFile()  # noqa: SIM115
-    from tei_tools.validate.budget import uncapped
-
-    process = subprocess.Popen(
-        [*command, "-s", str(path)],
-        stdout=output,
-        stderr=subprocess.DEVNULL,
-        preexec_fn=uncapped if os.name == "posix" else None,
-    )
-    _SIMPLIFYING[key] = (process, output)
+    _SIMPLIFYING[key] = _in_background([*command, "-s", str(path)], subprocess.DEVNULL)
 
 
 # Background checks of schemas by jing, by schema key (see ``verify_ahead``).
-_VERIFYING: dict[str, tuple[subprocess.Popen[bytes], IO[bytes]]] = {}
+_VERIFYING: dict[str, _Running] = {}
 
 
 def verify_ahead(key: str, path: Path, command: list[str]) -> None:
@@ -106,34 +119,22 @@ def verify_ahead(key: str, path: Path, command: list[str]) -> None:
     needs, and only jing tells whether the whole is RELAX NG (``verified`` collects it)."""
     if key in _VERIFYING or _load(cache_dir() / "rng" / f"{key}.verified") is not None:
         return
-    output = tempfile.TemporaryFile()  # noqa: SIM115 (closed in ``verified``)
-    from tei_tools.validate.budget import uncapped
-
-    process = subprocess.Popen(
-        [*command, str(path)],
-        stdout=output,
-        stderr=subprocess.STDOUT,
-        preexec_fn=uncapped if os.name == "posix" else None,
-    )
-    _VERIFYING[key] = (process, output)
+    _VERIFYING[key] = _in_background([*command, str(path)], subprocess.STDOUT)
 
 
 def verified(key: str) -> str | None:
     """None when jing accepts the schema (remembered in the cache) or did before; else
     what jing says is wrong with it."""
-    started = _VERIFYING.pop(key, None)
-    if started is None:
+    running = _VERIFYING.pop(key, None)
+    if running is None:
         return None
-    process, output = started
-    with output:
-        process.wait()
-        output.seek(0)
-        said = output.read().decode("utf-8", "replace")
-    if process.returncode == 0:
+    code, output = _collected(running)
+    if code == 0:
         _store(cache_dir() / "rng" / f"{key}.verified", b"")
         return None
+    said = output.decode("utf-8", "replace")
     lines = [line for line in said.splitlines() if ": error:" in line or ": fatal:" in line]
-    return (lines or said.strip().splitlines() or [f"jing exited with {process.returncode}"])[0]
+    return (lines or said.strip().splitlines() or [f"jing exited with {code}"])[0]
 
 
 def simplified(key: str, path: Path, command: list[str]) -> bytes | None:
@@ -144,12 +145,8 @@ def simplified(key: str, path: Path, command: list[str]) -> bytes | None:
     if kept is not None:
         return kept
     simplify_ahead(key, path, command, force=True)
-    process, output = _SIMPLIFYING.pop(key)
-    with output:
-        process.wait()
-        output.seek(0)
-        grammar = output.read()
-    if process.returncode or not grammar.strip():
+    code, grammar = _collected(_SIMPLIFYING.pop(key))
+    if code or not grammar.strip():
         return None
     _store(cached, grammar)
     return grammar
