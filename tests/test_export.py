@@ -386,3 +386,25 @@ def test_any_tei_exports_without_crash_or_loss(blocks):
     main = html.fromstring(page).find(".//main")
     assert is_subsequence(everything, non_space("".join(main.itertext())))
     assert is_subsequence(everything, non_space(raw))
+
+
+def test_supplied_text_in_linked_parts_is_bracketed_once() -> None:
+    """A supplied span another tag crossed (two parts, @next/@prev) reads as the one
+    span it is: one pair of brackets around all of it."""
+    body = (
+        '<p><sic>7. Maria <supplied xml:id="a" next="#b">Theresia</supplied></sic>'
+        '<supplied xml:id="b" prev="#a">, geb. 4 Stpt.</supplied> 1716. '
+        "<supplied>and</supplied></p>"
+    )
+    assert text(body).strip() == "7. Maria [Theresia, geb. 4 Stpt.] 1716. [and]"
+
+
+def test_html_marks_the_parts_of_a_split_span_so_it_is_bracketed_once() -> None:
+    body = (
+        '<p><supplied xml:id="a" next="#b">Maria</supplied> '
+        '<supplied xml:id="b" prev="#a">Theresia</supplied></p>'
+    )
+    out, _ = export(tei(body), "html")
+    spans = html.fromstring(out).xpath("//span[contains(@class, 'supplied')]")
+    assert [s.get("class") for s in spans] == ["supplied part-before", "supplied part-after"]
+    assert ".supplied.part-after::before" in out  # the stylesheet leaves those brackets out

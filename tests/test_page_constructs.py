@@ -287,15 +287,75 @@ def test_a_note_or_gap_inside_a_tag_leaves_the_tag_whole() -> None:
         assert len(found) == 1, custom  # one element, the note or gap inside it
 
 
-def test_an_abbreviation_split_by_a_crossing_tag_gives_its_expansion_once() -> None:
+def test_an_abbreviation_split_by_a_crossing_tag_gives_its_expansion_once(
+    tmp_path: Path,
+) -> None:
+    """Its first part the choice, the rest the abbreviation alone, linked to it: no
+    second, empty expansion (which would say the abbreviation expands to nothing)."""
     custom = "person {offset:0; length:6;} abbrev {offset:4; length:6; expansion:Herr;}"
     for profile in ("document", "memorandum"):
         result = convert_bytes(
             _page(_line("l", "Johann Meier x", custom)), "p.xml", profile=profile
         )
         assert result.tree is not None
-        expansions = [e.text for e in result.tree.getroot().iterfind(".//t:expan", NS)]
-        assert expansions == ["Herr", None], profile  # nothing invented twice
+        root = result.tree.getroot()
+        assert [e.text for e in root.iterfind(".//t:expan", NS)] == ["Herr"], profile
+        choice = root.find(".//t:choice", NS)
+        rest = root.find(".//t:abbr[@prev]", NS)
+        assert choice is not None and rest is not None, profile
+        assert rest.getparent().tag != f"{{{NS['t']}}}choice"
+        assert choice.get("next") == f"#{rest.get(f'{{{XML}}}id')}"
+        assert rest.get("prev") == f"#{choice.get(f'{{{XML}}}id')}"
+        assert (choice.find("t:abbr", NS).text, rest.text) == ("nn", "Mei")
+        out = tmp_path / f"{profile}.xml"
+        out.write_bytes(result.xml())
+        assert tei_all_errors([out]) == ""
+
+
+@pytest.mark.parametrize(
+    ("custom", "alone"),
+    [
+        ("sic {offset:0; length:4;}", "sic"),
+        ("abbrev {offset:0; length:4;}", "abbr"),
+        ("sic {offset:0; length:4; correction:\\u0020;}", "sic"),
+    ],
+)
+def test_an_error_or_abbreviation_with_no_reading_given_is_written_alone(
+    custom: str, alone: str, tmp_path: Path
+) -> None:
+    """A choice offers two readings; an empty corr or expan would state that the
+    text should read as nothing."""
+    result = convert_bytes(_page(_line("l", "wrds here", custom)), "p.xml")
+    assert result.tree is not None
+    root = result.tree.getroot()
+    assert root.find(".//t:choice", NS) is None
+    assert [e.text for e in root.iterfind(f".//t:{alone}", NS)] == ["wrds"]
+    (tmp_path / "alone.xml").write_bytes(result.xml())
+    assert tei_all_errors([tmp_path / "alone.xml"]) == ""
+
+
+def test_a_tag_with_an_offset_and_no_length_is_a_point_as_in_transkribus() -> None:
+    """Transkribus gives such a tag (length -1) no text: a gap there is a gap at that
+    place, and the line's words stay text, not the gap's description."""
+    custom = "gap {offset:5;} place {offset:0; length:7;}"
+    result = convert_bytes(_page(_line("l", "nation: together with", custom)), "p.xml")
+    assert result.tree is not None
+    root = result.tree.getroot()
+    gap = root.find(".//t:gap", NS)
+    assert gap is not None and len(gap) == 0 and not gap.text
+    assert "".join(root.find(".//t:placeName", NS).itertext()) == "nation:"
+    assert "together with" in "".join(root.find(".//t:body/t:p", NS).itertext())
+    assert root.find(".//t:desc", NS) is None
+
+
+def test_a_tag_over_no_text_is_reported_not_dropped_in_silence() -> None:
+    result = convert_bytes(
+        _page(_line("l", "nation: together", "place {offset:3; length:0;}")), "p.xml"
+    )
+    assert result.tree is not None
+    assert result.tree.getroot().find(".//t:placeName", NS) is None
+    said = [d for d in result.diagnostics if "place" in d.message and "no text" in d.message]
+    assert said, [d.format() for d in result.diagnostics]
 
 
 def test_a_gap_tags_reason_outside_the_schemas_list_is_a_feature_not_an_attribute() -> None:

@@ -117,6 +117,7 @@ class Choice(Container):
     kind: str = "abbr"
     other: str = ""
     ana: str = ""  # a pointer to the tag's other properties (a FeatureSet)
+    attrs: dict[str, str] = field(default_factory=dict)  # links to its other parts
 
 
 @dataclass(repr=False, eq=False)

@@ -402,7 +402,11 @@ class HtmlExporter(TeiVisitor):
         self.wrap(el, "span", class_="said")
 
     def inline(self, el: etree._Element) -> None:
-        self.wrap(el, "span", class_=local(el), **self.properties(el))
+        # a part of an element another tag crossed: marked so that its span reads as one
+        parted = " part-after" * (el.get("prev") is not None) + " part-before" * (
+            el.get("next") is not None
+        )
+        self.wrap(el, "span", class_=local(el) + parted, **self.properties(el))
 
     def properties(self, el: etree._Element) -> dict[str, str]:
         """A tooltip of the properties the element's tag states (``@ana`` → fs)."""

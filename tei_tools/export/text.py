@@ -263,9 +263,12 @@ class TextExporter(BlockWriter):
         self.visit_elements(el, reading)
 
     def visit_supplied(self, el: etree._Element) -> None:
-        self.emit("[")
+        # a span split into linked parts (another tag crossed it) is bracketed once
+        if el.get("prev") is None:
+            self.emit("[")
         self.visit_children(el)
-        self.emit("]")
+        if el.get("next") is None:
+            self.emit("]")
 
     # --- phrase-level elements whose text is simply read --------------------------------
 

@@ -127,7 +127,9 @@ def _wraps(run: Run, typescript: bool = False) -> tuple[_Wrap, ...]:
     return tuple(out + [w for w in inner if w is not None])
 
 
-def _container(wrap: _Wrap, line: int, col: int) -> Opened:
+def _container(wrap: _Wrap, line: int, col: int, later: bool = False) -> Opened:
+    """The node a wrap opens; a ``later`` part of an abbreviation or error split by a
+    crossing tag is the form alone (its reading given once, by the first part)."""
     if wrap.kind == "del":
         return Deletion(line, col, rend=wrap.value, change=wrap.change)
     if wrap.kind == "add":
@@ -136,7 +138,7 @@ def _container(wrap: _Wrap, line: int, col: int) -> Opened:
         tag = wrap.tag
         if tag.element == "ref":
             return Link(line, col, target=dict(tag.attrs).get("target", ""))
-        if tag.element in ("abbr", "sic"):
+        if tag.element in ("abbr", "sic") and tag.other and not later:  # else the form
             ana = dict(tag.attrs).get("ana", "")
             return Choice(line, col, kind=tag.element, other=tag.other, ana=ana)
         return Tagged(line, col, element=tag.element, attrs=dict(tag.attrs))
@@ -155,8 +157,8 @@ class _Builder:
         self.file = file
         self.stack: list[tuple[_Wrap, Opened]] = []
         self.pending: list[Text] = []  # white space held until the next run's containers
-        self.parts: dict[Tag, list[Tagged]] = {}  # the elements each tag became, in order
-        self.chosen: set[Tag] = set()  # abbreviations and errors begun
+        self.parts: dict[Tag, list[Tagged | Choice]] = {}  # each tag's elements, in order
+        self.chosen: set[_Wrap] = set()  # abbreviations and errors begun (as choices)
         self.at_start = True  # no text of the line written yet
 
     @property
@@ -197,16 +199,14 @@ class _Builder:
         if lead:
             self.here.append(self.text(line, col, lead))
         for wrap in wraps[len(self.stack) :]:
-            node = _container(wrap, line, col + len(lead))
+            node = _container(wrap, line, col + len(lead), later=wrap in self.chosen)
             node.file = self.file
             self.here.append(node)
             self.stack.append((wrap, node))
-            if wrap.tag is not None and isinstance(node, Tagged):
+            if wrap.tag is not None and isinstance(node, Tagged | Choice):
                 self.parts.setdefault(wrap.tag, []).append(node)
-            elif wrap.tag is not None and isinstance(node, Choice):
-                if wrap.tag in self.chosen:  # a later part: the reading is given once
-                    node.other = ""
-                self.chosen.add(wrap.tag)
+                if isinstance(node, Choice):
+                    self.chosen.add(wrap)
         self.here.append(self.text(line, col + len(lead), core))
         trail = text[len(lead) + len(core) :]
         if trail:
@@ -259,7 +259,7 @@ def _hyphen_at_end(nodes: list[Inline]) -> str | None:
     return body[-1]
 
 
-def link_parts(parts: dict[Tag, list[Tagged]], ids: Iterator[int]) -> None:
+def link_parts(parts: dict[Tag, list[Tagged | Choice]], ids: Iterator[int]) -> None:
     """A tag written in several elements (another tag crossed it) gets its parts
     linked, TEI's way: each part an xml:id, ``next`` to the part after it and
     ``prev`` to the one before."""

@@ -289,7 +289,8 @@ class PageReader:
         meta.decisions.append(
             "Transkribus tags become TEI elements (person persName, place placeName, "
             "organization orgName, date date, unclear, supplied, gap, abbrev choice/abbr+expan, "
-            "sic choice/sic+corr, comment a note after its text, any other an rs of its name); "
+            "sic choice/sic+corr (abbr or sic alone where the tag gives no expansion or "
+            "correction), comment a note after its text, any other an rs of its name); "
             "a person tag's names, dates and Wikidata item the person's record in the "
             "standOff's listPerson, which the persName points at; "
             "region types become head, note, fw or figure; a table's cells a table."

@@ -150,7 +150,10 @@ def line_runs(text: str, custom: str | None, carried: Carried, found: Found) -> 
         offset = max(_place(props, "offset", 0, found, name) or 0, 0)
         start = min(index(offset), len(text))
         length = _place(props, "length", None, found, name)
-        end = len(text) if length is None else min(max(index(offset + length), start), len(text))
+        if length is not None:
+            end = min(max(index(offset + length), start), len(text))
+        else:  # Transkribus gives a tag placed without a length (-1) no text
+            end = start if "offset" in props else len(text)
         if name == "textStyle":
             styles += [(start, end, s) for k, s in _STYLE_KEYS.items() if props.get(k) == "true"]
         elif name == "comment":
@@ -158,6 +161,9 @@ def line_runs(text: str, custom: str | None, carried: Carried, found: Found) -> 
             ana = _as_features(name, props, {*_NOT_PROPERTIES, "comment"}, found)
             if note or ana:  # its other properties: features, as any tag's
                 anchors.append((end, Anchor(note, kind="comment", ana=ana)))
+        elif start == end and name != "gap":
+            what = f"the tag {name!r} covers no text, so no element can hold it; it is left out"
+            found.problems.append((what, start + 1, f"{name} {{{_stated(props)}}}"))
         else:
             tagged.append((start, end, name, props))
     # Keys in the order tags nest: the one that starts first, or is longer, outside
@@ -183,6 +189,11 @@ def line_runs(text: str, custom: str | None, carried: Carried, found: Found) -> 
             )
     carried.open = still_open
     return cut(text, styles, spans, anchors)
+
+
+def _stated(props: Mapping[str, str]) -> str:
+    """A tag's properties as ``@custom`` states them."""
+    return " ".join(f"{key}:{value};" for key, value in props.items())
 
 
 def _place(
@@ -239,7 +250,7 @@ def make_tag(name: str, props: Mapping[str, str], key: int, found: Found) -> Tag
             found.problems.append((what, 1, stated))
     if name in ("abbrev", "sic"):
         reading = "expansion" if name == "abbrev" else "correction"
-        other = props.get(reading, "")
+        other = props.get(reading, "").strip()  # none given: the tag is written alone
         kept.add(reading)
     ana = _as_features(name, props, kept, found)
     if ana:

@@ -127,8 +127,8 @@ def write_inline(parent: etree._Element, node: Inline) -> None:
                 write_inlines(sub(gap, "desc"), children)
         case Tagged(element=element, attrs=attrs, children=children):
             write_inlines(sub(parent, element, **attrs), children)
-        case Choice(kind=kind, other=other, ana=ana, children=children):
-            choice = sub(parent, "choice", **_given(ana=ana))
+        case Choice(kind=kind, other=other, ana=ana, attrs=attrs, children=children):
+            choice = sub(parent, "choice", **_given(ana=ana), **attrs)
             write_inlines(sub(choice, kind), children)
             sub(choice, "expan" if kind == "abbr" else "corr", other or None)
         case Graphic(name=name, desc=desc):
