@@ -86,6 +86,66 @@ def test_a_range_that_ends_before_it_starts():
     assert codes('from="16:30:00" to="17:10:00"') == []
 
 
+@pytest.mark.parametrize(
+    "element",
+    [
+        '<locus from="1ra:1" to="51va:24">fol. 1ra</locus>',  # folio references
+        '<citedRange from="12" to="3">pp.</citedRange>',  # att.citing: page numbers
+        '<span from="#a" to="#b"/>',  # pointers
+        '<rt from="#a" to="#b"/>',
+        '<x:date xmlns:x="urn:example" when="1962-02-30"/>',  # not TEI
+    ],
+)
+def test_from_and_to_where_tei_makes_them_no_dates_are_not_read_as_dates(element):
+    """Only att.datable's attributes hold W3C dates; a locus's @from is a folio, a
+    span's a pointer: reading them as dates gave errors on valid TEI."""
+    data = (
+        DOCUMENT.replace(
+            "<date {attrs}>x</date>", f'<anchor xml:id="a"/>{element}<anchor xml:id="b"/>'
+        )
+    ).encode()
+    found = Validator(select=["R007", "R012"]).iter_errors("d.xml", data)
+    assert [d.format() for d in found] == []
+
+
+def test_every_datable_element_of_tei_is_checked():
+    """The elements whose dates are checked are att.datable's members in the TEI's own
+    source (p5subset.xml), all of them."""
+    from lxml import etree
+
+    from tei_tools.validate.rules import DATABLE
+
+    p5 = ROOT.parent / "shared" / "tei-p5" / "reference" / "p5subset.xml"
+    skip_unless(p5.is_file(), f"p5subset.xml is not at {p5}")
+    ns = {"t": "http://www.tei-c.org/ns/1.0"}
+    tree = etree.parse(str(p5))
+    member_of = {
+        spec.get("ident"): {m.get("key") for m in spec.iterfind("t:classes/t:memberOf", ns)}
+        for spec in tree.iterfind(".//t:classSpec", ns)
+    }
+
+    def datable(classes, seen=frozenset()):
+        return any(
+            c in ("att.datable", "att.datable.w3c")
+            or (c not in seen and datable(member_of.get(c, set()), seen | {c}))
+            for c in classes
+        )
+
+    expected = {
+        spec.get("ident")
+        for spec in tree.iterfind(".//t:elementSpec", ns)
+        if datable({m.get("key") for m in spec.iterfind("t:classes/t:memberOf", ns)})
+    }
+    assert {name.split("}")[1] for name in DATABLE} == expected
+    for name in ("date", "birth", "change", "persName"):
+        assert codes_on(name, 'when="1962-02-30"') == ["R007"], name
+
+
+def codes_on(element: str, attrs: str) -> list[str]:
+    data = DOCUMENT.replace("<date {attrs}>x</date>", f"<{element} {attrs}>x</{element}>")
+    return [d.code for d in Validator(select=["R007"]).iter_errors("d.xml", data.encode())]
+
+
 def test_archive_tei_that_jing_calls_valid_has_no_error(tmp_path):
     skip_unless(FRUS.is_dir(), f"the FRUS volumes are not at {FRUS}")
     skip_unless(TEI_ALL.is_file(), f"tei_all.rng is not at {TEI_ALL}")

@@ -302,6 +302,87 @@ W3C_FORMS = {
     "gDay": re.compile(rf"---(?P<d>\d{{2}}){_TZ}"),
 }
 DATE_ATTRIBUTES = ("when", "notBefore", "notAfter", "from", "to")
+# The TEI elements whose DATE_ATTRIBUTES are dates (att.datable's members in P5's
+# p5subset.xml); elsewhere @from and @to are folios (locus), pages (att.citing) or
+# pointers (span, app, arc, rt). Tested against p5subset.
+DATABLE = frozenset(
+    f"{{{TEI_NS}}}{name}"
+    for name in (
+        "acquisition",
+        "affiliation",
+        "age",
+        "altIdentifier",
+        "application",
+        "author",
+        "binding",
+        "birth",
+        "bloc",
+        "change",
+        "climate",
+        "conversion",
+        "country",
+        "creation",
+        "custEvent",
+        "date",
+        "death",
+        "district",
+        "docDate",
+        "editor",
+        "education",
+        "event",
+        "eventName",
+        "faith",
+        "floruit",
+        "funder",
+        "gender",
+        "geogFeat",
+        "geogName",
+        "idno",
+        "langKnowledge",
+        "langKnown",
+        "licence",
+        "localProp",
+        "location",
+        "mapping",
+        "meeting",
+        "name",
+        "nationality",
+        "objectName",
+        "occupation",
+        "offset",
+        "orgName",
+        "origDate",
+        "origPlace",
+        "origin",
+        "persName",
+        "persPronouns",
+        "placeName",
+        "population",
+        "post",
+        "precision",
+        "principal",
+        "provenance",
+        "region",
+        "relation",
+        "residence",
+        "resp",
+        "seal",
+        "settlement",
+        "sex",
+        "socecStatus",
+        "sponsor",
+        "stamp",
+        "state",
+        "terrain",
+        "time",
+        "title",
+        "trait",
+        "unicodeProp",
+        "unihanProp",
+        "unitDecl",
+        "unitDef",
+    )
+)
 
 
 # The XSD 1.0 types of att.datable.w3c, as elementpath implements them (year 0000 is
@@ -347,7 +428,11 @@ def _later(start: Any, end: Any) -> bool:
 def _parsed_dates(
     doc: Located,
 ) -> dict[tuple[etree._Element, str], tuple[str, Any] | str]:
-    return {(el, attr): w3c_value(value) for el, attr, value in doc.attributes(*DATE_ATTRIBUTES)}
+    return {
+        (el, attr): w3c_value(value)
+        for el, attr, value in doc.attributes(*DATE_ATTRIBUTES)
+        if el.tag in DATABLE
+    }
 
 
 def _reversed_ranges(doc: Located, times: bool) -> Iterator[tuple[etree._Element, str, str]]:
