@@ -9,6 +9,7 @@ import inspect
 import pytest
 
 from tei_tools.diagnostics import Severity
+from tei_tools.schema_files import project_schema_path
 from tei_tools.validate import Validator
 from tei_tools.validate.relaxng import JingSchema, jing_command
 
@@ -109,3 +110,39 @@ def test_a_schema_is_named_by_a_path_or_its_string(tmp_path):
     bad = b'<TEI xmlns="http://www.tei-c.org/ns/1.0"><p/></TEI>'
     assert by_string.is_valid("d.xml", good) and by_path.is_valid("d.xml", good)
     assert not by_string.is_valid("d.xml", bad) and not by_path.is_valid("d.xml", bad)
+
+
+_PROFILED = b"""<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc>
+<titleStmt><title>t</title></titleStmt><publicationStmt><p>p</p></publicationStmt>
+<sourceDesc><p>s</p></sourceDesc></fileDesc></teiHeader>
+<standOff><listPerson><person xml:id="p1"><persName>Ann</persName></person></listPerson></standOff>
+<text><body><pb n="2"/><p><said who="#p1">Yes.</said> <persName>Bob</persName>
+<said>No.</said> <date when="1962-02-30">x</date> <ref target="#nowhere">y</ref></p>
+<pb n="1"/><fw type="pageNum">7</fw><p>z</p></body></text></TEI>"""
+# the rules of tei-tools' own encoding (the speakers of a memorandum declared in
+# particDesc, its pages in order, every name linked), not of TEI
+_PROFILE = {"R003", "R006", "R009", "R010", "R011"}
+
+
+def _rule_codes(validator: Validator) -> set[str]:
+    return {d.code for d in validator.iter_errors("d.xml", _PROFILED) if d.code[0] == "R"}
+
+
+def test_the_encodings_own_rules_run_with_the_project_schema_not_with_another(tmp_path):
+    """Another project's TEI declares its speakers in a listPerson and may number
+    pages as it likes: against its schema, tei-tools' own conventions are no errors;
+    TEI's (pointers resolve, dates exist) still hold, and a rule named in --select runs."""
+    anything = tmp_path / "any.rng"
+    anything.write_text(
+        '<grammar xmlns="http://relaxng.org/ns/structure/1.0"><start><ref name="e"/></start>'
+        '<define name="e"><element><anyName/><zeroOrMore><choice><attribute><anyName/>'
+        '</attribute><text/><ref name="e"/></choice></zeroOrMore></element></define></grammar>'
+    )
+    assert _rule_codes(Validator(cache=False)) >= _PROFILE | {"R001", "R007"}
+    named_project = Validator(project_schema_path(), cache=False)
+    assert _rule_codes(named_project) == _rule_codes(Validator(cache=False))
+    other = _rule_codes(Validator(anything, cache=False))
+    assert other & _PROFILE == set() and {"R001", "R007"} <= other
+    named = _rule_codes(Validator(anything, select=["R003", "R011", "R001"], cache=False))
+    assert named == {"R003", "R011", "R001"}
+    assert _rule_codes(Validator(anything, select=["R"], cache=False)) == other

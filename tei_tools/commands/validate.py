@@ -168,7 +168,9 @@ def validate(
 
     Without --schema, every file is checked against the project schema and, in
     addition (never instead), against the schemas its xml-model instructions name.
-    With --schema (or --odd), against that schema only."""
+    With --schema (or --odd), against that schema only, and with TEI's own rule
+    checks, not those of tei-tools' encoding (R003, R006, R009-R011) unless
+    --select names them."""
     if list_codes:
         for code, (severity, rationale) in all_codes().items():
             click.echo(f"{code}  {severity!s:<7}  {rationale}")

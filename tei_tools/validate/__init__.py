@@ -48,6 +48,17 @@ class Options:
     odd: OddSources | None = None
 
 
+def _is_project(schema: str | os.PathLike[str] | Schema | None) -> bool:
+    """The project schema: None, or its file named."""
+    if schema is None:
+        return True
+    if not isinstance(schema, str | os.PathLike):
+        return False
+    from tei_tools.schema_files import project_schema_path
+
+    return Path(schema).resolve() == project_schema_path().resolve()
+
+
 class ValidationFailed(Exception):
     def __init__(self, diagnostics: list[Diagnostic]) -> None:
         super().__init__("\n".join(d.format() for d in diagnostics))
@@ -67,12 +78,16 @@ class Validator:
         cache: bool = True,
         schematron: bool = True,
         odd: OddSources | None = None,
+        profile: bool | None = None,
     ) -> None:
         """``schema``: a path (XSD, RELAX NG with its embedded Schematron unless
         ``schematron`` is off, Schematron), a schema already loaded, or None for the
-        project schema."""
+        project schema. ``profile``: whether the rules of tei-tools' own encoding
+        (``rules.PROFILE_RULES``) hold, as they do with the project schema (None) and
+        not with another, unless ``select`` names one."""
         from tei_tools.validate.schemas import load_schema
 
+        self.profile = _is_project(schema) if profile is None else profile
         if schema is None or isinstance(schema, str | os.PathLike):
             path = None if schema is None else Path(schema)
             self.schema: Schema = load_schema(path, cache, schematron, odd)
@@ -85,7 +100,9 @@ class Validator:
         self._supervised: Supervised | None = None  # the worker, forked on first need
 
     @classmethod
-    def of(cls, schema: Path | Schema | None, options: Options) -> Validator:
+    def of(
+        cls, schema: Path | Schema | None, options: Options, profile: bool | None = None
+    ) -> Validator:
         return cls(
             schema,
             options.select,
@@ -95,6 +112,7 @@ class Validator:
             options.cache,
             options.schematron,
             options.odd,
+            profile,
         )
 
     def wanted(self, code: str) -> bool:
@@ -174,9 +192,15 @@ class Validator:
         return found, more
 
     def _rules(self, doc: Located) -> Iterator[Diagnostic]:
-        from tei_tools.validate.rules import RULES, iter_rules
+        from tei_tools.validate.rules import PROFILE_RULES, RULES, iter_rules
 
-        return iter_rules(doc, {code for code in RULES if self.wanted(code)})
+        named = self.select or set()
+        codes = {
+            code
+            for code in RULES
+            if self.wanted(code) and (self.profile or code not in PROFILE_RULES or code in named)
+        }
+        return iter_rules(doc, codes)
 
     def restart(self) -> None:
         """Check the next document in a worker forked from the state now (after a batch

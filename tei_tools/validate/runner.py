@@ -239,4 +239,5 @@ def _with_models(
             if on_result is not None:
                 on_result(result)
         return done
-    return run(Validator.of(schema, options), files, jobs, on_result=on_result)
+    # the project schema checks them too: its encoding's own rules hold
+    return run(Validator.of(schema, options, validator.profile), files, jobs, on_result=on_result)
