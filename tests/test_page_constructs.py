@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from tei_tools.cli import cli
 from tei_tools.convert import convert_bytes
@@ -567,3 +568,92 @@ def test_zones_made_from_markup_equal_zones_made_one_by_one(values: list) -> Non
 
 TEI = "http://www.tei-c.org/ns/1.0"
 TEI_ZONE_PARENT = f"{{{TEI}}}surface"
+
+
+def _region_page(text: str) -> bytes:
+    region = f'<TextRegion id="r"><Coords points="1,1 9,1 9,9"/>{_line("l", text)}</TextRegion>'
+    return _page(region)
+
+
+def _mets(group: str, hrefs: list[str], mimetype: str = "") -> str:
+    typed = f' MIMETYPE="{mimetype}"' if mimetype else ""
+    files = "".join(
+        f'<file ID="f{n}"{typed}><FLocat xlink:href="{href}"/></file>'
+        for n, href in enumerate(hrefs)
+    )
+    return (
+        '<mets xmlns="http://www.loc.gov/METS/" xmlns:xlink="http://www.w3.org/1999/xlink">'
+        f'<fileSec><fileGrp USE="{group}">{files}</fileGrp></fileSec></mets>'
+    )
+
+
+def _body_words(out: Path) -> list[str]:
+    root = etree.parse(str(out)).getroot()
+    return "".join(root.find(".//t:body", NS).itertext()).split()
+
+
+def test_an_escriptorium_export_folder_is_read_by_its_mets_in_its_order(tmp_path: Path) -> None:
+    """eScriptorium writes ``METS.xml`` (capitals) and one group ``USE="export"`` with
+    no MIMETYPE; its pages are in the METS's order (not the names')."""
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "PH 2.xml").write_bytes(_region_page("second"))
+    (export / "PH 10.xml").write_bytes(_region_page("first"))
+    (export / "METS.xml").write_text(_mets("export", ["PH 10.xml", "PH 2.xml"]))
+    for source in (export, export / "METS.xml"):
+        out = tmp_path / "out.xml"
+        result = CliRunner().invoke(cli, ["convert", str(source), "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        assert _body_words(out) == ["first", "second"], source
+
+
+def test_a_mets_written_with_windows_separators_is_read(tmp_path: Path) -> None:
+    """Transkribus's Windows clients write ``page\\name.xml``; a path out of the export
+    is still refused, however it is written."""
+    export = tmp_path / "export"
+    (export / "page").mkdir(parents=True)
+    (export / "page" / "a.xml").write_bytes(_region_page("windows"))
+    (export / "mets.xml").write_text(_mets("PAGEXML", ["page\\a.xml"], "application/xml"))
+    out = tmp_path / "out.xml"
+    result = CliRunner().invoke(cli, ["convert", str(export), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert _body_words(out) == ["windows"]
+    for leaving in ("..\\..\\secret.xml", "C:\\secret.xml"):
+        (export / "mets.xml").write_text(_mets("PAGEXML", [leaving], "application/xml"))
+        result = CliRunner().invoke(cli, ["convert", str(export), "-o", str(out)])
+        assert result.exit_code != 0 and "outside the export" in result.output, leaving
+
+
+def test_a_folder_of_pages_with_transkribus_metadata_is_one_export(tmp_path: Path) -> None:
+    export = tmp_path / "export"
+    export.mkdir()
+    for n, word in ((1, "one"), (2, "two"), (10, "ten")):
+        (export / f"p_{n}.xml").write_bytes(_region_page(word))
+    (export / "metadata.xml").write_text(
+        "<trpDocMetadata><docId>1</docId><title>Letters</title></trpDocMetadata>"
+    )
+    out = tmp_path / "out.xml"
+    result = CliRunner().invoke(cli, ["convert", str(export), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert _body_words(out) == ["one", "two", "ten"]
+    title = etree.parse(str(out)).find(".//t:titleStmt/t:title", NS)
+    assert title is not None and title.text == "Letters"
+
+
+def test_page_in_the_https_namespace_is_page() -> None:
+    """Some producers (cBAD, kraken's tests) write the namespace with https."""
+    data = _region_page("secure").replace(b'xmlns="http://', b'xmlns="https://')
+    result = convert_bytes(data, "https.xml")
+    assert result.ok, [d.format() for d in result.diagnostics]
+    assert "secure" in "".join(result.tree.getroot().find(".//t:body", NS).itertext())  # type: ignore[union-attr]
+
+
+def test_an_alto_file_is_refused_as_alto() -> None:
+    alto = (
+        b'<?xml version="1.0"?><alto xmlns="http://www.loc.gov/standards/alto/ns-v4#">'
+        b"<Layout><Page/></Layout></alto>"
+    )
+    result = convert_bytes(alto, "page.xml")
+    assert not result.ok
+    said = [d for d in result.diagnostics if d.code == "C007"]
+    assert said and "ALTO" in said[0].message and "PAGE" in (said[0].hint or ""), said

@@ -33,6 +33,7 @@ from tei_tools.convert.readers import (
     source_bytes,
     transcriptions_in,
 )
+from tei_tools.convert.readers.mets import is_mets_name
 from tei_tools.convert.readers.runs import TRACKED_CHANGES
 from tei_tools.convert.readers.xmlparts import ReadError
 from tei_tools.diagnostics import Diagnostic, Severity
@@ -47,7 +48,7 @@ def document_path(source: str) -> Path:
     """The path that names a document: a PAGE export is named by its folder, also
     when it is given as the folder's mets.xml."""
     path = Path(source)
-    return path.parent if path.name == "mets.xml" else path
+    return path.parent if is_mets_name(path.name) else path
 
 
 def output_path(source: str, output: str | None, out_dir: str | None) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from tei_tools import budgets
 from tei_tools.convert.readers.archive import Archive
 from tei_tools.convert.readers.kinds import declared_as, is_tei_file, is_word, kind_of
+from tei_tools.convert.readers.mets import is_mets_name
 from tei_tools.convert.readers.page import PageReader, inside, is_mets, is_page, zip_opener
 from tei_tools.convert.readers.runs import StyledSource
 from tei_tools.convert.readers.xmlparts import ReadError, Spent, parse_part
@@ -27,26 +28,27 @@ SOURCE_SUFFIXES = (".txt", ".md", ".docx", ".zip", ".xml")
 def is_page_export(folder: Path) -> bool:
     """A folder that is a PAGE export: it holds a mets.xml, or a page/ folder, or
     PAGE files and no other source (an export without METS: one document's pages)."""
-    if (folder / "mets.xml").is_file() or (folder / "page").is_dir():
-        return True
     entries = [p for p in folder.iterdir() if not p.name.startswith(".")]
+    if any(p.is_file() and is_mets_name(p.name) for p in entries) or (folder / "page").is_dir():
+        return True
     xml = [p for p in entries if p.is_file() and p.suffix.lower() == ".xml"]
     others = [
         p
         for p in entries
         if (p.is_file() and p.suffix.lower() in SOURCE_SUFFIXES and p not in xml) or p.is_dir()
     ]
-    return bool(xml) and not others and all(_holds_page(p) for p in xml)
+    return bool(xml) and not others and all(_in_export(p) for p in xml)
 
 
-def _holds_page(path: Path) -> bool:
-    """Whether a file's first bytes open a PAGE document (``PcGts``)."""
+def _in_export(path: Path) -> bool:
+    """Whether a file's first bytes open a PAGE document (``PcGts``), or the document
+    metadata a Transkribus export keeps beside its pages (``trpDocMetadata``)."""
     try:
         with path.open("rb") as f:
             head = f.read(4096)
     except OSError:
         return False
-    return re.search(rb"<(?:\w+:)?PcGts[\s>]", head) is not None
+    return re.search(rb"<(?:\w+:)?(?:PcGts|trpDocMetadata)[\s>]", head) is not None
 
 
 def natural_key(name: str) -> list[object]:
@@ -234,7 +236,7 @@ def _read_zip(
     files in the order of their names; None for a zip that holds neither."""
     opener = zip_opener(archive)
     page = PageReader(diags, prefix, spent, file_grp)
-    mets = sorted(n for n in archive.names if PurePosixPath(n).name == "mets.xml")
+    mets = sorted(n for n in archive.names if is_mets_name(n))
     if len(mets) > 1:
         raise ReadError(
             f"the zip holds {len(mets)} METS files ({', '.join(mets)}), so which export "
@@ -247,6 +249,8 @@ def _read_zip(
         root = parse_part(opener(path), path, spent)  # one tree at a time in memory
         if is_page(root):
             page.read_page(root, path)
+        elif root.tag == "trpDocMetadata":  # Transkribus's metadata.xml: title, language
+            page.transkribus_facts(root)
     if not page.surfaces:
         return None  # an unknown zip: the raw reader refuses it by name
     return _styled(page, "a zip or folder of page files")

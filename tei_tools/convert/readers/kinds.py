@@ -10,11 +10,11 @@ from pathlib import Path
 
 from lxml import etree
 
-from tei_tools.convert.readers.page import METS_NS, PAGE_NS_PREFIX
+from tei_tools.convert.readers.page import METS_NS, PAGE_NS_PREFIXES
 from tei_tools.namespaces import TEI_NS
 
 _UTF16 = (b"\xff\xfe", b"\xfe\xff", b"<\x00", b"\x00<")
-_DECLARED = ((PAGE_NS_PREFIX, "a PAGE file"), (METS_NS, "a METS file"))
+_DECLARED = (*((ns, "a PAGE file") for ns in PAGE_NS_PREFIXES), (METS_NS, "a METS file"))
 _HEAD = 64 * 1024  # what is read to tell a file's root element
 
 

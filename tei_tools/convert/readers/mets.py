@@ -39,6 +39,12 @@ class Group:
     files: list[PageFile] = field(default_factory=list)
 
 
+def is_mets_name(name: str) -> bool:
+    """A METS file by its name: ``mets.xml`` (Transkribus, OCR-D) or ``METS.xml``
+    (eScriptorium), in any case."""
+    return name.rsplit("/", 1)[-1].lower() == "mets.xml"
+
+
 def m(tag: str) -> str:
     return f"{{{METS_NS}}}{tag}"
 
@@ -48,13 +54,22 @@ def page_groups(
 ) -> list[Group]:
     """The METS file's groups of PAGE files, in document order, each file in page
     order (see the module's docstring); ``bad`` hears of a SEQ that is no number."""
+    groups = _groups(root, bad, untyped=False)
+    # eScriptorium: one group (USE="export") of files with no MIMETYPE; what they hold
+    # is told when each is read
+    return groups or _groups(root, bad, untyped=True)
+
+
+def _groups(
+    root: etree._Element, bad: Callable[[str, str | None, etree._Element], None], untyped: bool
+) -> list[Group]:
     order, labels = _physical_order(root)
     groups = []
     for group in root.iter(m("fileGrp")):
         name = group.get("USE") or group.get("ID") or ""
         items = group.findall(m("file"))
         typed = [i for i in items if (i.get("MIMETYPE") or "") == PAGE_MIMETYPE]
-        if not typed and "PAGE" in name.upper():  # the group's name says PAGE
+        if not typed and ("PAGE" in name.upper() or untyped):  # its name says PAGE
             typed = [i for i in items if (i.get("MIMETYPE") or "") in _XML_TYPES]
         files = []
         for n, item in enumerate(typed):

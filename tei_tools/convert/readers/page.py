@@ -63,6 +63,8 @@ from tei_tools.convert.readers.xmlparts import ReadError, Spent, parse_part
 from tei_tools.diagnostics import Diagnostic, Severity
 
 PAGE_NS_PREFIX = "http://schema.primaresearch.org/PAGE/gts/pagecontent/"
+# some producers (cBAD, kraken) write the namespace with https
+PAGE_NS_PREFIXES = (PAGE_NS_PREFIX, "https" + PAGE_NS_PREFIX[4:])
 METS_NS = "http://www.loc.gov/METS/"
 MODS_NS = "http://www.loc.gov/mods/v3"
 XLINK = "http://www.w3.org/1999/xlink"
@@ -97,7 +99,7 @@ Opener = Callable[[str], bytes]  # a path inside the export → its bytes
 
 
 def is_page(root: etree._Element) -> bool:
-    return isinstance(root.tag, str) and root.tag.startswith("{" + PAGE_NS_PREFIX)
+    return isinstance(root.tag, str) and root.tag[1:].startswith(PAGE_NS_PREFIXES)
 
 
 def is_mets(root: etree._Element) -> bool:
@@ -622,13 +624,17 @@ def ended_on_purpose(line: _Line, nxt: _Line, measure: int, char: float) -> bool
     return needed <= measure + char / 2
 
 
+_DRIVE = re.compile(r"[A-Za-z]:")  # a Windows path from a drive's root
+
+
 def inside(base: PurePosixPath, href: str, referrer: str) -> str:
     """``href`` resolved against the export's folder; a path that leaves the export
     (absolute, ``..``, a URL) is refused by name."""
-    if "://" in href or href.startswith("/") or "\\" in href:
+    if "://" in href or href.startswith(("/", "\\")) or _DRIVE.match(href):
         raise ReadError(f"{referrer} points outside the export: {href!r}", file=referrer)
     parts: list[str] = []
-    for part in (base / href).parts:
+    # Transkribus's Windows clients separate folders with a backslash
+    for part in (base / href.replace("\\", "/")).parts:
         if part == "..":
             if not parts:
                 raise ReadError(f"{referrer} points outside the export: {href!r}", file=referrer)

@@ -58,6 +58,12 @@ _FOREIGN: tuple[tuple[Callable[[bytes, bytes], bool], str, str], ...] = (
         "save the file as UTF-8 (for example: iconv -f utf-16 -t utf-8)",
     ),
     (
+        lambda head, _: b"http://www.loc.gov/standards/alto/" in head,
+        "an ALTO file (an OCR layout)",
+        "tei-tools reads PAGE-XML: export the document as PAGE (eScriptorium, Transkribus "
+        "and OCR engines write it)",
+    ),
+    (
         lambda head, _: re.match(rb"\s*(<\?xml[\s?]|<!DOCTYPE)", head) is not None,
         "an XML document",
         _AS_TEI,
