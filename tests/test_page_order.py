@@ -124,3 +124,35 @@ def test_names_natural_order_ties_are_broken_by_the_name(tmp_path) -> None:
         (tmp_path / name).write_text("<x/>")
     with zipfile.ZipFile(io.BytesIO(source_bytes(tmp_path))) as archive:
         assert archive.namelist() == ["a01/p.xml", "a1/p.xml"]
+
+
+def _words_in_order(order: str, ids: list[str]) -> list[str]:
+    regions = "".join(region(rid, line(f"l{rid}", rid.upper(), 200, 200, 800)) for rid in ids)
+    result = convert_bytes(page_xml(regions, order=order), "groups.xml")
+    assert result.tree is not None, [d.format() for d in result.diagnostics]
+    body = result.tree.getroot().find(".//t:body", NS)
+    return " ".join(body.itertext()).split()
+
+
+def test_nested_reading_order_groups_are_read_group_by_group() -> None:
+    """Each group's regions together, in the group's place: an index counts within its
+    group (sorting every index of the page at once put the margin between the main
+    text's regions)."""
+    kraken = (
+        "<ReadingOrder><UnorderedGroup id='top'>"
+        "<OrderedGroup id='main'><RegionRefIndexed regionRef='r1' index='0'/>"
+        "<RegionRefIndexed regionRef='r2' index='1'/></OrderedGroup>"
+        "<OrderedGroup id='margin'><RegionRefIndexed regionRef='r3' index='0'/></OrderedGroup>"
+        "</UnorderedGroup></ReadingOrder>"
+    )
+    assert _words_in_order(kraken, ["r1", "r2", "r3"]) == ["R1", "R2", "R3"]
+    nested = (  # an ordered group whose second member is a group, listed first
+        "<ReadingOrder><OrderedGroup id='top'>"
+        "<OrderedGroupIndexed id='g' index='1'><RegionRefIndexed regionRef='r4' index='1'/>"
+        "<RegionRefIndexed regionRef='r3' index='0'/></OrderedGroupIndexed>"
+        "<RegionRefIndexed regionRef='r2' index='0'/>"
+        "<UnorderedGroupIndexed id='u' index='2'><RegionRef regionRef='r1'/>"
+        "</UnorderedGroupIndexed>"
+        "</OrderedGroup></ReadingOrder>"
+    )
+    assert _words_in_order(nested, ["r1", "r2", "r3", "r4"]) == ["R2", "R3", "R4", "R1"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import TypeVar
@@ -405,13 +405,8 @@ class PageReader:
         kinds = [f"{{{ns}}}{k}" for k in ("TextRegion", "TableRegion", *PICTURE_REGIONS)]
         regions = [r for r in page.iter(*kinds) if r.getparent() is not None]
         regions = [r for r in regions if not _nested_in_table(r, ns)]
-        refs: list[tuple[int, str | None]] = []
         ro = page.find(f"{{{ns}}}ReadingOrder")
-        if ro is not None:
-            refs = [
-                (self.number(ref, "index", "a RegionRefIndexed's index") or 0, ref.get("regionRef"))
-                for ref in ro.iter(f"{{{ns}}}RegionRefIndexed")
-            ]
+        refs = list(enumerate(self.group_order(ro, ns))) if ro is not None else []
         ids = [r.get("id") for r in regions]
         indexes = [self.index(r) for r in regions]
         known = set(ids)
@@ -423,6 +418,23 @@ class PageReader:
             self.orders["document"] += 1
         ordered = in_reading_order(regions, ids, refs, indexes)
         return [part for region in ordered for part in self.parts(region, ns)]
+
+    def group_order(self, group: etree._Element, ns: str) -> Iterator[str | None]:
+        """The region ids a ReadingOrder (or a group in it) lists, group by group: an
+        ordered group's members by their index (which counts within that group), an
+        unordered group's as the file lists them; a group tied to a region first."""
+        members = [c for c in group if isinstance(c.tag, str)]
+        if etree.QName(group).localname.startswith("OrderedGroup"):
+            numbered = [(self.number(c, "index", "a reading order index") or 0, c) for c in members]
+            members = [c for _, c in sorted(numbered, key=lambda t: t[0])]
+        for member in members:
+            local = etree.QName(member).localname
+            if local.startswith("RegionRef"):
+                yield member.get("regionRef")
+            elif "Group" in local:
+                if member.get("regionRef"):
+                    yield member.get("regionRef")
+                yield from self.group_order(member, ns)
 
     def parts(self, region: etree._Element, ns: str) -> list[_Region]:
         """A region as read: itself, or a table's cells row by row, each with its place."""
