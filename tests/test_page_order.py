@@ -156,3 +156,16 @@ def test_nested_reading_order_groups_are_read_group_by_group() -> None:
         "</OrderedGroup></ReadingOrder>"
     )
     assert _words_in_order(nested, ["r1", "r2", "r3", "r4"]) == ["R2", "R3", "R4", "R1"]
+
+
+def test_a_page_is_numbered_as_its_page_number_region_prints_it() -> None:
+    """pb/@n is the number the page prints (its page-number region), so that the
+    converter's output agrees with itself (R009); else its place in the export."""
+    printed = region("n", line("ln", "- 79 -", 1000, 100, 1200), kind="page-number")
+    text = region("t", line("lt", "Words of the page.", 200, 300, 1800))
+    for number, expected in (("- 79 -", "79"), ("xii.", "xii"), ("79 and more", "1")):
+        data = page_xml(printed.replace("- 79 -", number) + text)
+        result = convert_bytes(data, "numbered.xml")
+        assert result.tree is not None
+        pb = result.tree.getroot().find(".//t:pb", NS)
+        assert pb is not None and pb.get("n") == expected, number

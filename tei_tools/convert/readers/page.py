@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import TypeVar
@@ -70,7 +70,7 @@ MODS_NS = "http://www.loc.gov/mods/v3"
 XLINK = "http://www.w3.org/1999/xlink"
 _WORD = re.compile(r"\w+")
 _ORDERS = {
-    "ReadingOrder": "in the page's ReadingOrder",
+    "ReadingOrder": "in the page's ReadingOrder (group by group; an unordered group as listed)",
     "index": "by their Transkribus readingOrder index",
     "document": "in document order",
 }
@@ -287,6 +287,8 @@ class PageReader:
                 for kind, n in self.orders.most_common()
             )
             + "; the lines of a region by their readingOrder index, else in document order.",
+            "Each page begins with a pb numbered (@n) by the METS file's ORDERLABEL, else by "
+            "the number its page-number region prints, else by its place in the export.",
         ]
         meta.decisions.append(
             "Transkribus tags become TEI elements (person persName, place placeName, "
@@ -333,6 +335,13 @@ class PageReader:
             regions.append(_Region(page, "paragraph"))
             self.info(f"{len(loose)} lines stand outside any region; read after the regions", page)
         lines_of = [self.region_lines(r.element, ns, surface) for r in regions]
+        if not surface.n:  # no METS label: the number the page prints, if it prints one
+            surface.n = printed_number(
+                ln.text
+                for r, lines in zip(regions, lines_of, strict=True)
+                if r.type == "page-number"
+                for ln in lines
+            )
         measure = max((ln.box[2] for lines in lines_of for ln in lines if ln.box), default=0)
         widths = [
             (ln.box[2] - ln.box[0]) / len(ln.text)
@@ -624,6 +633,16 @@ def in_reading_order(
     indexed = sorted((i for i in rest if indexes[i] is not None), key=lambda i: indexes[i] or 0)
     unindexed = [i for i in rest if indexes[i] is None]
     return [regions[i] for i in order + indexed + unindexed]
+
+
+_PAGE_NUMBER = re.compile(r"[^\w]*(\d{1,5}|[ivxlcdm]{1,8}|[IVXLCDM]{1,8})[^\w]*")
+
+
+def printed_number(texts: Iterable[str]) -> str:
+    """The page number a page-number region prints (``- 79 -`` → 79, ``xii.`` → xii);
+    "" when its text is no number alone (then the page is numbered by its place)."""
+    found = [m.group(1) for t in texts if (m := _PAGE_NUMBER.fullmatch(t.strip()))]
+    return found[0] if len(set(found)) == 1 else ""
 
 
 def ended_on_purpose(line: _Line, nxt: _Line, measure: int, char: float) -> bool:
