@@ -657,3 +657,39 @@ def test_an_alto_file_is_refused_as_alto() -> None:
     assert not result.ok
     said = [d for d in result.diagnostics if d.code == "C007"]
     assert said and "ALTO" in said[0].message and "PAGE" in (said[0].hint or ""), said
+
+
+def _typed_region(rid: str, kind: str, text: str) -> str:
+    return (
+        f'<TextRegion id="{rid}" custom="structure {{type:{kind};}}">'
+        f'<Coords points="1,1 9,1 9,9"/>{_line(f"l{rid}", text)}</TextRegion>'
+    )
+
+
+def test_segmonto_and_project_region_types_are_encoded_or_kept(tmp_path: Path) -> None:
+    """SegmOnto's zones (eScriptorium) are PAGE's region types by other names; a type
+    TEI has no element for stays on the region's zone (@type), and is said."""
+    regions = (
+        _typed_region("a", "MarginTextZone:note", "aside")
+        + _typed_region("b", "NumberingZone", "1v")
+        + _typed_region("c", "RunningTitleZone", "Chronicle")
+        + _typed_region("d", "letter_sender", "Anna")
+        + _typed_region("e", "MainZone", "text")
+        + _typed_region("f", "Title", "Letters")
+    )
+    result = convert_bytes(_page(regions), "typed.xml")
+    assert result.ok, [d.format() for d in result.diagnostics]
+    root = result.tree.getroot()  # type: ignore[union-attr]
+    assert "".join(root.find(".//t:note[@place='margin']", NS).itertext()) == "aside"
+    assert [fw.get("type") for fw in root.iterfind(".//t:fw", NS)] == ["pageNum", "header"]
+    assert root.find(".//t:body//t:head", NS) is not None
+    zones = {
+        z.get(f"{{{XML}}}id").rsplit("-", 1)[-1]: z.get("type")
+        for z in root.iterfind(".//t:zone", NS)
+    }
+    assert zones["d"] == "letter_sender" and zones["a"] == "MarginTextZone_note"
+    said = [d.message for d in result.diagnostics if d.code == "C402"]
+    assert any("letter_sender" in m for m in said) and not any("MainZone" in m for m in said)
+    out = tmp_path / "typed.xml"
+    out.write_bytes(result.xml())
+    assert tei_all_errors([out]) == ""

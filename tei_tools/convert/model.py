@@ -393,6 +393,7 @@ class Facts:
 class Zone:
     id: str
     points: str  # "x,y x,y …" in the image's pixels, as PAGE and TEI write them
+    type: str = ""  # the region's type as the source names it (an XML name), if any
 
 
 @dataclass

@@ -75,6 +75,7 @@ _ORDERS = {
     "document": "in document order",
 }
 
+DROP_CAPITAL_TYPE = "drop-capital"
 # Region types (``@type``, Transkribus's ``structure {type:…}``) and the block each
 # becomes: (kind, detail). A type not named here is a paragraph.
 REGION_KINDS = {
@@ -91,8 +92,20 @@ REGION_KINDS = {
     "caption": (FIGURE, ""),
 }
 # Regions that hold a picture, not text: each is a figure with its zone.
+# SegmOnto's zones (eScriptorium, HTR-United) and eScriptorium's own types that are
+# PAGE's region types by other names; a subtype (``MainZone:column#1``) as its type.
+SEGMONTO = {
+    "margintextzone": "marginalia",
+    "numberingzone": "page-number",
+    "runningtitlezone": "header",
+    "quiremarkszone": "signature-mark",
+    "dropcapitalzone": DROP_CAPITAL_TYPE,
+    "title": "heading",
+}
+# Types that name a plain text region: nothing to keep besides the paragraph.
+_PLAIN_TYPES = {"", "paragraph", "mainzone", "main", "maintextzone", "text", "default"}
 PICTURE_REGIONS = ("ImageRegion", "GraphicRegion", "ChartRegion", "MathsRegion", "ChemRegion")
-DROP_CAPITAL = "drop-capital"
+DROP_CAPITAL = DROP_CAPITAL_TYPE
 
 T = TypeVar("T")
 Opener = Callable[[str], bytes]  # a path inside the export → its bytes
@@ -133,6 +146,7 @@ class PageReader:
         # What the export states about itself, for the header (see ``facts``)
         self.words: Counter[str] = Counter()  # words of text by their @primaryLanguage
         self.orders: Counter[str] = Counter()  # pages by how their regions were ordered
+        self.unmapped_types: set[str] = set()  # region types said to have no element
         self.versions: set[str] = set()  # PAGE schema versions read
         self.heading: str | None = None  # the first heading region's text
         self.title: tuple[str, str] | None = None  # (title, where stated)
@@ -297,7 +311,9 @@ class PageReader:
             "correction), comment a note after its text, any other an rs of its name); "
             "a person tag's names, dates and Wikidata item the person's record in the "
             "standOff's listPerson, which the persName points at; "
-            "region types become head, note, fw or figure; a table's cells a table."
+            "region types become head, note, fw or figure (SegmOnto's zones read as the "
+            "PAGE types they name), a type TEI has no element for stays on its region's zone "
+            "(@type); a table's cells a table."
         )
         if self.featured:
             listed = ", ".join(f"{k} ({n})" for k, n in sorted(self.featured.items()))
@@ -365,6 +381,9 @@ class PageReader:
             if self.heading is None and kind == HEADING:
                 self.heading = " ".join(" ".join(ln.text for ln in lines).split()) or None
             zone = self.zone(surface, element, ns) if element is not page else None
+            unmapped = region.type not in REGION_KINDS and region.type not in _PLAIN_TYPES
+            if unmapped or stated_type(element).casefold() not in (region.type, ""):
+                zone = self.kept_type(element, zone, surface, said=unmapped)
             if region.picture:
                 kind = FIGURE
             block = SourceBlock([], zone.id if zone else None, kind=kind, detail=detail)
@@ -402,6 +421,31 @@ class PageReader:
         if capital:  # a drop capital with nothing after it on the page
             self.blocks.append(SourceBlock(capital))
         self.spent.add_blocks(self.blocks[before:], name)
+
+    def kept_type(
+        self, region: etree._Element, zone: Zone | None, surface: Surface, said: bool
+    ) -> Zone | None:
+        """A region type as the source names it, kept on the region's zone (the
+        surface's last): one TEI has no element for (``said``, once), or another name
+        (SegmOnto's) for one it has."""
+        stated = stated_type(region)
+        if zone is not None and surface.zones and surface.zones[-1] is zone:
+            zone = surface.zones[-1] = replace(zone, type=as_ncname(stated))
+        if said and stated not in self.unmapped_types:
+            self.unmapped_types.add(stated)
+            where = "kept on the zone of each (@type)" if zone is not None else "not kept"
+            self.diags.append(
+                Diagnostic(
+                    "C402",
+                    f"the region type {stated!r} has no TEI element of its own: its regions "
+                    f"are paragraphs, the type {where}",
+                    self.part,
+                    line_of(region),
+                    1,
+                    severity=Severity.INFO,
+                )
+            )
+        return zone
 
     def info(self, message: str, element: etree._Element) -> None:
         self.diags.append(
@@ -601,14 +645,22 @@ def _in_related_item(element: etree._Element) -> bool:
     return any(a.tag == f"{{{MODS_NS}}}relatedItem" for a in element.iterancestors())
 
 
-def _region_type(region: etree._Element) -> str:
-    """A region's type: @type, else Transkribus' ``structure {type:…}``."""
+def stated_type(region: etree._Element) -> str:
+    """A region's type as the source names it: @type, else Transkribus' (and
+    eScriptorium's) ``structure {type:…}``."""
     kind = region.get("type")
     if not kind:
         kind = next(
             (p.get("type") for n, p in custom_tags(region.get("custom")) if n == "structure"), ""
         )
-    return (kind or "").strip().casefold()
+    return (kind or "").strip()
+
+
+def _region_type(region: etree._Element) -> str:
+    """A region's type as PAGE names it (SegmOnto's names read as PAGE's), lower case."""
+    kind = stated_type(region).casefold()
+    base = re.split(r"[:#]", kind, maxsplit=1)[0]
+    return SEGMONTO.get(base, kind)
 
 
 def in_reading_order(

@@ -88,13 +88,24 @@ def _zones(zones: list[Zone]) -> list[etree._Element]:
     markup needs no escaping; should a value ever hold a quote, '<', '&' or a line
     end or tab (which a parser would read as a space), or an id libxml2's parser
     refuses, they are made one by one."""
-    markup = "".join(f'<zone xml:id="{zone.id}" points="{zone.points}"/>' for zone in zones)
-    plain = markup.count('"') == 4 * len(zones) and markup.count("<") == len(zones)
+    markup = "".join(
+        f'<zone xml:id="{zone.id}" points="{zone.points}"'
+        + (f' type="{zone.type}"/>' if zone.type else "/>")
+        for zone in zones
+    )
+    quotes = sum(6 if zone.type else 4 for zone in zones)
+    plain = markup.count('"') == quotes and markup.count("<") == len(zones)
     if plain and not _NEEDS_ESCAPING.search(markup):
         with contextlib.suppress(etree.XMLSyntaxError):  # an id libxml2 takes for no NCName
             return list(etree.fromstring(f'<surface xmlns="{TEI_NS}">{markup}</surface>'))
     zone_tag = tei("zone")
-    return [etree.Element(zone_tag, {XML_ID: zone.id, "points": zone.points}) for zone in zones]
+    return [
+        etree.Element(
+            zone_tag,
+            {XML_ID: zone.id, "points": zone.points, **({"type": zone.type} if zone.type else {})},
+        )
+        for zone in zones
+    ]
 
 
 _GLOBAL_ONLY = frozenset(tei(name) for name in ("fw", "pb", "note", "lb", "gap"))
