@@ -693,3 +693,51 @@ def test_segmonto_and_project_region_types_are_encoded_or_kept(tmp_path: Path) -
     out = tmp_path / "typed.xml"
     out.write_bytes(result.xml())
     assert tei_all_errors([out]) == ""
+
+
+def _worded_line(lid: str, line_text: str | None, words: list[tuple[str, str]]) -> str:
+    """A line with Word elements (text, @custom) and, unless None, text of its own."""
+    parts = "".join(
+        f'<Word id="{lid}w{n}" custom="{custom}"><Coords points="1,1 9,1 9,9"/>'
+        f"<TextEquiv><Unicode>{text}</Unicode></TextEquiv></Word>"
+        for n, (text, custom) in enumerate(words)
+    )
+    own = "" if line_text is None else f"<TextEquiv><Unicode>{line_text}</Unicode></TextEquiv>"
+    return f'<TextLine id="{lid}"><Coords points="1,1 9,1 9,9"/>{parts}{own}</TextLine>'
+
+
+@pytest.mark.parametrize("line_text", ["Die S. T. Herren", None])
+def test_tags_on_words_are_placed_in_their_line(line_text: str | None) -> None:
+    """OCR-D's ground truth tags words (an abbreviation over two, continued; italic
+    words): each tag is placed where its word stands in the line's text, whether the
+    line states its text or its words make it."""
+    words = [
+        ("Die", "readingOrder {index:0;}"),
+        ("S.", "abbrev {offset:0; length:2; continued:true;}"),
+        ("T.", "abbrev {offset:0; length:2; continued:true;}"),
+        ("Herren", "textStyle {offset:1; length:5; italic:true;}"),
+    ]
+    region = (
+        '<TextRegion id="r"><Coords points="1,1 9,1 9,9"/>'
+        + _worded_line("l", line_text, words)
+        + "</TextRegion>"
+    )
+    result = convert_bytes(_page(region), "words.xml")
+    assert result.ok, [d.format() for d in result.diagnostics]
+    root = result.tree.getroot()  # type: ignore[union-attr]
+    assert ["".join(a.itertext()) for a in root.iterfind(".//t:abbr", NS)] == ["S. T."]
+    assert ["".join(h.itertext()) for h in root.iterfind(".//t:hi", NS)] == ["erren"]
+    assert " ".join("".join(root.find(".//t:body", NS).itertext()).split()) == "Die S. T. Herren"
+
+
+def test_a_tagged_word_its_line_does_not_hold_is_said() -> None:
+    words = [("Haus", "textStyle {offset:0; length:4; bold:true;}")]
+    region = (
+        '<TextRegion id="r"><Coords points="1,1 9,1 9,9"/>'
+        + _worded_line("l", "Hans", words)
+        + "</TextRegion>"
+    )
+    result = convert_bytes(_page(region), "words.xml")
+    assert result.ok
+    assert result.tree.getroot().find(".//t:hi", NS) is None  # type: ignore[union-attr]
+    assert any(d.code == "C402" and "Haus" in d.message for d in result.diagnostics)

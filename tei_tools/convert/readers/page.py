@@ -47,9 +47,9 @@ from tei_tools.convert.readers.transkribus import (
     Carried,
     Found,
     custom_tags,
-    cut,
     line_runs,
     untagged,
+    words_in_line,
 )
 from tei_tools.convert.readers.values import (
     as_ncname,
@@ -126,7 +126,9 @@ class _Line:
     text_line: int  # source line of the Unicode element
     box: tuple[int, int, int, int] | None
     zone: str
-    tagged: bool = True  # the line's @custom tags apply to this text (not its words' text)
+    # the tags over this text: the line's @custom (when the text is the line's own, not
+    # its words'), and its words' tags moved into it
+    custom: str | None = None
 
 
 class PageReader:
@@ -527,6 +529,9 @@ class PageReader:
             if unicode is None:
                 continue
             zone, box = self.located(surface, line, ns)
+            custom = line.get("custom") if tagged else None
+            if any(w.get("custom") for w in line.iterchildren(f"{{{ns}}}Word")):
+                custom = self.word_tags(line, ns, text, custom)
             out.append(
                 _Line(
                     line,
@@ -534,7 +539,7 @@ class PageReader:
                     getattr(unicode, "sourceline", 0) or 0,
                     box,
                     zone.id if zone else "",
-                    tagged,
+                    custom,
                 )
             )
         if any(ln.text.strip() for ln in out):
@@ -545,7 +550,7 @@ class PageReader:
             return out
         first = getattr(unicode, "sourceline", 0) or 0
         return [
-            _Line(region, part, first + n, None, "", tagged=False)
+            _Line(region, part, first + n, None, "")
             for n, part in enumerate((unicode.text or "").split("\n"))
             if part.strip()
         ]
@@ -590,6 +595,31 @@ class PageReader:
         surface.zones.append(zone)
         return zone, box
 
+    def word_tags(self, line: etree._Element, ns: str, text: str, custom: str | None) -> str | None:
+        """``custom`` with the tags of the line's words moved into its ``text``; a
+        tagged word the text does not hold is said (its tags are not placed)."""
+        words = []
+        for word in line.iterchildren(f"{{{ns}}}Word"):
+            unicode = self.text_equiv(word, ns)
+            words.append(
+                (((unicode.text or "") if unicode is not None else "").strip(), word.get("custom"))
+            )
+        moved, missed = words_in_line(words, text)
+        if missed:
+            shown = ", ".join(repr(w) for w in missed[:5]) + (" …" if len(missed) > 5 else "")
+            self.diags.append(
+                Diagnostic(
+                    "C402",
+                    f"the tagged words {shown} do not stand in their line's text, so their "
+                    "tags are not placed",
+                    self.part,
+                    line_of(line),
+                    1,
+                    severity=Severity.INFO,
+                )
+            )
+        return " ".join(c for c in (custom, moved) if c) or None
+
     def text_equiv(self, element: etree._Element, ns: str) -> etree._Element | None:
         """The line's text: the TextEquiv with the lowest @index (2019), else the first."""
         equivs = list(element.iterchildren(f"{{{ns}}}TextEquiv"))
@@ -605,9 +635,7 @@ class PageReader:
         """The line's runs with its styles and tags (``transkribus.line_runs``); the
         tags of a line whose text is its words' are not placed (their offsets count
         in another text), and said so."""
-        if not line.tagged:
-            return cut(line.text, [], [])
-        custom = line.element.get("custom")
+        custom = line.custom
         if untagged(custom_tags(custom)):  # most lines: the text one run, nothing to report
             carried.open = {}
             return [Run(line.text)] if line.text else []

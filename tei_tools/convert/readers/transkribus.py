@@ -93,6 +93,54 @@ def _custom_tags(value: str) -> tuple[tuple[str, Mapping[str, str]], ...]:
     return tuple(tags)
 
 
+def words_in_line(words: list[tuple[str, str | None]], text: str) -> tuple[str, list[str]]:
+    """The tags of a line's words (text, ``@custom``) as tags of the line's ``text``:
+    each offset moved to where its word stands in it (words in order, as OCR-D's ground
+    truth tags them), a tag continued from the word before (an abbreviation over two
+    words) made one span with it. Also the tagged words not found in ``text``."""
+    spans: list[list[object]] = []  # [name, start, end, props], UTF-16 units of text
+    missed: list[str] = []
+    at, last_end = 0, -1
+    for word, custom in words:
+        tags = [(n, p) for n, p in custom_tags(custom) if n not in _STRUCTURAL]
+        found = text.find(word, at) if word else -1
+        if found < 0:
+            if tags:
+                missed.append(word)
+            continue
+        base = _utf16_len(text[:found])
+        for name, props in tags:
+            offset = signed(props.get("offset", "0")) or 0
+            length = signed(props.get("length", "")) if "length" in props else None
+            start = base + max(offset, 0)
+            end = start + (length if length is not None else _utf16_len(word) - offset)
+            kept = {k: v for k, v in props.items() if k not in ("offset", "length")}
+            previous = spans[-1] if spans else None
+            if (
+                kept.get("continued") == "true"
+                and offset == 0
+                and previous is not None
+                and previous[0] == name
+                and previous[2] == last_end
+            ):
+                previous[2] = end  # one tag over both words
+                continue
+            spans.append([name, start, end, kept])
+        at = found + len(word)
+        last_end = base + _utf16_len(word)
+    custom = " ".join(
+        f"{name} {{offset:{start}; length:{end - start};"  # type: ignore[operator]
+        + "".join(f" {k}:{v};" for k, v in props.items())  # type: ignore[attr-defined]
+        + "}"
+        for name, start, end, props in spans
+    )
+    return custom, missed
+
+
+def _utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
 def utf16_to_index(text: str) -> Callable[[int], int]:
     """Transkribus's offsets (UTF-16 code units) → indexes of ``text``."""
     if text.isascii() or len(text.encode("utf-16-le")) == 2 * len(text):
