@@ -741,3 +741,47 @@ def test_a_tagged_word_its_line_does_not_hold_is_said() -> None:
     assert result.ok
     assert result.tree.getroot().find(".//t:hi", NS) is None  # type: ignore[union-attr]
     assert any(d.code == "C402" and "Haus" in d.message for d in result.diagnostics)
+
+
+def _cell_region(rid: str, x: int, y: int, text: str) -> str:
+    box = f"{x},{y} {x + 40},{y} {x + 40},{y + 30} {x},{y + 30}"
+    return (
+        f'<TextRegion id="{rid}"><Coords points="{box}"/><TextLine id="l{rid}">'
+        f'<Coords points="{box}"/><TextEquiv><Unicode>{text}</Unicode></TextEquiv>'
+        "</TextLine></TextRegion>"
+    )
+
+
+def test_a_table_of_text_regions_without_cells_is_a_table_read_from_their_places() -> None:
+    """OCR-D and Aletheia put a table's cells as text regions inside the TableRegion,
+    with no row or column: the rows and columns are read from where they stand, and
+    that reading is said; the table stands where the reading order puts its cells."""
+    cells = (
+        _cell_region("c4", 200, 150, "four")
+        + _cell_region("c1", 100, 100, "one")
+        + _cell_region("c3", 100, 152, "three")
+        + _cell_region("c2", 200, 98, "two")
+    )
+    outline = '<Coords points="90,90 300,90 300,200 90,200"/>'
+    table = f'<TableRegion id="t">{outline}{cells}</TableRegion>'
+    before = _cell_region("p1", 100, 10, "Before")
+    after = _cell_region("p2", 100, 400, "After")
+    order = (
+        "<ReadingOrder><OrderedGroup id='g'>"
+        + "".join(
+            f"<RegionRefIndexed regionRef='{r}' index='{i}'/>"
+            for i, r in enumerate(["p1", "c1", "c2", "c3", "c4", "p2"])
+        )
+        + "</OrderedGroup></ReadingOrder>"
+    )
+    page = _page(order + after + table + before)
+    result = convert_bytes(page, "table.xml")
+    assert result.ok, [d.format() for d in result.diagnostics]
+    body = result.tree.getroot().find(".//t:body", NS)  # type: ignore[union-attr]
+    rows = [
+        ["".join(c.itertext()).strip() for c in row.iterfind("t:cell", NS)]
+        for row in body.iterfind(".//t:table/t:row", NS)
+    ]
+    assert rows == [["one", "two"], ["three", "four"]]
+    assert " ".join(" ".join(body.itertext()).split()) == "Before one two three four After"
+    assert any(d.code == "C402" and "positions" in d.message for d in result.diagnostics)

@@ -315,7 +315,8 @@ class PageReader:
             "standOff's listPerson, which the persName points at; "
             "region types become head, note, fw or figure (SegmOnto's zones read as the "
             "PAGE types they name), a type TEI has no element for stays on its region's zone "
-            "(@type); a table's cells a table."
+            "(@type); a table's cells a table (text regions in a table without cells: "
+            "placed in rows and columns by where they stand)."
         )
         if self.featured:
             listed = ", ".join(f"{k} ({n})" for k, n in sorted(self.featured.items()))
@@ -462,6 +463,13 @@ class PageReader:
         regions = [r for r in regions if not _nested_in_table(r, ns)]
         ro = page.find(f"{{{ns}}}ReadingOrder")
         refs = list(enumerate(self.group_order(ro, ns))) if ro is not None else []
+        if refs:  # a table stands where the reading order first names one of its cells
+            table_of = {
+                part.get("id"): table.get("id")
+                for table in page.iter(f"{{{ns}}}TableRegion")
+                for part in table.iter(f"{{{ns}}}TextRegion", f"{{{ns}}}TableCell")
+            }
+            refs = [(i, table_of.get(rid, rid)) for i, rid in refs]
         ids = [r.get("id") for r in regions]
         indexes = [self.index(r) for r in regions]
         known = set(ids)
@@ -502,6 +510,8 @@ class PageReader:
             return [_Region(region, _region_type(region))]
         self.tables += 1
         found = list(region.iter(f"{{{ns}}}TableCell"))
+        if not found:
+            return self.placed_cells(region, ns)
         cells = []
         for cell in found:
             row = self.number(cell, "row", "a table cell's row") or 0
@@ -511,6 +521,47 @@ class PageReader:
             place = CellPlace(self.tables, row, col, rows, cols)
             cells.append(_Region(cell, "paragraph", cell=place, table=region))
         return sorted(cells, key=lambda r: (r.cell.row, r.cell.col) if r.cell else (0, 0))
+
+    def placed_cells(self, table: etree._Element, ns: str) -> list[_Region]:
+        """A table whose cells are text regions with no row or column (OCR-D,
+        Aletheia): rows are the regions that stand beside each other (the middle of one
+        within the height of the row's first), read left to right; said, as a reading
+        of the layout. Without coordinates, one region a row, as listed."""
+        regions = [r for r in table.iter(f"{{{ns}}}TextRegion") if _in_this_table(r, table, ns)]
+        if not regions:
+            return []
+        boxes = [_box(r, ns) for r in regions]
+        rows: list[list[int]] = []
+        if all(b is not None for b in boxes):
+            placed = [(b, i) for i, b in enumerate(boxes) if b is not None]
+            for box, i in sorted(placed, key=lambda t: (t[0][1], t[0][0])):
+                middle = (box[1] + box[3]) / 2
+                first = boxes[rows[-1][0]] if rows else None
+                if first is not None and first[1] <= middle <= first[3]:
+                    rows[-1].append(i)
+                else:
+                    rows.append([i])
+            rows = [sorted(row, key=lambda i: boxes[i][0]) for row in rows]  # type: ignore[index]
+            how = "rows and columns are read from the regions' positions"
+        else:
+            rows = [[i] for i in range(len(regions))]
+            how = "some have no coordinates, so each is a row, as the file lists them"
+        self.diags.append(
+            Diagnostic(
+                "C402",
+                f"the table {table.get('id') or ''} states no cells (its text regions have no "
+                f"row or column): {how}",
+                self.part,
+                line_of(table),
+                1,
+                severity=Severity.INFO,
+            )
+        )
+        return [
+            _Region(regions[i], "paragraph", cell=CellPlace(self.tables, r, c), table=table)
+            for r, row in enumerate(rows)
+            for c, i in enumerate(row)
+        ]
 
     def region_lines(self, region: etree._Element, ns: str, surface: Surface) -> list[_Line]:
         found = [(ln, self.index(ln)) for ln in region.findall(f"{{{ns}}}TextLine")]
@@ -660,9 +711,28 @@ class _Region:
     table: etree._Element | None = None  # a cell's table
 
 
+def _in_this_table(region: etree._Element, table: etree._Element, ns: str) -> bool:
+    """A text region of ``table`` itself, not of a table nested in it."""
+    owner = next(region.iterancestors(f"{{{ns}}}TableRegion"), None)
+    return owner is table
+
+
+def _box(region: etree._Element, ns: str) -> tuple[int, int, int, int] | None:
+    """The box around a region's Coords (2013's @points or 2010's Point children)."""
+    coords = next(region.iterchildren(f"{{{ns}}}Coords"), None)
+    if coords is None:
+        return None
+    value = coords.get("points")
+    if value is None:
+        value = " ".join(f"{p.get('x')},{p.get('y')}" for p in coords.iter(f"{{{ns}}}Point"))
+    shape = outline(value) if value else None
+    return shape[1] if shape else None
+
+
 def _nested_in_table(region: etree._Element, ns: str) -> bool:
-    """A text region inside a table's cell is read as part of the cell."""
-    return any(a.tag == f"{{{ns}}}TableCell" for a in region.iterancestors())
+    """A text region inside a table (in a cell, or as a cell) is read as part of it."""
+    table = (f"{{{ns}}}TableCell", f"{{{ns}}}TableRegion")
+    return any(a.tag in table for a in region.iterancestors())
 
 
 def _text(element: etree._Element) -> str:
