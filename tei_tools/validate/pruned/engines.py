@@ -82,14 +82,18 @@ def pruned_validator(
     """libxml2 validator of ``path`` pruned to the names in ``scanned`` and relaxed to
     its values, or None (then jing alone). A pruned grammar is cached too: a run that
     meets the same names as an earlier one neither reads nor prunes the whole grammar.
-    ``schema``: the schema's parsed root, where the caller has it: a grammar
-    ``simplify`` covers is simplified here, for the batch's elements, and jing's
+    ``schema``: the schema's parsed root where ``covered`` says ``simplify`` covers it
+    (else None): it is simplified here, for the batch's elements, and jing's
     simplification of the whole (a Java start, seconds of work) is not waited for."""
     wanted = hashlib.sha256((key + scanned.key).encode()).hexdigest()
     cached = cache_dir() / "rng" / f"{wanted}.pruned.rng"
     grammar = _load(cached)
     if grammar is None:
-        whole = simplified_for(schema, scanned.attributes_of) if schema is not None else None
+        whole = (
+            simplified_for(schema, scanned.attributes_of, covered=True)
+            if schema is not None
+            else None
+        )
         if whole is None and command:  # without jing (no command): no fast route
             whole = simplified(key, path, command)
         if whole is None:

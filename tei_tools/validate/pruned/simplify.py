@@ -83,11 +83,14 @@ def covers(root: etree._Element) -> bool:
     return True
 
 
-def simplified_for(root: etree._Element, names: Collection[str]) -> bytes | None:
+def simplified_for(
+    root: etree._Element, names: Collection[str], covered: bool = False
+) -> bytes | None:
     """The simplified grammar of ``root`` with every element define reachable from
     ``start``, those whose element's local name is not in ``names`` as ``notAllowed``;
-    None where the grammar is not one this module covers."""
-    if not covers(root):
+    None where the grammar is not one this module covers. ``covered``: the caller
+    knows ``covers(root)`` (it reads every define: as long as the simplification)."""
+    if not covered and not covers(root):
         return None
     try:
         return _Simplifier(root, names).run()
