@@ -476,9 +476,11 @@ class Schematron:
         global lets and keys, then each rule whose context may match, but the units
         ``skips`` names), so that a budget can name what ran past it and go on after
         it. A rule that raises is a RuleFailure, and the other rules still run."""
-        elements = [el for el in tree.iter() if isinstance(el.tag, str)]
+        elements = list(tree.iter(etree.Element))  # lxml leaves comments and PIs out
         present: set[str] = {str(el.tag) for el in elements}
-        present |= {f"@{_local_name(str(name))}" for el in elements for name in el.keys()}  # noqa: SIM118
+        # each attribute name once, then its local name: a document repeats a few names
+        named = {name for el in elements for name in el.keys()}  # noqa: SIM118
+        present |= {f"@{_local_name(str(name))}" for name in named}
         order = _Order(elements)
         # elementpath's node tree is built only when a rule needs it (libxml2 answers
         # the XPath 1 tests on the lxml tree itself)
