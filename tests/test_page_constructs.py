@@ -785,3 +785,13 @@ def test_a_table_of_text_regions_without_cells_is_a_table_read_from_their_places
     assert rows == [["one", "two"], ["three", "four"]]
     assert " ".join(" ".join(body.itertext()).split()) == "Before one two three four After"
     assert any(d.code == "C402" and "positions" in d.message for d in result.diagnostics)
+
+
+def test_page_2009_is_refused_by_its_version() -> None:
+    draft = (
+        b'<pcGts xmlns="http://schema.primaresearch.org/PAGE/gts/pagecontent/2009-03-16">'
+        b"<page><text><unicode>words</unicode></text></page></pcGts>"
+    )
+    result = convert_bytes(draft, "old.xml")
+    assert not result.ok
+    assert any(d.code == "C008" and "2009-03-16" in d.message for d in result.diagnostics)

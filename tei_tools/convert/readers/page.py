@@ -332,6 +332,13 @@ class PageReader:
             raise ReadError(f"{name} is not a PAGE-XML file (root {root.tag!r})", file=name)
         ns = root.tag[1 : root.tag.index("}")]
         page = root.find(f"{{{ns}}}Page")
+        if page is None and ns.endswith("/2009-03-16"):
+            raise ReadError(
+                f"{name} is PAGE 2009-03-16, a draft whose elements (pcGts, page, text, "
+                "coords) the later versions renamed; it is not read: convert it to PAGE "
+                "2013 or later (PRImA's PAGE converter does)",
+                file=name,
+            )
         if page is None:
             raise ReadError(f"{name} has no Page element", file=name)
         self.part = self.prefix + name
