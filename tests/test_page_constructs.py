@@ -713,8 +713,8 @@ def test_tags_on_words_are_placed_in_their_line(line_text: str | None) -> None:
     line states its text or its words make it."""
     words = [
         ("Die", "readingOrder {index:0;}"),
-        ("S.", "abbrev {offset:0; length:2; continued:true;}"),
-        ("T.", "abbrev {offset:0; length:2; continued:true;}"),
+        ("S.", "abbrev {offset:0; length:2; continued:true;} textStyle {offset:0; length:2;}"),
+        ("T.", "abbrev {offset:0; length:2; continued:true;} textStyle {offset:0; length:2;}"),
         ("Herren", "textStyle {offset:1; length:5; italic:true;}"),
     ]
     region = (
@@ -795,3 +795,74 @@ def test_page_2009_is_refused_by_its_version() -> None:
     result = convert_bytes(draft, "old.xml")
     assert not result.ok
     assert any(d.code == "C008" and "2009-03-16" in d.message for d in result.diagnostics)
+
+
+def test_a_styled_word_broken_at_a_line_end_is_one_word() -> None:
+    """``<hi>sel-</hi>`` at a line end and ``big`` on the next: the hyphen is the
+    printer's, the word one (it had been two words, the hyphen kept as text)."""
+    region = (
+        '<TextRegion id="r"><Coords points="1,1 9,1 9,9"/>'
+        + _line("a", "ein sel-", "textStyle {offset:4; length:4; bold:true;}")
+        + _line("b", "big Wort")
+        + "</TextRegion>"
+    )
+    result = convert_bytes(_page(region), "hy.xml")
+    assert result.ok, [d.format() for d in result.diagnostics]
+    root = result.tree.getroot()  # type: ignore[union-attr]
+    assert root.find(".//t:hi", NS).text == "sel"
+    assert root.find(".//t:lb[@break='no']", NS) is not None
+    assert [pc.text for pc in root.iterfind(".//t:pc", NS)] == ["-"]
+
+
+def _numbered_page(number: str, word: str) -> bytes:
+    printed = (
+        '<TextRegion id="n" type="page-number"><Coords points="1,1 9,1 9,9"/>'
+        f"{_line('ln', number)}</TextRegion>"
+    )
+    return _page(printed + _typed_region("t", "paragraph", word))
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        (["1v", "2", "2v"], ["1v", "2", "2v"]),  # folios: as printed
+        (["4", "5", "1"], ["1", "2", "3"]),  # not ascending: by place, all of them
+        (["", "88", "89"], ["1", "2", "3"]),  # a page prints none: by place, all of them
+    ],
+)
+def test_an_exports_pages_are_numbered_by_one_scheme(
+    printed: list[str], expected: list[str], tmp_path: Path
+) -> None:
+    """Printed numbers where every page prints one and they ascend; else every page by
+    its place: the two mixed gave pb/@n 1 2 88 89, which R006 refuses."""
+    export = tmp_path / "export"
+    export.mkdir()
+    for n, number in enumerate(printed, start=1):
+        data = _numbered_page(number, f"w{n}") if number else _region_page(f"w{n}")
+        (export / f"p_{n}.xml").write_bytes(data)
+    out = tmp_path / "out.xml"
+    result = CliRunner().invoke(cli, ["convert", str(export), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    root = etree.parse(str(out)).getroot()
+    assert [pb.get("n") for pb in root.iterfind(".//t:pb", NS)] == expected
+    assert ("numbered (pb/@n) by its place" in result.output) == (expected != printed)
+
+
+def test_types_read_as_tei_or_as_page_defines_them_are_not_said_to_be_unknown() -> None:
+    """A drop capital (hi), a picture region's type (a figure: its type on its zone),
+    PAGE's own credit or other: no C402 saying they became paragraphs."""
+    regions = (
+        _typed_region("d", "drop-capital", "W")
+        + _typed_region("e", "paragraph", "hen it")
+        + '<GraphicRegion id="g" type="decoration"><Coords points="1,1 9,1 9,9"/></GraphicRegion>'
+        + _typed_region("c", "credit", "Photo")
+        + _typed_region("o", "other", "else")
+    )
+    result = convert_bytes(_page(regions), "quiet.xml")
+    assert result.ok, [d.format() for d in result.diagnostics]
+    assert [d.format() for d in result.diagnostics if d.code == "C402"] == []
+    zones = {
+        z.get(f"{{{XML}}}id").rsplit("-", 1)[-1]: z.get("type")
+        for z in result.tree.getroot().iterfind(".//t:zone", NS)
+    }  # type: ignore[union-attr]
+    assert zones["g"] == "decoration" and zones["c"] == "credit" and zones["o"] is None

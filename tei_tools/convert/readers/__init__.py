@@ -215,6 +215,7 @@ def _within(path: str, root: str) -> bool:
 
 
 def _styled(page: PageReader, form: str) -> StyledSource:
+    page.number_pages()
     return StyledSource(
         page.blocks,
         page.surfaces,

@@ -248,7 +248,12 @@ def _first_wraps(line: SourceLine, typescript: bool = False) -> tuple[_Wrap, ...
 
 def _hyphen_at_end(nodes: list[Inline]) -> str | None:
     """The hyphen a line's last text ends with, taken off it; None when it ends
-    otherwise (or inside a container: then the hyphen stays where it is)."""
+    otherwise. A styled word or a name closed at the line end (``<hi>sel-</hi>``) is
+    looked into; a deletion, an addition or a choice is not: the hyphen is theirs."""
+    while nodes and isinstance(nodes[-1], Emphasis | Tagged) and nodes[-1].children:
+        if isinstance(nodes[-1], Tagged) and nodes[-1].element == "gap":
+            return None
+        nodes = nodes[-1].children
     if not nodes or not isinstance(nodes[-1], Text):
         return None
     last = nodes[-1]

@@ -103,7 +103,9 @@ SEGMONTO = {
     "title": "heading",
 }
 # Types that name a plain text region: nothing to keep besides the paragraph.
-_PLAIN_TYPES = {"", "paragraph", "mainzone", "main", "maintextzone", "text", "default"}
+_PLAIN_TYPES = {"", "paragraph", "mainzone", "main", "maintextzone", "text", "default", "other"}
+# PAGE's own text types TEI has no element for: kept on the zone, as PAGE defines them
+_PAGE_TYPES_KEPT = {"credit", "floating", "toc-entry", "list-label"}
 PICTURE_REGIONS = ("ImageRegion", "GraphicRegion", "ChartRegion", "MathsRegion", "ChemRegion")
 DROP_CAPITAL = DROP_CAPITAL_TYPE
 
@@ -149,6 +151,9 @@ class PageReader:
         self.words: Counter[str] = Counter()  # words of text by their @primaryLanguage
         self.orders: Counter[str] = Counter()  # pages by how their regions were ordered
         self.unmapped_types: set[str] = set()  # region types said to have no element
+        # each page, the number it prints ("" if none it reads as one), whether it has a
+        # page-number region: see ``number_pages``
+        self.printed: list[tuple[Surface, str, bool]] = []
         self.versions: set[str] = set()  # PAGE schema versions read
         self.heading: str | None = None  # the first heading region's text
         self.title: tuple[str, str] | None = None  # (title, where stated)
@@ -273,6 +278,35 @@ class PageReader:
                         if code:
                             self.stated.append((code, "Transkribus' document metadata"))
 
+    def number_pages(self) -> None:
+        """Pages the METS labels not: numbered as they print their numbers where every
+        one does and the numbers (the arabic ones) ascend, as R006 asks; else each by
+        its place (one scheme for all: printed and counted numbers mixed would not
+        ascend), said where some pages print a number."""
+        unlabelled = [(s, n, region) for s, n, region in self.printed if not s.n]
+        numbers = [n for _, n, _ in unlabelled]
+        arabic = [int(m.group()) for n in numbers if (m := re.fullmatch(r"\d+", n))]
+        if numbers and all(numbers) and arabic == sorted(set(arabic)):
+            for surface, number, _ in unlabelled:
+                surface.n = number
+        elif any(region for _, _, region in unlabelled):
+            what = (
+                "some pages print no number TEI can read as one"
+                if not all(numbers)
+                else "the numbers the pages print do not ascend"
+            )
+            self.diags.append(
+                Diagnostic(
+                    "C402",
+                    f"{what}, so each page is numbered (pb/@n) by its place in the export; "
+                    "the printed numbers stay in the text (fw)",
+                    self.part,
+                    0,
+                    0,
+                    severity=Severity.INFO,
+                )
+            )
+
     def facts(self, form: str) -> SourceMeta:
         """What the export states about itself and what reading it did."""
         meta = SourceMeta(format="PAGE-XML", form=form)
@@ -304,7 +338,8 @@ class PageReader:
             )
             + "; the lines of a region by their readingOrder index, else in document order.",
             "Each page begins with a pb numbered (@n) by the METS file's ORDERLABEL, else by "
-            "the number its page-number region prints, else by its place in the export.",
+            "the number its page-number region prints where every page prints one and they "
+            "ascend, else by its place in the export.",
         ]
         meta.decisions.append(
             "Transkribus tags become TEI elements (person persName, place placeName, "
@@ -361,13 +396,13 @@ class PageReader:
             regions.append(_Region(page, "paragraph"))
             self.info(f"{len(loose)} lines stand outside any region; read after the regions", page)
         lines_of = [self.region_lines(r.element, ns, surface) for r in regions]
-        if not surface.n:  # no METS label: the number the page prints, if it prints one
-            surface.n = printed_number(
-                ln.text
-                for r, lines in zip(regions, lines_of, strict=True)
-                if r.type == "page-number"
-                for ln in lines
-            )
+        printed = [
+            ln.text
+            for r, lines in zip(regions, lines_of, strict=True)
+            if r.type == "page-number"
+            for ln in lines
+        ]
+        self.printed.append((surface, printed_number(printed), bool(printed)))
         measure = max((ln.box[2] for lines in lines_of for ln in lines if ln.box), default=0)
         widths = [
             (ln.box[2] - ln.box[0]) / len(ln.text)
@@ -391,9 +426,11 @@ class PageReader:
             if self.heading is None and kind == HEADING:
                 self.heading = " ".join(" ".join(ln.text for ln in lines).split()) or None
             zone = self.zone(surface, element, ns) if element is not page else None
-            unmapped = region.type not in REGION_KINDS and region.type not in _PLAIN_TYPES
-            if unmapped or stated_type(element).casefold() not in (region.type, ""):
-                zone = self.kept_type(element, zone, surface, said=unmapped)
+            read = region.type in REGION_KINDS or region.type == DROP_CAPITAL or region.picture
+            unmapped = not read and region.type not in _PLAIN_TYPES
+            if unmapped or region.picture or stated_type(element).casefold() != region.type:
+                said = unmapped and region.type not in _PAGE_TYPES_KEPT
+                zone = self.kept_type(element, zone, surface, said=said)
             if region.picture:
                 kind = FIGURE
             block = SourceBlock([], zone.id if zone else None, kind=kind, detail=detail)
@@ -792,12 +829,13 @@ def in_reading_order(
     return [regions[i] for i in order + indexed + unindexed]
 
 
-_PAGE_NUMBER = re.compile(r"[^\w]*(\d{1,5}|[ivxlcdm]{1,8}|[IVXLCDM]{1,8})[^\w]*")
+# A page number as printed: arabic (a folio's side too: 2v), or roman, in punctuation
+_PAGE_NUMBER = re.compile(r"[^\w]*(\d{1,5}[rvRV]?|[ivxlcdm]{1,8}|[IVXLCDM]{1,8})[^\w]*")
 
 
 def printed_number(texts: Iterable[str]) -> str:
-    """The page number a page-number region prints (``- 79 -`` → 79, ``xii.`` → xii);
-    "" when its text is no number alone (then the page is numbered by its place)."""
+    """The page number a page-number region prints (``- 79 -`` → 79, ``xii.`` → xii,
+    ``2v``); "" when its text is no number alone."""
     found = [m.group(1) for t in texts if (m := _PAGE_NUMBER.fullmatch(t.strip()))]
     return found[0] if len(set(found)) == 1 else ""
 

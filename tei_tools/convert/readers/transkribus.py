@@ -100,34 +100,36 @@ def words_in_line(words: list[tuple[str, str | None]], text: str) -> tuple[str, 
     words) made one span with it. Also the tagged words not found in ``text``."""
     spans: list[list[object]] = []  # [name, start, end, props], UTF-16 units of text
     missed: list[str] = []
-    at, last_end = 0, -1
+    at = 0
+    ended: dict[str, list[object]] = {}  # the word before's spans ending with it, by name
     for word, custom in words:
         tags = [(n, p) for n, p in custom_tags(custom) if n not in _STRUCTURAL]
         found = text.find(word, at) if word else -1
         if found < 0:
             if tags:
                 missed.append(word)
+            ended = {}  # a tag goes on only over words that stand side by side
             continue
         base = _utf16_len(text[:found])
+        word_end = base + _utf16_len(word)
+        ending: dict[str, list[object]] = {}
         for name, props in tags:
             offset = signed(props.get("offset", "0")) or 0
             length = signed(props.get("length", "")) if "length" in props else None
             start = base + max(offset, 0)
             end = start + (length if length is not None else _utf16_len(word) - offset)
             kept = {k: v for k, v in props.items() if k not in ("offset", "length")}
-            previous = spans[-1] if spans else None
-            if (
-                kept.get("continued") == "true"
-                and offset == 0
-                and previous is not None
-                and previous[0] == name
-                and previous[2] == last_end
-            ):
+            previous = ended.get(name)
+            if kept.get("continued") == "true" and offset == 0 and previous is not None:
                 previous[2] = end  # one tag over both words
-                continue
-            spans.append([name, start, end, kept])
+                span = previous
+            else:
+                span = [name, start, end, kept]
+                spans.append(span)
+            if end == word_end:
+                ending[name] = span
         at = found + len(word)
-        last_end = base + _utf16_len(word)
+        ended = ending
     custom = " ".join(
         f"{name} {{offset:{start}; length:{end - start};"  # type: ignore[operator]
         + "".join(f" {k}:{v};" for k, v in props.items())  # type: ignore[attr-defined]
