@@ -731,7 +731,11 @@ def test_tags_on_words_are_placed_in_their_line(line_text: str | None) -> None:
 
 
 def test_a_tagged_word_its_line_does_not_hold_is_said() -> None:
-    words = [("Haus", "textStyle {offset:0; length:4; bold:true;}")]
+    """Said for a tag that gives markup; a font's name and size alone give none."""
+    words = [
+        ("Haus", "textStyle {offset:0; length:4; bold:true;}"),
+        ("Hof", "textStyle {offset:0; length:3; fontFamily:Arial; fontSize:8.0;}"),
+    ]
     region = (
         '<TextRegion id="r"><Coords points="1,1 9,1 9,9"/>'
         + _worded_line("l", "Hans", words)
@@ -740,7 +744,8 @@ def test_a_tagged_word_its_line_does_not_hold_is_said() -> None:
     result = convert_bytes(_page(region), "words.xml")
     assert result.ok
     assert result.tree.getroot().find(".//t:hi", NS) is None  # type: ignore[union-attr]
-    assert any(d.code == "C402" and "Haus" in d.message for d in result.diagnostics)
+    said = [d.message for d in result.diagnostics if d.code == "C402"]
+    assert any("Haus" in m for m in said) and not any("Hof" in m for m in said), said
 
 
 def _cell_region(rid: str, x: int, y: int, text: str) -> str:

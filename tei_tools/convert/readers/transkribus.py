@@ -103,7 +103,7 @@ def words_in_line(words: list[tuple[str, str | None]], text: str) -> tuple[str, 
     at = 0
     ended: dict[str, list[object]] = {}  # the word before's spans ending with it, by name
     for word, custom in words:
-        tags = [(n, p) for n, p in custom_tags(custom) if n not in _STRUCTURAL]
+        tags = [(n, p) for n, p in custom_tags(custom) if _marks_up(n, p)]
         found = text.find(word, at) if word else -1
         if found < 0:
             if tags:
@@ -137,6 +137,14 @@ def words_in_line(words: list[tuple[str, str | None]], text: str) -> tuple[str, 
         for name, start, end, props in spans
     )
     return custom, missed
+
+
+def _marks_up(name: str, props: Mapping[str, str]) -> bool:
+    """A tag that gives markup: not the reading order or a structure type, nor a text
+    style of fonts and sizes only (OCR-D's ground truth gives every word one)."""
+    if name in _STRUCTURAL:
+        return False
+    return name != "textStyle" or any(props.get(key) == "true" for key in _STYLE_KEYS)
 
 
 def _utf16_len(text: str) -> int:
