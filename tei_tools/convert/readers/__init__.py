@@ -215,7 +215,7 @@ def _within(path: str, root: str) -> bool:
 
 
 def _styled(page: PageReader, form: str) -> StyledSource:
-    page.number_pages()
+    page.finish()
     return StyledSource(
         page.blocks,
         page.surfaces,

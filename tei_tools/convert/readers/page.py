@@ -154,6 +154,7 @@ class PageReader:
         # each page, the number it prints ("" if none it reads as one), whether it has a
         # page-number region: see ``number_pages``
         self.printed: list[tuple[Surface, str, bool]] = []
+        self.placeholders: list[tuple[str, int]] = []  # eScriptorium's: where each is
         self.versions: set[str] = set()  # PAGE schema versions read
         self.heading: str | None = None  # the first heading region's text
         self.title: tuple[str, str] | None = None  # (title, where stated)
@@ -277,6 +278,17 @@ class PageReader:
                         code = language_code(name)
                         if code:
                             self.stated.append((code, "Transkribus' document metadata"))
+
+    def finish(self) -> None:
+        """What is told once the whole export is read: the pages' numbers, and how many
+        placeholder regions there were."""
+        self.number_pages()
+        if self.placeholders:
+            part, line = self.placeholders[0]
+            many = len(self.placeholders)
+            where = f" ({many} in the export, the first here)" if many > 1 else ""
+            message = f"eScriptorium's placeholder region{where}: its lines are read, no zone"
+            self.diags.append(Diagnostic("C405", message, part, line, 1, severity=Severity.INFO))
 
     def number_pages(self) -> None:
         """Pages the METS labels not: numbered as they print their numbers where every
@@ -550,7 +562,7 @@ class PageReader:
             return [_Region(region, _region_type(region), picture=True)]
         if local != "TableRegion":
             if (region.get("id") or "").startswith("eSc_dummyblock"):
-                self.info("eScriptorium's placeholder region: its lines are read, no zone", region)
+                self.placeholders.append((self.part, line_of(region)))  # said by finish()
             return [_Region(region, _region_type(region))]
         self.tables += 1
         found = list(region.iter(f"{{{ns}}}TableCell"))
