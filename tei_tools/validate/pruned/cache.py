@@ -17,6 +17,7 @@ from lxml import etree
 
 from tei_tools.cache import cache_dir, sealer, unwrap, versions, wrap
 from tei_tools.io import atomic_write
+from tei_tools.validate.pruned.known import accepted_by_jing
 from tei_tools.validate.pruned.prune import _R
 from tei_tools.xmlparse import parse_file
 
@@ -118,6 +119,8 @@ def verify_ahead(key: str, path: Path, command: list[str]) -> None:
     did before: a grammar simplified in process is simplified only in the parts a batch
     needs, and only jing tells whether the whole is RELAX NG (``verified`` collects it)."""
     if key in _VERIFYING or _load(cache_dir() / "rng" / f"{key}.verified") is not None:
+        return
+    if accepted_by_jing(path):  # a published schema, checked when tei-tools was made
         return
     _VERIFYING[key] = _in_background([*command, str(path)], subprocess.STDOUT)
 
