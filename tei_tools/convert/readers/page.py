@@ -48,6 +48,7 @@ from tei_tools.convert.readers.transkribus import (
     Found,
     custom_tags,
     line_runs,
+    marks_up,
     untagged,
     words_in_line,
 )
@@ -637,7 +638,7 @@ class PageReader:
                 continue
             zone, box = self.located(surface, line, ns)
             custom = line.get("custom") if tagged else None
-            if any(w.get("custom") for w in line.iterchildren(f"{{{ns}}}Word")):
+            if any(marks_up(w.get("custom")) for w in line.iterchildren(f"{{{ns}}}Word")):
                 custom = self.word_tags(line, ns, text, custom)
             out.append(
                 _Line(

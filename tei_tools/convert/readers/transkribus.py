@@ -139,6 +139,12 @@ def words_in_line(words: list[tuple[str, str | None]], text: str) -> tuple[str, 
     return custom, missed
 
 
+@functools.lru_cache(maxsize=4096)  # most words repeat a few values (a reading order)
+def marks_up(custom: str | None) -> bool:
+    """Whether a ``@custom`` holds a tag that gives markup (see ``_marks_up``)."""
+    return any(_marks_up(name, props) for name, props in custom_tags(custom))
+
+
 def _marks_up(name: str, props: Mapping[str, str]) -> bool:
     """A tag that gives markup: not the reading order or a structure type, nor a text
     style of fonts and sizes only (OCR-D's ground truth gives every word one)."""
