@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from lxml import etree
 
@@ -18,7 +19,7 @@ from tei_tools.namespaces import TEI_NS, XML_ID
 from tei_tools.validate.budget import UnitLog
 from tei_tools.xmlparse import safe_parser
 
-# The attributes rule checks read; collected in one XPath pass per document.
+# The attributes rule checks read; collected in one pass per document (Located._index).
 INDEXED = (
     "id",
     "who",
@@ -95,6 +96,8 @@ class Located:
     data: bytes
     tree: etree._ElementTree
     _attributes: dict[str, list[tuple[etree._Element, str]]] | None = None
+    _elements: list[etree._Element] | None = None
+    _attribute_names: set[str] | None = None
     _ids: dict[str, etree._Element] | None = None
     _lines: list[bytes] | None = None
     _columns: dict[int, list[int]] = field(default_factory=dict)  # line → start tag columns
@@ -112,17 +115,45 @@ class Located:
         the others have no namespace), grouped by name; one pass over the document
         serves every rule (reports sort by line)."""
         if self._attributes is None:
-            self._attributes = {}
-            for el in self.tree.iter(etree.Element):
-                # keys() then get(): lxml's items() and values() take quadratic time in
-                # the number of attributes (each value is looked up by a linear scan)
-                for key in el.keys():  # noqa: SIM118 (an lxml element, not a dict)
-                    name = _INDEXED.get(str(key))
-                    if name is not None:
-                        value = str(el.get(key))
-                        self._attributes.setdefault(name, []).append((el, value))
-        assert set(names) <= set(INDEXED), names
+            self._index()
+        assert self._attributes is not None and set(names) <= set(INDEXED), names
         return [(el, n, v) for n in names for el, v in self._attributes.get(n, [])]
+
+    @property
+    def elements(self) -> list[etree._Element]:
+        """The document's elements in document order (no comments or PIs)."""
+        if self._elements is None:
+            self._index()
+        assert self._elements is not None
+        return self._elements
+
+    @property
+    def attribute_names(self) -> set[str]:
+        """Every attribute name the document uses (Clark notation)."""
+        if self._attribute_names is None:
+            self._index()
+        assert self._attribute_names is not None
+        return self._attribute_names
+
+    def _index(self) -> None:
+        """One pass over the document for every layer that reads it whole: its
+        elements, the attribute names it uses (the Schematron's pre-filter), and the
+        values of the attributes the rules read (INDEXED)."""
+        elements = list(self.tree.iter(etree.Element))
+        names: set[str] = set()
+        indexed: dict[str, list[tuple[etree._Element, str]]] = {}
+        for el in elements:
+            keys = cast("list[str]", el.keys())  # lxml's names are str (stubs: or bytes)
+            if not keys:
+                continue
+            names.update(keys)
+            # keys() then get(): lxml's items() and values() take quadratic time in
+            # the number of attributes (each value is looked up by a linear scan)
+            for key in keys:
+                name = _INDEXED.get(key)
+                if name is not None:
+                    indexed.setdefault(name, []).append((el, str(el.get(key))))
+        self._elements, self._attribute_names, self._attributes = elements, names, indexed
 
     @property
     def ids(self) -> dict[str, etree._Element]:

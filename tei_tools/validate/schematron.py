@@ -470,16 +470,25 @@ class Schematron:
         return 1 + sum(len(pattern.rules) for pattern in self.patterns)
 
     def evaluate(
-        self, tree: etree._ElementTree, skips: Callable[[int], bool] = lambda _: False
+        self,
+        tree: etree._ElementTree,
+        skips: Callable[[int], bool] = lambda _: False,
+        outline: tuple[list[etree._Element], set[str]] | None = None,
     ) -> Iterator[Unit | Finding | RuleFailure]:
         """The findings on ``tree``, each unit of work announced before it runs (the
         global lets and keys, then each rule whose context may match, but the units
         ``skips`` names), so that a budget can name what ran past it and go on after
         it. A rule that raises is a RuleFailure, and the other rules still run."""
-        elements = list(tree.iter(etree.Element))  # lxml leaves comments and PIs out
-        present: set[str] = {str(el.tag) for el in elements}
+        # ``outline``: the document's elements and attribute names, where the caller
+        # read them already (``Located``: one pass for the rules too)
+        named: set[str]
+        if outline is None:
+            elements = list(tree.iter(etree.Element))  # lxml leaves comments and PIs out
+            named = {str(name) for el in elements for name in el.keys()}  # noqa: SIM118
+        else:
+            elements, named = outline
+        present: set[str] = {el.tag for el in elements}
         # each attribute name once, then its local name: a document repeats a few names
-        named = {name for el in elements for name in el.keys()}  # noqa: SIM118
         present |= {f"@{_local_name(str(name))}" for name in named}
         order = _Order(elements)
         # elementpath's node tree is built only when a rule needs it (libxml2 answers
@@ -883,7 +892,7 @@ def run_units(rules: Schematron, doc: Located) -> list[Diagnostic]:
     end = base + rules.units
     found: list[Diagnostic] = []
     skips = (lambda index: units.skips(base + index)) if units.skipped else _never
-    for item in rules.evaluate(doc.tree, skips):
+    for item in rules.evaluate(doc.tree, skips, (doc.elements, doc.attribute_names)):
         if isinstance(item, Unit):
             resume = None if item.resume is None else base + item.resume
             units.begin(base + item.index, item.label, resume, end)
