@@ -871,3 +871,23 @@ def test_types_read_as_tei_or_as_page_defines_them_are_not_said_to_be_unknown() 
         for z in result.tree.getroot().iterfind(".//t:zone", NS)
     }  # type: ignore[union-attr]
     assert zones["g"] == "decoration" and zones["c"] == "credit" and zones["o"] is None
+
+
+def test_an_untyped_group_of_images_is_no_group_of_pages(tmp_path: Path) -> None:
+    """eScriptorium's METS may list its images in a group with no MIMETYPE too: only
+    XML files make a group of pages, whichever group comes first."""
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "p1.xml").write_bytes(_region_page("page"))
+    (export / "p1.jpg").write_bytes(b"\xff\xd8")
+    mets = _mets("export", ["p1.xml"]).replace(
+        "</fileSec>",
+        '<fileGrp USE="image"><file ID="i0"><FLocat xlink:href="p1.jpg"/></file></fileGrp>'
+        "</fileSec>",
+    )
+    (export / "METS.xml").write_text(mets)
+    out = tmp_path / "out.xml"
+    result = CliRunner().invoke(cli, ["convert", str(export), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert _body_words(out) == ["page"]
+    assert "image" not in " ".join(line for line in result.output.splitlines() if "C404" in line)

@@ -69,8 +69,10 @@ def _groups(
         name = group.get("USE") or group.get("ID") or ""
         items = group.findall(m("file"))
         typed = [i for i in items if (i.get("MIMETYPE") or "") == PAGE_MIMETYPE]
-        if not typed and ("PAGE" in name.upper() or untyped):  # its name says PAGE
+        if not typed and "PAGE" in name.upper():  # its name says PAGE
             typed = [i for i in items if (i.get("MIMETYPE") or "") in _XML_TYPES]
+        elif not typed and untyped:  # XML files by their names (images are untyped too)
+            typed = [i for i in items if not i.get("MIMETYPE") and _names_xml(i)]
         files = []
         for n, item in enumerate(typed):
             loc = item.find(m("FLocat"))
@@ -90,6 +92,12 @@ def _groups(
         if files:
             groups.append(Group(name, [f for _, f in sorted(files, key=lambda t: t[0])]))
     return groups
+
+
+def _names_xml(item: etree._Element) -> bool:
+    location = item.find(m("FLocat"))
+    href = location.get(f"{{{XLINK}}}href") if location is not None else None
+    return bool(href) and href.lower().endswith(".xml")  # type: ignore[union-attr]
 
 
 def preference(groups: list[Group], chosen: str | None) -> list[Group]:
