@@ -64,6 +64,7 @@ _KEPT = {
 }
 _NOT_PROPERTIES = {"offset", "length", "continued"}
 _TOKEN = re.compile(r"[^\w.-]+")
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
 _WIKIDATA = re.compile(r"Q[0-9]{1,12}")
 _ISO_DATE = re.compile(r"-?[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 _DOTTED_DATE = re.compile(r"([0-9]{1,2})\.([0-9]{1,2})\.([0-9]{4})")
@@ -345,7 +346,9 @@ def _person(props: Mapping[str, str], authority: str, found: Found) -> str | Non
     """The id of the person a person tag names by first or last name (None when it
     names neither: the tag is a name and no more)."""
     forename, surname, birth, death = (
-        " ".join(props.get(key, "").split()) for key in _PERSON_PROPERTIES
+        # XML's white space made one space: a no-break space is the editor's
+        " ".join(_XML_SPACE.split(props.get(key, "").strip(" \t\r\n")))
+        for key in _PERSON_PROPERTIES
     )
     if not (forename or surname):
         return None
