@@ -403,6 +403,7 @@ _VALUE = st.text(
     st.dictionaries(st.one_of(st.sampled_from(_KNOWN_KEYS), _KEY), _VALUE, max_size=4),
 )
 @example(tag="comment", props={"comment": "0"})  # its words are the note's, not a feature
+@example(tag="person", props={"firstname": "0\xa00"})  # a no-break space is kept
 def test_any_tag_properties_are_kept_whole_and_the_tei_stays_valid(tag: str, props: dict) -> None:
     """Whatever keys and values an editor's tag holds, the conversion succeeds (the
     project schema's self-check passes) and each value is kept: as a feature, as the
@@ -828,18 +829,20 @@ def _numbered_page(number: str, word: str) -> bytes:
 
 
 @pytest.mark.parametrize(
-    ("printed", "expected"),
+    ("printed", "expected", "said"),
     [
-        (["1v", "2", "2v"], ["1v", "2", "2v"]),  # folios: as printed
-        (["4", "5", "1"], ["1", "2", "3"]),  # not ascending: by place, all of them
-        (["", "88", "89"], ["1", "2", "3"]),  # a page prints none: by place, all of them
+        (["1v", "2", "2v"], ["1v", "2", "2v"], False),  # folios: as printed
+        (["4", "5", "1"], ["1", "2", "3"], True),  # not ascending: by place, all of them
+        (["", "88", "89"], ["1", "88", "89"], False),  # a page prints none: its place
+        (["", "2", "3"], ["1", "2", "3"], False),
+        (["7", "", "9"], ["1", "2", "3"], True),  # 7 2 9 would not ascend: by place, all
     ],
 )
-def test_an_exports_pages_are_numbered_by_one_scheme(
-    printed: list[str], expected: list[str], tmp_path: Path
+def test_an_exports_pages_are_numbered_so_that_they_ascend(
+    printed: list[str], expected: list[str], said: bool, tmp_path: Path
 ) -> None:
-    """Printed numbers where every page prints one and they ascend; else every page by
-    its place: the two mixed gave pb/@n 1 2 88 89, which R006 refuses."""
+    """Each page as it prints its number, else by its place, where those ascend (R006);
+    else every page by its place, said: mixed they had given 1 2 3 3 5 4."""
     export = tmp_path / "export"
     export.mkdir()
     for n, number in enumerate(printed, start=1):
@@ -850,7 +853,7 @@ def test_an_exports_pages_are_numbered_by_one_scheme(
     assert result.exit_code == 0, result.output
     root = etree.parse(str(out)).getroot()
     assert [pb.get("n") for pb in root.iterfind(".//t:pb", NS)] == expected
-    assert ("numbered (pb/@n) by its place" in result.output) == (expected != printed)
+    assert ("numbered (pb/@n) by its place" in result.output) == said
 
 
 def test_types_read_as_tei_or_as_page_defines_them_are_not_said_to_be_unknown() -> None:
@@ -870,7 +873,7 @@ def test_types_read_as_tei_or_as_page_defines_them_are_not_said_to_be_unknown() 
         z.get(f"{{{XML}}}id").rsplit("-", 1)[-1]: z.get("type")
         for z in result.tree.getroot().iterfind(".//t:zone", NS)
     }  # type: ignore[union-attr]
-    assert zones["g"] == "decoration" and zones["c"] == "credit" and zones["o"] is None
+    assert zones["g"] == "decoration" and zones["c"] == "credit" and zones["o"] == "other"
 
 
 def test_an_untyped_group_of_images_is_no_group_of_pages(tmp_path: Path) -> None:
@@ -891,3 +894,26 @@ def test_an_untyped_group_of_images_is_no_group_of_pages(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     assert _body_words(out) == ["page"]
     assert "image" not in " ".join(line for line in result.output.splitlines() if "C404" in line)
+
+
+def test_a_region_with_no_type_gives_its_zone_none(tmp_path: Path) -> None:
+    """An untyped picture, a table's cells, a text region: no type to keep (a zone had
+    been typed "_", the name made of nothing); PAGE's own "other" is kept."""
+    regions = (
+        '<ImageRegion id="i"><Coords points="1,1 9,1 9,9"/></ImageRegion>'
+        '<TableRegion id="t"><Coords points="1,1 9,1 9,9"/>'
+        '<TableCell row="0" col="0" id="c"><Coords points="1,1 9,1 9,9"/>'
+        + _line("cl", "Cell")
+        + "</TableCell></TableRegion>"
+        + _typed_region("o", "other", "else")
+        + '<TextRegion id="p"><Coords points="1,1 9,1 9,9"/>'
+        + _line("pl", "plain")
+        + "</TextRegion>"
+    )
+    result = convert_bytes(_page(regions), "untyped.xml")
+    assert result.ok, [d.format() for d in result.diagnostics]
+    typed = {
+        z.get(f"{{{XML}}}id"): z.get("type")
+        for z in result.tree.getroot().iterfind(".//t:zone[@type]", NS)  # type: ignore[union-attr]
+    }
+    assert typed == {"page1-o": "other"}

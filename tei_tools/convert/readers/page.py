@@ -15,6 +15,7 @@ page becomes a ``surface`` with a ``zone`` per region and line.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -104,9 +105,9 @@ SEGMONTO = {
     "title": "heading",
 }
 # Types that name a plain text region: nothing to keep besides the paragraph.
-_PLAIN_TYPES = {"", "paragraph", "mainzone", "main", "maintextzone", "text", "default", "other"}
+_PLAIN_TYPES = {"", "paragraph", "mainzone", "main", "maintextzone", "text", "default"}
 # PAGE's own text types TEI has no element for: kept on the zone, as PAGE defines them
-_PAGE_TYPES_KEPT = {"credit", "floating", "toc-entry", "list-label"}
+_PAGE_TYPES_KEPT = {"credit", "floating", "toc-entry", "list-label", "other"}
 PICTURE_REGIONS = ("ImageRegion", "GraphicRegion", "ChartRegion", "MathsRegion", "ChemRegion")
 DROP_CAPITAL = DROP_CAPITAL_TYPE
 
@@ -152,9 +153,9 @@ class PageReader:
         self.words: Counter[str] = Counter()  # words of text by their @primaryLanguage
         self.orders: Counter[str] = Counter()  # pages by how their regions were ordered
         self.unmapped_types: set[str] = set()  # region types said to have no element
-        # each page, the number it prints ("" if none it reads as one), whether it has a
-        # page-number region: see ``number_pages``
-        self.printed: list[tuple[Surface, str, bool]] = []
+        # each page, the number it prints ("" if none it reads as one), its file: see
+        # ``number_pages``
+        self.printed: list[tuple[Surface, str, str]] = []
         self.placeholders: list[tuple[str, int]] = []  # eScriptorium's: where each is
         self.versions: set[str] = set()  # PAGE schema versions read
         self.heading: str | None = None  # the first heading region's text
@@ -292,33 +293,35 @@ class PageReader:
             self.diags.append(Diagnostic("C405", message, part, line, 1, severity=Severity.INFO))
 
     def number_pages(self) -> None:
-        """Pages the METS labels not: numbered as they print their numbers where every
-        one does and the numbers (the arabic ones) ascend, as R006 asks; else each by
-        its place (one scheme for all: printed and counted numbers mixed would not
-        ascend), said where some pages print a number."""
-        unlabelled = [(s, n, region) for s, n, region in self.printed if not s.n]
-        numbers = [n for _, n, _ in unlabelled]
-        arabic = [int(m.group()) for n in numbers if (m := re.fullmatch(r"\d+", n))]
-        if numbers and all(numbers) and arabic == sorted(set(arabic)):
-            for surface, number, _ in unlabelled:
+        """Each page's pb/@n: the METS label, else the number its page-number region
+        prints, else its place in the export — where the arabic numbers so given
+        ascend, as R006 asks. Where they do not (pages from several places of a book),
+        every page the METS does not label is numbered by its place, and that is said."""
+        chosen = [
+            surface.n or printed or str(place)
+            for place, (surface, printed, _) in enumerate(self.printed, start=1)
+        ]
+        arabic = [(int(n), i) for i, n in enumerate(chosen) if _ARABIC.fullmatch(n)]
+        falling = next((i for (a, _), (b, i) in itertools.pairwise(arabic) if b <= a), None)
+        if falling is None:
+            for (surface, _, _), number in zip(self.printed, chosen, strict=True):
                 surface.n = number
-        elif any(region for _, _, region in unlabelled):
-            what = (
-                "some pages print no number TEI can read as one"
-                if not all(numbers)
-                else "the numbers the pages print do not ascend"
+            return
+        for place, (surface, _, _) in enumerate(self.printed, start=1):
+            surface.n = surface.n or str(place)
+        _, printed, part = self.printed[falling]
+        self.diags.append(
+            Diagnostic(
+                "C402",
+                f"this page prints {printed or chosen[falling]}, which does not follow the "
+                "page before it, so each page is numbered (pb/@n) by its place in the "
+                "export; the printed numbers stay in the text (fw)",
+                part,
+                0,
+                0,
+                severity=Severity.INFO,
             )
-            self.diags.append(
-                Diagnostic(
-                    "C402",
-                    f"{what}, so each page is numbered (pb/@n) by its place in the export; "
-                    "the printed numbers stay in the text (fw)",
-                    self.part,
-                    0,
-                    0,
-                    severity=Severity.INFO,
-                )
-            )
+        )
 
     def facts(self, form: str) -> SourceMeta:
         """What the export states about itself and what reading it did."""
@@ -351,8 +354,8 @@ class PageReader:
             )
             + "; the lines of a region by their readingOrder index, else in document order.",
             "Each page begins with a pb numbered (@n) by the METS file's ORDERLABEL, else by "
-            "the number its page-number region prints where every page prints one and they "
-            "ascend, else by its place in the export.",
+            "the number its page-number region prints, else by its place in the export; "
+            "where those numbers would not ascend, by its place.",
         ]
         meta.decisions.append(
             "Transkribus tags become TEI elements (person persName, place placeName, "
@@ -415,7 +418,7 @@ class PageReader:
             if r.type == "page-number"
             for ln in lines
         ]
-        self.printed.append((surface, printed_number(printed), bool(printed)))
+        self.printed.append((surface, printed_number(printed), self.part))
         measure = max((ln.box[2] for lines in lines_of for ln in lines if ln.box), default=0)
         widths = [
             (ln.box[2] - ln.box[0]) / len(ln.text)
@@ -441,7 +444,8 @@ class PageReader:
             zone = self.zone(surface, element, ns) if element is not page else None
             read = region.type in REGION_KINDS or region.type == DROP_CAPITAL or region.picture
             unmapped = not read and region.type not in _PLAIN_TYPES
-            if unmapped or region.picture or stated_type(element).casefold() != region.type:
+            stated = stated_type(element)  # a cell's "paragraph" is the reader's, not stated
+            if stated and (unmapped or region.picture or stated.casefold() != region.type):
                 said = unmapped and region.type not in _PAGE_TYPES_KEPT
                 zone = self.kept_type(element, zone, surface, said=said)
             if region.picture:
@@ -842,6 +846,7 @@ def in_reading_order(
     return [regions[i] for i in order + indexed + unindexed]
 
 
+_ARABIC = re.compile(r"[0-9]+")
 # A page number as printed: arabic (a folio's side too: 2v), or roman, in punctuation
 _PAGE_NUMBER = re.compile(r"[^\w]*(\d{1,5}[rvRV]?|[ivxlcdm]{1,8}|[IVXLCDM]{1,8})[^\w]*")
 
