@@ -649,15 +649,33 @@ def test_page_in_the_https_namespace_is_page() -> None:
     assert "secure" in "".join(result.tree.getroot().find(".//t:body", NS).itertext())  # type: ignore[union-attr]
 
 
-def test_an_alto_file_is_refused_as_alto() -> None:
-    alto = (
-        b'<?xml version="1.0"?><alto xmlns="http://www.loc.gov/standards/alto/ns-v4#">'
-        b"<Layout><Page/></Layout></alto>"
-    )
-    result = convert_bytes(alto, "page.xml")
+@pytest.mark.parametrize(
+    ("data", "code", "named"),
+    [
+        (
+            b'<?xml version="1.0"?><alto xmlns="http://www.loc.gov/standards/alto/ns-v4#">'
+            b"<Layout><Page/></Layout></alto>",
+            "C007",
+            "ALTO",
+        ),
+        (
+            b'<pcGts xmlns="http://schema.primaresearch.org/PAGE/gts/pagecontent/2009-03-16">'
+            b"<page><text><unicode>words</unicode></text></page></pcGts>",
+            "C008",
+            "2009-03-16",
+        ),
+    ],
+    ids=["alto", "page-2009"],
+)
+def test_a_layout_format_not_read_is_refused_as_what_it_is(
+    data: bytes, code: str, named: str
+) -> None:
+    """ALTO, and PAGE's 2009 draft: refused by name, with what to do instead."""
+    result = convert_bytes(data, "layout.xml")
     assert not result.ok
-    said = [d for d in result.diagnostics if d.code == "C007"]
-    assert said and "ALTO" in said[0].message and "PAGE" in (said[0].hint or ""), said
+    said = [d for d in result.diagnostics if d.code == code]
+    assert said and named in said[0].message, [d.format() for d in result.diagnostics]
+    assert "PAGE" in said[0].hint + said[0].message
 
 
 def _typed_region(rid: str, kind: str, text: str) -> str:
@@ -791,16 +809,6 @@ def test_a_table_of_text_regions_without_cells_is_a_table_read_from_their_places
     assert rows == [["one", "two"], ["three", "four"]]
     assert " ".join(" ".join(body.itertext()).split()) == "Before one two three four After"
     assert any(d.code == "C402" and "positions" in d.message for d in result.diagnostics)
-
-
-def test_page_2009_is_refused_by_its_version() -> None:
-    draft = (
-        b'<pcGts xmlns="http://schema.primaresearch.org/PAGE/gts/pagecontent/2009-03-16">'
-        b"<page><text><unicode>words</unicode></text></page></pcGts>"
-    )
-    result = convert_bytes(draft, "old.xml")
-    assert not result.ok
-    assert any(d.code == "C008" and "2009-03-16" in d.message for d in result.diagnostics)
 
 
 def test_a_styled_word_broken_at_a_line_end_is_one_word() -> None:
