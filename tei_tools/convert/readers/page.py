@@ -77,7 +77,7 @@ _ORDERS = {
     "document": "in document order",
 }
 
-DROP_CAPITAL_TYPE = "drop-capital"
+DROP_CAPITAL = "drop-capital"
 # Region types (``@type``, Transkribus's ``structure {type:…}``) and the block each
 # becomes: (kind, detail). A type not named here is a paragraph.
 REGION_KINDS = {
@@ -101,7 +101,7 @@ SEGMONTO = {
     "numberingzone": "page-number",
     "runningtitlezone": "header",
     "quiremarkszone": "signature-mark",
-    "dropcapitalzone": DROP_CAPITAL_TYPE,
+    "dropcapitalzone": DROP_CAPITAL,
     "title": "heading",
 }
 # Types that name a plain text region: nothing to keep besides the paragraph.
@@ -109,7 +109,6 @@ _PLAIN_TYPES = {"", "paragraph", "mainzone", "main", "maintextzone", "text", "de
 # PAGE's own text types TEI has no element for: kept on the zone, as PAGE defines them
 _PAGE_TYPES_KEPT = {"credit", "floating", "toc-entry", "list-label", "other"}
 PICTURE_REGIONS = ("ImageRegion", "GraphicRegion", "ChartRegion", "MathsRegion", "ChemRegion")
-DROP_CAPITAL = DROP_CAPITAL_TYPE
 
 T = TypeVar("T")
 Opener = Callable[[str], bytes]  # a path inside the export → its bytes
@@ -676,13 +675,8 @@ class PageReader:
         """The element's zone on ``surface`` and the box around it; (None, None) when
         its Coords are absent, or reported when they are no area TEI takes. PAGE
         2010's ``Point`` children are read as 2013's ``@points``."""
-        coords = next(element.iterchildren(f"{{{ns}}}Coords"), None)
-        if coords is None:
-            return None, None
-        value = coords.get("points")
-        if value is None:
-            value = " ".join(f"{p.get('x')},{p.get('y')}" for p in coords.iter(f"{{{ns}}}Point"))
-        if not value:
+        coords, value = _coords(element, ns)
+        if coords is None or not value:
             return None, None
         ident = element.get("id") or ""
         if ident.startswith("eSc_dummyblock"):
@@ -778,14 +772,21 @@ def _in_this_table(region: etree._Element, table: etree._Element, ns: str) -> bo
     return owner is table
 
 
-def _box(region: etree._Element, ns: str) -> tuple[int, int, int, int] | None:
-    """The box around a region's Coords (2013's @points or 2010's Point children)."""
-    coords = next(region.iterchildren(f"{{{ns}}}Coords"), None)
+def _coords(element: etree._Element, ns: str) -> tuple[etree._Element | None, str]:
+    """An element's Coords and its points: 2013's ``@points``, or PAGE 2010's ``Point``
+    children read as those."""
+    coords = next(element.iterchildren(f"{{{ns}}}Coords"), None)
     if coords is None:
-        return None
+        return None, ""
     value = coords.get("points")
     if value is None:
         value = " ".join(f"{p.get('x')},{p.get('y')}" for p in coords.iter(f"{{{ns}}}Point"))
+    return coords, value
+
+
+def _box(region: etree._Element, ns: str) -> tuple[int, int, int, int] | None:
+    """The box around a region's Coords."""
+    _, value = _coords(region, ns)
     shape = outline(value) if value else None
     return shape[1] if shape else None
 
