@@ -925,3 +925,37 @@ def test_a_region_with_no_type_gives_its_zone_none(tmp_path: Path) -> None:
         for z in result.tree.getroot().iterfind(".//t:zone[@type]", NS)  # type: ignore[union-attr]
     }
     assert typed == {"page1-o": "other"}
+
+
+def test_what_a_table_does_not_read_as_its_cells_is_read_on_its_own() -> None:
+    """A table reads its cells (or, stating none, its own text regions); a caption
+    region beside its cells, a picture, a table nested in one of no cells: each read
+    as itself, never lost (they had been skipped as parts of the table)."""
+    cell = (
+        '<TableCell row="0" col="0" id="c"><Coords points="1,1 9,1 9,9"/>'
+        + _line("cl", "Cell")
+        + "</TableCell>"
+    )
+    caption = _cell_region("cap", 100, 10, "Caption")
+    picture = '<ImageRegion id="img"><Coords points="1,1 9,1 9,9"/></ImageRegion>'
+    inner = (
+        '<TableRegion id="in"><Coords points="1,1 9,1 9,9"/>'
+        + _cell_region("ia", 100, 100, "innerA")
+        + _cell_region("ib", 200, 100, "innerB")
+        + "</TableRegion>"
+    )
+    outline = '<Coords points="1,1 9,1 9,9"/>'
+    outer = _cell_region("o", 100, 10, "outer")
+    for tables, words in (
+        (f'<TableRegion id="t">{outline}{cell}{caption}{picture}</TableRegion>', "Cell Caption"),
+        (
+            f'<TableRegion id="t">{outline}{outer}{inner}</TableRegion>',
+            "outer innerA innerB",
+        ),
+        (f'<TableRegion id="t">{outline}{inner}</TableRegion>', "innerA innerB"),
+    ):
+        result = convert_bytes(_page(tables), "tables.xml")
+        assert result.ok, [d.format() for d in result.diagnostics]
+        body = result.tree.getroot().find(".//t:body", NS)  # type: ignore[union-attr]
+        assert sorted(" ".join(body.itertext()).split()) == sorted(words.split()), tables
+    assert body.find(".//t:table", NS) is not None

@@ -528,6 +528,7 @@ class PageReader:
                 part.get("id"): table.get("id")
                 for table in page.iter(f"{{{ns}}}TableRegion")
                 for part in table.iter(f"{{{ns}}}TextRegion", f"{{{ns}}}TableCell")
+                if part.tag == f"{{{ns}}}TableCell" or _nested_in_table(part, ns)
             }
             refs = [(i, table_of.get(rid, rid)) for i, rid in refs]
         ids = [r.get("id") for r in regions]
@@ -792,9 +793,17 @@ def _box(region: etree._Element, ns: str) -> tuple[int, int, int, int] | None:
 
 
 def _nested_in_table(region: etree._Element, ns: str) -> bool:
-    """A text region inside a table (in a cell, or as a cell) is read as part of it."""
-    table = (f"{{{ns}}}TableCell", f"{{{ns}}}TableRegion")
-    return any(a.tag in table for a in region.iterancestors())
+    """Whether a table reads ``region`` as its text: a region inside a cell, or a text
+    region of a table that states no cells (``placed_cells``). Anything else in a
+    table (a caption beside its cells, a picture, a table within) is read on its own."""
+    if any(a.tag == f"{{{ns}}}TableCell" for a in region.iterancestors()):
+        return True
+    table = next(region.iterancestors(f"{{{ns}}}TableRegion"), None)
+    return (
+        table is not None
+        and region.tag == f"{{{ns}}}TextRegion"
+        and next(table.iter(f"{{{ns}}}TableCell"), None) is None
+    )
 
 
 def _text(element: etree._Element) -> str:
