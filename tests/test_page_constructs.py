@@ -959,3 +959,68 @@ def test_what_a_table_does_not_read_as_its_cells_is_read_on_its_own() -> None:
         body = result.tree.getroot().find(".//t:body", NS)  # type: ignore[union-attr]
         assert sorted(" ".join(body.itertext()).split()) == sorted(words.split()), tables
     assert body.find(".//t:table", NS) is not None
+
+
+@pytest.mark.parametrize(
+    ("words", "line_text", "expected"),
+    [
+        # a word is found as a word, not inside another ("an" in "Hans")
+        ([("Peter", ""), ("an", "place {offset:0; length:2;}")], "Hans an", [("placeName", "an")]),
+        # an offset past its word stays in the word (clamped), never on the next
+        ([("ab", "textStyle {offset:5; length:2; bold:true;}"), ("cdef", "")], "ab cdef", []),
+        # a length past its word ends with it
+        (
+            [("ab", "textStyle {offset:0; length:9; bold:true;}"), ("cd", "")],
+            "ab cd",
+            [("hi", "ab")],
+        ),
+        # an offset and no length: a point, as on a line
+        ([("abc", "gap {offset:1;}")], "abc", [("gap", "")]),
+    ],
+)
+def test_a_word_tag_stays_on_its_word(words: list, line_text: str, expected: list) -> None:
+    region = (
+        '<TextRegion id="r"><Coords points="1,1 9,1 9,9"/>'
+        + _worded_line("l", line_text, words)
+        + "</TextRegion>"
+    )
+    result = convert_bytes(_page(region), "words.xml")
+    assert result.ok, [d.format() for d in result.diagnostics]
+    p = result.tree.getroot().find(".//t:body/t:p", NS)  # type: ignore[union-attr]
+    found = [(etree.QName(e).localname, "".join(e.itertext())) for e in p.iter() if e is not p]
+    assert [f for f in found if f[0] != "lb"] == expected
+    assert " ".join("".join(p.itertext()).split()) == line_text
+
+
+def test_word_tags_of_two_readings_are_two_elements() -> None:
+    """Continued over two words, one tag; two abbreviations side by side with other
+    expansions, two (they had merged, the second expansion lost)."""
+    words = [
+        ("S.", "abbrev {offset:0; length:2; continued:true; expansion:Sankt;}"),
+        ("T.", "abbrev {offset:0; length:2; continued:true; expansion:Thomas;}"),
+    ]
+    region = (
+        '<TextRegion id="r"><Coords points="1,1 9,1 9,9"/>'
+        + _worded_line("l", "S. T.", words)
+        + "</TextRegion>"
+    )
+    result = convert_bytes(_page(region), "words.xml")
+    assert result.ok
+    root = result.tree.getroot()  # type: ignore[union-attr]
+    assert [e.text for e in root.iterfind(".//t:expan", NS)] == ["Sankt", "Thomas"]
+
+
+def test_tags_continued_over_a_line_end_join_only_with_the_same_reading() -> None:
+    region = (
+        '<TextRegion id="r"><Coords points="1,1 9,1 9,9"/>'
+        + _line("a", "S. T.", "abbrev {offset:0; length:5; continued:true; expansion:X;}")
+        + _line("b", "u. s.", "abbrev {offset:0; length:5; continued:true; expansion:Y;}")
+        + _line("c", "Jo-", "person {offset:0; length:3; continued:true; lastname:Ott;}")
+        + _line("d", "hann", "person {offset:0; length:4; continued:true; lastname:Ott;}")
+        + "</TextRegion>"
+    )
+    result = convert_bytes(_page(region), "joined.xml")
+    assert result.ok, [d.format() for d in result.diagnostics]
+    root = result.tree.getroot()  # type: ignore[union-attr]
+    assert [e.text for e in root.iterfind(".//t:expan", NS)] == ["X", "Y"]
+    assert len(root.findall(".//t:body//t:persName", NS)) == 1

@@ -97,31 +97,41 @@ def _custom_tags(value: str) -> tuple[tuple[str, Mapping[str, str]], ...]:
 def words_in_line(words: list[tuple[str, str | None]], text: str) -> tuple[str, list[str]]:
     """The tags of a line's words (text, ``@custom``) as tags of the line's ``text``:
     each offset moved to where its word stands in it (words in order, as OCR-D's ground
-    truth tags them), a tag continued from the word before (an abbreviation over two
-    words) made one span with it. Also the tagged words not found in ``text``."""
+    truth tags them), kept within its word (an offset or a length past it ends with the
+    word; an offset without a length is a point, as on a line), a tag continued from
+    the word before with the same properties (an abbreviation over two words) made one
+    span with it. Also the tagged words not found in ``text`` as words."""
     spans: list[list[object]] = []  # [name, start, end, props], UTF-16 units of text
     missed: list[str] = []
     at = 0
     ended: dict[str, list[object]] = {}  # the word before's spans ending with it, by name
     for word, custom in words:
         tags = [(n, p) for n, p in custom_tags(custom) if _marks_up(n, p)]
-        found = text.find(word, at) if word else -1
+        found = _word_at(text, word, at) if word else -1
         if found < 0:
             if tags:
                 missed.append(word)
             ended = {}  # a tag goes on only over words that stand side by side
             continue
-        base = _utf16_len(text[:found])
-        word_end = base + _utf16_len(word)
+        base, size = _utf16_len(text[:found]), _utf16_len(word)
+        word_end = base + size
         ending: dict[str, list[object]] = {}
         for name, props in tags:
-            offset = signed(props.get("offset", "0")) or 0
-            length = signed(props.get("length", "")) if "length" in props else None
-            start = base + max(offset, 0)
-            end = start + (length if length is not None else _utf16_len(word) - offset)
+            offset = min(max(signed(props.get("offset", "0")) or 0, 0), size)
+            if "length" in props:
+                length = signed(props["length"])
+                stop = size if length is None else min(offset + max(length, 0), size)
+            else:
+                stop = offset if "offset" in props else size
+            start, end = base + offset, base + stop
             kept = {k: v for k, v in props.items() if k not in ("offset", "length")}
             previous = ended.get(name)
-            if kept.get("continued") == "true" and offset == 0 and previous is not None:
+            if (
+                kept.get("continued") == "true"
+                and offset == 0
+                and previous is not None
+                and _reading(previous[3]) == _reading(kept)  # type: ignore[arg-type]
+            ):
                 previous[2] = end  # one tag over both words
                 span = previous
             else:
@@ -138,6 +148,26 @@ def words_in_line(words: list[tuple[str, str | None]], text: str) -> tuple[str, 
         for name, start, end, props in spans
     )
     return custom, missed
+
+
+def _word_at(text: str, word: str, at: int) -> int:
+    """Where ``word`` stands in ``text`` as a word (white space or an end on both
+    sides), from ``at``; -1 where it does not."""
+    found = text.find(word, at)
+    while found >= 0:
+        after = found + len(word)
+        if (found == 0 or text[found - 1].isspace()) and (
+            after == len(text) or text[after].isspace()
+        ):
+            return found
+        found = text.find(word, found + 1)
+    return -1
+
+
+def _reading(props: Mapping[str, str]) -> dict[str, str]:
+    """A tag's properties but its place and whether it goes on: the parts of one tag
+    agree in these."""
+    return {k: v for k, v in props.items() if k not in _NOT_PROPERTIES}
 
 
 @functools.lru_cache(maxsize=4096)  # most words repeat a few values (a reading order)
@@ -168,10 +198,11 @@ def utf16_to_index(text: str) -> Callable[[int], int]:
 
 @dataclass
 class Carried:
-    """Tags continued from one line to the next (``continued:true``), by name: the next
-    line's continued tag of that name, at its start, is the same tag."""
+    """Tags continued from one line to the next (``continued:true``), by name, with the
+    properties each states: the next line's continued tag of that name, at its start,
+    stating the same, is the same tag."""
 
-    open: dict[str, Tag] = field(default_factory=dict)
+    open: dict[str, tuple[Tag, dict[str, str]]] = field(default_factory=dict)
     keys: Iterator[int] = field(default_factory=itertools.count)
 
 
@@ -207,7 +238,7 @@ def line_runs(text: str, custom: str | None, carried: Carried, found: Found) -> 
     styles: list[tuple[int, int, str]] = []
     spans: list[tuple[int, int, Tag]] = []
     anchors: list[tuple[int, Anchor]] = []
-    still_open: dict[str, Tag] = {}
+    still_open: dict[str, tuple[Tag, dict[str, str]]] = {}
     tagged: list[tuple[int, int, str, Mapping[str, str]]] = []
     for name, props in found_tags:
         if name in _STRUCTURAL:
@@ -234,11 +265,13 @@ def line_runs(text: str, custom: str | None, carried: Carried, found: Found) -> 
     # Keys in the order tags nest: the one that starts first, or is longer, outside
     for start, end, name, props in sorted(tagged, key=lambda t: (t[0], -t[1])):
         continued = props.get("continued") == "true"
-        tag = carried.open.get(name) if continued and start == 0 else None
+        reading = _reading(props)
+        before = carried.open.get(name) if continued and start == 0 else None
+        tag = before[0] if before is not None and before[1] == reading else None
         if tag is None:
             tag = make_tag(name, props, next(carried.keys), found)
         if continued and end == len(text):
-            still_open[name] = tag
+            still_open[name] = (tag, reading)
         spans.append((start, end, tag))
     for (a_start, a_end, a), (b_start, b_end, b) in itertools.combinations(spans, 2):
         if a_start < b_start < a_end < b_end or b_start < a_start < b_end < a_end:
