@@ -1024,3 +1024,54 @@ def test_tags_continued_over_a_line_end_join_only_with_the_same_reading() -> Non
     root = result.tree.getroot()  # type: ignore[union-attr]
     assert [e.text for e in root.iterfind(".//t:expan", NS)] == ["X", "Y"]
     assert len(root.findall(".//t:body//t:persName", NS)) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("- 79 -", "79"),
+        ("xii.", "xii"),
+        ("2v", "2v"),
+        ("[XIV]", "XIV"),
+        ("did", ""),
+        ("Mix", ""),
+        ("79 and more", ""),
+        ("", ""),
+        ("1" * 9, ""),
+    ],
+)
+def test_a_printed_page_number_is_read_as_a_number_alone(text: str, number: str) -> None:
+    from tei_tools.page_numbers import printed_number
+
+    assert printed_number(text) == number
+
+
+def test_pages_numbered_as_printed_agree_with_the_rules(tmp_path: Path) -> None:
+    """Folios (1v, 2r) numbered as printed: R009 reads the printed number as the reader
+    does, so the converter's output does not warn against itself."""
+    from tei_tools.validate import Validator
+
+    export = tmp_path / "export"
+    export.mkdir()
+    for n, number in enumerate(["1v", "2r", "2v"], start=1):
+        (export / f"p_{n}.xml").write_bytes(_numbered_page(number, f"w{n}"))
+    out = tmp_path / "out.xml"
+    result = CliRunner().invoke(cli, ["convert", str(export), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    found = list(Validator(select=["R006", "R009"]).iter_errors("out.xml", out.read_bytes()))
+    assert [d.format() for d in found] == []
+
+
+def test_a_long_mets_label_is_a_label_not_a_crash(tmp_path: Path) -> None:
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "a.xml").write_bytes(_region_page("one"))
+    mets = _mets("PAGEXML", ["a.xml"], "application/xml").replace(
+        "</fileSec>",
+        '</fileSec><structMap TYPE="PHYSICAL"><div><div ORDERLABEL="' + "9" * 5000 + '">'
+        '<fptr FILEID="f0"/></div></div></structMap>',
+    )
+    (export / "mets.xml").write_text(mets)
+    out = tmp_path / "out.xml"
+    result = CliRunner().invoke(cli, ["convert", str(export), "-o", str(out)])
+    assert result.exit_code == 0, result.output

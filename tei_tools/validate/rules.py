@@ -19,6 +19,7 @@ from lxml import etree
 
 from tei_tools.diagnostics import Code, Diagnostic, Severity
 from tei_tools.namespaces import TEI_NS, XML_ID
+from tei_tools.page_numbers import printed_number
 from tei_tools.pointers import name_from_pointer
 from tei_tools.validate.loader import Located, line_of
 
@@ -278,7 +279,9 @@ def page_number_matches(doc: Located) -> Iterator[tuple[etree._Element, str, str
             continue
         if following.get("type") != "pageNum":
             continue
-        printed = re.findall(r"\d+", "".join(str(t) for t in following.itertext()))
+        text = "".join(str(t) for t in following.itertext())
+        # the number as the page prints it (2v, xii), else the first digits ("Page 7")
+        printed = [printed_number(text)] if printed_number(text) else re.findall(r"\d+", text)
         if printed and printed[0] != pb.get("n"):
             yield (
                 following,

@@ -25,6 +25,7 @@ from typing import TypeVar
 
 from lxml import etree
 
+from tei_tools import page_numbers
 from tei_tools.convert.languages import language_code
 from tei_tools.convert.model import SourceMeta, Surface, Zone
 from tei_tools.convert.readers.archive import Archive
@@ -856,16 +857,14 @@ def in_reading_order(
     return [regions[i] for i in order + indexed + unindexed]
 
 
-_ARABIC = re.compile(r"[0-9]+")
-# A page number as printed: arabic (a folio's side too: 2v), or roman, in punctuation
-_PAGE_NUMBER = re.compile(r"[^\w]*(\d{1,5}[rvRV]?|[ivxlcdm]{1,8}|[IVXLCDM]{1,8})[^\w]*")
+_ARABIC = re.compile(r"[0-9]{1,9}")  # a number int() reads, however long a label
 
 
 def printed_number(texts: Iterable[str]) -> str:
-    """The page number a page-number region prints (``- 79 -`` → 79, ``xii.`` → xii,
-    ``2v``); "" when its text is no number alone."""
-    found = [m.group(1) for t in texts if (m := _PAGE_NUMBER.fullmatch(t.strip()))]
-    return found[0] if len(set(found)) == 1 else ""
+    """The page number a page's page-number regions print (``page_numbers``), where
+    they print one; "" else."""
+    found = {number for t in texts if (number := page_numbers.printed_number(t))}
+    return found.pop() if len(found) == 1 else ""
 
 
 def ended_on_purpose(line: _Line, nxt: _Line, measure: int, char: float) -> bool:
