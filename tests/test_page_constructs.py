@@ -1075,3 +1075,56 @@ def test_a_long_mets_label_is_a_label_not_a_crash(tmp_path: Path) -> None:
     out = tmp_path / "out.xml"
     result = CliRunner().invoke(cli, ["convert", str(export), "-o", str(out)])
     assert result.exit_code == 0, result.output
+
+
+def test_a_transcription_that_names_alto_is_no_alto_file() -> None:
+    text = b"Notes: the OCR came as http://www.loc.gov/standards/alto/ns-v4 files.\n"
+    result = convert_bytes(text, "notes.txt")
+    assert not any(d.code == "C007" for d in result.diagnostics), result.diagnostics
+
+
+def test_a_hyphen_in_a_form_or_supplied_text_stays_in_it() -> None:
+    """An abbreviation (alone), supplied or unclear text ending in a hyphen at a line
+    end: the hyphen is the form's, as it is in a choice."""
+    for custom, element in (
+        ("abbrev {offset:4; length:3;}", "abbr"),
+        ("supplied {offset:4; length:3;}", "supplied"),
+    ):
+        region = (
+            '<TextRegion id="r"><Coords points="1,1 9,1 9,9"/>'
+            + _line("a", "ein Ab-", custom)
+            + _line("b", "satz")
+            + "</TextRegion>"
+        )
+        result = convert_bytes(_page(region), "hy.xml")
+        assert result.ok
+        found = result.tree.getroot().find(f".//t:{element}", NS)  # type: ignore[union-attr]
+        assert found.text == "Ab-", element
+
+
+def test_segmonto_subtypes_of_the_main_zone_are_plain_text_not_said() -> None:
+    regions = _typed_region("a", "MainZone:column#1", "left") + _typed_region(
+        "b", "MainZone#2", "x"
+    )
+    result = convert_bytes(_page(regions), "sub.xml")
+    assert result.ok
+    assert not [d for d in result.diagnostics if d.code == "C402"], result.diagnostics
+    zones = {
+        z.get(f"{{{XML}}}id"): z.get("type")
+        for z in result.tree.getroot().iterfind(".//t:zone[@type]", NS)  # type: ignore[union-attr]
+    }
+    assert zones == {"page1-a": "MainZone_column_1", "page1-b": "MainZone_2"}
+
+
+def test_a_reading_order_member_with_no_index_comes_after_those_with_one() -> None:
+    order = (
+        "<ReadingOrder><OrderedGroup id='g'>"
+        "<RegionRefIndexed regionRef='b'/>"
+        "<RegionRefIndexed regionRef='a' index='0'/>"
+        "</OrderedGroup></ReadingOrder>"
+    )
+    regions = _typed_region("b", "paragraph", "second") + _typed_region("a", "paragraph", "first")
+    result = convert_bytes(_page(order + regions), "ro.xml")
+    assert result.ok
+    body = result.tree.getroot().find(".//t:body", NS)  # type: ignore[union-attr]
+    assert " ".join(body.itertext()).split() == ["first", "second"]

@@ -79,6 +79,8 @@ from tei_tools.convert.readers.runs import (
 
 Opened = Deletion | Addition | Emphasis | Tagged | Choice | Link  # what a run's wraps open
 
+# Tags whose element a word broken at a line end may close in (its hyphen the line's)
+_NAMES = frozenset({"persName", "placeName", "orgName", "rs", "date"})
 # The characters a printer or scribe ends a line with when a word goes on.
 HYPHENS = "-\u00ac=\u2e17\u2010"
 _EMPHASIS = ((BOLD, "bold"), (ITALIC, "italic"), (UNDERLINE, "underline"))
@@ -249,10 +251,11 @@ def _first_wraps(line: SourceLine, typescript: bool = False) -> tuple[_Wrap, ...
 def _hyphen_at_end(nodes: list[Inline]) -> str | None:
     """The hyphen a line's last text ends with, taken off it; None when it ends
     otherwise. A styled word or a name closed at the line end (``<hi>sel-</hi>``) is
-    looked into; a deletion, an addition or a choice is not: the hyphen is theirs."""
+    looked into; a deletion, an addition, a form or a choice is not: the hyphen is
+    theirs."""
     while nodes and isinstance(nodes[-1], Emphasis | Tagged) and nodes[-1].children:
-        if isinstance(nodes[-1], Tagged) and nodes[-1].element == "gap":
-            return None
+        if isinstance(nodes[-1], Tagged) and nodes[-1].element not in _NAMES:
+            return None  # a form, supplied or unclear text: the hyphen is its own
         nodes = nodes[-1].children
     if not nodes or not isinstance(nodes[-1], Text):
         return None

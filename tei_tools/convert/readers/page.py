@@ -550,8 +550,9 @@ class PageReader:
         unordered group's as the file lists them; a group tied to a region first."""
         members = [c for c in group if isinstance(c.tag, str)]
         if etree.QName(group).localname.startswith("OrderedGroup"):
-            numbered = [(self.number(c, "index", "a reading order index") or 0, c) for c in members]
-            members = [c for _, c in sorted(numbered, key=lambda t: t[0])]
+            numbered = [(self.number(c, "index", "a reading order index"), c) for c in members]
+            # a member stating no index after those that do, as listed
+            members = [c for _, c in sorted(numbered, key=lambda t: (t[0] is None, t[0] or 0))]
         for member in members:
             local = etree.QName(member).localname
             if local.startswith("RegionRef"):
@@ -830,7 +831,7 @@ def _region_type(region: etree._Element) -> str:
     """A region's type as PAGE names it (SegmOnto's names read as PAGE's), lower case."""
     kind = stated_type(region).casefold()
     base = re.split(r"[:#]", kind, maxsplit=1)[0]
-    return SEGMONTO.get(base, kind)
+    return SEGMONTO.get(base) or (base if base in _PLAIN_TYPES else kind)
 
 
 def in_reading_order(

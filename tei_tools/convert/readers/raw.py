@@ -40,6 +40,9 @@ class RawBlock:
 
 # What a file that is not a raw transcription looks like: (test, what it is, hint).
 _NAMESPACED_ROOT = re.compile(rb"<[A-Za-z_][\w.:-]*\s[^>]*?\bxmlns(:[\w.-]+)?\s*=")
+_ALTO_ROOT = re.compile(
+    rb"<(?:[\w.-]+:)?alto\s[^>]*xmlns(?::[\w.-]+)?\s*=\s*[\"']http://www\.loc\.gov/standards/alto/"
+)
 _AS_TEI = "tei-tools convert reads raw transcriptions; validate or export TEI instead"
 _FOREIGN: tuple[tuple[Callable[[bytes, bytes], bool], str, str], ...] = (
     (  # Word files and PAGE exports are read before; this zip is neither
@@ -58,7 +61,7 @@ _FOREIGN: tuple[tuple[Callable[[bytes, bytes], bool], str, str], ...] = (
         "save the file as UTF-8 (for example: iconv -f utf-16 -t utf-8)",
     ),
     (
-        lambda head, _: b"http://www.loc.gov/standards/alto/" in head,
+        lambda head, _: _ALTO_ROOT.search(head) is not None,
         "an ALTO file (an OCR layout)",
         "tei-tools reads PAGE-XML: export the document as PAGE (eScriptorium, Transkribus "
         "and OCR engines write it)",
