@@ -1128,3 +1128,30 @@ def test_a_reading_order_member_with_no_index_comes_after_those_with_one() -> No
     assert result.ok
     body = result.tree.getroot().find(".//t:body", NS)  # type: ignore[union-attr]
     assert " ".join(body.itertext()).split() == ["first", "second"]
+
+
+def test_a_page_2019_table_places_its_cells_by_their_roles() -> None:
+    """PAGE 2019 states a cell's place (``Roles/TableCellRole``): read, not guessed from
+    where the regions stand (a skewed table had come out one cell a row)."""
+
+    def cell(rid: str, row: int, col: int, x: int, y: int, text: str) -> str:
+        role = f'<Roles><TableCellRole rowIndex="{row}" columnIndex="{col}"/></Roles>'
+        return _cell_region(rid, x, y, text).replace("<TextLine", role + "<TextLine", 1)
+
+    cells = (
+        cell("a", 0, 0, 100, 100, "one")
+        + cell("b", 0, 1, 200, 160, "two")  # skewed: lower than its row
+        + cell("c", 1, 0, 100, 220, "three")
+        + cell("d", 1, 1, 200, 280, "four")
+    )
+    table = (
+        f'<TableRegion id="t"><Coords points="90,90 300,90 300,400 90,400"/>{cells}</TableRegion>'
+    )
+    result = convert_bytes(_page(table), "roles.xml")
+    assert result.ok, [d.format() for d in result.diagnostics]
+    rows = [
+        ["".join(c.itertext()).strip() for c in row.iterfind("t:cell", NS)]
+        for row in result.tree.getroot().iterfind(".//t:table/t:row", NS)  # type: ignore[union-attr]
+    ]
+    assert rows == [["one", "two"], ["three", "four"]]
+    assert not any(d.code == "C402" for d in result.diagnostics)

@@ -577,11 +577,7 @@ class PageReader:
             return self.placed_cells(region, ns)
         cells = []
         for cell in found:
-            row = self.number(cell, "row", "a table cell's row") or 0
-            col = self.number(cell, "col", "a table cell's column") or 0
-            rows = self.number(cell, "rowSpan", "a table cell's rowSpan") or 1
-            cols = self.number(cell, "colSpan", "a table cell's colSpan") or 1
-            place = CellPlace(self.tables, row, col, rows, cols)
+            place = self.cell_place(cell, "row", "col")
             cells.append(_Region(cell, "paragraph", cell=place, table=region))
         return sorted(cells, key=lambda r: (r.cell.row, r.cell.col) if r.cell else (0, 0))
 
@@ -593,6 +589,18 @@ class PageReader:
         regions = [r for r in table.iter(f"{{{ns}}}TextRegion") if _in_this_table(r, table, ns)]
         if not regions:
             return []
+        roles = [r.find(f"{{{ns}}}Roles/{{{ns}}}TableCellRole") for r in regions]
+        if all(role is not None for role in roles):  # PAGE 2019 states each cell's place
+            places = [
+                self.cell_place(role, "rowIndex", "columnIndex")
+                for role in roles
+                if role is not None
+            ]
+            cells = [
+                _Region(region, "paragraph", cell=place, table=table)
+                for region, place in zip(regions, places, strict=True)
+            ]
+            return sorted(cells, key=lambda r: (r.cell.row, r.cell.col) if r.cell else (0, 0))
         boxes = [_box(r, ns) for r in regions]
         rows: list[list[int]] = []
         if all(b is not None for b in boxes):
@@ -625,6 +633,18 @@ class PageReader:
             for r, row in enumerate(rows)
             for c, i in enumerate(row)
         ]
+
+    def cell_place(self, element: etree._Element, row: str, col: str) -> CellPlace:
+        """A cell's place as its element states it (Transkribus's TableCell: ``row``,
+        ``col``; PAGE 2019's TableCellRole: ``rowIndex``, ``columnIndex``)."""
+        number = self.number
+        return CellPlace(
+            self.tables,
+            number(element, row, f"a table cell's {row}") or 0,
+            number(element, col, f"a table cell's {col}") or 0,
+            number(element, "rowSpan", "a table cell's rowSpan") or 1,
+            number(element, "colSpan", "a table cell's colSpan") or 1,
+        )
 
     def region_lines(self, region: etree._Element, ns: str, surface: Surface) -> list[_Line]:
         found = [(ln, self.index(ln)) for ln in region.findall(f"{{{ns}}}TextLine")]
