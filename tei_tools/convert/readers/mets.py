@@ -54,16 +54,20 @@ def page_groups(
 ) -> list[Group]:
     """The METS file's groups of PAGE files, in document order, each file in page
     order (see the module's docstring); ``bad`` hears of a SEQ that is no number."""
-    groups = _groups(root, bad, untyped=False)
+    places = _physical_order(root)
+    groups = _groups(root, bad, places, untyped=False)
     # eScriptorium: one group (USE="export") of files with no MIMETYPE; what they hold
     # is told when each is read
-    return groups or _groups(root, bad, untyped=True)
+    return groups or _groups(root, bad, places, untyped=True)
 
 
 def _groups(
-    root: etree._Element, bad: Callable[[str, str | None, etree._Element], None], untyped: bool
+    root: etree._Element,
+    bad: Callable[[str, str | None, etree._Element], None],
+    places: tuple[dict[str, int], dict[str, str]],
+    untyped: bool,
 ) -> list[Group]:
-    order, labels = _physical_order(root)
+    order, labels = places
     groups = []
     for group in root.iter(m("fileGrp")):
         name = group.get("USE") or group.get("ID") or ""

@@ -307,15 +307,20 @@ class PageReader:
             for (surface, _, _), number in zip(self.printed, chosen, strict=True):
                 surface.n = number
             return
+        labelled, printed, part = self.printed[falling]
+        if labelled.n:  # the METS's own labels fall: they are the source's, kept
+            what = f"the METS labels this page {labelled.n}, which does not follow the page "
+            what += "before it; pb/@n keeps the labels, and the pages it does not label are"
+        else:
+            what = f"this page prints {printed or chosen[falling]}, which does not follow "
+            what += "the page before it, so each page the METS does not label is"
         for place, (surface, _, _) in enumerate(self.printed, start=1):
             surface.n = surface.n or str(place)
-        _, printed, part = self.printed[falling]
         self.diags.append(
             Diagnostic(
                 "C402",
-                f"this page prints {printed or chosen[falling]}, which does not follow the "
-                "page before it, so each page is numbered (pb/@n) by its place in the "
-                "export; the printed numbers stay in the text (fw)",
+                f"{what} numbered (pb/@n) by its place in the export; the printed numbers "
+                "stay in the text (fw)",
                 part,
                 0,
                 0,
@@ -380,7 +385,9 @@ class PageReader:
     # -- one page --------------------------------------------------------------------
     def read_page(self, root: etree._Element, name: str, label: str = "") -> None:
         if not is_page(root):
-            raise ReadError(f"{name} is not a PAGE-XML file (root {root.tag!r})", file=name)
+            alto = "standards/alto/" in root.tag
+            hint = "; it is ALTO: export the document as PAGE" if alto else ""
+            raise ReadError(f"{name} is not a PAGE-XML file (root {root.tag!r}){hint}", file=name)
         ns = root.tag[1 : root.tag.index("}")]
         page = root.find(f"{{{ns}}}Page")
         if page is None and ns.endswith("/2009-03-16"):

@@ -110,7 +110,7 @@ def words_in_line(words: list[tuple[str, str | None]], text: str) -> tuple[str, 
         found = _word_at(text, word, at) if word else -1
         if found < 0:
             if tags:
-                missed.append(word)
+                missed.append(word or "(a word with no text)")
             ended = {}  # a tag goes on only over words that stand side by side
             continue
         base, size = _utf16_len(text[:found]), _utf16_len(word)
