@@ -9,7 +9,7 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree, html
 
@@ -226,12 +226,13 @@ def test_a_rendering_the_raw_format_cannot_say_is_reported_not_misread():
 
 @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
 @given(_DOCS)
+@example(raw="\ufeff word\n")  # a byte-order mark opening a file is no text (C003)
 def test_raw_round_trip_of_generated_text(raw):
     result = convert_text(raw, "generated.txt")
     if not result.ok:
         return
     back, _ = export(result.tree.getroot(), "raw")
-    assert normalize_raw(back) == normalize_raw(raw)
+    assert normalize_raw(back) == normalize_raw(raw.removeprefix("\ufeff"))
     again = convert_text(back, "again.txt")  # the exported raw converts again
     assert again.ok
 
