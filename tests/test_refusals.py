@@ -69,9 +69,13 @@ def test_a_word_file_or_page_export_that_cannot_be_read_is_refused(tmp_path, nam
     assert not (tmp_path / "out.xml").exists()
 
 
+# an OLE2 compound file: Word 97-2003 (.doc), or a .docx saved with a password
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
 FOREIGN = {
     "memo.pdf": (b"%PDF-1.7\n", "PDF"),
     "memo16.txt": ("Memorandum\n".encode("utf-16"), "UTF-16"),
+    "memo.doc": (_OLE2, "Word 97-2003"),
+    "locked.docx": (_OLE2, "password"),
 }
 
 

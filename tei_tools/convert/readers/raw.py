@@ -76,6 +76,11 @@ _FOREIGN: tuple[tuple[Callable[[bytes, bytes], bool], str, str], ...] = (
         "an XML document (a namespaced root element)",
         _AS_TEI,
     ),
+    (  # OLE2, as Word wrote before 2007, and as it wraps a .docx saved with a password
+        lambda head, _: head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"),
+        "a Word 97-2003 document (.doc), or a Word file saved with a password",
+        "save it in Word as .docx (Word Document), without a password",
+    ),
     (lambda head, _: b"\x00" in head, "binary data (NUL bytes), not text", ""),
 )
 
