@@ -714,6 +714,16 @@ def test_segmonto_and_project_region_types_are_encoded_or_kept(tmp_path: Path) -
     assert tei_all_errors([out]) == ""
 
 
+def _worded_page(line_text: str | None, words: list[tuple[str, str]]) -> Conversion:
+    """A page of one region of one line of these words, converted."""
+    region = (
+        '<TextRegion id="r"><Coords points="1,1 9,1 9,9"/>'
+        + _worded_line("l", line_text, words)
+        + "</TextRegion>"
+    )
+    return convert_bytes(_page(region), "words.xml")
+
+
 def _worded_line(lid: str, line_text: str | None, words: list[tuple[str, str]]) -> str:
     """A line with Word elements (text, @custom) and, unless None, text of its own."""
     parts = "".join(
@@ -736,12 +746,7 @@ def test_tags_on_words_are_placed_in_their_line(line_text: str | None) -> None:
         ("T.", "abbrev {offset:0; length:2; continued:true;} textStyle {offset:0; length:2;}"),
         ("Herren", "textStyle {offset:1; length:5; italic:true;}"),
     ]
-    region = (
-        '<TextRegion id="r"><Coords points="1,1 9,1 9,9"/>'
-        + _worded_line("l", line_text, words)
-        + "</TextRegion>"
-    )
-    result = convert_bytes(_page(region), "words.xml")
+    result = _worded_page(line_text, words)
     assert result.ok, [d.format() for d in result.diagnostics]
     root = result.tree.getroot()  # type: ignore[union-attr]
     assert ["".join(a.itertext()) for a in root.iterfind(".//t:abbr", NS)] == ["S. T."]
@@ -755,12 +760,7 @@ def test_a_tagged_word_its_line_does_not_hold_is_said() -> None:
         ("Haus", "textStyle {offset:0; length:4; bold:true;}"),
         ("Hof", "textStyle {offset:0; length:3; fontFamily:Arial; fontSize:8.0;}"),
     ]
-    region = (
-        '<TextRegion id="r"><Coords points="1,1 9,1 9,9"/>'
-        + _worded_line("l", "Hans", words)
-        + "</TextRegion>"
-    )
-    result = convert_bytes(_page(region), "words.xml")
+    result = _worded_page("Hans", words)
     assert result.ok
     assert result.tree.getroot().find(".//t:hi", NS) is None  # type: ignore[union-attr]
     said = [d.message for d in result.diagnostics if d.code == "C402"]
@@ -979,12 +979,7 @@ def test_what_a_table_does_not_read_as_its_cells_is_read_on_its_own() -> None:
     ],
 )
 def test_a_word_tag_stays_on_its_word(words: list, line_text: str, expected: list) -> None:
-    region = (
-        '<TextRegion id="r"><Coords points="1,1 9,1 9,9"/>'
-        + _worded_line("l", line_text, words)
-        + "</TextRegion>"
-    )
-    result = convert_bytes(_page(region), "words.xml")
+    result = _worded_page(line_text, words)
     assert result.ok, [d.format() for d in result.diagnostics]
     p = result.tree.getroot().find(".//t:body/t:p", NS)  # type: ignore[union-attr]
     found = [(etree.QName(e).localname, "".join(e.itertext())) for e in p.iter() if e is not p]
@@ -999,12 +994,7 @@ def test_word_tags_of_two_readings_are_two_elements() -> None:
         ("S.", "abbrev {offset:0; length:2; continued:true; expansion:Sankt;}"),
         ("T.", "abbrev {offset:0; length:2; continued:true; expansion:Thomas;}"),
     ]
-    region = (
-        '<TextRegion id="r"><Coords points="1,1 9,1 9,9"/>'
-        + _worded_line("l", "S. T.", words)
-        + "</TextRegion>"
-    )
-    result = convert_bytes(_page(region), "words.xml")
+    result = _worded_page("S. T.", words)
     assert result.ok
     root = result.tree.getroot()  # type: ignore[union-attr]
     assert [e.text for e in root.iterfind(".//t:expan", NS)] == ["Sankt", "Thomas"]
