@@ -101,10 +101,10 @@ def words_in_line(words: list[tuple[str, str | None]], text: str) -> tuple[str, 
     word; an offset without a length is a point, as on a line), a tag continued from
     the word before with the same properties (an abbreviation over two words) made one
     span with it. Also the tagged words not found in ``text`` as words."""
-    spans: list[list[object]] = []  # [name, start, end, props], UTF-16 units of text
+    spans: list[_Span] = []
     missed: list[str] = []
     at = 0
-    ended: dict[str, list[object]] = {}  # the word before's spans ending with it, by name
+    ended: dict[str, _Span] = {}  # the word before's spans ending with it, by name
     for word, custom in words:
         tags = [(n, p) for n, p in custom_tags(custom) if _marks_up(n, p)]
         found = _word_at(text, word, at) if word else -1
@@ -115,7 +115,7 @@ def words_in_line(words: list[tuple[str, str | None]], text: str) -> tuple[str, 
             continue
         base, size = _utf16_len(text[:found]), _utf16_len(word)
         word_end = base + size
-        ending: dict[str, list[object]] = {}
+        ending: dict[str, _Span] = {}
         for name, props in tags:
             offset = min(max(signed(props.get("offset", "0")) or 0, 0), size)
             if "length" in props:
@@ -130,24 +130,34 @@ def words_in_line(words: list[tuple[str, str | None]], text: str) -> tuple[str, 
                 kept.get("continued") == "true"
                 and offset == 0
                 and previous is not None
-                and _reading(previous[3]) == _reading(kept)  # type: ignore[arg-type]
+                and _reading(previous.props) == _reading(kept)
             ):
-                previous[2] = end  # one tag over both words
+                previous.end = end  # one tag over both words
                 span = previous
             else:
-                span = [name, start, end, kept]
+                span = _Span(name, start, end, kept)
                 spans.append(span)
             if end == word_end:
                 ending[name] = span
         at = found + len(word)
         ended = ending
     custom = " ".join(
-        f"{name} {{offset:{start}; length:{end - start};"  # type: ignore[operator]
-        + "".join(f" {k}:{v};" for k, v in props.items())  # type: ignore[attr-defined]
+        f"{span.name} {{offset:{span.start}; length:{span.end - span.start};"
+        + "".join(f" {k}:{v};" for k, v in span.props.items())
         + "}"
-        for name, start, end, props in spans
+        for span in spans
     )
     return custom, missed
+
+
+@dataclass
+class _Span:
+    """A word's tag placed in its line: UTF-16 units of the line's text."""
+
+    name: str
+    start: int
+    end: int
+    props: dict[str, str]
 
 
 def _word_at(text: str, word: str, at: int) -> int:
