@@ -19,7 +19,7 @@ from tei_tools.namespaces import TEI_NS, XML_ID
 from tei_tools.validate.budget import UnitLog
 from tei_tools.xmlparse import safe_parser
 
-# The attributes rule checks read; collected in one pass per document (Located._index).
+# The attributes rule checks read; collected in one pass per document (Located._indexed).
 INDEXED = (
     "id",
     "who",
@@ -115,15 +115,15 @@ class Located:
         the others have no namespace), grouped by name; one pass over the document
         serves every rule (reports sort by line)."""
         if self._attributes is None:
-            self._index()
-        assert self._attributes is not None and set(names) <= set(INDEXED), names
+            self._attributes = self._indexed()
+        assert set(names) <= set(INDEXED), names
         return [(el, n, v) for n in names for el, v in self._attributes.get(n, [])]
 
     @property
     def elements(self) -> list[etree._Element]:
         """The document's elements in document order (no comments or PIs)."""
         if self._elements is None:
-            self._index()
+            self._outline()
         assert self._elements is not None
         return self._elements
 
@@ -131,29 +131,33 @@ class Located:
     def attribute_names(self) -> set[str]:
         """Every attribute name the document uses (Clark notation)."""
         if self._attribute_names is None:
-            self._index()
+            self._outline()
         assert self._attribute_names is not None
         return self._attribute_names
 
-    def _index(self) -> None:
-        """One pass over the document for every layer that reads it whole: its
-        elements, the attribute names it uses (the Schematron's pre-filter), and the
-        values of the attributes the rules read (INDEXED)."""
-        elements = list(self.tree.iter(etree.Element))
-        names: set[str] = set()
+    def _indexed(self) -> dict[str, list[tuple[etree._Element, str]]]:
+        """The values of the attributes the rules read (INDEXED), in one pass. The
+        Schematron's outline is a pass of its own: without the Schematron (a grammar
+        alone) it is not made, and the two passes cost what one pass for both did."""
         indexed: dict[str, list[tuple[etree._Element, str]]] = {}
-        for el in elements:
-            keys = cast("list[str]", el.keys())  # lxml's names are str (stubs: or bytes)
-            if not keys:
-                continue
-            names.update(keys)
+        wanted = _INDEXED.get
+        for el in self.tree.iter(etree.Element):
             # keys() then get(): lxml's items() and values() take quadratic time in
             # the number of attributes (each value is looked up by a linear scan)
-            for key in keys:
-                name = _INDEXED.get(key)
+            for key in cast("list[str]", el.keys()):  # lxml's names are str
+                name = wanted(key)
                 if name is not None:
                     indexed.setdefault(name, []).append((el, str(el.get(key))))
-        self._elements, self._attribute_names, self._attributes = elements, names, indexed
+        return indexed
+
+    def _outline(self) -> None:
+        """The document's elements and the attribute names it uses (the Schematron's
+        pre-filter), in one pass."""
+        elements = list(self.tree.iter(etree.Element))
+        names: set[str] = set()
+        for el in elements:
+            names.update(cast("list[str]", el.keys()))
+        self._elements, self._attribute_names = elements, names
 
     @property
     def ids(self) -> dict[str, etree._Element]:

@@ -243,8 +243,8 @@ def speaker_is_person(doc: Located) -> Iterator[tuple[etree._Element, str, str]]
 
 
 def subst_pairs(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
-    for subst in doc.tree.iterfind(".//t:subst", NS):
-        kinds = {_tag(child) for child in subst if isinstance(child.tag, str)}
+    for subst in doc.tree.iter(f"{{{TEI_NS}}}subst"):
+        kinds = {child.tag.rpartition("}")[2] for child in subst.iterchildren(etree.Element)}
         if not {"del", "add"} <= kinds:
             missing = " and ".join(sorted({"del", "add"} - kinds))
             yield subst, f"subst lacks {missing}", "a substitution holds a del and an add"
