@@ -135,16 +135,20 @@ class Located:
         assert self._attribute_names is not None
         return self._attribute_names
 
-    def _indexed(self) -> dict[str, list[tuple[etree._Element, str]]]:
-        """The values of the attributes the rules read (INDEXED), in one pass. The
-        Schematron's outline is a pass of its own: without the Schematron (a grammar
-        alone) it is not made, and the two passes cost what one pass for both did."""
+    def _indexed(
+        self, names: set[str] | None = None
+    ) -> dict[str, list[tuple[etree._Element, str]]]:
+        """The values of the attributes the rules read (INDEXED), in one pass; and
+        into ``names``, where given, every attribute name the document uses."""
         indexed: dict[str, list[tuple[etree._Element, str]]] = {}
         wanted = _INDEXED.get
         for el in self.tree.iter(etree.Element):
             # keys() then get(): lxml's items() and values() take quadratic time in
             # the number of attributes (each value is looked up by a linear scan)
-            for key in cast("list[str]", el.keys()):  # lxml's names are str
+            keys = cast("list[str]", el.keys())  # lxml's names are str
+            if names is not None:
+                names.update(keys)
+            for key in keys:
                 name = wanted(key)
                 if name is not None:
                     indexed.setdefault(name, []).append((el, str(el.get(key))))
@@ -152,12 +156,13 @@ class Located:
 
     def _outline(self) -> None:
         """The document's elements and the attribute names it uses (the Schematron's
-        pre-filter), in one pass."""
-        elements = list(self.tree.iter(etree.Element))
+        pre-filter), with the rules' attributes in the same pass. Without the
+        Schematron (a grammar alone) the rules' pass leaves the names out."""
         names: set[str] = set()
-        for el in elements:
-            names.update(cast("list[str]", el.keys()))
-        self._elements, self._attribute_names = elements, names
+        indexed = self._indexed(names)
+        if self._attributes is None:
+            self._attributes = indexed
+        self._elements, self._attribute_names = list(self.tree.iter(etree.Element)), names
 
     @property
     def ids(self) -> dict[str, etree._Element]:
