@@ -333,7 +333,7 @@ def test_verdict_cache_serves_unchanged_files_and_never_a_changed_one(tmp_path):
     doc = tmp_path / "doc.xml"
     seed = ENCODED_DOCS[0].read_bytes()
     doc.write_bytes(seed)
-    validator = Validator(schema=TEI_ALL, select=["S"])
+    validator = Validator(schema=TEI_ALL, select=["S"], schematron=False)
     assert run(validator, [str(doc)], jobs=1)[0].diagnostics == []
     command = jing_command()
     assert command is not None
@@ -342,7 +342,7 @@ def test_verdict_cache_serves_unchanged_files_and_never_a_changed_one(tmp_path):
 
     assert hashlib.sha256(seed).hexdigest() in cache
     doc.write_bytes(seed.replace(b"<teiHeader>", b"<teiHeader><bogus/>", 1))
-    validator = Validator(schema=TEI_ALL, select=["S"])
+    validator = Validator(schema=TEI_ALL, select=["S"], schematron=False)
     found = run(validator, [str(doc)], jobs=1)[0].diagnostics
     assert found and "bogus" in found[0].message
 
@@ -398,7 +398,7 @@ def test_a_document_with_the_same_names_but_a_value_a_pattern_refuses_is_not_acc
     assert b'rend="strikethrough"' in seed
     # U+00A0 is no XML white space, so the token keeps it, and \p{Z} refuses it.
     bad = seed.replace(b'rend="strikethrough"', 'rend="strike\u00a0through"'.encode(), 1)
-    validator = Validator(schema=TEI_ALL, select=["S"], cache=False)
+    validator = Validator(schema=TEI_ALL, select=["S"], cache=False, schematron=False)
     assert list(validator.iter_errors("good.xml", seed)) == []
     found = list(validator.iter_errors("bad.xml", bad))  # same names, compiled before
     assert found and all(d.code == "S001" for d in found)
@@ -495,3 +495,84 @@ def test_the_scans_start_tag_pattern_finds_what_its_plain_form_finds(data: bytes
     from tei_tools.validate.pruned.scan import _START_TAG
 
     assert _START_TAG.findall(data) == re.findall(_PLAIN_START_TAG, data)
+
+
+def _batch_of(folder: Path, documents: dict[str, bytes]) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in documents.items():
+        (folder / name).write_bytes(data)
+    return [str(folder / name) for name in documents]
+
+
+def test_a_batch_holding_names_no_earlier_batch_held_is_checked_without_jing(tmp_path, monkeypatch):
+    """The pass's grammar is pruned to the names earlier batches held; a valid
+    document with others is accepted after the pass, by the grammar pruned to its
+    names too (jing is not started), and the names are kept for the next batch."""
+    skip_unless(TEI_ALL.is_file(), f"tei_all.rng is not at {TEI_ALL}")
+    skip_unless(jing_command() is not None, "jing is not installed (pip install 'tei-tools[rng]')")
+    from tei_tools.validate.relaxng import JingSchema
+    from tei_tools.validate.runner import run
+
+    seed = ENCODED_DOCS[0].read_bytes()
+    plain = _batch_of(
+        tmp_path / "first", {f"{n}.xml": seed + f"<!--{n}-->".encode() for n in range(3)}
+    )
+    validator = Validator(schema=TEI_ALL, select=["S"], schematron=False)
+    assert [r.diagnostics for r in run(validator, plain, jobs=2)] == [[], [], []]
+    key = validator.schema.key
+    assert "lg" not in (pruned.vocabulary(key) or {})
+
+    at = seed.index(b"<p", seed.index(b"<body"))
+    verse = seed[:at] + b'<lg rend="poem"><l>a line</l></lg>' + seed[at:]
+    started: list[list[str]] = []
+    real_run = JingSchema._run
+    monkeypatch.setattr(
+        JingSchema, "_run", lambda self, files: started.append(files) or real_run(self, files)
+    )
+    second = _batch_of(tmp_path / "second", {"verse.xml": verse, "plain.xml": seed + b"<!--x-->"})
+    validator = Validator(schema=TEI_ALL, select=["S"], schematron=False)
+    assert [r.diagnostics for r in run(validator, second, jobs=2)] == [[], []]
+    assert started == []
+    assert {"lg", "l"} <= set(pruned.vocabulary(key) or {})
+    assert "rend" in (pruned.vocabulary(key) or {})["lg"]
+
+
+def test_in_a_batch_a_value_a_dropped_pattern_refuses_is_checked_with_the_pattern(tmp_path):
+    """The pass drops a pattern facet for the documents whose own values meet it: a
+    document whose value breaks it, checked in the same pass, is not accepted."""
+    skip_unless(TEI_ALL.is_file(), f"tei_all.rng is not at {TEI_ALL}")
+    skip_unless(jing_command() is not None, "jing is not installed (pip install 'tei-tools[rng]')")
+    from tei_tools.validate.runner import run
+
+    seed = ENCODED_DOCS[-1].read_bytes()
+    assert b'rend="strikethrough"' in seed
+    bad = seed.replace(b'rend="strikethrough"', 'rend="strike\u00a0through"'.encode(), 1)
+    documents = {f"good{n}.xml": seed + f"<!--{n}-->".encode() for n in range(4)}
+    files = _batch_of(tmp_path, {**documents, "bad.xml": bad})
+    for _ in range(2):  # the names unknown (a sample is read), then known
+        validator = Validator(schema=TEI_ALL, select=["S"], cache=False, schematron=False)
+        results = run(validator, files, jobs=2)
+        assert [r.diagnostics for r in results[:4]] == [[], [], [], []]
+        assert results[4].diagnostics and all(d.code == "S001" for d in results[4].diagnostics)
+
+
+def test_a_document_in_utf16_with_names_the_vocabulary_lacks_gets_the_grammars_verdict(
+    tmp_path,
+):
+    """After the pass, a deferred document is read again from its bytes, which in
+    UTF-16 show neither its names nor its values as XML reads them: its verdict is
+    still the grammar's (a space in a single token is an error)."""
+    skip_unless(TEI_ALL.is_file(), f"tei_all.rng is not at {TEI_ALL}")
+    skip_unless(jing_command() is not None, "jing is not installed (pip install 'tei-tools[rng]')")
+    from tei_tools.validate.runner import run
+
+    seed = ENCODED_DOCS[0].read_bytes().decode("utf-8")
+    at = seed.index("<p", seed.index("<body"))
+    broken = seed[:at] + '<lg type="two words"><l>a line</l></lg>' + seed[at:]
+    declared = broken.replace('encoding="UTF-8"', 'encoding="UTF-16"', 1)
+    files = _batch_of(tmp_path, {"plain.xml": seed.encode(), "wide.xml": declared.encode("utf-16")})
+    validator = Validator(schema=TEI_ALL, select=["S"], cache=False, schematron=False)
+    plain, wide = run(validator, files, jobs=1)
+    assert plain.diagnostics == []
+    assert wide.diagnostics and all(d.code == "S001" for d in wide.diagnostics)
+    assert any("two words" in d.message or "type" in d.message for d in wide.diagnostics)

@@ -7,7 +7,10 @@ since lxml keeps only the line.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import cast
@@ -19,7 +22,7 @@ from tei_tools.namespaces import TEI_NS, XML_ID
 from tei_tools.validate.budget import UnitLog
 from tei_tools.xmlparse import safe_parser
 
-# The attributes rule checks read; collected in one pass per document (Located._indexed).
+# The attributes rule checks read; collected in one pass per document (Located._walk).
 INDEXED = (
     "id",
     "who",
@@ -102,6 +105,11 @@ class Located:
     _lines: list[bytes] | None = None
     _columns: dict[int, list[int]] = field(default_factory=dict)  # line → start tag columns
     _crowded: dict[etree._Element, int] | None = None  # see _crowded_ranks
+    # every value of the attributes ``_values_for`` names (local names): see attribute_values
+    _values: dict[str, set[str]] | None = None
+    _values_for: frozenset[str] = frozenset()
+    # the Schematron reads the outline after the grammar: the first pass reads it too
+    wants_outline: bool = False
     # pointer tokens and whether each resolves, found once for the rules that read them
     pointers: list[tuple[etree._Element, str, str, bool | None]] | None = None
     max_bytes: int = DEFAULT_MAX_BYTES  # the limit on any other file a rule reads
@@ -110,20 +118,26 @@ class Located:
     # the bounded units of this document's check (see validate.budget)
     units: UnitLog = field(default_factory=UnitLog)
 
+    @functools.cached_property
+    def digest(self) -> str:
+        """The SHA-256 of the document's bytes (as read: UTF-8 after UTF-16), the key
+        of every verdict cache; computed once for all of them."""
+        return hashlib.sha256(self.data).hexdigest()
+
     def attributes(self, *names: str) -> list[tuple[etree._Element, str, str]]:
         """(element, name, value) for attributes with these names (``id`` is xml:id;
         the others have no namespace), grouped by name; one pass over the document
         serves every rule (reports sort by line)."""
         if self._attributes is None:
-            self._attributes = self._indexed()
-        assert set(names) <= set(INDEXED), names
+            self._walk(self.wants_outline)
+        assert self._attributes is not None and set(names) <= set(INDEXED), names
         return [(el, n, v) for n in names for el, v in self._attributes.get(n, [])]
 
     @property
     def elements(self) -> list[etree._Element]:
         """The document's elements in document order (no comments or PIs)."""
         if self._elements is None:
-            self._outline()
+            self._walk(outline=True, values_for=self._values_for)
         assert self._elements is not None
         return self._elements
 
@@ -131,38 +145,50 @@ class Located:
     def attribute_names(self) -> set[str]:
         """Every attribute name the document uses (Clark notation)."""
         if self._attribute_names is None:
-            self._outline()
+            self._walk(outline=True, values_for=self._values_for)
         assert self._attribute_names is not None
         return self._attribute_names
 
-    def _indexed(
-        self, names: set[str] | None = None
-    ) -> dict[str, list[tuple[etree._Element, str]]]:
-        """The values of the attributes the rules read (INDEXED), in one pass; and
-        into ``names``, where given, every attribute name the document uses."""
-        indexed: dict[str, list[tuple[etree._Element, str]]] = {}
-        wanted = _INDEXED.get
+    def attribute_values(self, names: frozenset[str]) -> dict[str, set[str]]:
+        """Every value the document gives an attribute of one of these local names (in
+        any namespace), as parsed; read in the pass that reads the rules' attributes."""
+        if self._values is None or not names <= self._values_for:
+            self._walk(self.wants_outline, names | self._values_for)
+        assert self._values is not None
+        return self._values
+
+    def _walk(self, outline: bool, values_for: frozenset[str] = frozenset()) -> None:
+        """One pass over the document for what its layers read: the values of the
+        attributes the rules read (INDEXED); with ``outline``, its elements and the
+        attribute names it uses (the Schematron's pre-filter); the values of the
+        attributes ``values_for`` names (the grammar's pattern facets). Without the
+        Schematron (a grammar alone) the names are not read: a sixth of the pass."""
+        indexed: defaultdict[str, list[tuple[etree._Element, str]]] = defaultdict(list)
+        names: set[str] = set()
+        values: defaultdict[str, set[str]] = defaultdict(set)
+        kinds: dict[str, tuple[str | None, str | None]] = {}  # key -> (INDEXED, values_for)
         for el in self.tree.iter(etree.Element):
             # keys() then get(): lxml's items() and values() take quadratic time in
             # the number of attributes (each value is looked up by a linear scan)
             keys = cast("list[str]", el.keys())  # lxml's names are str
-            if names is not None:
+            if outline:
                 names.update(keys)
             for key in keys:
-                name = wanted(key)
-                if name is not None:
-                    indexed.setdefault(name, []).append((el, str(el.get(key))))
-        return indexed
-
-    def _outline(self) -> None:
-        """The document's elements and the attribute names it uses (the Schematron's
-        pre-filter), with the rules' attributes in the same pass. Without the
-        Schematron (a grammar alone) the rules' pass leaves the names out."""
-        names: set[str] = set()
-        indexed = self._indexed(names)
-        if self._attributes is None:
-            self._attributes = indexed
-        self._elements, self._attribute_names = list(self.tree.iter(etree.Element)), names
+                kind = kinds.get(key)
+                if kind is None:
+                    local = key.rpartition("}")[2]
+                    kind = kinds[key] = (_INDEXED.get(key), local if local in values_for else None)
+                rule, facet = kind
+                if rule is None and facet is None:
+                    continue
+                value = cast(str, el.get(key))
+                if rule is not None:
+                    indexed[rule].append((el, value))
+                if facet is not None:
+                    values[facet].add(value)
+        self._attributes, self._values, self._values_for = indexed, values, values_for
+        if outline:
+            self._elements, self._attribute_names = list(self.tree.iter(etree.Element)), names
 
     @property
     def ids(self) -> dict[str, etree._Element]:

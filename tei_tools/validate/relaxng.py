@@ -4,16 +4,17 @@ jing is not installed (with the same fast route where the grammar allows it)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic
-from tei_tools.validate.loader import DEFAULT_MAX_BYTES, Located, line_of
+from tei_tools.validate.loader import DEFAULT_MAX_BYTES, Located, line_of, load
 from tei_tools.validate.protocol import (
     RELAXNG_NS,
     Checked,
@@ -23,6 +24,9 @@ from tei_tools.validate.protocol import (
     parse_schema_file,
 )
 from tei_tools.xmlparse import parse_file
+
+if TYPE_CHECKING:
+    from tei_tools.validate.pruned import Scanned
 
 
 class RelaxNGSchema:
@@ -119,12 +123,22 @@ class RelaxNGSchema:
 
     def _scanned(self, doc: Located) -> bool:
         """Whether ``doc``'s bytes are those the batch's scan read."""
-        import hashlib
 
         if doc.name == "-" or not self.batch:
             return False
         digest = self.batch.get(str(Path(doc.name).resolve()))
-        return digest is not None and digest == hashlib.sha256(doc.data).hexdigest()
+        return digest is not None and digest == doc.digest
+
+
+def _digests(files: Iterable[str]) -> list[str]:
+    """The SHA-256 of each file that can be read."""
+    found = []
+    for file in files:
+        try:
+            found.append(hashlib.sha256(Path(file).read_bytes()).hexdigest())
+        except OSError:
+            continue
+    return found
 
 
 COMPILE_BUDGET = 60.0  # seconds libxml2 may take to compile a RELAX NG schema
@@ -215,10 +229,16 @@ class JingSchema:
         if parsed is None:  # refuses remote references before jing sees them
             parsed = parse_schema_file(self.path, RELAXNG_NS)
         self.found: dict[str, list[tuple[int, int, str]]] = {}  # jing's, or [] when valid
-        self.batch: dict[str, str] = {}  # file prepared for this pass -> SHA-256 of its bytes
+        self.batch: set[str] = set()  # the real paths of the files this pass checks
         self.resolved: dict[str, str] = {}  # a batch file's name as given -> its real path
-        self.fast: etree.RelaxNG | None = None  # libxml2, pruned to the batch's names
         from tei_tools.validate import pruned
+
+        self.fast: pruned.BatchGrammar | None = None  # libxml2, pruned to a vocabulary
+        self.names: dict[str, set[str]] = {}  # that vocabulary: element -> its attributes
+        self.verdicts: pruned.VerdictCache | None = None
+        self.max_bytes = DEFAULT_MAX_BYTES
+        self.kept_in_workers = False  # the workers keep the verdicts (jing checked the schema)
+        self.remembered: dict[str, set[str]] | None = None  # the vocabulary as the cache had it
 
         self.key = pruned.schema_key(self.path, self.command, parsed)
         # A grammar simplified in process for each batch's elements (``pruned.simplify``)
@@ -274,32 +294,41 @@ class JingSchema:
         return {f: found[f] for f in files[:done]}, done
 
     def prepare(self, files: list[str], jobs: int = 1, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
-        """Get ready to check this batch of files in one pass: files the verdict cache
-        knows are valid get no findings; for the others the grammar is pruned to their
-        names and compiled once, before the workers fork. ``check`` then accepts a file
-        with it or defers it to jing (``settle``), so each file is parsed once."""
-
+        """Get ready to check this batch in one pass, each file read and parsed once
+        (``check``, in the workers): libxml2 on the grammar pruned to the names earlier
+        batches held (a first batch: a sample of its files), compiled before the
+        workers fork. A document it does not accept is deferred to ``settle``."""
         from tei_tools.validate import pruned
 
         # each name resolved once, here: the workers and ``settle`` look it up
         self.resolved = {f: str(Path(f).resolve()) for f in files if f != "-"}
         readable = list(self.resolved.values())
+        self.max_bytes = max_bytes
         if self.grammar is None:  # jing simplifies it while the files are read
             pruned.simplify_ahead(self.key, self.path, self.command)
-        verdicts = pruned.VerdictCache(self.key) if self.cache else None
-        listed = verdicts.listed if verdicts is not None else frozenset()
-        digests, scanned = pruned.scan_files(readable, listed, jobs, max_bytes)
-        known = {d for d in digests.values() if verdicts is not None and d in verdicts}
-        self.batch = {f: d for f, d in digests.items() if d not in known}
-        self.found.update((f, []) for f, d in digests.items() if d in known)
-        if not self.batch:
-            return
-        self.fast = pruned.pruned_validator(
-            self.key, self.path, self.command, scanned, self.grammar
+        self.verdicts = pruned.VerdictCache(self.key) if self.cache else None
+        if self.verdicts is not None:
+            self.verdicts.listed  # noqa: B018 (read here once, not in every worker)
+        # until jing's check of the whole schema is collected, no verdict is kept
+        self.kept_in_workers = self.verdicts is not None and not pruned.verifying(self.key)
+        self.remembered = pruned.vocabulary(self.key)
+        self.names = self.remembered or pruned.sample_names(readable, max_bytes)
+        self.fast = pruned.batch_grammar(
+            self.key, self.path, self.command, self.names, self.grammar
         )
-        if self.fast is None:  # the pruner cannot read this grammar: jing checks them all
-            self._jing(list(self.batch))
-            self.batch = {}
+        if self.fast is None:  # not one document element in the vocabulary: all read
+            digests, scanned = pruned.scan_files(readable, frozenset(), jobs, max_bytes)
+            self.names = scanned.attributes_of
+            self.fast = pruned.batch_grammar(
+                self.key, self.path, self.command, self.names, self.grammar
+            )
+            if self.fast is None:  # the pruner cannot read this grammar: jing checks all
+                verdicts = self.verdicts
+                known = {f for f, d in digests.items() if verdicts is not None and d in verdicts}
+                self.found.update((f, []) for f in known)
+                self._jing([f for f in digests if f not in known])
+                return
+        self.batch = set(readable)
 
     def _whole_checked(self) -> None:
         """A schema jing refuses is refused, though the parts of it simplified here need
@@ -313,18 +342,52 @@ class JingSchema:
                 raise SchemaError(f"jing cannot use this schema: {wrong}")
 
     def settle(self, deferred: list[str], accepted: list[str]) -> None:
-        """After the pass: jing checks the ``deferred`` files (those libxml2 did not
-        accept), and the verdict cache remembers the ``accepted`` ones."""
+        """After the pass: the ``deferred`` files (those the pass's grammar did not
+        accept) are read again, and, where they hold names the vocabulary lacked,
+        checked by libxml2 on the grammar pruned to them too; jing checks those it does
+        not accept either. The verdict cache keeps the ``accepted`` ones (the workers
+        kept them, where jing had checked the schema before the pass)."""
         self._whole_checked()
-        files = [self._real(f) for f in deferred]
-        for file in files:
-            self.batch.pop(file, None)
-        self._jing(files)
-        if self.cache:
-            from tei_tools.validate import pruned
+        from tei_tools.validate import pruned
 
-            resolved = (self._real(f) for f in accepted)
-            pruned.VerdictCache(self.key).add(d for f in resolved if (d := self.batch.get(f)))
+        files = [self._real(f) for f in deferred]
+        if files:  # read again: names and values from their bytes, jing's readable ones
+            digests, scanned = pruned.scan_files(files, frozenset(), 1, self.max_bytes)
+            self._widened(digests, scanned)
+            self._jing([f for f in digests if f not in self.found])
+        if self.verdicts is not None and not self.kept_in_workers:
+            self.verdicts.add(_digests(self._real(f) for f in accepted))
+        if self.fast is not None and self.names != self.remembered:
+            pruned.remember_vocabulary(self.key, self.names)
+
+    def _widened(self, digests: dict[str, str], scanned: Scanned) -> None:
+        """libxml2's verdicts on the files of ``digests`` with the grammar pruned to the
+        vocabulary and their own names, relaxed to their values (``scanned`` from their
+        bytes), where their names widen the vocabulary: accepted ones are valid, the
+        others left to jing."""
+        from tei_tools.validate import pruned
+
+        wider = {name: set(attributes) for name, attributes in self.names.items()}
+        for name, attributes in scanned.attributes_of.items():
+            wider.setdefault(name, set()).update(attributes)
+        if wider == self.names:  # no name the pass's grammar lacked: jing decides
+            return
+        self.names = wider
+        together = pruned.Scanned()
+        together.attributes_of, together.values = wider, scanned.values
+        together.exact = scanned.exact  # values read in another encoding drop no facet
+        fast = pruned.pruned_validator(self.key, self.path, self.command, together, self.grammar)
+        if fast is None:
+            return
+        valid = []
+        for file, digest in digests.items():
+            doc, _ = load(file, Path(file).read_bytes(), self.max_bytes)
+            same = doc is not None and doc.digest == digest
+            if same and doc is not None and fast.validate(doc.tree):
+                self.found[file] = []
+                valid.append(digest)
+        if self.verdicts is not None:
+            self.verdicts.add(valid)
 
     def _real(self, name: str) -> str:
         return self.resolved.get(name) or str(Path(name).resolve())
@@ -336,6 +399,19 @@ class JingSchema:
             found, done = self._run(files)
             self.found.update(found)
             files = files[done:]
+
+    def _accepted(self, doc: Located) -> bool:
+        """A batch document the verdict cache knows, or libxml2 accepts on the pass's
+        grammar (then the cache keeps it, where the workers may)."""
+        assert self.fast is not None
+        digest = doc.digest
+        if self.verdicts is not None and digest in self.verdicts:
+            return True
+        if not self.fast.accepts(doc.tree, doc.attribute_values(self.fast.facet_names)):
+            return False
+        if self.kept_in_workers and self.verdicts is not None:
+            self.verdicts.add([digest])
+        return True
 
     def _accepts(self, doc: Located) -> bool:
         """A document outside the batch: libxml2 with the grammar pruned to its names
@@ -353,16 +429,12 @@ class JingSchema:
         key = self._real(doc.name)
         entries = self.found.get(key)
         if entries is None and key in self.batch:
-            import hashlib
-
-            # A file that changed since ``prepare`` read it is left to jing too.
-            same = hashlib.sha256(doc.data).hexdigest() == self.batch[key]
-            if not same or self.fast is None or not self.fast.validate(doc.tree):
-                if defer:
-                    return Pending(key)
-                entries = self._run([key])[0].get(key, [])  # jing now, for this file
-            else:
+            if self._accepted(doc):
                 entries = []
+            elif defer:
+                return Pending(key)
+            else:
+                entries = self._run([key])[0].get(key, [])  # jing now, for this file
         if entries is None and self._accepts(doc):
             entries = []
         if entries is None:

@@ -145,11 +145,9 @@ class XPath2Schematron:
             _store(compiled_before, json.dumps(needs).encode("utf-8"))
 
     def check(self, doc: Located, limit: int | None = None, defer: bool = False) -> Checked:
-        import hashlib
-
         from tei_tools.validate.schematron import run_units
 
-        digest = hashlib.sha256(doc.data).hexdigest() if self.clean is not None else ""
+        digest = doc.digest if self.clean is not None else ""
         if self.clean is not None and digest in self.clean:
             doc.units.reserve(self.rules.units)  # numbered alike, whether cached or run
             return [], 0
@@ -176,6 +174,7 @@ class LayeredSchema:
     def check(
         self, doc: Located, limit: int | None = None, defer: bool = False
     ) -> Checked | Pending:
+        doc.wants_outline = True  # the rules read it: the grammar's pass reads it too
         grammar = self.grammar.check(doc, limit, defer)
         if isinstance(grammar, Pending):
             return grammar

@@ -22,14 +22,19 @@ between runs; ``engines`` compiles and runs libxml2 under a budget.
 from tei_tools.validate.pruned.cache import (
     CACHE_FORMAT,
     VerdictCache,
+    remember_vocabulary,
     schema_key,
     simplified,
     simplify_ahead,
     verified,
     verify_ahead,
+    verifying,
+    vocabulary,
 )
 from tei_tools.validate.pruned.engines import (
     COMPILE_BUDGET,
+    BatchGrammar,
+    batch_grammar,
     compiles,
     covered,
     exit_code_within,
@@ -37,16 +42,18 @@ from tei_tools.validate.pruned.engines import (
 )
 from tei_tools.validate.pruned.prune import Unsupported, prune
 from tei_tools.validate.pruned.relax import Facet, droppable, without_facets
-from tei_tools.validate.pruned.scan import Scanned, scan_files
+from tei_tools.validate.pruned.scan import Scanned, sample_names, scan_files
 from tei_tools.validate.pruned.simplify import covers, document_elements, simplified_for
 
 __all__ = [
     "CACHE_FORMAT",
     "COMPILE_BUDGET",
+    "BatchGrammar",
     "Facet",
     "Scanned",
     "Unsupported",
     "VerdictCache",
+    "batch_grammar",
     "compiles",
     "covered",
     "covers",
@@ -55,6 +62,8 @@ __all__ = [
     "exit_code_within",
     "prune",
     "pruned_validator",
+    "remember_vocabulary",
+    "sample_names",
     "scan_files",
     "schema_key",
     "simplified",
@@ -62,5 +71,7 @@ __all__ = [
     "simplify_ahead",
     "verified",
     "verify_ahead",
+    "verifying",
+    "vocabulary",
     "without_facets",
 ]

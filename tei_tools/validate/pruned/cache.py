@@ -240,3 +240,39 @@ class VerdictCache:
         kept = kept[max(0, len(kept) + len(fresh) - MAX_VERDICTS) :]
         atomic_write(self.path, ("\n".join([*kept, *fresh]) + "\n").encode("ascii"))
         self._lines = len(kept) + len(fresh)
+
+
+# Names a schema's vocabulary keeps at most (element and attribute names in all): past
+# this it starts again from a run's own names (garbage a collection once held goes).
+MAX_VOCABULARY = 20_000
+
+
+def vocabulary(key: str) -> dict[str, set[str]] | None:
+    """The element names (and the attributes each carried) of the documents earlier
+    runs checked against the schema of ``key``, or None."""
+    import json
+
+    kept = _load(cache_dir() / "rng" / f"{key}.vocabulary.json")
+    if kept is None:
+        return None
+    try:
+        stored = json.loads(kept)
+        return {str(name): {str(a) for a in attributes} for name, attributes in stored.items()}
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def remember_vocabulary(key: str, names: dict[str, set[str]]) -> None:
+    import json
+
+    size = len(names) + sum(len(attributes) for attributes in names.values())
+    if size > MAX_VOCABULARY:
+        return
+    data = {name: sorted(attributes) for name, attributes in sorted(names.items())}
+    _store(cache_dir() / "rng" / f"{key}.vocabulary.json", json.dumps(data).encode("utf-8"))
+
+
+def verifying(key: str) -> bool:
+    """Whether jing's check of the whole schema (``verify_ahead``) is still to be
+    collected: until then no verdict may be kept."""
+    return key in _VERIFYING

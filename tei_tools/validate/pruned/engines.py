@@ -17,7 +17,7 @@ from lxml import etree
 from tei_tools.cache import cache_dir
 from tei_tools.validate.pruned.cache import _load, _store, simplified
 from tei_tools.validate.pruned.prune import Unsupported, prune
-from tei_tools.validate.pruned.relax import Facet, droppable, without_facets
+from tei_tools.validate.pruned.relax import Facet, droppable, facets_of, meeting, without_facets
 from tei_tools.validate.pruned.scan import Scanned
 from tei_tools.validate.pruned.simplify import covers, simplified_for
 from tei_tools.xmlparse import parse_bytes
@@ -80,7 +80,25 @@ def pruned_validator(
     schema: etree._Element | None = None,
 ) -> etree.RelaxNG | None:
     """libxml2 validator of ``path`` pruned to the names in ``scanned`` and relaxed to
-    its values, or None (then jing alone). A pruned grammar is cached too: a run that
+    its values, or None (then jing alone). ``schema``: see ``pruned_grammar``."""
+    grammar = pruned_grammar(key, path, command, scanned, schema)
+    if grammar is None:
+        return None
+    try:  # relaxing only drops facets: it compiles where the pruned grammar does
+        return _compiled(grammar, droppable(grammar, scanned))
+    except (etree.RelaxNGParseError, etree.XMLSyntaxError):
+        return None
+
+
+def pruned_grammar(
+    key: str,
+    path: Path,
+    command: list[str],
+    scanned: Scanned,
+    schema: etree._Element | None = None,
+) -> bytes | None:
+    """The grammar of ``path`` pruned to the names in ``scanned``, where libxml2
+    compiles it; else None (then jing alone). A pruned grammar is cached: a run that
     meets the same names as an earlier one neither reads nor prunes the whole grammar.
     ``schema``: the schema's parsed root where ``covered`` says ``simplify`` covers it
     (else None): it is simplified here, for the batch's elements, and jing's
@@ -103,12 +121,52 @@ def pruned_validator(
         except (Unsupported, etree.XMLSyntaxError):
             return None
         _store(cached, grammar)
-    if not compiles(grammar):
-        return None
-    try:  # relaxing only drops facets: it compiles where the pruned grammar does
-        return _compiled(grammar, droppable(grammar, scanned))
-    except (etree.RelaxNGParseError, etree.XMLSyntaxError):
-        return None
+    return grammar if compiles(grammar) else None
+
+
+class BatchGrammar:
+    """libxml2 on a grammar pruned to a vocabulary (the names a batch, or earlier
+    batches, hold), for documents nobody read before the pass: it accepts only what
+    the whole grammar accepts. A pattern facet is dropped for a document whose values
+    all meet it, as checked on its own tree (``relax``): a document is checked with the
+    last compiled grammar whose dropped facets it meets, or one compiled for it."""
+
+    VARIANTS = 8  # compiled grammars kept, each for a set of dropped facets
+
+    def __init__(self, grammar: bytes) -> None:
+        self.grammar = grammar
+        self.facets = facets_of(grammar)
+        self.facet_names = frozenset(name for name, _, _ in self.facets)
+        self.variants: list[tuple[frozenset[Facet], etree.RelaxNG]] = []
+
+    def accepts(self, tree: etree._ElementTree, values: dict[str, set[str]]) -> bool:
+        """``values``: every value the document gives the attributes in
+        ``facet_names`` (local names), as parsed."""
+        return bool(self.for_values(values).validate(tree))
+
+    def for_values(self, values: dict[str, set[str]]) -> etree.RelaxNG:
+        met = meeting(self.facets, values)
+        for dropped, compiled in self.variants:
+            if dropped <= met:
+                return compiled
+        compiled = _compiled(self.grammar, met)
+        self.variants = [(met, compiled), *self.variants][: self.VARIANTS]
+        return compiled
+
+
+def batch_grammar(
+    key: str,
+    path: Path,
+    command: list[str],
+    names: dict[str, set[str]],
+    schema: etree._Element | None = None,
+) -> BatchGrammar | None:
+    """``BatchGrammar`` for the element names (and the attributes each carries) in
+    ``names``, or None where the pruner cannot read the grammar."""
+    vocabulary = Scanned()
+    vocabulary.attributes_of = names
+    grammar = pruned_grammar(key, path, command, vocabulary, schema)
+    return None if grammar is None else BatchGrammar(grammar)
 
 
 @functools.lru_cache(maxsize=32)

@@ -55,13 +55,31 @@ def droppable(grammar: bytes, scanned: Scanned) -> frozenset[Facet]:
     changes no verdict, and ``check`` validates only those bytes with it."""
     if not scanned.exact:
         return frozenset()
+    return meeting(facets_of(grammar), scanned.values)
+
+
+def facets_of(grammar: bytes) -> frozenset[Facet]:
+    """Every pattern facet of a named attribute's data in ``grammar``."""
+    return _facets(grammar)
+
+
+def meeting(facets: frozenset[Facet], values: dict[str, set[str]]) -> frozenset[Facet]:
+    """The ``facets`` that every one of ``values`` (attribute local name -> its values,
+    as parsed) meets, as checked here in ASCII."""
     dropped = set()
-    for facet in _facets(grammar):
+    for facet in facets:
         name, pattern, in_list = facet
-        values = scanned.values.get(name, set())
-        if _meet(pattern, _tokens(values) if in_list else _forms(values)):
+        given = values.get(name, set())
+        if all(_value_meets(pattern, value, in_list) for value in given):
             dropped.add(facet)
     return frozenset(dropped)
+
+
+@functools.lru_cache(maxsize=65536)  # a batch's documents repeat most values
+def _value_meets(pattern: str, value: str, in_list: bool) -> bool:
+    """``value`` (of an attribute whose data has this pattern) meets it, as a whole or,
+    ``in_list``, token by token."""
+    return _meet(pattern, _tokens({value}) if in_list else _forms({value}))
 
 
 def without_facets(grammar: bytes, dropped: frozenset[Facet]) -> bytes:

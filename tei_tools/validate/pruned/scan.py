@@ -152,3 +152,14 @@ def scan_files(
         digests.update((f, d) for f, d in zip(chunk, found, strict=True) if d is not None)
         scanned.merge(part)
     return digests, scanned
+
+
+SAMPLE = 64  # files of a batch read for its names when no earlier batch left any
+
+
+def sample_names(files: list[str], max_bytes: int) -> dict[str, set[str]]:
+    """The element names (and the attributes each carries) in a spread of up to SAMPLE
+    of ``files``: a first batch's vocabulary (the pass defers what it lacks)."""
+    step = max(1, len(files) // SAMPLE)
+    _, scanned = _scan_chunk(frozenset(), max_bytes, files[::step][:SAMPLE])
+    return scanned.attributes_of
