@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from tei_tools.validate import Validator
 from tests.conftest import ROOT, TEI_ALL, skip_unless
@@ -249,3 +251,76 @@ def test_pointers_resolve_into_files_beside_the_document(tmp_path, target, expec
     doc.write_text(POINTING.format(target=target))
     found = Validator(select=["R001", "R013"]).iter_errors(str(doc), doc.read_bytes())
     assert [d.code for d in found] == expected
+
+
+def _digits(n: int) -> st.SearchStrategy[str]:
+    return st.integers(0, 10**n - 1).map(lambda v: f"{v:0{n}d}")
+
+
+_CLOCK = st.tuples(_digits(2), _digits(2), _digits(2), st.sampled_from(["", ".5", ".25"]))
+_DATES = st.one_of(
+    st.tuples(_digits(4), _digits(2), _digits(2)).map("-".join),
+    st.tuples(_digits(4), _digits(2), _digits(2), _CLOCK).map(
+        lambda t: f"{t[0]}-{t[1]}-{t[2]}T{t[3][0]}:{t[3][1]}:{t[3][2]}{t[3][3]}"
+    ),
+    _CLOCK.map(lambda t: f"{t[0]}:{t[1]}:{t[2]}{t[3]}"),
+    st.tuples(_digits(4), _digits(2)).map("-".join),
+    _digits(4),
+    st.tuples(_digits(2), _digits(2)).map(lambda t: f"--{t[0]}-{t[1]}"),
+    _digits(2).map(lambda m: f"--{m}"),
+    _digits(2).map(lambda d: f"---{d}"),
+    st.sampled_from(["1962-11-06Z", "24:00:00", "-0044", "12345", "0000", "1962-11-06T24:00:00"]),
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(first=_DATES, second=_DATES)
+@example(first="1960-02-29", second="1900-02-29")
+@example(first="--02-29", second="--04-31")
+@example(first="16:30:00.5", second="16:30:00.25")
+@example(first="1962-11-06T23:59:59", second="1962-11-07T00:00:00")
+def test_dates_read_without_elementpath_are_its_reading(first, second):
+    """A plain date or time read here (the common case: no import of elementpath) has
+    the type elementpath's reading gives it, is possible exactly when elementpath says
+    so, and orders against another of its type as elementpath's values do."""
+    from tei_tools.validate.rules import _later, plain_value, w3c_value
+
+    for value in (first, second):
+        plain, exact = plain_value(value), w3c_value(value)
+        if plain is not None:
+            assert not isinstance(exact, str), value
+            assert plain[0] == exact[0], value
+    plain_first, plain_second = plain_value(first), plain_value(second)
+    exact_first, exact_second = w3c_value(first), w3c_value(second)
+    if plain_first is None or plain_second is None or plain_first[0] != plain_second[0]:
+        return
+    assert not isinstance(exact_first, str) and not isinstance(exact_second, str)
+    assert _later(plain_first[1], plain_second[1]) == _later(exact_first[1], exact_second[1])
+    assert _later(plain_second[1], plain_first[1]) == _later(exact_second[1], exact_first[1])
+
+
+@pytest.mark.parametrize(
+    "value", ["1962-11-06", "1962-02-30", "--02-29", "16:30:00", "1962-11", "---31", "1962"]
+)
+def test_a_plain_value_is_read_without_elementpath_where_it_is_possible(value):
+    from tei_tools.validate.rules import plain_value, w3c_value
+
+    exact = w3c_value(value)
+    assert (plain_value(value) is None) == isinstance(
+        exact, str
+    )  # impossible: elementpath says why
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [("1962-11-08", "1962-11-06Z"), ("1962-11-06Z", "1962-11-08"), ("1963", "1962Z")],
+)
+def test_a_range_with_one_time_zone_is_ordered_as_elementpath_orders_it(start, end):
+    """An element's dates are read alike: one with a time zone has both read by
+    elementpath, which orders them (or not) as XSD says."""
+    from tei_tools.validate.rules import _later, w3c_value
+
+    first, second = w3c_value(start), w3c_value(end)
+    assert not isinstance(first, str) and not isinstance(second, str)
+    expected = ["R007"] if _later(first[1], second[1]) else []
+    assert codes(f'from="{start}" to="{end}"') == expected

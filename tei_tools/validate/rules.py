@@ -6,15 +6,16 @@ Every rule has a stable code, a default severity and a one-line rationale (in
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import re2
-from elementpath import datatypes
 from lxml import etree
 
 from tei_tools.diagnostics import Code, Diagnostic, Severity
@@ -388,18 +389,23 @@ DATABLE = frozenset(
 )
 
 
-# The XSD 1.0 types of att.datable.w3c, as elementpath implements them (year 0000 is
-# no year there; 24:00:00 is the end of a day).
-_TYPES: dict[str, Any] = {
-    "date": datatypes.Date10,
-    "dateTime": datatypes.DateTime10,
-    "time": datatypes.Time,
-    "gYearMonth": datatypes.GregorianYearMonth10,
-    "gYear": datatypes.GregorianYear10,
-    "gMonthDay": datatypes.GregorianMonthDay,
-    "gMonth": datatypes.GregorianMonth,
-    "gDay": datatypes.GregorianDay,
-}
+@lru_cache(maxsize=1)
+def _types() -> dict[str, Any]:
+    """The XSD 1.0 types of att.datable.w3c, as elementpath implements them (year 0000
+    is no year there; 24:00:00 is the end of a day). Imported when a value needs them:
+    a tenth of a second a process, which most documents' dates never cost."""
+    from elementpath import datatypes
+
+    return {
+        "date": datatypes.Date10,
+        "dateTime": datatypes.DateTime10,
+        "time": datatypes.Time,
+        "gYearMonth": datatypes.GregorianYearMonth10,
+        "gYear": datatypes.GregorianYear10,
+        "gMonthDay": datatypes.GregorianMonthDay,
+        "gMonth": datatypes.GregorianMonth,
+        "gDay": datatypes.GregorianDay,
+    }
 
 
 @lru_cache(maxsize=4096)  # a document repeats its dates
@@ -410,13 +416,62 @@ def w3c_value(value: str) -> tuple[str, Any] | str:
         if form.fullmatch(value) is None:
             continue
         try:
-            parsed = _TYPES[kind].fromstring(value)
+            parsed = _types()[kind].fromstring(value)
         except ValueError as exc:
             return f"{value!r} is no {kind}: {exc}"
         if kind == "time" and value.startswith("24:00:00"):
             return kind, (1, parsed)  # the end of the day, after every other time
         return kind, (0, parsed) if kind == "time" else parsed
     return "expected a W3C date or time (YYYY-MM-DD, YYYY-MM, YYYY, hh:mm:ss, --MM-DD …)"
+
+
+# The forms most dates take, read here: no time zone, a year of four digits from 0001,
+# an hour below 24. A value of such a form that is possible gets the type
+# ``w3c_value`` gives it and a value that orders as elementpath's does among them.
+_PLAIN_FORMS = {
+    "date": re.compile(r"(\d{4})-(\d{2})-(\d{2})"),
+    "dateTime": re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2}(?:\.\d+)?)"),
+    "time": re.compile(r"(\d{2}):(\d{2}):(\d{2}(?:\.\d+)?)"),
+    "gYearMonth": re.compile(r"(\d{4})-(\d{2})"),
+    "gYear": re.compile(r"(\d{4})"),
+    "gMonthDay": re.compile(r"--(\d{2})-(\d{2})"),
+    "gMonth": re.compile(r"--(\d{2})"),
+    "gDay": re.compile(r"---(\d{2})"),
+}
+
+
+@lru_cache(maxsize=4096)
+def plain_value(value: str) -> tuple[str, Any] | None:
+    """(type, comparable value) of a possible date or time of a plain form (see
+    _PLAIN_FORMS), or None: then only ``w3c_value`` can say."""
+    kind = next((k for k, form in W3C_FORMS.items() if form.fullmatch(value)), None)
+    plain = _PLAIN_FORMS[kind].fullmatch(value) if kind is not None else None
+    if kind is None or plain is None:
+        return None
+    parts = plain.groups()
+    year = int(parts[0]) if kind in ("date", "dateTime", "gYearMonth", "gYear") else 2000
+    month = 1
+    if kind in ("date", "dateTime", "gYearMonth"):
+        month = int(parts[1])
+    elif kind in ("gMonthDay", "gMonth"):
+        month = int(parts[0])
+    day = 1
+    if kind in ("date", "dateTime"):
+        day = int(parts[2])
+    elif kind == "gMonthDay":
+        day = int(parts[1])
+    elif kind == "gDay":
+        day = int(parts[0])
+    clock = parts[3:] if kind == "dateTime" else parts if kind == "time" else ("0", "0", "0")
+    hour, minute, second = int(clock[0]), int(clock[1]), Decimal(clock[2])
+    if year < 1 or not 1 <= month <= 12 or hour > 23 or minute > 59 or second >= 60:
+        return None
+    # a month-day (no year) is possible if it is in a leap year, as XSD reads it
+    if not 1 <= day <= calendar.monthrange(year, month)[1] or (kind == "gDay" and day > 31):
+        return None
+    if kind == "time":
+        return kind, (0, (hour, minute, second))
+    return kind, (year, month, day, hour, minute, second)
 
 
 def _later(start: Any, end: Any) -> bool:
@@ -431,10 +486,16 @@ def _later(start: Any, end: Any) -> bool:
 def _parsed_dates(
     doc: Located,
 ) -> dict[tuple[etree._Element, str], tuple[str, Any] | str]:
+    """Each date's type and value, or why it is impossible. An element's dates are
+    compared with one another, so they are read alike: here where all are of plain
+    forms, else all by elementpath (time zones order in ways plain values do not)."""
+    dates = [(el, attr, value) for el, attr, value in doc.attributes(*DATE_ATTRIBUTES)]
+    dates = [(el, attr, value) for el, attr, value in dates if el.tag in DATABLE]
+    plain = {(el, attr): plain_value(value) for el, attr, value in dates}
+    exact = {el for (el, _), found in plain.items() if found is None}
     return {
-        (el, attr): w3c_value(value)
-        for el, attr, value in doc.attributes(*DATE_ATTRIBUTES)
-        if el.tag in DATABLE
+        (el, attr): w3c_value(value) if el in exact else cast(tuple[str, Any], plain[el, attr])
+        for el, attr, value in dates
     }
 
 
