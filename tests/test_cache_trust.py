@@ -169,3 +169,19 @@ def test_a_damaged_line_in_the_verdicts_matches_nothing(folder):
     kept.path.write_bytes(digest.encode() + b" \xff\xfe" + b"a" * 60 + b"\n")
     assert digest not in verdicts.VerdictCache("k")
     assert cache.unwrap("p", b"\xff\xfe\nsomething") is None
+
+
+def test_the_versions_in_every_cache_key_are_those_installed():
+    """The versions are read without importlib.metadata (a fortieth of a second every
+    run) or importing elementpath: they must be the installed ones all the same."""
+    import tomllib
+    from importlib.metadata import version
+
+    from tei_tools import __version__
+    from tei_tools.cache import _declared_version, versions
+
+    with (ROOT / "pyproject.toml").open("rb") as project:
+        assert __version__ == tomllib.load(project)["project"]["version"]
+    assert _declared_version("elementpath") == version("elementpath")
+    assert f"lxml {version('lxml')}" in versions()
+    assert _declared_version("no-such-package-here") == "unknown"

@@ -9,7 +9,6 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import lxml.isoschematron as isoschematron
 from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic
@@ -52,6 +51,8 @@ class Xslt1Schematron:
         try:
             # includes resolved above, as for every binding (lxml's own step would
             # read any file or URL through XSLT's document())
+            import lxml.isoschematron as isoschematron  # compiles its XSLT as it loads
+
             compiled = isoschematron.Schematron(expanded.root, include=False, store_xslt=True)
             # The rules run with every file and network access denied: a rule's
             # document('file:///etc/passwd') must not put a file into a finding.
