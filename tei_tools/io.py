@@ -16,7 +16,7 @@ import hashlib
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, BinaryIO
 
@@ -199,3 +199,21 @@ class Batch:
         for tmp, _ in self.pending:
             Path(tmp).unlink(missing_ok=True)
         self.pending = []
+
+
+def real_paths(names: Iterable[str]) -> dict[str, str]:
+    """Each name's real path (``os.path.realpath``), each folder resolved once: the
+    files of a batch share a few folders, and resolving every name whole walks every
+    component of it again (a thousand files: tens of milliseconds)."""
+    folders: dict[str, str] = {}
+    real: dict[str, str] = {}
+    for name in names:
+        folder, base = os.path.split(name)
+        if base in ("", ".", ".."):
+            real[name] = os.path.realpath(name)
+            continue
+        if folder not in folders:
+            folders[folder] = os.path.realpath(folder or ".")
+        path = os.path.join(folders[folder], base)
+        real[name] = os.path.realpath(path) if os.path.islink(path) else path
+    return real

@@ -33,3 +33,33 @@ def test_a_batch_into_a_missing_folder_names_the_file(tmp_path):
     with pytest.raises(OSError) as caught, Batch() as batch:
         batch.write(target, b"x")
     assert caught.value.filename == str(target)
+
+
+def test_real_paths_are_realpath_folder_by_folder(tmp_path, monkeypatch):
+    """Each folder resolved once gives what resolving each name whole gives: through
+    linked folders, linked files, '..', and names relative to the working folder."""
+    import os
+
+    from tei_tools.io import real_paths
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "doc.xml").write_text("x")
+    (tmp_path / "a" / "other.xml").write_text("x")
+    (tmp_path / "linked").symlink_to(tmp_path / "a" / "b")
+    (tmp_path / "a" / "alias.xml").symlink_to(tmp_path / "a" / "b" / "doc.xml")
+    (tmp_path / "a" / "b" / "up").symlink_to(tmp_path / "a")
+    monkeypatch.chdir(tmp_path / "a")
+    names = [
+        "other.xml",
+        "alias.xml",
+        "b/doc.xml",
+        "./b/../other.xml",
+        "b/up/alias.xml",
+        "b/up/b/../other.xml",
+        str(tmp_path / "linked" / "doc.xml"),
+        str(tmp_path / "linked" / ".." / "other.xml"),
+        "missing/none.xml",
+        "b/",
+        "..",
+    ]
+    assert real_paths(names) == {name: os.path.realpath(name) for name in names}

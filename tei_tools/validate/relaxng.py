@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 from lxml import etree
 
 from tei_tools.diagnostics import Diagnostic
+from tei_tools.io import real_paths
 from tei_tools.validate.loader import DEFAULT_MAX_BYTES, Located, line_of, load
 from tei_tools.validate.protocol import (
     RELAXNG_NS,
@@ -301,7 +302,7 @@ class JingSchema:
         from tei_tools.validate import pruned
 
         # each name resolved once, here: the workers and ``settle`` look it up
-        self.resolved = {f: str(Path(f).resolve()) for f in files if f != "-"}
+        self.resolved = real_paths(f for f in files if f != "-")
         readable = list(self.resolved.values())
         self.max_bytes = max_bytes
         if self.grammar is None:  # jing simplifies it while the files are read
