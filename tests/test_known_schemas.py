@@ -8,6 +8,8 @@ import hashlib
 import shutil
 import subprocess
 
+import pytest
+
 from tei_tools.validate.pruned import cache
 from tei_tools.validate.pruned.known import ACCEPTED_BY_JING, accepted_by_jing
 
@@ -39,3 +41,45 @@ def test_a_known_schema_is_not_checked_again_and_another_is(tmp_path, monkeypatc
     cache.verify_ahead("known", TEI_ALL, ["jing"])
     cache.verify_ahead("changed", changed, ["jing"])
     assert started == [["jing", str(changed)]]
+
+
+def test_every_known_schema_is_one_the_simplifier_covers() -> None:
+    skip_unless(all(p.is_file() for p in PUBLISHED), f"the published schemas are not in {SHARED}")
+    from tei_tools.validate.pruned.simplify import covers
+    from tei_tools.xmlparse import parse_file
+
+    for path in PUBLISHED:
+        assert accepted_by_jing(path)
+        assert covers(parse_file(path, huge=True).getroot()), path
+
+
+def test_the_shipped_rule_filters_are_what_the_rules_give_now() -> None:
+    """A known schema's rules are not parsed on a first run: what each needs of a
+    document ships. After a change to the pre-filter this fails; then
+    ``python -m tei_tools.validate.pruned.known SCHEMA…`` writes them again."""
+    skip_unless(all(p.is_file() for p in PUBLISHED), f"the published schemas are not in {SHARED}")
+    from tei_tools.validate.pruned.known import computed_needs, rule_needs
+
+    for path in PUBLISHED:
+        assert rule_needs([path]) == computed_needs(path), path
+    assert rule_needs([PUBLISHED[0], PUBLISHED[1]]) is None  # rules of one known file only
+
+
+def test_a_first_run_against_tei_all_reads_neither_every_define_nor_every_rule(
+    tmp_path, monkeypatch
+) -> None:
+    """With an empty cache, tei_all's coverage and its rules' pre-filters are known: the
+    grammar is not read whole, no rule is parsed (elementpath is not loaded)."""
+    skip_unless(TEI_ALL.is_file(), f"tei_all.rng is not at {TEI_ALL}")
+    import sys
+
+    from tei_tools.validate import Validator
+    from tei_tools.validate.pruned import engines
+
+    monkeypatch.setenv("TEI_TOOLS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(engines, "covers", lambda root: pytest.fail("read every define"))
+    for name in [m for m in sys.modules if m == "elementpath" or m.startswith("elementpath.")]:
+        monkeypatch.delitem(sys.modules, name)
+    validator = Validator(schema=TEI_ALL)
+    assert validator.schema.rules.rules.lazy
+    assert "elementpath" not in sys.modules

@@ -51,7 +51,9 @@ class RelaxNGSchema:
             parsed = parse_schema_file(self.path, RELAXNG_NS)
         root = parsed.getroot()
         self.key = pruned.schema_key(self.path, [], parsed)
-        self.grammar: etree._Element | None = root if pruned.covered(self.key, root) else None
+        self.grammar: etree._Element | None = (
+            root if pruned.covered(self.key, root, self.path) else None
+        )
         self.batch: dict[str, str] = {}  # real path -> SHA-256 of the bytes scanned
         self.fast: etree.RelaxNG | None = None  # libxml2, pruned to the batch's names
         self._whole: etree.RelaxNG | None = None
@@ -244,7 +246,9 @@ class JingSchema:
         self.key = pruned.schema_key(self.path, self.command, parsed)
         # A grammar simplified in process for each batch's elements (``pruned.simplify``)
         root = parsed.getroot()
-        self.grammar: etree._Element | None = root if pruned.covered(self.key, root) else None
+        self.grammar: etree._Element | None = (
+            root if pruned.covered(self.key, root, self.path) else None
+        )
         if self.grammar is None:
             # jing simplifies it (once per schema, then cached) while the rest of the
             # run gets ready: the grammar's own Schematron compiles meanwhile

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
@@ -133,6 +133,10 @@ class XPath2Schematron:
             self.clean = VerdictCache(key.hexdigest())
             compiled_before = cache_dir() / "schematron" / f"{key.hexdigest()}.json"
         known = _known_needs(compiled_before) if compiled_before is not None else None
+        if known is None:  # a schema the TEI publishes: what its rules need ships
+            from tei_tools.validate.pruned.known import rule_needs
+
+            known = _as_needs(rule_needs(self.files))
         try:
             self.rules = Schematron(expanded.root, source, expanded, known_needs=known)
         except SchematronError as exc:
@@ -202,9 +206,18 @@ def _known_needs(entry: Path) -> list[Needs | None] | None:
     if data is None:
         return None
     try:
-        stored = json.loads(data)
+        return _as_needs(json.loads(data))
+    except ValueError:
+        return None
+
+
+def _as_needs(stored: Any) -> list[Needs | None] | None:
+    """Pre-filters as JSON keeps them (lists of lists of names), or None."""
+    if not isinstance(stored, list):
+        return None
+    try:
         return [
             None if n is None else [[frozenset(names) for names in a] for a in n] for n in stored
         ]
-    except (ValueError, TypeError):
+    except TypeError:
         return None
