@@ -13,7 +13,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
 
 from lxml import etree
 
@@ -169,8 +168,12 @@ class Located:
         kinds: dict[str, tuple[str | None, str | None]] = {}  # key -> (INDEXED, values_for)
         for el in self.tree.iter(etree.Element):
             # keys() then get(): lxml's items() and values() take quadratic time in
-            # the number of attributes (each value is looked up by a linear scan)
-            keys = cast("list[str]", el.keys())  # lxml's names are str
+            # the number of attributes (each value is looked up by a linear scan).
+            # lxml's names and values are str (its stubs: or bytes); no cast() here,
+            # a call per attribute of every document
+            keys: list[str] = el.keys()  # type: ignore[assignment]
+            if not keys:
+                continue
             if outline:
                 names.update(keys)
             for key in keys:
@@ -181,7 +184,7 @@ class Located:
                 rule, facet = kind
                 if rule is None and facet is None:
                     continue
-                value = cast(str, el.get(key))
+                value: str = el.get(key)  # type: ignore[assignment]
                 if rule is not None:
                     indexed[rule].append((el, value))
                 if facet is not None:

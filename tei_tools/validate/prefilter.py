@@ -57,7 +57,7 @@ def needs(token: Any, namespaces: dict[str, str]) -> Needs | None:
     return [[frozenset({element})]] if element else [[]]
 
 
-def met(required: Needs, present: set[str]) -> bool:
+def met(required: Needs, present: set[str] | frozenset[str]) -> bool:
     return any(all(names & present for names in alternative) for alternative in required)
 
 

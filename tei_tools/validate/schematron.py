@@ -304,6 +304,7 @@ class Schematron:
         self.lazy = known_needs is not None
         self._known_needs = iter(known_needs or [])
         self.needs: list[Needs | None] = []  # each rule's pre-filter, in order (to keep)
+        self._wanted_for: dict[frozenset[str], frozenset[int]] = {}  # see _wanted
         self.namespaces = {
             ns.get("prefix", ""): ns.get("uri", "")
             for ns in root.iter(f"{S}ns")
@@ -514,15 +515,14 @@ class Schematron:
                     f"{self.source.name}: no rule can run without them",
                 )
                 return
+        wanted = self._wanted(frozenset(present))
         index = 0
         for pattern in self.patterns:
             fired: set[Any] = set()
             following = index + len(pattern.rules) + 1  # the next pattern's first rule
             for rule in pattern.rules:
                 index += 1
-                if skips(index) or (
-                    rule.needs is not None and not prefilter.met(rule.needs, present)
-                ):
+                if index not in wanted or skips(index):
                     continue
                 yield Unit(index, f"the rule on {rule.context!r} ({pattern.id})", following)
                 try:
@@ -539,6 +539,23 @@ class Schematron:
                         f"{self.source.name}: the rule's context or tests raise this error "
                         "on this document",
                     )
+
+    def _wanted(self, present: frozenset[str]) -> frozenset[int]:
+        """The rules (numbered as ``evaluate`` numbers them) whose pre-filter a document
+        with these element and attribute names meets: documents of a batch share a few
+        such sets, so each is worked out once (the rules are many)."""
+        wanted = self._wanted_for.get(present)
+        if wanted is None:
+            rules = (rule for pattern in self.patterns for rule in pattern.rules)
+            wanted = frozenset(
+                n
+                for n, rule in enumerate(rules, start=1)
+                if rule.needs is None or prefilter.met(rule.needs, present)
+            )
+            if len(self._wanted_for) >= 256:  # a batch of very varied documents
+                self._wanted_for.clear()
+            self._wanted_for[present] = wanted
+        return wanted
 
     def _matches(
         self,
