@@ -18,7 +18,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from lxml import etree
 
@@ -273,6 +273,16 @@ def _required_attribute(predicates: str) -> str | None:
     return None
 
 
+_NCNAME = re.compile(r"[A-Za-z_][\w.-]*")
+
+
+@functools.lru_cache(maxsize=256)
+def _carrying(attr: str) -> etree.XPath | None:
+    """The elements that carry the attribute ``attr`` (no namespace), in document
+    order; None for a name that is no NCName here."""
+    return etree.XPath(f"//*[@{attr}]") if _NCNAME.fullmatch(attr) else None
+
+
 def _parser(namespaces: dict[str, str], binding: str) -> Any:
     """XPath 3.0 (a superset of 2.0, with XSLT's generate-id()) for xslt2 and xslt3.
     Not elementpath's 3.1 parser: it reads ``tei:head`` as its head() function."""
@@ -525,12 +535,23 @@ class Schematron:
                 if index not in wanted or skips(index):
                     continue
                 yield Unit(index, f"the rule on {rule.context!r} ({pattern.id})", following)
+                # the tests libxml2 answers, asked here (a node or two a rule fails, a
+                # hundred pass): no finding's work for a node that passes them all
+                quick = _quick_checks(rule)
+                alone = len(pattern.rules) == 1  # no earlier rule of it took a node
                 try:
                     for node in self._matches(rule, tree, nodes, scope, order):
-                        key = _identity(node)
-                        if key in fired:
-                            continue
-                        fired.add(key)
+                        if not alone:
+                            key = _identity(node)
+                            if key in fired:
+                                continue
+                            fired.add(key)
+                        if quick is not None and isinstance(node, etree._Element):
+                            for fast, report in quick:
+                                if _true(fast(node)) == report:
+                                    break
+                            else:
+                                continue  # every test passed
                         yield from self._fire(pattern, rule, node, nodes, scope)
                 except _failures() as exc:
                     yield RuleFailure(
@@ -577,7 +598,13 @@ class Schematron:
         for tag, attr, test, fast in rule.steps:
             namespace = tag[:-1] if tag is not None and tag.endswith("*") else None
             exact = tag if namespace is None else None
-            candidates: Iterable[etree._Element] = tree.iter(exact) if exact else order.elements
+            candidates: Iterable[etree._Element] = order.elements
+            if exact:
+                candidates = tree.iter(exact)
+            elif attr is not None and (carrying := _carrying(attr)) is not None:
+                # ``tei:*[@when]``: the few carrying it, found by libxml2, not a look
+                # at every element of the document (in document order either way)
+                candidates = cast("list[etree._Element]", carrying(tree))
             for element in candidates:
                 if element in chosen or (attr is not None and attr not in element.attrib):
                     continue
@@ -767,6 +794,14 @@ _CALL = re.compile(r"([A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?)\s*\(")
 _KIND_TESTS = frozenset({"node", "text", "comment", "processing-instruction"})
 # Operators a parenthesis may follow: ``a and (b or c)`` calls no function
 _OPERATORS = frozenset({"and", "or", "div", "mod"})
+
+
+def _quick_checks(rule: Rule) -> list[tuple[Any, bool]] | None:
+    """(libxml2's compiled test, whether a true value fails it) of each check of a rule
+    without lets whose every test libxml2 answers; else None."""
+    if rule.lets or any(c.fast is None for c in rule.checks):
+        return None
+    return [(c.fast, c.kind == "report") for c in rule.checks]
 
 
 def _xpath1(expression: str, namespaces: dict[str, str]) -> etree.XPath | None:
