@@ -161,9 +161,8 @@ class Located:
         attributes the rules read (INDEXED); with ``outline``, its elements and the
         attribute names it uses (the Schematron's pre-filter); the values of the
         attributes ``values_for`` names (the grammar's pattern facets). Without the
-        Schematron (a grammar alone) the names are not read: a sixth of the pass."""
+        Schematron (a grammar alone) the element list is not made."""
         indexed: defaultdict[str, list[tuple[etree._Element, str]]] = defaultdict(list)
-        names: set[str] = set()
         values: defaultdict[str, set[str]] = defaultdict(set)
         kinds: dict[str, tuple[str | None, str | None]] = {}  # key -> (INDEXED, values_for)
         for el in self.tree.iter(etree.Element):
@@ -172,10 +171,6 @@ class Located:
             # lxml's names and values are str (its stubs: or bytes); no cast() here,
             # a call per attribute of every document
             keys: list[str] = el.keys()  # type: ignore[assignment]
-            if not keys:
-                continue
-            if outline:
-                names.update(keys)
             for key in keys:
                 kind = kinds.get(key)
                 if kind is None:
@@ -190,8 +185,9 @@ class Located:
                 if facet is not None:
                     values[facet].add(value)
         self._attributes, self._values, self._values_for = indexed, values, values_for
-        if outline:
-            self._elements, self._attribute_names = list(self.tree.iter(etree.Element)), names
+        if outline:  # every name met is a key of ``kinds``
+            self._elements = list(self.tree.iter(etree.Element))
+            self._attribute_names = set(kinds)
 
     @property
     def ids(self) -> dict[str, etree._Element]:
