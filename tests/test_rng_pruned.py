@@ -576,3 +576,139 @@ def test_a_document_in_utf16_with_names_the_vocabulary_lacks_gets_the_grammars_v
     assert plain.diagnostics == []
     assert wide.diagnostics and all(d.code == "S001" for d in wide.diagnostics)
     assert any("two words" in d.message or "type" in d.message for d in wide.diagnostics)
+
+
+def _unverified_tei_all(folder: Path) -> Path:
+    """tei_all with a comment added: not a schema known to be jing's, so jing checks it
+    in the background and, on its first run, no verdict may be kept before that."""
+    schema = folder / "tei_all_copy.rng"
+    schema.write_bytes(TEI_ALL.read_bytes() + b"<!-- a copy -->\n")
+    return schema
+
+
+def _invalid_seed() -> bytes:
+    seed = ENCODED_DOCS[0].read_bytes()
+    at = seed.index(b"<p", seed.index(b"<body"))
+    return seed[:at] + b"<bogus/>" + seed[at:]
+
+
+def test_a_file_never_checked_or_changed_after_its_check_is_not_kept_as_valid(
+    tmp_path, monkeypatch
+):
+    """Verdicts are kept only for the bytes libxml2 accepted: a file too large to read,
+    or one saved again after its check, is not remembered as valid (a later run with a
+    larger limit, or on the new bytes, checks it)."""
+    skip_unless(TEI_ALL.is_file(), f"tei_all.rng is not at {TEI_ALL}")
+    skip_unless(jing_command() is not None, "jing is not installed (pip install 'tei-tools[rng]')")
+    from tei_tools.validate.runner import run
+
+    monkeypatch.setenv("TEI_TOOLS_CACHE_DIR", str(tmp_path / "cache"))
+    schema = _unverified_tei_all(tmp_path)
+    large = _batch_of(tmp_path / "large", {"bad.xml": _invalid_seed()})
+    small = Validator(schema=schema, select=["S", "V"], schematron=False, max_bytes=1000)
+    assert [d.code for d in run(small, large, jobs=1)[0].diagnostics] == ["V004"]
+    again = Validator(schema=schema, select=["S"], schematron=False)
+    assert [d.code for d in run(again, large, jobs=1)[0].diagnostics][:1] == ["S001"]
+
+    edited = _batch_of(tmp_path / "edited", {"doc.xml": ENCODED_DOCS[0].read_bytes()})
+    saved = lambda result: Path(edited[0]).write_bytes(_invalid_seed())  # noqa: E731
+    first = Validator(schema=schema, select=["S"], schematron=False)
+    assert [r.diagnostics for r in run(first, edited, jobs=1, on_result=saved)] == [[]]
+    later = Validator(schema=schema, select=["S"], schematron=False)
+    assert [d.code for d in run(later, edited, jobs=1)[0].diagnostics][:1] == ["S001"]
+
+
+def test_a_document_read_through_a_transcoding_gets_jings_verdict(tmp_path, monkeypatch):
+    """A UTF-16 document is read as UTF-8 by the loader, which replaces what it cannot
+    decode: libxml2's verdict on that is not jing's on the file (a lone surrogate,
+    a BOM that contradicts the declaration); jing decides."""
+    skip_unless(TEI_ALL.is_file(), f"tei_all.rng is not at {TEI_ALL}")
+    skip_unless(jing_command() is not None, "jing is not installed (pip install 'tei-tools[rng]')")
+    from tei_tools.validate.runner import run
+
+    monkeypatch.setenv("TEI_TOOLS_CACHE_DIR", str(tmp_path / "cache"))
+    text = ENCODED_DOCS[0].read_text("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"', 1)
+    head, tail = text.split("</title>", 1)
+    surrogate = b"\xff\xfe" + head.encode("utf-16-le") + b"\x00\xd8"
+    surrogate += ("</title>" + tail).encode("utf-16-le")
+    contradicted = b"\xff\xfe" + ENCODED_DOCS[0].read_text("utf-8").encode("utf-16-le")
+    files = _batch_of(
+        tmp_path,
+        {"plain.xml": ENCODED_DOCS[0].read_bytes(), "a.xml": surrogate, "b.xml": contradicted},
+    )
+    expected = jing_valid([Path(f) for f in files], TEI_ALL)
+    assert list(expected.values()) == [True, False, False]
+    for _ in range(2):  # the vocabulary unknown, then known
+        validator = Validator(schema=TEI_ALL, select=["S", "V"], schematron=False)
+        assert [not r.diagnostics for r in run(validator, files, jobs=1)] == [True, False, False]
+
+
+def test_a_document_from_a_pipe_that_the_pass_defers_gets_a_verdict(tmp_path, monkeypatch):
+    """A pipe is read once: it is checked on its own (not deferred to a second read)."""
+    skip_unless(TEI_ALL.is_file(), f"tei_all.rng is not at {TEI_ALL}")
+    skip_unless(jing_command() is not None, "jing is not installed (pip install 'tei-tools[rng]')")
+    import contextlib
+    import os
+    import threading
+
+    from tei_tools.validate.runner import run
+
+    monkeypatch.setenv("TEI_TOOLS_CACHE_DIR", str(tmp_path / "cache"))
+    pipe = tmp_path / "pipe.xml"
+    os.mkfifo(pipe)
+    done = threading.Event()
+
+    def write() -> None:
+        pipe.write_bytes(_invalid_seed())
+        while not done.wait(0.5):  # a second reader would wait for ever: it gets an end
+            with contextlib.suppress(OSError):  # no reader now
+                os.close(os.open(pipe, os.O_WRONLY | os.O_NONBLOCK))
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    validator = Validator(schema=TEI_ALL, select=["S"], schematron=False)
+    results = run(validator, [str(ENCODED_DOCS[0]), str(pipe)], jobs=1)
+    done.set()
+    writer.join()
+    assert results[0].diagnostics == []
+    assert [d.code for d in results[1].diagnostics][:1] == ["S001"]
+
+
+def test_a_validator_run_again_checks_the_files_again(tmp_path, monkeypatch):
+    skip_unless(TEI_ALL.is_file(), f"tei_all.rng is not at {TEI_ALL}")
+    skip_unless(jing_command() is not None, "jing is not installed (pip install 'tei-tools[rng]')")
+    from tei_tools.validate.runner import run
+
+    monkeypatch.setenv("TEI_TOOLS_CACHE_DIR", str(tmp_path / "cache"))
+    target = _batch_of(tmp_path, {"doc.xml": _invalid_seed()})
+    validator = Validator(schema=TEI_ALL, select=["S"], schematron=False, cache=False)
+    assert [d.code for d in run(validator, target, jobs=1)[0].diagnostics][:1] == ["S001"]
+    Path(target[0]).write_bytes(ENCODED_DOCS[0].read_bytes())
+    assert run(validator, target, jobs=1)[0].diagnostics == []
+    Path(target[0]).write_bytes(_invalid_seed())
+    assert [d.code for d in run(validator, target, jobs=1)[0].diagnostics][:1] == ["S001"]
+
+
+def test_a_deferred_file_that_vanishes_before_it_is_read_again_ends_no_run(tmp_path, monkeypatch):
+    skip_unless(TEI_ALL.is_file(), f"tei_all.rng is not at {TEI_ALL}")
+    skip_unless(jing_command() is not None, "jing is not installed (pip install 'tei-tools[rng]')")
+    from tei_tools.validate.runner import run
+
+    monkeypatch.setenv("TEI_TOOLS_CACHE_DIR", str(tmp_path / "cache"))
+    files = _batch_of(
+        tmp_path, {"a.xml": ENCODED_DOCS[0].read_bytes(), "gone.xml": _invalid_seed()}
+    )
+    first = Validator(schema=TEI_ALL, select=["S"], schematron=False)
+    assert run(first, files[:1], jobs=1)[0].diagnostics == []  # a vocabulary without <bogus>
+    real_scan = pruned.scan_files
+
+    def scan_then_delete(names, *args, **kwargs):
+        found = real_scan(names, *args, **kwargs)
+        Path(files[1]).unlink(missing_ok=True)
+        return found
+
+    monkeypatch.setattr(pruned, "scan_files", scan_then_delete)
+    validator = Validator(schema=TEI_ALL, select=["S", "V"], schematron=False)
+    results = run(validator, files, jobs=1)
+    assert results[0].diagnostics == []
+    assert results[1].diagnostics  # it cannot be read now: said so, no crash

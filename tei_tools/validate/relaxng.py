@@ -4,7 +4,6 @@ jing is not installed (with the same fast route where the grammar allows it)."""
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections.abc import Iterable
@@ -133,15 +132,20 @@ class RelaxNGSchema:
         return digest is not None and digest == doc.digest
 
 
-def _digests(files: Iterable[str]) -> list[str]:
-    """The SHA-256 of each file that can be read."""
-    found = []
-    for file in files:
-        try:
-            found.append(hashlib.sha256(Path(file).read_bytes()).hexdigest())
-        except OSError:
-            continue
-    return found
+# The encodings jing (Xerces) and libxml2 read alike, by the names both know.
+_SHARED_ENCODINGS = frozenset({"utf-8", "us-ascii", "iso-8859-1"})
+_DECLARED = re.compile(rb"^(?:\xef\xbb\xbf)?<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)[\"']")
+
+
+def reads_as_jing(doc: Located) -> bool:
+    """Whether libxml2 reads ``doc``'s bytes as jing reads the file: not when the loader
+    transcoded them (UTF-16: what it could not decode is replaced), nor when their
+    declared encoding is a name the two may read differently (``UTF8``, a trailing
+    space: jing refuses the file)."""
+    if doc.encoding is not None:
+        return False
+    declared = _DECLARED.match(doc.data)
+    return declared is None or declared[1].decode("ascii", "replace").lower() in _SHARED_ENCODINGS
 
 
 COMPILE_BUDGET = 60.0  # seconds libxml2 may take to compile a RELAX NG schema
@@ -309,6 +313,7 @@ class JingSchema:
         self.resolved = real_paths(f for f in files if f != "-")
         readable = list(self.resolved.values())
         self.max_bytes = max_bytes
+        self.found, self.batch = {}, set()  # a run's verdicts are its own
         if self.grammar is None:  # jing simplifies it while the files are read
             pruned.simplify_ahead(self.key, self.path, self.command)
         self.verdicts = pruned.VerdictCache(self.key) if self.cache else None
@@ -333,7 +338,9 @@ class JingSchema:
                 self.found.update((f, []) for f in known)
                 self._jing([f for f in digests if f not in known])
                 return
-        self.batch = set(readable)
+        # a file read again after the pass reads what it read: not a pipe, say, which
+        # is checked on its own
+        self.batch = {f for f in readable if os.path.isfile(f)}
 
     def _whole_checked(self) -> None:
         """A schema jing refuses is refused, though the parts of it simplified here need
@@ -350,8 +357,8 @@ class JingSchema:
         """After the pass: the ``deferred`` files (those the pass's grammar did not
         accept) are read again, and, where they hold names the vocabulary lacked,
         checked by libxml2 on the grammar pruned to them too; jing checks those it does
-        not accept either. The verdict cache keeps the ``accepted`` ones (the workers
-        kept them, where jing had checked the schema before the pass)."""
+        not accept either. The workers kept the verdicts of the files they accepted
+        (where jing had checked the schema before the pass): ``accepted`` is not read."""
         self._whole_checked()
         from tei_tools.validate import pruned
 
@@ -360,8 +367,9 @@ class JingSchema:
             digests, scanned = pruned.scan_files(files, frozenset(), 1, self.max_bytes)
             self._widened(digests, scanned)
             self._jing([f for f in digests if f not in self.found])
-        if self.verdicts is not None and not self.kept_in_workers:
-            self.verdicts.add(_digests(self._real(f) for f in accepted))
+        # (a first run against a schema jing had not checked keeps no verdict of the
+        # pass: its workers could not know the schema is sound, and reading a file
+        # again here would take the digest of bytes that were not checked)
         if self.fast is not None and self.names != self.remembered:
             pruned.remember_vocabulary(self.key, self.names)
 
@@ -386,8 +394,11 @@ class JingSchema:
             return
         valid = []
         for file, digest in digests.items():
-            doc, _ = load(file, Path(file).read_bytes(), self.max_bytes)
-            same = doc is not None and doc.digest == digest
+            try:
+                doc, _ = load(file, Path(file).read_bytes(), self.max_bytes)
+            except OSError:  # gone since: checked again after the pass, and said so
+                continue
+            same = doc is not None and doc.digest == digest and reads_as_jing(doc)
             if same and doc is not None and fast.validate(doc.tree):
                 self.found[file] = []
                 valid.append(digest)
@@ -409,6 +420,8 @@ class JingSchema:
         """A batch document the verdict cache knows, or libxml2 accepts on the pass's
         grammar (then the cache keeps it, where the workers may)."""
         assert self.fast is not None
+        if not reads_as_jing(doc):
+            return False
         digest = doc.digest
         if self.verdicts is not None and digest in self.verdicts:
             return True
@@ -424,6 +437,8 @@ class JingSchema:
         from tei_tools.validate import pruned
 
         self._whole_checked()
+        if not reads_as_jing(doc):
+            return False
         scanned = pruned.Scanned(doc.data)
         fast = pruned.pruned_validator(self.key, self.path, self.command, scanned, self.grammar)
         return fast is not None and bool(fast.validate(doc.tree))

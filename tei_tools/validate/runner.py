@@ -86,13 +86,15 @@ def _read(name: str, max_bytes: int) -> tuple[str, bytes, int | None] | FileResu
     return ("<stdin>" if name == STDIN else name), data, None
 
 
-def check_file(validator: Validator, name: str) -> FileResult:
+def check_file(validator: Validator, name: str, defer: bool = True) -> FileResult:
+    """``name`` checked through every layer; ``defer``: a batch engine may leave its
+    verdict for after the pass (never after it: the file is checked now)."""
     start = time.perf_counter()
     read = _read(name, validator.max_bytes)
     if isinstance(read, FileResult):
         return read
     shown, data, size = read
-    checked = validator.check(shown, data, size, defer=True)
+    checked = validator.check(shown, data, size, defer=defer)
     if not isinstance(checked, list):  # Pending: settled after the pass
         return FileResult(shown, deferred=True)
     return FileResult(shown, checked, time.perf_counter() - start)
@@ -138,7 +140,7 @@ def run(
         batch.settle([files[i] for i in deferred], [r.name for r in results if _valid(r)])
         validator.restart()  # a worker forked before the settling lacks its verdicts
         for i in deferred:
-            results[i] = check_file(validator, files[i])
+            results[i] = check_file(validator, files[i], defer=False)
             if on_result is not None:
                 on_result(results[i])
     return results
