@@ -257,7 +257,8 @@ def _digits(n: int) -> st.SearchStrategy[str]:
     return st.integers(0, 10**n - 1).map(lambda v: f"{v:0{n}d}")
 
 
-_CLOCK = st.tuples(_digits(2), _digits(2), _digits(2), st.sampled_from(["", ".5", ".25"]))
+_FRACTIONS = ["", ".5", ".25", ".1234567", ".1234568", ".0000001", ".0000002", ".9999999"]
+_CLOCK = st.tuples(_digits(2), _digits(2), _digits(2), st.sampled_from(_FRACTIONS))
 _DATES = st.one_of(
     st.tuples(_digits(4), _digits(2), _digits(2)).map("-".join),
     st.tuples(_digits(4), _digits(2), _digits(2), _CLOCK).map(
@@ -279,6 +280,8 @@ _DATES = st.one_of(
 @example(first="--02-29", second="--04-31")
 @example(first="16:30:00.5", second="16:30:00.25")
 @example(first="1962-11-06T23:59:59", second="1962-11-07T00:00:00")
+@example(first="1962-11-06T10:00:00.1234568", second="1962-11-06T10:00:00.1234567")
+@example(first="10:00:00.0000002", second="10:00:00.0000001")
 def test_dates_read_without_elementpath_are_its_reading(first, second):
     """A plain date or time read here (the common case: no import of elementpath) has
     the type elementpath's reading gives it, is possible exactly when elementpath says

@@ -10,7 +10,7 @@ import calendar
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
@@ -440,6 +440,9 @@ _PLAIN_FORMS = {
 }
 
 
+_MICROSECOND = Decimal("0.000001")
+
+
 @lru_cache(maxsize=4096)
 def plain_value(value: str) -> tuple[str, Any] | None:
     """(type, comparable value) of a possible date or time of a plain form (see
@@ -463,7 +466,9 @@ def plain_value(value: str) -> tuple[str, Any] | None:
     elif kind == "gDay":
         day = int(parts[0])
     clock = parts[3:] if kind == "dateTime" else parts if kind == "time" else ("0", "0", "0")
-    hour, minute, second = int(clock[0]), int(clock[1]), Decimal(clock[2])
+    # elementpath keeps microseconds (later digits are cut off): so do these values
+    second = Decimal(clock[2]).quantize(_MICROSECOND, rounding=ROUND_DOWN)
+    hour, minute = int(clock[0]), int(clock[1])
     if year < 1 or not 1 <= month <= 12 or hour > 23 or minute > 59 or second >= 60:
         return None
     # a month-day (no year) is possible if it is in a leap year, as XSD reads it
