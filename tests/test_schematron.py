@@ -431,3 +431,18 @@ def test_a_rule_on_elements_without_the_attribute_still_sees_them(tmp_path, pred
     )
     found = json.loads(result.output)["files"][0]["diagnostics"]
     assert [d["message"] for d in found if d["code"] == "S002"] == ["seen"]
+
+
+def test_a_context_naming_a_node_twice_fires_on_it_once(tmp_path):
+    """A context is a set of nodes: ``/tei:TEI, /tei:TEI`` (a sequence with the node
+    twice) fires its rule once on it, in a pattern of one rule as in any other."""
+    rules = schematron(
+        tmp_path,
+        '<pattern id="twice"><rule context="/tei:TEI, /tei:TEI">'
+        '<assert test="false()">fires</assert></rule></pattern>'
+        '<pattern id="union"><rule context="//tei:p | //tei:p">'
+        '<assert test="false()">fires on p</assert></rule></pattern>',
+    )
+    validator = Validator(schema=rules, cache=False)
+    found = [d.message for d in validator.iter_errors("doc.xml", DOC.encode())]
+    assert sorted(found) == ["fires", "fires on p", "fires on p"]

@@ -538,7 +538,9 @@ class Schematron:
                 # the tests libxml2 answers, asked here (a node or two a rule fails, a
                 # hundred pass): no finding's work for a node that passes them all
                 quick = _quick_checks(rule)
-                alone = len(pattern.rules) == 1  # no earlier rule of it took a node
+                # no earlier rule of the pattern took a node, and lxml's steps give each
+                # once (an XPath 2 context may name one twice: ``/a, /a``)
+                alone = len(pattern.rules) == 1 and rule.steps is not None
                 try:
                     for node in self._matches(rule, tree, nodes, scope, order):
                         if not alone:
@@ -661,18 +663,8 @@ class Schematron:
     def _fire(
         self, pattern: Pattern, rule: Rule, item: Any, nodes: _LazyTree, scope: dict[str, Any]
     ) -> Iterator[Finding]:
-        if isinstance(item, etree._Element):
-            if not rule.lets and all(c.fast is not None for c in rule.checks):
-                fired = [
-                    c
-                    for c in rule.checks
-                    if c.fast is not None and _true(c.fast(item)) == (c.kind == "report")
-                ]
-                if not fired:
-                    return  # the common case: every test passed in libxml2
-            node = nodes.get().get_element_node(item)
-        else:
-            node = item
+        # (``evaluate`` asked libxml2's tests first: some test fails on ``item``)
+        node = nodes.get().get_element_node(item) if isinstance(item, etree._Element) else item
         from elementpath import XPathContext
 
         tree = nodes.get()
