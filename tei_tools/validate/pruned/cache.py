@@ -21,7 +21,7 @@ from tei_tools.validate.pruned.known import accepted_by_jing
 from tei_tools.validate.pruned.prune import _R
 from tei_tools.xmlparse import parse_file
 
-CACHE_FORMAT = "8"  # bump when the cached form changes
+CACHE_FORMAT = "9"  # bump when the cached form changes
 
 
 def _schema_files(path: Path, parsed: etree._ElementTree | None = None) -> list[Path]:

@@ -73,11 +73,17 @@ def prune(grammar: bytes, attributes_of: dict[str, set[str]]) -> bytes:
 
 def _drop_empty(root: etree._Element) -> None:
     """``empty`` is the identity of group and interleave: pruned optional attributes
-    leave many, each a step for libxml2 on every element."""
-    for group in root.iter(f"{_R}group", f"{_R}interleave"):
+    leave many, each a step for libxml2 on every element. A group (or interleave) left
+    with one pattern is that pattern: libxml2 2.14 misreads such a group after others,
+    dropping them (it accepts ``<r/>`` for ``y, group(c?)``)."""
+    for group in list(root.iter(f"{_R}group", f"{_R}interleave")):
         for child in list(group):
             if child.tag == f"{_R}empty" and len(group) > 1:
                 group.remove(child)
+    for group in reversed(list(root.iter(f"{_R}group", f"{_R}interleave"))):
+        parent = group.getparent()
+        if len(group) == 1 and parent is not None:  # innermost first: nested ones fold too
+            parent.replace(group, group[0])
 
 
 def _for_libxml2(root: etree._Element) -> None:
