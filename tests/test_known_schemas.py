@@ -83,3 +83,24 @@ def test_a_first_run_against_tei_all_reads_neither_every_define_nor_every_rule(
     validator = Validator(schema=TEI_ALL)
     assert validator.schema.rules.rules.lazy
     assert "elementpath" not in sys.modules
+
+
+def test_only_the_process_that_started_jings_check_of_a_schema_collects_it(
+    tmp_path, monkeypatch
+) -> None:
+    """A worker forked while jing checks the schema cannot wait for that check (it is
+    not jing's parent): it must not take the check as passed, nor remember it so."""
+    import os
+
+    monkeypatch.setenv("TEI_TOOLS_CACHE_DIR", str(tmp_path / "cache"))
+    schema = tmp_path / "schema.rng"
+    schema.write_text("<grammar/>")
+    cache.verify_ahead("refused", schema, ["sh", "-c", "echo 'x: error: refused'; exit 1", "sh"])
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover (the child's outcome is its exit status)
+        said = cache.verified("refused")
+        os._exit(0 if said is None else 3)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert not (tmp_path / "cache" / "rng" / "refused.verified").exists()
+    assert cache.verified("refused") is not None  # the parent hears jing's refusal

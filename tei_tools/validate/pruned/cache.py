@@ -110,8 +110,9 @@ def simplify_ahead(key: str, path: Path, command: list[str], force: bool = False
     _SIMPLIFYING[key] = _in_background([*command, "-s", str(path)], subprocess.DEVNULL)
 
 
-# Background checks of schemas by jing, by schema key (see ``verify_ahead``).
-_VERIFYING: dict[str, _Running] = {}
+# Background checks of schemas by jing, by schema key (see ``verify_ahead``), with the
+# process that started each: only jing's parent can wait for it.
+_VERIFYING: dict[str, tuple[_Running, int]] = {}
 
 
 def verify_ahead(key: str, path: Path, command: list[str]) -> None:
@@ -122,16 +123,21 @@ def verify_ahead(key: str, path: Path, command: list[str]) -> None:
         return
     if accepted_by_jing(path):  # a published schema, checked when tei-tools was made
         return
-    _VERIFYING[key] = _in_background([*command, str(path)], subprocess.STDOUT)
+    _VERIFYING[key] = (_in_background([*command, str(path)], subprocess.STDOUT), os.getpid())
 
 
 def verified(key: str) -> str | None:
     """None when jing accepts the schema (remembered in the cache) or did before; else
     what jing says is wrong with it."""
-    running = _VERIFYING.pop(key, None)
-    if running is None:
+    started = _VERIFYING.get(key)
+    if started is None:
         return None
-    code, output = _collected(running)
+    if started[1] != os.getpid():
+        # a worker forked meanwhile: the parent collects it after the pass, before any
+        # verdict is kept and before the run ends (a schema jing refuses fails it then)
+        return None
+    del _VERIFYING[key]
+    code, output = _collected(started[0])
     if code == 0:
         _store(cache_dir() / "rng" / f"{key}.verified", b"")
         return None
