@@ -406,6 +406,8 @@ class JingSchema:
             self.verdicts.add(valid)
 
     def _real(self, name: str) -> str:
+        if name == "<stdin>":  # no file: never a batch file's entry (not even one so named)
+            return name
         return self.resolved.get(name) or str(Path(name).resolve())
 
     def _jing(self, files: list[str]) -> None:

@@ -244,7 +244,7 @@ def speaker_is_person(doc: Located) -> Iterator[tuple[etree._Element, str, str]]
 
 
 def subst_pairs(doc: Located) -> Iterator[tuple[etree._Element, str, str]]:
-    for subst in doc.tree.iter(f"{{{TEI_NS}}}subst"):
+    for subst in doc.tree.getroot().iterdescendants(f"{{{TEI_NS}}}subst"):
         kinds = {child.tag.rpartition("}")[2] for child in subst.iterchildren(etree.Element)}
         if not {"del", "add"} <= kinds:
             missing = " and ".join(sorted({"del", "add"} - kinds))

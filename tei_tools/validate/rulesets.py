@@ -106,7 +106,11 @@ class XPath2Schematron:
 
     runs_rules = True
 
-    def __init__(self, path: Path, tree: etree._ElementTree, cache: bool = False) -> None:
+    def __init__(
+        self, path: Path, tree: etree._ElementTree, cache: bool = False, shipped: bool = True
+    ) -> None:
+        """``shipped``: a published schema's rules are not parsed to learn what each
+        needs of a document (``pruned.known``); False parses them."""
         import hashlib
 
         from tei_tools.validate.schematron import Schematron, SchematronError
@@ -133,7 +137,7 @@ class XPath2Schematron:
             self.clean = VerdictCache(key.hexdigest())
             compiled_before = cache_dir() / "schematron" / f"{key.hexdigest()}.json"
         known = _known_needs(compiled_before) if compiled_before is not None else None
-        if known is None:  # a schema the TEI publishes: what its rules need ships
+        if known is None and shipped:  # a schema the TEI publishes: what its rules need ships
             from tei_tools.validate.pruned.known import rule_needs
 
             known = _as_needs(rule_needs(self.files))

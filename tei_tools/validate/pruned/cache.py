@@ -253,7 +253,8 @@ class VerdictCache:
 
 
 # Names a schema's vocabulary keeps at most (element and attribute names in all): past
-# this it starts again from a run's own names (garbage a collection once held goes).
+# this it is forgotten, and the next run starts again from a sample of its own files
+# (garbage a collection once held goes with it).
 MAX_VOCABULARY = 20_000
 
 
@@ -275,11 +276,13 @@ def vocabulary(key: str) -> dict[str, set[str]] | None:
 def remember_vocabulary(key: str, names: dict[str, set[str]]) -> None:
     import json
 
+    entry = cache_dir() / "rng" / f"{key}.vocabulary.json"
     size = len(names) + sum(len(attributes) for attributes in names.values())
     if size > MAX_VOCABULARY:
+        entry.unlink(missing_ok=True)
         return
     data = {name: sorted(attributes) for name, attributes in sorted(names.items())}
-    _store(cache_dir() / "rng" / f"{key}.vocabulary.json", json.dumps(data).encode("utf-8"))
+    _store(entry, json.dumps(data).encode("utf-8"))
 
 
 def verifying(key: str) -> bool:

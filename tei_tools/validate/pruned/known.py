@@ -54,14 +54,14 @@ def rule_needs(files: list[Path]) -> list[Any] | None:
 
 
 def computed_needs(path: Path) -> list[Any]:
-    """What each rule of ``path``'s embedded Schematron needs, read now (elementpath
-    parses every rule), as ``rule_needs`` stores it."""
-    from tei_tools.validate.loader import Located
-    from tei_tools.validate.schematron import Schematron
+    """What each rule of ``path``'s embedded Schematron needs, read now as a run reads
+    them (includes expanded, then elementpath parses every rule), as ``rule_needs``
+    stores it."""
+    from tei_tools.validate.rulesets import XPath2Schematron
     from tei_tools.xmlparse import parse_file
 
-    tree = parse_file(path, huge=True)
-    rules = Schematron(tree.getroot(), Located(str(path), path.read_bytes(), tree))
+    rules = XPath2Schematron(path, parse_file(path, huge=True), shipped=False).rules
+    assert not rules.lazy, "the shipped filters would be read back, not computed"
     return [None if n is None else [[sorted(s) for s in a] for a in n] for n in rules.needs]
 
 
