@@ -736,3 +736,22 @@ def test_pruning_leaves_no_group_of_one_pattern_which_libxml2_misreads():
     for doc in (b"<r/>", b"<r><y/></r>", b'<r c="1"><y/></r>', b'<r c="1"/>'):
         tree = etree.fromstring(doc)
         assert fast.validate(tree) == whole.validate(tree), doc
+
+
+@pytest.mark.parametrize("name", ["UTF8", "utf-8 "])
+def test_an_encoding_name_jing_does_not_read_as_libxml2_does_gets_jings_verdict(
+    name, tmp_path, monkeypatch
+):
+    """libxml2 reads ``encoding="UTF8"`` (and a name with a space) where jing refuses
+    the file: a document declaring a name the two may read differently is jing's."""
+    skip_unless(TEI_ALL.is_file(), f"tei_all.rng is not at {TEI_ALL}")
+    skip_unless(jing_command() is not None, "jing is not installed (pip install 'tei-tools[rng]')")
+    from tei_tools.validate.runner import run
+
+    monkeypatch.setenv("TEI_TOOLS_CACHE_DIR", str(tmp_path / "cache"))
+    seed = ENCODED_DOCS[0].read_bytes()
+    declared = seed.replace(b'encoding="UTF-8"', f'encoding="{name}"'.encode(), 1)
+    files = _batch_of(tmp_path, {"plain.xml": seed, "declared.xml": declared})
+    expected = jing_valid([Path(f) for f in files], TEI_ALL)
+    validator = Validator(schema=TEI_ALL, select=["S", "V"], schematron=False)
+    assert [not r.diagnostics for r in run(validator, files, jobs=1)] == list(expected.values())
