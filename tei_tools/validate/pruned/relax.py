@@ -43,7 +43,8 @@ def _facet_sites(root: etree._Element) -> Iterator[tuple[etree._Element, Facet]]
 
 
 @functools.lru_cache(maxsize=8)
-def _facets(grammar: bytes) -> frozenset[Facet]:
+def facets_of(grammar: bytes) -> frozenset[Facet]:
+    """Every pattern facet of a named attribute's data in ``grammar``."""
     return frozenset(facet for _, facet in _facet_sites(parse_bytes(grammar, huge=True)))
 
 
@@ -56,11 +57,6 @@ def droppable(grammar: bytes, scanned: Scanned) -> frozenset[Facet]:
     if not scanned.exact:
         return frozenset()
     return meeting(facets_of(grammar), scanned.values)
-
-
-def facets_of(grammar: bytes) -> frozenset[Facet]:
-    """Every pattern facet of a named attribute's data in ``grammar``."""
-    return _facets(grammar)
 
 
 def meeting(facets: frozenset[Facet], values: dict[str, set[str]]) -> frozenset[Facet]:
